@@ -1,0 +1,51 @@
+"""Named conditions that the app turns into a clear message at its edge.
+
+Each error carries a message written for the person who caused it; the page or
+command line that catches it shows `str(error)` and nothing else.
+"""
+
+
+class CanvasError(Exception):
+    """Base class for conditions a user can cause and be told about."""
+
+
+class BoardNotFound(CanvasError):
+    """No live board has this id (unknown, malformed or deleted)."""
+
+    def __init__(self, board_id: str = ""):
+        super().__init__("This board does not exist, or it was deleted.")
+        self.board_id = board_id
+
+
+class NoteNotFound(CanvasError):
+    """The note is gone from this board."""
+
+    def __init__(self, note_id: str = ""):
+        super().__init__("That note no longer exists on this board.")
+        self.note_id = note_id
+
+
+class EditConflict(CanvasError):
+    """Someone else saved the same thing after the editor opened it."""
+
+    def __init__(self, current_text: str = ""):
+        super().__init__(
+            "Someone else changed this while you were editing. Their version is "
+            "shown below; your text is still in the box."
+        )
+        self.current_text = current_text
+
+
+class UnknownTemplate(CanvasError):
+    """No template has this slug."""
+
+    def __init__(self, slug: str):
+        super().__init__(f"There is no template called {slug!r}.")
+        self.slug = slug
+
+
+class ParticipantNotFound(CanvasError):
+    """The identity this tab remembers is not a participant of the board."""
+
+    def __init__(self):
+        super().__init__("Please join the board with your name.")

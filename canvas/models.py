@@ -1,0 +1,218 @@
+"""The board and what lives on it, as pydantic models.
+
+Drafts (`BoardDraft`, `NoteDraft`, ...) are what a person typed, validated at
+the edge with `model_validate`; the other models are what storage returns.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date, datetime
+from enum import Enum
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, Field, field_validator
+
+from canvas.errors import UnknownTemplate
+from canvas.templates import DEFAULT_TEMPLATE, get_template
+
+NOTE_MAX_CHARS = 1000
+TITLE_MAX_CHARS = 120
+NAME_MAX_CHARS = 40
+SUMMARY_MAX_CHARS = 4000
+
+
+class Severity(str, Enum):
+    sev1 = "SEV1"
+    sev2 = "SEV2"
+    sev3 = "SEV3"
+    sev4 = "SEV4"
+    none = "n/a"
+
+    @property
+    def label(self) -> str:
+        return {
+            "SEV1": "SEV1 · critical, many customers affected",
+            "SEV2": "SEV2 · major, some customers affected",
+            "SEV3": "SEV3 · minor, little customer impact",
+            "SEV4": "SEV4 · no customer impact",
+            "n/a": "Not an incident (retrospective)",
+        }[self.value]
+
+
+class NoteColour(str, Enum):
+    yellow = "yellow"
+    pink = "pink"
+    blue = "blue"
+    green = "green"
+    orange = "orange"
+    purple = "purple"
+
+    @property
+    def hex(self) -> str:
+        """Paper colour of the sticky note; shared by the page and the PNG."""
+        return NOTE_HEX[self]
+
+
+NOTE_HEX = {
+    NoteColour.yellow: "#fff1a8",
+    NoteColour.pink: "#ffd1dc",
+    NoteColour.blue: "#cfe8ff",
+    NoteColour.green: "#d3f4c8",
+    NoteColour.orange: "#ffdcb5",
+    NoteColour.purple: "#e5d7ff",
+}
+
+
+def _no_control_characters(value: str) -> str:
+    # Control characters (other than line breaks) are invisible in a note but
+    # break exports and terminals; refusing them beats storing surprises.
+    for char in value:
+        if unicodedata.category(char) == "Cc" and char not in "\n\t":
+            raise ValueError("contains an invisible control character")
+    return value
+
+
+def _required_text(label: str, max_chars: int):
+    def check(value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError(f"{label} cannot be empty.")
+        if len(value) > max_chars:
+            raise ValueError(
+                f"{label} is {len(value):,} characters long; the limit is {max_chars:,}."
+            )
+        return _no_control_characters(value)
+
+    return AfterValidator(check)
+
+
+def _optional_text(max_chars: int):
+    def check(value: str) -> str:
+        value = value.strip()
+        if len(value) > max_chars:
+            raise ValueError(f"is {len(value):,} characters long; the limit is {max_chars:,}.")
+        return _no_control_characters(value)
+
+    return AfterValidator(check)
+
+
+def _single_line(value: str) -> str:
+    if "\n" in value:
+        raise ValueError("must fit on one line.")
+    return value
+
+
+DisplayName = Annotated[
+    str, _required_text("A display name", NAME_MAX_CHARS), AfterValidator(_single_line)
+]
+OptionalName = Annotated[str, _optional_text(NAME_MAX_CHARS), AfterValidator(_single_line)]
+NoteText = Annotated[str, _required_text("A note", NOTE_MAX_CHARS)]
+
+
+class Roles(BaseModel):
+    """People worth recording on a postmortem; names, not accounts."""
+
+    facilitator: OptionalName = ""
+    scribe: OptionalName = ""
+    decision_owner: OptionalName = ""
+
+
+class BoardDraft(BaseModel):
+    """What the home page's create form (or an import) asks for."""
+
+    title: Annotated[
+        str, _required_text("A title", TITLE_MAX_CHARS), AfterValidator(_single_line)
+    ]
+    incident_date: date | None = None
+    severity: Severity = Severity.sev3
+    template: str = DEFAULT_TEMPLATE
+    facilitator_name: DisplayName
+
+    @field_validator("template")
+    @classmethod
+    def _template_exists(cls, slug: str) -> str:
+        try:
+            get_template(slug)
+        except UnknownTemplate as error:
+            raise ValueError(str(error)) from None
+        return slug
+
+
+class BoardDetails(BaseModel):
+    """The summary step: what happened, the impact, dates, severity and roles."""
+
+    title: Annotated[
+        str, _required_text("A title", TITLE_MAX_CHARS), AfterValidator(_single_line)
+    ]
+    summary: Annotated[str, _optional_text(SUMMARY_MAX_CHARS)] = ""
+    impact: Annotated[str, _optional_text(SUMMARY_MAX_CHARS)] = ""
+    incident_date: date | None = None
+    review_date: date | None = None
+    severity: Severity = Severity.sev3
+    roles: Roles = Roles()
+    other_participants: Annotated[str, _optional_text(SUMMARY_MAX_CHARS)] = ""
+
+
+class Board(BoardDetails):
+    id: str
+    template: str
+    created_at: datetime
+    revision: int
+    details_version: int
+
+    @property
+    def template_model(self):
+        return get_template(self.template)
+
+
+class Participant(BaseModel):
+    id: str
+    board_id: str
+    display_name: str
+    joined_at: datetime
+    last_seen_at: datetime
+
+
+class NoteDraft(BaseModel):
+    text: NoteText
+    colour: NoteColour = NoteColour.yellow
+
+
+class Note(BaseModel):
+    id: str
+    board_id: str
+    step_key: str
+    text: str
+    colour: NoteColour
+    # Kept for the facilitator's eyes and for undo; never shown by default.
+    author_id: str | None
+    created_at: datetime
+    updated_at: datetime
+    deleted_at: datetime | None = None
+    version: int = 1
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+class BoardSummary(BaseModel):
+    """A row of the home page's board list."""
+
+    id: str
+    title: str
+    incident_date: date | None
+    severity: Severity
+    template: str
+    created_at: datetime
+    note_count: int
+    participant_count: int
+
+
+GROUND_RULES = (
+    "Address behaviour and systems, never label people.",
+    "No “could have / should have”: propose what we do next time.",
+    "Say thanks to the people who helped.",
+    "Fix systems, not people.",
+)

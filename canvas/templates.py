@@ -1,0 +1,90 @@
+"""Board templates, kept as data: one TOML file per template in `templates/`.
+
+Adding a template means adding a file; no page code changes, because pages are
+built from a template's steps and each step's kind.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from enum import Enum
+from functools import cache
+from importlib import resources
+
+from pydantic import BaseModel, Field, model_validator
+
+from canvas.errors import UnknownTemplate
+
+DEFAULT_TEMPLATE = "blameless"
+
+
+class StepKind(str, Enum):
+    """What a step holds, and so which page shows it."""
+
+    summary = "summary"  # free-text summary, impact, dates, roles
+    notes = "notes"  # a column of sticky notes
+    timeline = "timeline"  # timed events of the incident
+    actions = "actions"  # owned, dated follow-ups
+
+
+class Step(BaseModel):
+    key: str = Field(pattern=r"^[a-z][a-z0-9-]{1,30}$")
+    title: str = Field(min_length=1, max_length=40)
+    kind: StepKind
+    prompt: str = Field(min_length=1)
+    # What an imported incident file drops into this step
+    # ("contributing_factors", "actions").
+    receives: list[str] = []
+
+    @property
+    def holds_notes(self) -> bool:
+        """Steps whose page is a column of sticky notes (actions are proposed as notes)."""
+        return self.kind in (StepKind.notes, StepKind.actions)
+
+
+class Template(BaseModel):
+    slug: str
+    name: str
+    description: str
+    order: int = 100
+    steps: list[Step] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _step_keys_are_unique(self) -> "Template":
+        keys = [step.key for step in self.steps]
+        if len(keys) != len(set(keys)):
+            raise ValueError(f"template {self.slug!r} repeats a step key")
+        return self
+
+    @property
+    def note_steps(self) -> list[Step]:
+        """The steps that show as sticky-note columns, in board order."""
+        return [step for step in self.steps if step.holds_notes]
+
+    def step(self, key: str) -> Step | None:
+        """The step with this key, or None."""
+        return next((step for step in self.steps if step.key == key), None)
+
+    def step_receiving(self, what: str) -> Step | None:
+        """The first step that receives this kind of imported content."""
+        return next((step for step in self.steps if what in step.receives), None)
+
+
+@cache
+def all_templates() -> dict[str, Template]:
+    """Every shipped template by slug, in display order."""
+    folder = resources.files("canvas") / "templates"
+    found = []
+    for entry in folder.iterdir():
+        if entry.name.endswith(".toml"):
+            found.append(Template.model_validate(tomllib.loads(entry.read_text("utf-8"))))
+    found.sort(key=lambda template: (template.order, template.name))
+    return {template.slug: template for template in found}
+
+
+def get_template(slug: str) -> Template:
+    """The template with this slug; raises UnknownTemplate."""
+    try:
+        return all_templates()[slug]
+    except KeyError:
+        raise UnknownTemplate(slug) from None

@@ -1,0 +1,153 @@
+"""Boards: create, read, update details, list, delete.
+
+Every change to anything on a board goes through `changing_board`, which
+takes the write lock, refuses deleted or unknown boards, and bumps the board's
+revision in the same transaction, so a page that polls the revision never
+misses a change and never sees half of one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+
+import sqlite_utils
+
+from canvas.errors import BoardNotFound, EditConflict
+from canvas.ids import is_well_formed_board_id, new_board_id
+from canvas.models import Board, BoardDetails, BoardDraft, BoardSummary, Roles
+from storage.db import iso, now, write_transaction
+
+
+@contextmanager
+def changing_board(db: sqlite_utils.Database, board_id: str) -> Iterator[sqlite_utils.Database]:
+    """A write transaction on one live board that bumps its revision on success."""
+    with write_transaction(db):
+        row = db.execute(
+            "SELECT 1 FROM boards WHERE id = ? AND deleted_at IS NULL", [board_id]
+        ).fetchone()
+        if row is None:
+            raise BoardNotFound(board_id)
+        yield db
+        db.execute(
+            "UPDATE boards SET revision = revision + 1, updated_at = ? WHERE id = ?",
+            [iso(now()), board_id],
+        )
+
+
+def create_board(db: sqlite_utils.Database, draft: BoardDraft) -> Board:
+    """Store a new board and return it."""
+    board_id = new_board_id()
+    stamp = iso(now())
+    with write_transaction(db):
+        db["boards"].insert(
+            {
+                "id": board_id,
+                "title": draft.title,
+                "template": draft.template,
+                "severity": draft.severity.value,
+                "incident_date": _date(draft.incident_date),
+                "review_date": None,
+                "summary": "",
+                "impact": "",
+                "facilitator": draft.facilitator_name,
+                "scribe": "",
+                "decision_owner": "",
+                "other_participants": "",
+                "created_at": stamp,
+                "updated_at": stamp,
+                "revision": 1,
+                "details_version": 1,
+            }
+        )
+    return get_board(db, board_id)
+
+
+def get_board(db: sqlite_utils.Database, board_id: str | None) -> Board:
+    """The live board with this id; raises BoardNotFound for anything else."""
+    if not is_well_formed_board_id(board_id):
+        raise BoardNotFound(board_id or "")
+    row = next(
+        db.query("SELECT * FROM boards WHERE id = ? AND deleted_at IS NULL", [board_id]), None
+    )
+    if row is None:
+        raise BoardNotFound(board_id)
+    return _board(row)
+
+
+def board_revision(db: sqlite_utils.Database, board_id: str) -> int | None:
+    """The board's revision, the one cheap number a polling page reads."""
+    row = db.execute(
+        "SELECT revision FROM boards WHERE id = ? AND deleted_at IS NULL", [board_id]
+    ).fetchone()
+    return None if row is None else row[0]
+
+
+def update_details(
+    db: sqlite_utils.Database, board_id: str, details: BoardDetails, expected_version: int
+) -> Board:
+    """Save the summary step; refuses with EditConflict if someone saved in between."""
+    with changing_board(db, board_id):
+        current = get_board(db, board_id)
+        if current.details_version != expected_version:
+            raise EditConflict(current.summary)
+        db["boards"].update(
+            board_id,
+            {
+                "title": details.title,
+                "summary": details.summary,
+                "impact": details.impact,
+                "incident_date": _date(details.incident_date),
+                "review_date": _date(details.review_date),
+                "severity": details.severity.value,
+                "facilitator": details.roles.facilitator,
+                "scribe": details.roles.scribe,
+                "decision_owner": details.roles.decision_owner,
+                "other_participants": details.other_participants,
+                "details_version": expected_version + 1,
+            },
+        )
+    return get_board(db, board_id)
+
+
+def list_boards(db: sqlite_utils.Database, limit: int = 200) -> list[BoardSummary]:
+    """Live boards, newest first, with how much is on them."""
+    rows = db.query(
+        """
+        SELECT b.id, b.title, b.incident_date, b.severity, b.template, b.created_at,
+          (SELECT count(*) FROM notes n
+            WHERE n.board_id = b.id AND n.deleted_at IS NULL) AS note_count,
+          (SELECT count(*) FROM participants p WHERE p.board_id = b.id) AS participant_count
+        FROM boards b WHERE b.deleted_at IS NULL
+        ORDER BY b.created_at DESC LIMIT ?
+        """,
+        [limit],
+    )
+    return [BoardSummary.model_validate(row) for row in rows]
+
+
+def delete_board(db: sqlite_utils.Database, board_id: str) -> None:
+    """Hide a board: its link then shows "board not found". Rows are kept."""
+    with changing_board(db, board_id):
+        db["boards"].update(board_id, {"deleted_at": iso(now())})
+
+
+def _date(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _board(row: dict) -> Board:
+    return Board.model_validate(
+        {
+            **row,
+            "summary": row["summary"] or "",
+            "impact": row["impact"] or "",
+            "other_participants": row["other_participants"] or "",
+            "roles": Roles(
+                facilitator=row["facilitator"] or "",
+                scribe=row["scribe"] or "",
+                decision_owner=row["decision_owner"] or "",
+            ),
+        }
+    )

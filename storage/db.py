@@ -1,0 +1,69 @@
+"""Connections and transactions: the rules every write in storage/ follows.
+
+Streamlit runs each rerun in its own thread, and a sqlite3 connection must not
+be shared across threads, so every script run opens its own connection (it
+costs well under a millisecond). Writers take the write lock up front with
+BEGIN IMMEDIATE: a deferred transaction that reads and then writes fails with
+"database is locked" when another writer got there first, while an immediate
+one simply waits its turn (busy timeout) and then sees fresh data.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+DB_ENV = "POSTMORTEM_CANVAS_DB"
+DEFAULT_DB_PATH = Path("data") / "postmortem-canvas.db"
+BUSY_TIMEOUT_MS = 10_000
+
+
+def db_path(explicit: str | os.PathLike | None = None) -> Path:
+    """Where the database lives: an explicit path, $POSTMORTEM_CANVAS_DB, or ./data/."""
+    if explicit:
+        return Path(explicit)
+    return Path(os.environ.get(DB_ENV) or DEFAULT_DB_PATH)
+
+
+def connect(path: str | os.PathLike | None = None) -> sqlite_utils.Database:
+    """A fresh connection for this thread, with the settings every connection needs."""
+    target = db_path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # isolation_level=None: no implicit BEGINs from the driver, so the only
+    # transactions are the explicit BEGIN IMMEDIATE ones below (sqlite-utils
+    # nests its own work inside them as savepoints).
+    conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    return sqlite_utils.Database(conn)
+
+
+@contextmanager
+def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """One BEGIN IMMEDIATE transaction: all of it is written, or none of it."""
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    else:
+        db.conn.execute("COMMIT")
+
+
+def now() -> datetime:
+    """The current time in UTC (the only zone stored)."""
+    return datetime.now(UTC)
+
+
+def iso(moment: datetime | None) -> str | None:
+    """A timestamp as stored: ISO 8601 in UTC."""
+    return None if moment is None else moment.astimezone(UTC).isoformat()

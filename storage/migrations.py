@@ -1,0 +1,106 @@
+"""The schema, as numbered migrations. An applied migration is never edited:
+a change to the schema is a new function at the bottom of this file.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+from storage.db import connect
+
+migrations = Migrations("postmortem_canvas")
+
+
+@migrations(name="0001_boards_notes_participants_events")
+def m0001(db: sqlite_utils.Database) -> None:
+    db["boards"].create(
+        {
+            "id": str,
+            "title": str,
+            "template": str,
+            "severity": str,
+            "incident_date": str,
+            "review_date": str,
+            "summary": str,
+            "impact": str,
+            "facilitator": str,
+            "scribe": str,
+            "decision_owner": str,
+            "other_participants": str,
+            "created_at": str,
+            "updated_at": str,
+            "deleted_at": str,
+            "revision": int,
+            "details_version": int,
+        },
+        pk="id",
+        not_null={"title", "template", "created_at", "revision", "details_version"},
+        defaults={"revision": 1, "details_version": 1, "summary": "", "impact": ""},
+    )
+    db["participants"].create(
+        {
+            "id": str,
+            "board_id": str,
+            "display_name": str,
+            "token_hash": str,
+            "joined_at": str,
+            "last_seen_at": str,
+        },
+        pk="id",
+        foreign_keys=[("board_id", "boards", "id")],
+        not_null={"board_id", "display_name", "token_hash"},
+    )
+    db["participants"].create_index(["token_hash"], unique=True)
+    db["notes"].create(
+        {
+            "id": str,
+            "board_id": str,
+            "step_key": str,
+            "text": str,
+            "colour": str,
+            "author_id": str,
+            "position": int,
+            "created_at": str,
+            "updated_at": str,
+            "deleted_at": str,
+            "version": int,
+        },
+        pk="id",
+        foreign_keys=[("board_id", "boards", "id"), ("author_id", "participants", "id")],
+        not_null={"board_id", "step_key", "text", "colour", "version"},
+    )
+    db["notes"].create_index(["board_id", "step_key"])
+    db["events"].create(
+        {
+            "id": str,
+            "board_id": str,
+            "at": str,
+            "kind": str,
+            "text": str,
+            "evidence_url": str,
+            "approximate": int,
+            "created_at": str,
+            "deleted_at": str,
+        },
+        pk="id",
+        foreign_keys=[("board_id", "boards", "id")],
+        not_null={"board_id", "at", "kind", "text"},
+    )
+    db["events"].create_index(["board_id", "at"])
+
+
+def migrate(path=None) -> list[str]:
+    """Bring the database at `path` up to date; returns the names applied now.
+
+    Also switches the file to WAL, which lets readers (every open tab) read
+    while one writer writes; the mode is stored in the file, so once is enough.
+    """
+    db = connect(path)
+    try:
+        db.conn.execute("PRAGMA journal_mode = WAL")
+        before = {m.name for m in migrations.applied(db)}
+        migrations.apply(db)
+        return [m.name for m in migrations.applied(db) if m.name not in before]
+    finally:
+        db.close()

@@ -1,0 +1,111 @@
+"""Sticky notes: add, edit (with a version check), soft delete and restore."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from canvas.errors import EditConflict, NoteNotFound
+from canvas.ids import new_row_id
+from canvas.models import Note, NoteDraft
+from storage.boards import changing_board
+from storage.db import iso, now
+
+
+def add_note(
+    db: sqlite_utils.Database, board_id: str, step_key: str, draft: NoteDraft, author_id: str | None
+) -> Note:
+    """Put a new note at the end of a step's column."""
+    note_id = new_row_id()
+    stamp = iso(now())
+    with changing_board(db, board_id):
+        position = db.execute(
+            "SELECT coalesce(max(position), 0) + 1 FROM notes WHERE board_id = ? AND step_key = ?",
+            [board_id, step_key],
+        ).fetchone()[0]
+        db["notes"].insert(
+            {
+                "id": note_id,
+                "board_id": board_id,
+                "step_key": step_key,
+                "text": draft.text,
+                "colour": draft.colour.value,
+                "author_id": author_id,
+                "position": position,
+                "created_at": stamp,
+                "updated_at": stamp,
+                "deleted_at": None,
+                "version": 1,
+            }
+        )
+    return get_note(db, board_id, note_id)
+
+
+def get_note(db: sqlite_utils.Database, board_id: str, note_id: str) -> Note:
+    """A note of this board, deleted or not; raises NoteNotFound."""
+    row = next(
+        db.query("SELECT * FROM notes WHERE id = ? AND board_id = ?", [note_id, board_id]), None
+    )
+    if row is None:
+        raise NoteNotFound(note_id)
+    return Note.model_validate(row)
+
+
+def list_notes(
+    db: sqlite_utils.Database, board_id: str, step_key: str | None = None, *, deleted: bool = False
+) -> list[Note]:
+    """Live notes of a board (or only deleted ones), by step then column position."""
+    sql = "SELECT * FROM notes WHERE board_id = ? AND deleted_at IS {} NULL".format(
+        "NOT" if deleted else ""
+    )
+    params: list = [board_id]
+    if step_key is not None:
+        sql += " AND step_key = ?"
+        params.append(step_key)
+    sql += " ORDER BY step_key, position, created_at"
+    return [Note.model_validate(row) for row in db.query(sql, params)]
+
+
+def edit_note(
+    db: sqlite_utils.Database, board_id: str, note_id: str, draft: NoteDraft, expected_version: int
+) -> Note:
+    """Change a note's text and colour, unless someone changed it since `expected_version`."""
+    with changing_board(db, board_id):
+        current = get_note(db, board_id, note_id)
+        if current.is_deleted:
+            raise NoteNotFound(note_id)
+        if current.version != expected_version:
+            raise EditConflict(current.text)
+        db["notes"].update(
+            note_id,
+            {
+                "text": draft.text,
+                "colour": draft.colour.value,
+                "updated_at": iso(now()),
+                "version": current.version + 1,
+            },
+        )
+    return get_note(db, board_id, note_id)
+
+
+def delete_note(db: sqlite_utils.Database, board_id: str, note_id: str) -> Note:
+    """Move a note to the board's bin; `restore_note` brings it back."""
+    return _set_deleted(db, board_id, note_id, deleted=True)
+
+
+def restore_note(db: sqlite_utils.Database, board_id: str, note_id: str) -> Note:
+    """Bring a deleted note back to where it was."""
+    return _set_deleted(db, board_id, note_id, deleted=False)
+
+
+def _set_deleted(db: sqlite_utils.Database, board_id: str, note_id: str, *, deleted: bool) -> Note:
+    with changing_board(db, board_id):
+        current = get_note(db, board_id, note_id)
+        db["notes"].update(
+            note_id,
+            {
+                "deleted_at": iso(now()) if deleted else None,
+                "version": current.version + 1,
+                "updated_at": iso(now()),
+            },
+        )
+    return get_note(db, board_id, note_id)

@@ -1,0 +1,71 @@
+"""Participants: who joined a board, known to their browser by a secret token."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlite_utils
+
+from canvas.errors import ParticipantNotFound
+from canvas.ids import hash_secret, new_row_id, new_secret
+from canvas.models import Participant
+from storage.boards import changing_board
+from storage.db import iso, now, write_transaction
+
+# Refreshing "last seen" on every rerun would write on every poll; once a
+# quarter-minute is enough for a "who is here in the last minute" list.
+SEEN_RESOLUTION = timedelta(seconds=15)
+
+
+def join_board(db: sqlite_utils.Database, board_id: str, display_name: str) -> tuple[Participant, str]:
+    """Add a participant; returns it and the token its browser keeps (shown once)."""
+    token = new_secret()
+    participant_id = new_row_id()
+    stamp = iso(now())
+    with changing_board(db, board_id):
+        db["participants"].insert(
+            {
+                "id": participant_id,
+                "board_id": board_id,
+                "display_name": display_name,
+                "token_hash": hash_secret(token),
+                "joined_at": stamp,
+                "last_seen_at": stamp,
+            }
+        )
+    return participant_by_token(db, board_id, token), token
+
+
+def participant_by_token(db: sqlite_utils.Database, board_id: str, token: str | None) -> Participant:
+    """The participant this token belongs to on this board; raises ParticipantNotFound."""
+    if not token:
+        raise ParticipantNotFound()
+    row = next(
+        db.query(
+            "SELECT * FROM participants WHERE board_id = ? AND token_hash = ?",
+            [board_id, hash_secret(token)],
+        ),
+        None,
+    )
+    if row is None:
+        raise ParticipantNotFound()
+    return Participant.model_validate(row)
+
+
+def list_participants(db: sqlite_utils.Database, board_id: str) -> list[Participant]:
+    """Everyone who joined the board, in joining order."""
+    rows = db.query(
+        "SELECT * FROM participants WHERE board_id = ? ORDER BY joined_at, id", [board_id]
+    )
+    return [Participant.model_validate(row) for row in rows]
+
+
+def mark_seen(db: sqlite_utils.Database, participant: Participant) -> None:
+    """Record that this participant has the board open (throttled, no revision bump)."""
+    moment = now()
+    if moment - participant.last_seen_at < SEEN_RESOLUTION:
+        return
+    # Presence is not board content: it does not bump the revision, or every
+    # open tab would make every other tab rerun.
+    with write_transaction(db):
+        db["participants"].update(participant.id, {"last_seen_at": iso(moment)})

@@ -1,0 +1,49 @@
+import pytest
+
+from canvas.errors import UnknownTemplate
+from canvas.templates import StepKind, Template, all_templates, get_template
+
+BLAMELESS_TITLES = [
+    "Summary", "Rough timeline", "Detect", "React", "Quick fix", "Prevent",
+    "Other areas of risk", "Next steps",
+]
+
+
+def test_the_default_canvas_has_the_eight_blameless_steps_in_order():
+    template = get_template("blameless")
+    assert [step.title for step in template.steps] == BLAMELESS_TITLES
+    assert template.step("detect").prompt.startswith("How do we detect this")
+    assert template.step("summary").kind == StepKind.summary
+    assert template.step("timeline").kind == StepKind.timeline
+    assert template.step("next-steps").kind == StepKind.actions
+
+
+def test_every_practice_template_ships():
+    assert set(all_templates()) >= {
+        "blameless", "lessons-learned", "mad-sad-glad", "lean-coffee", "okr-retro",
+    }
+    titles = {slug: [s.title for s in t.steps] for slug, t in all_templates().items()}
+    assert {"What went well", "What went wrong", "Suggestions for next time",
+            "Engagement details"} <= set(titles["lessons-learned"])
+    assert titles["mad-sad-glad"][:3] == ["Mad", "Sad", "Glad"]
+    assert {"Learnings", "Decisions", "Kill criteria"} <= set(titles["okr-retro"])
+
+
+def test_every_template_has_sticky_note_steps_and_a_home_for_imported_content():
+    for template in all_templates().values():
+        assert template.note_steps, template.slug
+        assert template.step_receiving("actions") is not None, template.slug
+        assert template.step_receiving("contributing_factors") is not None, template.slug
+
+
+def test_unknown_template_is_a_named_error():
+    with pytest.raises(UnknownTemplate):
+        get_template("nope")
+
+
+def test_a_template_repeating_a_step_key_is_refused():
+    step = {"key": "mad", "title": "Mad", "kind": "notes", "prompt": "?"}
+    with pytest.raises(ValueError, match="repeats a step key"):
+        Template.model_validate(
+            {"slug": "x", "name": "x", "description": "x", "steps": [step, step]}
+        )
