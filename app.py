@@ -1,0 +1,15 @@
+"""Postmortem Canvas: page config, database, navigation. Wiring only."""
+
+import streamlit as st
+
+from pages import common
+
+st.set_page_config(page_title="Postmortem Canvas", page_icon="🗒️", layout="wide")
+common.inject_css()
+
+with common.database() as db:
+    selection = common.select_board(db)
+page = st.navigation(common.build_navigation(selection))
+common.keep_board_in_url(selection.board)
+common.remember_current_page(page)
+page.run()

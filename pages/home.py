@@ -1,0 +1,107 @@
+"""Home: start a board, or open one."""
+
+from datetime import date
+
+import streamlit as st
+from pydantic import ValidationError
+
+from canvas.models import BoardDraft, Severity
+from canvas.templates import DEFAULT_TEMPLATE, all_templates
+from pages import common
+from storage import boards, participants
+
+db = common.database()
+selection = common.select_board(db)
+if st.session_state.get("board_created") and common.page_for("overview") is not None:
+    # Straight to the new board, where the sidebar holds its share link.
+    st.switch_page(common.page_for("overview"))
+
+st.title("Postmortem Canvas", anchor=False)
+st.caption(
+    "A shared whiteboard for blameless postmortems: write, group and vote on sticky "
+    "notes step by step, and leave with owned, dated actions."
+)
+
+if selection.board is not None:
+    board = selection.board
+    with st.container(border=True, key="home_current"):
+        st.markdown("**Open board**")
+        st.text(board.title)
+        st.caption("Share this link with everyone in the meeting:")
+        st.code(common.share_url(board.id), language=None)
+        left, right = st.columns(2)
+        if (overview := common.page_for("overview")) is not None:
+            left.page_link(overview, label="Go to the board", icon=":material/dashboard:")
+        if right.button("Leave this board", key="home_leave"):
+            common.leave_board()
+            st.rerun()
+
+
+def create_board() -> None:
+    state = st.session_state
+    try:
+        draft = BoardDraft.model_validate(
+            {
+                "title": state["home_title"],
+                "incident_date": state["home_incident_date"],
+                "severity": state["home_severity"],
+                "template": state["home_template"],
+                "facilitator_name": state["home_name"],
+            }
+        )
+    except ValidationError as error:
+        state["home_error"] = common.first_message(error)
+        return
+    with common.database() as write_db:
+        board = boards.create_board(write_db, draft)
+        _, token = participants.join_board(write_db, board.id, draft.facilitator_name)
+    common.remember_token(board.id, token)
+    common.open_board(board.id)
+    state["board_created"] = True
+    for key in ("home_title", "home_name"):
+        state[key] = ""
+
+
+templates = all_templates()
+with st.form("home_create", border=True):
+    st.subheader("Start a board", anchor=False)
+    st.text_input("Title", key="home_title", max_chars=120,
+                  placeholder="e.g. Checkout errors after the 14:00 deploy")
+    left, middle, right = st.columns(3)
+    left.date_input("Incident date", key="home_incident_date", value=date.today(),
+                    format="YYYY-MM-DD")
+    middle.selectbox("Severity", list(Severity), key="home_severity", index=2,
+                     format_func=lambda sev: sev.label)
+    right.selectbox("Template", list(templates), key="home_template",
+                    index=list(templates).index(DEFAULT_TEMPLATE),
+                    format_func=lambda slug: templates[slug].name)
+    st.text_input("Your name (you facilitate)", key="home_name", max_chars=40)
+    st.form_submit_button("Create board", type="primary", on_click=create_board)
+
+if error := st.session_state.pop("home_error", None):
+    st.error(error)
+
+with st.expander("What each template holds"):
+    for template in templates.values():
+        st.markdown(f"**{template.name}** — {template.description}")
+        st.caption(" → ".join(step.title for step in template.steps))
+
+st.subheader("Boards", anchor=False)
+if common.settings().private_boards:
+    st.info("This instance keeps boards private: open a board through its link.")
+else:
+    listed = boards.list_boards(db)
+    if not listed:
+        st.caption("No boards yet.")
+    for summary in listed:
+        with st.container(border=True, key=f"home_board_{summary.id}"):
+            text, meta, action = st.columns([5, 4, 1], vertical_alignment="center")
+            text.text(summary.title)
+            meta.caption(
+                f"{summary.incident_date or 'no date'} · {summary.severity.value} · "
+                f"{templates[summary.template].name if summary.template in templates else summary.template}"
+                f" · {summary.note_count} notes · {summary.participant_count} people"
+            )
+            if action.button("Open", key=f"home_open_{summary.id}"):
+                common.open_board(summary.id)
+                st.rerun()

@@ -1,0 +1,94 @@
+"""The summary step: what happened, the impact, dates, severity and roles."""
+
+import streamlit as st
+from pydantic import ValidationError
+
+from canvas.errors import CanvasError, EditConflict
+from canvas.models import BoardDetails, Severity
+from pages import common
+from storage import boards, participants
+
+page = common.open_board_page()
+board = page.board
+step = common.current_step(page.template)
+
+st.title(step.title, anchor=False)
+st.info(step.prompt, icon=":material/help:")
+
+
+def save() -> None:
+    state = st.session_state
+    try:
+        details = BoardDetails.model_validate(
+            {
+                "title": state["summary_title"],
+                "summary": state["summary_summary"],
+                "impact": state["summary_impact"],
+                "incident_date": state["summary_incident_date"],
+                "review_date": state["summary_review_date"],
+                "severity": state["summary_severity"],
+                "roles": {
+                    "facilitator": state["summary_facilitator"],
+                    "scribe": state["summary_scribe"],
+                    "decision_owner": state["summary_decision_owner"],
+                },
+                "other_participants": state["summary_others"],
+            }
+        )
+        with common.database() as db:
+            boards.update_details(db, board.id, details, state["summary_version"])
+        state["summary_saved"] = True
+    except ValidationError as error:
+        state["summary_error"] = common.first_message(error)
+    except EditConflict as conflict:
+        state["summary_error"] = str(conflict)
+        state["summary_theirs"] = conflict.current_text
+    except CanvasError as problem:
+        state["summary_error"] = str(problem)
+
+
+# The version this form was opened at: saving over a newer version is refused.
+# Widget state is dropped when the person leaves this page, so a missing title
+# widget means the form is opened afresh, at the board's current version.
+if "summary_title" not in st.session_state:
+    st.session_state["summary_version"] = board.details_version
+with st.form("summary_form"):
+    st.text_input("Title", value=board.title, key="summary_title", max_chars=120)
+    st.text_area("Summary", value=board.summary, key="summary_summary", height=100,
+                 placeholder="One or two sentences: what happened.")
+    st.text_area("Customer impact", value=board.impact, key="summary_impact", height=80,
+                 placeholder="Who was affected, how, for how long.")
+    dates = st.columns(3)
+    dates[0].date_input("Incident date", value=board.incident_date, key="summary_incident_date",
+                        format="YYYY-MM-DD")
+    dates[1].date_input("Review date", value=board.review_date, key="summary_review_date",
+                        format="YYYY-MM-DD")
+    dates[2].selectbox("Severity", list(Severity), index=list(Severity).index(board.severity),
+                       key="summary_severity", format_func=lambda sev: sev.label)
+    roles = st.columns(3)
+    roles[0].text_input("Facilitator", value=board.roles.facilitator, key="summary_facilitator")
+    roles[1].text_input("Scribe", value=board.roles.scribe, key="summary_scribe")
+    roles[2].text_input("Decision owner", value=board.roles.decision_owner,
+                        key="summary_decision_owner")
+    st.text_area("Other participants (not on the board)", value=board.other_participants,
+                 key="summary_others", height=68)
+    st.form_submit_button("Save summary", type="primary", on_click=save)
+
+if error := st.session_state.pop("summary_error", None):
+    st.error(error)
+    if theirs := st.session_state.pop("summary_theirs", None):
+        st.caption("Their summary:")
+        st.text(theirs)
+    if st.button("Load their version (your edits are discarded)", key="summary_reload"):
+        for key in [k for k in st.session_state if k.startswith("summary_")]:
+            del st.session_state[key]
+        st.rerun()
+if st.session_state.pop("summary_saved", False):
+    st.session_state["summary_version"] = boards.get_board(page.db, board.id).details_version
+    st.success("Summary saved.")
+
+st.subheader("On the board", anchor=False)
+joined = participants.list_participants(page.db, board.id)
+st.caption(f"{len(joined)} joined")
+for person in joined:
+    st.text(f"• {person.display_name}")

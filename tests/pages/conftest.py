@@ -1,0 +1,29 @@
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = ROOT / "pages"
+
+
+def page(name: str) -> str:
+    """Absolute path of a page file, for AppTest.switch_page."""
+    return str(PAGES / name)
+
+
+@pytest.fixture
+def app(db_file):
+    # AppTest treats a main script with a pages/ folder beside it as an old
+    # multipage app on every run, which bypasses st.navigation; running a copy
+    # of app.py from a temporary folder keeps the real navigation.
+    return AppTest.from_string((ROOT / "app.py").read_text(), default_timeout=30)
+
+
+def create_board(at: AppTest, title: str = "Checkout errors", name: str = "Fran") -> str:
+    at.run()
+    at.text_input(key="home_title").input(title)
+    at.text_input(key="home_name").input(name)
+    at.button(key="FormSubmitter:home_create-Create board").click().run()
+    assert not at.exception, at.exception
+    return at.session_state["board_id"]

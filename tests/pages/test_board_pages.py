@@ -1,0 +1,117 @@
+from streamlit.testing.v1 import AppTest
+
+from storage import boards, notes, participants
+from storage.db import connect
+from tests.pages.conftest import ROOT, create_board, page
+
+ADD = "FormSubmitter:step_add-Add note"
+
+
+def texts(at) -> list[str]:
+    return [element.value for element in at.text]
+
+
+def test_home_create_board_add_note_and_see_it_on_the_overview(app, db_file):
+    board_id = create_board(app, title="Checkout errors")
+    assert app.query_params["board"] == board_id
+    assert [t.value for t in app.title] == ["Checkout errors"], "lands on the new board"
+    assert any(f"?board={board_id}" in code.value for code in app.sidebar.code), "share link"
+
+    app.switch_page(page("step.py")).run()
+    assert [t.value for t in app.title] == ["Detect"]
+    app.text_area(key="step_text").input("Alert on checkout 5xx rate")
+    app.button(key=ADD).click().run()
+    assert not app.exception
+    assert "Alert on checkout 5xx rate" in texts(app)
+    assert app.text_area(key="step_text").value == "", "a saved note clears the box"
+
+    app.switch_page(page("overview.py")).run()
+    assert "Alert on checkout 5xx rate" in texts(app)
+    [stored] = notes.list_notes(connect(db_file), board_id)
+    assert stored.step_key == "detect"
+
+
+def test_an_empty_note_is_refused_and_a_huge_one_keeps_its_text(app):
+    create_board(app)
+    app.switch_page(page("step.py")).run()
+    app.text_area(key="step_text").input("   ")
+    app.button(key=ADD).click().run()
+    assert [e.value for e in app.error] == ["A note cannot be empty."]
+
+    huge = "word " * 300
+    app.text_area(key="step_text").input(huge)
+    app.button(key=ADD).click().run()
+    assert "the limit is 1,000" in app.error[0].value
+    assert app.text_area(key="step_text").value == huge, "typed text is kept"
+
+
+def test_markup_in_a_note_is_shown_as_typed(app):
+    create_board(app)
+    app.switch_page(page("step.py")).run()
+    hostile = "<script>alert('x')</script> **bold** [a](javascript:alert(1))"
+    app.text_area(key="step_text").input(hostile)
+    app.button(key=ADD).click().run()
+    assert hostile in texts(app)
+    assert not any(hostile in md.value for md in app.markdown)
+
+
+def test_delete_then_undo_restores_the_note(app, db_file):
+    board_id = create_board(app)
+    app.switch_page(page("step.py")).run()
+    app.text_area(key="step_text").input("keep me")
+    app.button(key=ADD).click().run()
+    [note] = notes.list_notes(connect(db_file), board_id)
+    app.button(key=f"edit_delete_{note.id}").click().run()
+    assert notes.list_notes(connect(db_file), board_id) == []
+    assert app.button(key=f"step_restore_{note.id}"), "the deleted note waits in the bin"
+    app.button(key="step_undo_button").click().run()
+    assert [n.text for n in notes.list_notes(connect(db_file), board_id)] == ["keep me"]
+    assert "keep me" in texts(app)
+
+
+def test_an_unknown_board_link_shows_not_found_with_a_way_home(app):
+    app.query_params["board"] = "A" * 24
+    app.run()
+    assert not app.exception
+    assert [t.value for t in app.title] == ["Board not found"]
+    app.button(key="not_found_home").click().run()
+    assert [t.value for t in app.title] == ["Postmortem Canvas"]
+
+
+def test_a_malformed_board_link_shows_not_found(app):
+    app.query_params["board"] = "<script>"
+    app.run()
+    assert [t.value for t in app.title] == ["Board not found"]
+
+
+def test_a_deleted_board_shows_not_found(app, db_file):
+    board_id = create_board(app)
+    boards.delete_board(connect(db_file), board_id)
+    app.run()
+    assert [t.value for t in app.title] == ["Board not found"]
+
+
+def test_home_lists_boards_unless_the_instance_is_private(app, monkeypatch):
+    create_board(app, title="Listed board")
+    app.switch_page(page("home.py")).run()
+    app.button(key="home_leave").click().run()
+    assert "Listed board" in texts(app)
+    monkeypatch.setenv("POSTMORTEM_CANVAS_PRIVATE", "1")
+    app.run()
+    assert "Listed board" not in texts(app)
+    assert any("open a board through its link" in info.value for info in app.info)
+
+
+def test_a_new_tab_must_join_before_seeing_the_board(app, db_file):
+    board_id = create_board(app)
+    guest = AppTest.from_string((ROOT / "app.py").read_text(), default_timeout=30)
+    guest.query_params["board"] = board_id
+    guest.run()
+    guest.switch_page(page("overview.py")).run()
+    assert guest.text_input(key="join_name") is not None
+    guest.text_input(key="join_name").input("Ravi")
+    guest.button(key="FormSubmitter:join-Join the board").click().run()
+    assert not guest.exception
+    joined = participants.list_participants(connect(db_file), board_id)
+    assert [p.display_name for p in joined] == ["Fran", "Ravi"]
+    assert [t.value for t in guest.title] == ["Checkout errors"]
