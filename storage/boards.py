@@ -151,3 +151,17 @@ def _board(row: dict) -> Board:
             ),
         }
     )
+
+
+def import_board(db: sqlite_utils.Database, plan) -> Board:
+    """Create a board with its summary, notes and events in one transaction."""
+    # Imported here: notes and events import this module for `changing_board`.
+    from storage import events, notes
+
+    with write_transaction(db):
+        board = create_board(db, plan.draft)
+        update_details(db, board.id, plan.details, board.details_version)
+        for planned in plan.notes:
+            notes.add_note(db, board.id, planned.step_key, planned.draft, author_id=None)
+        events.add_events(db, board.id, plan.events)
+    return get_board(db, board.id)

@@ -47,7 +47,15 @@ def connect(path: str | os.PathLike | None = None) -> sqlite_utils.Database:
 
 @contextmanager
 def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
-    """One BEGIN IMMEDIATE transaction: all of it is written, or none of it."""
+    """One BEGIN IMMEDIATE transaction: all of it is written, or none of it.
+
+    Inside an open transaction it joins that one (through a savepoint), so
+    storage functions compose into a single larger write, such as an import.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
     db.conn.execute("BEGIN IMMEDIATE")
     try:
         yield db
