@@ -14,6 +14,8 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, Field, field_validator
 
 from canvas.errors import UnknownTemplate
+from canvas.phases import Phase
+from canvas.timeline import resolve_zone
 from canvas.templates import DEFAULT_TEMPLATE, get_template
 
 NOTE_MAX_CHARS = 1000
@@ -152,6 +154,14 @@ class BoardDetails(BaseModel):
     severity: Severity = Severity.sev3
     roles: Roles = Roles()
     other_participants: Annotated[str, _optional_text(SUMMARY_MAX_CHARS)] = ""
+    # The zone times are entered and shown in unless a viewer picks another.
+    timezone: str = "UTC"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, name: str) -> str:
+        resolve_zone(name)
+        return name
 
 
 class Board(BoardDetails):
@@ -160,6 +170,14 @@ class Board(BoardDetails):
     created_at: datetime
     revision: int
     details_version: int
+    phase: Phase = Phase.write
+    vote_budget: int = 5
+    vote_max_per_item: int = 3
+    votes_revealed: bool = False
+    show_authors: bool = False
+    timer_started_at: datetime | None = None
+    timer_ends_at: datetime | None = None
+    focus_item: str | None = None
 
     @property
     def template_model(self):

@@ -105,6 +105,7 @@ def update_details(
                 "scribe": details.roles.scribe,
                 "decision_owner": details.roles.decision_owner,
                 "other_participants": details.other_participants,
+                "timezone": details.timezone,
                 "details_version": expected_version + 1,
             },
         )

@@ -90,6 +90,59 @@ def m0001(db: sqlite_utils.Database) -> None:
     db["events"].create_index(["board_id", "at"])
 
 
+@migrations(name="0002_phases_facilitators_clusters_votes")
+def m0002(db: sqlite_utils.Database) -> None:
+    boards = db["boards"]
+    boards.add_column("timezone", str, not_null_default="UTC")
+    boards.add_column("phase", str, not_null_default="write")
+    boards.add_column("vote_budget", int, not_null_default=5)
+    boards.add_column("vote_max_per_item", int, not_null_default=3)
+    boards.add_column("votes_revealed", int, not_null_default=0)
+    boards.add_column("show_authors", int, not_null_default=0)
+    boards.add_column("timer_started_at", str)
+    boards.add_column("timer_ends_at", str)
+    boards.add_column("focus_item", str)
+    db["facilitator_keys"].create(
+        {"id": str, "board_id": str, "key_hash": str, "label": str,
+         "created_at": str, "revoked_at": str},
+        pk="id",
+        foreign_keys=[("board_id", "boards", "id")],
+        not_null={"board_id", "key_hash"},
+    )
+    db["facilitator_keys"].create_index(["key_hash"], unique=True)
+    db["clusters"].create(
+        {"id": str, "board_id": str, "step_key": str, "name": str, "position": int,
+         "created_at": str, "deleted_at": str},
+        pk="id",
+        foreign_keys=[("board_id", "boards", "id")],
+        not_null={"board_id", "step_key", "name"},
+    )
+    db["clusters"].create_index(["board_id", "step_key"])
+    notes = db["notes"]
+    notes.add_column("cluster_id", str)
+    # A short number per board: what people say aloud ("note 12") and what
+    # keeps two notes with the same text apart in the drag-and-drop list.
+    notes.add_column("number", int)
+    db.execute(
+        """
+        UPDATE notes SET number = (
+          SELECT count(*) FROM notes AS earlier
+          WHERE earlier.board_id = notes.board_id
+            AND (earlier.created_at < notes.created_at
+                 OR (earlier.created_at = notes.created_at AND earlier.rowid <= notes.rowid))
+        )
+        """
+    )
+    db["votes"].create(
+        {"id": int, "board_id": str, "participant_id": str, "item_id": str, "created_at": str},
+        pk="id",
+        foreign_keys=[("board_id", "boards", "id"), ("participant_id", "participants", "id")],
+        not_null={"board_id", "participant_id", "item_id"},
+    )
+    db["votes"].create_index(["board_id", "participant_id"])
+    db["votes"].create_index(["board_id", "item_id"])
+
+
 def migrate(path=None) -> list[str]:
     """Bring the database at `path` up to date; returns the names applied now.
 

@@ -1,0 +1,113 @@
+"""The facilitator-led phases of a session, and what each phase allows.
+
+Every rule about who may do what, when, lives here; storage/ asks `authorize`
+inside the transaction that carries the action out, so a hidden button is
+never the only thing standing in the way.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from canvas.errors import CanvasError
+
+
+class Phase(str, Enum):
+    write = "write"
+    group = "group"
+    vote = "vote"
+    discuss = "discuss"
+    closed = "closed"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+    @property
+    def explanation(self) -> str:
+        return PHASE_EXPLANATIONS[self]
+
+    @property
+    def next(self) -> "Phase | None":
+        order = list(Phase)
+        index = order.index(self)
+        return order[index + 1] if index + 1 < len(order) else None
+
+    @property
+    def previous(self) -> "Phase | None":
+        order = list(Phase)
+        index = order.index(self)
+        return order[index - 1] if index > 0 else None
+
+
+PHASE_EXPLANATIONS = {
+    Phase.write: "Write on your own: only you see your notes; others see how many each step has.",
+    Phase.group: "All notes are revealed. Drag notes into clusters of the same idea.",
+    Phase.vote: "Dot-vote on the clusters and notes that matter most. Votes are blind until revealed.",
+    Phase.discuss: "Talk through the items in vote order; the facilitator focuses one at a time.",
+    Phase.closed: "The board is closed and read-only. The facilitator can reopen it.",
+}
+
+
+class Action(str, Enum):
+    """Everything a person can do to a board, for `authorize`."""
+
+    write_note = "write_note"  # add, edit, delete, restore a note
+    edit_summary = "edit_summary"
+    edit_timeline = "edit_timeline"
+    group = "group"  # move notes between clusters; create, rename, merge, dissolve clusters
+    vote = "vote"
+    # Facilitator powers:
+    change_phase = "change_phase"
+    set_vote_rules = "set_vote_rules"
+    reveal_votes = "reveal_votes"
+    run_timer = "run_timer"
+    focus = "focus"
+    show_authors = "show_authors"
+    issue_facilitator_link = "issue_facilitator_link"
+
+
+FACILITATOR_ONLY = frozenset({
+    Action.change_phase, Action.set_vote_rules, Action.reveal_votes, Action.run_timer,
+    Action.focus, Action.show_authors, Action.issue_facilitator_link,
+})
+
+# Which phases allow each participant action. Facilitator powers work in any
+# phase, so a facilitator can always steer (and reopen a closed board).
+ALLOWED_IN = {
+    Action.write_note: {Phase.write, Phase.group},
+    Action.edit_summary: {Phase.write, Phase.group, Phase.vote, Phase.discuss},
+    Action.edit_timeline: {Phase.write, Phase.group, Phase.vote, Phase.discuss},
+    Action.group: {Phase.group},
+    Action.vote: {Phase.vote},
+}
+
+
+class NotFacilitator(CanvasError):
+    """The action needs the facilitator link's key, and this person does not hold it."""
+
+    def __init__(self):
+        super().__init__("Only the facilitator can do that.")
+
+
+class PhaseForbids(CanvasError):
+    """The board's current phase does not allow this action."""
+
+    def __init__(self, action: Action, phase: Phase):
+        if phase == Phase.closed:
+            message = "The board is closed: it is read-only until the facilitator reopens it."
+        else:
+            message = f"That is not possible in the {phase.label} phase. {phase.explanation}"
+        super().__init__(message)
+        self.action = action
+        self.phase = phase
+
+
+def authorize(action: Action, phase: Phase, *, is_facilitator: bool) -> None:
+    """Raise unless this person may do this now; returns None when allowed."""
+    if action in FACILITATOR_ONLY:
+        if not is_facilitator:
+            raise NotFacilitator()
+        return
+    if phase not in ALLOWED_IN[action]:
+        raise PhaseForbids(action, phase)
