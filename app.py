@@ -9,7 +9,7 @@ common.inject_css()
 
 with common.database() as db:
     selection = common.select_board(db)
-page = st.navigation(common.build_navigation(selection))
+page = st.navigation(common.build_navigation(selection), expanded=True)
 common.keep_board_in_url(selection.board)
 common.remember_current_page(page)
 page.run()

@@ -64,8 +64,10 @@ def _import(args) -> int:
     plan = plan_incident_import(incident, get_template(args.template), Severity(args.severity))
     migrate(args.db)
     with connect(args.db) as db:
-        board = boards.import_board(db, plan)
+        board, key = boards.import_board(db, plan)
     print(board.id)
+    # stdout stays the bare id for scripts; the secret goes to the terminal.
+    print(f"facilitator link: /?board={board.id}&facilitator={key}", file=sys.stderr)
     return 0
 
 

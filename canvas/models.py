@@ -209,10 +209,32 @@ class Note(BaseModel):
     updated_at: datetime
     deleted_at: datetime | None = None
     version: int = 1
+    cluster_id: str | None = None
+    position: int = 0
+    # Per-board running number: what people say aloud ("note 12").
+    number: int = 0
 
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+
+CLUSTER_NAME_MAX_CHARS = 60
+ClusterName = Annotated[
+    str, _required_text("A cluster name", CLUSTER_NAME_MAX_CHARS), AfterValidator(_single_line)
+]
+
+
+class Cluster(BaseModel):
+    """A named group of notes within one step, made by dragging in the Group phase."""
+
+    id: str
+    board_id: str
+    step_key: str
+    name: str
+    position: int = 0
+    created_at: datetime
+    deleted_at: datetime | None = None
 
 
 class BoardSummary(BaseModel):

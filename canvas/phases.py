@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from enum import Enum
 
+from pydantic import BaseModel
+
 from canvas.errors import CanvasError
 
 
@@ -103,6 +105,35 @@ class PhaseForbids(CanvasError):
         self.phase = phase
 
 
+class Credentials(BaseModel):
+    """What a tab presents with an action: who it is, and the facilitator key
+    if it holds one. Storage checks the key against its stored hash."""
+
+    participant_id: str | None = None
+    facilitator_key: str | None = None
+
+
+class Actor(BaseModel):
+    """Credentials after storage checked them."""
+
+    participant_id: str | None
+    is_facilitator: bool
+
+
+class NotYourNote(CanvasError):
+    """Only a note's author (or the facilitator) may change it."""
+
+    def __init__(self):
+        super().__init__("Only the person who wrote this note, or the facilitator, can change it.")
+
+
+def authorize_note_change(action: Action, phase: Phase, actor: Actor, author_id: str | None) -> None:
+    """Notes are changed by their author, or by the facilitator tidying up."""
+    authorize(action, phase, is_facilitator=actor.is_facilitator)
+    if not actor.is_facilitator and author_id != actor.participant_id:
+        raise NotYourNote()
+
+
 def authorize(action: Action, phase: Phase, *, is_facilitator: bool) -> None:
     """Raise unless this person may do this now; returns None when allowed."""
     if action in FACILITATOR_ONLY:
@@ -111,3 +142,19 @@ def authorize(action: Action, phase: Phase, *, is_facilitator: bool) -> None:
         return
     if phase not in ALLOWED_IN[action]:
         raise PhaseForbids(action, phase)
+
+
+TIMER_MAX_SECONDS = 4 * 60 * 60
+
+
+class TimerOutOfRange(CanvasError):
+    """A countdown must run for a positive time of at most four hours."""
+
+    def __init__(self):
+        super().__init__("A timer runs for 1 second up to 4 hours.")
+
+
+def check_timer(seconds: int) -> None:
+    """Raise unless `seconds` is a sensible countdown length."""
+    if not 1 <= seconds <= TIMER_MAX_SECONDS:
+        raise TimerOutOfRange()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 import sqlite_utils
@@ -17,16 +18,18 @@ import streamlit as st
 
 from canvas.ids import hash_secret
 from canvas.errors import BoardNotFound, CanvasError, ParticipantNotFound
+from canvas.phases import Actor, Credentials, Phase
 from canvas.models import GROUND_RULES, NOTE_HEX, Board, DisplayName, Note, Participant
 from canvas.settings import Settings
 from canvas.templates import Step, StepKind, Template
 from canvas.text import escape_markdown
 from pydantic import TypeAdapter, ValidationError
-from storage import boards, participants
+from storage import boards, facilitation, participants
 from storage.db import connect, db_path
 from storage.migrations import migrate
 
 BOARD_PARAM = "board"
+FACILITATOR_PARAM = "facilitator"
 # Absolute paths, so the navigation works whatever the main script's folder
 # (AppTest runs a copy of app.py from a temporary folder).
 PAGES_DIR = Path(__file__).resolve().parent
@@ -81,7 +84,10 @@ def select_board(db: sqlite_utils.Database) -> Selection:
 
 
 def keep_board_in_url(board: Board | None) -> None:
-    if board is not None and st.query_params.get(BOARD_PARAM) != board.id:
+    if board is None:
+        return
+    take_facilitator_key_from_url(board.id)
+    if st.query_params.get(BOARD_PARAM) != board.id:
         st.query_params[BOARD_PARAM] = board.id
 
 
@@ -99,6 +105,11 @@ def leave_board() -> None:
 def share_url(board_id: str) -> str:
     """The link a facilitator sends: the board, and nobody's identity."""
     return f"{_base_url()}/?{urlencode({BOARD_PARAM: board_id})}"
+
+
+def facilitator_url(board_id: str, key: str) -> str:
+    """A link that makes whoever opens it a facilitator of the board."""
+    return f"{_base_url()}/?{urlencode({BOARD_PARAM: board_id, FACILITATOR_PARAM: key})}"
 
 
 def _base_url() -> str:
@@ -129,8 +140,17 @@ def build_navigation(selection: Selection) -> dict[str, list]:
     overview = st.Page(PAGES_DIR / "overview.py", title="Board overview",
                        icon=":material/dashboard:", default=True)
     steps = {step.key: _step_page(step) for step in selection.board.template_model.steps}
-    st.session_state["nav_pages"] = {"overview": overview, **steps}
-    return {"": [_home_page(default=False)], "This board": [overview, *steps.values()]}
+    session = {
+        "vote": st.Page(PAGES_DIR / "vote.py", title="Vote", icon=":material/how_to_vote:",
+                        url_path="vote"),
+        "discuss": st.Page(PAGES_DIR / "discuss.py", title="Discuss", icon=":material/forum:",
+                           url_path="discuss"),
+        "facilitate": st.Page(PAGES_DIR / "facilitate.py", title="Facilitate",
+                              icon=":material/tune:", url_path="facilitate"),
+    }
+    st.session_state["nav_pages"] = {"overview": overview, **steps, **session}
+    return {"": [_home_page(default=False)], "This board": [overview, *steps.values()],
+            "Session": list(session.values())}
 
 
 def _home_page(default: bool):
@@ -167,30 +187,54 @@ def page_for(name: str):
 _IDENTITY_JS = """
 export default function(component) {
   const { data, setStateValue } = component;
-  const key = "postmortem-canvas:" + data.board;
+  const tokenKey = "postmortem-canvas:" + data.board;
+  const facilitatorKey = "postmortem-canvas:facilitator:" + data.board;
   // localStorage, not the URL: the share link must not carry anyone's
   // identity, and a reload (or a second tab) of the same browser keeps it.
-  if (data.store) { window.localStorage.setItem(key, data.store); }
-  setStateValue("token", window.localStorage.getItem(key) || "");
+  if (data.token) { window.localStorage.setItem(tokenKey, data.token); }
+  if (data.facilitator_key) { window.localStorage.setItem(facilitatorKey, data.facilitator_key); }
+  setStateValue("identity", {
+    token: window.localStorage.getItem(tokenKey) || "",
+    facilitator_key: window.localStorage.getItem(facilitatorKey) || "",
+  });
 }
 """
 _identity_component = st.components.v2.component("postmortem_identity", js=_IDENTITY_JS)
 
 
-def _remembered_token(board_id: str) -> str | None:
-    known = st.session_state.get("tokens", {}).get(board_id)
+def _remembered_identity(board_id: str) -> tuple[str | None, str | None]:
+    """The participant token and facilitator key this browser holds for the board."""
+    known = st.session_state.setdefault("identities", {}).setdefault(board_id, {})
     result = _identity_component(
         # Board ids may contain "__", which component keys must not.
         key=f"identity_{hash_secret(board_id)[:16]}",
-        data={"board": board_id, "store": known or ""},
-        default={"token": None},
-        on_token_change=lambda: None,
+        data={"board": board_id, "token": known.get("token", ""),
+              "facilitator_key": known.get("facilitator_key", "")},
+        default={"identity": None},
+        on_identity_change=lambda: None,
     )
-    return known or getattr(result, "token", None) or None
+    stored = getattr(result, "identity", None) or {}
+    return (known.get("token") or stored.get("token") or None,
+            known.get("facilitator_key") or stored.get("facilitator_key") or None)
 
 
-def remember_token(board_id: str, token: str) -> None:
-    st.session_state.setdefault("tokens", {})[board_id] = token
+def remember_identity(board_id: str, *, token: str | None = None,
+                      facilitator_key: str | None = None) -> None:
+    """Keep this tab's secrets for the board (and, through the component, the browser's)."""
+    known = st.session_state.setdefault("identities", {}).setdefault(board_id, {})
+    if token:
+        known["token"] = token
+    if facilitator_key:
+        known["facilitator_key"] = facilitator_key
+
+
+def take_facilitator_key_from_url(board_id: str) -> None:
+    """Move a facilitator key from the address bar into this browser's storage,
+    so a copied address bar never hands facilitation to someone else."""
+    key = st.query_params.get(FACILITATOR_PARAM)
+    if key is not None:
+        remember_identity(board_id, facilitator_key=key)
+        del st.query_params[FACILITATOR_PARAM]
 
 
 @dataclass
@@ -199,21 +243,37 @@ class BoardPage:
     board: Board
     template: Template
     me: Participant
+    credentials: Credentials
+    is_facilitator: bool
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(participant_id=self.me.id, is_facilitator=self.is_facilitator)
+
+    @property
+    def phase(self) -> Phase:
+        return self.board.phase
 
 
 def open_board_page() -> BoardPage:
-    """Start a board page: the board, and who is looking (asks to join if unknown)."""
+    """Start a board page: the board, who is looking (asks to join if unknown),
+    the live-sync poller and the phase banner."""
     db = database()
     board = current_board(db)
-    show_sidebar(board)
-    token = _remembered_token(board.id)
+    token, key = _remembered_identity(board.id)
     try:
         me = participants.participant_by_token(db, board.id, token)
     except ParticipantNotFound:
+        show_sidebar(board, None)
         _join_form(db, board)
         st.stop()
-    participants.mark_seen(db, me)
-    return BoardPage(db, board, board.template_model, me)
+    credentials = Credentials(participant_id=me.id, facilitator_key=key)
+    page = BoardPage(db, board, board.template_model, me, credentials,
+                     facilitation.is_facilitator(db, board.id, key))
+    keep_presence(db, me)
+    show_sidebar(board, page)
+    phase_banner(page)
+    return page
 
 
 def current_board(db: sqlite_utils.Database) -> Board:
@@ -245,7 +305,7 @@ def _join_form(db: sqlite_utils.Database, board: Board) -> None:
             st.error(first_message(error))
             return
         _, token = participants.join_board(db, board.id, name)
-        remember_token(board.id, token)
+        remember_identity(board.id, token=token)
         st.rerun()
 
 
@@ -283,23 +343,116 @@ def literal_heading(text: str, level: int = 3) -> None:
     st.markdown(f"{'#' * level} {escape_markdown(text)}")
 
 
-def sticky(note: Note, *, key_suffix: str = ""):
+def sticky(note: Note, *, key_suffix: str = "", author: str | None = None):
     """A note as a sticky: a coloured container whose text is shown literally.
 
     Returns the container so a page can add its own controls inside.
     """
     box = st.container(key=f"note-{note.colour.value}-{note.id}{key_suffix}")
     box.text(note.text)
+    box.caption(f"#{note.number}" + (f" · {author}" if author else ""))
     return box
 
 
-def show_sidebar(board: Board) -> None:
+def show_sidebar(board: Board, page: "BoardPage | None") -> None:
     with st.sidebar:
         with st.container(key="share_link"):
             st.caption("Share link: everyone joins with their own name")
             st.code(share_url(board.id), language=None, wrap_lines=True)
+        if page is not None:
+            if page.is_facilitator:
+                _phase_controls(page)
+            live_sync(page.board, page.me)
         st.caption("Ground rules")
         st.markdown("\n".join(f"- {rule}" for rule in GROUND_RULES))
+
+
+def _phase_controls(page: "BoardPage") -> None:
+    """The facilitator's quick steering; everything else is on the Facilitate page."""
+    phase = page.phase
+    st.caption("You facilitate this board")
+    back, forward = st.columns(2)
+    if phase.previous is not None:
+        back.button(f"◀ {phase.previous.label}", key="facil_back", use_container_width=True,
+                    on_click=run_action, args=(facilitation.set_phase, page.board.id,
+                                               page.credentials.facilitator_key, phase.previous))
+    if phase.next is not None:
+        forward.button(f"{phase.next.label} ▶", key="facil_next", type="primary",
+                       use_container_width=True,
+                       on_click=run_action, args=(facilitation.set_phase, page.board.id,
+                                                  page.credentials.facilitator_key, phase.next))
+
+
+def run_action(action, *args, **kwargs) -> None:
+    """Carry out a storage action from a widget callback; a refusal becomes a
+    message shown at the top of the next run, never a traceback."""
+    try:
+        with database() as db:
+            action(db, *args, **kwargs)
+    except CanvasError as refusal:
+        st.session_state["action_error"] = str(refusal)
+    except ValidationError as error:
+        st.session_state["action_error"] = first_message(error)
+
+
+POLL_SECONDS = 2
+PRESENT_WITHIN = timedelta(minutes=1)
+
+
+def live_sync(board: Board, me: Participant) -> None:
+    """Poll the board's revision every couple of seconds; rerun the page only
+    when someone changed the board. Also keeps presence and the timer fresh."""
+
+    @st.fragment(run_every=POLL_SECONDS)
+    def poll() -> None:
+        with database() as db:
+            revision = boards.board_revision(db, board.id)
+            if revision is None or revision != board.revision:
+                # Someone changed the board (or deleted it): redraw the page.
+                st.rerun(scope="app")
+            keep_presence(db, me)
+            here = participants.present(db, board.id, PRESENT_WITHIN)
+        show_timer(board)
+        st.caption(f"Here now ({len(here)})")
+        st.text(", ".join(person.display_name for person in here))
+
+    poll()
+
+
+# Writing "last seen" on every poll would make every open tab a writer; once a
+# quarter-minute is enough for a "here in the last minute" list.
+SEEN_EVERY = timedelta(seconds=15)
+
+
+def keep_presence(db: sqlite_utils.Database, me: Participant) -> None:
+    marks = st.session_state.setdefault("seen_marks", {})
+    moment = datetime.now(UTC)
+    if moment - marks.get(me.id, datetime.min.replace(tzinfo=UTC)) >= SEEN_EVERY:
+        participants.mark_seen(db, me.id)
+        marks[me.id] = moment
+
+
+def show_timer(board: Board) -> None:
+    if board.timer_ends_at is None:
+        return
+    remaining = (board.timer_ends_at - datetime.now(UTC)).total_seconds()
+    with st.container(key="timer"):
+        if remaining > 0:
+            minutes, seconds = divmod(int(remaining + 0.999), 60)
+            st.metric("Timer", f"{minutes}:{seconds:02d}")
+        else:
+            st.warning("Time is up.", icon=":material/alarm:")
+
+
+def phase_banner(page: "BoardPage") -> None:
+    phase = page.phase
+    with st.container(key=f"phase_banner_{phase.value}", border=True):
+        steps = " → ".join(
+            f"**:primary[{p.label}]**" if p == phase else p.label for p in Phase
+        )
+        st.markdown(f"{steps}  \n:small[{phase.explanation}]")
+    if error := st.session_state.pop("action_error", None):
+        st.error(error)
 
 
 def first_message(error: ValidationError) -> str:

@@ -8,7 +8,7 @@ from pydantic import ValidationError
 from canvas.models import BoardDraft, Severity
 from canvas.templates import DEFAULT_TEMPLATE, all_templates
 from pages import common
-from storage import boards, participants
+from storage import boards, facilitation
 
 db = common.database()
 selection = common.select_board(db)
@@ -53,10 +53,10 @@ def create_board() -> None:
         state["home_error"] = common.first_message(error)
         return
     with common.database() as write_db:
-        board = boards.create_board(write_db, draft)
-        _, token = participants.join_board(write_db, board.id, draft.facilitator_name)
-    common.remember_token(board.id, token)
-    common.open_board(board.id)
+        started = facilitation.start_board(write_db, draft)
+    common.remember_identity(started.board.id, token=started.token,
+                             facilitator_key=started.facilitator_key)
+    common.open_board(started.board.id)
     state["board_created"] = True
     for key in ("home_title", "home_name"):
         state[key] = ""

@@ -2,8 +2,10 @@
 
 import streamlit as st
 
+from canvas.phases import Phase
+from canvas.visibility import author_names, visible_notes
 from pages import common
-from storage import notes
+from storage import clusters, notes, participants
 
 page = common.open_board_page()
 
@@ -13,21 +15,34 @@ common.literal_title(page.board.title)
 st.caption(f"{page.template.name} · {page.board.severity.value}")
 
 steps = page.template.note_steps
-by_step: dict[str, list] = {step.key: [] for step in steps}
-for note in notes.list_notes(page.db, page.board.id):
-    by_step.setdefault(note.step_key, []).append(note)
+every = notes.list_notes(page.db, page.board.id)
+shown = visible_notes(every, page.phase, page.me.id)
+names = author_names(page.board.show_authors, participants.list_participants(page.db, page.board.id))
+cluster_names = {c.id: c.name for c in clusters.list_clusters(page.db, page.board.id)}
+
+
+def column(step) -> None:
+    mine = [n for n in shown if n.step_key == step.key]
+    total = sum(1 for n in every if n.step_key == step.key)
+    with st.container(key=f"overview_column_{step.key}"):
+        st.markdown(f"**{step.title}**")
+        st.caption(step.prompt)
+        label = f"{total} notes · open"
+        if page.phase == Phase.write:
+            label = f"{len(mine)} yours · {total - len(mine)} by others · open"
+        if (target := common.page_for(step.key)) is not None:
+            st.page_link(target, label=label, icon=":material/edit_note:")
+        current_cluster = object()
+        for note in sorted(mine, key=lambda n: (n.cluster_id is None, n.cluster_id or "", n.position)):
+            if note.cluster_id != current_cluster and note.cluster_id in cluster_names:
+                st.markdown(f"**▣ {common.escape_markdown(cluster_names[note.cluster_id])}**")
+            current_cluster = note.cluster_id
+            common.sticky(note, key_suffix="-overview", author=names.get(note.author_id))
+
 
 # Beyond five columns the notes get too narrow to read; wrap into rows.
 PER_ROW = 5
 for start in range(0, len(steps), PER_ROW):
-    row = steps[start : start + PER_ROW]
-    for step, column in zip(row, st.columns(PER_ROW, gap="small")):
-        with column:
-            with st.container(key=f"overview_column_{step.key}"):
-                st.markdown(f"**{step.title}**")
-                st.caption(step.prompt)
-                if (target := common.page_for(step.key)) is not None:
-                    st.page_link(target, label=f"{len(by_step[step.key])} notes · open",
-                                 icon=":material/edit_note:")
-                for note in by_step[step.key]:
-                    common.sticky(note, key_suffix="-overview")
+    for step, place in zip(steps[start : start + PER_ROW], st.columns(PER_ROW, gap="small")):
+        with place:
+            column(step)

@@ -154,15 +154,19 @@ def _board(row: dict) -> Board:
     )
 
 
-def import_board(db: sqlite_utils.Database, plan) -> Board:
-    """Create a board with its summary, notes and events in one transaction."""
-    # Imported here: notes and events import this module for `changing_board`.
-    from storage import events, notes
+def import_board(db: sqlite_utils.Database, plan) -> tuple[Board, str]:
+    """Create a board with its summary, notes and events in one transaction;
+    returns it with a facilitator key (the importer runs the session)."""
+    # Imported here: these modules import this one for `changing_board`.
+    from canvas.phases import Actor
+    from storage import events, facilitation, notes
 
+    importer = Actor(participant_id=None, is_facilitator=True)
     with write_transaction(db):
         board = create_board(db, plan.draft)
         update_details(db, board.id, plan.details, board.details_version)
         for planned in plan.notes:
-            notes.add_note(db, board.id, planned.step_key, planned.draft, author_id=None)
+            notes.add_note(db, board.id, planned.step_key, planned.draft, importer)
         events.add_events(db, board.id, plan.events)
-    return get_board(db, board.id)
+        key = facilitation.create_facilitator_key(db, board.id, "import")
+    return get_board(db, board.id), key

@@ -7,20 +7,26 @@ import sqlite_utils
 from canvas.errors import EditConflict, NoteNotFound
 from canvas.ids import new_row_id
 from canvas.models import Note, NoteDraft
+from canvas.phases import Action, Actor, authorize, authorize_note_change
 from storage.boards import changing_board
 from storage.db import iso, now
+from storage.facilitation import board_phase
 
 
 def add_note(
-    db: sqlite_utils.Database, board_id: str, step_key: str, draft: NoteDraft, author_id: str | None
+    db: sqlite_utils.Database, board_id: str, step_key: str, draft: NoteDraft, actor: Actor
 ) -> Note:
-    """Put a new note at the end of a step's column."""
+    """Put a new note, written by `actor`, at the end of a step's column."""
     note_id = new_row_id()
     stamp = iso(now())
     with changing_board(db, board_id):
+        authorize(Action.write_note, board_phase(db, board_id), is_facilitator=actor.is_facilitator)
         position = db.execute(
             "SELECT coalesce(max(position), 0) + 1 FROM notes WHERE board_id = ? AND step_key = ?",
             [board_id, step_key],
+        ).fetchone()[0]
+        number = db.execute(
+            "SELECT coalesce(max(number), 0) + 1 FROM notes WHERE board_id = ?", [board_id]
         ).fetchone()[0]
         db["notes"].insert(
             {
@@ -29,8 +35,9 @@ def add_note(
                 "step_key": step_key,
                 "text": draft.text,
                 "colour": draft.colour.value,
-                "author_id": author_id,
+                "author_id": actor.participant_id,
                 "position": position,
+                "number": number,
                 "created_at": stamp,
                 "updated_at": stamp,
                 "deleted_at": None,
@@ -66,11 +73,13 @@ def list_notes(
 
 
 def edit_note(
-    db: sqlite_utils.Database, board_id: str, note_id: str, draft: NoteDraft, expected_version: int
+    db: sqlite_utils.Database, board_id: str, note_id: str, draft: NoteDraft,
+    expected_version: int, actor: Actor,
 ) -> Note:
     """Change a note's text and colour, unless someone changed it since `expected_version`."""
     with changing_board(db, board_id):
         current = get_note(db, board_id, note_id)
+        authorize_note_change(Action.write_note, board_phase(db, board_id), actor, current.author_id)
         if current.is_deleted:
             raise NoteNotFound(note_id)
         if current.version != expected_version:
@@ -87,19 +96,21 @@ def edit_note(
     return get_note(db, board_id, note_id)
 
 
-def delete_note(db: sqlite_utils.Database, board_id: str, note_id: str) -> Note:
+def delete_note(db: sqlite_utils.Database, board_id: str, note_id: str, actor: Actor) -> Note:
     """Move a note to the board's bin; `restore_note` brings it back."""
-    return _set_deleted(db, board_id, note_id, deleted=True)
+    return _set_deleted(db, board_id, note_id, actor, deleted=True)
 
 
-def restore_note(db: sqlite_utils.Database, board_id: str, note_id: str) -> Note:
+def restore_note(db: sqlite_utils.Database, board_id: str, note_id: str, actor: Actor) -> Note:
     """Bring a deleted note back to where it was."""
-    return _set_deleted(db, board_id, note_id, deleted=False)
+    return _set_deleted(db, board_id, note_id, actor, deleted=False)
 
 
-def _set_deleted(db: sqlite_utils.Database, board_id: str, note_id: str, *, deleted: bool) -> Note:
+def _set_deleted(db: sqlite_utils.Database, board_id: str, note_id: str, actor: Actor, *,
+                 deleted: bool) -> Note:
     with changing_board(db, board_id):
         current = get_note(db, board_id, note_id)
+        authorize_note_change(Action.write_note, board_phase(db, board_id), actor, current.author_id)
         db["notes"].update(
             note_id,
             {

@@ -12,11 +12,6 @@ from canvas.models import Participant
 from storage.boards import changing_board
 from storage.db import iso, now, write_transaction
 
-# Refreshing "last seen" on every rerun would write on every poll; once a
-# quarter-minute is enough for a "who is here in the last minute" list.
-SEEN_RESOLUTION = timedelta(seconds=15)
-
-
 def join_board(db: sqlite_utils.Database, board_id: str, display_name: str) -> tuple[Participant, str]:
     """Add a participant; returns it and the token its browser keeps (shown once)."""
     token = new_secret()
@@ -60,12 +55,20 @@ def list_participants(db: sqlite_utils.Database, board_id: str) -> list[Particip
     return [Participant.model_validate(row) for row in rows]
 
 
-def mark_seen(db: sqlite_utils.Database, participant: Participant) -> None:
-    """Record that this participant has the board open (throttled, no revision bump)."""
-    moment = now()
-    if moment - participant.last_seen_at < SEEN_RESOLUTION:
-        return
+def mark_seen(db: sqlite_utils.Database, participant_id: str) -> None:
+    """Record that this participant has the board open (no revision bump)."""
     # Presence is not board content: it does not bump the revision, or every
     # open tab would make every other tab rerun.
     with write_transaction(db):
-        db["participants"].update(participant.id, {"last_seen_at": iso(moment)})
+        db["participants"].update(participant_id, {"last_seen_at": iso(now())})
+
+
+def present(db: sqlite_utils.Database, board_id: str, within: timedelta) -> list[Participant]:
+    """Participants whose page reported in during the last `within`."""
+    since = iso(now() - within)
+    rows = db.query(
+        "SELECT * FROM participants WHERE board_id = ? AND last_seen_at >= ? "
+        "ORDER BY display_name COLLATE NOCASE",
+        [board_id, since],
+    )
+    return [Participant.model_validate(row) for row in rows]

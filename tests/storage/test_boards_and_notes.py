@@ -5,7 +5,14 @@ import pytest
 from canvas.errors import BoardNotFound, EditConflict, NoteNotFound, ParticipantNotFound
 from canvas.models import BoardDetails, BoardDraft, NoteColour, NoteDraft
 from storage import boards, notes, participants
+from canvas.phases import Actor
 from storage.db import connect
+
+SOMEONE = Actor(participant_id=None, is_facilitator=False)
+
+
+def as_(person) -> Actor:
+    return Actor(participant_id=person.id, is_facilitator=False)
 
 
 @pytest.fixture
@@ -20,7 +27,7 @@ def revision(db, board_id):
 def test_a_board_and_its_notes_survive_a_new_connection(db_file, board):
     first = connect(db_file)
     author, _ = participants.join_board(first, board.id, "Ann")
-    notes.add_note(first, board.id, "detect", NoteDraft(text="alert on 5xx", colour="blue"), author.id)
+    notes.add_note(first, board.id, "detect", NoteDraft(text="alert on 5xx", colour="blue"), as_(author))
     first.close()
 
     reopened = connect(db_file)
@@ -33,18 +40,18 @@ def test_every_change_bumps_the_board_revision_once(db, board):
     start = revision(db, board.id)
     author, _ = participants.join_board(db, board.id, "Ann")
     assert revision(db, board.id) == start + 1
-    note = notes.add_note(db, board.id, "detect", NoteDraft(text="a"), author.id)
+    note = notes.add_note(db, board.id, "detect", NoteDraft(text="a"), as_(author))
     assert revision(db, board.id) == start + 2
-    notes.edit_note(db, board.id, note.id, NoteDraft(text="b"), note.version)
-    notes.delete_note(db, board.id, note.id)
-    notes.restore_note(db, board.id, note.id)
+    notes.edit_note(db, board.id, note.id, NoteDraft(text="b"), note.version, as_(author))
+    notes.delete_note(db, board.id, note.id, as_(author))
+    notes.restore_note(db, board.id, note.id, as_(author))
     assert revision(db, board.id) == start + 5
 
 
 def test_presence_does_not_bump_the_revision(db, board):
     me, _ = participants.join_board(db, board.id, "Ann")
     before = revision(db, board.id)
-    participants.mark_seen(db, me.model_copy(update={"last_seen_at": me.last_seen_at.replace(year=2000)}))
+    participants.mark_seen(db, me.id)
     assert revision(db, board.id) == before
 
 
@@ -60,35 +67,35 @@ def test_a_failed_write_leaves_nothing_behind(db, board):
 
 
 def test_deleted_note_is_kept_and_can_be_restored(db, board):
-    note = notes.add_note(db, board.id, "react", NoteDraft(text="page the owner"), None)
-    notes.delete_note(db, board.id, note.id)
+    note = notes.add_note(db, board.id, "react", NoteDraft(text="page the owner"), SOMEONE)
+    notes.delete_note(db, board.id, note.id, SOMEONE)
     assert notes.list_notes(db, board.id, "react") == []
     assert [n.id for n in notes.list_notes(db, board.id, "react", deleted=True)] == [note.id]
-    notes.restore_note(db, board.id, note.id)
+    notes.restore_note(db, board.id, note.id, SOMEONE)
     assert [n.text for n in notes.list_notes(db, board.id, "react")] == ["page the owner"]
 
 
 def test_two_people_editing_the_same_note_second_save_is_refused(db, board):
-    note = notes.add_note(db, board.id, "react", NoteDraft(text="original"), None)
-    notes.edit_note(db, board.id, note.id, NoteDraft(text="first edit"), note.version)
+    note = notes.add_note(db, board.id, "react", NoteDraft(text="original"), SOMEONE)
+    notes.edit_note(db, board.id, note.id, NoteDraft(text="first edit"), note.version, SOMEONE)
     with pytest.raises(EditConflict) as conflict:
-        notes.edit_note(db, board.id, note.id, NoteDraft(text="second edit"), note.version)
+        notes.edit_note(db, board.id, note.id, NoteDraft(text="second edit"), note.version, SOMEONE)
     assert conflict.value.current_text == "first edit"
     assert notes.get_note(db, board.id, note.id).text == "first edit"
 
 
 def test_editing_a_deleted_note_is_refused(db, board):
-    note = notes.add_note(db, board.id, "react", NoteDraft(text="x"), None)
-    deleted = notes.delete_note(db, board.id, note.id)
+    note = notes.add_note(db, board.id, "react", NoteDraft(text="x"), SOMEONE)
+    deleted = notes.delete_note(db, board.id, note.id, SOMEONE)
     with pytest.raises(NoteNotFound):
-        notes.edit_note(db, board.id, note.id, NoteDraft(text="y"), deleted.version)
+        notes.edit_note(db, board.id, note.id, NoteDraft(text="y"), deleted.version, SOMEONE)
 
 
 def test_a_note_of_another_board_is_not_reachable_through_this_one(db, board):
     other = boards.create_board(db, BoardDraft(title="Other", facilitator_name="Bo"))
-    note = notes.add_note(db, other.id, "detect", NoteDraft(text="theirs"), None)
+    note = notes.add_note(db, other.id, "detect", NoteDraft(text="theirs"), SOMEONE)
     with pytest.raises(NoteNotFound):
-        notes.delete_note(db, board.id, note.id)
+        notes.delete_note(db, board.id, note.id, SOMEONE)
     assert notes.list_notes(db, other.id)[0].deleted_at is None
 
 
@@ -103,7 +110,7 @@ def test_a_deleted_board_is_not_found_and_refuses_writes(db, board):
     with pytest.raises(BoardNotFound):
         boards.get_board(db, board.id)
     with pytest.raises(BoardNotFound):
-        notes.add_note(db, board.id, "detect", NoteDraft(text="late"), None)
+        notes.add_note(db, board.id, "detect", NoteDraft(text="late"), SOMEONE)
     assert board.id not in [b.id for b in boards.list_boards(db)]
 
 
@@ -134,7 +141,7 @@ def test_concurrent_note_adds_from_many_threads_lose_nothing(db_file, board):
         own = connect(db_file)
         try:
             for index in range(20):
-                notes.add_note(own, board.id, "detect", NoteDraft(text=f"{worker}-{index}"), None)
+                notes.add_note(own, board.id, "detect", NoteDraft(text=f"{worker}-{index}"), SOMEONE)
         except Exception as error:  # noqa: BLE001 - collected and asserted below
             errors.append(error)
         finally:

@@ -1,0 +1,50 @@
+"""Discuss: items ranked by votes; the facilitator focuses one at a time."""
+
+import streamlit as st
+
+from canvas.grouping import votable_items
+from canvas.phases import Phase
+from canvas.voting import RankedItem, rank
+from pages import common
+from storage import clusters, facilitation, notes, votes
+
+page = common.open_board_page()
+board = page.board
+
+st.title("Discuss", anchor=False)
+if not board.votes_revealed:
+    st.caption("The ranking appears once the facilitator reveals the votes or starts Discuss.")
+    st.stop()
+
+items = votable_items(page.template, notes.list_notes(page.db, board.id),
+                      clusters.list_clusters(page.db, board.id), votes.tallies(page.db, board.id))
+by_id = {item.id: item for item in items}
+ranking = rank(RankedItem(item_id=i.id, votes=i.votes, step_index=i.step_index, position=i.position)
+               for i in items)
+st.caption("Most votes first; ties go to the earlier step, then to the item created first.")
+titles = {step.key: step.title for step in page.template.steps}
+
+focus = by_id.get(board.focus_item or "")
+if focus is not None:
+    with st.container(border=True, key="discuss_focus"):
+        st.caption(f"Now discussing · {titles.get(focus.step_key, '')} · {focus.votes} votes")
+        st.markdown(f"### {common.escape_markdown(focus.title)}")
+        for text in focus.note_texts if focus.kind == "cluster" else []:
+            st.text(f"• {text}")
+
+for place, ranked in enumerate(ranking, start=1):
+    item = by_id[ranked.item_id]
+    focused = focus is not None and focus.id == item.id
+    with st.container(border=True, key=f"discuss_item_{item.id}"):
+        text, meta, action = st.columns([6, 2, 2], vertical_alignment="center")
+        label = f"{place}. " + ("▣ " if item.kind == "cluster" else "") + item.title
+        text.text(label)
+        if item.kind == "cluster":
+            text.caption(" · ".join(item.note_texts)[:300])
+        meta.markdown(f"**{item.votes}** vote{'s' if item.votes != 1 else ''}")
+        meta.caption(titles.get(item.step_key, ""))
+        if page.is_facilitator and page.phase == Phase.discuss:
+            action.button("Focused" if focused else "Focus", key=f"discuss_focus_{item.id}",
+                          disabled=focused, on_click=common.run_action,
+                          args=(facilitation.set_focus, board.id,
+                                page.credentials.facilitator_key, item.id))

@@ -1,0 +1,111 @@
+"""Clusters of notes: create, rename, merge, dissolve, and moving notes between them."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from canvas.errors import CanvasError
+from canvas.ids import new_row_id
+from canvas.models import Cluster
+from canvas.phases import Action, Actor, authorize
+from storage.boards import changing_board
+from storage.db import iso, now
+from storage.facilitation import board_phase
+
+
+class ClusterNotFound(CanvasError):
+    """The cluster is gone (merged, dissolved) or belongs to another step."""
+
+    def __init__(self):
+        super().__init__("That cluster no longer exists; someone may have merged or dissolved it.")
+
+
+def _may_group(db, board_id: str, actor: Actor) -> None:
+    authorize(Action.group, board_phase(db, board_id), is_facilitator=actor.is_facilitator)
+
+
+def list_clusters(db: sqlite_utils.Database, board_id: str, step_key: str | None = None) -> list[Cluster]:
+    """Live clusters of a board (or of one step), in column order."""
+    sql = "SELECT * FROM clusters WHERE board_id = ? AND deleted_at IS NULL"
+    params: list = [board_id]
+    if step_key is not None:
+        sql += " AND step_key = ?"
+        params.append(step_key)
+    return [Cluster.model_validate(r) for r in db.query(sql + " ORDER BY position, created_at", params)]
+
+
+def create_cluster(db: sqlite_utils.Database, board_id: str, step_key: str, name: str,
+                   actor: Actor) -> Cluster:
+    """A new, empty cluster at the end of the step."""
+    cluster_id = new_row_id()
+    with changing_board(db, board_id):
+        _may_group(db, board_id, actor)
+        position = db.execute(
+            "SELECT coalesce(max(position), 0) + 1 FROM clusters WHERE board_id = ? AND step_key = ?",
+            [board_id, step_key],
+        ).fetchone()[0]
+        db["clusters"].insert({"id": cluster_id, "board_id": board_id, "step_key": step_key,
+                               "name": name, "position": position, "created_at": iso(now()),
+                               "deleted_at": None})
+    return _get(db, board_id, cluster_id)
+
+
+def rename_cluster(db: sqlite_utils.Database, board_id: str, cluster_id: str, name: str,
+                   actor: Actor) -> None:
+    with changing_board(db, board_id):
+        _may_group(db, board_id, actor)
+        _get(db, board_id, cluster_id)
+        db["clusters"].update(cluster_id, {"name": name})
+
+
+def merge_clusters(db: sqlite_utils.Database, board_id: str, source_id: str, target_id: str,
+                   actor: Actor) -> None:
+    """Move every note (and any dots) of `source` into `target`, then remove `source`."""
+    with changing_board(db, board_id):
+        _may_group(db, board_id, actor)
+        source, target = _get(db, board_id, source_id), _get(db, board_id, target_id)
+        if source.id == target.id or source.step_key != target.step_key:
+            raise ClusterNotFound()
+        db.execute("UPDATE notes SET cluster_id = ? WHERE cluster_id = ?", [target.id, source.id])
+        db.execute("UPDATE votes SET item_id = ? WHERE item_id = ?", [target.id, source.id])
+        db["clusters"].update(source.id, {"deleted_at": iso(now())})
+
+
+def dissolve_cluster(db: sqlite_utils.Database, board_id: str, cluster_id: str, actor: Actor) -> None:
+    """Put the cluster's notes back as ungrouped notes and remove the cluster."""
+    with changing_board(db, board_id):
+        _may_group(db, board_id, actor)
+        cluster = _get(db, board_id, cluster_id)
+        db.execute("UPDATE notes SET cluster_id = NULL WHERE cluster_id = ?", [cluster.id])
+        db["clusters"].update(cluster.id, {"deleted_at": iso(now())})
+
+
+def move_notes(db: sqlite_utils.Database, board_id: str, step_key: str,
+               moves: dict[str, str | None], actor: Actor) -> int:
+    """Apply a drop: note id -> cluster id (None = ungrouped). Returns notes moved.
+
+    Notes or clusters that vanished since the mover's page was drawn are
+    skipped rather than failing the whole drop.
+    """
+    moved = 0
+    with changing_board(db, board_id):
+        _may_group(db, board_id, actor)
+        live = {c.id for c in list_clusters(db, board_id, step_key)}
+        for note_id, cluster_id in moves.items():
+            if cluster_id is not None and cluster_id not in live:
+                continue
+            cursor = db.execute(
+                "UPDATE notes SET cluster_id = ? WHERE id = ? AND board_id = ? AND step_key = ? "
+                "AND deleted_at IS NULL",
+                [cluster_id, note_id, board_id, step_key],
+            )
+            moved += cursor.rowcount
+    return moved
+
+
+def _get(db, board_id: str, cluster_id: str) -> Cluster:
+    row = next(db.query("SELECT * FROM clusters WHERE id = ? AND board_id = ? AND deleted_at IS NULL",
+                        [cluster_id, board_id]), None)
+    if row is None:
+        raise ClusterNotFound()
+    return Cluster.model_validate(row)

@@ -1,0 +1,168 @@
+"""Facilitator keys and the facilitator's powers over a board.
+
+The facilitator link carries a secret key; only its SHA-256 hash is stored.
+Every power here checks the key inside the same transaction that uses it, so
+a participant who crafts the action without the key changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlite_utils
+
+from pydantic import BaseModel
+
+from canvas.ids import hash_secret, new_row_id, new_secret
+from canvas.models import Board, BoardDraft, Participant
+from canvas.phases import Action, Actor, Credentials, Phase, authorize, check_timer
+from canvas.voting import VoteRules, check_rules_change
+from storage.boards import changing_board, create_board, get_board
+from storage.db import iso, now, write_transaction
+from storage.participants import join_board
+
+class StartedBoard(BaseModel):
+    """A new board with its first participant (the facilitator) signed in."""
+
+    board: Board
+    facilitator: Participant
+    token: str
+    facilitator_key: str
+
+
+def start_board(db: sqlite_utils.Database, draft: BoardDraft) -> StartedBoard:
+    """Create a board, join its creator, and give them the facilitator key: one transaction."""
+    with write_transaction(db):
+        board = create_board(db, draft)
+        person, token = join_board(db, board.id, draft.facilitator_name)
+        key = create_facilitator_key(db, board.id, "creator")
+    return StartedBoard(board=get_board(db, board.id), facilitator=person, token=token,
+                        facilitator_key=key)
+
+
+def create_facilitator_key(db: sqlite_utils.Database, board_id: str, label: str) -> str:
+    """A new facilitator key for the board (shown once; stored as a hash)."""
+    key = new_secret()
+    with changing_board(db, board_id):
+        db["facilitator_keys"].insert(
+            {"id": new_row_id(), "board_id": board_id, "key_hash": hash_secret(key),
+             "label": label, "created_at": iso(now()), "revoked_at": None}
+        )
+    return key
+
+
+def is_facilitator(db: sqlite_utils.Database, board_id: str, key: str | None) -> bool:
+    """Whether `key` is a live facilitator key of this board."""
+    if not key:
+        return False
+    row = db.execute(
+        "SELECT 1 FROM facilitator_keys WHERE board_id = ? AND key_hash = ? AND revoked_at IS NULL",
+        [board_id, hash_secret(key)],
+    ).fetchone()
+    return row is not None
+
+
+def actor(db: sqlite_utils.Database, board_id: str, credentials: Credentials) -> Actor:
+    """Check the credentials a tab presented."""
+    return Actor(
+        participant_id=credentials.participant_id,
+        is_facilitator=is_facilitator(db, board_id, credentials.facilitator_key),
+    )
+
+
+def board_phase(db: sqlite_utils.Database, board_id: str) -> Phase:
+    return Phase(db.execute("SELECT phase FROM boards WHERE id = ?", [board_id]).fetchone()[0])
+
+
+def _require(db, board_id: str, key: str | None, action: Action) -> None:
+    authorize(action, board_phase(db, board_id), is_facilitator=is_facilitator(db, board_id, key))
+
+
+def issue_facilitator_key(
+    db: sqlite_utils.Database, board_id: str, key: str | None, *, revoke_others: bool
+) -> str:
+    """A new facilitator link: for a co-facilitator, or (revoking every other
+    key, the caller's included) to hand the session over."""
+    with changing_board(db, board_id):
+        _require(db, board_id, key, Action.issue_facilitator_link)
+        if revoke_others:
+            db.execute(
+                "UPDATE facilitator_keys SET revoked_at = ? WHERE board_id = ? AND revoked_at IS NULL",
+                [iso(now()), board_id],
+            )
+        return create_facilitator_key(db, board_id, "handed over" if revoke_others else "co-facilitator")
+
+
+def set_phase(db: sqlite_utils.Database, board_id: str, key: str | None, phase: Phase) -> None:
+    """Move the session to `phase` (forward or back; nothing on the board is lost)."""
+    with changing_board(db, board_id):
+        _require(db, board_id, key, Action.change_phase)
+        changes: dict = {"phase": phase.value}
+        if phase == Phase.discuss:
+            # Discuss ranks items by their votes, which reveals them anyway.
+            changes["votes_revealed"] = 1
+        db["boards"].update(board_id, changes)
+
+
+def set_vote_rules(db: sqlite_utils.Database, board_id: str, key: str | None, rules: VoteRules) -> None:
+    """Change the budget and per-item limit, never below what someone already spent."""
+    with changing_board(db, board_id):
+        _require(db, board_id, key, Action.set_vote_rules)
+        most_total, most_on_item = _most_spent(db, board_id)
+        check_rules_change(rules, most_total, most_on_item)
+        db["boards"].update(
+            board_id, {"vote_budget": rules.budget, "vote_max_per_item": rules.max_per_item}
+        )
+
+
+def _most_spent(db: sqlite_utils.Database, board_id: str) -> tuple[int, int]:
+    from storage.votes import LIVE_VOTES
+
+    total = db.execute(
+        f"SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM ({LIVE_VOTES}) GROUP BY participant_id)",
+        [board_id],
+    ).fetchone()[0]
+    on_item = db.execute(
+        f"SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM ({LIVE_VOTES}) "
+        "GROUP BY participant_id, item_id)",
+        [board_id],
+    ).fetchone()[0]
+    return total, on_item
+
+
+def reveal_votes(db: sqlite_utils.Database, board_id: str, key: str | None, revealed: bool = True) -> None:
+    """Show everyone's dots (or hide them again while voting goes on)."""
+    with changing_board(db, board_id):
+        _require(db, board_id, key, Action.reveal_votes)
+        db["boards"].update(board_id, {"votes_revealed": int(revealed)})
+
+
+def start_timer(db: sqlite_utils.Database, board_id: str, key: str | None, seconds: int) -> None:
+    """Start a countdown everyone sees; a new start replaces a running one."""
+    check_timer(seconds)
+    with changing_board(db, board_id):
+        _require(db, board_id, key, Action.run_timer)
+        started = now()
+        db["boards"].update(
+            board_id,
+            {"timer_started_at": iso(started), "timer_ends_at": iso(started + timedelta(seconds=seconds))},
+        )
+
+
+def stop_timer(db: sqlite_utils.Database, board_id: str, key: str | None) -> None:
+    with changing_board(db, board_id):
+        _require(db, board_id, key, Action.run_timer)
+        db["boards"].update(board_id, {"timer_started_at": None, "timer_ends_at": None})
+
+
+def set_focus(db: sqlite_utils.Database, board_id: str, key: str | None, item_id: str | None) -> None:
+    """Point everyone at one item in Discuss (None clears the focus)."""
+    with changing_board(db, board_id):
+        _require(db, board_id, key, Action.focus)
+        db["boards"].update(board_id, {"focus_item": item_id})
+
+
+def set_show_authors(db: sqlite_utils.Database, board_id: str, key: str | None, show: bool) -> None:
+    with changing_board(db, board_id):
+        _require(db, board_id, key, Action.show_authors)
+        db["boards"].update(board_id, {"show_authors": int(show)})

@@ -1,0 +1,97 @@
+import pytest
+from pydantic import ValidationError
+
+from canvas.phases import Action, NotFacilitator, Phase, PhaseForbids, authorize
+from canvas.voting import (
+    ItemVoteLimitReached, RankedItem, RulesBelowSpent, VoteBudgetExceeded, VoteRules,
+    check_rules_change, check_vote, rank,
+)
+
+
+def test_phases_run_in_order_and_can_step_back():
+    assert [p.value for p in Phase] == ["write", "group", "vote", "discuss", "closed"]
+    assert Phase.write.next == Phase.group and Phase.closed.next is None
+    assert Phase.discuss.previous == Phase.vote and Phase.write.previous is None
+
+
+@pytest.mark.parametrize("action", [Action.change_phase, Action.set_vote_rules, Action.reveal_votes,
+                                    Action.run_timer, Action.focus, Action.show_authors,
+                                    Action.issue_facilitator_link])
+def test_facilitator_powers_are_refused_to_participants_in_every_phase(action):
+    for phase in Phase:
+        with pytest.raises(NotFacilitator):
+            authorize(action, phase, is_facilitator=False)
+        authorize(action, phase, is_facilitator=True)
+
+
+def test_writing_is_open_in_write_and_group_only():
+    for phase in (Phase.write, Phase.group):
+        authorize(Action.write_note, phase, is_facilitator=False)
+    for phase in (Phase.vote, Phase.discuss, Phase.closed):
+        with pytest.raises(PhaseForbids):
+            authorize(Action.write_note, phase, is_facilitator=False)
+
+
+def test_grouping_only_in_group_and_voting_only_in_vote():
+    authorize(Action.group, Phase.group, is_facilitator=False)
+    authorize(Action.vote, Phase.vote, is_facilitator=False)
+    with pytest.raises(PhaseForbids, match="Group phase"):
+        authorize(Action.vote, Phase.group, is_facilitator=False)
+    with pytest.raises(PhaseForbids):
+        authorize(Action.group, Phase.write, is_facilitator=True)
+
+
+def test_a_closed_board_is_read_only_even_for_the_facilitator_except_steering():
+    for action in (Action.write_note, Action.group, Action.vote, Action.edit_summary,
+                   Action.edit_timeline):
+        with pytest.raises(PhaseForbids, match="closed"):
+            authorize(action, Phase.closed, is_facilitator=True)
+    authorize(Action.change_phase, Phase.closed, is_facilitator=True)
+
+
+def test_default_rules_are_five_votes_three_per_item():
+    assert VoteRules() == VoteRules(budget=5, max_per_item=3)
+
+
+@pytest.mark.parametrize("budget", [0, 13, -1])
+def test_budget_outside_one_to_twelve_is_refused(budget):
+    with pytest.raises(ValidationError):
+        VoteRules(budget=budget, max_per_item=1)
+
+
+def test_per_item_limit_above_budget_is_refused():
+    with pytest.raises(ValidationError, match="cannot exceed the budget"):
+        VoteRules(budget=2, max_per_item=3)
+
+
+def test_vote_beyond_budget_is_refused():
+    rules = VoteRules(budget=5, max_per_item=3)
+    check_vote(rules, spent_total=4, spent_on_item=0)
+    with pytest.raises(VoteBudgetExceeded, match="all 5"):
+        check_vote(rules, spent_total=5, spent_on_item=0)
+
+
+def test_vote_beyond_per_item_limit_is_refused():
+    rules = VoteRules(budget=5, max_per_item=3)
+    check_vote(rules, spent_total=2, spent_on_item=2)
+    with pytest.raises(ItemVoteLimitReached, match="At most 3"):
+        check_vote(rules, spent_total=3, spent_on_item=3)
+
+
+def test_limits_cannot_drop_below_what_was_spent():
+    check_rules_change(VoteRules(budget=4, max_per_item=2), most_spent_total=4, most_spent_on_an_item=2)
+    with pytest.raises(RulesBelowSpent, match="already spent 4"):
+        check_rules_change(VoteRules(budget=3, max_per_item=2), 4, 1)
+    with pytest.raises(RulesBelowSpent, match="already put 3"):
+        check_rules_change(VoteRules(budget=5, max_per_item=2), 3, 3)
+
+
+def test_ranking_is_by_votes_then_step_then_position():
+    items = [
+        RankedItem(item_id="c", votes=2, step_index=3, position=1),
+        RankedItem(item_id="a", votes=5, step_index=4, position=9),
+        RankedItem(item_id="d", votes=2, step_index=2, position=7),
+        RankedItem(item_id="b", votes=2, step_index=2, position=3),
+        RankedItem(item_id="z", votes=0, step_index=0, position=0),
+    ]
+    assert [item.item_id for item in rank(items)] == ["a", "b", "d", "c", "z"]
