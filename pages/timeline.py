@@ -1,32 +1,577 @@
-"""The rough timeline step. Events imported with the board are listed here;
-editing them, the chart and the derived durations are not in this version."""
+"""The rough timeline step: events in the viewer's zone, the chart, the derived
+durations, imports through a preview, and the list with edit, delete and undo.
 
+Times are stored in UTC; every time shown carries its date and zone
+(`format_at`), and every time typed is read in the zone the viewer picked.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pandas as pd
 import streamlit as st
+from pydantic import ValidationError
 
+from canvas.errors import CanvasError, EditConflict
+from canvas.text import escape_markdown
+from canvas.timeline import (
+    METRICS,
+    NO_TIME,
+    TEXT_MAX_CHARS,
+    EventKind,
+    IncidentFileInvalid,
+    Metric,
+    ParseResult,
+    TimelineEvent,
+    compute_metrics,
+    describe_metric,
+    format_at,
+    out_of_order,
+    parse_chat_log,
+    parse_csv,
+    parse_incident_file,
+    resolve_zone,
+)
+from canvas.timeline_chart import timeline_figure
 from pages import common
 from storage import events
+from storage.events import EventNotFound
+
+COMMON_ZONES = (
+    "UTC", "Europe/London", "Europe/Paris", "Europe/Berlin", "Europe/Helsinki",
+    "America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles",
+    "America/Sao_Paulo", "Asia/Kolkata", "Asia/Singapore", "Asia/Tokyo", "Australia/Sydney",
+)
+CHART_CONFIG = {
+    "toImageButtonOptions": {"format": "png", "filename": "timeline", "scale": 2},
+    "displaylogo": False,
+}
+BADGE_COLOURS = {
+    EventKind.trigger: "gray", EventKind.impact_start: "red", EventKind.detected: "orange",
+    EventKind.acknowledged: "yellow", EventKind.escalated: "violet",
+    EventKind.communication: "blue", EventKind.action: "primary", EventKind.mitigated: "green",
+    EventKind.resolved: "green", EventKind.impact_end: "red", EventKind.other: "gray",
+}
+FIELD_LABELS = {"at": "Time", "kind": "Kind", "text": "What happened",
+                "evidence_url": "Evidence link", "approximate": "Approximate"}
+EDITOR_FIELDS = ("date", "time", "kind", "text", "url", "approx")
+TIME_EXAMPLES = "e.g. 13:42, 13:42:10, 1:42 PM or 2019-07-02 13:42 UTC"
+KIND_BY_LABEL = {kind.label: kind for kind in EventKind}
+# What follows the typed time when it is read as a one-line chat log (see read_time).
+_MARK = "¶"
 
 page = common.open_board_page()
 step = common.current_step(page.template)
+board = page.board
+board_id = board.id
+state = st.session_state
 
-st.title(step.title, anchor=False)
-st.info(step.prompt, icon=":material/help:")
-st.warning(
-    "Editing the timeline, the chart and the derived durations (time to detect, "
-    "mitigate, resolve) are not in this version yet. Events imported with "
-    "`postmortem-canvas import` are listed below.",
-    icon=":material/construction:",
-)
-rows = events.list_events(page.db, page.board.id)
-if not rows:
-    st.caption("No events yet.")
-else:
-    st.dataframe(
-        [
-            {"Time (UTC)": event.at.strftime("%Y-%m-%d %H:%M UTC"),
-             "Kind": event.kind.label, "What happened": event.text}
-            for event in rows
-        ],
-        hide_index=True,
-        use_container_width=True,
+
+# --- reading what people typed ---------------------------------------------------
+
+
+def read_time(day: date | None, typed: str, zone: str) -> datetime:
+    """The instant a person means by a date picker and a typed time in `zone`;
+    raises ValueError with a message for the Time field."""
+    typed = (typed or "").strip()
+    if not typed:
+        raise ValueError(f"Time: type when it happened, {TIME_EXAMPLES}.")
+    if day is None:
+        raise ValueError("Date: pick the day it happened.")
+    # A one-line chat log is exactly "a time a person typed": the same clock
+    # formats, zone overrides ("13:42 Europe/Berlin") and daylight-saving rules
+    # as every importer, from the one parser in canvas.timeline.
+    result = parse_chat_log(f"{typed} {_MARK}", day, zone)
+    if result.errors:
+        reason = result.errors[0].reason
+        raise ValueError(f"Time: {typed!r} is not a time, {TIME_EXAMPLES}." if reason == NO_TIME
+                         else f"Time: {reason}")
+    [parsed] = result.events
+    if parsed.text != _MARK:
+        raise ValueError(f"Time: {typed!r} is not a time, {TIME_EXAMPLES}.")
+    return parsed.at
+
+
+def read_event(values: dict, zone: str, keep_at: datetime | None = None) -> TimelineEvent:
+    """An event from the form's values; raises ValueError with a field-named message."""
+    at = keep_at or read_time(values["date"], values["time"], zone)
+    try:
+        return TimelineEvent.model_validate({
+            "at": at, "kind": values["kind"], "text": values["text"] or "",
+            "evidence_url": values["url"] or None, "approximate": bool(values["approx"]),
+        })
+    except ValidationError as error:
+        field = FIELD_LABELS.get(str(error.errors()[0]["loc"][0]), "Event")
+        raise ValueError(f"{field}: {common.first_message(error)}") from None
+
+
+def editor_values(event: TimelineEvent, zone: str) -> dict:
+    """What the edit form shows for an event, in `zone`."""
+    local = event.at.astimezone(resolve_zone(zone))
+    return {"date": local.date(), "time": local.strftime("%H:%M:%S" if local.second else "%H:%M"),
+            "kind": event.kind, "text": event.text, "url": event.evidence_url or "",
+            "approx": event.approximate}
+
+
+def editor_key(field: str, event_id: str) -> str:
+    return f"timeline_edit_{field}_{event_id}"
+
+
+def shorten(text: str, limit: int = 90) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def describe_event(event: TimelineEvent, zone: str) -> str:
+    approx = " (approximate)" if event.approximate else ""
+    return f"{format_at(event.at, zone)}{approx} · {event.kind.label} · {event.text}"
+
+
+# --- callbacks: each writes through storage, keeps what was typed on a refusal ----
+
+
+def add_event(zone: str) -> None:
+    values = {field: state[f"timeline_new_{field}"] for field in EDITOR_FIELDS}
+    try:
+        event = read_event(values, zone)
+        with common.database() as db:
+            events.add_event(db, board_id, event)
+    except (ValueError, CanvasError) as problem:
+        # The typed values stay in the form: only a successful add clears it.
+        state["timeline_add_error"] = str(problem)
+        return
+    for field, empty in (("time", ""), ("text", ""), ("url", ""), ("approx", False)):
+        state[f"timeline_new_{field}"] = empty
+    state["timeline_added"] = f"Added: {describe_event(event, zone)}"
+
+
+def close_editor(event_id: str) -> None:
+    """Opening or closing an editor starts it afresh from the stored event."""
+    for key in [editor_key(field, event_id) for field in EDITOR_FIELDS] + [
+            f"timeline_edit_base_{event_id}", f"timeline_edit_conflict_{event_id}"]:
+        state.pop(key, None)
+
+
+def save_edit(event_id: str, force: bool = False) -> None:
+    base, zone = state[f"timeline_edit_base_{event_id}"]
+    values = {field: state[editor_key(field, event_id)] for field in EDITOR_FIELDS}
+    shown = editor_values(base, zone)
+    # An untouched time keeps its exact instant: re-reading "02:30" on the
+    # night clocks go back would pick the first 02:30, not necessarily this one.
+    unchanged_time = (values["date"], values["time"]) == (shown["date"], shown["time"])
+    try:
+        new = read_event(values, zone, keep_at=base.at if unchanged_time else None)
+        with common.database() as db:
+            expected = events.get_event(db, board_id, event_id) if force else base
+            events.edit_event(db, board_id, event_id, new, expected=expected)
+    except EditConflict as conflict:
+        state[f"timeline_edit_error_{event_id}"] = str(conflict)
+        state[f"timeline_edit_conflict_{event_id}"] = True
+        return
+    except (ValueError, CanvasError) as problem:
+        state[f"timeline_edit_error_{event_id}"] = str(problem)
+        return
+    close_editor(event_id)
+    state[f"timeline_menu_{event_id}"] = False
+    state["timeline_notice"] = f"Saved: {describe_event(new, zone)}"
+
+
+def use_theirs(event_id: str) -> None:
+    close_editor(event_id)  # the open editor reloads from the stored event
+
+
+def delete_event(event_id: str) -> None:
+    try:
+        with common.database() as db:
+            events.delete_event(db, board_id, event_id)
+    except CanvasError as problem:
+        state["timeline_list_error"] = str(problem)
+        return
+    close_editor(event_id)
+    state["timeline_undo"] = event_id
+
+
+def restore_event(event_id: str) -> None:
+    try:
+        with common.database() as db:
+            events.restore_event(db, board_id, event_id)
+    except CanvasError as problem:
+        state["timeline_list_error"] = str(problem)
+    if state.get("timeline_undo") == event_id:
+        state.pop("timeline_undo")
+
+
+def _uploaded_text(key: str) -> tuple[str, str] | None:
+    """(file name, text) of an uploaded file, None if nothing is uploaded;
+    raises ValueError for a file that is not UTF-8 text."""
+    upload = state.get(key)
+    if upload is None:
+        return None
+    try:
+        return upload.name, upload.getvalue().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValueError(f"{upload.name} is not a text file (UTF-8); nothing was imported.") from None
+
+
+def start_preview(source: str, result: ParseResult, zone: str) -> None:
+    # The table is built once: an editable table whose data changed under it
+    # would drop the corrections already made.
+    with common.database() as db:
+        rows = preview_rows(result, events.list_events(db, board_id), zone)
+    serial = state.get("timeline_preview", {}).get("serial", 0) + 1
+    state["timeline_preview"] = {"serial": serial, "source": source, "result": result,
+                                 "rows": rows, "zone": zone}
+    state.pop("timeline_import_error", None)
+
+
+def preview_incident_file(zone: str) -> None:
+    try:
+        uploaded = _uploaded_text("timeline_import_file")
+        if uploaded is None:
+            raise ValueError("Choose an incident file (.json) first.")
+        name, text = uploaded
+        try:
+            incident = parse_incident_file(text)
+        except IncidentFileInvalid as problem:
+            raise ValueError(f"{name} is not a usable incident file: {problem}. Nothing was imported.") from None
+    except ValueError as problem:
+        state["timeline_import_error"] = str(problem)
+        return
+    # Only the events: the title and summary of the board stay as they are.
+    start_preview(f"incident file {name}", ParseResult(events=incident.events), zone)
+
+
+def preview_csv(zone: str) -> None:
+    try:
+        uploaded = _uploaded_text("timeline_import_csv_file")
+        pasted = state.get("timeline_import_csv_text", "")
+        if uploaded is None and not pasted.strip():
+            raise ValueError("Upload a CSV file or paste CSV text first.")
+        source, text = (f"CSV file {uploaded[0]}", uploaded[1]) if uploaded else ("pasted CSV", pasted)
+    except ValueError as problem:
+        state["timeline_import_error"] = str(problem)
+        return
+    start_preview(source, parse_csv(text, zone), zone)
+
+
+def preview_chat_log(zone: str) -> None:
+    text = state.get("timeline_import_chat_text", "")
+    if not text.strip():
+        state["timeline_import_error"] = "Paste some chat lines first."
+        return
+    day = state.get("timeline_import_chat_date") or board.incident_date or date.today()
+    start_preview("pasted chat log", parse_chat_log(text, day, zone), zone)
+
+
+def preview_rows(result: ParseResult, live: list[TimelineEvent], zone: str) -> pd.DataFrame:
+    """The preview table; events already on the timeline start unticked, so
+    importing the same file twice does not double the timeline."""
+    existing = {(event.at, event.text) for event in live}
+    return pd.DataFrame(
+        [{"Add": (event.at, event.text) not in existing,
+          "Time": format_at(event.at, zone),
+          "Kind": event.kind.label,
+          "What happened": event.text,
+          "Approximate": event.approximate,
+          "Evidence link": event.evidence_url or "",
+          "Note": "already on the timeline" if (event.at, event.text) in existing else ""}
+         for event in result.events],
+        columns=["Add", "Time", "Kind", "What happened", "Approximate", "Evidence link", "Note"],
     )
+
+
+def chosen_events(result: ParseResult, rows: pd.DataFrame, edits: dict | None) -> list[TimelineEvent]:
+    """The previewed events as the person corrected them in the table."""
+    changed = {int(row): change for row, change in ((edits or {}).get("edited_rows") or {}).items()}
+    chosen = []
+    for index, event in enumerate(result.events):
+        row = {**rows.iloc[index].to_dict(), **changed.get(index, {})}
+        if row["Add"]:
+            chosen.append(event.model_copy(update={
+                "kind": KIND_BY_LABEL.get(row["Kind"], event.kind),
+                "approximate": bool(row["Approximate"]),
+            }))
+    return chosen
+
+
+def editor_state_key(preview: dict) -> str:
+    # A new preview gets a new table, so corrections never carry over.
+    return f"timeline_preview_table_{preview['serial']}"
+
+
+def confirm_import() -> None:
+    preview = state.get("timeline_preview")
+    if preview is None:
+        return
+    source = preview["source"]
+    # Read the corrections from the table's state now, not from when the
+    # button was drawn: an edit made just before the click counts.
+    chosen = chosen_events(preview["result"], preview["rows"], state.get(editor_state_key(preview)))
+    try:
+        with common.database() as db:
+            # One transaction: the whole preview is added, or none of it.
+            added = events.add_events(db, board_id, chosen)
+    except CanvasError as problem:
+        state["timeline_import_error"] = f"{problem} Nothing was imported."
+        return
+    state.pop("timeline_preview", None)
+    if source == "pasted chat log":
+        state["timeline_import_chat_text"] = ""
+    elif source == "pasted CSV":
+        state["timeline_import_csv_text"] = ""
+    state["timeline_imported"] = f"Added {added} event{'s' if added != 1 else ''} from the {source}."
+
+
+def discard_preview() -> None:
+    state.pop("timeline_preview", None)
+
+
+# --- showing -------------------------------------------------------------------
+
+
+def pick_zone() -> str:
+    """The viewer's zone: the board's default unless this viewer picked another."""
+    options = [board.timezone, *(zone for zone in COMMON_ZONES if zone != board.timezone)]
+    if (picked := state.get("timeline_zone")) and picked not in options:
+        options.append(picked)  # e.g. the board's previous default
+    left, right = st.columns([2, 3], vertical_alignment="bottom")
+    zone = left.selectbox(
+        "Show and enter times in", options, key="timeline_zone",
+        format_func=lambda name: f"{name} (board default)" if name == board.timezone else name,
+        # Each viewer keeps their own zone while moving between steps.
+        persist_state="session",
+    )
+    right.caption(f"The board's default zone is {board.timezone}; it is set on the Summary "
+                  "page. Your choice here changes only what you see and type.")
+    return zone
+
+
+def show_chart(live: list[TimelineEvent], metrics: list[Metric], zone: str) -> None:
+    if not live:
+        st.info("No events yet. Add the first one below, or import a chat log, a CSV or an "
+                "incident file.", icon=":material/timeline:")
+        return
+    # theme=None: the figure keeps its own colours, the same as its PNG download.
+    st.plotly_chart(timeline_figure(live, zone, metrics), key="timeline_chart",
+                    config=CHART_CONFIG, theme=None)
+    st.caption("Hover a marker for the whole text. Large diamonds are the events the durations "
+               "are measured from; hollow markers are approximate times. Drag to zoom, "
+               "double-click to zoom out; the camera icon downloads a PNG.")
+
+
+def show_durations(live: list[TimelineEvent], metrics: list[Metric], zone: str) -> None:
+    st.subheader("Durations", anchor=False)
+    st.caption("Measured between the earliest event of each kind, from the stored times: "
+               "they change only when the timeline does.")
+    definitions = {definition.name: definition for definition in METRICS}
+    for column, metric in zip(st.columns(len(metrics)), metrics):
+        definition = definitions[metric.name]
+        with column.container(border=True, key=f"timeline_metric_{metric.name}"):
+            st.caption(metric.label)
+            st.markdown(f"**{escape_markdown(describe_metric(metric))}**")
+            st.caption(escape_markdown(f"= {metric.formula}"))
+            for word, kind, event in (("from", definition.start, metric.start),
+                                      ("to", definition.end, metric.end)):
+                if event is None:
+                    st.text(f"{word} {kind.label.lower()}: missing, no ‘{kind.label.lower()}’ event")
+                else:
+                    st.text(f"{word} {kind.label.lower()}: {format_at(event.at, zone)}"
+                            f"{' (approximate)' if event.approximate else ''}\n{shorten(event.text, 80)}")
+    for warning in out_of_order(live):
+        st.warning(escape_markdown(warning.message), icon=":material/swap_vert:")
+
+
+def default_day(live: list[TimelineEvent], zone: str) -> date:
+    if live:
+        return live[-1].at.astimezone(resolve_zone(zone)).date()
+    return board.incident_date or datetime.now(resolve_zone(zone)).date()
+
+
+def event_fields(keys: dict[str, str], zone: str) -> None:
+    """The fields of the add and edit forms, bound to `keys`."""
+    when, clock, kind = st.columns([1.1, 1, 1.2])
+    when.date_input("Date", key=keys["date"], format="YYYY-MM-DD")
+    clock.text_input(f"Time ({zone})", key=keys["time"], placeholder="13:42",
+                     help=f"Read in {zone} unless you add a zone, {TIME_EXAMPLES}.")
+    kind.selectbox("Kind", list(EventKind), key=keys["kind"], format_func=lambda k: k.label)
+    st.text_area("What happened", key=keys["text"], height=80,
+                 placeholder="What was seen or done, by which system or role. No blame.",
+                 help=f"Up to {TEXT_MAX_CHARS} characters.")
+    link, approx = st.columns([3, 1.2], vertical_alignment="bottom")
+    link.text_input("Evidence link (optional)", key=keys["url"], placeholder="https://…")
+    approx.checkbox("Approximate time", key=keys["approx"],
+                    help="The source says “about” or “around”; durations from it say so too.")
+
+
+def show_add_form(live: list[TimelineEvent], zone: str) -> None:
+    st.subheader("Add an event", anchor=False)
+    state.setdefault("timeline_new_date", default_day(live, zone))
+    with st.form("timeline_add", enter_to_submit=False):
+        event_fields({field: f"timeline_new_{field}" for field in EDITOR_FIELDS}, zone)
+        st.form_submit_button("Add event", type="primary", on_click=add_event, args=(zone,))
+    if error := state.pop("timeline_add_error", None):
+        st.error(error)
+    if added := state.pop("timeline_added", None):
+        st.success(added, icon=":material/check:")
+
+
+def show_events(live: list[TimelineEvent], zone: str) -> None:
+    st.subheader(f"Events ({len(live)})", anchor=False)
+    if error := state.pop("timeline_list_error", None):
+        st.error(error)
+    if notice := state.pop("timeline_notice", None):
+        st.success(notice, icon=":material/check:")
+    if (undo_id := state.get("timeline_undo")) is not None:
+        left, right = st.columns([5, 1], vertical_alignment="center")
+        left.caption("Event deleted.")
+        right.button("Undo", key="timeline_undo_button", on_click=restore_event, args=(undo_id,))
+    if not live:
+        st.caption("Nothing on the timeline yet.")
+        return
+    widths = [1.6, 1.1, 5, 1, 1.3]
+    for column, title in zip(st.columns(widths), [f"When ({zone})", "Kind", "What happened",
+                                                  "Evidence", ""]):
+        column.caption(title)
+    for event in live:
+        with st.container(key=f"timeline_row_{event.id}", border=False):
+            when, kind, text, evidence, actions = st.columns(widths, vertical_alignment="center")
+            when.text(format_at(event.at, zone) + ("\n≈ approximate" if event.approximate else ""))
+            kind.badge(event.kind.label, color=BADGE_COLOURS[event.kind])
+            text.text(event.text)
+            if event.evidence_url:
+                # A link button puts the URL in an attribute, never into Markdown.
+                evidence.link_button("Open", event.evidence_url, icon=":material/open_in_new:")
+            edit, remove = actions.columns(2)
+            with edit:
+                show_editor(event, zone)
+            remove.button("", icon=":material/delete:", key=f"timeline_delete_{event.id}",
+                          help="Delete (you can undo)", on_click=delete_event, args=(event.id,))
+
+
+def show_editor(event: TimelineEvent, zone: str) -> None:
+    menu = st.popover("", icon=":material/edit:", key=f"timeline_menu_{event.id}",
+                      help="Edit", on_change=close_editor, args=(event.id,))
+    if not menu.open:
+        return  # a closed editor costs nothing: its form is built only when opened
+    base_key = f"timeline_edit_base_{event.id}"
+    if base_key not in state:
+        # What the editor starts from: saving is refused if the stored event
+        # no longer says this (someone else saved in between).
+        state[base_key] = (event, zone)
+        for field, value in editor_values(event, zone).items():
+            state[editor_key(field, event.id)] = value
+    base, base_zone = state[base_key]
+    with menu:
+        with st.form(f"timeline_edit_form_{event.id}", border=False, enter_to_submit=False):
+            event_fields({field: editor_key(field, event.id) for field in EDITOR_FIELDS}, base_zone)
+            st.form_submit_button("Save", type="primary", on_click=save_edit, args=(event.id,))
+        if error := state.pop(f"timeline_edit_error_{event.id}", None):
+            st.error(error)
+        if state.get(f"timeline_edit_conflict_{event.id}"):
+            st.caption("Their version:")
+            st.text(describe_event(event, base_zone))
+            theirs, mine = st.columns(2)
+            theirs.button("Use theirs", key=f"timeline_edit_theirs_{event.id}",
+                          on_click=use_theirs, args=(event.id,))
+            mine.button("Save mine over theirs", key=f"timeline_edit_force_{event.id}",
+                        on_click=save_edit, args=(event.id, True))
+
+
+def show_bin(zone: str) -> None:
+    deleted = events.list_events(page.db, board_id, deleted=True)
+    if not deleted:
+        return
+    with st.expander(f"Deleted events ({len(deleted)})"):
+        for event in deleted:
+            text, button = st.columns([6, 1], vertical_alignment="center")
+            text.text(describe_event(event, zone))
+            button.button("Restore", key=f"timeline_restore_{event.id}", on_click=restore_event,
+                          args=(event.id,))
+
+
+def show_import(live: list[TimelineEvent], zone: str) -> None:
+    st.subheader("Import events", anchor=False)
+    st.caption("Every import shows a preview first; nothing is added until you confirm it.")
+    chat_tab, csv_tab, incident_tab = st.tabs(["Chat log", "CSV", "Incident file"])
+    with chat_tab:
+        day = board.incident_date or datetime.now(resolve_zone(zone)).date()
+        st.date_input("Date of lines without one", value=day, key="timeline_import_chat_date",
+                      format="YYYY-MM-DD",
+                      help="A log that runs past midnight moves to the next day by itself.")
+        st.text_area(f"Chat lines, one event per line (times in {zone} unless a line names a zone)",
+                     key="timeline_import_chat_text", height=180,
+                     placeholder="13:42 alice: paged for checkout 5xx\n13:45 bob: ack, looking\n"
+                                 "14:05 rolled back deploy 4812")
+        st.button("Preview", key="timeline_preview_chat", on_click=preview_chat_log, args=(zone,))
+    with csv_tab:
+        st.file_uploader("CSV file", type=["csv", "txt"], key="timeline_import_csv_file")
+        st.text_area(f"…or paste CSV (header time,kind,text; optional evidence_url,approximate; "
+                     f"times without a zone are read in {zone})", key="timeline_import_csv_text",
+                     height=140, placeholder="time,kind,text\n2019-07-02 13:42,detected,Paged on 5xx")
+        st.button("Preview", key="timeline_preview_csv", on_click=preview_csv, args=(zone,))
+    with incident_tab:
+        st.file_uploader("Incident file (.json, the shared incident format); only its events "
+                         "are imported", type=["json"], key="timeline_import_file")
+        st.button("Preview", key="timeline_preview_file", on_click=preview_incident_file,
+                  args=(zone,))
+    if error := state.pop("timeline_import_error", None):
+        st.error(error)
+    if imported := state.pop("timeline_imported", None):
+        st.success(imported, icon=":material/check:")
+    if (preview := state.get("timeline_preview")) is not None:
+        show_preview(preview)
+
+
+def show_preview(preview: dict) -> None:
+    result: ParseResult = preview["result"]
+    with st.container(border=True, key="timeline_preview_box"):
+        st.markdown(f"**Preview of the {escape_markdown(preview['source'])}**: "
+                    f"{len(result.events)} event{'s' if len(result.events) != 1 else ''} found, "
+                    f"{len(result.errors)} line{'s' if len(result.errors) != 1 else ''} not usable.")
+        if result.errors:
+            st.caption("These lines will not be imported; fix them and preview again, or add "
+                       "those events by hand:")
+            st.dataframe(
+                pd.DataFrame([{"Line": error.line, "Problem": error.reason, "Text": error.raw}
+                              for error in result.errors]),
+                key="timeline_preview_errors", hide_index=True,
+            )
+        chosen: list[TimelineEvent] = []
+        if result.events:
+            st.caption("Check the kinds (guessed from the words) and untick anything you do "
+                       "not want.")
+            rows, editor = preview["rows"], editor_state_key(preview)
+            st.data_editor(
+                rows, key=editor, hide_index=True, num_rows="fixed",
+                disabled=["Time", "What happened", "Evidence link", "Note"],
+                column_config={
+                    "Add": st.column_config.CheckboxColumn("Add", width="small"),
+                    "Time": st.column_config.TextColumn(f"Time ({preview['zone']})"),
+                    "Kind": st.column_config.SelectboxColumn(
+                        "Kind", options=list(KIND_BY_LABEL), required=True),
+                    "What happened": st.column_config.TextColumn("What happened", width="large"),
+                    "Approximate": st.column_config.CheckboxColumn("Approximate"),
+                },
+            )
+            chosen = chosen_events(result, rows, state.get(editor))
+        confirm, discard = st.columns([2, 1])
+        confirm.button(f"Confirm: add {len(chosen)} event{'s' if len(chosen) != 1 else ''}",
+                       key="timeline_import_confirm", type="primary", disabled=not chosen,
+                       on_click=confirm_import)
+        discard.button("Discard preview", key="timeline_import_discard", on_click=discard_preview)
+
+
+# --- the page --------------------------------------------------------------------
+
+common.literal_title(step.title)
+st.info(step.prompt, icon=":material/help:")
+zone = pick_zone()
+live = events.list_events(page.db, board_id)
+metrics = compute_metrics(live)
+show_chart(live, metrics, zone)
+show_durations(live, metrics, zone)
+show_add_form(live, zone)
+show_events(live, zone)
+show_bin(zone)
+show_import(live, zone)
