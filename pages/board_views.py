@@ -110,4 +110,5 @@ def clustered_view(page: common.BoardPage, step: Step, step_notes: list[Note],
             with columns[index % 3]:
                 box = common.sticky(note, author=names.get(note.author_id))
                 if totals is not None:
-                    box.caption(f"{totals.get(note.id, 0)} votes")
+                    count = totals.get(note.id, 0)
+                    box.caption(f"{count} vote{'s' if count != 1 else ''}")

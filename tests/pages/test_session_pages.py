@@ -150,3 +150,31 @@ def test_a_vote_beyond_the_budget_is_refused_with_a_message(app, db_file):
 
 def _creds(key):
     return Credentials(participant_id=None, facilitator_key=key)
+
+
+def test_the_timer_everyone_sees_and_its_end(app, db_file):
+    board_id = create_board(app)
+    ann = join(board_id, "Ann")
+    app.switch_page(page("facilitate.py")).run()
+    app.number_input(key="facil_minutes").set_value(2.0)
+    app.button(key="facil_timer_start").click().run()
+    ann.run()
+    [timer] = ann.sidebar.metric
+    assert timer.label == "Timer" and timer.value in {"2:00", "1:59", "1:58"}
+    db = connect(db_file)
+    db["boards"].update(board_id, {"timer_ends_at": "2000-01-01T00:00:00+00:00"})
+    ann.run()
+    assert any("Time is up" in w.value for w in ann.sidebar.warning)
+
+
+def test_authors_are_hidden_until_the_facilitator_shows_them(app, db_file):
+    board_id = create_board(app)
+    ann = join(board_id, "Ann")
+    add_note(ann, "a note by Ann")
+    facilitation.set_phase(connect(db_file), board_id, facilitator_key(app), Phase.group)
+    app.switch_page(page("overview.py")).run()
+    assert not any("Ann" in c.value for c in app.caption)
+    app.switch_page(page("facilitate.py")).run()
+    app.toggle(key="facil_authors").set_value(True).run()
+    ann.switch_page(page("overview.py")).run()
+    assert any(c.value.endswith("· Ann") for c in ann.caption)

@@ -1,0 +1,139 @@
+"""A facilitator and two participants run a session on one board in real Chromium."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import settle, shoot
+from tests.e2e.test_shared_board import add_note, create_board
+
+pytestmark = pytest.mark.e2e
+
+# Live sync polls every 2 s; allow a few polls plus a rerun on a busy 2-core machine.
+LIVE = 10_000
+
+
+def join(new_person, share: str, name: str):
+    page = new_person()
+    page.goto(share)
+    settle(page)
+    page.locator(".st-key-join_name input").fill(name)
+    page.get_by_role("button", name="Join the board").click()
+    settle(page)
+    return page
+
+
+def open_page(page, name: str) -> None:
+    page.get_by_role("link", name=name, exact=True).click()
+    settle(page)
+
+
+def stickies(page):
+    return page.locator('[class*="st-key-note-"] [data-testid=stText]')
+
+
+def drag(page, source, target) -> None:
+    """A real mouse drag, in small steps: dnd-kit starts a drag only after ~10 px,
+    and saves a drop only when the pointer is released over a column or a note
+    (released over empty space, the note looks moved but nothing is sent)."""
+    start, end = source.bounding_box(), target.bounding_box()
+    x0, y0 = start["x"] + start["width"] / 2, start["y"] + start["height"] / 2
+    x1, y1 = end["x"] + end["width"] / 2, end["y"] + end["height"] / 2
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    for step in range(1, 25):
+        page.mouse.move(x0 + (x1 - x0) * step / 24, y0 + (y1 - y0) * step / 24)
+        page.wait_for_timeout(25)
+    # Hover a moment, as a hand does, so the column takes the note before release.
+    page.wait_for_timeout(300)
+    page.mouse.move(x1 + 3, y1 + 3)
+    page.wait_for_timeout(300)
+    page.mouse.up()
+
+
+def test_write_group_vote_discuss_close_with_three_people(server, new_person):
+    fran = new_person()
+    share = create_board(fran, server.url, "Checkout errors", "Fran")
+    ann = join(new_person, share, "Ann")
+    bob = join(new_person, share, "Bob")
+    for person in (fran, ann, bob):
+        open_page(person, "Detect")
+
+    # Write: private notes; others see only a count.
+    add_note(ann, "Alert on the checkout error rate")
+    add_note(bob, "Synthetic checkout probe every minute")
+    expect(ann.get_by_text("others have written 1 here", exact=False)).to_be_visible(timeout=LIVE)
+    assert stickies(ann).all_inner_texts() == ["Alert on the checkout error rate"]
+    # What Ann is typing survives the reruns that other people's changes cause.
+    ann.locator(".st-key-step_text textarea").fill("half-written thought")
+    add_note(bob, "Page the payments on-call directly")
+    expect(ann.get_by_text("others have written 2 here", exact=False)).to_be_visible(timeout=LIVE)
+    assert ann.locator(".st-key-step_text textarea").input_value() == "half-written thought"
+    shoot(ann, "session-1-write")
+
+    # Group: the facilitator advances; everyone sees every note without reloading.
+    fran.get_by_role("button", name="Group ▶").click()
+    settle(fran)
+    frame = ann.frame_locator("iframe").first
+    expect(frame.get_by_text("Synthetic checkout probe every minute", exact=False)).to_be_visible(
+        timeout=LIVE)
+    fran.locator(".st-key-group_new_name input").fill("Alerting")
+    fran.get_by_role("button", name="Create cluster").click()
+    settle(fran)
+    frame = ann.frame_locator("iframe").first
+    expect(frame.locator(".sortable-container-header", has_text="Alerting")).to_be_visible(timeout=LIVE)
+    settle(ann)
+    frame = ann.frame_locator("iframe").first
+    note = frame.locator(".sortable-item", has_text="Alert on the checkout error rate")
+    cluster = frame.locator(".sortable-container",
+                            has=frame.locator(".sortable-container-header", has_text="Alerting"))
+    drag(ann, note, cluster)
+    settle(ann)
+    # Bob sees Ann's drop: the note is now inside the Alerting column.
+    bob_frame = bob.frame_locator("iframe").first
+    bob_cluster = bob_frame.locator(
+        ".sortable-container", has=bob_frame.locator(".sortable-container-header", has_text="Alerting"))
+    expect(bob_cluster.get_by_text("Alert on the checkout error rate", exact=False)).to_be_visible(
+        timeout=LIVE)
+    shoot(bob, "session-2-group")
+
+    # Vote: blind until revealed.
+    fran.get_by_role("button", name="Vote ▶").click()
+    settle(fran)
+    for person in (ann, bob):
+        open_page(person, "Vote")
+    ann_cluster = ann.locator('[class*="st-key-vote_item_"]', has_text="Alerting")
+    ann_cluster.get_by_role("button", name="＋").click()
+    settle(ann)
+    ann_cluster.get_by_role("button", name="＋").click()
+    settle(ann)
+    expect(ann.get_by_text("You have 3 of 5 votes left", exact=False)).to_be_visible()
+    bob_probe = bob.locator('[class*="st-key-vote_item_"]', has_text="Synthetic checkout probe")
+    bob_probe.get_by_role("button", name="＋").click()
+    settle(bob)
+    # Bob sees his own dot and nobody's totals.
+    expect(bob.get_by_text("Votes are blind: you see only your own", exact=False)).to_be_visible()
+    assert bob.get_by_text("in total").count() == 0
+    shoot(bob, "session-3-vote-blind")
+
+    # Discuss: votes revealed, items ranked, the facilitator focuses the top one.
+    fran.get_by_role("button", name="Discuss ▶").click()
+    settle(fran)
+    open_page(fran, "Discuss")
+    open_page(ann, "Discuss")
+    ranked = ann.locator('[class*="st-key-discuss_item_"] [data-testid=stText]').all_inner_texts()
+    assert ranked[0].startswith("1. ▣ Alerting")
+    assert ranked[1].startswith("2. #") and "Synthetic checkout probe" in ranked[1]
+    fran.locator('[class*="st-key-discuss_item_"]', has_text="Alerting").get_by_role(
+        "button", name="Focus").click()
+    settle(fran)
+    expect(ann.locator(".st-key-discuss_focus")).to_contain_text("Alerting", timeout=LIVE)
+    shoot(ann, "session-4-discuss")
+
+    # Closed: read-only for participants.
+    fran.get_by_role("button", name="Closed ▶").click()
+    settle(fran)
+    open_page(bob, "Detect")
+    expect(bob.get_by_text("The board is closed", exact=False)).to_be_visible()
+    assert bob.locator(".st-key-step_text").count() == 0
+    assert bob.get_by_role("button", name="Edit").count() == 0
+    shoot(bob, "session-5-closed")
