@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field, model_validator
 from canvas.errors import UnknownTemplate
 
 DEFAULT_TEMPLATE = "blameless"
+RESERVED_STEP_KEYS = frozenset({"home", "overview", "vote", "discuss", "facilitate", "actions"})
 
 
 class StepKind(str, Enum):
@@ -54,6 +55,9 @@ class Template(BaseModel):
         keys = [step.key for step in self.steps]
         if len(keys) != len(set(keys)):
             raise ValueError(f"template {self.slug!r} repeats a step key")
+        # A step's key is its page's URL path, beside the board's other pages.
+        if taken := RESERVED_STEP_KEYS.intersection(keys):
+            raise ValueError(f"template {self.slug!r} uses reserved step keys {sorted(taken)}")
         return self
 
     @property

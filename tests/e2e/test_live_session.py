@@ -137,3 +137,31 @@ def test_write_group_vote_discuss_close_with_three_people(server, new_person):
     assert bob.locator(".st-key-step_text").count() == 0
     assert bob.get_by_role("button", name="Edit").count() == 0
     shoot(bob, "session-5-closed")
+
+
+def test_two_server_processes_on_one_database_file_stay_in_sync(server, new_person):
+    """SQLite is the source of truth: a second `streamlit run` on the same file
+    serves the same live board."""
+    from tests.e2e.conftest import free_port, start_server, wait_healthy
+
+    port = free_port()
+    second = start_server(server.db, port)
+    try:
+        wait_healthy(port, second)
+        fran = new_person()
+        share = create_board(fran, server.url, "Two servers", "Fran")
+        open_page(fran, "Detect")
+        other_url = share.replace(server.url, f"http://127.0.0.1:{port}")
+        gil = join(new_person, other_url, "Gil")
+        open_page(gil, "Detect")
+        add_note(gil, "written through the second server")
+        fran.get_by_role("button", name="Group ▶").click()
+        settle(fran)
+        expect(fran.frame_locator("iframe").first.get_by_text(
+            "written through the second server", exact=False)).to_be_visible(timeout=LIVE)
+        add_note(fran, "written through the first server")
+        expect(gil.frame_locator("iframe").first.get_by_text(
+            "written through the first server", exact=False)).to_be_visible(timeout=LIVE)
+    finally:
+        second.terminate()
+        second.wait(timeout=10)
