@@ -36,7 +36,6 @@ from canvas.timeline import (
 from canvas.timeline_chart import timeline_figure
 from pages import common
 from storage import events
-from storage.events import EventNotFound
 
 COMMON_ZONES = (
     "UTC", "Europe/London", "Europe/Paris", "Europe/Berlin", "Europe/Helsinki",
@@ -57,6 +56,9 @@ FIELD_LABELS = {"at": "Time", "kind": "Kind", "text": "What happened",
                 "evidence_url": "Evidence link", "approximate": "Approximate"}
 EDITOR_FIELDS = ("date", "time", "kind", "text", "url", "approx")
 TIME_EXAMPLES = "e.g. 13:42, 13:42:10, 1:42 PM or 2019-07-02 13:42 UTC"
+# Streamlit's date picker otherwise allows only ten years around its value,
+# and postmortems of old incidents are written too.
+EARLIEST_DAY, LATEST_DAY = date(1970, 1, 1), date(2100, 12, 31)
 KIND_BY_LABEL = {kind.label: kind for kind in EventKind}
 # What follows the typed time when it is read as a one-line chat log (see read_time).
 _MARK = "¶"
@@ -154,6 +156,9 @@ def close_editor(event_id: str) -> None:
 
 
 def save_edit(event_id: str, force: bool = False) -> None:
+    if f"timeline_edit_base_{event_id}" not in state:
+        state["timeline_list_error"] = "That editor was closed; open it again to edit."
+        return
     base, zone = state[f"timeline_edit_base_{event_id}"]
     values = {field: state[editor_key(field, event_id)] for field in EDITOR_FIELDS}
     shown = editor_values(base, zone)
@@ -330,15 +335,24 @@ def discard_preview() -> None:
 # --- showing -------------------------------------------------------------------
 
 
+def remember_zone_pick() -> None:
+    state["timeline_zone_picked"] = True
+
+
 def pick_zone() -> str:
-    """The viewer's zone: the board's default unless this viewer picked another."""
+    """The viewer's zone: the board's default, until this viewer picks another."""
+    if not state.get("timeline_zone_picked") or "timeline_zone" not in state:
+        # Follow the board: its default may be changed on the Summary page
+        # while this page is open.
+        state["timeline_zone"] = board.timezone
     options = [board.timezone, *(zone for zone in COMMON_ZONES if zone != board.timezone)]
-    if (picked := state.get("timeline_zone")) and picked not in options:
-        options.append(picked)  # e.g. the board's previous default
+    if state["timeline_zone"] not in options:
+        options.append(state["timeline_zone"])  # e.g. the board's previous default
     left, right = st.columns([2, 3], vertical_alignment="bottom")
     zone = left.selectbox(
         "Show and enter times in", options, key="timeline_zone",
         format_func=lambda name: f"{name} (board default)" if name == board.timezone else name,
+        on_change=remember_zone_pick,
         # Each viewer keeps their own zone while moving between steps.
         persist_state="session",
     )
@@ -365,21 +379,30 @@ def show_durations(live: list[TimelineEvent], metrics: list[Metric], zone: str) 
     st.caption("Measured between the earliest event of each kind, from the stored times: "
                "they change only when the timeline does.")
     definitions = {definition.name: definition for definition in METRICS}
-    for column, metric in zip(st.columns(len(metrics)), metrics):
-        definition = definitions[metric.name]
-        with column.container(border=True, key=f"timeline_metric_{metric.name}"):
-            st.caption(metric.label)
-            st.markdown(f"**{escape_markdown(describe_metric(metric))}**")
-            st.caption(escape_markdown(f"= {metric.formula}"))
-            for word, kind, event in (("from", definition.start, metric.start),
-                                      ("to", definition.end, metric.end)):
-                if event is None:
-                    st.text(f"{word} {kind.label.lower()}: missing, no ‘{kind.label.lower()}’ event")
-                else:
-                    st.text(f"{word} {kind.label.lower()}: {format_at(event.at, zone)}"
-                            f"{' (approximate)' if event.approximate else ''}\n{shorten(event.text, 80)}")
+    widths = [1.5, 1.5, 3, 3]
+    with st.container(border=True, key="timeline_durations"):
+        for title, column in zip(["Duration", "Formula", "From", "To"], st.columns(widths)):
+            column.caption(title)
+        for metric in metrics:
+            definition = definitions[metric.name]
+            with st.container(key=f"timeline_metric_{metric.name}"):
+                name, formula, start, end = st.columns(widths)
+                name.caption(metric.label)
+                name.markdown(f"**{escape_markdown(describe_metric(metric))}**")
+                formula.caption(escape_markdown(metric.formula))
+                for column, kind, event in ((start, definition.start, metric.start),
+                                            (end, definition.end, metric.end)):
+                    column.text(anchor_line(kind, event, zone))
     for warning in out_of_order(live):
         st.warning(escape_markdown(warning.message), icon=":material/swap_vert:")
+
+
+def anchor_line(kind: EventKind, event: TimelineEvent | None, zone: str) -> str:
+    """One anchor of a duration: its kind, time and (shortened) text, or what is missing."""
+    if event is None:
+        return f"{kind.label}: missing, no ‘{kind.label.lower()}’ event on the timeline"
+    approx = " (approximate)" if event.approximate else ""
+    return f"{kind.label}: {format_at(event.at, zone)}{approx}\n{shorten(event.text, 70)}"
 
 
 def default_day(live: list[TimelineEvent], zone: str) -> date:
@@ -391,7 +414,8 @@ def default_day(live: list[TimelineEvent], zone: str) -> date:
 def event_fields(keys: dict[str, str], zone: str) -> None:
     """The fields of the add and edit forms, bound to `keys`."""
     when, clock, kind = st.columns([1.1, 1, 1.2])
-    when.date_input("Date", key=keys["date"], format="YYYY-MM-DD")
+    when.date_input("Date", key=keys["date"], format="YYYY-MM-DD",
+                    min_value=EARLIEST_DAY, max_value=LATEST_DAY)
     clock.text_input(f"Time ({zone})", key=keys["time"], placeholder="13:42",
                      help=f"Read in {zone} unless you add a zone, {TIME_EXAMPLES}.")
     kind.selectbox("Kind", list(EventKind), key=keys["kind"], format_func=lambda k: k.label)
@@ -406,7 +430,13 @@ def event_fields(keys: dict[str, str], zone: str) -> None:
 
 def show_add_form(live: list[TimelineEvent], zone: str) -> None:
     st.subheader("Add an event", anchor=False)
-    state.setdefault("timeline_new_date", default_day(live, zone))
+    # The date follows the timeline (the day of its last event) until the
+    # person picks another date themselves.
+    suggested = default_day(live, zone)
+    if state.get("timeline_new_date") in (None, state.get("timeline_new_date_suggested")):
+        state["timeline_new_date"] = suggested
+    state["timeline_new_date_suggested"] = suggested
+    state.setdefault("timeline_new_kind", EventKind.action)
     with st.form("timeline_add", enter_to_submit=False):
         event_fields({field: f"timeline_new_{field}" for field in EDITOR_FIELDS}, zone)
         st.form_submit_button("Add event", type="primary", on_click=add_event, args=(zone,))
@@ -429,7 +459,7 @@ def show_events(live: list[TimelineEvent], zone: str) -> None:
     if not live:
         st.caption("Nothing on the timeline yet.")
         return
-    widths = [1.6, 1.1, 5, 1, 1.3]
+    widths = [2.2, 1.6, 5.2, 1, 1.2]
     for column, title in zip(st.columns(widths), [f"When ({zone})", "Kind", "What happened",
                                                   "Evidence", ""]):
         column.caption(title)
@@ -490,14 +520,18 @@ def show_bin(zone: str) -> None:
                           args=(event.id,))
 
 
-def show_import(live: list[TimelineEvent], zone: str) -> None:
+def show_import(zone: str) -> None:
     st.subheader("Import events", anchor=False)
     st.caption("Every import shows a preview first; nothing is added until you confirm it.")
-    chat_tab, csv_tab, incident_tab = st.tabs(["Chat log", "CSV", "Incident file"])
+    # Tracked (key + rerun), so the chosen tab stays chosen when the preview
+    # or a confirmation redraws the page.
+    chat_tab, csv_tab, incident_tab = st.tabs(["Chat log", "CSV", "Incident file"],
+                                              key="timeline_import_source", on_change="rerun")
     with chat_tab:
         day = board.incident_date or datetime.now(resolve_zone(zone)).date()
         st.date_input("Date of lines without one", value=day, key="timeline_import_chat_date",
-                      format="YYYY-MM-DD",
+                      format="YYYY-MM-DD", width=220, min_value=EARLIEST_DAY,
+                      max_value=LATEST_DAY,
                       help="A log that runs past midnight moves to the next day by itself.")
         st.text_area(f"Chat lines, one event per line (times in {zone} unless a line names a zone)",
                      key="timeline_import_chat_text", height=180,
@@ -574,4 +608,4 @@ show_durations(live, metrics, zone)
 show_add_form(live, zone)
 show_events(live, zone)
 show_bin(zone)
-show_import(live, zone)
+show_import(zone)

@@ -1,4 +1,10 @@
-"""Timeline events of a board, stored with their time in UTC."""
+"""Timeline events of a board, stored with their time in UTC.
+
+Events have no version column, so an edit is checked against the content the
+editor started from (`edit_event`'s `expected`): if the stored time, kind,
+text, link or approximate flag differ from it, someone else saved in between
+and the edit is refused rather than silently overwriting theirs.
+"""
 
 from __future__ import annotations
 
@@ -6,41 +12,130 @@ from collections.abc import Iterable
 
 import sqlite_utils
 
+from canvas.errors import CanvasError, EditConflict
 from canvas.ids import new_row_id
 from canvas.timeline import TimelineEvent
 from storage.boards import changing_board
 from storage.db import iso, now
 
 
+class EventNotFound(CanvasError):
+    """The event is gone from this board (unknown id, or deleted meanwhile)."""
+
+    def __init__(self, event_id: str = ""):
+        super().__init__("That event no longer exists on this timeline.")
+        self.event_id = event_id
+
+
+# The fields an edit may change, and the ones compared to detect a conflict.
+_CONTENT = ("at", "kind", "text", "evidence_url", "approximate")
+
+
 def add_events(db: sqlite_utils.Database, board_id: str, events: Iterable[TimelineEvent]) -> int:
     """Add events in one transaction (all or none); returns how many were added."""
     stamp = iso(now())
-    rows = [
-        {
-            "id": new_row_id(),
-            "board_id": board_id,
-            "at": iso(event.at),
-            "kind": event.kind.value,
-            "text": event.text,
-            "evidence_url": event.evidence_url,
-            "approximate": int(event.approximate),
-            "created_at": stamp,
-            "deleted_at": None,
-        }
-        for event in events
-    ]
+    rows = [{"id": new_row_id(), "board_id": board_id, **_content(event),
+             "created_at": stamp, "deleted_at": None} for event in events]
     with changing_board(db, board_id):
         db["events"].insert_all(rows)
     return len(rows)
 
 
-def list_events(db: sqlite_utils.Database, board_id: str) -> list[TimelineEvent]:
-    """Live events of a board in time order (ties in the order they were entered)."""
-    rows = db.query(
-        "SELECT * FROM events WHERE board_id = ? AND deleted_at IS NULL ORDER BY at, rowid",
-        [board_id],
+def add_event(db: sqlite_utils.Database, board_id: str, event: TimelineEvent) -> TimelineEvent:
+    """Add one event; returns it as stored (with its id)."""
+    event_id = new_row_id()
+    with changing_board(db, board_id):
+        db["events"].insert({"id": event_id, "board_id": board_id, **_content(event),
+                             "created_at": iso(now()), "deleted_at": None})
+    return get_event(db, board_id, event_id)
+
+
+def get_event(db: sqlite_utils.Database, board_id: str, event_id: str) -> TimelineEvent:
+    """A live event of this board; raises EventNotFound (also for a deleted one)."""
+    row = _row(db, board_id, event_id)
+    if row is None or row["deleted_at"] is not None:
+        raise EventNotFound(event_id)
+    return _event(row)
+
+
+def list_events(
+    db: sqlite_utils.Database, board_id: str, *, deleted: bool = False
+) -> list[TimelineEvent]:
+    """Live events of a board in time order (ties in the order they were entered).
+
+    With `deleted=True`, the board's deleted events instead, most recently
+    deleted first (the order a bin is read in).
+    """
+    if deleted:
+        sql = ("SELECT * FROM events WHERE board_id = ? AND deleted_at IS NOT NULL "
+               "ORDER BY deleted_at DESC, rowid DESC")
+    else:
+        sql = "SELECT * FROM events WHERE board_id = ? AND deleted_at IS NULL ORDER BY at, rowid"
+    return [_event(row) for row in db.query(sql, [board_id])]
+
+
+def edit_event(
+    db: sqlite_utils.Database,
+    board_id: str,
+    event_id: str,
+    new: TimelineEvent,
+    expected: TimelineEvent,
+) -> TimelineEvent:
+    """Replace an event's content with `new`, unless the stored event no longer
+    matches `expected` (what the editor started from): then EditConflict, whose
+    `current_text` is the stored text; `get_event` gives the whole stored version.
+    """
+    with changing_board(db, board_id):
+        current = get_event(db, board_id, event_id)
+        if not same_content(current, expected):
+            raise EditConflict(current.text)
+        db["events"].update(event_id, _content(new))
+    return get_event(db, board_id, event_id)
+
+
+def delete_event(db: sqlite_utils.Database, board_id: str, event_id: str) -> None:
+    """Move an event to the board's bin; `restore_event` brings it back."""
+    with changing_board(db, board_id):
+        if _row(db, board_id, event_id) is None:
+            raise EventNotFound(event_id)
+        # Deleting twice keeps the first time, so the bin's order stays stable.
+        db.execute(
+            "UPDATE events SET deleted_at = coalesce(deleted_at, ?) WHERE id = ?",
+            [iso(now()), event_id],
+        )
+
+
+def restore_event(db: sqlite_utils.Database, board_id: str, event_id: str) -> TimelineEvent:
+    """Bring a deleted event back onto the timeline (a live one stays as it is)."""
+    with changing_board(db, board_id):
+        if _row(db, board_id, event_id) is None:
+            raise EventNotFound(event_id)
+        db["events"].update(event_id, {"deleted_at": None})
+    return get_event(db, board_id, event_id)
+
+
+def same_content(one: TimelineEvent, other: TimelineEvent) -> bool:
+    """True when two events say the same thing (time, kind, text, link, approximate)."""
+    return _content(one) == _content(other)
+
+
+def _content(event: TimelineEvent) -> dict:
+    return {
+        "at": iso(event.at),
+        "kind": event.kind.value,
+        "text": event.text,
+        "evidence_url": event.evidence_url,
+        "approximate": int(event.approximate),
+    }
+
+
+def _row(db: sqlite_utils.Database, board_id: str, event_id: str) -> dict | None:
+    return next(
+        db.query("SELECT * FROM events WHERE id = ? AND board_id = ?", [event_id, board_id]), None
     )
-    return [
-        TimelineEvent.model_validate({**row, "approximate": bool(row["approximate"])})
-        for row in rows
-    ]
+
+
+def _event(row: dict) -> TimelineEvent:
+    return TimelineEvent.model_validate(
+        {name: row[name] for name in ("id", *_CONTENT)} | {"approximate": bool(row["approximate"])}
+    )
