@@ -210,6 +210,7 @@ class Note(BaseModel):
     deleted_at: datetime | None = None
     version: int = 1
     cluster_id: str | None = None
+    event_id: str | None = None
     position: int = 0
     # Per-board running number: what people say aloud ("note 12").
     number: int = 0

@@ -143,6 +143,30 @@ def m0002(db: sqlite_utils.Database) -> None:
     db["votes"].create_index(["board_id", "item_id"])
 
 
+@migrations(name="0003_actions_triggers_note_events")
+def m0003(db: sqlite_utils.Database) -> None:
+    db["actions"].create(
+        {"id": str, "board_id": str, "title": str, "owner": str, "due_date": str, "type": str,
+         "priority": str, "status": str, "status_reason": str, "success_signal": str,
+         "review_date": str, "source_kind": str, "source_id": str, "created_at": str,
+         "updated_at": str, "deleted_at": str, "version": int},
+        pk="id",
+        foreign_keys=[("board_id", "boards", "id")],
+        not_null={"board_id", "title", "type", "priority", "status", "version"},
+    )
+    db["actions"].create_index(["board_id"])
+    db["actions"].create_index(["owner"])
+    db["triggers"].create(
+        {"id": str, "board_id": str, "signal": str, "kind": str, "response": str,
+         "created_at": str, "deleted_at": str},
+        pk="id",
+        foreign_keys=[("board_id", "boards", "id")],
+        not_null={"board_id", "signal", "kind", "response"},
+    )
+    # A note can point at the moment of the incident it is about.
+    db["notes"].add_column("event_id", str)
+
+
 def migrate(path=None) -> list[str]:
     """Bring the database at `path` up to date; returns the names applied now.
 

@@ -1,0 +1,163 @@
+"""Follow-up actions and pre-committed triggers (kill criteria), with the rules
+that make an action a commitment rather than a wish."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from enum import Enum
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, model_validator
+
+from canvas.models import _optional_text, _required_text, _single_line
+
+ACTION_TITLE_MAX = 200
+ACTION_TEXT_MAX = 1000
+
+
+class ActionType(str, Enum):
+    detect = "detect"
+    react = "react"  # react / mitigate
+    prevent = "prevent"
+    process = "process"
+    other = "other"
+
+    @property
+    def label(self) -> str:
+        return {"react": "React / mitigate"}.get(self.value, self.value.capitalize())
+
+
+class Priority(str, Enum):
+    high = "high"
+    medium = "medium"
+    low = "low"
+
+
+class Status(str, Enum):
+    open = "open"
+    in_progress = "in_progress"
+    done = "done"
+    wont_do = "wont_do"
+
+    @property
+    def label(self) -> str:
+        return {"in_progress": "In progress", "wont_do": "Won't do"}.get(
+            self.value, self.value.capitalize())
+
+    @property
+    def is_active(self) -> bool:
+        return self in (Status.open, Status.in_progress)
+
+
+class SourceKind(str, Enum):
+    cluster = "cluster"
+    note = "note"
+    event = "event"
+
+
+Title = Annotated[str, _required_text("An action title", ACTION_TITLE_MAX), AfterValidator(_single_line)]
+OptionalText = Annotated[str, _optional_text(ACTION_TEXT_MAX)]
+
+
+class ActionDraft(BaseModel):
+    """An action as typed on the actions page."""
+
+    title: Title
+    owner: Annotated[str, _optional_text(80), AfterValidator(_single_line)] = ""
+    due_date: date | None = None
+    type: ActionType = ActionType.prevent
+    priority: Priority = Priority.medium
+    status: Status = Status.open
+    status_reason: OptionalText = ""
+    success_signal: OptionalText = ""
+    review_date: date | None = None
+    source_kind: SourceKind | None = None
+    source_id: str | None = None
+
+    @model_validator(mode="after")
+    def _wont_do_needs_a_reason(self) -> "ActionDraft":
+        if self.status == Status.wont_do and not self.status_reason:
+            raise ValueError("Say why this action won't be done (the next postmortem will ask).")
+        if self.review_date and self.due_date and self.review_date < self.due_date:
+            raise ValueError("The follow-up review should come on or after the due date.")
+        return self
+
+    @property
+    def is_draft(self) -> bool:
+        """Without an owner and a due date an action is a wish, not a commitment."""
+        return not (self.owner and self.due_date)
+
+
+class FollowUp(ActionDraft):
+    """A stored action."""
+
+    id: str
+    board_id: str
+    created_at: datetime
+    updated_at: datetime
+    version: int = 1
+
+    def is_overdue(self, today: date) -> bool:
+        """Due before today and still open or in progress."""
+        return self.status.is_active and self.due_date is not None and self.due_date < today
+
+
+class TriggerKind(str, Enum):
+    pause = "pause"
+    roll_back = "roll_back"
+    escalate = "escalate"
+    drop = "drop"
+    other = "other"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class TriggerDraft(BaseModel):
+    """A kill criterion: "if we see <signal>, we commit to <response>"."""
+
+    signal: Annotated[str, _required_text("A signal", 300)]
+    kind: TriggerKind = TriggerKind.pause
+    response: Annotated[str, _required_text("What we commit to", 300)]
+
+
+class Trigger(TriggerDraft):
+    id: str
+    board_id: str
+    created_at: datetime
+
+
+# Gentle checks on action titles: each is (pattern, advice). They nudge and
+# never block, because the team in the room knows what it meant.
+_VAGUE = [
+    (re.compile(r"\blook(?:ing)? into\b", re.I),
+     "“Look into” has no end. What will be true when this is done?"),
+    (re.compile(r"\binvestigate\b", re.I),
+     "An investigation needs a question and a deliverable (a decision, a doc, a fix)."),
+    (re.compile(r"^\s*(?:improve|better)\b", re.I),
+     "“Improve” by how much, measured how? Name the change."),
+    (re.compile(r"\bbe (?:more )?(?:careful|vigilant|aware)\b", re.I),
+     "Asking people to be careful fixes nothing; change the system so care is not needed."),
+    (re.compile(r"\b(?:try to|consider|think about)\b", re.I),
+     "Commit to something that can be done, or drop it."),
+]
+_COMMON_VERBS = {
+    "add", "alert", "automate", "build", "change", "create", "decide", "define", "delete",
+    "deploy", "document", "enable", "enforce", "fix", "implement", "introduce", "limit",
+    "make", "migrate", "move", "page", "publish", "remove", "rename", "replace", "require",
+    "review", "rewrite", "roll", "run", "schedule", "send", "set", "ship", "split", "switch",
+    "test", "train", "update", "upgrade", "validate", "write", "block", "cap", "drill",
+    "rotate", "monitor", "audit", "measure", "track", "label", "gate", "stage", "canary",
+}
+
+
+def vague_title_warnings(title: str) -> list[str]:
+    """Advice for a title that is vague or does not start with a verb."""
+    warnings = [advice for pattern, advice in _VAGUE if pattern.search(title)]
+    first = re.sub(r"[^a-z]", "", (title.split() or [""])[0].lower())
+    if first and first not in _COMMON_VERBS and not first.endswith(("ize", "ise", "ify")):
+        warnings.append("Start with a verb, so it reads as something someone does "
+                        "(“Add an alert on …”, “Document …”).")
+    return warnings

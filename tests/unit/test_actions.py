@@ -1,0 +1,58 @@
+from datetime import UTC, date, datetime
+
+import pytest
+from pydantic import ValidationError
+
+from canvas.actions import ActionDraft, FollowUp, Status, vague_title_warnings
+
+
+def test_an_action_without_owner_or_due_date_is_a_draft():
+    assert ActionDraft(title="Add an alert on checkout 5xx").is_draft
+    assert ActionDraft(title="Add an alert", owner="Ann").is_draft
+    assert not ActionDraft(title="Add an alert", owner="Ann", due_date=date(2026, 12, 1)).is_draft
+
+
+def test_wont_do_requires_a_reason():
+    with pytest.raises(ValidationError, match="Say why"):
+        ActionDraft(title="Add an alert", status=Status.wont_do)
+    assert ActionDraft(title="Add an alert", status=Status.wont_do, status_reason="Superseded by X")
+
+
+def test_review_before_due_date_is_refused():
+    with pytest.raises(ValidationError, match="on or after the due date"):
+        ActionDraft(title="Add an alert", due_date=date(2026, 12, 10), review_date=date(2026, 12, 1))
+
+
+def test_empty_and_huge_titles_are_refused():
+    with pytest.raises(ValidationError, match="cannot be empty"):
+        ActionDraft(title="  ")
+    with pytest.raises(ValidationError, match="limit is 200"):
+        ActionDraft(title="Add " + "x" * 300)
+
+
+def test_overdue_means_past_due_and_still_active():
+    stamp = datetime(2026, 1, 1, tzinfo=UTC)
+    base = dict(id="a", board_id="b", created_at=stamp, updated_at=stamp, title="Add alert",
+                owner="Ann", due_date=date(2026, 11, 1))
+    assert FollowUp(**base).is_overdue(date(2026, 11, 2))
+    assert not FollowUp(**base).is_overdue(date(2026, 11, 1))
+    assert not FollowUp(**base, status=Status.done).is_overdue(date(2026, 12, 1))
+    assert not FollowUp(**{**base, "due_date": None}).is_overdue(date(2026, 12, 1))
+
+
+@pytest.mark.parametrize("title", [
+    "Look into the flaky deploys", "Investigate disk usage", "Improve monitoring",
+    "Be more careful with config pushes", "Try to reduce alert noise", "Monitoring for checkout",
+])
+def test_vague_titles_get_advice(title):
+    assert vague_title_warnings(title)
+
+
+@pytest.mark.parametrize("title", [
+    "Add an alert when checkout 5xx exceeds 2% for 3 minutes",
+    "Document the WAF rollback procedure in the runbook",
+    "Automate the canary gate for config pushes",
+    "Rotate the on-call schedule so payments has a secondary",
+])
+def test_clear_titles_get_no_advice(title):
+    assert vague_title_warnings(title) == []
