@@ -57,6 +57,7 @@ class Action(str, Enum):
     write_note = "write_note"  # add, edit, delete, restore a note
     edit_summary = "edit_summary"
     edit_timeline = "edit_timeline"
+    edit_actions = "edit_actions"  # actions and triggers
     group = "group"  # move notes between clusters; create, rename, merge, dissolve clusters
     vote = "vote"
     # Facilitator powers:
@@ -80,6 +81,7 @@ ALLOWED_IN = {
     Action.write_note: {Phase.write, Phase.group},
     Action.edit_summary: {Phase.write, Phase.group, Phase.vote, Phase.discuss},
     Action.edit_timeline: {Phase.write, Phase.group, Phase.vote, Phase.discuss},
+    Action.edit_actions: {Phase.write, Phase.group, Phase.vote, Phase.discuss},
     Action.group: {Phase.group},
     Action.vote: {Phase.vote},
 }

@@ -1,0 +1,31 @@
+"""Everything on one board at one moment: what exports and the PNG are made from."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from canvas.actions import FollowUp, Trigger
+from canvas.models import Board, Cluster, Note, Participant
+from canvas.templates import Template
+from canvas.timeline import TimelineEvent
+
+
+class BoardSnapshot(BaseModel):
+    board: Board
+    participants: list[Participant] = []
+    notes: list[Note] = []  # live notes only
+    clusters: list[Cluster] = []
+    tallies: dict[str, int] = {}  # item id -> dots (votes on live items)
+    events: list[TimelineEvent] = []
+    actions: list[FollowUp] = []
+    triggers: list[Trigger] = []
+
+    @property
+    def template(self) -> Template:
+        return self.board.template_model
+
+    def notes_of(self, step_key: str) -> list[Note]:
+        return [note for note in self.notes if note.step_key == step_key]
+
+    def clusters_of(self, step_key: str) -> list[Cluster]:
+        return [cluster for cluster in self.clusters if cluster.step_key == step_key]

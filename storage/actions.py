@@ -1,0 +1,133 @@
+"""Follow-up actions and triggers of a board."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from canvas.actions import ActionDraft, FollowUp, Trigger, TriggerDraft
+from canvas.errors import CanvasError, EditConflict
+from canvas.ids import new_row_id
+from canvas.phases import Action, Phase, authorize
+from storage.boards import changing_board
+from storage.db import iso, now
+from storage.facilitation import board_phase
+
+
+class ActionNotFound(CanvasError):
+    """The action is gone from this board."""
+
+    def __init__(self):
+        super().__init__("That action no longer exists on this board.")
+
+
+def _may_edit(db, board_id: str) -> None:
+    # Actions are follow-through: they stay editable after the meeting, but a
+    # closed board is read-only until the facilitator reopens it.
+    authorize(Action.edit_actions, board_phase(db, board_id), is_facilitator=False)
+
+
+def add_action(db: sqlite_utils.Database, board_id: str, draft: ActionDraft) -> FollowUp:
+    """Store a new action."""
+    action_id = new_row_id()
+    stamp = iso(now())
+    with changing_board(db, board_id):
+        _may_edit(db, board_id)
+        db["actions"].insert({**_columns(draft), "id": action_id, "board_id": board_id,
+                              "created_at": stamp, "updated_at": stamp, "deleted_at": None,
+                              "version": 1})
+    return get_action(db, board_id, action_id)
+
+
+def get_action(db: sqlite_utils.Database, board_id: str, action_id: str) -> FollowUp:
+    row = next(db.query("SELECT * FROM actions WHERE id = ? AND board_id = ? AND deleted_at IS NULL",
+                        [action_id, board_id]), None)
+    if row is None:
+        raise ActionNotFound()
+    return _action(row)
+
+
+def list_actions(db: sqlite_utils.Database, board_id: str) -> list[FollowUp]:
+    """A board's live actions, in the order they were created."""
+    rows = db.query("SELECT * FROM actions WHERE board_id = ? AND deleted_at IS NULL "
+                    "ORDER BY created_at, rowid", [board_id])
+    return [_action(row) for row in rows]
+
+
+def edit_action(db: sqlite_utils.Database, board_id: str, action_id: str, draft: ActionDraft,
+                expected_version: int) -> FollowUp:
+    """Save changes unless someone saved the action since `expected_version`."""
+    with changing_board(db, board_id):
+        _may_edit(db, board_id)
+        current = get_action(db, board_id, action_id)
+        if current.version != expected_version:
+            raise EditConflict(current.title)
+        db["actions"].update(action_id, {**_columns(draft), "updated_at": iso(now()),
+                                         "version": current.version + 1})
+    return get_action(db, board_id, action_id)
+
+
+def delete_action(db: sqlite_utils.Database, board_id: str, action_id: str) -> None:
+    with changing_board(db, board_id):
+        _may_edit(db, board_id)
+        get_action(db, board_id, action_id)
+        db["actions"].update(action_id, {"deleted_at": iso(now())})
+
+
+def restore_action(db: sqlite_utils.Database, board_id: str, action_id: str) -> None:
+    with changing_board(db, board_id):
+        _may_edit(db, board_id)
+        db.execute("UPDATE actions SET deleted_at = NULL WHERE id = ? AND board_id = ?",
+                   [action_id, board_id])
+
+
+def all_actions(db: sqlite_utils.Database, board_ids: list[str] | None = None) -> list[tuple[str, str, FollowUp]]:
+    """Actions across live boards as (board id, board title, action), for the
+    cross-board list: the next postmortem sees what earlier ones left open."""
+    sql = ("SELECT a.*, b.title AS board_title FROM actions a JOIN boards b ON b.id = a.board_id "
+           "WHERE a.deleted_at IS NULL AND b.deleted_at IS NULL")
+    params: list = []
+    if board_ids is not None:
+        if not board_ids:
+            return []
+        sql += f" AND a.board_id IN ({','.join('?' * len(board_ids))})"
+        params += board_ids
+    sql += " ORDER BY coalesce(a.due_date, '9999'), a.created_at"
+    return [(row["board_id"], row.pop("board_title"), _action(row)) for row in db.query(sql, params)]
+
+
+def add_trigger(db: sqlite_utils.Database, board_id: str, draft: TriggerDraft) -> Trigger:
+    """Record a pre-committed trigger (kill criterion)."""
+    trigger_id = new_row_id()
+    with changing_board(db, board_id):
+        _may_edit(db, board_id)
+        db["triggers"].insert({"id": trigger_id, "board_id": board_id, "signal": draft.signal,
+                               "kind": draft.kind.value, "response": draft.response,
+                               "created_at": iso(now()), "deleted_at": None})
+    return next(t for t in list_triggers(db, board_id) if t.id == trigger_id)
+
+
+def list_triggers(db: sqlite_utils.Database, board_id: str) -> list[Trigger]:
+    rows = db.query("SELECT * FROM triggers WHERE board_id = ? AND deleted_at IS NULL "
+                    "ORDER BY created_at, rowid", [board_id])
+    return [Trigger.model_validate(row) for row in rows]
+
+
+def delete_trigger(db: sqlite_utils.Database, board_id: str, trigger_id: str) -> None:
+    with changing_board(db, board_id):
+        _may_edit(db, board_id)
+        db.execute("UPDATE triggers SET deleted_at = ? WHERE id = ? AND board_id = ?",
+                   [iso(now()), trigger_id, board_id])
+
+
+def _columns(draft: ActionDraft) -> dict:
+    data = draft.model_dump(mode="json")
+    return {key: data[key] for key in (
+        "title", "owner", "due_date", "type", "priority", "status", "status_reason",
+        "success_signal", "review_date", "source_kind", "source_id")}
+
+
+def _action(row: dict) -> FollowUp:
+    row = {key: value for key, value in row.items() if key != "deleted_at"}
+    for key in ("owner", "status_reason", "success_signal"):
+        row[key] = row[key] or ""
+    return FollowUp.model_validate(row)

@@ -1,0 +1,26 @@
+"""Reading a whole board at once, for exports."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from canvas.snapshot import BoardSnapshot
+from storage import actions, boards, clusters, events, notes, participants, votes
+
+
+def load_snapshot(db: sqlite_utils.Database, board_id: str) -> BoardSnapshot:
+    """Everything on the board, read in one transaction so it is consistent."""
+    db.conn.execute("BEGIN")
+    try:
+        return BoardSnapshot(
+            board=boards.get_board(db, board_id),
+            participants=participants.list_participants(db, board_id),
+            notes=notes.list_notes(db, board_id),
+            clusters=clusters.list_clusters(db, board_id),
+            tallies=dict(votes.tallies(db, board_id)),
+            events=events.list_events(db, board_id),
+            actions=actions.list_actions(db, board_id),
+            triggers=actions.list_triggers(db, board_id),
+        )
+    finally:
+        db.conn.execute("COMMIT")
