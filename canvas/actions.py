@@ -10,7 +10,9 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, model_validator
 
+from canvas.grouping import VotableItem
 from canvas.models import _optional_text, _required_text, _single_line
+from canvas.templates import Template
 
 ACTION_TITLE_MAX = 200
 ACTION_TEXT_MAX = 1000
@@ -161,3 +163,21 @@ def vague_title_warnings(title: str) -> list[str]:
         warnings.append("Start with a verb, so it reads as something someone does "
                         "(“Add an alert on …”, “Document …”).")
     return warnings
+
+
+def draft_for_item(item: VotableItem, template: Template) -> ActionDraft:
+    """The action a discussed item becomes in one click: a draft (no owner or
+    date yet) typed by its step, linked back to the cluster or note."""
+    step = template.step(item.step_key)
+    title = item.title
+    if item.kind == "note":
+        title = item.note_texts[0]
+    title = " ".join(title.split())
+    if len(title) > ACTION_TITLE_MAX:
+        title = title[: ACTION_TITLE_MAX - 1] + "…"
+    return ActionDraft(
+        title=title,
+        type=ActionType(step.action_type if step else "other"),
+        source_kind=SourceKind(item.kind),
+        source_id=item.id,
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+from canvas.actions import ACTION_TITLE_MAX, ActionDraft
 from canvas.models import BoardDetails, BoardDraft, NoteDraft, Severity
 from canvas.templates import Template
 from canvas.timeline import IncidentFile, TimelineEvent
@@ -23,6 +24,7 @@ class BoardImport(BaseModel):
     details: BoardDetails
     notes: list[PlannedNote]
     events: list[TimelineEvent]
+    actions: list[ActionDraft] = []
 
 
 def plan_incident_import(
@@ -30,9 +32,10 @@ def plan_incident_import(
 ) -> BoardImport:
     """Map an incident file onto a template's steps.
 
-    Contributing factors and published actions become notes in the steps that
-    declare they receive them (`receives` in the template file); the summary
-    and the events fill the summary and the timeline.
+    Contributing factors become notes in the step that declares it receives
+    them (`receives` in the template file); published actions become draft
+    actions (no owner or date: the team still has to commit to them); the
+    summary and the events fill the summary and the timeline.
     """
     first_day = min((event.at for event in incident.events), default=None)
     draft = BoardDraft(
@@ -49,10 +52,15 @@ def plan_incident_import(
         severity=draft.severity,
     )
     planned: list[PlannedNote] = []
-    for what, texts in (("contributing_factors", incident.contributing_factors),
-                        ("actions", incident.actions_published)):
-        step = template.step_receiving(what)
-        if step is None:
-            continue
-        planned += [PlannedNote(step_key=step.key, draft=NoteDraft(text=text)) for text in texts]
-    return BoardImport(draft=draft, details=details, notes=planned, events=incident.events)
+    step = template.step_receiving("contributing_factors")
+    if step is not None:
+        planned = [PlannedNote(step_key=step.key, draft=NoteDraft(text=text))
+                   for text in incident.contributing_factors]
+    actions = [ActionDraft(title=_one_line(text)) for text in incident.actions_published]
+    return BoardImport(draft=draft, details=details, notes=planned, events=incident.events,
+                       actions=actions)
+
+
+def _one_line(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= ACTION_TITLE_MAX else text[: ACTION_TITLE_MAX - 1] + "…"

@@ -58,6 +58,9 @@ class Action(str, Enum):
     edit_summary = "edit_summary"
     edit_timeline = "edit_timeline"
     edit_actions = "edit_actions"  # actions and triggers
+    # Tie a note to a moment of the timeline (or untie it): curation, not
+    # authorship, so anyone on the board may do it to any note.
+    link_note = "link_note"
     group = "group"  # move notes between clusters; create, rename, merge, dissolve clusters
     vote = "vote"
     # Facilitator powers:
@@ -82,6 +85,7 @@ ALLOWED_IN = {
     Action.edit_summary: {Phase.write, Phase.group, Phase.vote, Phase.discuss},
     Action.edit_timeline: {Phase.write, Phase.group, Phase.vote, Phase.discuss},
     Action.edit_actions: {Phase.write, Phase.group, Phase.vote, Phase.discuss},
+    Action.link_note: {Phase.write, Phase.group, Phase.vote, Phase.discuss},
     Action.group: {Phase.group},
     Action.vote: {Phase.vote},
 }

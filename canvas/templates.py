@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from enum import Enum
+from typing import Literal
 from functools import cache
 from importlib import resources
 
@@ -36,6 +37,9 @@ class Step(BaseModel):
     # What an imported incident file drops into this step
     # ("contributing_factors", "actions").
     receives: list[str] = []
+    # The type an action made from this step's items gets (detect, react,
+    # prevent, process, other); see canvas/actions.py.
+    action_type: Literal["detect", "react", "prevent", "process", "other"] = "other"
 
     @property
     def holds_notes(self) -> bool:

@@ -136,7 +136,7 @@ def build_navigation(selection: Selection) -> dict[str, list]:
     if selection.not_found:
         return {"": [st.Page(PAGES_DIR / "not_found.py", title="Board not found", default=True)]}
     if selection.board is None:
-        return {"": [_home_page(default=True)]}
+        return {"": [_home_page(default=True), _all_actions_page()]}
     overview = st.Page(PAGES_DIR / "overview.py", title="Board overview",
                        icon=":material/dashboard:", default=True)
     steps = {step.key: _step_page(step) for step in selection.board.template_model.steps}
@@ -149,8 +149,14 @@ def build_navigation(selection: Selection) -> dict[str, list]:
                               icon=":material/tune:", url_path="facilitate"),
     }
     st.session_state["nav_pages"] = {"overview": overview, **steps, **session}
-    return {"": [_home_page(default=False)], "This board": [overview, *steps.values()],
+    return {"": [_home_page(default=False), _all_actions_page()],
+            "This board": [overview, *steps.values()],
             "Session": list(session.values())}
+
+
+def _all_actions_page():
+    return st.Page(PAGES_DIR / "all_actions.py", title="All actions", icon=":material/checklist:",
+                   url_path="all-actions")
 
 
 def _home_page(default: bool):
@@ -162,7 +168,7 @@ _STEP_FILES = {
     StepKind.summary: ("summary.py", ":material/summarize:"),
     StepKind.notes: ("step.py", ":material/sticky_note_2:"),
     StepKind.timeline: ("timeline.py", ":material/timeline:"),
-    StepKind.actions: ("step.py", ":material/task_alt:"),
+    StepKind.actions: ("actions.py", ":material/task_alt:"),
 }
 
 
@@ -373,12 +379,12 @@ def _phase_controls(page: "BoardPage") -> None:
     st.caption("You facilitate this board")
     back, forward = st.columns(2)
     if phase.previous is not None:
-        back.button(f"◀ {phase.previous.label}", key="facil_back", use_container_width=True,
+        back.button(f"◀ {phase.previous.label}", key="facil_back", width="stretch",
                     on_click=run_action, args=(facilitation.set_phase, page.board.id,
                                                page.credentials.facilitator_key, phase.previous))
     if phase.next is not None:
         forward.button(f"{phase.next.label} ▶", key="facil_next", type="primary",
-                       use_container_width=True,
+                       width="stretch",
                        on_click=run_action, args=(facilitation.set_phase, page.board.id,
                                                   page.credentials.facilitator_key, phase.next))
 

@@ -2,11 +2,12 @@
 
 import streamlit as st
 
+from canvas.actions import draft_for_item
 from canvas.grouping import votable_items
 from canvas.phases import Phase
 from canvas.voting import RankedItem, rank
 from pages import common
-from storage import clusters, facilitation, notes, votes
+from storage import actions, clusters, facilitation, notes, votes
 
 page = common.open_board_page()
 board = page.board
@@ -32,6 +33,18 @@ if focus is not None:
         for text in focus.note_texts if focus.kind == "cluster" else []:
             st.text(f"• {text}")
 
+made_into_actions = {a.source_id for a in actions.list_actions(page.db, board.id) if a.source_id}
+
+
+def make_action(item) -> None:
+    common.run_action(actions.add_action, board.id, draft_for_item(item, page.template))
+    if "action_error" not in st.session_state:
+        st.session_state["discuss_made"] = item.id
+
+
+if st.session_state.pop("discuss_made", None):
+    st.toast("Action drafted. Give it an owner and a due date under Next steps.", icon="✅")
+
 for place, ranked in enumerate(ranking, start=1):
     item = by_id[ranked.item_id]
     focused = focus is not None and focus.id == item.id
@@ -48,3 +61,8 @@ for place, ranked in enumerate(ranking, start=1):
                           disabled=focused, on_click=common.run_action,
                           args=(facilitation.set_focus, board.id,
                                 page.credentials.facilitator_key, item.id))
+        if item.id in made_into_actions:
+            action.caption("✓ has an action")
+        elif page.phase == Phase.discuss:
+            action.button("Make it an action", key=f"discuss_action_{item.id}",
+                          on_click=make_action, args=(item,))

@@ -19,7 +19,7 @@ if not page.is_facilitator:
 st.subheader("Phase", anchor=False)
 phase_columns = st.columns(len(Phase))
 for phase, column in zip(Phase, phase_columns):
-    column.button(phase.label, key=f"facil_phase_{phase.value}", use_container_width=True,
+    column.button(phase.label, key=f"facil_phase_{phase.value}", width="stretch",
                   type="primary" if phase == page.phase else "secondary",
                   disabled=phase == page.phase, on_click=common.run_action,
                   args=(facilitation.set_phase, board.id, key, phase))

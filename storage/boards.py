@@ -17,6 +17,7 @@ import sqlite_utils
 from canvas.errors import BoardNotFound, EditConflict
 from canvas.ids import is_well_formed_board_id, new_board_id
 from canvas.models import Board, BoardDetails, BoardDraft, BoardSummary, Roles
+from canvas.phases import Action, authorize
 from storage.db import iso, now, write_transaction
 
 
@@ -87,9 +88,13 @@ def board_revision(db: sqlite_utils.Database, board_id: str) -> int | None:
 def update_details(
     db: sqlite_utils.Database, board_id: str, details: BoardDetails, expected_version: int
 ) -> Board:
-    """Save the summary step; refuses with EditConflict if someone saved in between."""
+    """Save the summary step; refuses with EditConflict if someone saved in
+    between, and with PhaseForbids while the board is closed."""
     with changing_board(db, board_id):
         current = get_board(db, board_id)
+        # Read inside the transaction: a facilitator closing the board while
+        # this form was open must win. Anyone on the board may edit the summary.
+        authorize(Action.edit_summary, current.phase, is_facilitator=False)
         if current.details_version != expected_version:
             raise EditConflict(current.summary)
         db["boards"].update(
@@ -159,7 +164,7 @@ def import_board(db: sqlite_utils.Database, plan) -> tuple[Board, str]:
     returns it with a facilitator key (the importer runs the session)."""
     # Imported here: these modules import this one for `changing_board`.
     from canvas.phases import Actor
-    from storage import events, facilitation, notes
+    from storage import actions, events, facilitation, notes
 
     importer = Actor(participant_id=None, is_facilitator=True)
     with write_transaction(db):
@@ -168,5 +173,7 @@ def import_board(db: sqlite_utils.Database, plan) -> tuple[Board, str]:
         for planned in plan.notes:
             notes.add_note(db, board.id, planned.step_key, planned.draft, importer)
         events.add_events(db, board.id, plan.events)
+        for action in plan.actions:
+            actions.add_action(db, board.id, action)
         key = facilitation.create_facilitator_key(db, board.id, "import")
     return get_board(db, board.id), key

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from postmortem_canvas import main
-from storage import boards, events, notes
+from storage import actions, boards, events, notes
 from storage.db import connect
 
 INCIDENTS = Path(os.environ.get("POSTMORTEM_INCIDENTS_DIR",
@@ -42,7 +42,10 @@ def test_import_fills_summary_timeline_and_notes_then_export_holds_them(tmp_path
     for note in notes.list_notes(db, board_id):
         texts_by_step.setdefault(note.step_key, []).append(note.text)
     assert sorted(texts_by_step.get("other-risks", [])) == sorted(source["contributing_factors"])
-    assert sorted(texts_by_step.get("next-steps", [])) == sorted(source["actions_published"])
+    assert "next-steps" not in texts_by_step
+    imported_actions = actions.list_actions(db, board_id)
+    assert [a.title for a in imported_actions] == [" ".join(t.split())[:200] for t in source["actions_published"]]
+    assert all(a.is_draft for a in imported_actions), "nobody owns a published action yet"
 
     status, out, err = run(capsys, "export", board_id, "--format", "json", "--db", str(db_path))
     assert status == 0, err

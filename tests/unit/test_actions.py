@@ -56,3 +56,19 @@ def test_vague_titles_get_advice(title):
 ])
 def test_clear_titles_get_no_advice(title):
     assert vague_title_warnings(title) == []
+
+
+def test_a_discussed_cluster_becomes_a_draft_action_typed_by_its_step():
+    from canvas.actions import ActionType, SourceKind, draft_for_item
+    from canvas.grouping import VotableItem
+    from canvas.templates import get_template
+
+    item = VotableItem(id="c1", kind="cluster", step_key="detect", title="Alert on 5xx sooner",
+                       note_texts=["a", "b"], votes=4)
+    draft = draft_for_item(item, get_template("blameless"))
+    assert (draft.title, draft.type, draft.source_kind, draft.source_id) == (
+        "Alert on 5xx sooner", ActionType.detect, SourceKind.cluster, "c1")
+    assert draft.is_draft
+    note = VotableItem(id="n1", kind="note", step_key="other-risks", title="#4 · x",
+                       note_texts=["Same regex engine in the API gateway"])
+    assert draft_for_item(note, get_template("blameless")).title == "Same regex engine in the API gateway"

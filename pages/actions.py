@@ -1,0 +1,195 @@
+"""Next steps: owned, dated actions with a success signal, and kill criteria."""
+
+from datetime import date
+
+import streamlit as st
+from pydantic import ValidationError
+
+from canvas.actions import (
+    ActionDraft, ActionType, FollowUp, Priority, Status, TriggerDraft, TriggerKind,
+    vague_title_warnings,
+)
+from canvas.errors import CanvasError, EditConflict
+from canvas.phases import Phase
+from pages import common
+from storage import actions
+
+page = common.open_board_page()
+step = common.current_step(page.template)
+board_id = page.board.id
+today = date.today()
+editable = page.phase != Phase.closed
+
+common.literal_title(step.title)
+st.info(step.prompt, icon=":material/help:")
+
+
+def fields(prefix: str, current: FollowUp | None = None) -> None:
+    """The inputs of an action; `prefix` keeps the add form and each edit form apart."""
+    st.text_input("What will be done (start with a verb)", key=f"{prefix}_title", max_chars=200,
+                  value=current.title if current else "",
+                  placeholder="e.g. Add an alert when checkout 5xx exceeds 2% for 3 minutes")
+    left, middle, right = st.columns(3)
+    left.text_input("Owner", key=f"{prefix}_owner", max_chars=80,
+                    value=current.owner if current else "")
+    middle.date_input("Due date", key=f"{prefix}_due", value=current.due_date if current else None,
+                      format="YYYY-MM-DD")
+    right.date_input("Follow-up review", key=f"{prefix}_review",
+                     value=current.review_date if current else None, format="YYYY-MM-DD")
+    left, middle, right = st.columns(3)
+    left.selectbox("Type", list(ActionType), key=f"{prefix}_type", format_func=lambda t: t.label,
+                   index=list(ActionType).index(current.type) if current else 2)
+    middle.selectbox("Priority", list(Priority), key=f"{prefix}_priority",
+                     format_func=lambda p: p.value.capitalize(),
+                     index=list(Priority).index(current.priority) if current else 1)
+    right.selectbox("Status", list(Status), key=f"{prefix}_status", format_func=lambda s: s.label,
+                    index=list(Status).index(current.status) if current else 0)
+    st.text_input("Success signal: how will we know it worked?", key=f"{prefix}_signal",
+                  max_chars=1000, value=current.success_signal if current else "")
+    st.text_input("Reason (needed for won't do)", key=f"{prefix}_reason", max_chars=1000,
+                  value=current.status_reason if current else "")
+
+
+def read_draft(prefix: str, current: FollowUp | None = None) -> ActionDraft:
+    state = st.session_state
+    return ActionDraft.model_validate({
+        "title": state[f"{prefix}_title"], "owner": state[f"{prefix}_owner"],
+        "due_date": state[f"{prefix}_due"], "review_date": state[f"{prefix}_review"],
+        "type": state[f"{prefix}_type"], "priority": state[f"{prefix}_priority"],
+        "status": state[f"{prefix}_status"], "success_signal": state[f"{prefix}_signal"],
+        "status_reason": state[f"{prefix}_reason"],
+        "source_kind": current.source_kind if current else None,
+        "source_id": current.source_id if current else None,
+    })
+
+
+def add() -> None:
+    try:
+        draft = read_draft("action_new")
+        with common.database() as db:
+            actions.add_action(db, board_id, draft)
+    except ValidationError as error:
+        st.session_state["action_new_error"] = common.first_message(error)
+        return
+    except CanvasError as refusal:
+        st.session_state["action_new_error"] = str(refusal)
+        return
+    for key in ("title", "owner", "signal", "reason"):
+        st.session_state[f"action_new_{key}"] = ""
+    for key in ("due", "review"):
+        st.session_state[f"action_new_{key}"] = None
+
+
+def save(action: FollowUp) -> None:
+    prefix = f"action_edit_{action.id}"
+    try:
+        draft = read_draft(prefix, action)
+        with common.database() as db:
+            actions.edit_action(db, board_id, action.id, draft, action.version)
+    except ValidationError as error:
+        st.session_state[f"{prefix}_error"] = common.first_message(error)
+    except EditConflict as conflict:
+        st.session_state[f"{prefix}_error"] = (
+            f"{conflict} Close this form and open it again to see their version.")
+    except CanvasError as refusal:
+        st.session_state[f"{prefix}_error"] = str(refusal)
+
+
+def delete(action_id: str) -> None:
+    common.run_action(actions.delete_action, board_id, action_id)
+    st.session_state["action_undo"] = action_id
+
+
+def undo() -> None:
+    common.run_action(actions.restore_action, board_id, st.session_state.pop("action_undo"))
+
+
+board_actions = actions.list_actions(page.db, board_id)
+drafts = [a for a in board_actions if a.is_draft and a.status.is_active]
+overdue = [a for a in board_actions if a.is_overdue(today)]
+st.caption(
+    f"{len(board_actions)} actions · {len(drafts)} drafts without an owner and a due date · "
+    f"{len(overdue)} overdue"
+)
+if st.session_state.get("action_undo"):
+    left, right = st.columns([5, 1], vertical_alignment="center")
+    left.caption("Action deleted.")
+    right.button("Undo", key="action_undo_button", on_click=undo)
+
+for action in board_actions:
+    with st.container(border=True, key=f"action_{action.id}"):
+        text, badges = st.columns([5, 2])
+        text.text(action.title)
+        meta = [f"Owner: {action.owner or '—'}", f"Due: {action.due_date or '—'}",
+                action.type.label, f"{action.priority.value} priority", action.status.label]
+        text.caption(" · ".join(meta))
+        if action.success_signal:
+            text.caption("Success signal:")
+            text.text(action.success_signal)
+        if action.is_draft and action.status.is_active:
+            badges.warning("Draft: needs an owner and a due date", icon=":material/edit_note:")
+        if action.is_overdue(today):
+            badges.error(f"Overdue since {action.due_date}", icon=":material/schedule:")
+        for advice in vague_title_warnings(action.title):
+            text.caption(f"💡 {advice}")
+        if editable:
+            prefix = f"action_edit_{action.id}"
+            with st.popover("Edit", icon=":material/edit:", key=f"{prefix}_menu"):
+                fields(prefix, action)
+                save_col, delete_col = st.columns(2)
+                save_col.button("Save", key=f"{prefix}_save", type="primary",
+                                on_click=save, args=(action,))
+                delete_col.button("Delete", key=f"{prefix}_delete", on_click=delete,
+                                  args=(action.id,))
+            if message := st.session_state.pop(f"{prefix}_error", None):
+                st.error(message)
+
+if editable:
+    with st.expander("Add an action", expanded=not board_actions):
+        with st.form("action_new", border=False):
+            fields("action_new")
+            st.form_submit_button("Add action", type="primary", on_click=add)
+        if message := st.session_state.pop("action_new_error", None):
+            st.error(message)
+else:
+    st.caption("The board is closed: actions are read-only until the facilitator reopens it.")
+
+st.subheader("Kill criteria", anchor=False)
+st.caption("Pre-committed triggers: if we see this signal, we commit to this response.")
+
+
+def add_trigger() -> None:
+    state = st.session_state
+    try:
+        draft = TriggerDraft.model_validate({"signal": state["trigger_signal"],
+                                             "kind": state["trigger_kind"],
+                                             "response": state["trigger_response"]})
+        with common.database() as db:
+            actions.add_trigger(db, board_id, draft)
+    except ValidationError as error:
+        state["trigger_error"] = common.first_message(error)
+        return
+    except CanvasError as refusal:
+        state["trigger_error"] = str(refusal)
+        return
+    state["trigger_signal"] = state["trigger_response"] = ""
+
+
+for trigger in actions.list_triggers(page.db, board_id):
+    with st.container(border=True, key=f"trigger_{trigger.id}"):
+        text, button = st.columns([6, 1], vertical_alignment="center")
+        text.caption(f"If we see · then we {trigger.kind.label.lower()}")
+        text.text(f"{trigger.signal}  →  {trigger.response}")
+        if editable:
+            button.button("Remove", key=f"trigger_delete_{trigger.id}", on_click=common.run_action,
+                          args=(actions.delete_trigger, board_id, trigger.id))
+if editable:
+    with st.form("trigger_new", border=False):
+        left, middle, right = st.columns([3, 1, 3])
+        left.text_input("Signal", key="trigger_signal", placeholder="e.g. checkout error rate > 2% for 10 min")
+        middle.selectbox("We will", list(TriggerKind), key="trigger_kind",
+                         format_func=lambda k: k.label)
+        right.text_input("Response", key="trigger_response", placeholder="e.g. roll back the WAF rule set")
+        st.form_submit_button("Add trigger", on_click=add_trigger)
+    if message := st.session_state.pop("trigger_error", None):
+        st.error(message)

@@ -1,0 +1,57 @@
+"""All actions: every reachable board's follow-ups, so the next postmortem sees
+what earlier ones left open."""
+
+from datetime import date
+
+import streamlit as st
+
+from canvas.actions import Status
+from pages import common
+from storage import actions
+
+st.title("All actions", anchor=False)
+db = common.database()
+today = date.today()
+if common.settings().private_boards:
+    # Boards are reachable only through their links: show the boards this tab joined.
+    reachable = list(st.session_state.get("identities", {}))
+    st.caption("This instance keeps boards private: showing the boards you joined in this tab.")
+    rows = actions.all_actions(db, reachable)
+else:
+    rows = actions.all_actions(db)
+
+owners = sorted({a.owner for _, _, a in rows if a.owner})
+board_titles = sorted({title for _, title, _ in rows})
+left, middle, right, last = st.columns([3, 3, 3, 2], vertical_alignment="bottom")
+picked_owners = left.multiselect("Owner", owners, key="all_owner")
+picked_status = middle.multiselect("Status", list(Status), key="all_status",
+                                   default=[Status.open, Status.in_progress],
+                                   format_func=lambda s: s.label)
+picked_boards = right.multiselect("Board", board_titles, key="all_board")
+only_overdue = last.toggle("Overdue only", key="all_overdue")
+
+shown = [
+    (board_id, title, action) for board_id, title, action in rows
+    if (not picked_owners or action.owner in picked_owners)
+    and (not picked_status or action.status in picked_status)
+    and (not picked_boards or title in picked_boards)
+    and (not only_overdue or action.is_overdue(today))
+]
+st.caption(f"{len(shown)} of {len(rows)} actions · "
+           f"{sum(a.is_overdue(today) for _, _, a in shown)} overdue · "
+           f"{sum(a.is_draft for _, _, a in shown)} drafts")
+st.dataframe(
+    [
+        {
+            "Due": action.due_date, "Overdue": "⚠ overdue" if action.is_overdue(today) else "",
+            "Action": action.title, "Owner": action.owner or "— draft —",
+            "Status": action.status.label, "Type": action.type.label,
+            "Priority": action.priority.value, "Success signal": action.success_signal,
+            "Board": title, "Link": common.share_url(board_id),
+        }
+        for board_id, title, action in shown
+    ],
+    hide_index=True, width="stretch", key="all_table",
+    column_config={"Link": st.column_config.LinkColumn("Open", display_text="open board"),
+                   "Due": st.column_config.DateColumn("Due", format="YYYY-MM-DD")},
+)

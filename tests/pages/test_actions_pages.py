@@ -1,0 +1,69 @@
+"""The actions page, the all-actions page and Discuss → action (AppTest)."""
+
+from datetime import date, timedelta
+
+from canvas.phases import Phase
+from storage import actions, facilitation, notes, votes
+from storage.db import connect
+from tests.pages.conftest import create_board, page
+from tests.pages.test_session_pages import add_note, facilitator_key, join
+
+ADD = "FormSubmitter:action_new-Add action"
+
+
+def test_an_action_without_owner_and_date_shows_as_a_draft_and_vague_titles_get_advice(app, db_file):
+    board_id = create_board(app)
+    app.switch_page(page("actions.py")).run()
+    app.text_input(key="action_new_title").input("Look into monitoring")
+    app.button(key=ADD).click().run()
+    assert not app.exception
+    [stored] = actions.list_actions(connect(db_file), board_id)
+    assert stored.title == "Look into monitoring" and stored.is_draft
+    assert any("Draft" in w.value for w in app.warning)
+    assert any("“Look into” has no end" in c.value for c in app.caption)
+
+
+def test_wont_do_without_a_reason_is_refused_and_the_typed_title_kept(app, db_file):
+    board_id = create_board(app)
+    app.switch_page(page("actions.py")).run()
+    app.text_input(key="action_new_title").input("Add a canary stage")
+    app.selectbox(key="action_new_status").select_index(3)
+    app.button(key=ADD).click().run()
+    assert "Say why" in app.error[0].value
+    assert app.text_input(key="action_new_title").value == "Add a canary stage"
+    assert actions.list_actions(connect(db_file), board_id) == []
+
+
+def test_an_overdue_action_stands_out_and_the_all_actions_page_filters_it(app, db_file):
+    board_id = create_board(app, title="Old outage")
+    app.switch_page(page("actions.py")).run()
+    app.text_input(key="action_new_title").input("Add an alert on queue depth")
+    app.text_input(key="action_new_owner").input("Ann")
+    app.date_input(key="action_new_due").set_value(date.today() - timedelta(days=3))
+    app.button(key=ADD).click().run()
+    assert any("Overdue since" in e.value for e in app.error)
+    app.switch_page(page("all_actions.py")).run()
+    table = app.dataframe[0].value
+    assert list(table["Action"]) == ["Add an alert on queue depth"]
+    assert list(table["Overdue"]) == ["⚠ overdue"]
+    app.toggle(key="all_overdue").set_value(True).run()
+    assert len(app.dataframe[0].value) == 1
+    app.multiselect(key="all_owner").select("Ann").run()
+    assert len(app.dataframe[0].value) == 1
+
+
+def test_a_top_voted_item_becomes_an_action_in_one_click(app, db_file):
+    board_id = create_board(app)
+    ann = join(board_id, "Ann")
+    add_note(ann, "Alert on checkout 5xx")
+    db = connect(db_file)
+    key = facilitator_key(app)
+    facilitation.set_phase(db, board_id, key, Phase.vote)
+    [note] = notes.list_notes(db, board_id)
+    votes.cast_vote(db, board_id, note.author_id, note.id, 0)
+    facilitation.set_phase(db, board_id, key, Phase.discuss)
+    app.switch_page(page("discuss.py")).run()
+    app.button(key=f"discuss_action_{note.id}").click().run()
+    [made] = actions.list_actions(db, board_id)
+    assert (made.title, made.type.value, made.source_id) == ("Alert on checkout 5xx", "detect", note.id)
+    assert any("has an action" in c.value for c in app.caption)
