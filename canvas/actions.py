@@ -145,21 +145,29 @@ _VAGUE = [
     (re.compile(r"\b(?:try to|consider|think about)\b", re.I),
      "Commit to something that can be done, or drop it."),
 ]
-_COMMON_VERBS = {
-    "add", "alert", "automate", "build", "change", "create", "decide", "define", "delete",
-    "deploy", "document", "enable", "enforce", "fix", "implement", "introduce", "limit",
-    "make", "migrate", "move", "page", "publish", "remove", "rename", "replace", "require",
-    "review", "rewrite", "roll", "run", "schedule", "send", "set", "ship", "split", "switch",
-    "test", "train", "update", "upgrade", "validate", "write", "block", "cap", "drill",
-    "rotate", "monitor", "audit", "measure", "track", "label", "gate", "stage", "canary",
-}
+# A title that opens with one of these is a topic, not a deed ("Monitoring
+# for checkout", "Better alerts", "The deploy pipeline").
+_NOT_A_DEED_WORDS = {"the", "a", "an", "more", "better", "some", "new", "our", "all", "any",
+                     "no", "less", "fewer", "proper", "general", "various", "misc"}
+_NOUN_ENDINGS = ("ing", "ion", "ions", "ment", "ments", "ness", "ity", "ance", "ence", "ings")
+# Verbs that happen to end like nouns.
+_VERBS_WITH_NOUN_ENDINGS = {"document", "implement", "comment", "augment", "supplement",
+                            "mention", "partition", "provision", "version", "question",
+                            "position", "bring", "ping", "string", "fence", "sequence"}
 
 
 def vague_title_warnings(title: str) -> list[str]:
-    """Advice for a title that is vague or does not start with a verb."""
+    """Advice for a title that is vague or does not read as something someone does."""
     warnings = [advice for pattern, advice in _VAGUE if pattern.search(title)]
-    first = re.sub(r"[^a-z]", "", (title.split() or [""])[0].lower())
-    if first and first not in _COMMON_VERBS and not first.endswith(("ize", "ise", "ify")):
+    words = [re.sub(r"[^a-z]", "", word.lower()) for word in title.split()]
+    words = [word for word in words if word]
+    # "Manually inspect ...": skip leading adverbs to reach the verb.
+    while len(words) > 1 and words[0].endswith("ly"):
+        words.pop(0)
+    first = words[0] if words else ""
+    if first in _NOT_A_DEED_WORDS or (
+        first.endswith(_NOUN_ENDINGS) and first not in _VERBS_WITH_NOUN_ENDINGS
+    ):
         warnings.append("Start with a verb, so it reads as something someone does "
                         "(“Add an alert on …”, “Document …”).")
     return warnings

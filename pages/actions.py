@@ -131,7 +131,7 @@ for action in board_actions:
         if action.is_overdue(today):
             badges.error(f"Overdue since {action.due_date}", icon=":material/schedule:")
         for advice in vague_title_warnings(action.title):
-            text.caption(f"💡 {advice}")
+            text.caption(f"Tip: {advice}")
         if editable:
             prefix = f"action_edit_{action.id}"
             with st.popover("Edit", icon=":material/edit:", key=f"{prefix}_menu"):
