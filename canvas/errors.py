@@ -49,3 +49,11 @@ class ParticipantNotFound(CanvasError):
 
     def __init__(self):
         super().__init__("Please join the board with your name.")
+
+
+class EventNotFound(CanvasError):
+    """The event is gone from this board (unknown id, or deleted meanwhile)."""
+
+    def __init__(self, event_id: str = ""):
+        super().__init__("That event no longer exists on this timeline.")
+        self.event_id = event_id

@@ -780,3 +780,98 @@ def _read_csv_time(value: str, zone: tzinfo) -> datetime:
     if stamp.day is None or stamp.text:
         raise ValueError(f"time {value!r} is not a date and time, {example}")
     return _local(stamp.day, stamp.clock, stamp.zone or zone)
+
+
+# --- times typed into a form, and events in a line of text -------------------------
+
+TIME_EXAMPLES = "e.g. 13:42, 13:42:10, 1:42 PM or 2019-07-02 13:42 UTC"
+
+# Offered by every zone picker; any other valid IANA zone a board already
+# uses is added to the list (see `zone_options`).
+COMMON_ZONES = (
+    "UTC", "Europe/London", "Europe/Paris", "Europe/Berlin", "Europe/Helsinki",
+    "America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles",
+    "America/Sao_Paulo", "Asia/Kolkata", "Asia/Singapore", "Asia/Tokyo", "Australia/Sydney",
+)
+
+
+def zone_options(first: str, *more: str) -> list[str]:
+    """The zones a picker offers: `first`, the common zones, then any of `more`
+    not already there (e.g. a board's previous default), without repeats."""
+    options = [first]
+    for zone in (*COMMON_ZONES, *more):
+        if zone not in options:
+            options.append(zone)
+    return options
+
+
+def read_local_time(day: date, text: str, zone: str) -> datetime:
+    """The instant a person means by a day and a typed time in `zone`, in UTC.
+
+    The time is read like a chat log's stamp: "13:42", "13:42:10", "1:42 PM",
+    with an optional zone of its own ("13:42 Europe/Berlin", "13:42 +02:00",
+    "13:42 UTC") and an optional date that replaces `day` ("2019-07-02 13:42").
+    Daylight-saving edges follow `_local`. Raises ValueError saying what is
+    wrong (for a message next to the time field); UnknownZone for `zone`.
+    """
+    local_zone = resolve_zone(zone)
+    typed = (text or "").strip()
+    if not typed:
+        raise ValueError(f"type when it happened, {TIME_EXAMPLES}.")
+    try:
+        stamp = _read_stamp(typed)
+    except ValueError as error:
+        if str(error) == NO_TIME:
+            raise ValueError(f"{typed!r} is not a time, {TIME_EXAMPLES}.") from None
+        raise
+    if stamp.text:
+        # Words after the time: "13:42 tomorrow" or a misspelt zone such as
+        # "13:42 Berlin". Guessing would put the event at the wrong instant.
+        raise ValueError(f"{typed!r} is not a time, {TIME_EXAMPLES}.")
+    return _local(stamp.day or day, stamp.clock, stamp.zone or local_zone).astimezone(timezone.utc)
+
+
+def local_day_and_clock(at: datetime, zone: str) -> tuple[date, str]:
+    """An instant as a form shows it in `zone`: its day and "13:42" (or
+    "13:42:07" when it has seconds); `read_local_time` reads it back."""
+    local = at.astimezone(resolve_zone(zone))
+    return local.date(), local.strftime("%H:%M:%S" if local.second else "%H:%M")
+
+
+def format_clock(at: datetime, zone: str) -> str:
+    """Only the time of day and zone, "14:02 UTC": for a small caption that
+    points at an event whose date is shown elsewhere."""
+    if at.utcoffset() is None:
+        raise ValueError(f"time has no zone (naive): {ZONE_REQUIRED}")
+    local = at.astimezone(resolve_zone(zone))
+    return local.strftime("%H:%M:%S %Z" if local.second else "%H:%M %Z")
+
+
+def shorten(text: str, limit: int = 90) -> str:
+    """Text on one line, cut to `limit` characters with an ellipsis."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def describe_event(event: TimelineEvent, zone: str, limit: int | None = None) -> str:
+    """An event on one line: "2019-07-02 13:42 UTC · Detected · Paged on 5xx"
+    (its text cut to `limit` characters when one is given)."""
+    approx = " (approximate)" if event.approximate else ""
+    text = event.text if limit is None else shorten(event.text, limit)
+    return f"{format_at(event.at, zone)}{approx} · {event.kind.label} · {text}"
+
+
+def describe_anchor(kind: EventKind, event: TimelineEvent | None, zone: str) -> str:
+    """One anchor of a duration: its kind, time and shortened text, or what is missing."""
+    if event is None:
+        return f"{kind.label}: missing, no ‘{kind.label.lower()}’ event on the timeline"
+    approx = " (approximate)" if event.approximate else ""
+    return f"{kind.label}: {format_at(event.at, zone)}{approx}\n{shorten(event.text, 70)}"
+
+
+def suggested_day(events: Sequence[TimelineEvent], zone: str, fallback: date) -> date:
+    """The day a new event most likely happened on: that of the last event of
+    the timeline (`events` in time order) in `zone`, else `fallback`."""
+    if not events:
+        return fallback
+    return events[-1].at.astimezone(resolve_zone(zone)).date()

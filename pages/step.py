@@ -5,11 +5,12 @@ from pydantic import ValidationError
 
 from canvas.errors import CanvasError, EditConflict
 from canvas.models import NOTE_MAX_CHARS, NoteColour, NoteDraft
-from canvas.phases import Phase
+from canvas.phases import Action, Phase, PhaseForbids, authorize
 from canvas.templates import StepKind
+from canvas.timeline import describe_event, format_clock
 from canvas.visibility import author_names, visible_notes
 from pages import board_views, common
-from storage import notes, participants
+from storage import events, notes, participants
 
 page = common.open_board_page()
 step = common.current_step(page.template)
@@ -56,7 +57,7 @@ if phase in (Phase.write, Phase.group):
             format_func=lambda colour: colour.value, required=True,
         )
         button_col.form_submit_button("Add note", type="primary", on_click=add_note,
-                                      use_container_width=True)
+                                      width="stretch")
     if error := st.session_state.pop("step_error", None):
         st.error(error)
 
@@ -89,6 +90,18 @@ def save_edit(note_id: str, version: int) -> None:
         state[f"edit_error_{note_id}"] = str(problem)
 
 
+def link_note(note_id: str) -> None:
+    state = st.session_state
+    try:
+        with common.database() as db:
+            notes.link_note_to_event(db, board_id, note_id, state[f"step_link_{note_id}"],
+                                     page.actor)
+    except CanvasError as problem:
+        # The picker shows the stored link again on this run; the reason goes
+        # under the note.
+        state[f"edit_error_{note_id}"] = str(problem)
+
+
 if (undo_id := st.session_state.get("step_undo")) is not None:
     left, right = st.columns([5, 1], vertical_alignment="center")
     left.caption("Note deleted.")
@@ -98,6 +111,19 @@ every_note = notes.list_notes(page.db, board_id, step.key)
 mine_only = visible_notes(every_note, phase, page.me.id)
 names = author_names(page.board.show_authors, participants.list_participants(page.db, board_id))
 may_edit = phase in (Phase.write, Phase.group)
+try:
+    authorize(Action.link_note, phase, is_facilitator=page.is_facilitator)
+    may_link = True
+except PhaseForbids:
+    may_link = False
+# The moments a note can point at; a note tied to a deleted event keeps its
+# link in the database, but shows it only once the event is restored.
+moments = {event.id: event for event in events.list_events(page.db, board_id)}
+zone = page.board.timezone
+
+
+def describe_moment(event_id: str | None) -> str:
+    return "None" if event_id is None else describe_event(moments[event_id], zone, limit=24)
 
 
 def note_grid(shown) -> None:
@@ -105,24 +131,49 @@ def note_grid(shown) -> None:
     for index, note in enumerate(shown):
         with columns[index % 3]:
             box = common.sticky(note, author=names.get(note.author_id))
+            if (moment := moments.get(note.event_id)) is not None:
+                # A Material icon, not the ⏱ emoji: machines without an emoji
+                # font (headless Linux) draw the emoji as an empty box.
+                box.caption(f":material/timer: {format_clock(moment.at, zone)} · "
+                            f"{moment.kind.label.lower()}")
             mine = note.author_id == page.me.id or page.is_facilitator
-            if may_edit and mine:
+            if (may_edit and mine) or may_link:
                 with box.popover("Edit", icon=":material/edit:", key=f"step_menu_{note.id}"):
-                    st.text_area("Text", value=note.text, key=f"edit_text_{note.id}", height=120)
-                    st.segmented_control(
-                        "Colour", list(NoteColour), default=note.colour, required=True,
-                        key=f"edit_colour_{note.id}", format_func=lambda colour: colour.value,
-                    )
-                    save, remove = st.columns(2)
-                    save.button("Save", key=f"edit_save_{note.id}", type="primary",
-                                on_click=save_edit, args=(note.id, note.version))
-                    remove.button("Delete", key=f"edit_delete_{note.id}",
-                                  on_click=delete, args=(note.id,))
+                    if may_edit and mine:
+                        edit_fields(note)
+                    link_picker(note)
             if message := st.session_state.pop(f"edit_error_{note.id}", None):
                 st.error(message)
             if theirs := st.session_state.pop(f"edit_theirs_{note.id}", None):
                 st.caption("Their version:")
                 st.text(theirs)
+
+
+def edit_fields(note) -> None:
+    st.text_area("Text", value=note.text, key=f"edit_text_{note.id}", height=120)
+    st.segmented_control(
+        "Colour", list(NoteColour), default=note.colour, required=True,
+        key=f"edit_colour_{note.id}", format_func=lambda colour: colour.value,
+    )
+    save, remove = st.columns(2)
+    save.button("Save", key=f"edit_save_{note.id}", type="primary",
+                on_click=save_edit, args=(note.id, note.version))
+    remove.button("Delete", key=f"edit_delete_{note.id}", on_click=delete, args=(note.id,))
+
+
+def link_picker(note) -> None:
+    """Tie the note to a moment of the timeline; saved as soon as it is picked."""
+    key = f"step_link_{note.id}"
+    # Set from storage on every run, before the widget is drawn, so the
+    # picker follows a link someone else changed (or a refused change).
+    st.session_state[key] = note.event_id if note.event_id in moments else None
+    st.selectbox(
+        "Linked moment", [None, *moments], key=key, format_func=describe_moment,
+        on_change=link_note, args=(note.id,), disabled=not moments,
+        help="The moment of the timeline this note is about (times in the board's zone, "
+             f"{zone}). Anyone on the board can set it." if moments else
+             "The timeline has no events yet.",
+    )
 
 
 if phase == Phase.write:

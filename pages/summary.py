@@ -1,10 +1,13 @@
-"""The summary step: what happened, the impact, dates, severity and roles."""
+"""The summary step: what happened, the impact, dates, the board's time zone,
+severity and roles. A closed board shows them read-only."""
 
 import streamlit as st
 from pydantic import ValidationError
 
 from canvas.errors import CanvasError, EditConflict
 from canvas.models import BoardDetails, Severity
+from canvas.phases import Action, PhaseForbids, authorize
+from canvas.timeline import zone_options
 from pages import common
 from storage import boards, participants
 
@@ -12,8 +15,14 @@ page = common.open_board_page()
 board = page.board
 step = common.current_step(page.template)
 
-st.title(step.title, anchor=False)
+common.literal_title(step.title)
 st.info(step.prompt, icon=":material/help:")
+try:
+    authorize(Action.edit_summary, page.phase, is_facilitator=page.is_facilitator)
+    read_only = False
+except PhaseForbids as forbidden:
+    read_only = True
+    st.warning(f"{forbidden} The summary cannot be changed.", icon=":material/lock:")
 
 
 def save() -> None:
@@ -33,6 +42,9 @@ def save() -> None:
                     "decision_owner": state["summary_decision_owner"],
                 },
                 "other_participants": state["summary_others"],
+                # Without it the model's default (UTC) would replace the
+                # board's zone on every save.
+                "timezone": state["summary_timezone"],
             }
         )
         with common.database() as db:
@@ -42,6 +54,7 @@ def save() -> None:
         state["summary_error"] = common.first_message(error)
     except EditConflict as conflict:
         state["summary_error"] = str(conflict)
+        state["summary_conflict"] = True
         state["summary_theirs"] = conflict.current_text
     except CanvasError as problem:
         state["summary_error"] = str(problem)
@@ -53,36 +66,53 @@ def save() -> None:
 if "summary_title" not in st.session_state:
     st.session_state["summary_version"] = board.details_version
 with st.form("summary_form"):
-    st.text_input("Title", value=board.title, key="summary_title", max_chars=120)
+    st.text_input("Title", value=board.title, key="summary_title", max_chars=120,
+                  disabled=read_only)
     st.text_area("Summary", value=board.summary, key="summary_summary", height=100,
-                 placeholder="One or two sentences: what happened.")
+                 placeholder="One or two sentences: what happened.", disabled=read_only)
     st.text_area("Customer impact", value=board.impact, key="summary_impact", height=80,
-                 placeholder="Who was affected, how, for how long.")
-    dates = st.columns(3)
+                 placeholder="Who was affected, how, for how long.", disabled=read_only)
+    dates = st.columns([1, 1, 1.2, 1.8])
     dates[0].date_input("Incident date", value=board.incident_date, key="summary_incident_date",
-                        format="YYYY-MM-DD")
+                        format="YYYY-MM-DD", disabled=read_only)
     dates[1].date_input("Review date", value=board.review_date, key="summary_review_date",
-                        format="YYYY-MM-DD")
-    dates[2].selectbox("Severity", list(Severity), index=list(Severity).index(board.severity),
-                       key="summary_severity", format_func=lambda sev: sev.label)
+                        format="YYYY-MM-DD", disabled=read_only)
+    # The zone this form holds stays offered even if the board's default
+    # changed meanwhile (it is then the one a save would write).
+    zones = zone_options(board.timezone, st.session_state.get("summary_timezone", board.timezone))
+    dates[2].selectbox("Time zone", zones, index=0, key="summary_timezone",
+                       disabled=read_only,
+                       help="The board's default: the timeline is shown and typed in this zone "
+                            "unless a viewer picks another for themselves.")
+    dates[3].selectbox("Severity", list(Severity), index=list(Severity).index(board.severity),
+                       key="summary_severity", format_func=lambda sev: sev.label,
+                       disabled=read_only)
     roles = st.columns(3)
-    roles[0].text_input("Facilitator", value=board.roles.facilitator, key="summary_facilitator")
-    roles[1].text_input("Scribe", value=board.roles.scribe, key="summary_scribe")
+    roles[0].text_input("Facilitator", value=board.roles.facilitator, key="summary_facilitator",
+                        disabled=read_only)
+    roles[1].text_input("Scribe", value=board.roles.scribe, key="summary_scribe",
+                        disabled=read_only)
     roles[2].text_input("Decision owner", value=board.roles.decision_owner,
-                        key="summary_decision_owner")
+                        key="summary_decision_owner", disabled=read_only)
     st.text_area("Other participants (not on the board)", value=board.other_participants,
-                 key="summary_others", height=68)
-    st.form_submit_button("Save summary", type="primary", on_click=save)
+                 key="summary_others", height=68, disabled=read_only)
+    st.form_submit_button("Save summary", type="primary", on_click=save, disabled=read_only)
+
+
+def load_theirs() -> None:
+    # Dropping the form's state opens it afresh from the stored board. In a
+    # callback, because the button is drawn only on the run after a refusal.
+    for key in [k for k in st.session_state if k.startswith("summary_") and k != "summary_reload"]:
+        del st.session_state[key]
+
 
 if error := st.session_state.pop("summary_error", None):
     st.error(error)
-    if theirs := st.session_state.pop("summary_theirs", None):
+    if st.session_state.pop("summary_conflict", False):
         st.caption("Their summary:")
-        st.text(theirs)
-    if st.button("Load their version (your edits are discarded)", key="summary_reload"):
-        for key in [k for k in st.session_state if k.startswith("summary_")]:
-            del st.session_state[key]
-        st.rerun()
+        st.text(st.session_state.pop("summary_theirs", ""))
+        st.button("Load their version (your edits are discarded)", key="summary_reload",
+                  on_click=load_theirs)
 if st.session_state.pop("summary_saved", False):
     st.session_state["summary_version"] = boards.get_board(page.db, board.id).details_version
     st.success("Summary saved.")

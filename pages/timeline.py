@@ -1,8 +1,10 @@
 """The rough timeline step: events in the viewer's zone, the chart, the derived
-durations, imports through a preview, and the list with edit, delete and undo.
+durations, the notes tied to each moment, imports through a preview, and the
+list with edit, delete and undo.
 
 Times are stored in UTC; every time shown carries its date and zone
-(`format_at`), and every time typed is read in the zone the viewer picked.
+(`format_at`), and every time typed is read in the zone the viewer picked
+(`read_local_time`). A closed board shows the timeline without its controls.
 """
 
 from __future__ import annotations
@@ -14,34 +16,43 @@ import streamlit as st
 from pydantic import ValidationError
 
 from canvas.errors import CanvasError, EditConflict
+from canvas.phases import Action, PhaseForbids, authorize
 from canvas.text import escape_markdown
 from canvas.timeline import (
     METRICS,
-    NO_TIME,
     TEXT_MAX_CHARS,
+    TIME_EXAMPLES,
     EventKind,
-    IncidentFileInvalid,
     Metric,
     ParseResult,
     TimelineEvent,
     compute_metrics,
+    describe_anchor,
+    describe_event,
     describe_metric,
     format_at,
+    local_day_and_clock,
     out_of_order,
     parse_chat_log,
     parse_csv,
-    parse_incident_file,
+    read_local_time,
     resolve_zone,
+    suggested_day,
+    zone_options,
 )
 from canvas.timeline_chart import timeline_figure
-from pages import common
-from storage import events
-
-COMMON_ZONES = (
-    "UTC", "Europe/London", "Europe/Paris", "Europe/Berlin", "Europe/Helsinki",
-    "America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles",
-    "America/Sao_Paulo", "Asia/Kolkata", "Asia/Singapore", "Asia/Tokyo", "Australia/Sydney",
+from canvas.timeline_import import (
+    KIND_BY_LABEL,
+    PREVIEW_COLUMNS,
+    chosen_events,
+    decode_upload,
+    incident_file_events,
+    preview_rows,
 )
+from canvas.visibility import visible_notes
+from pages import common
+from storage import events, notes
+
 CHART_CONFIG = {
     "toImageButtonOptions": {"format": "png", "filename": "timeline", "scale": 2},
     "displaylogo": False,
@@ -55,13 +66,9 @@ BADGE_COLOURS = {
 FIELD_LABELS = {"at": "Time", "kind": "Kind", "text": "What happened",
                 "evidence_url": "Evidence link", "approximate": "Approximate"}
 EDITOR_FIELDS = ("date", "time", "kind", "text", "url", "approx")
-TIME_EXAMPLES = "e.g. 13:42, 13:42:10, 1:42 PM or 2019-07-02 13:42 UTC"
 # Streamlit's date picker otherwise allows only ten years around its value,
 # and postmortems of old incidents are written too.
 EARLIEST_DAY, LATEST_DAY = date(1970, 1, 1), date(2100, 12, 31)
-KIND_BY_LABEL = {kind.label: kind for kind in EventKind}
-# What follows the typed time when it is read as a one-line chat log (see read_time).
-_MARK = "¶"
 
 page = common.open_board_page()
 step = common.current_step(page.template)
@@ -70,37 +77,30 @@ board_id = board.id
 state = st.session_state
 
 
+def refusal(action: Action) -> str | None:
+    """Why this person may not do `action` now (the rule's own message), or None."""
+    try:
+        authorize(action, page.phase, is_facilitator=page.is_facilitator)
+    except PhaseForbids as forbidden:
+        return str(forbidden)
+    return None
+
+
 # --- reading what people typed ---------------------------------------------------
-
-
-def read_time(day: date | None, typed: str, zone: str) -> datetime:
-    """The instant a person means by a date picker and a typed time in `zone`;
-    raises ValueError with a message for the Time field."""
-    typed = (typed or "").strip()
-    if not typed:
-        raise ValueError(f"Time: type when it happened, {TIME_EXAMPLES}.")
-    if day is None:
-        raise ValueError("Date: pick the day it happened.")
-    # A one-line chat log is exactly "a time a person typed": the same clock
-    # formats, zone overrides ("13:42 Europe/Berlin") and daylight-saving rules
-    # as every importer, from the one parser in canvas.timeline.
-    result = parse_chat_log(f"{typed} {_MARK}", day, zone)
-    if result.errors:
-        reason = result.errors[0].reason
-        raise ValueError(f"Time: {typed!r} is not a time, {TIME_EXAMPLES}." if reason == NO_TIME
-                         else f"Time: {reason}")
-    [parsed] = result.events
-    if parsed.text != _MARK:
-        raise ValueError(f"Time: {typed!r} is not a time, {TIME_EXAMPLES}.")
-    return parsed.at
 
 
 def read_event(values: dict, zone: str, keep_at: datetime | None = None) -> TimelineEvent:
     """An event from the form's values; raises ValueError with a field-named message."""
-    at = keep_at or read_time(values["date"], values["time"], zone)
+    if keep_at is None:
+        if values["date"] is None:
+            raise ValueError("Date: pick the day it happened.")
+        try:
+            keep_at = read_local_time(values["date"], values["time"], zone)
+        except ValueError as problem:
+            raise ValueError(f"Time: {problem}") from None
     try:
         return TimelineEvent.model_validate({
-            "at": at, "kind": values["kind"], "text": values["text"] or "",
+            "at": keep_at, "kind": values["kind"], "text": values["text"] or "",
             "evidence_url": values["url"] or None, "approximate": bool(values["approx"]),
         })
     except ValidationError as error:
@@ -110,24 +110,17 @@ def read_event(values: dict, zone: str, keep_at: datetime | None = None) -> Time
 
 def editor_values(event: TimelineEvent, zone: str) -> dict:
     """What the edit form shows for an event, in `zone`."""
-    local = event.at.astimezone(resolve_zone(zone))
-    return {"date": local.date(), "time": local.strftime("%H:%M:%S" if local.second else "%H:%M"),
-            "kind": event.kind, "text": event.text, "url": event.evidence_url or "",
-            "approx": event.approximate}
+    day, clock = local_day_and_clock(event.at, zone)
+    return {"date": day, "time": clock, "kind": event.kind, "text": event.text,
+            "url": event.evidence_url or "", "approx": event.approximate}
 
 
 def editor_key(field: str, event_id: str) -> str:
     return f"timeline_edit_{field}_{event_id}"
 
 
-def shorten(text: str, limit: int = 90) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
-def describe_event(event: TimelineEvent, zone: str) -> str:
-    approx = " (approximate)" if event.approximate else ""
-    return f"{format_at(event.at, zone)}{approx} · {event.kind.label} · {event.text}"
+def today(zone: str) -> date:
+    return datetime.now(resolve_zone(zone)).date()
 
 
 # --- callbacks: each writes through storage, keeps what was typed on a refusal ----
@@ -208,25 +201,20 @@ def restore_event(event_id: str) -> None:
 
 
 def _uploaded_text(key: str) -> tuple[str, str] | None:
-    """(file name, text) of an uploaded file, None if nothing is uploaded;
-    raises ValueError for a file that is not UTF-8 text."""
+    """(file name, text) of an uploaded file, None if nothing is uploaded."""
     upload = state.get(key)
-    if upload is None:
-        return None
-    try:
-        return upload.name, upload.getvalue().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValueError(f"{upload.name} is not a text file (UTF-8); nothing was imported.") from None
+    return None if upload is None else (upload.name, decode_upload(upload.name, upload.getvalue()))
 
 
 def start_preview(source: str, result: ParseResult, zone: str) -> None:
-    # The table is built once: an editable table whose data changed under it
-    # would drop the corrections already made.
     with common.database() as db:
         rows = preview_rows(result, events.list_events(db, board_id), zone)
     serial = state.get("timeline_preview", {}).get("serial", 0) + 1
+    # The table is built once: an editable table whose data changed under it
+    # would drop the corrections already made.
     state["timeline_preview"] = {"serial": serial, "source": source, "result": result,
-                                 "rows": rows, "zone": zone}
+                                 "rows": rows, "table": pd.DataFrame(rows, columns=PREVIEW_COLUMNS),
+                                 "zone": zone}
     state.pop("timeline_import_error", None)
 
 
@@ -235,16 +223,11 @@ def preview_incident_file(zone: str) -> None:
         uploaded = _uploaded_text("timeline_import_file")
         if uploaded is None:
             raise ValueError("Choose an incident file (.json) first.")
-        name, text = uploaded
-        try:
-            incident = parse_incident_file(text)
-        except IncidentFileInvalid as problem:
-            raise ValueError(f"{name} is not a usable incident file: {problem}. Nothing was imported.") from None
+        result = incident_file_events(*uploaded)
     except ValueError as problem:
         state["timeline_import_error"] = str(problem)
         return
-    # Only the events: the title and summary of the board stay as they are.
-    start_preview(f"incident file {name}", ParseResult(events=incident.events), zone)
+    start_preview(f"incident file {uploaded[0]}", result, zone)
 
 
 def preview_csv(zone: str) -> None:
@@ -265,39 +248,8 @@ def preview_chat_log(zone: str) -> None:
     if not text.strip():
         state["timeline_import_error"] = "Paste some chat lines first."
         return
-    day = state.get("timeline_import_chat_date") or board.incident_date or date.today()
+    day = state.get("timeline_import_chat_date") or board.incident_date or today(zone)
     start_preview("pasted chat log", parse_chat_log(text, day, zone), zone)
-
-
-def preview_rows(result: ParseResult, live: list[TimelineEvent], zone: str) -> pd.DataFrame:
-    """The preview table; events already on the timeline start unticked, so
-    importing the same file twice does not double the timeline."""
-    existing = {(event.at, event.text) for event in live}
-    return pd.DataFrame(
-        [{"Add": (event.at, event.text) not in existing,
-          "Time": format_at(event.at, zone),
-          "Kind": event.kind.label,
-          "What happened": event.text,
-          "Approximate": event.approximate,
-          "Evidence link": event.evidence_url or "",
-          "Note": "already on the timeline" if (event.at, event.text) in existing else ""}
-         for event in result.events],
-        columns=["Add", "Time", "Kind", "What happened", "Approximate", "Evidence link", "Note"],
-    )
-
-
-def chosen_events(result: ParseResult, rows: pd.DataFrame, edits: dict | None) -> list[TimelineEvent]:
-    """The previewed events as the person corrected them in the table."""
-    changed = {int(row): change for row, change in ((edits or {}).get("edited_rows") or {}).items()}
-    chosen = []
-    for index, event in enumerate(result.events):
-        row = {**rows.iloc[index].to_dict(), **changed.get(index, {})}
-        if row["Add"]:
-            chosen.append(event.model_copy(update={
-                "kind": KIND_BY_LABEL.get(row["Kind"], event.kind),
-                "approximate": bool(row["Approximate"]),
-            }))
-    return chosen
 
 
 def editor_state_key(preview: dict) -> str:
@@ -345,9 +297,8 @@ def pick_zone() -> str:
         # Follow the board: its default may be changed on the Summary page
         # while this page is open.
         state["timeline_zone"] = board.timezone
-    options = [board.timezone, *(zone for zone in COMMON_ZONES if zone != board.timezone)]
-    if state["timeline_zone"] not in options:
-        options.append(state["timeline_zone"])  # e.g. the board's previous default
+    # The viewer's pick stays offered even if it is, say, the board's previous default.
+    options = zone_options(board.timezone, state["timeline_zone"])
     left, right = st.columns([2, 3], vertical_alignment="bottom")
     zone = left.selectbox(
         "Show and enter times in", options, key="timeline_zone",
@@ -361,10 +312,11 @@ def pick_zone() -> str:
     return zone
 
 
-def show_chart(live: list[TimelineEvent], metrics: list[Metric], zone: str) -> None:
+def show_chart(live: list[TimelineEvent], metrics: list[Metric], zone: str, may_change: bool) -> None:
     if not live:
         st.info("No events yet. Add the first one below, or import a chat log, a CSV or an "
-                "incident file.", icon=":material/timeline:")
+                "incident file." if may_change else "No events on this timeline.",
+                icon=":material/timeline:")
         return
     # theme=None: the figure keeps its own colours, the same as its PNG download.
     st.plotly_chart(timeline_figure(live, zone, metrics), key="timeline_chart",
@@ -392,23 +344,9 @@ def show_durations(live: list[TimelineEvent], metrics: list[Metric], zone: str) 
                 formula.caption(escape_markdown(metric.formula))
                 for column, kind, event in ((start, definition.start, metric.start),
                                             (end, definition.end, metric.end)):
-                    column.text(anchor_line(kind, event, zone))
+                    column.text(describe_anchor(kind, event, zone))
     for warning in out_of_order(live):
         st.warning(escape_markdown(warning.message), icon=":material/swap_vert:")
-
-
-def anchor_line(kind: EventKind, event: TimelineEvent | None, zone: str) -> str:
-    """One anchor of a duration: its kind, time and (shortened) text, or what is missing."""
-    if event is None:
-        return f"{kind.label}: missing, no ‘{kind.label.lower()}’ event on the timeline"
-    approx = " (approximate)" if event.approximate else ""
-    return f"{kind.label}: {format_at(event.at, zone)}{approx}\n{shorten(event.text, 70)}"
-
-
-def default_day(live: list[TimelineEvent], zone: str) -> date:
-    if live:
-        return live[-1].at.astimezone(resolve_zone(zone)).date()
-    return board.incident_date or datetime.now(resolve_zone(zone)).date()
 
 
 def event_fields(keys: dict[str, str], zone: str) -> None:
@@ -432,7 +370,7 @@ def show_add_form(live: list[TimelineEvent], zone: str) -> None:
     st.subheader("Add an event", anchor=False)
     # The date follows the timeline (the day of its last event) until the
     # person picks another date themselves.
-    suggested = default_day(live, zone)
+    suggested = suggested_day(live, zone, board.incident_date or today(zone))
     if state.get("timeline_new_date") in (None, state.get("timeline_new_date_suggested")):
         state["timeline_new_date"] = suggested
     state["timeline_new_date_suggested"] = suggested
@@ -446,19 +384,20 @@ def show_add_form(live: list[TimelineEvent], zone: str) -> None:
         st.success(added, icon=":material/check:")
 
 
-def show_events(live: list[TimelineEvent], zone: str) -> None:
+def show_events(live: list[TimelineEvent], zone: str, may_change: bool) -> None:
     st.subheader(f"Events ({len(live)})", anchor=False)
     if error := state.pop("timeline_list_error", None):
         st.error(error)
     if notice := state.pop("timeline_notice", None):
         st.success(notice, icon=":material/check:")
-    if (undo_id := state.get("timeline_undo")) is not None:
+    if may_change and (undo_id := state.get("timeline_undo")) is not None:
         left, right = st.columns([5, 1], vertical_alignment="center")
         left.caption("Event deleted.")
         right.button("Undo", key="timeline_undo_button", on_click=restore_event, args=(undo_id,))
     if not live:
         st.caption("Nothing on the timeline yet.")
         return
+    linked = notes.list_linked_notes(page.db, board_id)
     widths = [2.2, 1.6, 5.2, 1, 1.2]
     for column, title in zip(st.columns(widths), [f"When ({zone})", "Kind", "What happened",
                                                   "Evidence", ""]):
@@ -469,14 +408,34 @@ def show_events(live: list[TimelineEvent], zone: str) -> None:
             when.text(format_at(event.at, zone) + ("\n≈ approximate" if event.approximate else ""))
             kind.badge(event.kind.label, color=BADGE_COLOURS[event.kind])
             text.text(event.text)
+            if event.id in linked:
+                with text:
+                    show_linked_notes(event.id, linked[event.id])
             if event.evidence_url:
                 # A link button puts the URL in an attribute, never into Markdown.
                 evidence.link_button("Open", event.evidence_url, icon=":material/open_in_new:")
-            edit, remove = actions.columns(2)
-            with edit:
-                show_editor(event, zone)
-            remove.button("", icon=":material/delete:", key=f"timeline_delete_{event.id}",
-                          help="Delete (you can undo)", on_click=delete_event, args=(event.id,))
+            if may_change:
+                edit, remove = actions.columns(2)
+                with edit:
+                    show_editor(event, zone)
+                remove.button("", icon=":material/delete:", key=f"timeline_delete_{event.id}",
+                              help="Delete (you can undo)", on_click=delete_event, args=(event.id,))
+
+
+def show_linked_notes(event_id: str, linked: list) -> None:
+    """How many notes point at this moment and, opened, their texts as typed."""
+    # Notes are private while people write: only the ones this viewer may see
+    # anywhere else are shown here.
+    shown = visible_notes(linked, page.phase, page.me.id)
+    count = len(linked)
+    with st.expander(f"{count} linked note{'s' if count != 1 else ''}",
+                     icon=":material/sticky_note_2:", key=f"timeline_notes_{event_id}"):
+        for note in shown:
+            where = page.template.step(note.step_key)
+            st.caption(escape_markdown(f"{where.title if where else note.step_key} · #{note.number}"))
+            st.text(note.text)
+        if hidden := count - len(shown):
+            st.caption(f"{hidden} more by others, shown once the facilitator starts grouping.")
 
 
 def show_editor(event: TimelineEvent, zone: str) -> None:
@@ -508,7 +467,7 @@ def show_editor(event: TimelineEvent, zone: str) -> None:
                         on_click=save_edit, args=(event.id, True))
 
 
-def show_bin(zone: str) -> None:
+def show_bin(zone: str, may_change: bool) -> None:
     deleted = events.list_events(page.db, board_id, deleted=True)
     if not deleted:
         return
@@ -516,8 +475,9 @@ def show_bin(zone: str) -> None:
         for event in deleted:
             text, button = st.columns([6, 1], vertical_alignment="center")
             text.text(describe_event(event, zone))
-            button.button("Restore", key=f"timeline_restore_{event.id}", on_click=restore_event,
-                          args=(event.id,))
+            if may_change:
+                button.button("Restore", key=f"timeline_restore_{event.id}",
+                              on_click=restore_event, args=(event.id,))
 
 
 def show_import(zone: str) -> None:
@@ -528,10 +488,9 @@ def show_import(zone: str) -> None:
     chat_tab, csv_tab, incident_tab = st.tabs(["Chat log", "CSV", "Incident file"],
                                               key="timeline_import_source", on_change="rerun")
     with chat_tab:
-        day = board.incident_date or datetime.now(resolve_zone(zone)).date()
-        st.date_input("Date of lines without one", value=day, key="timeline_import_chat_date",
-                      format="YYYY-MM-DD", width=220, min_value=EARLIEST_DAY,
-                      max_value=LATEST_DAY,
+        st.date_input("Date of lines without one", value=board.incident_date or today(zone),
+                      key="timeline_import_chat_date", format="YYYY-MM-DD", width=220,
+                      min_value=EARLIEST_DAY, max_value=LATEST_DAY,
                       help="A log that runs past midnight moves to the next day by itself.")
         st.text_area(f"Chat lines, one event per line (times in {zone} unless a line names a zone)",
                      key="timeline_import_chat_text", height=180,
@@ -575,9 +534,9 @@ def show_preview(preview: dict) -> None:
         if result.events:
             st.caption("Check the kinds (guessed from the words) and untick anything you do "
                        "not want.")
-            rows, editor = preview["rows"], editor_state_key(preview)
+            editor = editor_state_key(preview)
             st.data_editor(
-                rows, key=editor, hide_index=True, num_rows="fixed",
+                preview["table"], key=editor, hide_index=True, num_rows="fixed",
                 disabled=["Time", "What happened", "Evidence link", "Note"],
                 column_config={
                     "Add": st.column_config.CheckboxColumn("Add", width="small"),
@@ -588,7 +547,7 @@ def show_preview(preview: dict) -> None:
                     "Approximate": st.column_config.CheckboxColumn("Approximate"),
                 },
             )
-            chosen = chosen_events(result, rows, state.get(editor))
+            chosen = chosen_events(result, preview["rows"], state.get(editor))
         confirm, discard = st.columns([2, 1])
         confirm.button(f"Confirm: add {len(chosen)} event{'s' if len(chosen) != 1 else ''}",
                        key="timeline_import_confirm", type="primary", disabled=not chosen,
@@ -600,12 +559,24 @@ def show_preview(preview: dict) -> None:
 
 common.literal_title(step.title)
 st.info(step.prompt, icon=":material/help:")
+why_not = refusal(Action.edit_timeline)
+if why_not:
+    with st.container(key="timeline_read_only"):
+        st.warning(f"{why_not} Adding, editing, deleting and importing events are turned off.",
+                   icon=":material/lock:")
+        # A click made just before the board closed was refused; the form it
+        # came from is gone, so its reason is shown here.
+        for refused in ("timeline_add_error", "timeline_import_error"):
+            if error := state.pop(refused, None):
+                st.error(error)
 zone = pick_zone()
 live = events.list_events(page.db, board_id)
 metrics = compute_metrics(live)
-show_chart(live, metrics, zone)
+show_chart(live, metrics, zone, may_change=not why_not)
 show_durations(live, metrics, zone)
-show_add_form(live, zone)
-show_events(live, zone)
-show_bin(zone)
-show_import(zone)
+if not why_not:
+    show_add_form(live, zone)
+show_events(live, zone, may_change=not why_not)
+show_bin(zone, may_change=not why_not)
+if not why_not:
+    show_import(zone)

@@ -4,6 +4,10 @@ Events have no version column, so an edit is checked against the content the
 editor started from (`edit_event`'s `expected`): if the stored time, kind,
 text, link or approximate flag differ from it, someone else saved in between
 and the edit is refused rather than silently overwriting theirs.
+
+Every write asks `canvas.phases.authorize` inside its own transaction, so a
+closed board refuses it even from a tab whose buttons were drawn before the
+facilitator closed it.
 """
 
 from __future__ import annotations
@@ -12,19 +16,13 @@ from collections.abc import Iterable
 
 import sqlite_utils
 
-from canvas.errors import CanvasError, EditConflict
+from canvas.errors import EditConflict, EventNotFound
 from canvas.ids import new_row_id
+from canvas.phases import Action, authorize
 from canvas.timeline import TimelineEvent
 from storage.boards import changing_board
 from storage.db import iso, now
-
-
-class EventNotFound(CanvasError):
-    """The event is gone from this board (unknown id, or deleted meanwhile)."""
-
-    def __init__(self, event_id: str = ""):
-        super().__init__("That event no longer exists on this timeline.")
-        self.event_id = event_id
+from storage.facilitation import board_phase
 
 
 # The fields an edit may change, and the ones compared to detect a conflict.
@@ -37,6 +35,7 @@ def add_events(db: sqlite_utils.Database, board_id: str, events: Iterable[Timeli
     rows = [{"id": new_row_id(), "board_id": board_id, **_content(event),
              "created_at": stamp, "deleted_at": None} for event in events]
     with changing_board(db, board_id):
+        _may_edit(db, board_id)
         db["events"].insert_all(rows)
     return len(rows)
 
@@ -45,6 +44,7 @@ def add_event(db: sqlite_utils.Database, board_id: str, event: TimelineEvent) ->
     """Add one event; returns it as stored (with its id)."""
     event_id = new_row_id()
     with changing_board(db, board_id):
+        _may_edit(db, board_id)
         db["events"].insert({"id": event_id, "board_id": board_id, **_content(event),
                              "created_at": iso(now()), "deleted_at": None})
     return get_event(db, board_id, event_id)
@@ -86,6 +86,7 @@ def edit_event(
     `current_text` is the stored text; `get_event` gives the whole stored version.
     """
     with changing_board(db, board_id):
+        _may_edit(db, board_id)
         current = get_event(db, board_id, event_id)
         if not same_content(current, expected):
             raise EditConflict(current.text)
@@ -96,6 +97,7 @@ def edit_event(
 def delete_event(db: sqlite_utils.Database, board_id: str, event_id: str) -> None:
     """Move an event to the board's bin; `restore_event` brings it back."""
     with changing_board(db, board_id):
+        _may_edit(db, board_id)
         if _row(db, board_id, event_id) is None:
             raise EventNotFound(event_id)
         # Deleting twice keeps the first time, so the bin's order stays stable.
@@ -108,6 +110,7 @@ def delete_event(db: sqlite_utils.Database, board_id: str, event_id: str) -> Non
 def restore_event(db: sqlite_utils.Database, board_id: str, event_id: str) -> TimelineEvent:
     """Bring a deleted event back onto the timeline (a live one stays as it is)."""
     with changing_board(db, board_id):
+        _may_edit(db, board_id)
         if _row(db, board_id, event_id) is None:
             raise EventNotFound(event_id)
         db["events"].update(event_id, {"deleted_at": None})
@@ -117,6 +120,12 @@ def restore_event(db: sqlite_utils.Database, board_id: str, event_id: str) -> Ti
 def same_content(one: TimelineEvent, other: TimelineEvent) -> bool:
     """True when two events say the same thing (time, kind, text, link, approximate)."""
     return _content(one) == _content(other)
+
+
+def _may_edit(db: sqlite_utils.Database, board_id: str) -> None:
+    # The timeline is corrected together in every phase of the meeting; only a
+    # closed board is read-only. Nobody's role matters, so no actor is needed.
+    authorize(Action.edit_timeline, board_phase(db, board_id), is_facilitator=False)
 
 
 def _content(event: TimelineEvent) -> dict:

@@ -1,4 +1,5 @@
-"""Sticky notes: add, edit (with a version check), soft delete and restore."""
+"""Sticky notes: add, edit (with a version check), soft delete and restore,
+and ties to the moments of the timeline they are about."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from canvas.models import Note, NoteDraft
 from canvas.phases import Action, Actor, authorize, authorize_note_change
 from storage.boards import changing_board
 from storage.db import iso, now
+from storage.events import get_event
 from storage.facilitation import board_phase
 
 
@@ -120,3 +122,49 @@ def _set_deleted(db: sqlite_utils.Database, board_id: str, note_id: str, actor: 
             },
         )
     return get_note(db, board_id, note_id)
+
+
+def link_note_to_event(
+    db: sqlite_utils.Database, board_id: str, note_id: str, event_id: str | None, actor: Actor
+) -> Note:
+    """Tie a note to a live event of the same board (None unties it).
+
+    Anyone on the board may do this to any note, in every phase but Closed:
+    pointing a note at the moment it is about is curation, not authorship.
+    Raises NoteNotFound for a deleted or foreign note, EventNotFound for a
+    deleted or foreign event.
+    """
+    with changing_board(db, board_id):
+        authorize(Action.link_note, board_phase(db, board_id), is_facilitator=actor.is_facilitator)
+        current = get_note(db, board_id, note_id)
+        if current.is_deleted:
+            raise NoteNotFound(note_id)
+        if event_id is not None:
+            get_event(db, board_id, event_id)  # same board, and live
+        # Neither the version nor updated_at moves: the version guards the
+        # text, and someone editing the text must not be refused because
+        # another person tied the note to a moment meanwhile.
+        db["notes"].update(note_id, {"event_id": event_id})
+    return get_note(db, board_id, note_id)
+
+
+def list_linked_notes(db: sqlite_utils.Database, board_id: str) -> dict[str, list[Note]]:
+    """Live notes tied to live events, by event id (notes in board order).
+
+    A note tied to a deleted event keeps its link, so restoring the event
+    brings the link back; until then it is left out here.
+    """
+    rows = db.query(
+        """
+        SELECT n.* FROM notes n
+        JOIN events e ON e.id = n.event_id AND e.board_id = n.board_id
+        WHERE n.board_id = ? AND n.deleted_at IS NULL AND e.deleted_at IS NULL
+        ORDER BY n.number, n.created_at
+        """,
+        [board_id],
+    )
+    linked: dict[str, list[Note]] = {}
+    for row in rows:
+        note = Note.model_validate(row)
+        linked.setdefault(note.event_id, []).append(note)
+    return linked

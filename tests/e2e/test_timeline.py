@@ -1,5 +1,6 @@
 """The timeline in a real browser: one person adds an event, another sees it
-and the chart; screenshots of a day-long and a one-hour incident."""
+and the chart; a note tied to a moment; screenshots of a day-long and a
+one-hour incident."""
 
 import subprocess
 import sys
@@ -7,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from canvas.phases import Actor
+from storage import events, notes
+from storage.db import connect
 from tests.e2e.conftest import ROOT, settle, shoot
 
 pytestmark = pytest.mark.e2e
@@ -92,11 +96,20 @@ def test_screenshots_of_a_long_and_a_short_incident(server, new_person):
          str(INCIDENTS / "github-2018-10-21.json"), "--db", str(server.db)],
         cwd=ROOT, check=True, capture_output=True, text=True,
     ).stdout.strip()
+    # Tie the imported contributing factor to the moment it is about.
+    db = connect(server.db)
+    [factor, *_] = notes.list_notes(db, board_id)
+    moment = events.list_events(db, board_id)[2]
+    notes.link_note_to_event(db, board_id, factor.id, moment.id,
+                             Actor(participant_id=None, is_facilitator=True))
+    db.close()
     sam = new_person(width=1400, height=1000)
     join(sam, f"{server.url}/?board={board_id}", "Sam")
     open_timeline(sam)
     sam.locator(CHART).wait_for()
     assert len(rows_text(sam)) >= 20 * 2  # time and text of each of the 20 events
+    linked = sam.locator(f".st-key-timeline_row_{moment.id} [data-testid=stExpander]")
+    assert "1 linked note" in linked.inner_text()
     shoot_whole_page(sam, "timeline-long")
 
     # Short: the 27-minute Cloudflare outage, through the page's own upload.

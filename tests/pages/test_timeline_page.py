@@ -1,4 +1,5 @@
-"""The Rough timeline page with AppTest: zones, validation, imports, durations."""
+"""The Rough timeline page with AppTest: zones, validation, imports, durations,
+a closed board; and the board's default zone, set on the Summary page."""
 
 import json
 from datetime import datetime, timezone
@@ -7,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from canvas.models import BoardDetails
+from canvas.phases import Phase
 from canvas.timeline import EventKind, TimelineEvent
-from storage import boards, events
+from storage import boards, events, facilitation
 from storage.db import connect
 from tests.pages.conftest import create_board, page
 
@@ -294,3 +296,125 @@ def test_the_chart_is_drawn_in_the_viewers_zone_with_a_png_download(app, db_file
     figure = json.loads(chart.proto.spec)
     assert figure["layout"]["xaxis"]["title"]["text"].startswith("Time in Asia/Tokyo (JST)")
     assert figure["data"][0]["x"] == ["2019-07-02T22:42:00"]
+
+
+# --- a closed board ------------------------------------------------------------------
+
+
+def close_board(app, db_file, board_id) -> None:
+    key = app.session_state["identities"][board_id]["facilitator_key"]
+    facilitation.set_phase(connect(db_file), board_id, key, Phase.closed)
+
+
+def button_keys(at) -> list[str]:
+    return [button.key for button in at.button if button.key]
+
+
+def popovers(block) -> int:
+    """How many popovers (the events' editors) are drawn under `block`."""
+    return sum((getattr(child, "type", None) == "popover") + popovers(child)
+               for child in getattr(block, "children", {}).values())
+
+
+def test_a_closed_board_shows_the_timeline_without_its_controls_and_says_why(app, db_file, timeline):
+    db = connect(db_file)
+    kept = events.add_event(db, timeline, TimelineEvent(at="2019-07-02T13:42:00Z", text="kept"))
+    binned = events.add_event(db, timeline, TimelineEvent(at="2019-07-02T13:50:00Z", text="binned"))
+    events.delete_event(db, timeline, binned.id)
+    app.run()
+    assert popovers(app.main) == 1, "the open board has an editor for its one live event"
+    close_board(app, db_file, timeline)
+    app.run()
+    assert not app.exception, app.exception
+
+    [why] = [w.value for w in app.warning]
+    assert why.startswith("The board is closed: it is read-only until the facilitator reopens it.")
+    assert "kept" in texts(app), "the timeline itself is still there to read"
+    assert "2019-07-02 13:50 UTC · Other · binned" in texts(app), "and its bin"
+    assert app.get("plotly_chart")
+    shown = button_keys(app)
+    for hidden in (ADD, f"timeline_delete_{kept.id}", f"timeline_restore_{binned.id}",
+                   "timeline_preview_chat", "timeline_preview_csv", "timeline_preview_file"):
+        assert hidden not in shown, hidden
+    assert popovers(app.main) == 0, "no editor"
+    assert app.selectbox(key="timeline_zone"), "a viewer can still pick the zone to read in"
+
+
+def test_an_add_on_a_board_closed_meanwhile_is_refused_with_the_reason(app, db_file, timeline):
+    fill_event(app, text="Rolled back deploy 4812")
+    close_board(app, db_file, timeline)
+    revision = boards.board_revision(connect(db_file), timeline)
+    app.button(key=ADD).click().run()
+    assert [e.value for e in app.error] == [
+        "The board is closed: it is read-only until the facilitator reopens it."]
+    assert stored(db_file, timeline) == []
+    assert boards.board_revision(connect(db_file), timeline) == revision
+
+
+# --- the board's zone, set on the Summary page --------------------------------------------
+
+SAVE_SUMMARY = "FormSubmitter:summary_form-Save summary"
+
+
+def set_board_zone(db_file, board_id, zone: str) -> None:
+    db = connect(db_file)
+    board = boards.get_board(db, board_id)
+    details = BoardDetails.model_validate(board.model_dump() | {"timezone": zone})
+    boards.update_details(db, board_id, details, board.details_version)
+
+
+def test_saving_the_summary_keeps_the_boards_zone(app, db_file, timeline):
+    set_board_zone(db_file, timeline, "Europe/Berlin")
+    app.switch_page(page("summary.py")).run()
+    assert app.selectbox(key="summary_timezone").value == "Europe/Berlin"
+    app.text_input(key="summary_title").input("Checkout errors after deploy 4812")
+    app.button(key=SAVE_SUMMARY).click().run()
+    assert not app.error, [e.value for e in app.error]
+    saved = boards.get_board(connect(db_file), timeline)
+    assert (saved.title, saved.timezone) == ("Checkout errors after deploy 4812", "Europe/Berlin")
+
+
+def test_the_zone_picked_on_the_summary_is_saved_and_the_timeline_follows_it(app, db_file, timeline):
+    events.add_events(connect(db_file), timeline, [TimelineEvent(at="2019-07-02T13:42:00Z", text="Paged")])
+    app.switch_page(page("summary.py")).run()
+    assert app.selectbox(key="summary_timezone").options[0] == "UTC"
+    app.selectbox(key="summary_timezone").set_value("Asia/Tokyo")
+    app.button(key=SAVE_SUMMARY).click().run()
+    assert any("Summary saved" in s.value for s in app.success)
+    assert boards.get_board(connect(db_file), timeline).timezone == "Asia/Tokyo"
+    # A second save, untouched, keeps it.
+    app.button(key=SAVE_SUMMARY).click().run()
+    assert boards.get_board(connect(db_file), timeline).timezone == "Asia/Tokyo"
+
+    app.switch_page(page("timeline.py")).run()
+    assert "2019-07-02 22:42 JST" in texts(app)
+
+
+def test_a_zone_outside_the_common_list_is_offered_while_it_is_the_boards(app, db_file, timeline):
+    set_board_zone(db_file, timeline, "Asia/Kathmandu")
+    app.switch_page(page("summary.py")).run()
+    picker = app.selectbox(key="summary_timezone")
+    assert (picker.value, picker.options[0]) == ("Asia/Kathmandu", "Asia/Kathmandu")
+    app.button(key=SAVE_SUMMARY).click().run()
+    assert boards.get_board(connect(db_file), timeline).timezone == "Asia/Kathmandu"
+
+
+def test_a_closed_board_refuses_a_summary_save_with_a_clear_message(app, db_file, timeline):
+    app.switch_page(page("summary.py")).run()
+    before = boards.get_board(connect(db_file), timeline)
+    app.text_input(key="summary_title").input("Renamed after closing")
+    close_board(app, db_file, timeline)  # by the facilitator, in another tab
+    app.button(key=SAVE_SUMMARY).click().run()
+    assert not app.exception, app.exception
+    [error] = [e.value for e in app.error]
+    assert error == "The board is closed: it is read-only until the facilitator reopens it."
+    after = boards.get_board(connect(db_file), timeline)
+    assert (after.title, after.details_version) == (before.title, before.details_version)
+    assert after.revision == before.revision + 1, "only the facilitator's closing changed the board"
+    assert not [b for b in app.button if b.key == "summary_reload"], "nothing of theirs to load"
+
+    # From now on the page says so up front, and the form cannot be sent.
+    app.run()
+    assert any("The board is closed" in w.value for w in app.warning)
+    assert app.button(key=SAVE_SUMMARY).disabled
+    assert app.text_input(key="summary_title").disabled

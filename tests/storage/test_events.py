@@ -1,15 +1,16 @@
-"""Timeline events on a real temp SQLite file: writes, conflicts, the bin, imports."""
+"""Timeline events on a real temp SQLite file: writes, conflicts, the bin,
+imports, and the phase rule that a closed board's timeline is read-only."""
 
 from datetime import datetime, timezone
 
 import pytest
 
-from canvas.errors import BoardNotFound, EditConflict
+from canvas.errors import BoardNotFound, EditConflict, EventNotFound
 from canvas.models import BoardDraft
+from canvas.phases import Phase, PhaseForbids
 from canvas.timeline import EventKind, TimelineEvent
-from storage import boards, events
+from storage import boards, events, facilitation
 from storage.db import connect
-from storage.events import EventNotFound
 
 
 @pytest.fixture
@@ -148,3 +149,64 @@ def test_events_cannot_be_added_to_a_deleted_board(db, board):
     boards.delete_board(db, board.id)
     with pytest.raises(BoardNotFound):
         events.add_events(db, board.id, [event()])
+
+
+def set_phase(db, board_id: str, phase: Phase) -> None:
+    key = facilitation.create_facilitator_key(db, board_id, "test")
+    facilitation.set_phase(db, board_id, key, phase)
+
+
+@pytest.mark.parametrize("phase", [Phase.write, Phase.group, Phase.vote, Phase.discuss])
+def test_the_timeline_is_corrected_in_every_phase_of_the_meeting(db, board, phase):
+    set_phase(db, board.id, phase)
+    stored = events.add_event(db, board.id, event())
+    events.edit_event(db, board.id, stored.id, event(text="changed"), expected=stored)
+    events.delete_event(db, board.id, stored.id)
+    events.restore_event(db, board.id, stored.id)
+    assert events.add_events(db, board.id, [event(text="imported")]) == 1
+
+
+WRITES = {
+    "add_event": lambda db, board_id, stored: events.add_event(db, board_id, event(text="new")),
+    "add_events": lambda db, board_id, stored: events.add_events(db, board_id, [event(text="new")]),
+    "edit_event": lambda db, board_id, stored: events.edit_event(
+        db, board_id, stored.id, event(text="changed"), expected=stored),
+    "delete_event": lambda db, board_id, stored: events.delete_event(db, board_id, stored.id),
+    "restore_event": lambda db, board_id, stored: events.restore_event(db, board_id, stored.id),
+}
+
+
+@pytest.mark.parametrize("write", WRITES.values(), ids=WRITES.keys())
+def test_a_closed_board_refuses_every_event_write_and_keeps_its_revision(db, board, write):
+    stored = events.add_event(db, board.id, event(text="kept"))
+    binned = events.add_event(db, board.id, event(text="binned"))
+    events.delete_event(db, board.id, binned.id)
+    set_phase(db, board.id, Phase.closed)
+    before = revision(db, board.id)
+    target = binned if write is WRITES["restore_event"] else stored
+
+    with pytest.raises(PhaseForbids) as refused:
+        write(db, board.id, target)
+    assert "The board is closed" in str(refused.value)
+    assert revision(db, board.id) == before
+    assert events.list_events(db, board.id) == [stored]
+    assert events.list_events(db, board.id, deleted=True) == [binned]
+
+
+def test_a_reopened_board_takes_event_writes_again(db, board):
+    set_phase(db, board.id, Phase.closed)
+    with pytest.raises(PhaseForbids):
+        events.add_event(db, board.id, event())
+    set_phase(db, board.id, Phase.discuss)
+    assert events.add_event(db, board.id, event()).text == "Paged on 5xx"
+
+
+def test_event_not_found_is_a_canvas_error_also_known_to_storage(db, board):
+    # Pages catch CanvasError; older callers import the class from storage.events.
+    from canvas.errors import CanvasError
+
+    assert issubclass(EventNotFound, CanvasError)
+    assert events.EventNotFound is EventNotFound
+    with pytest.raises(EventNotFound) as missing:
+        events.get_event(db, board.id, "nope")
+    assert str(missing.value) == "That event no longer exists on this timeline."

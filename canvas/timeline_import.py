@@ -1,0 +1,94 @@
+"""Previewing an import before anything is written: the rows a person checks,
+which events are already on the timeline, and what they chose to add.
+
+Pure: the page turns `preview_rows` into an editable table and hands back the
+table's edits (Streamlit's `{"edited_rows": {row: {column: value}}}`);
+`chosen_events` turns those into the events to store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from canvas.timeline import (
+    EventKind,
+    IncidentFileInvalid,
+    ParseResult,
+    TimelineEvent,
+    format_at,
+    parse_incident_file,
+)
+
+PREVIEW_COLUMNS = ("Add", "Time", "Kind", "What happened", "Approximate", "Evidence link", "Note")
+# The columns a person may change in the preview; the others come from the source.
+EDITABLE_COLUMNS = ("Add", "Kind", "Approximate")
+ALREADY_ON_TIMELINE = "already on the timeline"
+KIND_BY_LABEL = {kind.label: kind for kind in EventKind}
+
+
+def _identity(event: TimelineEvent) -> tuple:
+    # The same instant and the same words: what importing one file twice gives.
+    # The kind is left out because a person may have corrected it since.
+    return event.at, event.text
+
+
+def already_on_timeline(candidates: Iterable[TimelineEvent], live: Iterable[TimelineEvent]) -> list[bool]:
+    """For each candidate, whether the timeline already has an event at the
+    same instant with the same text."""
+    existing = {_identity(event) for event in live}
+    return [_identity(event) in existing for event in candidates]
+
+
+def preview_rows(result: ParseResult, live: Iterable[TimelineEvent], zone: str) -> list[dict]:
+    """One row per event found, with `PREVIEW_COLUMNS`; events already on the
+    timeline start unticked, so importing the same file twice does not double
+    the timeline."""
+    duplicates = already_on_timeline(result.events, live)
+    return [
+        {"Add": not duplicate,
+         "Time": format_at(event.at, zone),
+         "Kind": event.kind.label,
+         "What happened": event.text,
+         "Approximate": event.approximate,
+         "Evidence link": event.evidence_url or "",
+         "Note": ALREADY_ON_TIMELINE if duplicate else ""}
+        for event, duplicate in zip(result.events, duplicates)
+    ]
+
+
+def chosen_events(
+    result: ParseResult, rows: Sequence[Mapping], edits: Mapping | None
+) -> list[TimelineEvent]:
+    """The previewed events still ticked, with the kind and approximate flag
+    as the person corrected them in the table (`edits["edited_rows"]`, keyed
+    by row number as int or str). An unknown kind label keeps the parsed kind."""
+    changed = {int(row): change for row, change in ((edits or {}).get("edited_rows") or {}).items()}
+    chosen = []
+    for index, event in enumerate(result.events):
+        row = {**rows[index], **changed.get(index, {})}
+        if row["Add"]:
+            chosen.append(event.model_copy(update={
+                "kind": KIND_BY_LABEL.get(row["Kind"], event.kind),
+                "approximate": bool(row["Approximate"]),
+            }))
+    return chosen
+
+
+def decode_upload(name: str, data: bytes) -> str:
+    """The text of an uploaded file; raises ValueError for one that is not
+    UTF-8 text. A byte-order mark (spreadsheets write one) is dropped."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValueError(f"{name} is not a text file (UTF-8); nothing was imported.") from None
+
+
+def incident_file_events(name: str, text: str) -> ParseResult:
+    """Only the events of an incident file (a board's title and summary are
+    not the timeline's to change); raises ValueError naming the file and the
+    place of the problem."""
+    try:
+        incident = parse_incident_file(text)
+    except IncidentFileInvalid as problem:
+        raise ValueError(f"{name} is not a usable incident file: {problem}. Nothing was imported.") from None
+    return ParseResult(events=incident.events)
