@@ -1,23 +1,35 @@
-"""The `postmortem-canvas` command line: import incidents, export boards."""
+"""The `postmortem-canvas` command line: import incidents and backups, export boards."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from canvas.actions_export import actions_csv, actions_ics
+from canvas.backup import parse_backup
 from canvas.errors import CanvasError
-from canvas.export import board_document
+from canvas.export import export_document
 from canvas.importing import plan_incident_import
+from canvas.markdown_pack import markdown_pack
 from canvas.models import Severity
 from canvas.templates import DEFAULT_TEMPLATE, all_templates, get_template
-from canvas.timeline import parse_incident_file
-from storage import boards, events, notes, participants
+from canvas.timeline import parse_incident_file, resolve_zone
+from storage import boards, restore
 from storage.db import DB_ENV, DEFAULT_DB_PATH, connect
 from storage.migrations import migrate
+
+FORMATS = {
+    "json": "the whole board (a backup that `import` reads back) with its durations",
+    "md": "a Markdown summary to paste into a wiki",
+    "png": "a picture of the whole board (binary: use --output or a redirect)",
+    "csv": "the board's actions as CSV",
+    "ics": "the due dates of the board's actions as an iCalendar file",
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,49 +52,105 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
     db_help = f"SQLite file (default: ${DB_ENV} or {DEFAULT_DB_PATH})"
 
-    importing = commands.add_parser("import", help="create a board from an incident file")
-    importing.add_argument("file", help="incident JSON file (shared incident format), or - for stdin")
-    importing.add_argument("--template", default=DEFAULT_TEMPLATE, choices=list(all_templates()))
+    importing = commands.add_parser(
+        "import", help="create a board from an incident file or from a backup (export --format json)")
+    importing.add_argument("file", help="incident JSON file (shared incident format) or a board "
+                           "backup, or - for stdin")
+    importing.add_argument("--template", default=DEFAULT_TEMPLATE, choices=list(all_templates()),
+                           help="for incident files (a backup names its own)")
     importing.add_argument("--severity", default=Severity.sev2.value,
-                           choices=[sev.value for sev in Severity])
+                           choices=[sev.value for sev in Severity],
+                           help="for incident files (a backup names its own)")
     importing.add_argument("--db", help=db_help)
     importing.set_defaults(run=_import)
 
-    exporting = commands.add_parser("export", help="print a board")
+    exporting = commands.add_parser(
+        "export", help="print a board", formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="formats:\n" + "\n".join(f"  {name:5} {what}" for name, what in FORMATS.items()))
     exporting.add_argument("board_id")
-    exporting.add_argument("--format", default="json", choices=["json"])
+    exporting.add_argument("--format", default="json", choices=list(FORMATS))
+    exporting.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
+    exporting.add_argument("--width", type=_png_width, default=1600,
+                           help="width of a PNG in pixels (600 to 6000; default 1600)")
     exporting.add_argument("--db", help=db_help)
     exporting.set_defaults(run=_export)
     return parser
+
+
+def _png_width(value: str) -> int:
+    # Below about 600 px not even one column of notes fits beside the margins.
+    if not value.isdigit() or not 600 <= int(value) <= 6000:
+        raise argparse.ArgumentTypeError("a PNG is 600 to 6000 pixels wide")
+    return int(value)
 
 
 def _import(args) -> int:
     text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text("utf-8")
     # Everything is parsed and planned before the database is touched, so a
     # malformed file writes nothing.
-    incident = parse_incident_file(text)
-    plan = plan_incident_import(incident, get_template(args.template), Severity(args.severity))
-    migrate(args.db)
-    with connect(args.db) as db:
-        board, key = boards.import_board(db, plan)
+    if _claims_a_format(text):
+        plan = parse_backup(text)
+        migrate(args.db)
+        with connect(args.db) as db:
+            board, key = restore.restore_board(db, plan)
+    else:
+        incident = parse_incident_file(text)
+        plan = plan_incident_import(incident, get_template(args.template), Severity(args.severity))
+        migrate(args.db)
+        with connect(args.db) as db:
+            board, key = boards.import_board(db, plan)
     print(board.id)
     # stdout stays the bare id for scripts; the secret goes to the terminal.
     print(f"facilitator link: /?board={board.id}&facilitator={key}", file=sys.stderr)
     return 0
 
 
+def _claims_a_format(text: str) -> bool:
+    """A backup names its format; an incident file has no "format" key."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        return False
+    return isinstance(data, dict) and "format" in data
+
+
 def _export(args) -> int:
     migrate(args.db)
     with connect(args.db) as db:
-        board = boards.get_board(db, args.board_id)
-        document = board_document(
-            board,
-            participants.list_participants(db, board.id),
-            notes.list_notes(db, board.id),
-            events.list_events(db, board.id),
-        )
-    json.dump(document, sys.stdout, indent=2, ensure_ascii=False)
-    sys.stdout.write("\n")
+        snapshot, votes = restore.load_snapshot_and_votes(db, args.board_id)
+    # "Overdue" is judged by the calendar where the team is.
+    today = datetime.now(resolve_zone(snapshot.board.timezone)).date()
+    rows = [(snapshot.board.title, action) for action in snapshot.actions]
+    if args.format == "png":
+        # Imported here: Pillow's font set-up is only needed for pictures.
+        from canvas.canvas_png import board_text, canvas_png, missing_glyphs
+
+        if args.output is None and sys.stdout.isatty():
+            print("postmortem-canvas: a PNG is binary; use --output FILE or redirect stdout",
+                  file=sys.stderr)
+            return 2
+        data = canvas_png(snapshot, width=args.width, today=today)
+        if missing := missing_glyphs(board_text(snapshot)):
+            named = ", ".join(f"U+{ord(char):04X}" + (f" {char}" if char.isprintable() else "")
+                              for char in missing[:12]) + (", …" if len(missing) > 12 else "")
+            print(f"postmortem-canvas: warning: no installed font draws {named}; the PNG shows "
+                  "boxes instead (install fonts for that script, e.g. Debian's fonts-noto-core, "
+                  "or name a font file in $POSTMORTEM_CANVAS_FONTS)", file=sys.stderr)
+    else:
+        text = {
+            "json": lambda: json.dumps(export_document(snapshot, votes), indent=2,
+                                       ensure_ascii=False) + "\n",
+            "md": lambda: markdown_pack(snapshot, today),
+            "csv": lambda: actions_csv(rows),
+            "ics": lambda: actions_ics(rows, today),
+        }[args.format]()
+        data = text.encode("utf-8")
+    if args.output is not None:
+        Path(args.output).write_bytes(data)
+    else:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
     return 0
 
 

@@ -1,0 +1,317 @@
+"""A board as a backup document, and reading one back (pure planning).
+
+`backup_document` holds everything on the board: its settings (phase and vote
+rules included), participants' display names, notes with their clusters,
+timeline links, numbers and colours, clusters, votes, timeline events,
+actions and triggers. Items refer to each other by a `ref` that is their
+place in the document ("note-3", "cluster-1", "event-7"), not by database
+id, so the backup of a restored board equals the original apart from the
+board's own id and creation time.
+
+Never in a backup: the facilitator key, participants' tokens (only hashes are
+stored anyway) and who wrote which note. A backup travels like an export, and
+votes are counted per participant *index*, which says no more than the board
+shows once votes are revealed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from pydantic import (
+    AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator,
+)
+
+from canvas.actions import ActionDraft, TriggerDraft
+from canvas.errors import CanvasError, UnknownTemplate
+from canvas.models import BoardDetails, ClusterName, DisplayName, NoteColour, NoteText
+from canvas.phases import Phase
+from canvas.snapshot import BoardSnapshot
+from canvas.templates import get_template
+from canvas.timeline import TimelineEvent, describe_validation_error
+from canvas.voting import BUDGET_RANGE
+
+FORMAT = "postmortem-canvas/backup-1"
+
+
+class BackupInvalid(CanvasError, ValueError):
+    """A backup file is not valid JSON, or does not follow the backup format."""
+
+
+# --- writing ---------------------------------------------------------------------
+
+
+def backup_document(
+    snapshot: BoardSnapshot, votes: Mapping[str, Mapping[str, int]] | None = None
+) -> dict[str, Any]:
+    """Everything on the board as a JSON-ready dict in the backup format.
+
+    `votes` is participant id -> item id -> dots (storage.restore.read_votes);
+    the snapshot's tallies alone do not say whose dots they are. It may be
+    left out only when nobody has voted.
+    """
+    if votes is None:
+        if any(snapshot.tallies.values()):
+            raise ValueError(
+                "backup_document needs the votes per participant (storage.restore.read_votes)")
+        votes = {}
+    board = snapshot.board
+    refs: dict[str, str] = {}
+    for prefix, items in (("event", snapshot.events), ("cluster", snapshot.clusters),
+                          ("note", snapshot.notes), ("action", snapshot.actions)):
+        for index, item in enumerate(items, start=1):
+            if item.id is not None:
+                refs[item.id] = f"{prefix}-{index}"
+    participant_index = {person.id: index for index, person in enumerate(snapshot.participants)}
+    order = {ref: index for index, ref in enumerate(refs.values())}
+    vote_rows = [
+        {"item": refs[item_id], "participant": participant_index[person], "count": count}
+        for person, counts in votes.items() if person in participant_index
+        for item_id, count in counts.items() if count > 0 and item_id in refs
+    ]
+    vote_rows.sort(key=lambda row: (row["participant"], order[row["item"]]))
+    return {
+        "format": FORMAT,
+        "board": {
+            # Informational: a restored board gets a new id and creation time.
+            "id": board.id,
+            "created_at": board.created_at.isoformat(),
+            "title": board.title,
+            "template": board.template,
+            "severity": board.severity.value,
+            "incident_date": _iso(board.incident_date),
+            "review_date": _iso(board.review_date),
+            "summary": board.summary,
+            "impact": board.impact,
+            "roles": board.roles.model_dump(),
+            "other_participants": board.other_participants,
+            "timezone": board.timezone,
+            "phase": board.phase.value,
+            "vote_budget": board.vote_budget,
+            "vote_max_per_item": board.vote_max_per_item,
+            "votes_revealed": board.votes_revealed,
+            "show_authors": board.show_authors,
+            "focus_item": refs.get(board.focus_item) if board.focus_item else None,
+        },
+        "participants": [person.display_name for person in snapshot.participants],
+        "events": [
+            {"ref": refs[event.id] if event.id else f"event-{index}",
+             "at": event.at.isoformat().replace("+00:00", "Z"), "kind": event.kind.value,
+             "text": event.text, "evidence_url": event.evidence_url, "approximate": event.approximate}
+            for index, event in enumerate(snapshot.events, start=1)
+        ],
+        "clusters": [
+            {"ref": refs[cluster.id], "step": cluster.step_key, "name": cluster.name,
+             "position": cluster.position, "created_at": cluster.created_at.isoformat()}
+            for cluster in snapshot.clusters
+        ],
+        "notes": [
+            {"ref": refs[note.id], "number": note.number, "step": note.step_key, "text": note.text,
+             "colour": note.colour.value, "position": note.position,
+             "cluster": refs.get(note.cluster_id) if note.cluster_id else None,
+             "event": refs.get(note.event_id) if note.event_id else None,
+             "created_at": note.created_at.isoformat(), "updated_at": note.updated_at.isoformat()}
+            for note in snapshot.notes
+        ],
+        "votes": vote_rows,
+        "actions": [
+            {"ref": refs[action.id], "title": action.title, "owner": action.owner,
+             "due_date": _iso(action.due_date), "type": action.type.value,
+             "priority": action.priority.value, "status": action.status.value,
+             "status_reason": action.status_reason, "success_signal": action.success_signal,
+             "review_date": _iso(action.review_date),
+             "source_kind": action.source_kind.value if action.source_kind else None,
+             "source": refs.get(action.source_id) if action.source_id else None,
+             "created_at": action.created_at.isoformat(), "updated_at": action.updated_at.isoformat()}
+            for action in snapshot.actions
+        ],
+        "triggers": [
+            {"signal": trigger.signal, "kind": trigger.kind.value, "response": trigger.response,
+             "created_at": trigger.created_at.isoformat()}
+            for trigger in snapshot.triggers
+        ],
+    }
+
+
+def _iso(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+# --- reading -----------------------------------------------------------------------
+
+
+class BackupBoard(BoardDetails):
+    """The board's settings as a backup holds them."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    template: str
+    phase: Phase = Phase.write
+    vote_budget: int = Field(5, ge=BUDGET_RANGE[0], le=BUDGET_RANGE[1])
+    vote_max_per_item: int = Field(3, ge=1, le=BUDGET_RANGE[1])
+    votes_revealed: bool = False
+    show_authors: bool = False
+    focus_item: str | None = None
+
+    @field_validator("template")
+    @classmethod
+    def _template_exists(cls, slug: str) -> str:
+        try:
+            get_template(slug)
+        except UnknownTemplate as error:
+            raise ValueError(str(error)) from None
+        return slug
+
+    @model_validator(mode="after")
+    def _per_item_within_budget(self) -> "BackupBoard":
+        if self.vote_max_per_item > self.vote_budget:
+            raise ValueError("vote_max_per_item cannot exceed vote_budget")
+        return self
+
+
+class BackupEvent(TimelineEvent):
+    ref: str
+
+
+class BackupCluster(BaseModel):
+    ref: str
+    step: str
+    name: ClusterName
+    position: int = 0
+    created_at: AwareDatetime
+
+
+class BackupNote(BaseModel):
+    ref: str
+    number: int = Field(ge=1)
+    step: str
+    text: NoteText
+    colour: NoteColour = NoteColour.yellow
+    position: int = 0
+    cluster: str | None = None
+    event: str | None = None
+    created_at: AwareDatetime
+    updated_at: AwareDatetime | None = None
+
+
+class BackupVote(BaseModel):
+    item: str
+    participant: int = Field(ge=0)
+    count: int = Field(ge=1)
+
+
+class BackupAction(ActionDraft):
+    ref: str
+    source: str | None = None
+    created_at: AwareDatetime
+    updated_at: AwareDatetime | None = None
+
+
+class BackupTrigger(TriggerDraft):
+    created_at: AwareDatetime
+
+
+class BackupPlan(BaseModel):
+    """A validated backup: everything `storage.restore.restore_board` writes."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    format: str
+    board: BackupBoard
+    participants: list[DisplayName] = []
+    events: list[BackupEvent] = []
+    clusters: list[BackupCluster] = []
+    notes: list[BackupNote] = []
+    votes: list[BackupVote] = []
+    actions: list[BackupAction] = []
+    triggers: list[BackupTrigger] = []
+
+
+def is_backup(data: Any) -> bool:
+    """Whether parsed JSON claims to be a backup (by its format tag)."""
+    return isinstance(data, dict) and data.get("format") == FORMAT
+
+
+def parse_backup(text: str) -> BackupPlan:
+    """Read a backup; raises BackupInvalid naming the problem and its place,
+    e.g. "notes[2].cluster: no cluster 'cluster-9' in step 'detect'" (list
+    positions count from 0, as in the JSON)."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise BackupInvalid(
+            f"line {error.lineno}, column {error.colno}: not valid JSON ({error.msg})") from error
+    if not isinstance(data, dict):
+        raise BackupInvalid("top level: expected a JSON object")
+    if data.get("format") != FORMAT:
+        raise BackupInvalid(f"format: expected {FORMAT!r}, found {data.get('format')!r}")
+    try:
+        plan = BackupPlan.model_validate(data)
+    except ValidationError as error:
+        raise BackupInvalid(describe_validation_error(error)) from error
+    _check_references(plan)
+    return plan
+
+
+def _check_references(plan: BackupPlan) -> None:
+    template = get_template(plan.board.template)
+    note_steps = {step.key for step in template.note_steps}
+    kinds: dict[str, str] = {}
+    for kind, items in (("event", plan.events), ("cluster", plan.clusters), ("note", plan.notes),
+                        ("action", plan.actions)):
+        for index, item in enumerate(items):
+            if item.ref in kinds:
+                raise BackupInvalid(f"{kind}s[{index}].ref: {item.ref!r} is used twice")
+            kinds[item.ref] = kind
+    cluster_step = {cluster.ref: cluster.step for cluster in plan.clusters}
+    numbers: set[int] = set()
+
+    def require(place: str, ref: str | None, *wanted: str) -> None:
+        if ref is not None and kinds.get(ref) not in wanted:
+            raise BackupInvalid(f"{place}: no {' or '.join(wanted)} {ref!r} in this backup")
+
+    for index, cluster in enumerate(plan.clusters):
+        if cluster.step not in note_steps:
+            raise BackupInvalid(f"clusters[{index}].step: template {template.slug!r} has no "
+                                f"sticky-note step {cluster.step!r}")
+    for index, note in enumerate(plan.notes):
+        place = f"notes[{index}]"
+        if note.step not in note_steps:
+            raise BackupInvalid(f"{place}.step: template {template.slug!r} has no sticky-note "
+                                f"step {note.step!r}")
+        if note.number in numbers:
+            raise BackupInvalid(f"{place}.number: note number {note.number} is used twice")
+        numbers.add(note.number)
+        require(f"{place}.cluster", note.cluster, "cluster")
+        if note.cluster is not None and cluster_step[note.cluster] != note.step:
+            raise BackupInvalid(f"{place}.cluster: cluster {note.cluster!r} is in step "
+                                f"{cluster_step[note.cluster]!r}, the note in {note.step!r}")
+        require(f"{place}.event", note.event, "event")
+    require("board.focus_item", plan.board.focus_item, "cluster", "note")
+    for index, action in enumerate(plan.actions):
+        if action.source is not None:
+            if action.source_kind is None:
+                raise BackupInvalid(
+                    f"actions[{index}].source_kind: needed when the action has a source")
+            require(f"actions[{index}].source", action.source, action.source_kind.value)
+    spent: Counter = Counter()
+    on_item: Counter = Counter()
+    for index, vote in enumerate(plan.votes):
+        require(f"votes[{index}].item", vote.item, "cluster", "note")
+        if vote.participant >= len(plan.participants):
+            raise BackupInvalid(f"votes[{index}].participant: {vote.participant} is not a place in "
+                                f"participants (there are {len(plan.participants)})")
+        on_item[vote.participant, vote.item] += vote.count
+        if on_item[vote.participant, vote.item] > plan.board.vote_max_per_item:
+            raise BackupInvalid(f"votes[{index}].count: participant {vote.participant} has "
+                                f"{on_item[vote.participant, vote.item]} dots on {vote.item!r}; "
+                                f"the board allows {plan.board.vote_max_per_item}")
+        spent[vote.participant] += vote.count
+    for person, total in spent.items():
+        if total > plan.board.vote_budget:
+            raise BackupInvalid(f"votes: participant {person} has {total} dots; the board's budget "
+                                f"is {plan.board.vote_budget}")

@@ -1,0 +1,270 @@
+"""The board as one Markdown document a team pastes into a wiki or a repo as is.
+
+Everything people typed goes through `canvas.text.escape_markdown`, so a
+note that starts with `#`, holds a `|`, a `<script>` tag or a
+`[link](javascript:…)` shows exactly as typed and cannot break the page
+around it. Table cells get one more rule: a line break would end the table
+row, so inside a cell all whitespace collapses to single spaces.
+
+Text the app owns (template titles and prompts, labels, times, durations)
+is written as is, so the Markdown source stays pleasant to read.
+
+Nothing here names the author of a note: a summary travels further than the
+meeting (see canvas/export.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from canvas.actions import FollowUp, Status
+from canvas.grouping import VotableItem, votable_items
+from canvas.models import Board, Note
+from canvas.snapshot import BoardSnapshot
+from canvas.templates import Step
+from canvas.text import escape_markdown
+from canvas.timeline import compute_metrics, describe_metric, format_at, in_time_order
+
+NONE = "—"
+RISK_STEP_KEYS = frozenset({"other-risks"})
+
+
+def markdown_pack(snapshot: BoardSnapshot, today: date) -> str:
+    """The whole board as Markdown: metadata, summary, timeline with derived
+    durations, every sticky-note step (clusters and notes ranked by votes,
+    un-voted notes included), actions, kill criteria, and a closing section of
+    risks, open questions and next steps. `today` decides what is overdue."""
+    sections = [
+        _header(snapshot),
+        _summary(snapshot.board),
+        _timeline(snapshot),
+        *(_step(snapshot, step) for step in snapshot.template.note_steps),
+        _actions(snapshot.actions, today),
+        _triggers(snapshot),
+        _closing(snapshot, today),
+    ]
+    return "\n\n".join(section.strip("\n") for section in sections) + "\n"
+
+
+# --- escaping ------------------------------------------------------------------
+
+
+def _inline(text: str) -> str:
+    """User text on one line (a heading, a list item's first line, a table cell)."""
+    return escape_markdown(" ".join(text.split()))
+
+
+def _block(text: str, indent: str = "") -> str:
+    """User text that may span lines, kept as hard line breaks.
+
+    Leading spaces are dropped and blank lines skipped: four spaces would turn a
+    line into a code block (where the escapes would show as backslashes), and a
+    blank line would end the list item the text sits in.
+    """
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return f"  \n{indent}".join(escape_markdown(line) for line in lines)
+
+
+def _row(cells: Iterable[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    lines = [_row(headers), _row("---" for _ in headers)]
+    lines += [_row(cell or NONE for cell in row) for row in rows]
+    return "\n".join(lines)
+
+
+def _iso(value: date | None) -> str:
+    return value.isoformat() if value else NONE
+
+
+# --- sections --------------------------------------------------------------------
+
+
+def _header(snapshot: BoardSnapshot) -> str:
+    board = snapshot.board
+    roles = board.roles
+    facts = [
+        ("Incident date", _iso(board.incident_date)),
+        ("Review date", _iso(board.review_date)),
+        ("Severity", board.severity.label),
+        ("Template", snapshot.template.name),
+        ("Facilitator", _inline(roles.facilitator) or NONE),
+        ("Scribe", _inline(roles.scribe) or NONE),
+        ("Decision owner", _inline(roles.decision_owner) or NONE),
+        ("Participants on the board", str(len(snapshot.participants))),
+    ]
+    if board.other_participants.strip():
+        facts.append(("Also involved", _inline(board.other_participants)))
+    lines = [f"# {_inline(board.title)}", ""]
+    lines += [f"- **{label}:** {value}" for label, value in facts]
+    return "\n".join(lines)
+
+
+def _summary(board: Board) -> str:
+    return "\n".join([
+        "## Summary", "",
+        _block(board.summary) or "*No summary written yet.*", "",
+        "### Customer impact", "",
+        _block(board.impact) or "*No customer impact written yet.*",
+    ])
+
+
+def _timeline(snapshot: BoardSnapshot) -> str:
+    zone = snapshot.board.timezone
+    events = in_time_order(snapshot.events)
+    lines = ["## Timeline", ""]
+    if not events:
+        lines.append("*No timeline events yet.*")
+    else:
+        rows = []
+        for event in events:
+            text = _inline(event.text)
+            if event.evidence_url:
+                text += f" (evidence: {_inline(event.evidence_url)})"
+            mark = "≈ " if event.approximate else ""
+            rows.append([mark + format_at(event.at, zone), event.kind.label, text])
+        lines.append(_table([f"Time ({zone})", "Kind", "What happened"], rows))
+        if any(event.approximate for event in events):
+            lines += ["", "≈ marks a time the source gave only approximately."]
+    lines += ["", "### Durations", ""]
+    rows = []
+    for metric in compute_metrics(events):
+        anchors = []
+        for event in (metric.start, metric.end):
+            anchors.append(NONE if event is None
+                           else f"{event.kind.label}, {format_at(event.at, zone)}")
+        rows.append([metric.label, describe_metric(metric), metric.formula, *anchors])
+    lines.append(_table(["Duration", "Value", "Formula", "From", "To"], rows))
+    return "\n".join(lines)
+
+
+def _votes_visible(board: Board) -> bool:
+    # Voting is blind until the facilitator reveals it; a summary exported in
+    # the middle of the vote must not reveal it either.
+    return board.votes_revealed
+
+
+def _notes(snapshot: BoardSnapshot) -> list[Note]:
+    """Live notes; one whose cluster is gone counts as ungrouped, so it is never dropped."""
+    live = {cluster.id for cluster in snapshot.clusters}
+    return [note if note.cluster_id is None or note.cluster_id in live
+            else note.model_copy(update={"cluster_id": None}) for note in snapshot.notes]
+
+
+def _ranked_items(snapshot: BoardSnapshot, step: Step) -> list[VotableItem]:
+    items = [item for item in votable_items(snapshot.template, _notes(snapshot), snapshot.clusters,
+                                            snapshot.tallies)
+             if item.step_key == step.key]
+    if not _votes_visible(snapshot.board):
+        return items
+    # sorted() is stable: equal votes keep board order (clusters, then notes by number).
+    return sorted(items, key=lambda item: -item.votes)
+
+
+def _votes(count: int) -> str:
+    return "no votes" if count == 0 else f"{count} vote" + ("" if count == 1 else "s")
+
+
+def _step(snapshot: BoardSnapshot, step: Step) -> str:
+    notes = {note.id: note for note in _notes(snapshot) if note.step_key == step.key}
+    lines = [f"## {step.title}", "", f"*{step.prompt}*", ""]
+    items = _ranked_items(snapshot, step)
+    if not items:
+        lines.append("*No notes.*")
+        return "\n".join(lines)
+    show_votes = _votes_visible(snapshot.board)
+    if not show_votes and any(snapshot.tallies.get(item.id) for item in items):
+        lines += ["*Votes are not revealed yet; items are in board order.*", ""]
+    for rank, item in enumerate(items, start=1):
+        votes = f" — {_votes(item.votes)}" if show_votes else ""
+        if item.kind == "cluster":
+            members = sorted((note for note in notes.values() if note.cluster_id == item.id),
+                             key=lambda note: (note.position, note.number))
+            size = f"{len(members)} note" + ("" if len(members) == 1 else "s")
+            lines.append(f"{rank}. **{_inline(item.title)}** ({size}){votes}")
+            lines += [f"   - {_note(note, '     ')}" for note in members]
+        else:
+            lines.append(f"{rank}. {_note(notes[item.id], '   ')}{votes}")
+    return "\n".join(lines)
+
+
+def _note(note: Note, indent: str) -> str:
+    return f"\\#{note.number} · {_block(note.text, indent)}"
+
+
+def _action_state(action: FollowUp, today: date) -> str:
+    state = action.status.label
+    if action.status == Status.wont_do and action.status_reason:
+        state += f": {_inline(action.status_reason)}"
+    if action.is_draft and action.status.is_active:
+        state += f" · **draft** ({_missing(action)})"
+    if action.is_overdue(today):
+        state += " · **overdue**"
+    return state
+
+
+def _missing(action: FollowUp) -> str:
+    missing = [what for what, value in (("owner", action.owner), ("due date", action.due_date))
+               if not value]
+    return "no " + " or ".join(missing)
+
+
+def _actions(actions: list[FollowUp], today: date) -> str:
+    lines = ["## Actions", ""]
+    if not actions:
+        lines.append("*No actions yet. Every action needs an owner and a date.*")
+        return "\n".join(lines)
+    rows = [[_inline(action.title), _inline(action.owner), _iso(action.due_date),
+             action.type.label, action.priority.value.capitalize(),
+             _action_state(action, today), _inline(action.success_signal)]
+            for action in actions]
+    lines.append(_table(["Action", "Owner", "Due", "Type", "Priority", "Status", "Success signal"],
+                        rows))
+    return "\n".join(lines)
+
+
+def _triggers(snapshot: BoardSnapshot) -> str:
+    lines = ["## Kill criteria and triggers", ""]
+    if not snapshot.triggers:
+        lines.append("*No pre-committed triggers.*")
+        return "\n".join(lines)
+    rows = [[_inline(trigger.signal), trigger.kind.label, _inline(trigger.response)]
+            for trigger in snapshot.triggers]
+    lines.append(_table(["If we see", "We commit to", "Namely"], rows))
+    return "\n".join(lines)
+
+
+def _is_risk_step(step: Step) -> bool:
+    return step.key in RISK_STEP_KEYS or "risk" in step.title.lower()
+
+
+def _closing(snapshot: BoardSnapshot, today: date) -> str:
+    template = snapshot.template
+    risk_steps = [step.key for step in template.note_steps if _is_risk_step(step)]
+    risks = [_note(note, "  ") for key in risk_steps
+             for note in sorted(snapshot.notes_of(key), key=lambda n: (n.position, n.number))]
+    questions = [f"Draft action ({_missing(action)}): {_inline(action.title)}"
+                 for action in snapshot.actions if action.is_draft and action.status.is_active]
+    questions += [_note(note, "  ") for step in template.note_steps
+                  for note in sorted(snapshot.notes_of(step.key), key=lambda n: (n.position, n.number))
+                  if note.text.rstrip().endswith("?")]
+    open_actions = sorted((action for action in snapshot.actions if action.status.is_active),
+                          key=lambda action: (action.due_date or date.max, action.created_at))
+    next_steps = []
+    for action in open_actions:
+        owner = _inline(action.owner) if action.owner else "no owner yet"
+        due = f"due {action.due_date.isoformat()}" if action.due_date else "no due date yet"
+        late = " (**overdue**)" if action.is_overdue(today) else ""
+        next_steps.append(f"{_inline(action.title)} — {owner}, {due}{late}")
+    lines = ["## Risks, open questions and next steps"]
+    for title, entries, empty in (
+        ("Risks", risks, "No risks recorded."),
+        ("Open questions", questions, "No open questions."),
+        ("Next steps", next_steps, "No open actions."),
+    ):
+        lines += ["", f"### {title}", ""]
+        lines += [f"- {entry}" for entry in entries] or [f"*{empty}*"]
+    return "\n".join(lines)

@@ -1,0 +1,148 @@
+"""Backups: reading a board's votes per person, and restoring a backup as a new board."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import sqlite_utils
+
+from canvas.backup import BackupPlan
+from canvas.errors import CanvasError
+from canvas.ids import hash_secret, new_row_id, new_secret
+from canvas.models import Board, BoardDraft
+from canvas.snapshot import BoardSnapshot
+from storage import boards, facilitation
+from storage.db import iso, now, write_transaction
+from storage.snapshot import load_snapshot
+from storage.votes import LIVE_VOTES
+
+RESTORED_BY = "Restored"
+
+
+class BoardChangingTooFast(CanvasError):
+    """The board kept changing while it was being read for a backup."""
+
+    def __init__(self):
+        super().__init__("The board kept changing while it was read; try the backup again.")
+
+
+def read_votes(db: sqlite_utils.Database, board_id: str) -> dict[str, dict[str, int]]:
+    """Dots on live items: participant id -> item id -> count."""
+    rows = db.execute(
+        f"SELECT participant_id, item_id, count(*) FROM ({LIVE_VOTES}) "
+        "GROUP BY participant_id, item_id ORDER BY participant_id, item_id",
+        [board_id],
+    )
+    votes: dict[str, dict[str, int]] = defaultdict(dict)
+    for participant_id, item_id, count in rows.fetchall():
+        votes[participant_id][item_id] = count
+    return dict(votes)
+
+
+def load_snapshot_and_votes(
+    db: sqlite_utils.Database, board_id: str, attempts: int = 5
+) -> tuple[BoardSnapshot, dict[str, dict[str, int]]]:
+    """The board and everyone's votes as of one moment, for `backup_document`.
+
+    Every write bumps the board's revision, so votes read while the revision
+    stayed put belong with the snapshot read after them; if someone wrote in
+    between, read again.
+    """
+    for _ in range(attempts):
+        before = boards.board_revision(db, board_id)
+        votes = read_votes(db, board_id)
+        snapshot = load_snapshot(db, board_id)
+        if snapshot.board.revision == before:
+            return snapshot, votes
+    raise BoardChangingTooFast()
+
+
+def restore_board(db: sqlite_utils.Database, plan: BackupPlan) -> tuple[Board, str]:
+    """Create a board equal to the backup, with fresh ids, in one transaction;
+    returns it with a new facilitator key (the backup holds none).
+
+    Participants come back by name only: their tokens were never in the
+    backup, so each rejoins from the link. Notes have no author, so only a
+    facilitator can edit them.
+    """
+    spec = plan.board
+    stamp = iso(now())
+    with write_transaction(db):
+        board = boards.create_board(db, BoardDraft(
+            title=spec.title, incident_date=spec.incident_date, severity=spec.severity,
+            template=spec.template, facilitator_name=spec.roles.facilitator or RESTORED_BY,
+        ))
+        with boards.changing_board(db, board.id):
+            ids = {item.ref: new_row_id() for item in (*plan.events, *plan.clusters, *plan.notes,
+                                                         *plan.actions)}
+            # Participants are listed by (joined_at, id); they all join now, so
+            # sorted ids keep the backup's order.
+            people = sorted(new_row_id() for _ in plan.participants)
+            db["boards"].update(board.id, {
+                "summary": spec.summary, "impact": spec.impact,
+                "review_date": spec.review_date.isoformat() if spec.review_date else None,
+                "facilitator": spec.roles.facilitator, "scribe": spec.roles.scribe,
+                "decision_owner": spec.roles.decision_owner,
+                "other_participants": spec.other_participants, "timezone": spec.timezone,
+                "phase": spec.phase.value, "vote_budget": spec.vote_budget,
+                "vote_max_per_item": spec.vote_max_per_item,
+                "votes_revealed": int(spec.votes_revealed), "show_authors": int(spec.show_authors),
+                "focus_item": ids.get(spec.focus_item) if spec.focus_item else None,
+            })
+            db["participants"].insert_all(
+                {"id": person, "board_id": board.id, "display_name": name,
+                 # A token nobody holds: the row exists for its name and votes.
+                 "token_hash": hash_secret(new_secret()), "joined_at": stamp, "last_seen_at": stamp}
+                for person, name in zip(people, plan.participants)
+            )
+            db["events"].insert_all(
+                {"id": ids[event.ref], "board_id": board.id, "at": iso(event.at),
+                 "kind": event.kind.value, "text": event.text, "evidence_url": event.evidence_url,
+                 "approximate": int(event.approximate), "created_at": stamp, "deleted_at": None}
+                for event in plan.events
+            )
+            db["clusters"].insert_all(
+                {"id": ids[cluster.ref], "board_id": board.id, "step_key": cluster.step,
+                 "name": cluster.name, "position": cluster.position,
+                 "created_at": iso(cluster.created_at), "deleted_at": None}
+                for cluster in plan.clusters
+            )
+            db["notes"].insert_all(
+                {"id": ids[note.ref], "board_id": board.id, "step_key": note.step, "text": note.text,
+                 "colour": note.colour.value, "author_id": None, "position": note.position,
+                 "number": note.number, "created_at": iso(note.created_at),
+                 "updated_at": iso(note.updated_at or note.created_at), "deleted_at": None,
+                 "version": 1, "cluster_id": ids.get(note.cluster) if note.cluster else None,
+                 "event_id": ids.get(note.event) if note.event else None}
+                for note in plan.notes
+            )
+            db["votes"].insert_all(
+                {"board_id": board.id, "participant_id": people[vote.participant],
+                 "item_id": ids[vote.item], "created_at": stamp}
+                for vote in plan.votes for _ in range(vote.count)
+            )
+            db["actions"].insert_all(
+                {"id": ids[action.ref], "board_id": board.id, "title": action.title,
+                 "owner": action.owner, "due_date": _day(action.due_date), "type": action.type.value,
+                 "priority": action.priority.value, "status": action.status.value,
+                 "status_reason": action.status_reason, "success_signal": action.success_signal,
+                 "review_date": _day(action.review_date),
+                 "source_kind": action.source_kind.value if action.source_kind else None,
+                 "source_id": ids.get(action.source) if action.source else None,
+                 "created_at": iso(action.created_at),
+                 "updated_at": iso(action.updated_at or action.created_at),
+                 "deleted_at": None, "version": 1}
+                for action in plan.actions
+            )
+            db["triggers"].insert_all(
+                {"id": new_row_id(), "board_id": board.id, "signal": trigger.signal,
+                 "kind": trigger.kind.value, "response": trigger.response,
+                 "created_at": iso(trigger.created_at), "deleted_at": None}
+                for trigger in plan.triggers
+            )
+        key = facilitation.create_facilitator_key(db, board.id, "restore")
+    return boards.get_board(db, board.id), key
+
+
+def _day(value) -> str | None:
+    return None if value is None else value.isoformat()

@@ -1,0 +1,196 @@
+"""Backups on a real SQLite file: export, restore as a new board, export again."""
+
+import copy
+import json
+import os
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from canvas.actions import ActionDraft, ActionType, SourceKind, Status, TriggerDraft, TriggerKind
+from canvas.backup import BackupInvalid, parse_backup
+from canvas.export import export_document
+from canvas.importing import plan_incident_import
+from canvas.models import BoardDetails, NoteColour, NoteDraft, Roles
+from canvas.phases import Actor, Phase
+from canvas.templates import get_template
+from canvas.timeline import parse_incident_file
+from storage import actions, boards, clusters, events, facilitation, notes, participants, restore, votes
+
+INCIDENTS = Path(os.environ.get("POSTMORTEM_INCIDENTS_DIR",
+                                Path(__file__).resolve().parents[3] / "shared" / "incidents"))
+INCIDENT_FILES = sorted(INCIDENTS.glob("*.json"))
+
+
+def build_board(db, incident: Path):
+    """An imported incident, then a session on it: people, notes, a note tied
+    to an event, a cluster, votes (one placed before grouping), actions, a
+    trigger, details and a focus. Returns (board id, secrets that must never
+    leave the database)."""
+    plan = plan_incident_import(parse_incident_file(incident.read_text("utf-8")), get_template("blameless"))
+    board, key = boards.import_board(db, plan)
+    ann, ann_token = participants.join_board(db, board.id, "Ann")
+    bob, bob_token = participants.join_board(db, board.id, "Bob")
+    as_ann = Actor(participant_id=ann.id, is_facilitator=False)
+    as_bob = Actor(participant_id=bob.id, is_facilitator=False)
+    first = notes.add_note(db, board.id, "detect", NoteDraft(text="Alert on the error rate, not CPU"), as_ann)
+    second = notes.add_note(db, board.id, "detect",
+                            NoteDraft(text="Page the owner of the change\nwithin 5 minutes", colour=NoteColour.blue),
+                            as_bob)
+    question = notes.add_note(db, board.id, "react", NoteDraft(text="Who may roll back?", colour=NoteColour.green),
+                              as_bob)
+    gone = notes.add_note(db, board.id, "prevent", NoteDraft(text="Deleted before the export"), as_ann)
+    notes.delete_note(db, board.id, gone.id, as_ann)
+    timeline = events.list_events(db, board.id)
+    notes.link_note_to_event(db, board.id, second.id, timeline[-1].id, as_bob)
+
+    facilitation.set_phase(db, board.id, key, Phase.vote)
+    votes.cast_vote(db, board.id, ann.id, first.id, 0)  # before it is grouped
+    votes.cast_vote(db, board.id, bob.id, question.id, 0)
+    votes.cast_vote(db, board.id, bob.id, question.id, 1)
+    facilitation.set_phase(db, board.id, key, Phase.group)
+    cluster = clusters.create_cluster(db, board.id, "detect", "Alerting", as_ann)
+    clusters.move_notes(db, board.id, "detect", {first.id: cluster.id, second.id: cluster.id}, as_ann)
+    facilitation.set_phase(db, board.id, key, Phase.vote)
+    votes.cast_vote(db, board.id, ann.id, cluster.id, 0)
+    facilitation.set_phase(db, board.id, key, Phase.discuss)  # reveals the votes
+    facilitation.set_focus(db, board.id, key, cluster.id)
+
+    actions.add_action(db, board.id, ActionDraft(
+        title="Add an alert on the 5xx rate", owner="Ann", due_date=date(2030, 1, 31),
+        type=ActionType.detect, success_signal="Fires within 3 minutes in a game day",
+        source_kind=SourceKind.cluster, source_id=cluster.id, review_date=date(2030, 2, 28)))
+    actions.add_action(db, board.id, ActionDraft(
+        title="Rewrite the deploy tool", owner="Bob", status=Status.wont_do,
+        status_reason="Replaced by the staged rollout action"))
+    actions.add_trigger(db, board.id, TriggerDraft(
+        signal="Error rate above 2% for 5 minutes after a deploy", kind=TriggerKind.roll_back,
+        response="Roll back without waiting for a diagnosis"))
+    current = boards.get_board(db, board.id)
+    boards.update_details(db, board.id, BoardDetails(
+        title=current.title, summary=current.summary, impact="Customers saw errors.",
+        incident_date=current.incident_date, review_date=date(2030, 1, 10), severity=current.severity,
+        roles=Roles(facilitator="Fran", scribe="Sam", decision_owner="Dee"),
+        other_participants="Support on call", timezone="Europe/Berlin"), current.details_version)
+    token_hashes = [row[0] for row in db.execute("SELECT token_hash FROM participants")]
+    key_hashes = [row[0] for row in db.execute("SELECT key_hash FROM facilitator_keys")]
+    secrets = [key, ann_token, bob_token, ann.id, bob.id, *token_hashes, *key_hashes]
+    return board.id, secrets
+
+
+def export(db, board_id) -> dict:
+    snapshot, by_person = restore.load_snapshot_and_votes(db, board_id)
+    return json.loads(json.dumps(export_document(snapshot, by_person)))
+
+
+def without_identity(document: dict) -> dict:
+    document = copy.deepcopy(document)
+    del document["board"]["id"], document["board"]["created_at"]
+    return document
+
+
+@pytest.mark.parametrize("incident", INCIDENT_FILES, ids=lambda path: path.stem)
+def test_export_restore_export_is_identical_apart_from_id_and_creation_time(db, incident):
+    board_id, _ = build_board(db, incident)
+    before = export(db, board_id)
+    assert len(before["notes"]) >= 3 and before["clusters"] and before["votes"] and before["actions"]
+
+    restored, key = restore.restore_board(db, parse_backup(json.dumps(before)))
+
+    after = export(db, restored.id)
+    assert restored.id != board_id and after["board"]["id"] == restored.id
+    assert without_identity(after) == without_identity(before)
+    assert facilitation.is_facilitator(db, restored.id, key)
+
+
+def test_the_restored_board_has_the_same_votes_links_and_settings(db):
+    board_id, _ = build_board(db, INCIDENT_FILES[0])
+    restored, _ = restore.restore_board(db, parse_backup(json.dumps(export(db, board_id))))
+    original, copy_ = boards.get_board(db, board_id), boards.get_board(db, restored.id)
+    for field in ("title", "summary", "impact", "roles", "timezone", "phase", "vote_budget",
+                  "vote_max_per_item", "votes_revealed", "review_date", "severity"):
+        assert getattr(copy_, field) == getattr(original, field), field
+    assert sorted(votes.tallies(db, restored.id).values()) == sorted(votes.tallies(db, board_id).values())
+    linked = [note for note in notes.list_notes(db, restored.id) if note.event_id]
+    assert [note.text for note in linked] == ["Page the owner of the change\nwithin 5 minutes"]
+    assert linked[0].event_id in {event.id for event in events.list_events(db, restored.id)}
+    focus = copy_.focus_item
+    assert focus in {cluster.id for cluster in clusters.list_clusters(db, restored.id)}
+    sourced = [action for action in actions.list_actions(db, restored.id) if action.source_id]
+    assert [action.source_id for action in sourced] == [focus]  # still points at the cluster
+    assert [p.display_name for p in participants.list_participants(db, restored.id)] == ["Ann", "Bob"]
+
+
+def test_a_backup_holds_no_secrets_and_no_authors(db):
+    board_id, secrets = build_board(db, INCIDENT_FILES[0])
+    text = json.dumps(export(db, board_id))
+    for secret in secrets:
+        assert secret not in text
+    assert '"author' not in text and "token" not in text and "key_hash" not in text
+    assert "Deleted before the export" not in text
+
+
+def test_a_closed_board_restores_closed(db):
+    board_id, secrets = build_board(db, INCIDENT_FILES[0])
+    facilitation.set_phase(db, board_id, secrets[0], Phase.closed)
+    restored, _ = restore.restore_board(db, parse_backup(json.dumps(export(db, board_id))))
+    assert restored.phase == Phase.closed
+    assert len(events.list_events(db, restored.id)) == len(events.list_events(db, board_id))
+
+
+def test_a_restore_that_fails_halfway_writes_nothing(db):
+    board_id, _ = build_board(db, INCIDENT_FILES[0])
+    plan = parse_backup(json.dumps(export(db, board_id)))
+    counts = {table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+              for table in ("boards", "participants", "notes", "events", "votes", "actions")}
+    # The last table restore writes refuses every row, as a full disk would.
+    db.execute("CREATE TRIGGER refuse BEFORE INSERT ON triggers BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+    with pytest.raises(sqlite3.IntegrityError, match="disk full"):
+        restore.restore_board(db, plan)
+    assert {table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in counts} == counts
+
+
+# --- reading a backup ------------------------------------------------------------------
+
+
+@pytest.fixture
+def document(db):
+    board_id, _ = build_board(db, INCIDENT_FILES[0])
+    return export(db, board_id)
+
+
+def broken(document: dict, change) -> str:
+    document = copy.deepcopy(document)
+    change(document)
+    return json.dumps(document)
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda d: d.update(format="postmortem-canvas/1"), "format: expected 'postmortem-canvas/backup-1'"),
+    (lambda d: d["board"].update(template="nope"), "board.template: There is no template called 'nope'"),
+    (lambda d: d["board"].update(timezone="Mars/Olympus"), "board.timezone: unknown time zone"),
+    (lambda d: d["board"].update(vote_budget=2, vote_max_per_item=3), "vote_max_per_item cannot exceed"),
+    (lambda d: d["notes"][0].update(text="  "), "notes[0].text: A note cannot be empty"),
+    (lambda d: d["notes"][0].update(step="nowhere"), "notes[0].step: template 'blameless' has no sticky-note"),
+    (lambda d: d["notes"][1].update(cluster="cluster-9"), "notes[1].cluster: no cluster 'cluster-9'"),
+    (lambda d: d["notes"][1].update(number=d["notes"][0]["number"]), "notes[1].number: note number"),
+    (lambda d: d["events"][0].update(at="2019-07-02T13:42:00"), "events[0].at: time has no zone"),
+    (lambda d: d["votes"][0].update(participant=7), "votes[0].participant: 7 is not a place"),
+    (lambda d: d["votes"][0].update(item="action-1"), "votes[0].item: no cluster or note 'action-1'"),
+    (lambda d: d["votes"][0].update(count=9), "the board allows 3"),
+    (lambda d: d["actions"][0].update(source_kind="cluster", source="note-99"), "actions[0].source: no cluster 'note-99'"),
+    (lambda d: d["participants"].append(""), "participants[2]: A display name cannot be empty"),
+])
+def test_a_broken_backup_is_refused_naming_the_place(document, change, message):
+    with pytest.raises(BackupInvalid) as caught:
+        parse_backup(broken(document, change))
+    assert message in str(caught.value)
+
+
+def test_text_that_is_not_json_is_refused_with_its_line():
+    with pytest.raises(BackupInvalid, match="line 1, column 2: not valid JSON"):
+        parse_backup("{format")
+    with pytest.raises(BackupInvalid, match="top level"):
+        parse_backup("[]")

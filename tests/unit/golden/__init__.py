@@ -1,0 +1,1 @@
+"""Golden files, and the fixture board they are made from."""
