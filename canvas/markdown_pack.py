@@ -22,6 +22,7 @@ from canvas.actions import FollowUp, Status
 from canvas.grouping import VotableItem, votable_items
 from canvas.models import Board, Note
 from canvas.snapshot import BoardSnapshot
+from canvas.completeness import check_completeness
 from canvas.templates import Step
 from canvas.text import escape_markdown
 from canvas.timeline import compute_metrics, describe_metric, format_at, in_time_order
@@ -34,7 +35,8 @@ def markdown_pack(snapshot: BoardSnapshot, today: date) -> str:
     """The whole board as Markdown: metadata, summary, timeline with derived
     durations, every sticky-note step (clusters and notes ranked by votes,
     un-voted notes included), actions, kill criteria, and a closing section of
-    risks, open questions and next steps. `today` decides what is overdue."""
+    risks, open questions and next steps, then the completeness check's score
+    and open items. `today` decides what is overdue."""
     sections = [
         _header(snapshot),
         _summary(snapshot.board),
@@ -43,6 +45,7 @@ def markdown_pack(snapshot: BoardSnapshot, today: date) -> str:
         _actions(snapshot.actions, today),
         _triggers(snapshot),
         _closing(snapshot, today),
+        check_completeness(snapshot, today).markdown(),
     ]
     return "\n\n".join(section.strip("\n") for section in sections) + "\n"
 

@@ -17,7 +17,8 @@ from pydantic import BaseModel, Field, model_validator
 from canvas.errors import UnknownTemplate
 
 DEFAULT_TEMPLATE = "blameless"
-RESERVED_STEP_KEYS = frozenset({"home", "overview", "vote", "discuss", "facilitate", "actions"})
+RESERVED_STEP_KEYS = frozenset({"home", "overview", "vote", "discuss", "facilitate", "check",
+                                "export", "all-actions"})
 
 
 class StepKind(str, Enum):
@@ -40,6 +41,14 @@ class Step(BaseModel):
     # The type an action made from this step's items gets (detect, react,
     # prevent, process, other); see canvas/actions.py.
     action_type: Literal["detect", "react", "prevent", "process", "other"] = "other"
+    # Questions a facilitator can ask to deepen the step, shown on demand.
+    follow_ups: list[str] = []
+
+    @property
+    def names_as_subjects(self) -> bool:
+        """In the steps about what we do next, a colleague's name as the subject
+        of a sentence is a pointed finger ("Sam didn't check")."""
+        return self.action_type in ("detect", "react", "prevent")
 
     @property
     def holds_notes(self) -> bool:

@@ -10,6 +10,7 @@ from canvas.actions import (
     vague_title_warnings,
 )
 from canvas.errors import CanvasError, EditConflict
+from canvas.language import check_text
 from canvas.phases import Phase
 from pages import common
 from storage import actions
@@ -21,7 +22,7 @@ today = date.today()
 editable = page.phase != Phase.closed
 
 common.literal_title(step.title)
-st.info(step.prompt, icon=":material/help:")
+common.step_prompt(step)
 
 
 def fields(prefix: str, current: FollowUp | None = None) -> None:
@@ -132,6 +133,8 @@ for action in board_actions:
             badges.error(f"Overdue since {action.due_date}", icon=":material/schedule:")
         for advice in vague_title_warnings(action.title):
             text.caption(f"Tip: {advice}")
+        with text:
+            common.show_nudges(check_text(action.title), key=f"nudge_action_{action.id}")
         if editable:
             prefix = f"action_edit_{action.id}"
             with st.popover("Edit", icon=":material/edit:", key=f"{prefix}_menu"):

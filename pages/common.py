@@ -145,6 +145,10 @@ def build_navigation(selection: Selection) -> dict[str, list]:
                         url_path="vote"),
         "discuss": st.Page(PAGES_DIR / "discuss.py", title="Discuss", icon=":material/forum:",
                            url_path="discuss"),
+        "check": st.Page(PAGES_DIR / "check.py", title="Is it done?",
+                         icon=":material/fact_check:", url_path="check"),
+        "export": st.Page(PAGES_DIR / "export.py", title="Export", icon=":material/download:",
+                          url_path="export"),
         "facilitate": st.Page(PAGES_DIR / "facilitate.py", title="Facilitate",
                               icon=":material/tune:", url_path="facilitate"),
     }
@@ -371,6 +375,17 @@ def show_sidebar(board: Board, page: "BoardPage | None") -> None:
             live_sync(page.board, page.me)
         st.caption("Ground rules")
         st.markdown("\n".join(f"- {rule}" for rule in GROUND_RULES))
+        if st.button("Show full screen", key="ground_rules_full", icon=":material/fullscreen:"):
+            _ground_rules_dialog()
+
+
+@st.dialog("Before we start", width="large")
+def _ground_rules_dialog() -> None:
+    """The meeting's purpose and ground rules, large, to open the session."""
+    with st.container(key="ground_rules_dialog"):
+        st.markdown("## We are here to learn how our systems failed, not who to blame.")
+        for rule in GROUND_RULES:
+            st.markdown(f"### {rule}")
 
 
 def _phase_controls(page: "BoardPage") -> None:
@@ -467,6 +482,28 @@ def phase_banner(page: "BoardPage") -> None:
         st.markdown(f"{steps}  \n:small[{phase.explanation}]")
     if error := st.session_state.pop("action_error", None):
         st.error(error)
+
+
+def show_nudges(flags, key: str) -> None:
+    """Blame or hindsight language the writer may want to reword. A nudge,
+    never a block: the text is already saved as written."""
+    if not flags:
+        return
+    with st.container(key=key):
+        for flag in flags:
+            st.caption(
+                f":orange[**Nudge** · “{escape_markdown(flag.phrase)}”] — "
+                f"{escape_markdown(flag.explanation)} "
+                f"*Try:* {escape_markdown(flag.suggestion)}"
+            )
+
+
+def step_prompt(step: Step) -> None:
+    """The step's question, and on demand the facilitator's follow-up questions."""
+    st.info(step.prompt, icon=":material/help:")
+    if step.follow_ups:
+        with st.expander("Questions to go deeper"):
+            st.markdown("\n".join(f"- {escape_markdown(q)}" for q in step.follow_ups))
 
 
 def first_message(error: ValidationError) -> str:

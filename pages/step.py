@@ -5,6 +5,7 @@ from pydantic import ValidationError
 
 from canvas.errors import CanvasError, EditConflict
 from canvas.models import NOTE_MAX_CHARS, NoteColour, NoteDraft
+from canvas.language import check_text
 from canvas.phases import Action, Phase, PhaseForbids, authorize
 from canvas.templates import StepKind
 from canvas.timeline import describe_event, format_clock
@@ -18,7 +19,7 @@ board_id = page.board.id
 phase = page.phase
 
 common.literal_title(step.title)
-st.info(step.prompt, icon=":material/help:")
+common.step_prompt(step)
 if step.kind == StepKind.actions:
     st.caption(
         "Propose actions here as notes. Owners, due dates and follow-up tracking are "
@@ -109,7 +110,9 @@ if (undo_id := st.session_state.get("step_undo")) is not None:
 
 every_note = notes.list_notes(page.db, board_id, step.key)
 mine_only = visible_notes(every_note, phase, page.me.id)
-names = author_names(page.board.show_authors, participants.list_participants(page.db, board_id))
+people = participants.list_participants(page.db, board_id)
+names = author_names(page.board.show_authors, people)
+display_names = [person.display_name for person in people]
 may_edit = phase in (Phase.write, Phase.group)
 try:
     authorize(Action.link_note, phase, is_facilitator=page.is_facilitator)
@@ -136,6 +139,13 @@ def note_grid(shown) -> None:
                 # font (headless Linux) draw the emoji as an empty box.
                 box.caption(f":material/timer: {format_clock(moment.at, zone)} · "
                             f"{moment.kind.label.lower()}")
+            if note.author_id == page.me.id:
+                # Only the writer sees the nudge on their own note: a nudge, not a pillory.
+                common.show_nudges(
+                    check_text(note.text, names=display_names,
+                               names_as_subjects=step.names_as_subjects),
+                    key=f"nudge_{note.id}",
+                )
             mine = note.author_id == page.me.id or page.is_facilitator
             if (may_edit and mine) or may_link:
                 with box.popover("Edit", icon=":material/edit:", key=f"step_menu_{note.id}"):

@@ -4,6 +4,7 @@ severity and roles. A closed board shows them read-only."""
 import streamlit as st
 from pydantic import ValidationError
 
+from canvas.language import check_text
 from canvas.errors import CanvasError, EditConflict
 from canvas.models import BoardDetails, Severity
 from canvas.phases import Action, PhaseForbids, authorize
@@ -16,7 +17,7 @@ board = page.board
 step = common.current_step(page.template)
 
 common.literal_title(step.title)
-st.info(step.prompt, icon=":material/help:")
+common.step_prompt(step)
 try:
     authorize(Action.edit_summary, page.phase, is_facilitator=page.is_facilitator)
     read_only = False
@@ -116,6 +117,7 @@ if error := st.session_state.pop("summary_error", None):
 if st.session_state.pop("summary_saved", False):
     st.session_state["summary_version"] = boards.get_board(page.db, board.id).details_version
     st.success("Summary saved.")
+common.show_nudges(check_text(board.summary) + check_text(board.impact), key="nudge_summary")
 
 st.subheader("On the board", anchor=False)
 joined = participants.list_participants(page.db, board.id)

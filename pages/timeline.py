@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
 
+from canvas.language import check_text
 from canvas.errors import CanvasError, EditConflict
 from canvas.phases import Action, PhaseForbids, authorize
 from canvas.text import escape_markdown
@@ -408,6 +409,8 @@ def show_events(live: list[TimelineEvent], zone: str, may_change: bool) -> None:
             when.text(format_at(event.at, zone) + ("\n≈ approximate" if event.approximate else ""))
             kind.badge(event.kind.label, color=BADGE_COLOURS[event.kind])
             text.text(event.text)
+            with text:
+                common.show_nudges(check_text(event.text), key=f"nudge_event_{event.id}")
             if event.id in linked:
                 with text:
                     show_linked_notes(event.id, linked[event.id])
@@ -558,7 +561,7 @@ def show_preview(preview: dict) -> None:
 # --- the page --------------------------------------------------------------------
 
 common.literal_title(step.title)
-st.info(step.prompt, icon=":material/help:")
+common.step_prompt(step)
 why_not = refusal(Action.edit_timeline)
 if why_not:
     with st.container(key="timeline_read_only"):

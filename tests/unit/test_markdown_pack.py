@@ -159,7 +159,7 @@ def test_hostile_text_is_escaped_everywhere():
         "## Summary", "### Customer impact", "## Timeline", "### Durations", "## Detect", "## React",
         "## Quick fix", "## Prevent", "## Other areas of risk", "## Next steps", "## Actions",
         "## Kill criteria and triggers", "## Risks, open questions and next steps", "### Risks",
-        "### Open questions", "### Next steps",
+        "### Open questions", "### Next steps", "## Completeness: 4 of 11",
     ]
     # An indented line after a blank one would become a code block, where the
     # escapes would show as backslashes; indented continuation lines are fine.

@@ -1,0 +1,48 @@
+"""Completeness: how finished this postmortem is, and what to fix where."""
+
+from datetime import date
+
+import streamlit as st
+
+from canvas.completeness import check_completeness
+from canvas.language import count_flags_by_step
+from pages import common
+from storage.snapshot import load_snapshot
+
+page = common.open_board_page()
+snapshot = load_snapshot(page.db, page.board.id)
+result = check_completeness(snapshot, date.today())
+
+st.title("Is the postmortem done?", anchor=False)
+done, applicable = result.done_count, len(result.applicable)
+st.progress(result.score, text=f"{done} of {applicable} checks done")
+for item in result.items:
+    if not item.applies:
+        continue
+    with st.container(border=True, key=f"check_{item.id}"):
+        mark, text, link = st.columns([1, 12, 3], vertical_alignment="center")
+        mark.markdown(":green[:material/check_circle:]" if item.done else
+                      ":orange[:material/radio_button_unchecked:]")
+        text.markdown(f"**{item.label}**")
+        if item.is_open:
+            text.caption(item.missing)
+            for detail in item.details:
+                text.text(f"• {detail}")
+            if item.fix_page and (target := common.page_for(item.fix_page)) is not None:
+                link.page_link(target, label="Fix it here", icon=":material/arrow_forward:")
+skipped = [item for item in result.items if not item.applies]
+if skipped:
+    st.caption("Not asked by this template: " + "; ".join(
+        f"{item.label} ({item.not_applicable_because})" for item in skipped))
+
+if page.is_facilitator:
+    st.subheader("Blame and hindsight nudges per step", anchor=False)
+    st.caption("How many notes in each step carry a flagged phrase. Who wrote them is not shown.")
+    names = [person.display_name for person in snapshot.participants]
+    counts = count_flags_by_step(
+        {step.key: [n.text for n in snapshot.notes_of(step.key)] for step in page.template.note_steps},
+        names=names,
+        name_steps={step.key for step in page.template.steps if step.names_as_subjects},
+    )
+    st.dataframe([{"Step": step.title, "Flagged notes": counts.get(step.key, 0)}
+                  for step in page.template.note_steps], hide_index=True)

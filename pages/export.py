@@ -1,0 +1,61 @@
+"""Take the result along: Markdown, PNG, JSON backup, actions as CSV and calendar."""
+
+import json
+from datetime import date
+
+import streamlit as st
+
+from canvas.actions_export import actions_csv, actions_ics
+from canvas.canvas_png import canvas_png
+from canvas.export import export_document
+from canvas.external_summary import external_summary
+from canvas.markdown_pack import markdown_pack
+from pages import common
+from storage.restore import load_snapshot_and_votes
+
+
+page = common.open_board_page()
+today = date.today()
+snapshot, votes = load_snapshot_and_votes(page.db, page.board.id)
+stem = f"postmortem-{snapshot.board.incident_date or today}"
+
+st.title("Export", anchor=False)
+st.caption("Everything here is made from the board as it is now. Authors of notes are never included.")
+
+pack = markdown_pack(snapshot, today)
+left, right = st.columns(2)
+left.download_button("Markdown summary (.md)", pack, file_name=f"{stem}.md", mime="text/markdown",
+                     key="export_md", icon=":material/description:", width="stretch")
+right.download_button("External summary (.md)", external_summary(snapshot, today),
+                      file_name=f"{stem}-external.md", mime="text/markdown", key="export_external",
+                      icon=":material/public:", width="stretch",
+                      help="For customers or the wider company: no names, no notes.")
+
+
+@st.cache_data(max_entries=16, show_spinner="Drawing the canvas…")
+def png_of(board_id: str, revision: int, day: date, _snapshot) -> bytes:
+    # Keyed on the revision (and the day, for overdue marks): the image is
+    # redrawn only when the board changed.
+    return canvas_png(_snapshot, today=day)
+
+
+left, right = st.columns(2)
+left.download_button("Picture of the canvas (.png)",
+                     png_of(snapshot.board.id, snapshot.board.revision, today, snapshot),
+                     file_name=f"{stem}.png", mime="image/png", key="export_png",
+                     icon=":material/image:", width="stretch")
+right.download_button("Backup of the whole board (.json)",
+                      json.dumps(export_document(snapshot, votes), indent=2, ensure_ascii=False),
+                      file_name=f"{stem}.json", mime="application/json", key="export_json",
+                      icon=":material/save:", width="stretch",
+                      help="Import it with `postmortem-canvas import FILE` or on the home page.")
+rows = [(snapshot.board.title, action) for action in snapshot.actions]
+left, right = st.columns(2)
+left.download_button("Actions (.csv)", actions_csv(rows), file_name=f"{stem}-actions.csv",
+                     mime="text/csv", key="export_csv", icon=":material/table:", width="stretch")
+right.download_button("Due dates (.ics calendar)", actions_ics(rows, today),
+                      file_name=f"{stem}-actions.ics", mime="text/calendar", key="export_ics",
+                      icon=":material/event:", width="stretch")
+
+with st.expander("Preview the Markdown summary"):
+    st.code(pack, language="markdown", wrap_lines=True)

@@ -1,0 +1,80 @@
+"""Nudges, the completeness panel, follow-up questions and exports (AppTest)."""
+
+from canvas.phases import Phase
+from storage import facilitation
+from storage.db import connect
+from tests.pages.conftest import create_board, page
+from tests.pages.test_session_pages import add_note, facilitator_key, join
+
+
+def nudges(at) -> list[str]:
+    return [c.value for c in at.caption if "Nudge" in c.value]
+
+
+def test_a_blaming_note_gets_a_nudge_its_author_sees_and_the_note_is_kept(app):
+    board_id = create_board(app)
+    ann = join(board_id, "Ann")
+    add_note(ann, "Ops should have noticed the disk filling up")
+    assert "Ops should have noticed the disk filling up" in [t.value for t in ann.text]
+    [nudge] = nudges(ann)
+    assert "should have" in nudge and "Try:" in nudge
+
+
+def test_the_nudge_is_shown_only_to_the_writer(app, db_file):
+    board_id = create_board(app)
+    ann, bob = join(board_id, "Ann"), join(board_id, "Bob")
+    add_note(ann, "This was human error")
+    facilitation.set_phase(connect(db_file), board_id, facilitator_key(app), Phase.group)
+    bob.switch_page(page("step.py")).run()
+    with_expander = [t.value for t in bob.text]
+    assert "This was human error" in with_expander
+    assert nudges(bob) == []
+
+
+def test_a_participant_named_as_subject_in_detect_is_nudged(app):
+    board_id = create_board(app, name="Fran")
+    ann = join(board_id, "Ann")
+    add_note(ann, "Fran deployed the config without a canary")
+    assert any("Fran" in n for n in nudges(ann))
+
+
+def test_a_rewritten_note_loses_its_nudge(app, db_file):
+    from storage import notes
+
+    board_id = create_board(app)
+    ann = join(board_id, "Ann")
+    add_note(ann, "We failed to check the backup job")
+    assert nudges(ann)
+    [note] = notes.list_notes(connect(db_file), board_id)
+    ann.text_area(key=f"edit_text_{note.id}").input("The backup job had no check that it ran")
+    ann.button(key=f"edit_save_{note.id}").click().run()
+    assert nudges(ann) == []
+
+
+def test_the_completeness_panel_lists_what_is_missing_with_a_way_to_fix_it(app):
+    create_board(app)
+    app.switch_page(page("check.py")).run()
+    assert not app.exception
+    [progress] = app.get("progress")
+    assert "checks done" in progress.proto.text
+    missing = [c.value for c in app.caption]
+    assert any("impact started" in m for m in missing)
+    assert any("No notes yet" in m for m in missing)
+    # The facilitator also sees flagged notes per step, without names.
+    assert app.dataframe[0].value.columns.tolist() == ["Step", "Flagged notes"]
+
+
+def test_each_step_offers_follow_up_questions(app):
+    create_board(app)
+    app.switch_page(page("step.py")).run()
+    assert any("How did we find out" in m.value for m in app.markdown)
+
+
+def test_the_export_page_offers_every_format(app):
+    create_board(app)
+    app.switch_page(page("export.py")).run()
+    assert not app.exception
+    labels = [b.proto.label for b in app.get("download_button")]
+    assert labels == ["Markdown summary (.md)", "External summary (.md)",
+                      "Picture of the canvas (.png)", "Backup of the whole board (.json)",
+                      "Actions (.csv)", "Due dates (.ics calendar)"]
