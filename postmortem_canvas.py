@@ -14,6 +14,8 @@ from canvas.actions_export import actions_csv, actions_ics
 from canvas.backup import parse_backup
 from canvas.errors import CanvasError
 from canvas.export import export_document
+from canvas.external_summary import external_summary
+from canvas.language import format_finding, lint_text
 from canvas.importing import plan_incident_import
 from canvas.markdown_pack import markdown_pack
 from canvas.models import Severity
@@ -29,6 +31,7 @@ FORMATS = {
     "png": "a picture of the whole board (binary: use --output or a redirect)",
     "csv": "the board's actions as CSV",
     "ics": "the due dates of the board's actions as an iCalendar file",
+    "external": "a summary for customers or the wider company (no names, no notes)",
 }
 
 
@@ -74,6 +77,13 @@ def _parser() -> argparse.ArgumentParser:
                            help="width of a PNG in pixels (600 to 6000; default 1600)")
     exporting.add_argument("--db", help=db_help)
     exporting.set_defaults(run=_export)
+
+    linting = commands.add_parser(
+        "lint", help="flag blame and hindsight language in a postmortem (Markdown or text)",
+        description="Prints each flagged phrase with its line, an explanation and a suggestion; "
+                    "exits 1 when anything is flagged, so a repository's CI can check postmortems.")
+    linting.add_argument("file", help="the file to check, or - for standard input")
+    linting.set_defaults(run=_lint)
     return parser
 
 
@@ -143,6 +153,7 @@ def _export(args) -> int:
             "md": lambda: markdown_pack(snapshot, today),
             "csv": lambda: actions_csv(rows),
             "ics": lambda: actions_ics(rows, today),
+            "external": lambda: external_summary(snapshot, today),
         }[args.format]()
         data = text.encode("utf-8")
     if args.output is not None:
@@ -152,6 +163,18 @@ def _export(args) -> int:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
     return 0
+
+
+def _lint(args) -> int:
+    name = "<stdin>" if args.file == "-" else args.file
+    text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text("utf-8")
+    findings = lint_text(text)
+    for finding in findings:
+        print(format_finding(finding, name))
+    if findings:
+        print(f"{len(findings)} phrase{'s' if len(findings) != 1 else ''} flagged in {name}",
+              file=sys.stderr)
+    return 1 if findings else 0
 
 
 def _message(error: Exception) -> str:

@@ -52,6 +52,8 @@ def test_board_ids_are_long_random_and_checked_for_shape():
     ids = {new_board_id() for _ in range(1000)}
     assert len(ids) == 1000
     assert all(len(board_id) == 24 and is_well_formed_board_id(board_id) for board_id in ids)
+    # An id that starts with "-" would be read as an option on the command line.
+    assert all(board_id[0].isalnum() for board_id in ids)
     for bad in ["", None, "short", "x" * 23, "a" * 23 + "!", "../../etc/passwd", "' OR 1=1 --"]:
         assert not is_well_formed_board_id(bad)
 
