@@ -11,17 +11,16 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from canvas.actions_export import actions_csv, actions_ics
-from canvas.backup import parse_backup
 from canvas.errors import CanvasError
 from canvas.export import export_document
 from canvas.external_summary import external_summary
 from canvas.language import format_finding, lint_text
-from canvas.importing import plan_incident_import
+from canvas.importing import read_board_file
 from canvas.markdown_pack import markdown_pack
 from canvas.models import Severity
 from canvas.templates import DEFAULT_TEMPLATE, all_templates, get_template
-from canvas.timeline import parse_incident_file, resolve_zone
-from storage import boards, restore
+from canvas.timeline import resolve_zone
+from storage import restore
 from storage.db import DB_ENV, DEFAULT_DB_PATH, connect
 from storage.migrations import migrate
 
@@ -98,30 +97,14 @@ def _import(args) -> int:
     text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text("utf-8")
     # Everything is parsed and planned before the database is touched, so a
     # malformed file writes nothing.
-    if _claims_a_format(text):
-        plan = parse_backup(text)
-        migrate(args.db)
-        with connect(args.db) as db:
-            board, key = restore.restore_board(db, plan)
-    else:
-        incident = parse_incident_file(text)
-        plan = plan_incident_import(incident, get_template(args.template), Severity(args.severity))
-        migrate(args.db)
-        with connect(args.db) as db:
-            board, key = boards.import_board(db, plan)
+    plan = read_board_file(text, get_template(args.template), Severity(args.severity))
+    migrate(args.db)
+    with connect(args.db) as db:
+        board, key = restore.create_board_from(db, plan)
     print(board.id)
     # stdout stays the bare id for scripts; the secret goes to the terminal.
     print(f"facilitator link: /?board={board.id}&facilitator={key}", file=sys.stderr)
     return 0
-
-
-def _claims_a_format(text: str) -> bool:
-    """A backup names its format; an incident file has no "format" key."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError:
-        return False
-    return isinstance(data, dict) and "format" in data
 
 
 def _export(args) -> int:

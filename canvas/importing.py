@@ -1,13 +1,16 @@
-"""Turning an incident file into the content of a new board (pure planning)."""
+"""Turning an incident file or a backup into the content of a new board (pure planning)."""
 
 from __future__ import annotations
+
+import json
 
 from pydantic import BaseModel
 
 from canvas.actions import ACTION_TITLE_MAX, ActionDraft
+from canvas.backup import parse_backup
 from canvas.models import BoardDetails, BoardDraft, NoteDraft, Severity
 from canvas.templates import Template
-from canvas.timeline import IncidentFile, TimelineEvent
+from canvas.timeline import IncidentFile, TimelineEvent, parse_incident_file
 
 IMPORTED_BY = "Imported"
 
@@ -64,3 +67,21 @@ def plan_incident_import(
 def _one_line(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= ACTION_TITLE_MAX else text[: ACTION_TITLE_MAX - 1] + "…"
+
+
+def read_board_file(text: str, template: Template, severity: Severity = Severity.sev2):
+    """A file that makes a new board: a backup (it names its format) or an
+    incident file. Returns a BackupPlan or a BoardImport; raises
+    BackupInvalid or IncidentFileInvalid naming the problem."""
+    if _claims_a_format(text):
+        return parse_backup(text)
+    return plan_incident_import(parse_incident_file(text), template, severity)
+
+
+def _claims_a_format(text: str) -> bool:
+    """A backup names its format; an incident file has no "format" key."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        return False
+    return isinstance(data, dict) and "format" in data

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, Field, field_validator
+from pydantic import AfterValidator, BaseModel, field_validator
 
 from canvas.errors import UnknownTemplate
 from canvas.phases import Phase

@@ -6,9 +6,11 @@ import streamlit as st
 from pydantic import ValidationError
 
 from canvas.models import BoardDraft, Severity
-from canvas.templates import DEFAULT_TEMPLATE, all_templates
+from canvas.errors import CanvasError
+from canvas.importing import read_board_file
+from canvas.templates import DEFAULT_TEMPLATE, all_templates, get_template
 from pages import common
-from storage import boards, facilitation
+from storage import boards, facilitation, restore
 
 db = common.database()
 selection = common.select_board(db)
@@ -80,6 +82,37 @@ with st.form("home_create", border=True):
 
 if error := st.session_state.pop("home_error", None):
     st.error(error)
+
+def import_board() -> None:
+    state = st.session_state
+    upload = state.get("home_import_file")
+    if upload is None:
+        state["home_import_error"] = "Choose a file first."
+        return
+    try:
+        text = upload.getvalue().decode("utf-8-sig")
+        plan = read_board_file(text, get_template(state["home_template"]))
+        with common.database() as write_db:
+            board, key = restore.create_board_from(write_db, plan)
+    except UnicodeDecodeError:
+        state["home_import_error"] = f"{upload.name} is not a text file (UTF-8 JSON expected)."
+        return
+    except CanvasError as refusal:
+        state["home_import_error"] = f"{upload.name}: {refusal}"
+        return
+    # Whoever imports runs the session: this browser gets the facilitator key.
+    common.remember_identity(board.id, facilitator_key=key)
+    common.open_board(board.id)
+    state["board_created"] = True
+
+
+with st.expander("Import a board from a file"):
+    st.caption("An incident file (the timeline format in `shared/incidents`) or a JSON backup "
+               "exported from this app. Incident files use the template chosen above.")
+    st.file_uploader("Incident file or backup (.json)", type=["json"], key="home_import_file")
+    st.button("Create board from file", key="home_import", on_click=import_board)
+    if message := st.session_state.pop("home_import_error", None):
+        st.error(message)
 
 with st.expander("What each template holds"):
     for template in templates.values():

@@ -7,7 +7,7 @@ import sqlite_utils
 from canvas.actions import ActionDraft, FollowUp, Trigger, TriggerDraft
 from canvas.errors import CanvasError, EditConflict
 from canvas.ids import new_row_id
-from canvas.phases import Action, Phase, authorize
+from canvas.phases import Action, authorize
 from storage.boards import changing_board
 from storage.db import iso, now
 from storage.facilitation import board_phase

@@ -146,3 +146,11 @@ def restore_board(db: sqlite_utils.Database, plan: BackupPlan) -> tuple[Board, s
 
 def _day(value) -> str | None:
     return None if value is None else value.isoformat()
+
+
+def create_board_from(db: sqlite_utils.Database, plan) -> tuple[Board, str]:
+    """A new board from `canvas.importing.read_board_file`'s plan, in one
+    transaction; returns it with its facilitator key."""
+    if isinstance(plan, BackupPlan):
+        return restore_board(db, plan)
+    return boards.import_board(db, plan)

@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from canvas.models import NoteDraft
 from canvas.phases import Actor, Phase
-from storage import boards, clusters, facilitation, notes, participants, votes
+from storage import boards, clusters, notes, participants, votes
 from storage.db import connect
 from tests.e2e.conftest import settle, shoot
 from tests.e2e.test_live_session import join, open_page

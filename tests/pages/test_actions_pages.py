@@ -35,7 +35,7 @@ def test_wont_do_without_a_reason_is_refused_and_the_typed_title_kept(app, db_fi
 
 
 def test_an_overdue_action_stands_out_and_the_all_actions_page_filters_it(app, db_file):
-    board_id = create_board(app, title="Old outage")
+    create_board(app, title="Old outage")
     app.switch_page(page("actions.py")).run()
     app.text_input(key="action_new_title").input("Add an alert on queue depth")
     app.text_input(key="action_new_owner").input("Ann")

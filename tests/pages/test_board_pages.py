@@ -115,3 +115,47 @@ def test_a_new_tab_must_join_before_seeing_the_board(app, db_file):
     joined = participants.list_participants(connect(db_file), board_id)
     assert [p.display_name for p in joined] == ["Fran", "Ravi"]
     assert [t.value for t in guest.title] == ["Checkout errors"]
+
+
+def test_a_backup_uploaded_on_the_home_page_becomes_an_equal_board(app, db_file, tmp_path):
+    import json
+
+    from canvas.export import export_document
+    from postmortem_canvas import main
+    from storage.restore import load_snapshot_and_votes
+    from tests.cli.test_command_line import INCIDENT_FILES
+
+    board_file = next(p for p in INCIDENT_FILES if p.stem == "cloudflare-2019-07-02")
+    assert main(["import", str(board_file), "--db", str(db_file)]) == 0
+    original = boards.list_boards(connect(db_file))[0].id
+    snapshot, votes = load_snapshot_and_votes(connect(db_file), original)
+    backup = json.dumps(export_document(snapshot, votes))
+
+    app.run()
+    app.file_uploader(key="home_import_file").set_value(
+        ("board.json", backup.encode(), "application/json"))
+    app.button(key="home_import").click().run()
+    assert not app.exception and not app.error
+    copy = app.session_state["board_id"]
+    assert copy != original
+    again, again_votes = load_snapshot_and_votes(connect(db_file), copy)
+    first, second = export_document(snapshot, votes), export_document(again, again_votes)
+    for document in (first, second):
+        document["board"].pop("id", None)
+        document["board"].pop("created_at", None)
+    assert first == second
+    # Whoever imported joins with a name and holds the facilitator key of the copy.
+    app.switch_page(page("facilitate.py")).run()
+    app.text_input(key="join_name").input("Fran")
+    app.button(key="FormSubmitter:join-Join the board").click().run()
+    assert app.button(key="facil_phase_group")
+
+
+def test_a_malformed_upload_is_refused_with_the_place_of_the_problem(app, db_file):
+    app.run()
+    app.file_uploader(key="home_import_file").set_value(
+        ("bad.json", b'{"title": "x", "events": [{"at": "yesterday", "kind": "detected", "text": "a"}]}',
+         "application/json"))
+    app.button(key="home_import").click().run()
+    assert "events[0].at" in app.error[0].value
+    assert boards.list_boards(connect(db_file)) == []
