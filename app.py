@@ -12,4 +12,5 @@ with common.database() as db:
 page = st.navigation(common.build_navigation(selection), expanded=True)
 common.keep_board_in_url(selection.board)
 common.remember_current_page(page)
-page.run()
+with common.timed_page_run():
+    page.run()

@@ -8,6 +8,8 @@ escaped for Markdown with `canvas.text.escape_markdown`.
 from __future__ import annotations
 
 import os
+import time
+from contextlib import contextmanager
 from pathlib import Path
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -436,7 +438,8 @@ def live_sync(board: Board, me: Participant) -> None:
         with database() as db:
             revision = boards.board_revision(db, board.id)
             in_full_run = st.session_state.pop("full_run_drawing_poll", False)
-            if not in_full_run and (revision is None or revision != board.revision):
+            changed = revision is None or revision != board.revision
+            if changed and not in_full_run and not _server_needs_a_breather():
                 # Someone changed the board (or deleted it): redraw the page.
                 st.rerun(scope="app")
             keep_presence(db, me)
@@ -446,6 +449,23 @@ def live_sync(board: Board, me: Participant) -> None:
         st.text(", ".join(person.display_name for person in here))
 
     poll()
+
+
+@contextmanager
+def timed_page_run():
+    """Remember when the last full page run ended and how long it took."""
+    started = time.monotonic()
+    yield
+    st.session_state["last_page_run"] = (started, time.monotonic())
+
+
+def _server_needs_a_breather() -> bool:
+    """Under load, page runs get slow; rerunning every tab the moment it sees a
+    change then keeps the server permanently behind (benchmarks/load.py at 50
+    tabs). So a tab waits, after its last page run, twice as long as that run
+    took before the next one; on a quiet server that is a few milliseconds."""
+    started, ended = st.session_state.get("last_page_run", (0.0, 0.0))
+    return time.monotonic() - ended < 2 * (ended - started)
 
 
 # Writing "last seen" on every poll would make every open tab a writer; once a
