@@ -3,9 +3,10 @@
 import streamlit as st
 
 from canvas.phases import Phase
+from canvas.templates import StepKind
 from canvas.visibility import author_names, visible_notes
 from pages import common
-from storage import clusters, notes, participants
+from storage import actions, clusters, notes, participants
 
 page = common.open_board_page()
 
@@ -21,7 +22,26 @@ names = author_names(page.board.show_authors, participants.list_participants(pag
 cluster_names = {c.id: c.name for c in clusters.list_clusters(page.db, page.board.id)}
 
 
+def actions_column(step) -> None:
+    """The actions step shows its actions, the way the PNG does."""
+    board_actions = actions.list_actions(page.db, page.board.id)
+    with st.container(key=f"overview_column_{step.key}"):
+        st.markdown(f"**{step.title}**")
+        st.caption(step.prompt)
+        if (target := common.page_for(step.key)) is not None:
+            st.page_link(target, label=f"{len(board_actions)} actions · open",
+                         icon=":material/task_alt:")
+        for action in board_actions:
+            with st.container(border=True, key=f"overview_action_{action.id}"):
+                st.text(action.title)
+                st.caption("draft: needs an owner and a date" if action.is_draft
+                           else f"{action.owner} · due {action.due_date} · {action.status.label}")
+
+
 def column(step) -> None:
+    if step.kind == StepKind.actions:
+        actions_column(step)
+        return
     mine = [n for n in shown if n.step_key == step.key]
     total = sum(1 for n in every if n.step_key == step.key)
     with st.container(key=f"overview_column_{step.key}"):

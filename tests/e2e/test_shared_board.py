@@ -42,6 +42,9 @@ def test_second_person_opens_the_share_link_and_sees_the_notes(server, new_perso
     add_note(fran, HOSTILE)
     assert HOSTILE in sticky_texts(fran)
     shoot(fran, "02-detect-step")
+    # Notes are private while writing; the facilitator reveals them.
+    fran.get_by_role("button", name="Group ▶").click()
+    settle(fran)
 
     ravi = new_person()
     ravi.goto(share)
