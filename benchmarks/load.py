@@ -73,6 +73,7 @@ import streamlit  # noqa: E402
 import websocket  # noqa: E402
 
 from canvas.ids import hash_secret  # noqa: E402
+from canvas.templates import StepKind  # noqa: E402
 from canvas.models import BoardDraft, NoteDraft  # noqa: E402
 from canvas.phases import Actor, Phase  # noqa: E402
 from st_client import StreamlitClient  # noqa: E402
@@ -513,7 +514,8 @@ def measure(level: Level, server: Server, db, board, live: list[Tab], stop: thre
             args) -> None:
     """Idle, then changes at random moments, then a change every interval."""
     n = level.n
-    step_keys = [step.key for step in board.template_model.note_steps]
+    # Sticky-note steps only: the actions step shows actions, not notes.
+    step_keys = [step.key for step in board.template_model.steps if step.kind == StepKind.notes]
     changes = Changes()
     # The listeners stop at `stop`, and at the latest at this deadline.
     end_of_all = time.monotonic() + args.idle + args.busy + 3 * args.change_timeout \

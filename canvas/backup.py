@@ -23,12 +23,14 @@ from datetime import date
 from typing import Any
 
 from pydantic import (
-    AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator,
+    AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator,
 )
 
 from canvas.actions import ActionDraft, TriggerDraft
-from canvas.errors import CanvasError, UnknownTemplate
-from canvas.models import BoardDetails, ClusterName, DisplayName, NoteColour, NoteText
+from canvas.errors import CanvasError
+from canvas.models import (
+    BoardDetails, ClusterName, DisplayName, NoteColour, NoteText, TemplateSlug,
+)
 from canvas.phases import Phase
 from canvas.snapshot import BoardSnapshot
 from canvas.templates import get_template
@@ -149,22 +151,13 @@ class BackupBoard(BoardDetails):
 
     model_config = ConfigDict(extra="ignore")
 
-    template: str
+    template: TemplateSlug
     phase: Phase = Phase.write
     vote_budget: int = Field(5, ge=BUDGET_RANGE[0], le=BUDGET_RANGE[1])
     vote_max_per_item: int = Field(3, ge=1, le=BUDGET_RANGE[1])
     votes_revealed: bool = False
     show_authors: bool = False
     focus_item: str | None = None
-
-    @field_validator("template")
-    @classmethod
-    def _template_exists(cls, slug: str) -> str:
-        try:
-            get_template(slug)
-        except UnknownTemplate as error:
-            raise ValueError(str(error)) from None
-        return slug
 
     @model_validator(mode="after")
     def _per_item_within_budget(self) -> "BackupBoard":

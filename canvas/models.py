@@ -120,6 +120,17 @@ class Roles(BaseModel):
     decision_owner: OptionalName = ""
 
 
+def _known_template(slug: str) -> str:
+    try:
+        get_template(slug)
+    except UnknownTemplate as error:
+        raise ValueError(str(error)) from None
+    return slug
+
+
+TemplateSlug = Annotated[str, AfterValidator(_known_template)]
+
+
 class BoardDraft(BaseModel):
     """What the home page's create form (or an import) asks for."""
 
@@ -128,17 +139,8 @@ class BoardDraft(BaseModel):
     ]
     incident_date: date | None = None
     severity: Severity = Severity.sev3
-    template: str = DEFAULT_TEMPLATE
+    template: TemplateSlug = DEFAULT_TEMPLATE
     facilitator_name: DisplayName
-
-    @field_validator("template")
-    @classmethod
-    def _template_exists(cls, slug: str) -> str:
-        try:
-            get_template(slug)
-        except UnknownTemplate as error:
-            raise ValueError(str(error)) from None
-        return slug
 
 
 class BoardDetails(BaseModel):

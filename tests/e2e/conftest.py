@@ -127,3 +127,31 @@ def shoot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def create_board(page, base_url: str, title: str, name: str) -> str:
+    """Create a board from the home page; returns its share link."""
+    page.goto(base_url)
+    settle(page)
+    page.locator(".st-key-home_title input").fill(title)
+    page.locator(".st-key-home_name input").fill(name)
+    page.get_by_role("button", name="Create board").click()
+    settle(page)
+    page.wait_for_selector(".st-key-overview_column_detect")
+    return page.locator(".st-key-share_link code").inner_text().strip()
+
+
+def join(page, share: str, name: str):
+    """Open a share link in `page` and join with `name`."""
+    page.goto(share)
+    settle(page)
+    page.locator(".st-key-join_name input").fill(name)
+    page.get_by_role("button", name="Join the board").click()
+    settle(page)
+    return page
+
+
+def add_note(page, text: str) -> None:
+    page.locator(".st-key-step_text textarea").fill(text)
+    page.get_by_role("button", name="Add note").click()
+    settle(page)

@@ -7,9 +7,8 @@ from canvas.models import NoteDraft
 from canvas.phases import Actor, Phase
 from storage import boards, clusters, notes, participants, votes
 from storage.db import connect
-from tests.e2e.conftest import settle, shoot
-from tests.e2e.test_live_session import join, open_page
-from tests.e2e.test_shared_board import add_note, create_board
+from tests.e2e.conftest import add_note, create_board, join, settle, shoot
+from tests.e2e.test_live_session import open_page
 
 pytestmark = pytest.mark.e2e
 
@@ -61,7 +60,7 @@ def test_a_top_voted_cluster_becomes_an_action_and_the_markdown_downloads(server
 def test_a_blaming_note_shows_a_nudge_that_goes_away_when_rewritten(server, new_person):
     fran = new_person()
     share = create_board(fran, server.url, "Backup failure", "Fran")
-    ann = join(new_person, share, "Ann")
+    ann = join(new_person(), share, "Ann")
     open_page(ann, "Detect")
     add_note(ann, "Ops should have noticed the disk filling up")
     nudge = ann.locator('[class*="st-key-nudge_"]')

@@ -3,23 +3,12 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import settle, shoot
-from tests.e2e.test_shared_board import add_note, create_board
+from tests.e2e.conftest import add_note, create_board, join, settle, shoot
 
 pytestmark = pytest.mark.e2e
 
 # Live sync polls every 2 s; allow a few polls plus a rerun on a busy 2-core machine.
 LIVE = 10_000
-
-
-def join(new_person, share: str, name: str):
-    page = new_person()
-    page.goto(share)
-    settle(page)
-    page.locator(".st-key-join_name input").fill(name)
-    page.get_by_role("button", name="Join the board").click()
-    settle(page)
-    return page
 
 
 def open_page(page, name: str) -> None:
@@ -53,8 +42,8 @@ def drag(page, source, target) -> None:
 def test_write_group_vote_discuss_close_with_three_people(server, new_person):
     fran = new_person()
     share = create_board(fran, server.url, "Checkout errors", "Fran")
-    ann = join(new_person, share, "Ann")
-    bob = join(new_person, share, "Bob")
+    ann = join(new_person(), share, "Ann")
+    bob = join(new_person(), share, "Bob")
     for person in (fran, ann, bob):
         open_page(person, "Detect")
 
@@ -152,7 +141,7 @@ def test_two_server_processes_on_one_database_file_stay_in_sync(server, new_pers
         share = create_board(fran, server.url, "Two servers", "Fran")
         open_page(fran, "Detect")
         other_url = share.replace(server.url, f"http://127.0.0.1:{port}")
-        gil = join(new_person, other_url, "Gil")
+        gil = join(new_person(), other_url, "Gil")
         open_page(gil, "Detect")
         add_note(gil, "written through the second server")
         fran.get_by_role("button", name="Group ▶").click()

@@ -2,28 +2,11 @@
 
 import pytest
 
-from tests.e2e.conftest import settle, shoot
+from tests.e2e.conftest import add_note, create_board, join, settle, shoot
 
 pytestmark = pytest.mark.e2e
 
 HOSTILE = "<img src=x onerror=alert(1)> **not bold** # not a heading"
-
-
-def create_board(page, base_url: str, title: str, name: str) -> str:
-    page.goto(base_url)
-    settle(page)
-    page.locator(".st-key-home_title input").fill(title)
-    page.locator(".st-key-home_name input").fill(name)
-    page.get_by_role("button", name="Create board").click()
-    settle(page)
-    page.wait_for_selector(".st-key-overview_column_detect")
-    return page.locator(".st-key-share_link code").inner_text().strip()
-
-
-def add_note(page, text: str) -> None:
-    page.locator(".st-key-step_text textarea").fill(text)
-    page.get_by_role("button", name="Add note").click()
-    settle(page)
 
 
 def sticky_texts(page) -> list[str]:
@@ -46,12 +29,7 @@ def test_second_person_opens_the_share_link_and_sees_the_notes(server, new_perso
     fran.get_by_role("button", name="Group ▶").click()
     settle(fran)
 
-    ravi = new_person()
-    ravi.goto(share)
-    settle(ravi)
-    ravi.locator(".st-key-join_name input").fill("Ravi")
-    ravi.get_by_role("button", name="Join the board").click()
-    settle(ravi)
+    ravi = join(new_person(), share, "Ravi")
     ravi.get_by_role("link", name="Board overview").click()
     settle(ravi)
     texts = sticky_texts(ravi)

@@ -11,33 +11,12 @@ import pytest
 from canvas.phases import Actor
 from storage import events, notes
 from storage.db import connect
-from tests.e2e.conftest import ROOT, settle, shoot
+from tests.e2e.conftest import ROOT, create_board, join, settle, shoot
 
 pytestmark = pytest.mark.e2e
 
 INCIDENTS = ROOT.parent / "shared" / "incidents"
 CHART = ".js-plotly-plot"
-
-
-def start_board(page, base_url: str, title: str, name: str) -> str:
-    """Create a board from the home page; returns its share link."""
-    page.goto(base_url)
-    settle(page)
-    page.locator(".st-key-home_title input").fill(title)
-    page.locator(".st-key-home_name input").fill(name)
-    page.get_by_role("button", name="Create board").click()
-    settle(page)
-    link = page.locator(".st-key-share_link code")
-    link.wait_for()
-    return link.inner_text().strip()
-
-
-def join(page, url: str, name: str) -> None:
-    page.goto(url)
-    settle(page)
-    page.locator(".st-key-join_name input").fill(name)
-    page.get_by_role("button", name="Join the board").click()
-    settle(page)
 
 
 def open_timeline(page) -> None:
@@ -65,7 +44,7 @@ def rows_text(page) -> list[str]:
 
 def test_an_event_added_by_one_person_is_seen_with_the_chart_by_another(server, new_person):
     ann = new_person()
-    share = start_board(ann, server.url, "Checkout errors after deploy", "Ann")
+    share = create_board(ann, server.url, "Checkout errors after deploy", "Ann")
     open_timeline(ann)
     ann.locator(".st-key-timeline_new_time input").fill("13:42")
     ann.locator(".st-key-timeline_new_text textarea").fill("Paged for <b>checkout</b> 5xx & timeouts")
@@ -114,7 +93,7 @@ def test_screenshots_of_a_long_and_a_short_incident(server, new_person):
 
     # Short: the 27-minute Cloudflare outage, through the page's own upload.
     kim = new_person(width=1400, height=1000)
-    start_board(kim, server.url, "Cloudflare WAF outage", "Kim")
+    create_board(kim, server.url, "Cloudflare WAF outage", "Kim")
     open_timeline(kim)
     kim.get_by_role("tab", name="Incident file").click()
     kim.locator(".st-key-timeline_import_file input[type=file]").set_input_files(

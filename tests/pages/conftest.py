@@ -27,3 +27,28 @@ def create_board(at: AppTest, title: str = "Checkout errors", name: str = "Fran"
     at.button(key="FormSubmitter:home_create-Create board").click().run()
     assert not at.exception, at.exception
     return at.session_state["board_id"]
+
+
+ADD_NOTE = "FormSubmitter:step_add-Add note"
+
+
+def join(board_id: str, name: str) -> AppTest:
+    """A second tab (another person) joining the board from its share link."""
+    tab = AppTest.from_string((ROOT / "app.py").read_text(), default_timeout=30)
+    tab.query_params["board"] = board_id
+    tab.run()
+    tab.text_input(key="join_name").input(name)
+    tab.button(key="FormSubmitter:join-Join the board").click().run()
+    assert not tab.exception, tab.exception
+    return tab
+
+
+def facilitator_key(app: AppTest) -> str:
+    return app.session_state["identities"][app.session_state["board_id"]]["facilitator_key"]
+
+
+def add_note(tab: AppTest, text: str) -> None:
+    """Write a note in the first sticky-note step (Detect)."""
+    tab.switch_page(page("step.py")).run()
+    tab.text_area(key="step_text").input(text)
+    tab.button(key=ADD_NOTE).click().run()

@@ -5,8 +5,7 @@ from datetime import date, timedelta
 from canvas.phases import Phase
 from storage import actions, facilitation, notes, votes
 from storage.db import connect
-from tests.pages.conftest import create_board, page
-from tests.pages.test_session_pages import add_note, facilitator_key, join
+from tests.pages.conftest import add_note, create_board, facilitator_key, join, page
 
 ADD = "FormSubmitter:action_new-Add action"
 

@@ -3,8 +3,7 @@
 from canvas.phases import Phase
 from storage import facilitation
 from storage.db import connect
-from tests.pages.conftest import create_board, page
-from tests.pages.test_session_pages import add_note, facilitator_key, join
+from tests.pages.conftest import add_note, create_board, facilitator_key, join, page
 
 
 def nudges(at) -> list[str]:

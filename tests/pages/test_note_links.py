@@ -3,13 +3,12 @@ picker in a note's edit popover, the caption on the note, and the notes
 listed under each event of the timeline."""
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from canvas.phases import Phase
 from canvas.timeline import TimelineEvent
 from storage import events, facilitation, notes
 from storage.db import connect
-from tests.pages.conftest import ROOT, create_board, page
+from tests.pages.conftest import create_board, join, page
 
 ADD = "FormSubmitter:step_add-Add note"
 
@@ -27,16 +26,6 @@ def add_note(app, text: str):
 
 def add_event(db_file, board_id, text="Paged on 5xx", at="2019-07-02T13:42:00Z", kind="detected"):
     return events.add_event(connect(db_file), board_id, TimelineEvent(at=at, kind=kind, text=text))
-
-
-def join(board_id: str, name: str) -> AppTest:
-    tab = AppTest.from_string((ROOT / "app.py").read_text(), default_timeout=30)
-    tab.query_params["board"] = board_id
-    tab.run()
-    tab.text_input(key="join_name").input(name)
-    tab.button(key="FormSubmitter:join-Join the board").click().run()
-    assert not tab.exception, tab.exception
-    return tab
 
 
 def captions(at) -> list[str]:

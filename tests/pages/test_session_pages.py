@@ -1,36 +1,11 @@
 """Facilitator-only controls and participants' actions through the pages (AppTest)."""
 
-from streamlit.testing.v1 import AppTest
-
 from canvas.grouping import CLUSTER_MARK, UNGROUPED_HEADER
 from canvas.phases import Credentials, Phase
 from canvas.voting import VoteBudgetExceeded, VoteRules
 from storage import boards, clusters, facilitation, notes, votes
 from storage.db import connect
-from tests.pages.conftest import ROOT, create_board, page
-
-ADD = "FormSubmitter:step_add-Add note"
-
-
-def join(board_id: str, name: str) -> AppTest:
-    tab = AppTest.from_string((ROOT / "app.py").read_text(), default_timeout=30)
-    tab.query_params["board"] = board_id
-    tab.run()
-    tab.text_input(key="join_name").input(name)
-    tab.button(key="FormSubmitter:join-Join the board").click().run()
-    assert not tab.exception, tab.exception
-    return tab
-
-
-def facilitator_key(app) -> str:
-    return app.session_state["identities"][app.session_state["board_id"]]["facilitator_key"]
-
-
-def add_note(tab, text):
-    tab.switch_page(page("step.py")).run()
-    tab.text_area(key="step_text").input(text)
-    tab.button(key=ADD).click().run()
-
+from tests.pages.conftest import add_note, create_board, facilitator_key, join, page
 
 def test_only_the_facilitator_gets_the_phase_controls(app):
     board_id = create_board(app)
