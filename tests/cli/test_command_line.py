@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from postmortem_canvas import main
+from tests.unit.test_timeline import README_SECONDS
 from storage import actions, boards, events, notes
 from storage.db import connect
 
@@ -52,8 +53,10 @@ def test_import_fills_summary_timeline_and_notes_then_export_holds_them(tmp_path
     document = json.loads(out)
     assert document["board"]["id"] == board_id
     assert [e["text"] for e in document["events"]] == [e["text"] for e in source["events"]]
-    assert set(document["metrics"]) == {"time_to_detect", "time_to_acknowledge",
-                                        "time_to_mitigate", "time_to_resolve", "impact_duration"}
+    # Import then export gives exactly the durations of shared/incidents/README.md.
+    names = ("time_to_detect", "time_to_acknowledge", "time_to_mitigate", "time_to_resolve",
+             "impact_duration")
+    assert tuple(document["metrics"][name] for name in names) == README_SECONDS[incident.stem]
 
 
 def test_a_malformed_file_names_the_problem_and_writes_nothing(tmp_path, capsys):
