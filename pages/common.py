@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
-import sqlite_utils
 import streamlit as st
 
 from canvas.ids import hash_secret
@@ -27,7 +26,7 @@ from canvas.templates import Step, StepKind, Template
 from canvas.text import escape_markdown
 from pydantic import TypeAdapter, ValidationError
 from storage import boards, facilitation, participants
-from storage.db import connect, db_path
+from storage.db import Database, connect, db_path
 from storage.migrations import migrate
 
 BOARD_PARAM = "board"
@@ -47,7 +46,7 @@ def _migrated(path: str) -> bool:
     return True
 
 
-def database() -> sqlite_utils.Database:
+def database() -> Database:
     """A connection for this script run (never shared across Streamlit's threads)."""
     path = str(db_path())
     _migrated(path)
@@ -67,7 +66,7 @@ class Selection:
     not_found: bool
 
 
-def select_board(db: sqlite_utils.Database) -> Selection:
+def select_board(db: Database) -> Selection:
     """The board named by the URL, or the one this tab had open before.
 
     Sidebar navigation drops query parameters, so the board id is also kept in
@@ -251,7 +250,7 @@ def take_facilitator_key_from_url(board_id: str) -> None:
 
 @dataclass
 class BoardPage:
-    db: sqlite_utils.Database
+    db: Database
     board: Board
     template: Template
     me: Participant
@@ -288,7 +287,7 @@ def open_board_page() -> BoardPage:
     return page
 
 
-def current_board(db: sqlite_utils.Database) -> Board:
+def current_board(db: Database) -> Board:
     try:
         return boards.get_board(db, st.session_state.get("board_id"))
     except BoardNotFound:
@@ -303,7 +302,7 @@ def current_step(template: Template) -> Step:
     return step
 
 
-def _join_form(db: sqlite_utils.Database, board: Board) -> None:
+def _join_form(db: Database, board: Board) -> None:
     literal_title(board.title)
     st.write("You have been invited to this postmortem. Pick the name others will see.")
     with st.form("join"):
@@ -473,7 +472,7 @@ def _server_needs_a_breather() -> bool:
 SEEN_EVERY = timedelta(seconds=15)
 
 
-def keep_presence(db: sqlite_utils.Database, me: Participant) -> None:
+def keep_presence(db: Database, me: Participant) -> None:
     marks = st.session_state.setdefault("seen_marks", {})
     moment = datetime.now(UTC)
     if moment - marks.get(me.id, datetime.min.replace(tzinfo=UTC)) >= SEEN_EVERY:

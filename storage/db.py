@@ -19,6 +19,10 @@ from pathlib import Path
 
 import sqlite_utils
 
+# What pages and the command line hold between calls into storage/: they pass
+# it along and never run SQL themselves.
+Database = sqlite_utils.Database
+
 DB_ENV = "POSTMORTEM_CANVAS_DB"
 DEFAULT_DB_PATH = Path("data") / "postmortem-canvas.db"
 BUSY_TIMEOUT_MS = 10_000
