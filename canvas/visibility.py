@@ -11,9 +11,10 @@ from canvas.phases import Phase
 
 def visible_notes(notes: Iterable[Note], phase: Phase, viewer_id: str | None) -> list[Note]:
     """In Write each person sees only their own notes (so nobody anchors on the
-    first loud idea); from Group on, everyone sees every note."""
+    first loud idea) and what was pre-filled before the meeting (imported
+    notes have no author); from Group on, everyone sees every note."""
     if phase == Phase.write:
-        return [note for note in notes if note.author_id == viewer_id]
+        return [note for note in notes if note.author_id in (viewer_id, None)]
     return list(notes)
 
 

@@ -49,7 +49,7 @@ def column(step) -> None:
         st.caption(step.prompt)
         label = f"{total} notes · open"
         if page.phase == Phase.write:
-            label = f"{len(mine)} yours · {total - len(mine)} by others · open"
+            label = f"{len(mine)} shown · {total - len(mine)} hidden"
         if (target := common.page_for(step.key)) is not None:
             st.page_link(target, label=label, icon=":material/edit_note:")
         current_cluster = object()

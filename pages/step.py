@@ -189,8 +189,8 @@ def link_picker(note) -> None:
 if phase == Phase.write:
     hidden = len(every_note) - len(mine_only)
     st.caption(
-        f"Your notes: {len(mine_only)} · others have written {hidden} here, "
-        "hidden until the facilitator starts grouping."
+        f"Shown: {len(mine_only)} (yours and any written before the meeting) · "
+        f"others have written {hidden} here, hidden until the facilitator starts grouping."
     )
     note_grid(mine_only)
 elif phase == Phase.group:

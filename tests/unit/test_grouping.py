@@ -67,10 +67,11 @@ def test_long_notes_are_cut_in_the_label_but_stay_unique():
     assert label.startswith("#7 · ") and label.endswith("…") and len(label) < 200
 
 
-def test_in_write_each_person_sees_only_their_own_notes():
-    everything = [note(1, "mine", author="ann"), note(2, "theirs", author="bob")]
-    assert [n.id for n in visible_notes(everything, Phase.write, "ann")] == ["n1"]
-    assert [n.id for n in visible_notes(everything, Phase.group, "ann")] == ["n1", "n2"]
+def test_in_write_each_person_sees_only_their_own_notes_and_what_was_prefilled():
+    everything = [note(1, "mine", author="ann"), note(2, "theirs", author="bob"),
+                  note(3, "imported before the meeting", author=None)]
+    assert [n.id for n in visible_notes(everything, Phase.write, "ann")] == ["n1", "n3"]
+    assert [n.id for n in visible_notes(everything, Phase.group, "ann")] == ["n1", "n2", "n3"]
 
 
 def test_author_names_are_not_even_looked_up_while_hidden():
