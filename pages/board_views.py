@@ -26,7 +26,8 @@ def grouping_board(page: common.BoardPage, step: Step, step_notes: list[Note]) -
     """Drag notes into clusters; create, rename, merge and dissolve clusters."""
     step_clusters = clusters.list_clusters(page.db, page.board.id, step.key)
     layout = sortable_layout(step_notes, step_clusters)
-    st.caption("Drag notes between columns to group them. Everyone sees a drop within seconds.")
+    st.caption("Drag notes between columns to group them; release a note over a column's title "
+               "or over another note. Everyone sees a drop within seconds.")
     # The board revision in the key remounts the widget when anyone changes the
     # board; with a fixed key it would keep showing its first items.
     dropped = sort_items(layout.containers, multi_containers=True, direction="vertical",
