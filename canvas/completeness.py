@@ -62,7 +62,7 @@ from canvas.language import check_text
 from canvas.models import Note
 from canvas.snapshot import BoardSnapshot
 from canvas.templates import Step, StepKind, Template
-from canvas.text import escape_markdown
+from canvas.text import escape_for_documents
 from canvas.timeline import EventKind, anchor
 
 # A summary that says who was hurt, in the words postmortems use for it.
@@ -153,7 +153,7 @@ class Completeness(BaseModel):
                 continue
             lines.append(f"  - {item.missing}")
             # One line each, so a multi-line title cannot end the list item.
-            lines += [f"    - {escape_markdown(' '.join(detail.split()))}" for detail in item.details]
+            lines += [f"    - {escape_for_documents(' '.join(detail.split()))}" for detail in item.details]
         skipped = [item.label for item in self.items if not item.applies]
         if skipped:
             lines += ["", "*Not asked by this template: " + "; ".join(skipped) + ".*"]

@@ -12,7 +12,7 @@ of blame for the team, and even the Prevent step's clusters are half-formed
 until they become actions, which are what customers are told about. Event
 texts are left out too (they name responders and internal systems); only
 their times are shown. What people typed and is shown (title, summary,
-impact, action titles) is escaped with `escape_markdown`; names a person typed
+impact, action titles) is escaped with `escape_for_documents`; names a person typed
 into those texts themselves are theirs to remove.
 """
 
@@ -22,7 +22,7 @@ from datetime import date
 
 from canvas.actions import FollowUp, Status
 from canvas.snapshot import BoardSnapshot
-from canvas.text import escape_markdown
+from canvas.text import escape_for_documents
 from canvas.timeline import (
     EventKind,
     TimelineEvent,
@@ -59,14 +59,14 @@ def external_summary(snapshot: BoardSnapshot, today: date) -> str:
 
 
 def _inline(text: str) -> str:
-    return escape_markdown(" ".join(text.split()))
+    return escape_for_documents(" ".join(text.split()))
 
 
 def _block(text: str) -> str:
     # Leading spaces would make a code block and blank lines end the
     # paragraph; keep each line, escaped, as a hard line break.
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return "  \n".join(escape_markdown(line) for line in lines)
+    return "  \n".join(escape_for_documents(line) for line in lines)
 
 
 def _incident_day(snapshot: BoardSnapshot) -> date | None:

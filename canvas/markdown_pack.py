@@ -1,6 +1,6 @@
 """The board as one Markdown document a team pastes into a wiki or a repo as is.
 
-Everything people typed goes through `canvas.text.escape_markdown`, so a
+Everything people typed goes through `canvas.text.escape_for_documents`, so a
 note that starts with `#`, holds a `|`, a `<script>` tag or a
 `[link](javascript:…)` shows exactly as typed and cannot break the page
 around it. Table cells get one more rule: a line break would end the table
@@ -24,7 +24,7 @@ from canvas.models import Board, Note
 from canvas.snapshot import BoardSnapshot
 from canvas.completeness import check_completeness
 from canvas.templates import Step
-from canvas.text import escape_markdown
+from canvas.text import escape_for_documents
 from canvas.timeline import compute_metrics, describe_metric, format_at, in_time_order
 
 NONE = "—"
@@ -55,7 +55,7 @@ def markdown_pack(snapshot: BoardSnapshot, today: date) -> str:
 
 def _inline(text: str) -> str:
     """User text on one line (a heading, a list item's first line, a table cell)."""
-    return escape_markdown(" ".join(text.split()))
+    return escape_for_documents(" ".join(text.split()))
 
 
 def _block(text: str, indent: str = "") -> str:
@@ -66,7 +66,7 @@ def _block(text: str, indent: str = "") -> str:
     blank line would end the list item the text sits in.
     """
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return f"  \n{indent}".join(escape_markdown(line) for line in lines)
+    return f"  \n{indent}".join(escape_for_documents(line) for line in lines)
 
 
 def _row(cells: Iterable[str]) -> str:

@@ -59,7 +59,7 @@ def test_a_json_export_imports_back_as_an_equal_board(tmp_path, db_path, board_i
 def test_markdown_export_is_the_summary_pack(db_path, board_id, capsys):
     status, out, err = run(capsys, "export", board_id, "--format", "md", "--db", db_path)
     assert status == 0, err
-    assert out.startswith("# Global Cloudflare outage from a CPU\\-exhausting WAF rule\n")
+    assert out.startswith("# Global Cloudflare outage from a CPU-exhausting WAF rule\n")
     for heading in ("## Timeline", "### Durations", "## Other areas of risk", "## Actions",
                     "## Risks, open questions and next steps"):
         assert f"\n{heading}\n" in out

@@ -52,7 +52,7 @@ def test_a_top_voted_cluster_becomes_an_action_and_the_markdown_downloads(server
         fran.get_by_role("button", name="Markdown summary (.md)").click()
     markdown = open(download_info.value.path(), encoding="utf-8").read()
     assert markdown.startswith("# Checkout errors")
-    assert "Alert sooner" in markdown and "Un\\-voted note stays" in markdown
+    assert "Alert sooner" in markdown and "Un-voted note stays" in markdown
     assert "Alert sooner" in markdown.split("## Actions")[1], "the action is in the actions table"
     shoot(fran, "follow-through-export")
 

@@ -72,15 +72,15 @@ def test_drafts_overdue_actions_and_open_questions_are_called_out():
     assert row_of(actions, "Add per") and "**overdue**" in row_of(actions, "Add per")
     assert "**draft** (no owner or due date)" in row_of(actions, "Build an emergency")
     assert "**draft** (no due date)" in row_of(actions, "Automate status page")
-    assert "**overdue**" not in row_of(actions, "Re\\-introduce")  # done is never overdue
+    assert "**overdue**" not in row_of(actions, "Re-introduce")  # done is never overdue
     closing = section(text, "## Risks, open questions and next steps")
     questions = section(closing, "### Open questions")
-    assert "Which other config paths skip the staged rollout\\?" in questions
+    assert "Which other config paths skip the staged rollout?" in questions
     assert "Automate status page updates" in questions
     next_steps = section(closing, "### Next steps").splitlines()
     assert [line.split(" — ")[0] for line in next_steps if line.startswith("- ")] == [
-        "- Add per\\-rule performance profiling to the test suite",
-        "- Roll out WAF rules in stages\\, keeping an emergency global path",
+        "- Add per-rule performance profiling to the test suite",
+        "- Roll out WAF rules in stages, keeping an emergency global path",
         "- Build an emergency way to serve the dashboard and API off the edge",
         "- Automate status page updates",
     ]  # by due date, undated last; done and won't do are not next steps
@@ -151,10 +151,10 @@ def test_hostile_text_is_escaped_everywhere():
     for raw in ("<script>", "</script>", "<b>", "<i>", "<u>", "[x](", "**x**", "**F**", "_y_", "`code`",
                 "`D`", "`c`"):
         assert raw not in text, raw
-    assert "\\<script\\>alert\\(1\\)\\</script\\>" in text.replace("\\/", "/")
-    assert "\\[x\\]\\(javascript\\:alert\\(1\\)\\)" in text
+    assert "\\<script\\>alert(1)\\</script\\>" in text
+    assert "\\[x\\](javascript:alert(1))" in text
     headings = [line for line in text.splitlines() if line.lstrip().startswith("#")]
-    assert headings[0].startswith("# \\| a \\| b \\| \\# heading")
+    assert headings[0].startswith("# \\| a \\| b \\| # heading")
     assert headings[1:] == [
         "## Summary", "### Customer impact", "## Timeline", "### Durations", "## Detect", "## React",
         "## Quick fix", "## Prevent", "## Other areas of risk", "## Next steps", "## Actions",

@@ -81,3 +81,24 @@ def test_markdown_escaping_leaves_no_unescaped_markup(typed):
             continue
         assert char.isalnum() or char.isspace(), (typed, escaped)
         index += 1
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("CPU-bound snake_case 3.5 ok?", "CPU-bound snake_case 3.5 ok?"),
+        ("# heading", "\\# heading"),
+        ("1. first", "1\\. first"),
+        ("- item", "\\- item"),
+        ("| a | b |", "\\| a \\| b \\|"),
+        ("<b>x</b>", "\\<b\\>x\\</b\\>"),
+        ("[a](javascript:x)", "\\[a\\](javascript:x)"),
+        ("**x** _y_ `z` ~~s~~", "\\*\\*x\\*\\* \\_y\\_ \\`z\\` \\~\\~s\\~\\~"),
+        ("&amp; AT&T", "\\&amp; AT&T"),
+        ("line one\n# two", "line one  \n\\# two"),
+    ],
+)
+def test_document_escaping_escapes_markup_and_nothing_else(typed, expected):
+    from canvas.text import escape_for_documents
+
+    assert escape_for_documents(typed) == expected
