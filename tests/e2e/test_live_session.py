@@ -154,3 +154,29 @@ def test_two_server_processes_on_one_database_file_stay_in_sync(server, new_pers
     finally:
         second.terminate()
         second.wait(timeout=10)
+
+
+def test_a_co_facilitator_link_gives_the_controls_and_leaves_the_address_bar(server, new_person):
+    fran = new_person()
+    share = create_board(fran, server.url, "Handing over", "Fran")
+    open_page(fran, "Facilitate")
+    fran.get_by_role("button", name="New co-facilitator link").click()
+    settle(fran)
+    link = fran.locator("[data-testid=stCode] code").last.inner_text().strip()
+    assert "facilitator=" in link and link.startswith(share.split("/?")[0])
+
+    gil = join(new_person(), link, "Gil")
+    # The key moved into the browser's storage: the address bar no longer shows it.
+    assert "facilitator=" not in gil.url
+    open_page(gil, "Facilitate")
+    expect(gil.get_by_role("button", name="Vote", exact=True)).to_be_visible()
+    gil.reload()
+    settle(gil)
+    open_page(gil, "Facilitate")
+    expect(gil.get_by_role("button", name="Vote", exact=True)).to_be_visible()
+
+    # Someone who only has the share link gets no controls.
+    ravi = join(new_person(), share, "Ravi")
+    open_page(ravi, "Facilitate")
+    expect(ravi.get_by_text("Only the facilitator sees these controls")).to_be_visible()
+    assert ravi.get_by_role("button", name="Vote", exact=True).count() == 0
