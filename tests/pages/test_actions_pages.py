@@ -66,3 +66,37 @@ def test_a_top_voted_item_becomes_an_action_in_one_click(app, db_file):
     [made] = actions.list_actions(db, board_id)
     assert (made.title, made.type.value, made.source_id) == ("Alert on checkout 5xx", "detect", note.id)
     assert any("has an action" in c.value for c in app.caption)
+
+
+def test_giving_a_draft_an_owner_and_a_date_makes_it_a_commitment(app, db_file):
+    board_id = create_board(app)
+    app.switch_page(page("actions.py")).run()
+    app.text_input(key="action_new_title").input("Add an alert on queue depth")
+    app.button(key=ADD).click().run()
+    [draft] = actions.list_actions(connect(db_file), board_id)
+    prefix = f"action_edit_{draft.id}"
+    app.text_input(key=f"{prefix}_owner").input("Ann")
+    app.date_input(key=f"{prefix}_due").set_value(date.today() + timedelta(days=14))
+    app.text_input(key=f"{prefix}_signal").input("Queue depth alert fires in the next game day")
+    app.button(key=f"{prefix}_save").click().run()
+    [saved] = actions.list_actions(connect(db_file), board_id)
+    assert (saved.owner, saved.is_draft, saved.version) == ("Ann", False, 2)
+    assert not any("Draft" in w.value for w in app.warning)
+
+
+def test_a_second_save_of_the_same_action_is_refused(app, db_file):
+    from canvas.actions import ActionDraft
+
+    board_id = create_board(app)
+    app.switch_page(page("actions.py")).run()
+    app.text_input(key="action_new_title").input("Add an alert on queue depth")
+    app.button(key=ADD).click().run()
+    [draft] = actions.list_actions(connect(db_file), board_id)
+    # Someone else saves first.
+    actions.edit_action(connect(db_file), board_id, draft.id,
+                        ActionDraft(title="Add an alert on queue depth", owner="Bo"), draft.version)
+    prefix = f"action_edit_{draft.id}"
+    app.text_input(key=f"{prefix}_owner").input("Ann")
+    app.button(key=f"{prefix}_save").click().run()
+    assert any("Someone else changed this" in e.value for e in app.error)
+    assert actions.list_actions(connect(db_file), board_id)[0].owner == "Bo"
