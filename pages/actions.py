@@ -65,15 +65,11 @@ def read_draft(prefix: str, current: FollowUp | None = None) -> ActionDraft:
 
 
 def add() -> None:
-    try:
-        draft = read_draft("action_new")
-        with common.database() as db:
-            actions.add_action(db, board_id, draft)
-    except ValidationError as error:
-        st.session_state["action_new_error"] = common.first_message(error)
-        return
-    except CanvasError as refusal:
-        st.session_state["action_new_error"] = str(refusal)
+    def write(db) -> None:
+        actions.add_action(db, board_id, read_draft("action_new"))
+
+    # What was typed stays in the form unless the action was saved.
+    if not common.run_action(write, error_key="action_new_error"):
         return
     for key in ("title", "owner", "signal", "reason"):
         st.session_state[f"action_new_{key}"] = ""
@@ -97,8 +93,8 @@ def save(action: FollowUp) -> None:
 
 
 def delete(action_id: str) -> None:
-    common.run_action(actions.delete_action, board_id, action_id)
-    st.session_state["action_undo"] = action_id
+    if common.run_action(actions.delete_action, board_id, action_id):
+        st.session_state["action_undo"] = action_id
 
 
 def undo() -> None:
@@ -163,19 +159,15 @@ st.caption("Pre-committed triggers: if we see this signal, we commit to this res
 
 def add_trigger() -> None:
     state = st.session_state
-    try:
+
+    def write(db) -> None:
         draft = TriggerDraft.model_validate({"signal": state["trigger_signal"],
                                              "kind": state["trigger_kind"],
                                              "response": state["trigger_response"]})
-        with common.database() as db:
-            actions.add_trigger(db, board_id, draft)
-    except ValidationError as error:
-        state["trigger_error"] = common.first_message(error)
-        return
-    except CanvasError as refusal:
-        state["trigger_error"] = str(refusal)
-        return
-    state["trigger_signal"] = state["trigger_response"] = ""
+        actions.add_trigger(db, board_id, draft)
+
+    if common.run_action(write, error_key="trigger_error"):
+        state["trigger_signal"] = state["trigger_response"] = ""
 
 
 for trigger in actions.list_triggers(page.db, board_id):

@@ -405,16 +405,22 @@ def _phase_controls(page: "BoardPage") -> None:
                                                   page.credentials.facilitator_key, phase.next))
 
 
-def run_action(action, *args, **kwargs) -> None:
-    """Carry out a storage action from a widget callback; a refusal becomes a
-    message shown at the top of the next run, never a traceback."""
+def run_action(action, *args, error_key: str = "action_error", **kwargs) -> bool:
+    """Carry out `action(db, *args, **kwargs)` from a widget callback; returns
+    whether it was done. A refusal or invalid input becomes a message in
+    session state under `error_key` (by default shown at the top of the next
+    run; a form passes its own key to show it beside its fields), never a
+    traceback."""
     try:
         with database() as db:
             action(db, *args, **kwargs)
     except CanvasError as refusal:
-        st.session_state["action_error"] = str(refusal)
+        st.session_state[error_key] = str(refusal)
     except ValidationError as error:
-        st.session_state["action_error"] = first_message(error)
+        st.session_state[error_key] = first_message(error)
+    else:
+        return True
+    return False
 
 
 # One second keeps the slowest tab within ~1.5 s of a change for 30 people

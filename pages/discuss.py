@@ -37,8 +37,7 @@ made_into_actions = {a.source_id for a in actions.list_actions(page.db, board.id
 
 
 def make_action(item) -> None:
-    common.run_action(actions.add_action, board.id, draft_for_item(item, page.template))
-    if "action_error" not in st.session_state:
+    if common.run_action(actions.add_action, board.id, draft_for_item(item, page.template)):
         st.session_state["discuss_made"] = item.id
 
 

@@ -29,20 +29,14 @@ if step.kind == StepKind.actions:
 
 def add_note() -> None:
     state = st.session_state
-    try:
-        draft = NoteDraft.model_validate(
-            {"text": state["step_text"], "colour": state["step_colour"]}
-        )
-        with common.database() as db:
-            notes.add_note(db, board_id, step.key, draft, page.actor)
-    except ValidationError as error:
-        # The typed text stays in the box: only a successful add clears it.
-        state["step_error"] = common.first_message(error)
-        return
-    except CanvasError as refusal:
-        state["step_error"] = str(refusal)
-        return
-    state["step_text"] = ""
+
+    def write(db) -> None:
+        draft = NoteDraft.model_validate({"text": state["step_text"], "colour": state["step_colour"]})
+        notes.add_note(db, board_id, step.key, draft, page.actor)
+
+    # The typed text stays in the box: only a successful add clears it.
+    if common.run_action(write, error_key="step_error"):
+        state["step_text"] = ""
 
 
 if phase in (Phase.write, Phase.group):
@@ -64,8 +58,7 @@ if phase in (Phase.write, Phase.group):
 
 
 def delete(note_id: str) -> None:
-    common.run_action(notes.delete_note, board_id, note_id, page.actor)
-    if "action_error" not in st.session_state:
+    if common.run_action(notes.delete_note, board_id, note_id, page.actor):
         st.session_state["step_undo"] = note_id
 
 
