@@ -181,22 +181,14 @@ def use_theirs(event_id: str) -> None:
 
 
 def delete_event(event_id: str) -> None:
-    try:
-        with common.database() as db:
-            events.delete_event(db, board_id, event_id)
-    except CanvasError as problem:
-        state["timeline_list_error"] = str(problem)
-        return
-    close_editor(event_id)
-    state["timeline_undo"] = event_id
+    if common.run_action(events.delete_event, board_id, event_id,
+                         error_key="timeline_list_error"):
+        close_editor(event_id)
+        state["timeline_undo"] = event_id
 
 
 def restore_event(event_id: str) -> None:
-    try:
-        with common.database() as db:
-            events.restore_event(db, board_id, event_id)
-    except CanvasError as problem:
-        state["timeline_list_error"] = str(problem)
+    common.run_action(events.restore_event, board_id, event_id, error_key="timeline_list_error")
     if state.get("timeline_undo") == event_id:
         state.pop("timeline_undo")
 
