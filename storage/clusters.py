@@ -11,6 +11,7 @@ from canvas.phases import Action, Actor, authorize
 from storage.boards import changing_board
 from storage.db import iso, now
 from storage.facilitation import board_phase
+from storage.votes import settle_votes
 
 
 class ClusterNotFound(CanvasError):
@@ -52,6 +53,7 @@ def create_cluster(db: sqlite_utils.Database, board_id: str, step_key: str, name
 
 def rename_cluster(db: sqlite_utils.Database, board_id: str, cluster_id: str, name: str,
                    actor: Actor) -> None:
+    """Give a live cluster a new name."""
     with changing_board(db, board_id):
         _may_group(db, board_id, actor)
         _get(db, board_id, cluster_id)
@@ -60,7 +62,9 @@ def rename_cluster(db: sqlite_utils.Database, board_id: str, cluster_id: str, na
 
 def merge_clusters(db: sqlite_utils.Database, board_id: str, source_id: str, target_id: str,
                    actor: Actor) -> None:
-    """Move every note (and any dots) of `source` into `target`, then remove `source`."""
+    """Move every note (and any dots) of `source` into `target`, then remove
+    `source`. Each person keeps their oldest dots on the merged cluster up to
+    the per-item limit; the rest go back to them."""
     with changing_board(db, board_id):
         _may_group(db, board_id, actor)
         source, target = _get(db, board_id, source_id), _get(db, board_id, target_id)
@@ -69,15 +73,18 @@ def merge_clusters(db: sqlite_utils.Database, board_id: str, source_id: str, tar
         db.execute("UPDATE notes SET cluster_id = ? WHERE cluster_id = ?", [target.id, source.id])
         db.execute("UPDATE votes SET item_id = ? WHERE item_id = ?", [target.id, source.id])
         db["clusters"].update(source.id, {"deleted_at": iso(now())})
+        settle_votes(db, board_id)
 
 
 def dissolve_cluster(db: sqlite_utils.Database, board_id: str, cluster_id: str, actor: Actor) -> None:
-    """Put the cluster's notes back as ungrouped notes and remove the cluster."""
+    """Put the cluster's notes back as ungrouped notes and remove the cluster.
+    Dots on the cluster go back to their voters; dots on the notes stay."""
     with changing_board(db, board_id):
         _may_group(db, board_id, actor)
         cluster = _get(db, board_id, cluster_id)
         db.execute("UPDATE notes SET cluster_id = NULL WHERE cluster_id = ?", [cluster.id])
         db["clusters"].update(cluster.id, {"deleted_at": iso(now())})
+        settle_votes(db, board_id)
 
 
 def move_notes(db: sqlite_utils.Database, board_id: str, step_key: str,
@@ -85,7 +92,8 @@ def move_notes(db: sqlite_utils.Database, board_id: str, step_key: str,
     """Apply a drop: note id -> cluster id (None = ungrouped). Returns notes moved.
 
     Notes or clusters that vanished since the mover's page was drawn are
-    skipped rather than failing the whole drop.
+    skipped rather than failing the whole drop. A note's dots go with it; a
+    cluster it joins keeps each person's oldest dots up to the per-item limit.
     """
     moved = 0
     with changing_board(db, board_id):
@@ -100,6 +108,7 @@ def move_notes(db: sqlite_utils.Database, board_id: str, step_key: str,
                 [cluster_id, note_id, board_id, step_key],
             )
             moved += cursor.rowcount
+        settle_votes(db, board_id)
     return moved
 
 

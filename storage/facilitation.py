@@ -116,18 +116,9 @@ def set_vote_rules(db: sqlite_utils.Database, board_id: str, key: str | None, ru
 
 
 def _most_spent(db: sqlite_utils.Database, board_id: str) -> tuple[int, int]:
-    from storage.votes import LIVE_VOTES
+    from storage.votes import most_spent
 
-    total = db.execute(
-        f"SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM ({LIVE_VOTES}) GROUP BY participant_id)",
-        [board_id],
-    ).fetchone()[0]
-    on_item = db.execute(
-        f"SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM ({LIVE_VOTES}) "
-        "GROUP BY participant_id, item_id)",
-        [board_id],
-    ).fetchone()[0]
-    return total, on_item
+    return most_spent(db, board_id)
 
 
 def reveal_votes(db: sqlite_utils.Database, board_id: str, key: str | None, revealed: bool = True) -> None:

@@ -13,6 +13,7 @@ from storage.boards import changing_board
 from storage.db import iso, now
 from storage.events import get_event
 from storage.facilitation import board_phase
+from storage.votes import return_votes_on, settle_votes
 
 
 def add_note(
@@ -99,12 +100,14 @@ def edit_note(
 
 
 def delete_note(db: sqlite_utils.Database, board_id: str, note_id: str, actor: Actor) -> Note:
-    """Move a note to the board's bin; `restore_note` brings it back."""
+    """Move a note to the board's bin; `restore_note` brings it back.
+    Its dots go back to their voters."""
     return _set_deleted(db, board_id, note_id, actor, deleted=True)
 
 
 def restore_note(db: sqlite_utils.Database, board_id: str, note_id: str, actor: Actor) -> Note:
-    """Bring a deleted note back to where it was."""
+    """Bring a deleted note back to where it was, without dots (they went
+    back to their voters when it was deleted, and may be spent elsewhere)."""
     return _set_deleted(db, board_id, note_id, actor, deleted=False)
 
 
@@ -113,6 +116,9 @@ def _set_deleted(db: sqlite_utils.Database, board_id: str, note_id: str, actor: 
     with changing_board(db, board_id):
         current = get_note(db, board_id, note_id)
         authorize_note_change(Action.write_note, board_phase(db, board_id), actor, current.author_id)
+        # Also before a restore: older versions left dots on deleted notes,
+        # and bringing them back could push someone over the budget.
+        return_votes_on(db, board_id, [note_id])
         db["notes"].update(
             note_id,
             {
@@ -121,6 +127,7 @@ def _set_deleted(db: sqlite_utils.Database, board_id: str, note_id: str, actor: 
                 "updated_at": iso(now()),
             },
         )
+        settle_votes(db, board_id)
     return get_note(db, board_id, note_id)
 
 

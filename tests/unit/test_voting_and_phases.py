@@ -3,8 +3,8 @@ from pydantic import ValidationError
 
 from canvas.phases import Action, NotFacilitator, Phase, PhaseForbids, authorize
 from canvas.voting import (
-    ItemVoteLimitReached, RankedItem, RulesBelowSpent, VoteBudgetExceeded, VoteRules,
-    check_rules_change, check_vote, rank,
+    Dot, ItemVoteLimitReached, RankedItem, RulesBelowSpent, VoteBudgetExceeded, VoteRules,
+    check_rules_change, check_vote, counted_item, dots_beyond_rules, most_spent, rank,
 )
 
 
@@ -95,3 +95,38 @@ def test_ranking_is_by_votes_then_step_then_position():
         RankedItem(item_id="z", votes=0, step_index=0, position=0),
     ]
     assert [item.item_id for item in rank(items)] == ["a", "b", "d", "c", "z"]
+
+
+def test_a_grouped_notes_dots_count_toward_its_cluster():
+    cluster_of = {"note-1": "cluster-1", "note-2": None}
+    assert counted_item("note-1", cluster_of) == "cluster-1"
+    assert counted_item("note-2", cluster_of) == "note-2"
+    assert counted_item("cluster-1", cluster_of) == "cluster-1"
+
+
+def test_dots_within_the_rules_all_stay():
+    dots = [Dot(1, "ann", "x"), Dot(2, "ann", "x"), Dot(3, "ann", "y"), Dot(4, "bob", "x")]
+    assert dots_beyond_rules(dots, VoteRules(budget=3, max_per_item=2)) == []
+
+
+def test_the_newest_dots_beyond_the_per_item_limit_go_back():
+    dots = [Dot(7, "ann", "x"), Dot(2, "ann", "x"), Dot(9, "bob", "x"), Dot(5, "ann", "x"),
+            Dot(8, "ann", "x")]
+    assert dots_beyond_rules(dots, VoteRules(budget=5, max_per_item=2)) == [7, 8]
+
+
+def test_the_newest_dots_beyond_the_budget_go_back():
+    dots = [Dot(index, "ann", f"item-{index}") for index in range(1, 9)] + [Dot(20, "bob", "x")]
+    assert dots_beyond_rules(dots, VoteRules(budget=5, max_per_item=1)) == [6, 7, 8]
+
+
+def test_a_dot_returned_for_the_item_limit_does_not_use_up_the_budget():
+    dots = [Dot(1, "ann", "x"), Dot(2, "ann", "x"), Dot(3, "ann", "y")]
+    assert dots_beyond_rules(dots, VoteRules(budget=2, max_per_item=1)) == [2]
+
+
+def test_most_spent_is_the_fullest_person_and_the_fullest_item():
+    dots = [Dot(1, "ann", "x"), Dot(2, "ann", "y"), Dot(3, "ann", "z"),
+            Dot(4, "bob", "x"), Dot(5, "bob", "x")]
+    assert most_spent(dots) == (3, 2)
+    assert most_spent([]) == (0, 0)
