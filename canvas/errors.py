@@ -57,3 +57,16 @@ class EventNotFound(CanvasError):
     def __init__(self, event_id: str = ""):
         super().__init__("That event no longer exists on this timeline.")
         self.event_id = event_id
+
+
+class SchemaTooNew(CanvasError):
+    """The database file was written by a newer version of the app."""
+
+    def __init__(self, found: int, known: int):
+        super().__init__(
+            f"This database was made by a newer version of Postmortem Canvas (schema {found}); "
+            f"this version knows up to {known}. Upgrade the app, or point "
+            "POSTMORTEM_CANVAS_DB at another file."
+        )
+        self.found = found
+        self.known = known
