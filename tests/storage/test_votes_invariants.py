@@ -368,6 +368,9 @@ def test_votes_merges_and_restores_at_once_never_break_the_rules(db_file, db, s)
     s.phase(Phase.group)
     for index in range(4):
         s.cluster(f"C{index}")
+    # A low per-item limit, and voters who favour clusters, so merges often
+    # pile one person's dots together.
+    facilitation.set_vote_rules(db, s.id, s.key, VoteRules(budget=6, max_per_item=2))
     board_id, key, fac = s.id, s.key, s.fac
     errors: list[BaseException] = []
     seen_breaches: list[str] = []
@@ -377,11 +380,14 @@ def test_votes_merges_and_restores_at_once_never_break_the_rules(db_file, db, s)
         rng = random.Random(seed)
         own = connect(db_file)
         try:
-            for _ in range(60):
-                _, _, items = live_state(own, board_id)
+            for _ in range(80):
+                _, live_clusters, items = live_state(own, board_id)
                 if not items:
                     continue
-                item = rng.choice(items)
+                if live_clusters and rng.random() < 0.7:
+                    item = rng.choice(live_clusters).id
+                else:
+                    item = rng.choice(items)
                 have = votes.my_votes(own, board_id, person)[item]
                 try:
                     if rng.random() < 0.8:
@@ -399,7 +405,7 @@ def test_votes_merges_and_restores_at_once_never_break_the_rules(db_file, db, s)
         rng = random.Random(99)
         own = connect(db_file)
         try:
-            for _ in range(15):
+            for _ in range(20):
                 facilitation.set_phase(own, board_id, key, Phase.group)
                 live_notes, live_clusters, _ = live_state(own, board_id)
                 if live_notes and live_clusters:
@@ -434,7 +440,8 @@ def test_votes_merges_and_restores_at_once_never_break_the_rules(db_file, db, s)
         finally:
             own.close()
 
-    workers = [threading.Thread(target=voter, args=(p, i)) for i, p in enumerate(people)]
+    # Two tabs per person: their clicks race each other for the same budget.
+    workers = [threading.Thread(target=voter, args=(p, i)) for i, p in enumerate(people * 2)]
     workers.append(threading.Thread(target=facilitator))
     watch = threading.Thread(target=checker)
     watch.start()
