@@ -64,8 +64,7 @@ def retract_vote(db: sqlite_utils.Database, board_id: str, participant_id: str, 
     """Take one dot back (while voting is open), with the same `seen` guard."""
     with changing_board(db, board_id):
         authorize(Action.vote, board_phase(db, board_id), is_facilitator=False)
-        mine = [dot for dot in board_dots(db, board_id)
-                if dot.participant_id == participant_id and dot.item_id == item_id]
+        mine = [dot for dot in board_dots(db, board_id, participant_id) if dot.item_id == item_id]
         if len(mine) != seen or seen == 0:
             return False
         # The newest dot counted on the item, which may sit on one of a
@@ -79,17 +78,20 @@ def my_votes(db: sqlite_utils.Database, board_id: str, participant_id: str) -> C
     return _my_counts(db, board_id, participant_id)
 
 
-def board_dots(db: sqlite_utils.Database, board_id: str) -> list[Dot]:
-    """Every dot on a live item of the board, oldest first, each with the
-    item it counts toward (a grouped note's dots count toward its cluster)."""
+def board_dots(db: sqlite_utils.Database, board_id: str,
+               participant_id: str | None = None) -> list[Dot]:
+    """Every dot on a live item of the board (or only this person's), oldest
+    first, each with the item it counts toward (a grouped note's dots count
+    toward its cluster)."""
+    mine = "" if participant_id is None else "WHERE v.participant_id = ?"
     rows = db.execute(
         f"""
         SELECT v.id, v.participant_id, v.item_id, c.id FROM ({LIVE_VOTES}) v
         LEFT JOIN notes n ON n.id = v.item_id
         LEFT JOIN clusters c ON c.id = n.cluster_id AND c.deleted_at IS NULL
-        ORDER BY v.id
+        {mine} ORDER BY v.id
         """,
-        [board_id],
+        [board_id] if participant_id is None else [board_id, participant_id],
     ).fetchall()
     return [Dot(vote_id, person, counted_item(item_id, {item_id: cluster_id}))
             for vote_id, person, item_id, cluster_id in rows]
@@ -147,8 +149,7 @@ def voters(db: sqlite_utils.Database, board_id: str) -> tuple[int, int]:
 
 
 def _my_counts(db, board_id: str, participant_id: str) -> Counter:
-    return Counter(dot.item_id for dot in board_dots(db, board_id)
-                   if dot.participant_id == participant_id)
+    return Counter(dot.item_id for dot in board_dots(db, board_id, participant_id))
 
 
 def _rules(db, board_id: str) -> VoteRules:
