@@ -18,7 +18,7 @@ from canvas.errors import CanvasError
 from canvas.models import BoardDraft, NoteDraft
 from canvas.phases import Actor, Phase
 from canvas.voting import ItemVoteLimitReached, RulesBelowSpent, VoteRules
-from storage import clusters, facilitation, notes, participants, restore, votes
+from storage import boards, clusters, facilitation, notes, participants, restore, votes
 from storage.db import connect
 
 
@@ -192,6 +192,35 @@ def test_a_note_moving_between_clusters_takes_its_dots_along(db, s):
     s.move("detect", {a: y})
     assert s.mine(vic) == Counter({y: 3})
     assert votes.tallies(db, s.id)[x] == 0
+    assert_sound(db, s.id)
+
+
+def move_across_columns(db, board_id, note_id, step, cluster_id=None):
+    """What a move to another column does to the rows, followed by the call
+    every such change makes in its transaction."""
+    with boards.changing_board(db, board_id):
+        db.execute("UPDATE notes SET step_key = ?, cluster_id = ? WHERE id = ?",
+                   [step, cluster_id, note_id])
+        votes.settle_votes(db, board_id)
+
+
+def test_a_note_moved_across_columns_takes_its_dots_and_joins_within_the_limit(db, s):
+    vic = s.person("Vic")
+    a = s.note("a")
+    s.phase(Phase.vote)
+    s.vote(vic, a, 2)
+    s.phase(Phase.group)
+    x = s.cluster("X", a)
+    y = s.cluster("Y", s.note("r", step="react"), step="react")
+    s.phase(Phase.vote)
+    s.vote(vic, x, 1)
+    s.vote(vic, y, 2)
+    s.phase(Phase.group)
+    move_across_columns(db, s.id, a, "react")
+    assert s.mine(vic) == Counter({x: 1, a: 2, y: 2})
+    move_across_columns(db, s.id, a, "react", y)
+    assert s.mine(vic) == Counter({x: 1, y: 3})
+    assert votes.tallies(db, s.id) == Counter({x: 1, a: 2, y: 1})  # the newest dot went back
     assert_sound(db, s.id)
 
 
