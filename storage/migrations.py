@@ -1,6 +1,6 @@
 """The schema, as numbered migrations. An applied migration is never edited:
-a change to the schema is a new function at the bottom of this file, named
-with the next number ("0006_..."): that number is the schema version.
+a change to the schema is a new function after the last one, named with the
+next number ("0006_..."): that number is the schema version.
 
 A migration holds its own rules as they were when it was written (it
 imports nothing from canvas/), so what it does to an old file never changes.
@@ -243,7 +243,9 @@ def schema_version(name: str) -> int:
     return int(prefix) if prefix.isdigit() else 0
 
 
-KNOWN_VERSION = max(schema_version(m.name) for m in migrations._migrations)
+def known_version() -> int:
+    """The newest schema version this code can bring a file to."""
+    return max(schema_version(m.name) for m in migrations._migrations)
 
 
 def check_schema(db: sqlite_utils.Database) -> None:
@@ -253,7 +255,7 @@ def check_schema(db: sqlite_utils.Database) -> None:
     unknown = [m.name for m in migrations.applied(db) if m.name not in known]
     if unknown:
         found = max(schema_version(name) for name in unknown)
-        raise SchemaTooNew(found, KNOWN_VERSION)
+        raise SchemaTooNew(found, known_version())
 
 
 def migrate(path=None) -> list[str]:
