@@ -2,8 +2,8 @@
 a change to the schema is a new function after the last one, named with the
 next number ("0006_..."): that number is the schema version.
 
-A migration holds its own rules as they were when it was written (it
-imports nothing from canvas/), so what it does to an old file never changes.
+A migration spells out its own rules as they were when it was written (it
+calls nothing in canvas/), so what it does to an old file never changes.
 """
 
 from __future__ import annotations
