@@ -57,3 +57,11 @@ class EventNotFound(CanvasError):
     def __init__(self, event_id: str = ""):
         super().__init__("That event no longer exists on this timeline.")
         self.event_id = event_id
+
+
+class StepNotFound(CanvasError):
+    """The board's template has no sticky-note step with this key."""
+
+    def __init__(self, step_key: str = ""):
+        super().__init__("This board has no such step for sticky notes.")
+        self.step_key = step_key
