@@ -98,3 +98,19 @@ def download_everything(page) -> dict[str, bytes]:
             files[label] = handle.read()
     assert all(files.values())
     return files
+
+
+def test_the_home_page_lists_the_boards_this_browser_knows_after_a_reload(server, new_person):
+    fran = new_person()
+    create_board(fran, server.url, "Known to Fran's browser", "Fran")
+    # A fresh tab of the same browser: only its local storage remembers the board.
+    again = fran.context.new_page()
+    again.goto(server.url)
+    settle(again)
+    listed = again.locator('[class*="st-key-home_board_"]')
+    listed.filter(has_text="Known to Fran's browser").wait_for()
+    stranger = new_person()
+    stranger.goto(server.url)
+    settle(stranger)
+    assert stranger.get_by_text("Known to Fran's browser").count() == 0
+    assert stranger.locator("[data-testid=stException]").count() == 0
