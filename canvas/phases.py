@@ -114,8 +114,6 @@ RULES: dict[Action, Rule] = {
     Action.issue_facilitator_link: Rule(phases=_EVERY_PHASE, facilitator_only=True),
 }
 
-FACILITATOR_ONLY = frozenset(action for action, rule in RULES.items() if rule.facilitator_only)
-
 
 class NotFacilitator(CanvasError):
     """The action needs the facilitator link's key, and this person does not hold it."""
