@@ -70,3 +70,11 @@ class SchemaTooNew(CanvasError):
         )
         self.found = found
         self.known = known
+
+
+class StepNotFound(CanvasError):
+    """The board's template has no sticky-note step with this key."""
+
+    def __init__(self, step_key: str = ""):
+        super().__init__("This board has no such step for sticky notes.")
+        self.step_key = step_key

@@ -16,13 +16,13 @@ from collections import Counter
 
 import sqlite_utils
 
-from canvas.errors import CanvasError
-from canvas.phases import Action, authorize
+from canvas.errors import CanvasError, ParticipantNotFound
+from canvas.phases import Action, Credentials, authorize
 from canvas import voting
 from canvas.voting import Dot, VoteRules, check_vote, counted_item, dots_beyond_rules
 from storage.boards import changing_board
 from storage.db import iso, now
-from storage.facilitation import board_phase
+from storage.facilitation import board_phase, resolve_actor
 
 # Votes on items that still exist: a deleted or dissolved item gives its dots back.
 LIVE_VOTES = """
@@ -39,7 +39,7 @@ class NotVotable(CanvasError):
         super().__init__("That item can no longer be voted on (it was moved, merged or deleted).")
 
 
-def cast_vote(db: sqlite_utils.Database, board_id: str, participant_id: str, item_id: str,
+def cast_vote(db: sqlite_utils.Database, board_id: str, credentials: Credentials, item_id: str,
               seen: int) -> bool:
     """Add one dot, if this person still has `seen` dots on the item.
 
@@ -48,7 +48,7 @@ def cast_vote(db: sqlite_utils.Database, board_id: str, participant_id: str, ite
     moved on and adds nothing. Returns whether a dot was added.
     """
     with changing_board(db, board_id):
-        authorize(Action.vote, board_phase(db, board_id), is_facilitator=False)
+        participant_id = _voter(db, board_id, credentials)
         _require_votable(db, board_id, item_id)
         mine = _my_counts(db, board_id, participant_id)
         if mine[item_id] != seen:
@@ -59,11 +59,11 @@ def cast_vote(db: sqlite_utils.Database, board_id: str, participant_id: str, ite
     return True
 
 
-def retract_vote(db: sqlite_utils.Database, board_id: str, participant_id: str, item_id: str,
-                 seen: int) -> bool:
+def retract_vote(db: sqlite_utils.Database, board_id: str, credentials: Credentials,
+                 item_id: str, seen: int) -> bool:
     """Take one dot back (while voting is open), with the same `seen` guard."""
     with changing_board(db, board_id):
-        authorize(Action.vote, board_phase(db, board_id), is_facilitator=False)
+        participant_id = _voter(db, board_id, credentials)
         mine = [dot for dot in board_dots(db, board_id, participant_id) if dot.item_id == item_id]
         if len(mine) != seen or seen == 0:
             return False
@@ -146,6 +146,16 @@ def voters(db: sqlite_utils.Database, board_id: str) -> tuple[int, int]:
         f"SELECT count(DISTINCT participant_id), count(*) FROM ({LIVE_VOTES})", [board_id]
     ).fetchone()
     return row[0], row[1]
+
+
+def _voter(db, board_id: str, credentials: Credentials) -> str:
+    # Dots belong to a participant of this board: a facilitator key alone
+    # (no name on the board) has nobody to count them against.
+    actor = resolve_actor(db, board_id, credentials)
+    authorize(Action.vote, board_phase(db, board_id), actor)
+    if actor.participant_id is None:
+        raise ParticipantNotFound()
+    return actor.participant_id
 
 
 def _my_counts(db, board_id: str, participant_id: str) -> Counter:

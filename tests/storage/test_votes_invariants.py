@@ -16,7 +16,7 @@ import pytest
 from canvas.backup import BackupInvalid, backup_document, parse_backup
 from canvas.errors import CanvasError
 from canvas.models import BoardDraft, NoteDraft
-from canvas.phases import Actor, Phase
+from canvas.phases import Credentials, Phase
 from canvas.voting import ItemVoteLimitReached, RulesBelowSpent, VoteRules
 from storage import boards, clusters, facilitation, notes, participants, restore, votes
 from storage.db import connect
@@ -76,7 +76,7 @@ class Session:
         started = facilitation.start_board(db, BoardDraft(title="Votes", facilitator_name="Fran"))
         self.id = started.board.id
         self.key = started.facilitator_key
-        self.fac = Actor(participant_id=started.facilitator.id, is_facilitator=True)
+        self.fac = Credentials(participant_id=started.facilitator.id, facilitator_key=self.key)
 
     def phase(self, phase: Phase):
         facilitation.set_phase(self.db, self.id, self.key, phase)
@@ -99,7 +99,7 @@ class Session:
     def vote(self, person: str, item: str, times: int = 1):
         for _ in range(times):
             have = votes.my_votes(self.db, self.id, person)[item]
-            assert votes.cast_vote(self.db, self.id, person, item, have)
+            assert votes.cast_vote(self.db, self.id, Credentials(participant_id=person), item, have)
 
     def mine(self, person: str) -> Counter:
         return votes.my_votes(self.db, self.id, person)
@@ -233,12 +233,12 @@ def test_a_vote_on_a_cluster_counts_the_dots_on_its_notes(db, s):
     x = s.cluster("X", a)
     s.phase(Phase.vote)
     assert s.mine(vic) == Counter({x: 2})
-    assert votes.cast_vote(db, s.id, vic, x, seen=2)
+    assert votes.cast_vote(db, s.id, Credentials(participant_id=vic), x, seen=2)
     with pytest.raises(ItemVoteLimitReached):
-        votes.cast_vote(db, s.id, vic, x, seen=3)
+        votes.cast_vote(db, s.id, Credentials(participant_id=vic), x, seen=3)
     # Taking back removes the newest counted dot, wherever it sits.
-    assert votes.retract_vote(db, s.id, vic, x, seen=3)
-    assert votes.retract_vote(db, s.id, vic, x, seen=2)
+    assert votes.retract_vote(db, s.id, Credentials(participant_id=vic), x, seen=3)
+    assert votes.retract_vote(db, s.id, Credentials(participant_id=vic), x, seen=2)
     assert s.mine(vic) == Counter({x: 1})
     assert votes.tallies(db, s.id) == Counter({a: 1})
     assert_sound(db, s.id)
@@ -336,7 +336,7 @@ def random_step(rng: random.Random, s: Session, people: list[str]) -> str:
         s.phase(Phase.vote)
         person, item = rng.choice(people), rng.choice(items)
         have = votes.my_votes(db, s.id, person)[item]
-        (votes.cast_vote if op == "vote" else votes.retract_vote)(db, s.id, person, item, have)
+        (votes.cast_vote if op == "vote" else votes.retract_vote)(db, s.id, Credentials(participant_id=person), item, have)
         return op
     if op == "rules":
         budget = rng.randint(1, 8)
@@ -420,9 +420,9 @@ def test_votes_merges_and_restores_at_once_never_break_the_rules(db_file, db, s)
                 have = votes.my_votes(own, board_id, person)[item]
                 try:
                     if rng.random() < 0.8:
-                        votes.cast_vote(own, board_id, person, item, have)
+                        votes.cast_vote(own, board_id, Credentials(participant_id=person), item, have)
                     else:
-                        votes.retract_vote(own, board_id, person, item, have)
+                        votes.retract_vote(own, board_id, Credentials(participant_id=person), item, have)
                 except CanvasError:
                     pass
         except BaseException as error:  # noqa: BLE001 - asserted below
