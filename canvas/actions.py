@@ -6,13 +6,13 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from enum import Enum
-from typing import Annotated
-
-from pydantic import AfterValidator, BaseModel, model_validator
+from pydantic import BaseModel, ValidationInfo, model_validator
 
 from canvas.grouping import VotableItem
-from canvas.models import _optional_text, _required_text, _single_line
 from canvas.templates import Template
+from canvas.text import OptionalLine, OptionalText, RequiredLine, RequiredText
+from canvas.timerange import OptionalDate
+from canvas.validation import is_stored
 
 ACTION_TITLE_MAX = 200
 ACTION_TEXT_MAX = 1000
@@ -58,27 +58,32 @@ class SourceKind(str, Enum):
     event = "event"
 
 
-Title = Annotated[str, _required_text("An action title", ACTION_TITLE_MAX), AfterValidator(_single_line)]
-OptionalText = Annotated[str, _optional_text(ACTION_TEXT_MAX)]
+Title = RequiredLine("An action title", ACTION_TITLE_MAX)
+Owner = OptionalLine(80)
+ActionText = OptionalText(ACTION_TEXT_MAX)
+Signal = RequiredText("A signal", 300)
+Response = RequiredText("What we commit to", 300)
 
 
 class ActionDraft(BaseModel):
     """An action as typed on the actions page."""
 
     title: Title
-    owner: Annotated[str, _optional_text(80), AfterValidator(_single_line)] = ""
-    due_date: date | None = None
+    owner: Owner = ""
+    due_date: OptionalDate = None
     type: ActionType = ActionType.prevent
     priority: Priority = Priority.medium
     status: Status = Status.open
-    status_reason: OptionalText = ""
-    success_signal: OptionalText = ""
-    review_date: date | None = None
+    status_reason: ActionText = ""
+    success_signal: ActionText = ""
+    review_date: OptionalDate = None
     source_kind: SourceKind | None = None
     source_id: str | None = None
 
     @model_validator(mode="after")
-    def _wont_do_needs_a_reason(self) -> "ActionDraft":
+    def _wont_do_needs_a_reason(self, info: ValidationInfo) -> "ActionDraft":
+        if is_stored(info):
+            return self  # older data is shown as it is, to be corrected
         if self.status == Status.wont_do and not self.status_reason:
             raise ValueError("Say why this action won't be done (the next postmortem will ask).")
         if self.review_date and self.due_date and self.review_date < self.due_date:
@@ -120,9 +125,9 @@ class TriggerKind(str, Enum):
 class TriggerDraft(BaseModel):
     """A kill criterion: "if we see <signal>, we commit to <response>"."""
 
-    signal: Annotated[str, _required_text("A signal", 300)]
+    signal: Signal
     kind: TriggerKind = TriggerKind.pause
-    response: Annotated[str, _required_text("What we commit to", 300)]
+    response: Response
 
 
 class Trigger(TriggerDraft):

@@ -1,9 +1,100 @@
-"""Keeping what people typed literal wherever it is shown or exported."""
+"""What people may type, and keeping it literal wherever it is shown or exported.
+
+The rules for every text field live here, as annotated types the models use
+(`required_text`, `optional_text`): no control characters (a line break only
+where the field has several lines), no lone surrogates, no text that is empty
+once whitespace and zero-width characters are removed, and a length limit.
+"""
 
 from __future__ import annotations
 
 import re
 import string
+import unicodedata
+from typing import Annotated
+
+from canvas.validation import entry_rule
+
+# Invisible characters that make a field look filled while it says nothing.
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+_INVISIBLE = str.maketrans("", "", ZERO_WIDTH)
+
+
+def is_blank(text: str) -> bool:
+    """True when nothing visible is left after removing whitespace and
+    zero-width characters (U+200B-U+200D, U+2060, U+FEFF)."""
+    return not text.translate(_INVISIBLE).strip()
+
+
+def check_visible(value: str, multiline: bool = False) -> str:
+    """`value` itself; raises ValueError if it holds a control character (a
+    line break or tab allowed when `multiline`) or a lone surrogate."""
+    _refuse_hidden(value, multiline)
+    return value
+
+
+def _refuse_hidden(value: str, multiline: bool) -> None:
+    for char in value:
+        category = unicodedata.category(char)
+        if category == "Cc" and not (multiline and char in "\n\t"):
+            if char in "\r\n":
+                raise ValueError("must fit on one line.")
+            # Invisible in the app, but they drive terminals (ESC) and cut
+            # strings short in other programs (NUL).
+            raise ValueError(f"contains an invisible control character (U+{ord(char):04X}).")
+        if category == "Cs":
+            raise ValueError("contains a broken character (a lone surrogate).")
+
+
+def _checked(value: str, multiline: bool, max_chars: int, label: str | None,
+             empty: str | None) -> str:
+    if multiline:
+        # Browsers send \n, pasted text may carry Windows or old Mac line ends.
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    value = value.strip()
+    _refuse_hidden(value, multiline)
+    if is_blank(value):
+        if label is None:
+            return ""
+        raise ValueError(empty or f"{label} cannot be empty.")
+    if len(value) > max_chars:
+        prefix = f"{label} is" if label else "is"
+        raise ValueError(f"{prefix} {len(value):,} characters long; the limit is {max_chars:,}.")
+    return value
+
+
+def required_text(label: str, max_chars: int, *, multiline: bool = False,
+                  empty: str | None = None):
+    """The validator of a text field that must say something: `label` names
+    it in messages ("A title cannot be empty."), `empty` replaces that
+    message. Surrounding whitespace is dropped."""
+    return entry_rule(lambda value: _checked(value, multiline, max_chars, label, empty))
+
+
+def optional_text(max_chars: int, *, multiline: bool = False):
+    """The validator of a text field that may stay empty; text with nothing
+    visible in it is stored as empty."""
+    return entry_rule(lambda value: _checked(value, multiline, max_chars, None, None))
+
+
+def RequiredLine(label: str, max_chars: int, empty: str | None = None):
+    """A one-line text field that must say something."""
+    return Annotated[str, required_text(label, max_chars, empty=empty)]
+
+
+def RequiredText(label: str, max_chars: int, empty: str | None = None):
+    """A multi-line text field that must say something."""
+    return Annotated[str, required_text(label, max_chars, multiline=True, empty=empty)]
+
+
+def OptionalLine(max_chars: int):
+    """A one-line text field that may stay empty."""
+    return Annotated[str, optional_text(max_chars)]
+
+
+def OptionalText(max_chars: int):
+    """A multi-line text field that may stay empty."""
+    return Annotated[str, optional_text(max_chars, multiline=True)]
 
 _PUNCTUATION = frozenset(string.punctuation)
 
