@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from canvas.actions import FollowUp, Status
+from canvas.timerange import day_in_range
 
 Row = tuple[str, FollowUp]  # (board title, action)
 
@@ -89,12 +90,13 @@ def actions_ics(rows: Iterable[Row], today: date) -> str:
     importing the file again updates the same events instead of adding new
     ones. `today` is the DTSTAMP (the file's creation date), which keeps the
     output a pure function of its inputs. Actions marked won't do are
-    CANCELLED.
+    CANCELLED. A due date outside the supported range (older data) is left
+    out: no calendar can show it.
     """
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN",
              "METHOD:PUBLISH"]
     for board_title, action in rows:
-        if action.due_date is None:
+        if action.due_date is None or not day_in_range(action.due_date):
             continue
         description = [f"Owner: {action.owner or 'nobody yet'}"]
         if action.success_signal:

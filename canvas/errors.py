@@ -57,3 +57,7 @@ class EventNotFound(CanvasError):
     def __init__(self, event_id: str = ""):
         super().__init__("That event no longer exists on this timeline.")
         self.event_id = event_id
+
+
+class TextRefused(CanvasError, ValueError):
+    """Typed text breaks a text rule (empty, too long, control characters)."""

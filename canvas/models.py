@@ -10,9 +10,9 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, field_validator
+from pydantic import AfterValidator, BaseModel, TypeAdapter, ValidationError, field_validator
 
-from canvas.errors import UnknownTemplate
+from canvas.errors import TextRefused, UnknownTemplate
 from canvas.phases import Phase
 from canvas.text import OptionalLine, OptionalText, RequiredLine, RequiredText
 from canvas.timerange import OptionalDate
@@ -184,6 +184,19 @@ class Note(BaseModel):
 
 CLUSTER_NAME_MAX_CHARS = 60
 ClusterName = RequiredLine("A cluster name", CLUSTER_NAME_MAX_CHARS)
+
+
+_NAME_CHECKS = {"display name": TypeAdapter(DisplayName), "cluster name": TypeAdapter(ClusterName)}
+
+
+def checked_name(kind: str, value: str) -> str:
+    """A display name or cluster name (`kind`) as it is stored; raises
+    TextRefused with the rule's message. For writes that take a bare string."""
+    try:
+        return _NAME_CHECKS[kind].validate_python(value)
+    except ValidationError as error:
+        detail = error.errors()[0]
+        raise TextRefused(str(detail.get("ctx", {}).get("error", detail["msg"]))) from None
 
 
 class Cluster(BaseModel):

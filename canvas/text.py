@@ -117,6 +117,8 @@ def escape_markdown(text: str) -> str:
 _ALWAYS = frozenset("\\`*[]<>|~")
 _LINE_MARKER = re.compile(r"^(\s*)(?:([#+=-])|(\d+)([.)]))")
 _ENTITY = re.compile(r"&(?=#?\w+;)")
+# A heading drops a run of `#` at its end ("Fix it ##" reads "Fix it").
+_CLOSING_HASHES = re.compile(r"(\s)(#+)(\s*)$")
 
 
 def escape_for_documents(text: str) -> str:
@@ -126,8 +128,10 @@ def escape_for_documents(text: str) -> str:
 
     Escaped: backslash, backtick, `*`, brackets, `<`, `>`, `|`, `~`; an `_`
     at a word's edge (inside a word it is never emphasis); an `&` that would
-    start an entity; and at the start of each line the markers of headings,
-    lists and setext underlines (`#`, `+`, `-`, `=`, `1.`, `1)`). Line breaks
+    start an entity; at the start of each line the markers of headings,
+    lists and setext underlines (`#`, `+`, `-`, `=`, `1.`, `1)`), and at its
+    end a run of `#` after a space (a heading's closing sequence). `<` is
+    always escaped, so `<https://x>` stays text, never a link. Line breaks
     are kept as hard breaks.
     """
     lines = []
@@ -141,6 +145,7 @@ def escape_for_documents(text: str) -> str:
             else:
                 escaped.append(char)
         line = _ENTITY.sub(r"\\&", "".join(escaped))
+        line = _CLOSING_HASHES.sub(lambda match: match[1] + "\\#" * len(match[2]) + match[3], line)
         lines.append(_LINE_MARKER.sub(_escape_marker, line, count=1))
     return "  \n".join(lines)
 

@@ -1,17 +1,16 @@
 """Completeness: how finished this postmortem is, and what to fix where."""
 
-from datetime import date
-
 import streamlit as st
 
 from canvas.completeness import check_completeness
 from canvas.language import count_flags_by_step
+from canvas.timerange import today_in
 from pages import common
 from storage.snapshot import load_snapshot
 
 page = common.open_board_page()
 snapshot = load_snapshot(page.db, page.board.id)
-result = check_completeness(snapshot, date.today())
+result = check_completeness(snapshot, today_in(snapshot.board.timezone))
 
 st.title("Is the postmortem done?", anchor=False)
 done, applicable = result.done_count, len(result.applicable)

@@ -10,12 +10,13 @@ from canvas.canvas_png import canvas_png
 from canvas.export import export_document
 from canvas.external_summary import external_summary
 from canvas.markdown_pack import markdown_pack
+from canvas.timerange import today_in
 from pages import common
 from storage.restore import load_snapshot_and_votes
 
 
 page = common.open_board_page()
-today = date.today()
+today = today_in(page.board.timezone)
 snapshot, votes = load_snapshot_and_votes(page.db, page.board.id)
 stem = f"postmortem-{snapshot.board.incident_date or today}"
 
