@@ -6,13 +6,12 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from enum import Enum
-from pydantic import BaseModel, ValidationInfo, model_validator
+from pydantic import BaseModel, model_validator
 
 from canvas.grouping import VotableItem
 from canvas.templates import Template
 from canvas.text import OptionalLine, OptionalText, RequiredLine, RequiredText
 from canvas.timerange import OptionalDate
-from canvas.validation import is_stored
 
 ACTION_TITLE_MAX = 200
 ACTION_TEXT_MAX = 1000
@@ -81,9 +80,7 @@ class ActionDraft(BaseModel):
     source_id: str | None = None
 
     @model_validator(mode="after")
-    def _wont_do_needs_a_reason(self, info: ValidationInfo) -> "ActionDraft":
-        if is_stored(info):
-            return self  # older data is shown as it is, to be corrected
+    def _wont_do_needs_a_reason(self) -> "ActionDraft":
         if self.status == Status.wont_do and not self.status_reason:
             raise ValueError("Say why this action won't be done (the next postmortem will ask).")
         if self.review_date and self.due_date and self.review_date < self.due_date:
@@ -104,6 +101,13 @@ class FollowUp(ActionDraft):
     created_at: datetime
     updated_at: datetime
     version: int = 1
+
+    @model_validator(mode="after")
+    def _wont_do_needs_a_reason(self) -> "FollowUp":
+        # Replaces the draft's rule: what is stored is shown as it is (older
+        # data may break a newer rule) and corrected through a new draft.
+        # Pydantic runs model validators again whenever a snapshot holds it.
+        return self
 
     def is_overdue(self, today: date) -> bool:
         """Due before today and still open or in progress."""
