@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 
 from canvas.errors import CanvasError
 from canvas.text import OptionalText, RequiredLine, RequiredText, check_visible
-from canvas.timerange import SUPPORTED, check_day, check_time, time_in_range
+from canvas.timerange import SUPPORTED, check_day, check_time, plain_time, time_in_range
 from canvas.validation import is_stored
 
 TEXT_MAX_CHARS = 500
@@ -481,8 +481,7 @@ def format_at(at: datetime, zone: str) -> str:
     if at.utcoffset() is None:
         raise ValueError(f"time has no zone (naive): {ZONE_REQUIRED}")
     if not time_in_range(at):
-        return at.isoformat(sep=" ", timespec="seconds" if at.second else "minutes").replace(
-            "+00:00", " UTC")
+        return plain_time(at)
     local = at.astimezone(resolve_zone(zone))
     return local.strftime("%Y-%m-%d %H:%M:%S %Z" if local.second else "%Y-%m-%d %H:%M %Z")
 

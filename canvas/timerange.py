@@ -35,7 +35,7 @@ class TimeOutOfRange(CanvasError, ValueError):
     """A date or time outside the supported range (1970-01-01 to 2200-12-31)."""
 
     def __init__(self, value: date | datetime):
-        shown = value.isoformat() if not isinstance(value, datetime) else _plain(value)
+        shown = value.isoformat() if not isinstance(value, datetime) else plain_time(value)
         super().__init__(f"{shown} is outside the supported dates ({SUPPORTED})")
         self.value = value
 
@@ -83,9 +83,11 @@ SupportedDate = Annotated[date, entry_rule(check_day)]
 OptionalDate = Annotated[date | None, entry_rule(_optional_day)]
 
 
-def _plain(at: datetime) -> str:
-    """An instant as ISO text without any zone conversion (which could overflow)."""
-    return at.isoformat(sep=" ").replace("+00:00", " UTC")
+def plain_time(at: datetime) -> str:
+    """An instant as written, "0001-01-01 00:00 UTC", with no conversion into
+    another zone (which could overflow at the calendar's edges)."""
+    text = at.isoformat(sep=" ", timespec="seconds" if at.second else "minutes")
+    return text.replace("+00:00", " UTC")
 
 
 def shown_day(day: date | None) -> str:
