@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from canvas.actions import FollowUp, Status
+from canvas.text import visible
 from canvas.timerange import day_in_range
 
 Row = tuple[str, FollowUp]  # (board title, action)
@@ -24,7 +25,7 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
+    text = "" if value is None else visible(str(value))
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
@@ -56,8 +57,8 @@ LINE_OCTETS = 75
 
 def escape_ics_text(text: str) -> str:
     """A TEXT value (RFC 5545 §3.3.11): backslash, semicolon and comma escaped,
-    line breaks written as \\n."""
-    text = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    line breaks written as \\n; other control characters as visible symbols."""
+    text = visible(text).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
 
 

@@ -131,8 +131,9 @@ def escape_for_documents(text: str) -> str:
     start an entity; at the start of each line the markers of headings,
     lists and setext underlines (`#`, `+`, `-`, `=`, `1.`, `1)`), and at its
     end a run of `#` after a space (a heading's closing sequence). `<` is
-    always escaped, so `<https://x>` stays text, never a link. Line breaks
-    are kept as hard breaks.
+    always escaped, so `<https://x>` stays text, never a link. A control
+    character (refused on entry, but older data may hold one) becomes its
+    visible symbol (ESC -> U+241B). Line breaks are kept as hard breaks.
     """
     lines = []
     for line in text.replace("\r\n", "\n").split("\n"):
@@ -142,12 +143,31 @@ def escape_for_documents(text: str) -> str:
                 escaped.append("\\" + char)
             elif char == "_" and not _inside_word(line, index):
                 escaped.append("\\_")
+            elif unicodedata.category(char) in ("Cc", "Cs") and char != "\t":
+                # Older data may hold them: shown as a visible stand-in, so a
+                # file printed to a terminal never carries an escape sequence.
+                escaped.append(_stand_in(char))
             else:
                 escaped.append(char)
         line = _ENTITY.sub(r"\\&", "".join(escaped))
         line = _CLOSING_HASHES.sub(lambda match: match[1] + "\\#" * len(match[2]) + match[3], line)
         lines.append(_LINE_MARKER.sub(_escape_marker, line, count=1))
     return "  \n".join(lines)
+
+
+def visible(text: str) -> str:
+    """`text` with every control character but line breaks and tabs replaced
+    by a visible symbol (ESC -> U+241B): for files that may be printed to a
+    terminal, when older data still holds such characters."""
+    return "".join(_stand_in(char) if unicodedata.category(char) in ("Cc", "Cs")
+                   and char not in "\n\t" else char for char in text.replace("\r\n", "\n"))
+
+
+def _stand_in(char: str) -> str:
+    code = ord(char)
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Control Pictures block: ␀, ␛, ...
+    return "\u2421" if code == 0x7F else "\ufffd"
 
 
 def _inside_word(line: str, index: int) -> bool:
