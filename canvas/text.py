@@ -52,11 +52,11 @@ def _checked(value: str, multiline: bool, max_chars: int, label: str | None,
         # Browsers send \n, pasted text may carry Windows or old Mac line ends.
         value = value.replace("\r\n", "\n").replace("\r", "\n")
     value = value.strip()
-    _refuse_hidden(value, multiline)
     if is_blank(value):
         if label is None:
             return ""
         raise ValueError(empty or f"{label} cannot be empty.")
+    _refuse_hidden(value, multiline)
     if len(value) > max_chars:
         prefix = f"{label} is" if label else "is"
         raise ValueError(f"{prefix} {len(value):,} characters long; the limit is {max_chars:,}.")
