@@ -126,3 +126,19 @@ def test_a_backup_with_an_edge_date_is_refused_with_its_place(tmp_path, capsys, 
     assert "outside the supported dates" in err
     migrate(target)
     assert boards.list_boards(connect(target)) == []
+
+
+@pytest.mark.parametrize("fmt", ["md", "external", "csv", "ics"])
+def test_an_export_to_the_terminal_never_carries_a_control_character(capsys, seeded, fmt):
+    path, board_id = seeded
+    db = connect(path)
+    # Older data, from before the text rules refused control characters.
+    db.conn.execute("UPDATE events SET text = 'Paged \x1b[2J\x1b]0;owned\x07' WHERE id = 'ev-good'")
+    db.conn.execute("UPDATE actions SET title = 'Add \x1b[31malert\x00', due_date = '2030-01-01' "
+                    "WHERE id = 'act-late'")
+    db.conn.execute("UPDATE boards SET title = 'Old \x1b[1mboard' WHERE id = ?", [board_id])
+    db.close()
+    status, out, err = run(capsys, "export", board_id, "--format", fmt, "--db", path)
+    assert status == 0, err
+    assert not any(ord(char) < 32 and char not in "\r\n\t" for char in out), repr(out)
+    assert "␛" in out
