@@ -61,3 +61,7 @@ class EventNotFound(CanvasError):
 
 class TextRefused(CanvasError, ValueError):
     """Typed text breaks a text rule (empty, too long, control characters)."""
+
+
+class TimeOutOfRange(CanvasError, ValueError):
+    """A date or time outside the supported range (canvas.timerange)."""

@@ -8,7 +8,7 @@ century and more on either side keeps every zone, chart and calendar export
 of a supported time well inside it. No real incident lies outside the range.
 
 Every entry (forms, chat logs, CSV, incident files, backups, action dates)
-checks it and refuses with `TimeOutOfRange`; a value already stored outside
+checks it and refuses with `canvas.errors.TimeOutOfRange`; a value already stored outside
 it (older data) is still read, shown with a warning and left out of charts
 and durations, so one row never breaks a board.
 """
@@ -20,7 +20,7 @@ from typing import Annotated
 
 from pydantic import AwareDatetime
 
-from canvas.errors import CanvasError
+from canvas.errors import TimeOutOfRange
 from canvas.validation import entry_rule
 
 EARLIEST_DAY = date(1970, 1, 1)
@@ -31,13 +31,10 @@ END_OF_RANGE = datetime(2201, 1, 1, tzinfo=UTC)
 SUPPORTED = f"{EARLIEST_DAY.isoformat()} to {LATEST_DAY.isoformat()}"
 
 
-class TimeOutOfRange(CanvasError, ValueError):
-    """A date or time outside the supported range (1970-01-01 to 2200-12-31)."""
-
-    def __init__(self, value: date | datetime):
-        shown = value.isoformat() if not isinstance(value, datetime) else plain_time(value)
-        super().__init__(f"{shown} is outside the supported dates ({SUPPORTED})")
-        self.value = value
+def out_of_range_error(value: date | datetime) -> TimeOutOfRange:
+    """The refusal of `value`: "9999-12-31 is outside the supported dates (...)"."""
+    shown = plain_time(value) if isinstance(value, datetime) else value.isoformat()
+    return TimeOutOfRange(f"{shown} is outside the supported dates ({SUPPORTED})")
 
 
 def day_in_range(day: date) -> bool:
@@ -61,14 +58,14 @@ def time_in_range(at: datetime) -> bool:
 def check_day(day: date) -> date:
     """`day` itself, or TimeOutOfRange."""
     if not day_in_range(day):
-        raise TimeOutOfRange(day)
+        raise out_of_range_error(day)
     return day
 
 
 def check_time(at: datetime) -> datetime:
     """`at` itself, or TimeOutOfRange."""
     if not time_in_range(at):
-        raise TimeOutOfRange(at)
+        raise out_of_range_error(at)
     return at
 
 
@@ -79,7 +76,6 @@ def _optional_day(day: date | None) -> date | None:
 # A moment written in a file that makes a board (a backup's creation times).
 SupportedInstant = Annotated[AwareDatetime, entry_rule(check_time)]
 # A date a person enters (incident, review, due and follow-up dates).
-SupportedDate = Annotated[date, entry_rule(check_day)]
 OptionalDate = Annotated[date | None, entry_rule(_optional_day)]
 
 
@@ -88,13 +84,6 @@ def plain_time(at: datetime) -> str:
     another zone (which could overflow at the calendar's edges)."""
     text = at.isoformat(sep=" ", timespec="seconds" if at.second else "minutes")
     return text.replace("+00:00", " UTC")
-
-
-def shown_day(day: date | None) -> str:
-    """A stored date as text: its ISO form, marked when outside the range."""
-    if day is None:
-        return ""
-    return day.isoformat() if day_in_range(day) else f"{day.isoformat()} (outside {SUPPORTED})"
 
 
 def today_in(zone: str, now: datetime | None = None) -> date:

@@ -23,9 +23,8 @@ from canvas.timeline import (
 )
 from canvas.timeline_chart import impact_window, timeline_figure
 from canvas.timeline_import import preview_rows
-from canvas.timerange import (
-    TimeOutOfRange, check_day, day_in_range, time_in_range, today_in,
-)
+from canvas.errors import TimeOutOfRange
+from canvas.timerange import check_day, day_in_range, time_in_range, today_in
 from canvas.validation import STORED
 
 EDGES = ["0001-01-01", "9999-12-31"]
