@@ -1,9 +1,11 @@
 """What people may type, and keeping it literal wherever it is shown or exported.
 
-The rules for every text field live here, as annotated types the models use
-(`required_text`, `optional_text`): no control characters (a line break only
-where the field has several lines), no lone surrogates, no text that is empty
-once whitespace and zero-width characters are removed, and a length limit.
+The rules for every text field live here, as the annotated types the models
+use (`RequiredLine`, `RequiredText`, `OptionalLine`, `OptionalText`): no
+control characters (a line break and a tab only where the field has several
+lines), no lone surrogates, no text that is empty once whitespace and
+zero-width characters are removed (optional fields store it as empty), and a
+length limit. Values read back from storage skip them (canvas.validation).
 """
 
 from __future__ import annotations
@@ -95,6 +97,7 @@ def OptionalLine(max_chars: int):
 def OptionalText(max_chars: int):
     """A multi-line text field that may stay empty."""
     return Annotated[str, optional_text(max_chars, multiline=True)]
+
 
 _PUNCTUATION = frozenset(string.punctuation)
 
