@@ -224,6 +224,8 @@ class Metric(BaseModel):
     start: TimelineEvent | None
     end: TimelineEvent | None
     missing: list[EventKind]
+    # Missing kinds whose only events lie outside the supported dates.
+    unusable: list[EventKind] = []
 
     @property
     def approximate(self) -> bool:
@@ -236,6 +238,7 @@ def compute_metric(definition: MetricDefinition, events: Sequence[TimelineEvent]
     start, end = anchor(events, definition.start), anchor(events, definition.end)
     missing = [kind for kind, event in ((definition.end, end), (definition.start, start)) if event is None]
     seconds = None if missing else _whole_seconds(end.at - start.at)
+    present = {event.kind for event in events}
     return Metric(
         name=definition.name,
         label=definition.label,
@@ -244,6 +247,7 @@ def compute_metric(definition: MetricDefinition, events: Sequence[TimelineEvent]
         start=start,
         end=end,
         missing=missing,
+        unusable=[kind for kind in missing if kind in present],
     )
 
 
@@ -301,9 +305,15 @@ def describe_metric(metric: Metric) -> str:
     Positive or zero: the duration ("27 min", "about 27 min" when an anchor is
     approximate). Negative: what it means, "<end> <duration> before <start>",
     e.g. "detected 14 min before impact started". Missing anchors:
-    "no ‘detected’ event yet" or "no ‘detected’ or ‘impact start’ event yet".
+    "no ‘detected’ event yet" or "no ‘detected’ or ‘impact start’ event yet";
+    an anchor stored outside the supported dates: "the ‘impact start’ time
+    is outside the supported dates".
     """
     if metric.seconds is None:
+        if metric.unusable:
+            names = " and ".join(f"‘{kind.label.lower()}’" for kind in metric.unusable)
+            verb = "times are" if len(metric.unusable) > 1 else "time is"
+            return f"the {names} {verb} outside the supported dates"
         names = " or ".join(f"‘{kind.label.lower()}’" for kind in metric.missing)
         return f"no {names} event yet"
     about = "about " if metric.approximate else ""

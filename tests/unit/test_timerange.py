@@ -17,7 +17,8 @@ from canvas.markdown_pack import markdown_pack
 from canvas.models import Board, BoardDetails, BoardDraft
 from canvas.snapshot import BoardSnapshot
 from canvas.timeline import (
-    EventKind, IncidentFileInvalid, TimelineEvent, compute_metrics, describe_event, format_at,
+    EventKind, IncidentFileInvalid, TimelineEvent, compute_metrics, describe_event, describe_metric,
+    format_at,
     format_clock, local_day_and_clock, out_of_order, parse_chat_log, parse_csv,
     parse_incident_file, read_local_time, suggested_day,
 )
@@ -190,6 +191,9 @@ def test_durations_and_the_impact_window_leave_out_events_outside_the_range():
     metrics = {metric.name: metric for metric in compute_metrics(events)}
     assert metrics["time_to_resolve"].seconds is None
     assert metrics["impact_duration"].seconds is None, "impact start is only the year-one event"
+    assert describe_metric(metrics["time_to_resolve"]) == \
+        "the ‘resolved’ and ‘impact start’ times are outside the supported dates"
+    assert describe_metric(metrics["time_to_acknowledge"]) == "no ‘acknowledged’ event yet"
     assert impact_window(events) is None
     assert suggested_day(sorted(events, key=lambda e: e.at), "Asia/Tokyo", date(2000, 1, 1)) == \
         date(2019, 7, 2)
