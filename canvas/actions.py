@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from enum import Enum
+
 from pydantic import BaseModel, model_validator
 
 from canvas.grouping import VotableItem
