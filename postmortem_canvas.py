@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import datetime
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -19,7 +18,7 @@ from canvas.importing import read_board_file
 from canvas.markdown_pack import markdown_pack
 from canvas.models import Severity
 from canvas.templates import DEFAULT_TEMPLATE, all_templates, get_template
-from canvas.timeline import resolve_zone
+from canvas.timerange import today_in
 from storage import restore
 from storage.db import DB_ENV, DEFAULT_DB_PATH, connect
 from storage.migrations import migrate
@@ -112,7 +111,7 @@ def _export(args) -> int:
     with connect(args.db) as db:
         snapshot, votes = restore.load_snapshot_and_votes(db, args.board_id)
     # "Overdue" is judged by the calendar where the team is.
-    today = datetime.now(resolve_zone(snapshot.board.timezone)).date()
+    today = today_in(snapshot.board.timezone)
     rows = [(snapshot.board.title, action) for action in snapshot.actions]
     if args.format == "png":
         # Imported here: Pillow's font set-up is only needed for pictures.

@@ -22,9 +22,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from pydantic import (
-    AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from canvas.actions import ActionDraft, TriggerDraft
 from canvas.errors import CanvasError
@@ -35,6 +33,7 @@ from canvas.phases import Phase
 from canvas.snapshot import BoardSnapshot
 from canvas.templates import get_template
 from canvas.timeline import TimelineEvent, describe_validation_error
+from canvas.timerange import SupportedInstant
 from canvas.voting import BUDGET_RANGE, counted_item
 
 FORMAT = "postmortem-canvas/backup-1"
@@ -175,7 +174,7 @@ class BackupCluster(BaseModel):
     step: str
     name: ClusterName
     position: int = 0
-    created_at: AwareDatetime
+    created_at: SupportedInstant
 
 
 class BackupNote(BaseModel):
@@ -187,8 +186,8 @@ class BackupNote(BaseModel):
     position: int = 0
     cluster: str | None = None
     event: str | None = None
-    created_at: AwareDatetime
-    updated_at: AwareDatetime | None = None
+    created_at: SupportedInstant
+    updated_at: SupportedInstant | None = None
 
 
 class BackupVote(BaseModel):
@@ -200,12 +199,12 @@ class BackupVote(BaseModel):
 class BackupAction(ActionDraft):
     ref: str
     source: str | None = None
-    created_at: AwareDatetime
-    updated_at: AwareDatetime | None = None
+    created_at: SupportedInstant
+    updated_at: SupportedInstant | None = None
 
 
 class BackupTrigger(TriggerDraft):
-    created_at: AwareDatetime
+    created_at: SupportedInstant
 
 
 class BackupPlan(BaseModel):

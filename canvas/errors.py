@@ -78,3 +78,11 @@ class StepNotFound(CanvasError):
     def __init__(self, step_key: str = ""):
         super().__init__("This board has no such step for sticky notes.")
         self.step_key = step_key
+
+
+class TextRefused(CanvasError, ValueError):
+    """Typed text breaks a text rule (empty, too long, control characters)."""
+
+
+class TimeOutOfRange(CanvasError, ValueError):
+    """A date or time outside the supported range (canvas.timerange)."""

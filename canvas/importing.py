@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from canvas.actions import ACTION_TITLE_MAX, ActionDraft
 from canvas.backup import parse_backup
 from canvas.models import BoardDetails, BoardDraft, NoteDraft, Severity
 from canvas.templates import Template
-from canvas.timeline import IncidentFile, TimelineEvent, parse_incident_file
+from canvas.timeline import (
+    IncidentFile, IncidentFileInvalid, TimelineEvent, describe_validation_error, parse_incident_file,
+)
 
 IMPORTED_BY = "Imported"
 
@@ -40,6 +42,14 @@ def plan_incident_import(
     actions (no owner or date: the team still has to commit to them); the
     summary and the events fill the summary and the timeline.
     """
+    try:
+        return _planned(incident, template, severity)
+    except ValidationError as error:
+        # The file's fields passed, the board's own limits did not.
+        raise IncidentFileInvalid(describe_validation_error(error)) from error
+
+
+def _planned(incident: IncidentFile, template: Template, severity: Severity) -> BoardImport:
     first_day = min((event.at for event in incident.events), default=None)
     draft = BoardDraft(
         title=incident.title[:120],

@@ -1,7 +1,5 @@
 """Next steps: owned, dated actions with a success signal, and kill criteria."""
 
-from datetime import date
-
 import streamlit as st
 from pydantic import ValidationError
 
@@ -12,13 +10,14 @@ from canvas.actions import (
 from canvas.errors import CanvasError, EditConflict
 from canvas.language import check_text
 from canvas.phases import Action
+from canvas.timerange import EARLIEST_DAY, LATEST_DAY, SUPPORTED, clamp_day, day_in_range, today_in
 from pages import common
 from storage import actions
 
 page = common.open_board_page()
 step = common.current_step(page.template)
 board_id = page.board.id
-today = date.today()
+today = today_in(page.board.timezone)
 editable = page.may(Action.edit_actions)
 
 common.literal_title(step.title)
@@ -33,10 +32,13 @@ def fields(prefix: str, current: FollowUp | None = None) -> None:
     left, middle, right = st.columns(3)
     left.text_input("Owner", key=f"{prefix}_owner", max_chars=80,
                     value=current.owner if current else "")
-    middle.date_input("Due date", key=f"{prefix}_due", value=current.due_date if current else None,
-                      format="YYYY-MM-DD")
+    # A date stored outside the supported range (older data) opens empty.
+    middle.date_input("Due date", key=f"{prefix}_due",
+                      value=clamp_day(current.due_date) if current else None, format="YYYY-MM-DD",
+                      min_value=EARLIEST_DAY, max_value=LATEST_DAY)
     right.date_input("Follow-up review", key=f"{prefix}_review",
-                     value=current.review_date if current else None, format="YYYY-MM-DD")
+                     value=clamp_day(current.review_date) if current else None,
+                     format="YYYY-MM-DD", min_value=EARLIEST_DAY, max_value=LATEST_DAY)
     left, middle, right = st.columns(3)
     left.selectbox("Type", list(ActionType), key=f"{prefix}_type", format_func=lambda t: t.label,
                    index=list(ActionType).index(current.type) if current else 2)
@@ -127,6 +129,10 @@ for action in board_actions:
             badges.warning("Draft: needs an owner and a due date", icon=":material/edit_note:")
         if action.is_overdue(today):
             badges.error(f"Overdue since {action.due_date}", icon=":material/schedule:")
+        if any(day is not None and not day_in_range(day)
+               for day in (action.due_date, action.review_date)):
+            badges.warning(f"A date is outside the supported dates ({SUPPORTED}); edit it.",
+                           icon=":material/event_busy:")
         for advice in vague_title_warnings(action.title):
             text.caption(f"Tip: {advice}")
         with text:

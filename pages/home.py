@@ -1,13 +1,12 @@
 """Home: start a board, or open one."""
 
-from datetime import date
-
 import streamlit as st
 from pydantic import ValidationError
 
 from canvas.models import BoardDraft, Severity
 from canvas.errors import CanvasError
 from canvas.importing import read_board_file
+from canvas.timerange import EARLIEST_DAY, LATEST_DAY, today_in
 from canvas.templates import DEFAULT_TEMPLATE, all_templates, get_template
 from pages import common
 from storage import boards, facilitation, restore
@@ -70,8 +69,9 @@ with st.form("home_create", border=True):
     st.text_input("Title", key="home_title", max_chars=120,
                   placeholder="e.g. Checkout errors after the 14:00 deploy")
     left, middle, right = st.columns(3)
-    left.date_input("Incident date", key="home_incident_date", value=date.today(),
-                    format="YYYY-MM-DD")
+    # A new board starts in UTC (its zone is set on the Summary page).
+    left.date_input("Incident date", key="home_incident_date", value=today_in("UTC"),
+                    format="YYYY-MM-DD", min_value=EARLIEST_DAY, max_value=LATEST_DAY)
     middle.selectbox("Severity", list(Severity), key="home_severity", index=2,
                      format_func=lambda sev: sev.label)
     right.selectbox("Template", list(templates), key="home_template",

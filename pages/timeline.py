@@ -9,7 +9,7 @@ Times are stored in UTC; every time shown carries its date and zone
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 import pandas as pd
 import streamlit as st
@@ -19,8 +19,10 @@ from canvas.language import check_text
 from canvas.errors import CanvasError, EditConflict
 from canvas.phases import Action, refusal as rule_refusal
 from canvas.text import escape_markdown
+from canvas.timerange import EARLIEST_DAY, LATEST_DAY, clamp_day, today_in
 from canvas.timeline import (
     METRICS,
+    OUT_OF_RANGE_WARNING,
     TEXT_MAX_CHARS,
     TIME_EXAMPLES,
     EventKind,
@@ -34,10 +36,10 @@ from canvas.timeline import (
     format_at,
     local_day_and_clock,
     out_of_order,
+    out_of_range,
     parse_chat_log,
     parse_csv,
     read_local_time,
-    resolve_zone,
     suggested_day,
     zone_options,
 )
@@ -66,9 +68,6 @@ BADGE_COLOURS = {
 FIELD_LABELS = {"at": "Time", "kind": "Kind", "text": "What happened",
                 "evidence_url": "Evidence link", "approximate": "Approximate"}
 EDITOR_FIELDS = ("date", "time", "kind", "text", "url", "approx")
-# Streamlit's date picker otherwise allows only ten years around its value,
-# and postmortems of old incidents are written too.
-EARLIEST_DAY, LATEST_DAY = date(1970, 1, 1), date(2100, 12, 31)
 
 page = common.open_board_page()
 step = common.current_step(page.template)
@@ -115,10 +114,6 @@ def editor_key(field: str, event_id: str) -> str:
     return f"timeline_edit_{field}_{event_id}"
 
 
-def today(zone: str) -> date:
-    return datetime.now(resolve_zone(zone)).date()
-
-
 # --- callbacks: each writes through storage, keeps what was typed on a refusal ----
 
 
@@ -153,7 +148,8 @@ def save_edit(event_id: str, force: bool = False) -> None:
     shown = editor_values(base, zone)
     # An untouched time keeps its exact instant: re-reading "02:30" on the
     # night clocks go back would pick the first 02:30, not necessarily this one.
-    unchanged_time = (values["date"], values["time"]) == (shown["date"], shown["time"])
+    # A time outside the supported range is never kept: it must be replaced.
+    unchanged_time = base.in_range and (values["date"], values["time"]) == (shown["date"], shown["time"])
     try:
         new = read_event(values, zone, keep_at=base.at if unchanged_time else None)
         with common.database() as db:
@@ -236,7 +232,7 @@ def preview_chat_log(zone: str) -> None:
     if not text.strip():
         state["timeline_import_error"] = "Paste some chat lines first."
         return
-    day = state.get("timeline_import_chat_date") or board.incident_date or today(zone)
+    day = state.get("timeline_import_chat_date") or clamp_day(board.incident_date) or today_in(zone)
     start_preview("pasted chat log", parse_chat_log(text, day, zone), zone)
 
 
@@ -335,6 +331,11 @@ def show_durations(live: list[TimelineEvent], metrics: list[Metric], zone: str) 
                     column.text(describe_anchor(kind, event, zone))
     for warning in out_of_order(live):
         st.warning(escape_markdown(warning.message), icon=":material/swap_vert:")
+    if outside := out_of_range(live):
+        count = len(outside)
+        st.warning(escape_markdown(f"{count} event{'s are' if count != 1 else ' is'} "
+                                   f"{OUT_OF_RANGE_WARNING} in the list below."),
+                   icon=":material/event_busy:")
 
 
 def event_fields(keys: dict[str, str], zone: str) -> None:
@@ -358,7 +359,7 @@ def show_add_form(live: list[TimelineEvent], zone: str) -> None:
     st.subheader("Add an event", anchor=False)
     # The date follows the timeline (the day of its last event) until the
     # person picks another date themselves.
-    suggested = suggested_day(live, zone, board.incident_date or today(zone))
+    suggested = suggested_day(live, zone, clamp_day(board.incident_date) or today_in(zone))
     if state.get("timeline_new_date") in (None, state.get("timeline_new_date_suggested")):
         state["timeline_new_date"] = suggested
     state["timeline_new_date_suggested"] = suggested
@@ -394,6 +395,8 @@ def show_events(live: list[TimelineEvent], zone: str, may_change: bool) -> None:
         with st.container(key=f"timeline_row_{event.id}", border=False):
             when, kind, text, evidence, actions = st.columns(widths, vertical_alignment="center")
             when.text(format_at(event.at, zone) + ("\n≈ approximate" if event.approximate else ""))
+            if not event.in_range:
+                when.caption(escape_markdown(f"⚠ {OUT_OF_RANGE_WARNING}"))
             kind.badge(event.kind.label, color=BADGE_COLOURS[event.kind])
             text.text(event.text)
             with text:
@@ -479,7 +482,8 @@ def show_import(zone: str) -> None:
     chat_tab, csv_tab, incident_tab = st.tabs(["Chat log", "CSV", "Incident file"],
                                               key="timeline_import_source", on_change="rerun")
     with chat_tab:
-        st.date_input("Date of lines without one", value=board.incident_date or today(zone),
+        st.date_input("Date of lines without one",
+                      value=clamp_day(board.incident_date) or today_in(zone),
                       key="timeline_import_chat_date", format="YYYY-MM-DD", width=220,
                       min_value=EARLIEST_DAY, max_value=LATEST_DAY,
                       help="A log that runs past midnight moves to the next day by itself.")
@@ -563,11 +567,16 @@ if why_not:
 zone = pick_zone()
 live = events.list_events(page.db, board_id)
 metrics = compute_metrics(live)
-show_chart(live, metrics, zone, may_change=not why_not)
-show_durations(live, metrics, zone)
+# The chart and durations sit on top but are drawn last: if one of them
+# ever fails, the list below is already there, so the event can be fixed.
+chart_area, durations_area = st.container(), st.container()
 if not why_not:
     show_add_form(live, zone)
 show_events(live, zone, may_change=not why_not)
 show_bin(zone, may_change=not why_not)
 if not why_not:
     show_import(zone)
+with durations_area:
+    show_durations(live, metrics, zone)
+with chart_area:
+    show_chart(live, metrics, zone, may_change=not why_not)

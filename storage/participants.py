@@ -8,12 +8,14 @@ import sqlite_utils
 
 from canvas.errors import ParticipantNotFound
 from canvas.ids import hash_secret, new_row_id, new_secret
-from canvas.models import Participant
+from canvas.models import Participant, checked_name
 from storage.boards import changing_board
 from storage.db import iso, now, write_transaction
 
 def join_board(db: sqlite_utils.Database, board_id: str, display_name: str) -> tuple[Participant, str]:
-    """Add a participant; returns it and the token its browser keeps (shown once)."""
+    """Add a participant; returns it and the token its browser keeps (shown once).
+    Raises TextRefused for a name that breaks the text rules."""
+    display_name = checked_name("display name", display_name)
     token = new_secret()
     participant_id = new_row_id()
     stamp = iso(now())
