@@ -17,12 +17,16 @@ class CanvasError(Exception):
     """Base class for conditions a user can cause and be told about."""
 
 
-def describe_validation_error(error: ValidationError, limit: int = 3, *,
-                              places: bool = True) -> str:
+def describe_validation_error(error: ValidationError, limit: int = 3, *, places: bool = True,
+                              labels: dict[str, str] | None = None) -> str:
     """A pydantic error as "place: reason; place: reason", at most `limit` of
     them; `places=False` gives the reasons alone, for a form whose field is
-    plain to see. List positions count from 0, as in JSON."""
-    problems = [f"{_place(detail['loc'])}: {_reason(detail)}" if places else _reason(detail)
+    plain to see, and `labels` names a form's fields as the form does. List
+    positions count from 0, as in JSON."""
+    def place(loc: tuple[str | int, ...]) -> str:
+        return (labels or {}).get(str(loc[0]) if loc else "", _place(loc))
+
+    problems = [f"{place(detail['loc'])}: {_reason(detail)}" if places else _reason(detail)
                 for detail in error.errors()]
     extra = len(problems) - limit
     return "; ".join(problems[:limit]) + (f"; and {extra} more" if extra > 0 else "")

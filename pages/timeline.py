@@ -16,7 +16,7 @@ import streamlit as st
 from pydantic import ValidationError
 
 from canvas.language import check_text
-from canvas.errors import EditConflict, InvalidInput
+from canvas.errors import EditConflict, InvalidInput, describe_validation_error
 from canvas.phases import Action, PhaseForbids, authorize
 from canvas.text import escape_markdown
 from canvas.timeline import (
@@ -105,8 +105,7 @@ def read_event(values: dict, zone: str, keep_at: datetime | None = None) -> Time
             "evidence_url": values["url"] or None, "approximate": bool(values["approx"]),
         })
     except ValidationError as error:
-        field = FIELD_LABELS.get(str(error.errors()[0]["loc"][0]), "Event")
-        raise InvalidInput(f"{field}: {common.first_message(error)}") from None
+        raise InvalidInput(describe_validation_error(error, limit=1, labels=FIELD_LABELS)) from None
 
 
 def editor_values(event: TimelineEvent, zone: str) -> dict:
