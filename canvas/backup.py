@@ -224,11 +224,6 @@ class BackupPlan(BaseModel):
     triggers: list[BackupTrigger] = []
 
 
-def is_backup(data: Any) -> bool:
-    """Whether parsed JSON claims to be a backup (by its format tag)."""
-    return isinstance(data, dict) and data.get("format") == FORMAT
-
-
 def parse_backup(text: str) -> BackupPlan:
     """Read a backup; raises BackupInvalid naming the problem and its place,
     e.g. "notes[2].cluster: no cluster 'cluster-9' in step 'detect'" (list

@@ -359,10 +359,6 @@ def literal_title(text: str) -> None:
     st.title(escape_markdown(text), anchor=False)
 
 
-def literal_heading(text: str, level: int = 3) -> None:
-    st.markdown(f"{'#' * level} {escape_markdown(text)}")
-
-
 def sticky(note: Note, *, key_suffix: str = "", author: str | None = None):
     """A note as a sticky: a coloured container whose text is shown literally.
 
@@ -577,7 +573,3 @@ def first_message(error: ValidationError) -> str:
     """The first validation problem, phrased for a person (the field is the
     one beside the message)."""
     return describe_validation_error(error, limit=1, places=False)
-
-
-def show_canvas_error(error: CanvasError) -> None:
-    st.error(str(error))

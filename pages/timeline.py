@@ -43,6 +43,7 @@ from canvas.timeline import (
 )
 from canvas.timeline_chart import timeline_figure
 from canvas.timeline_import import (
+    EDITABLE_COLUMNS,
     KIND_BY_LABEL,
     PREVIEW_COLUMNS,
     chosen_events,
@@ -533,7 +534,7 @@ def show_preview(preview: dict) -> None:
             editor = editor_state_key(preview)
             st.data_editor(
                 preview["table"], key=editor, hide_index=True, num_rows="fixed",
-                disabled=["Time", "What happened", "Evidence link", "Note"],
+                disabled=[name for name in PREVIEW_COLUMNS if name not in EDITABLE_COLUMNS],
                 column_config={
                     "Add": st.column_config.CheckboxColumn("Add", width="small"),
                     "Time": st.column_config.TextColumn(f"Time ({preview['zone']})"),
