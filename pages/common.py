@@ -426,21 +426,25 @@ def run_action(action, *args, error_key: str = "action_error", **kwargs) -> bool
     return True
 
 
-UNEXPECTED = ("Something went wrong on the server, so this may not have been saved. "
-              "Reload the page to check; if it happens again, tell whoever runs this server.")
+UNEXPECTED_ACTION = ("Something went wrong on the server, so this may not have been saved. "
+                     "Reload the page to check; if it happens again, tell whoever runs this "
+                     "server.")
+UNEXPECTED_PAGE = ("Something went wrong on the server while showing this page; nothing was "
+                   "changed. Reload the page; if it happens again, tell whoever runs this server.")
 
 
-def error_sentence(error: Exception) -> str:
+def error_sentence(error: Exception, unexpected: str = UNEXPECTED_ACTION) -> str:
     """What a person is told about a failure: a refusal's own message, the
-    first invalid field, a named database problem, or (for a bug) a short
-    sentence while the traceback goes to the server's log, never to the browser."""
+    first invalid field, a named database problem, or (for a bug) the
+    `unexpected` sentence while the traceback goes to the server's log, never
+    to the browser."""
     if isinstance(error, ValidationError):
         return first_message(error)
     named = named_error(error, db_path())
     if isinstance(error, CanvasError) or named is not None:
         return str(named or error)
     _log.error("unexpected error in a page", exc_info=error)
-    return UNEXPECTED
+    return unexpected
 
 
 @contextmanager
@@ -451,7 +455,7 @@ def shown_errors():
     try:
         yield
     except Exception as error:  # noqa: BLE001 - the edge: nothing passes as a traceback
-        st.error(error_sentence(error), icon=":material/error:")
+        st.error(error_sentence(error, UNEXPECTED_PAGE), icon=":material/error:")
         st.stop()
 
 

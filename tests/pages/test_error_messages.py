@@ -123,7 +123,8 @@ def test_an_unreadable_database_file_is_a_sentence_on_every_page(app, tmp_path, 
     assert str(tmp_path) not in app.error[0].value
 
 
-def test_an_unexpected_error_in_a_page_is_a_short_sentence(app, db_file, monkeypatch):
+def test_an_unexpected_error_in_a_page_is_a_short_sentence_and_a_logged_traceback(
+        app, db_file, monkeypatch, caplog):
     create_board(app)
 
     def broken(*args, **kwargs):
@@ -134,8 +135,11 @@ def test_an_unexpected_error_in_a_page_is_a_short_sentence(app, db_file, monkeyp
     app.switch_page(page("overview.py")).run()
     no_traceback(app)
     assert len(app.error) == 1
-    assert "Something went wrong on the server" in app.error[0].value
+    assert "Something went wrong on the server while showing this page" in app.error[0].value
     assert "secret" not in app.error[0].value
+    # Whoever runs the server finds the whole story in its log.
+    logged = [record for record in caplog.records if record.exc_info]
+    assert "secret detail" in str(logged[-1].exc_info[1])
 
 
 def test_on_a_full_disk_pages_still_render_and_a_refused_note_keeps_its_text(
