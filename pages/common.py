@@ -33,7 +33,7 @@ from canvas.templates import Step, StepKind, Template
 from canvas.text import escape_markdown
 from pydantic import TypeAdapter, ValidationError
 from storage import boards, facilitation, participants
-from storage.db import Database, connect, db_path
+from storage.db import Database, connect, db_path, hold_open
 from storage.errors import named_error
 from storage.migrations import migrate
 
@@ -49,10 +49,11 @@ _log = logging.getLogger("postmortem_canvas")
 
 
 @st.cache_resource
-def _migrated(path: str) -> bool:
-    # Once per server process and database file, not once per rerun.
+def _migrated(path: str):
+    # Once per server process and database file, not once per rerun; the
+    # connection held open keeps pages readable when the disk is full.
     migrate(path)
-    return True
+    return hold_open(path)
 
 
 def database() -> Database:

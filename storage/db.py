@@ -59,6 +59,20 @@ def connect(path: str | os.PathLike | None = None) -> sqlite_utils.Database:
     return sqlite_utils.Database(conn)
 
 
+def hold_open(path: str | os.PathLike | None = None) -> sqlite3.Connection:
+    """A connection to keep for the life of the process.
+
+    SQLite deletes a WAL database's -wal and -shm files when its last
+    connection closes, and must create them again to read it; on a full disk
+    that fails, and not even a page that only reads could open. One idle
+    connection held open keeps them, so reading goes on while the disk is full.
+    """
+    conn = sqlite3.connect(db_path(path), check_same_thread=False, isolation_level=None)
+    with sqlite_errors_named(db_path(path)):
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchall()
+    return conn
+
+
 @contextmanager
 def write_transaction(
     db: sqlite_utils.Database, *, wait_ms: int | None = None

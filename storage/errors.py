@@ -56,8 +56,13 @@ def named_error(error: BaseException, path: Path | None = None) -> StorageProble
     if isinstance(error, sqlite3.Error):
         code = getattr(error, "sqlite_errorcode", None)
         kind = _BY_CODE.get(code & 0xFF) if code is not None else None
-        if kind is DatabaseUnreadable and path is not None and _cannot_create(path):
-            kind = DatabaseReadOnly
+        if kind is DatabaseUnreadable and path is not None:
+            # Opening a database in WAL mode creates its -wal and -shm files:
+            # on a full disk or in a read-only folder that fails as an I/O error.
+            if _no_space_left(path):
+                kind = DiskFull
+            elif _cannot_create(path):
+                kind = DatabaseReadOnly
         return kind() if kind else None
     if isinstance(error, OSError) and error.errno in _BY_ERRNO:
         return _BY_ERRNO[error.errno]()
@@ -74,6 +79,14 @@ def sqlite_errors_named(path: Path | None = None) -> Iterator[None]:
         if named is None or named is error:
             raise
         raise named from error
+
+
+def _no_space_left(path: Path) -> bool:
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        return os.statvfs(folder).f_bavail == 0
+    except OSError:
+        return False
 
 
 def _cannot_create(path: Path) -> bool:

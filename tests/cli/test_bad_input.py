@@ -16,7 +16,7 @@ from storage import db as storage_db
 from storage.db import connect
 from storage.migrations import migrate
 from tests.cli.test_command_line import INCIDENT_FILES
-from tests.disk import read_only_folder  # noqa: F401 - a fixture
+from tests.disk import fill, read_only_folder, small_disk  # noqa: F401 - fixtures
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -180,3 +180,17 @@ def test_standard_input_that_is_not_utf8_is_one_line_from_the_real_command(tmp_p
                             input=b"blame \xff\xfe", capture_output=True, cwd=tmp_path,
                             env={**os.environ, "LC_ALL": "C"})
     assert_one_line_refusal(result.returncode, result.stderr.decode(), "standard input")
+
+
+def test_an_import_onto_a_full_disk_is_refused_and_writes_nothing(capsys, small_disk):
+    db = small_disk / "board.db"
+    migrate(db)
+    with connect(db) as database:
+        database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    fill(small_disk)
+    status, out, err = run(capsys, ["import", INCIDENT_FILES[0], "--db", db])
+    assert_one_line_refusal(status, err, "disk is full")
+    assert out == ""
+    (small_disk / "filler").unlink()
+    with connect(db) as database:
+        assert database["boards"].count == 0

@@ -6,11 +6,14 @@ import sqlite3
 
 import pytest
 
+import canvas.errors
+
 from storage import boards
 from storage import db as storage_db
 from storage.db import connect
 from storage.migrations import migrate
 from tests.disk import fill, small_disk  # noqa: F401 - a fixture
+from tests.cli.test_bad_input import newer_schema
 from tests.pages.conftest import ADD_NOTE, create_board, page
 
 DEEP = "[" * 50_000 + "]" * 50_000
@@ -164,3 +167,13 @@ def test_on_a_full_disk_pages_still_render_and_a_refused_note_keeps_its_text(
     assert [error.value for error in app.error] == [
         "The server's disk is full: nothing was saved. Tell whoever runs this server."]
     assert app.text_area(key="step_text").value == "Alert fired 20 minutes late"
+
+
+def test_a_database_from_a_newer_version_is_a_sentence(app, tmp_path, monkeypatch):
+    if not hasattr(canvas.errors, "SchemaTooNew"):
+        pytest.skip("this version does not check the schema version yet")
+    path = newer_schema(tmp_path)
+    monkeypatch.setenv("POSTMORTEM_CANVAS_DB", str(path))
+    app.run()
+    no_traceback(app)
+    assert "newer" in app.error[0].value

@@ -11,7 +11,7 @@ from canvas.models import BoardDraft, NoteDraft
 from canvas.phases import Actor
 from storage import boards, facilitation, notes, participants
 from storage import db as storage_db
-from storage.db import connect, write_transaction
+from storage.db import connect, hold_open, write_transaction
 from storage.errors import named_error
 from storage.migrations import migrate
 from tests.disk import fill, read_only_folder, small_disk  # noqa: F401 - fixtures
@@ -112,3 +112,20 @@ def test_a_broken_rule_is_not_dressed_up_as_a_database_problem(db):
             db.execute("INSERT INTO notes (id, board_id, step_key, text, colour, version) "
                        "VALUES ('n', 'no-such-board', 'detect', 'x', 'yellow', 1)")
     assert named_error(sqlite3.IntegrityError("FOREIGN KEY constraint failed")) is None
+
+
+def test_on_a_full_disk_a_held_connection_keeps_the_database_readable(small_disk):
+    path = small_disk / "board.db"
+    migrate(path)
+    with connect(path) as db:
+        board_id = facilitation.start_board(db, DRAFT).board.id
+    held = hold_open(path)
+    fill(small_disk)
+    with connect(path) as db:
+        assert boards.get_board(db, board_id).title == "Checkout errors"
+    held.close()
+    # With no connection left SQLite drops its -wal and -shm files, and cannot
+    # make them again on a full disk: even opening the file is refused, by name.
+    fill(small_disk)
+    with pytest.raises(DiskFull):
+        connect(path)
