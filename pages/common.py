@@ -286,7 +286,7 @@ def open_board_page() -> BoardPage:
         me = participants.participant_by_token(db, board.id, token)
     except ParticipantNotFound:
         show_sidebar(board, None)
-        _join_form(db, board)
+        _join_form(board)
         st.stop()
     credentials = Credentials(participant_id=me.id, facilitator_key=key)
     page = BoardPage(db, board, board.template_model, me, credentials,
@@ -312,7 +312,7 @@ def current_step(template: Template) -> Step:
     return step
 
 
-def _join_form(db: Database, board: Board) -> None:
+def _join_form(board: Board) -> None:
     literal_title(board.title)
     st.write("You have been invited to this postmortem. Pick the name others will see.")
     with st.form("join"):
