@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -22,7 +21,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
-from canvas.errors import CanvasError
+from canvas.errors import CanvasError, describe_validation_error
+from canvas.json_text import load_json
 from canvas.text import OptionalText, RequiredLine, RequiredText, check_visible
 from canvas.timerange import SUPPORTED, check_day, check_time, plain_time, time_in_range
 from canvas.validation import is_stored
@@ -432,41 +432,13 @@ def parse_incident_file(text: str) -> IncidentFile:
     """Read an incident file; raises IncidentFileInvalid naming the problem and
     its place, e.g. "events[3].at: not an ISO-8601 time with a zone ..."
     (list positions count from 0, as in the JSON)."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise IncidentFileInvalid(
-            f"line {error.lineno}, column {error.colno}: not valid JSON ({error.msg})"
-        ) from error
+    data = load_json(text, IncidentFileInvalid)
     if not isinstance(data, dict):
         raise IncidentFileInvalid("top level: expected a JSON object with title and events")
     try:
         return IncidentFile.model_validate(data)
     except ValidationError as error:
         raise IncidentFileInvalid(describe_validation_error(error)) from error
-
-
-def describe_validation_error(error: ValidationError, limit: int = 3) -> str:
-    """A pydantic error as "place: reason; place: reason", at most `limit` of them."""
-    problems = [f"{_place(detail['loc'])}: {_reason(detail)}" for detail in error.errors()]
-    extra = len(problems) - limit
-    return "; ".join(problems[:limit]) + (f"; and {extra} more" if extra > 0 else "")
-
-
-def _place(loc: tuple[str | int, ...]) -> str:
-    place = ""
-    for part in loc:
-        place += f"[{part}]" if isinstance(part, int) else (f".{part}" if place else str(part))
-    return place or "top level"
-
-
-def _reason(detail: dict[str, Any]) -> str:
-    if detail["type"] == "missing":
-        return "missing"
-    if detail["type"] == "value_error":
-        # Our own validators' messages, without pydantic's "Value error, " prefix.
-        return str(detail["ctx"]["error"])
-    return detail["msg"]
 
 
 # --- zones and showing times ----------------------------------------------------

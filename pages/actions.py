@@ -1,13 +1,12 @@
 """Next steps: owned, dated actions with a success signal, and kill criteria."""
 
 import streamlit as st
-from pydantic import ValidationError
 
 from canvas.actions import (
     ActionDraft, ActionType, FollowUp, Priority, Status, TriggerDraft, TriggerKind,
     vague_title_warnings,
 )
-from canvas.errors import CanvasError, EditConflict
+from canvas.errors import EditConflict
 from canvas.language import check_text
 from canvas.phases import Action
 from canvas.timerange import EARLIEST_DAY, LATEST_DAY, SUPPORTED, clamp_day, day_in_range, today_in
@@ -81,17 +80,19 @@ def add() -> None:
 
 def save(action: FollowUp) -> None:
     prefix = f"action_edit_{action.id}"
-    try:
-        draft = read_draft(prefix, action)
-        with common.database() as db:
-            actions.edit_action(db, board_id, action.id, draft, action.version)
-    except ValidationError as error:
-        st.session_state[f"{prefix}_error"] = common.first_message(error)
-    except EditConflict as conflict:
-        st.session_state[f"{prefix}_error"] = (
-            f"{conflict} Close this form and open it again to see their version.")
-    except CanvasError as refusal:
-        st.session_state[f"{prefix}_error"] = str(refusal)
+    state = st.session_state
+
+    def write(db) -> None:
+        try:
+            actions.edit_action(db, board_id, action.id, read_draft(prefix, action),
+                                action.version)
+        except EditConflict:
+            state[f"{prefix}_conflict"] = True
+            raise
+
+    if not common.run_action(write, error_key=f"{prefix}_error") and state.pop(
+            f"{prefix}_conflict", False):
+        state[f"{prefix}_error"] += " Close this form and open it again to see their version."
 
 
 def delete(action_id: str) -> None:

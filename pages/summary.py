@@ -2,10 +2,9 @@
 severity and roles. A closed board shows them read-only."""
 
 import streamlit as st
-from pydantic import ValidationError
 
 from canvas.language import check_text
-from canvas.errors import CanvasError, EditConflict
+from canvas.errors import EditConflict
 from canvas.models import BoardDetails, Severity
 from canvas.phases import Action, refusal
 from canvas.timerange import EARLIEST_DAY, LATEST_DAY, SUPPORTED, clamp_day, day_in_range
@@ -27,7 +26,8 @@ if read_only:
 
 def save() -> None:
     state = st.session_state
-    try:
+
+    def write(db) -> None:
         details = BoardDetails.model_validate(
             {
                 "title": state["summary_title"],
@@ -47,17 +47,15 @@ def save() -> None:
                 "timezone": state["summary_timezone"],
             }
         )
-        with common.database() as db:
+        try:
             boards.update_details(db, board.id, details, state["summary_version"])
+        except EditConflict as conflict:
+            state["summary_conflict"] = True
+            state["summary_theirs"] = conflict.current_text
+            raise
+
+    if common.run_action(write, error_key="summary_error"):
         state["summary_saved"] = True
-    except ValidationError as error:
-        state["summary_error"] = common.first_message(error)
-    except EditConflict as conflict:
-        state["summary_error"] = str(conflict)
-        state["summary_conflict"] = True
-        state["summary_theirs"] = conflict.current_text
-    except CanvasError as problem:
-        state["summary_error"] = str(problem)
 
 
 # The version this form was opened at: saving over a newer version is refused.

@@ -16,7 +16,7 @@ import streamlit as st
 from pydantic import ValidationError
 
 from canvas.language import check_text
-from canvas.errors import CanvasError, EditConflict
+from canvas.errors import EditConflict, InvalidInput, describe_validation_error
 from canvas.phases import Action, refusal as rule_refusal
 from canvas.text import escape_markdown
 from canvas.timerange import EARLIEST_DAY, LATEST_DAY, clamp_day, today_in
@@ -45,6 +45,7 @@ from canvas.timeline import (
 )
 from canvas.timeline_chart import timeline_figure
 from canvas.timeline_import import (
+    EDITABLE_COLUMNS,
     KIND_BY_LABEL,
     PREVIEW_COLUMNS,
     chosen_events,
@@ -85,22 +86,21 @@ def refusal(action: Action) -> str | None:
 
 
 def read_event(values: dict, zone: str, keep_at: datetime | None = None) -> TimelineEvent:
-    """An event from the form's values; raises ValueError with a field-named message."""
+    """An event from the form's values; raises InvalidInput with a field-named message."""
     if keep_at is None:
         if values["date"] is None:
-            raise ValueError("Date: pick the day it happened.")
+            raise InvalidInput("Date: pick the day it happened.")
         try:
             keep_at = read_local_time(values["date"], values["time"], zone)
         except ValueError as problem:
-            raise ValueError(f"Time: {problem}") from None
+            raise InvalidInput(f"Time: {problem}") from None
     try:
         return TimelineEvent.model_validate({
             "at": keep_at, "kind": values["kind"], "text": values["text"] or "",
             "evidence_url": values["url"] or None, "approximate": bool(values["approx"]),
         })
     except ValidationError as error:
-        field = FIELD_LABELS.get(str(error.errors()[0]["loc"][0]), "Event")
-        raise ValueError(f"{field}: {common.first_message(error)}") from None
+        raise InvalidInput(describe_validation_error(error, limit=1, labels=FIELD_LABELS)) from None
 
 
 def editor_values(event: TimelineEvent, zone: str) -> dict:
@@ -119,14 +119,16 @@ def editor_key(field: str, event_id: str) -> str:
 
 def add_event(zone: str) -> None:
     values = {field: state[f"timeline_new_{field}"] for field in EDITOR_FIELDS}
-    try:
-        event = read_event(values, zone)
-        with common.database() as db:
-            events.add_event(db, board_id, event)
-    except (ValueError, CanvasError) as problem:
-        # The typed values stay in the form: only a successful add clears it.
-        state["timeline_add_error"] = str(problem)
+    added = []
+
+    def write(db) -> None:
+        added.append(read_event(values, zone))
+        events.add_event(db, board_id, added[0])
+
+    # The typed values stay in the form: only a successful add clears it.
+    if not common.run_action(write, error_key="timeline_add_error"):
         return
+    event = added[0]
     for field, empty in (("time", ""), ("text", ""), ("url", ""), ("approx", False)):
         state[f"timeline_new_{field}"] = empty
     state["timeline_added"] = f"Added: {describe_event(event, zone)}"
@@ -150,17 +152,19 @@ def save_edit(event_id: str, force: bool = False) -> None:
     # night clocks go back would pick the first 02:30, not necessarily this one.
     # A time outside the supported range is never kept: it must be replaced.
     unchanged_time = base.in_range and (values["date"], values["time"]) == (shown["date"], shown["time"])
-    try:
+    new = None
+
+    def write(db) -> None:
+        nonlocal new
         new = read_event(values, zone, keep_at=base.at if unchanged_time else None)
-        with common.database() as db:
-            expected = events.get_event(db, board_id, event_id) if force else base
+        expected = events.get_event(db, board_id, event_id) if force else base
+        try:
             events.edit_event(db, board_id, event_id, new, expected=expected)
-    except EditConflict as conflict:
-        state[f"timeline_edit_error_{event_id}"] = str(conflict)
-        state[f"timeline_edit_conflict_{event_id}"] = True
-        return
-    except (ValueError, CanvasError) as problem:
-        state[f"timeline_edit_error_{event_id}"] = str(problem)
+        except EditConflict:
+            state[f"timeline_edit_conflict_{event_id}"] = True
+            raise
+
+    if not common.run_action(write, error_key=f"timeline_edit_error_{event_id}"):
         return
     close_editor(event_id)
     state[f"timeline_menu_{event_id}"] = False
@@ -190,9 +194,8 @@ def _uploaded_text(key: str) -> tuple[str, str] | None:
     return None if upload is None else (upload.name, decode_upload(upload.name, upload.getvalue()))
 
 
-def start_preview(source: str, result: ParseResult, zone: str) -> None:
-    with common.database() as db:
-        rows = preview_rows(result, events.list_events(db, board_id), zone)
+def start_preview(db, source: str, result: ParseResult, zone: str) -> None:
+    rows = preview_rows(result, events.list_events(db, board_id), zone)
     serial = state.get("timeline_preview", {}).get("serial", 0) + 1
     # The table is built once: an editable table whose data changed under it
     # would drop the corrections already made.
@@ -203,28 +206,25 @@ def start_preview(source: str, result: ParseResult, zone: str) -> None:
 
 
 def preview_incident_file(zone: str) -> None:
-    try:
+    def read(db) -> None:
         uploaded = _uploaded_text("timeline_import_file")
         if uploaded is None:
-            raise ValueError("Choose an incident file (.json) first.")
-        result = incident_file_events(*uploaded)
-    except ValueError as problem:
-        state["timeline_import_error"] = str(problem)
-        return
-    start_preview(f"incident file {uploaded[0]}", result, zone)
+            raise InvalidInput("Choose an incident file (.json) first.")
+        start_preview(db, f"incident file {uploaded[0]}", incident_file_events(*uploaded), zone)
+
+    common.run_action(read, error_key="timeline_import_error")
 
 
 def preview_csv(zone: str) -> None:
-    try:
+    def read(db) -> None:
         uploaded = _uploaded_text("timeline_import_csv_file")
         pasted = state.get("timeline_import_csv_text", "")
         if uploaded is None and not pasted.strip():
-            raise ValueError("Upload a CSV file or paste CSV text first.")
+            raise InvalidInput("Upload a CSV file or paste CSV text first.")
         source, text = (f"CSV file {uploaded[0]}", uploaded[1]) if uploaded else ("pasted CSV", pasted)
-    except ValueError as problem:
-        state["timeline_import_error"] = str(problem)
-        return
-    start_preview(source, parse_csv(text, zone), zone)
+        start_preview(db, source, parse_csv(text, zone), zone)
+
+    common.run_action(read, error_key="timeline_import_error")
 
 
 def preview_chat_log(zone: str) -> None:
@@ -233,7 +233,9 @@ def preview_chat_log(zone: str) -> None:
         state["timeline_import_error"] = "Paste some chat lines first."
         return
     day = state.get("timeline_import_chat_date") or clamp_day(board.incident_date) or today_in(zone)
-    start_preview("pasted chat log", parse_chat_log(text, day, zone), zone)
+    common.run_action(lambda db: start_preview(db, "pasted chat log",
+                                               parse_chat_log(text, day, zone), zone),
+                      error_key="timeline_import_error")
 
 
 def editor_state_key(preview: dict) -> str:
@@ -249,13 +251,13 @@ def confirm_import() -> None:
     # Read the corrections from the table's state now, not from when the
     # button was drawn: an edit made just before the click counts.
     chosen = chosen_events(preview["result"], preview["rows"], state.get(editor_state_key(preview)))
-    try:
-        with common.database() as db:
-            # One transaction: the whole preview is added, or none of it.
-            added = events.add_events(db, board_id, chosen)
-    except CanvasError as problem:
-        state["timeline_import_error"] = f"{problem} Nothing was imported."
+    counted = []
+    # One transaction: the whole preview is added, or none of it.
+    if not common.run_action(lambda db: counted.append(events.add_events(db, board_id, chosen)),
+                             error_key="timeline_import_error"):
+        state["timeline_import_error"] += " Nothing was imported."
         return
+    added = counted[0]
     state.pop("timeline_preview", None)
     if source == "pasted chat log":
         state["timeline_import_chat_text"] = ""
@@ -532,7 +534,7 @@ def show_preview(preview: dict) -> None:
             editor = editor_state_key(preview)
             st.data_editor(
                 preview["table"], key=editor, hide_index=True, num_rows="fixed",
-                disabled=["Time", "What happened", "Evidence link", "Note"],
+                disabled=[name for name in PREVIEW_COLUMNS if name not in EDITABLE_COLUMNS],
                 column_config={
                     "Add": st.column_config.CheckboxColumn("Add", width="small"),
                     "Time": st.column_config.TextColumn(f"Time ({preview['zone']})"),

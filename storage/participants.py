@@ -57,11 +57,17 @@ def list_participants(db: sqlite_utils.Database, board_id: str) -> list[Particip
     return [Participant.model_validate(row) for row in rows]
 
 
+# Presence is worth a glance, not a wait: behind a long write (an import) it
+# gives up quickly, so opening a page never waits for the lock.
+SEEN_WAIT_MS = 200
+
+
 def mark_seen(db: sqlite_utils.Database, participant_id: str) -> None:
-    """Record that this participant has the board open (no revision bump)."""
+    """Record that this participant has the board open (no revision bump).
+    Raises DatabaseBusy after SEEN_WAIT_MS, DiskFull or DatabaseReadOnly."""
     # Presence is not board content: it does not bump the revision, or every
     # open tab would make every other tab rerun.
-    with write_transaction(db):
+    with write_transaction(db, wait_ms=SEEN_WAIT_MS):
         db["participants"].update(participant_id, {"last_seen_at": iso(now())})
 
 
