@@ -24,7 +24,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from canvas.actions import ActionDraft, TriggerDraft
-from canvas.errors import CanvasError, describe_validation_error
+from canvas.errors import BackupInvalid, describe_validation_error
 from canvas.json_text import load_json
 from canvas.models import (
     BoardDetails, ClusterName, DisplayName, NoteColour, NoteText, TemplateSlug,
@@ -37,10 +37,6 @@ from canvas.timerange import SupportedInstant
 from canvas.voting import BUDGET_RANGE, counted_item
 
 FORMAT = "postmortem-canvas/backup-1"
-
-
-class BackupInvalid(CanvasError, ValueError):
-    """A backup file is not valid JSON, or does not follow the backup format."""
 
 
 # --- writing ---------------------------------------------------------------------

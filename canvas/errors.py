@@ -8,9 +8,12 @@ one converter every page and the command line use.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
+
+if TYPE_CHECKING:  # canvas.phases imports this module for its errors
+    from canvas.phases import Action, Phase
 
 
 class CanvasError(Exception):
@@ -200,3 +203,102 @@ class TextRefused(CanvasError, ValueError):
 
 class TimeOutOfRange(CanvasError, ValueError):
     """A date or time outside the supported range (canvas.timerange)."""
+
+
+class BackupInvalid(CanvasError, ValueError):
+    """A backup file is not valid JSON, or does not follow the backup format."""
+
+
+class TimerOutOfRange(CanvasError):
+    """A countdown must run for a positive time of at most four hours."""
+
+    def __init__(self):
+        super().__init__("A timer runs for 1 second up to 4 hours.")
+
+
+class NotYourNote(CanvasError):
+    """Only a note's author (or the facilitator) may change it."""
+
+    def __init__(self):
+        super().__init__("Only the person who wrote this note, or the facilitator, can change it.")
+
+
+class PhaseForbids(CanvasError):
+    """The board's current phase does not allow this action."""
+
+    def __init__(self, action: Action, phase: Phase):
+        if phase.value == "closed":
+            message = "The board is closed: it is read-only until the facilitator reopens it."
+        else:
+            message = f"That is not possible in the {phase.label} phase. {phase.explanation}"
+        super().__init__(message)
+        self.action = action
+        self.phase = phase
+
+
+class NotFacilitator(CanvasError):
+    """The action needs the facilitator link's key, and this person does not hold it."""
+
+    def __init__(self):
+        super().__init__("Only the facilitator can do that.")
+
+
+class UnknownZone(CanvasError, ValueError):
+    """A time-zone name that is not in the IANA database."""
+
+    def __init__(self, name: str):
+        super().__init__(
+            f"unknown time zone {name!r}; use an IANA name such as UTC, "
+            "Europe/Berlin or America/New_York"
+        )
+        self.name = name
+
+
+class IncidentFileInvalid(CanvasError, ValueError):
+    """An incident file is not valid JSON or does not follow the incident format."""
+
+
+class RulesBelowSpent(CanvasError):
+    """A new vote limit would be lower than what someone already spent."""
+
+
+class ItemVoteLimitReached(CanvasError):
+    """This person already put the most dots allowed on this item."""
+
+    def __init__(self, limit: int):
+        super().__init__(f"At most {limit} of your votes can go on one item.")
+
+
+class VoteBudgetExceeded(CanvasError):
+    """This person has spent every dot of the board's budget."""
+
+    def __init__(self, budget: int):
+        super().__init__(f"You have used all {budget} of your votes. Take one back to move it.")
+
+
+class ActionNotFound(CanvasError):
+    """The action is gone from this board."""
+
+    def __init__(self):
+        super().__init__("That action no longer exists on this board.")
+
+
+class ClusterNotFound(CanvasError):
+    """The cluster is gone (merged, dissolved) or belongs to another step."""
+
+    def __init__(self):
+        super().__init__("That cluster no longer exists; someone may have merged or dissolved it.")
+
+
+class BoardChangingTooFast(CanvasError):
+    """The board kept changing while it was being read for a backup."""
+
+    def __init__(self):
+        super().__init__("The board kept changing while it was read; try the backup again.")
+
+
+class NotVotable(CanvasError):
+    """The item is not a live cluster or unclustered note of this board."""
+
+    def __init__(self):
+        super().__init__("That item can no longer be voted on (it was moved, merged or deleted).")

@@ -12,7 +12,7 @@ from enum import Enum
 
 from pydantic import BaseModel
 
-from canvas.errors import CanvasError
+from canvas.errors import CanvasError, NotFacilitator, NotYourNote, PhaseForbids, TimerOutOfRange
 
 
 class Phase(str, Enum):
@@ -115,26 +115,6 @@ RULES: dict[Action, Rule] = {
 }
 
 
-class NotFacilitator(CanvasError):
-    """The action needs the facilitator link's key, and this person does not hold it."""
-
-    def __init__(self):
-        super().__init__("Only the facilitator can do that.")
-
-
-class PhaseForbids(CanvasError):
-    """The board's current phase does not allow this action."""
-
-    def __init__(self, action: Action, phase: Phase):
-        if phase == Phase.closed:
-            message = "The board is closed: it is read-only until the facilitator reopens it."
-        else:
-            message = f"That is not possible in the {phase.label} phase. {phase.explanation}"
-        super().__init__(message)
-        self.action = action
-        self.phase = phase
-
-
 class Credentials(BaseModel):
     """What a tab presents with an action: who it is, and the facilitator key
     if it holds one. Storage checks both against the board inside the
@@ -154,13 +134,6 @@ class Actor(BaseModel):
 # For actions no role or ownership decides (the summary, the timeline, actions
 # and triggers): any person on the board, or someone who cannot be told apart.
 ANYONE = Actor(participant_id=None, is_facilitator=False)
-
-
-class NotYourNote(CanvasError):
-    """Only a note's author (or the facilitator) may change it."""
-
-    def __init__(self):
-        super().__init__("Only the person who wrote this note, or the facilitator, can change it.")
 
 
 def authorize(action: Action, phase: Phase, actor: Actor, owner_id: str | None = None) -> None:
@@ -200,13 +173,6 @@ def refusal(action: Action, phase: Phase, actor: Actor, owner_id: str | None = N
 
 
 TIMER_MAX_SECONDS = 4 * 60 * 60
-
-
-class TimerOutOfRange(CanvasError):
-    """A countdown must run for a positive time of at most four hours."""
-
-    def __init__(self):
-        super().__init__("A timer runs for 1 second up to 4 hours.")
 
 
 def check_timer(seconds: int) -> None:

@@ -17,33 +17,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from enum import StrEnum
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
-from canvas.errors import CanvasError, describe_validation_error
+from canvas.errors import IncidentFileInvalid, describe_validation_error
 from canvas.json_text import load_json
 from canvas.text import OptionalText, RequiredLine, RequiredText, check_visible
-from canvas.timerange import SUPPORTED, check_day, check_time, plain_time, time_in_range
+from canvas.timerange import (
+    SUPPORTED, check_day, check_time, plain_time, resolve_zone, time_in_range,
+)
 from canvas.validation import is_stored
 
 TEXT_MAX_CHARS = 500
 EventText = RequiredText("text", TEXT_MAX_CHARS, empty="text is empty; say what happened")
-
-
-class IncidentFileInvalid(CanvasError, ValueError):
-    """An incident file is not valid JSON or does not follow the incident format."""
-
-
-class UnknownZone(CanvasError, ValueError):
-    """A time-zone name that is not in the IANA database."""
-
-    def __init__(self, name: str):
-        super().__init__(
-            f"unknown time zone {name!r}; use an IANA name such as UTC, "
-            "Europe/Berlin or America/New_York"
-        )
-        self.name = name
 
 
 # --- events -----------------------------------------------------------------
@@ -442,14 +428,6 @@ def parse_incident_file(text: str) -> IncidentFile:
 
 
 # --- zones and showing times ----------------------------------------------------
-
-
-def resolve_zone(name: str) -> ZoneInfo:
-    """The IANA zone called `name`; raises UnknownZone."""
-    try:
-        return ZoneInfo(name.strip())
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise UnknownZone(name) from None
 
 
 def format_at(at: datetime, zone: str) -> str:

@@ -16,11 +16,12 @@ and durations, so one row never breaks a board.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from typing import Annotated
 
 from pydantic import AwareDatetime
 
-from canvas.errors import TimeOutOfRange
+from canvas.errors import TimeOutOfRange, UnknownZone
 from canvas.validation import entry_rule
 
 EARLIEST_DAY = date(1970, 1, 1)
@@ -93,9 +94,6 @@ def today_in(zone: str, now: datetime | None = None) -> date:
     date a new board or an undated chat log starts from, on every page and on
     the command line alike.
     """
-    # Imported here: canvas.timeline imports this module for the range check.
-    from canvas.timeline import resolve_zone
-
     return (now or datetime.now(UTC)).astimezone(resolve_zone(zone)).date()
 
 
@@ -103,3 +101,11 @@ def clamp_day(day: date | None) -> date | None:
     """A stored date a date picker can show: None when it is outside the range,
     so the picker opens empty and the person picks a supported date."""
     return day if day is None or day_in_range(day) else None
+
+
+def resolve_zone(name: str) -> ZoneInfo:
+    """The IANA zone called `name`; raises UnknownZone."""
+    try:
+        return ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise UnknownZone(name) from None

@@ -32,27 +32,9 @@ from typing import NamedTuple
 
 from pydantic import BaseModel, Field, model_validator
 
-from canvas.errors import CanvasError
+from canvas.errors import ItemVoteLimitReached, RulesBelowSpent, VoteBudgetExceeded
 
 BUDGET_RANGE = (1, 12)
-
-
-class VoteBudgetExceeded(CanvasError):
-    """This person has spent every dot of the board's budget."""
-
-    def __init__(self, budget: int):
-        super().__init__(f"You have used all {budget} of your votes. Take one back to move it.")
-
-
-class ItemVoteLimitReached(CanvasError):
-    """This person already put the most dots allowed on this item."""
-
-    def __init__(self, limit: int):
-        super().__init__(f"At most {limit} of your votes can go on one item.")
-
-
-class RulesBelowSpent(CanvasError):
-    """A new vote limit would be lower than what someone already spent."""
 
 
 class VoteRules(BaseModel):

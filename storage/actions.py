@@ -5,20 +5,13 @@ from __future__ import annotations
 import sqlite_utils
 
 from canvas.actions import ActionDraft, FollowUp, Trigger, TriggerDraft
-from canvas.errors import CanvasError, EditConflict
+from canvas.errors import ActionNotFound, EditConflict
 from canvas.ids import new_row_id
 from canvas.phases import ANYONE, Action, Credentials, authorize
 from canvas.validation import STORED
-from storage.boards import changing_board
+from storage.boards import board_phase, changing_board
 from storage.db import iso, now
-from storage.facilitation import board_phase, resolve_actor
-
-
-class ActionNotFound(CanvasError):
-    """The action is gone from this board."""
-
-    def __init__(self):
-        super().__init__("That action no longer exists on this board.")
+from storage.identity import resolve_actor
 
 
 def _may_edit(db, board_id: str) -> None:

@@ -17,7 +17,7 @@ import sqlite_utils
 from canvas.errors import BoardNotFound, EditConflict
 from canvas.ids import is_well_formed_board_id, new_board_id
 from canvas.models import Board, BoardDetails, BoardDraft, BoardSummary
-from canvas.phases import ANYONE, Action, authorize
+from canvas.phases import ANYONE, Action, Phase, authorize
 from canvas.validation import STORED
 from storage.db import iso, now, write_transaction
 
@@ -170,23 +170,6 @@ def _board(row: dict) -> Board:
     )
 
 
-def import_board(db: sqlite_utils.Database, plan) -> tuple[Board, str]:
-    """Create a board with its summary, notes and events in one transaction;
-    returns it with a facilitator key (the importer runs the session)."""
-    # Imported here: these modules import this one for `changing_board`.
-    from canvas.phases import Credentials
-    from storage import actions, events, facilitation, notes
-
-    with write_transaction(db):
-        board = create_board(db, plan.draft)
-        key = facilitation.create_facilitator_key(db, board.id, "import")
-        # The importer holds the key and no name on the board: its notes have
-        # no author, like any written before the meeting.
-        importer = Credentials(facilitator_key=key)
-        update_details(db, board.id, plan.details, board.details_version)
-        for planned in plan.notes:
-            notes.add_note(db, board.id, planned.step_key, planned.draft, importer)
-        events.add_events(db, board.id, plan.events)
-        for action in plan.actions:
-            actions.add_action(db, board.id, action)
-    return get_board(db, board.id), key
+def board_phase(db: sqlite_utils.Database, board_id: str) -> Phase:
+    """The board's phase as stored now (read inside the caller's transaction)."""
+    return Phase(db.execute("SELECT phase FROM boards WHERE id = ?", [board_id]).fetchone()[0])

@@ -4,21 +4,14 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from canvas.errors import CanvasError
+from canvas.errors import ClusterNotFound
 from canvas.ids import new_row_id
 from canvas.models import Cluster, checked_name
 from canvas.phases import Action, Credentials, authorize
-from storage.boards import changing_board
+from storage.boards import board_phase, changing_board
 from storage.db import iso, now
-from storage.facilitation import board_phase, resolve_actor
+from storage.identity import resolve_actor
 from storage.votes import settle_votes
-
-
-class ClusterNotFound(CanvasError):
-    """The cluster is gone (merged, dissolved) or belongs to another step."""
-
-    def __init__(self):
-        super().__init__("That cluster no longer exists; someone may have merged or dissolved it.")
 
 
 def _may_group(db, board_id: str, credentials: Credentials) -> None:

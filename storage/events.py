@@ -21,9 +21,8 @@ from canvas.ids import new_row_id
 from canvas.phases import ANYONE, Action, authorize
 from canvas.timeline import TimelineEvent
 from canvas.validation import STORED
-from storage.boards import changing_board
+from storage.boards import board_phase, changing_board
 from storage.db import iso, now
-from storage.facilitation import board_phase
 
 
 # The fields an edit may change, and the ones compared to detect a conflict.

@@ -13,14 +13,15 @@ import sqlite_utils
 
 from pydantic import BaseModel
 
-from canvas.errors import ParticipantNotFound
 from canvas.ids import hash_secret, new_row_id, new_secret
 from canvas.models import Board, BoardDraft, Participant
-from canvas.phases import Action, Actor, Credentials, Phase, authorize, check_timer
+from canvas.phases import Action, Actor, Phase, authorize, check_timer
 from canvas.voting import VoteRules, check_rules_change
-from storage.boards import changing_board, create_board, get_board
+from storage.boards import board_phase, changing_board, create_board, get_board
 from storage.db import iso, now, write_transaction
+from storage.identity import is_facilitator
 from storage.participants import join_board
+from storage.votes import most_spent
 
 class StartedBoard(BaseModel):
     """A new board with its first participant (the facilitator) signed in."""
@@ -50,43 +51,6 @@ def create_facilitator_key(db: sqlite_utils.Database, board_id: str, label: str)
              "label": label, "created_at": iso(now()), "revoked_at": None}
         )
     return key
-
-
-def is_facilitator(db: sqlite_utils.Database, board_id: str, key: str | None) -> bool:
-    """Whether `key` is a live facilitator key of this board."""
-    if not key:
-        return False
-    row = db.execute(
-        "SELECT 1 FROM facilitator_keys WHERE board_id = ? AND key_hash = ? AND revoked_at IS NULL",
-        [board_id, hash_secret(key)],
-    ).fetchone()
-    return row is not None
-
-
-def resolve_actor(db: sqlite_utils.Database, board_id: str, credentials: Credentials) -> Actor:
-    """Who is acting, checked against the board as it is now: the facilitator
-    key against the board's live (unrevoked) key hashes, the participant
-    against the board's own participants.
-
-    Call it inside the transaction that carries the action out, so a key
-    revoked or a board left after the page was drawn counts. Raises
-    ParticipantNotFound for a participant of another board, or for someone
-    who is neither a participant nor a facilitator.
-    """
-    facilitating = is_facilitator(db, board_id, credentials.facilitator_key)
-    if credentials.participant_id is not None:
-        row = db.execute("SELECT 1 FROM participants WHERE id = ? AND board_id = ?",
-                         [credentials.participant_id, board_id]).fetchone()
-        if row is None:
-            raise ParticipantNotFound()
-    elif not facilitating:
-        raise ParticipantNotFound()
-    return Actor(participant_id=credentials.participant_id, is_facilitator=facilitating)
-
-
-def board_phase(db: sqlite_utils.Database, board_id: str) -> Phase:
-    """The board's phase as stored now (read inside the caller's transaction)."""
-    return Phase(db.execute("SELECT phase FROM boards WHERE id = ?", [board_id]).fetchone()[0])
 
 
 def _require(db, board_id: str, key: str | None, action: Action) -> None:
@@ -124,17 +88,13 @@ def set_vote_rules(db: sqlite_utils.Database, board_id: str, key: str | None, ru
     """Change the budget and per-item limit, never below what someone already spent."""
     with changing_board(db, board_id):
         _require(db, board_id, key, Action.set_vote_rules)
-        most_total, most_on_item = _most_spent(db, board_id)
+        most_total, most_on_item = most_spent(db, board_id)
         check_rules_change(rules, most_total, most_on_item)
         db["boards"].update(
             board_id, {"vote_budget": rules.budget, "vote_max_per_item": rules.max_per_item}
         )
 
 
-def _most_spent(db: sqlite_utils.Database, board_id: str) -> tuple[int, int]:
-    from storage.votes import most_spent
-
-    return most_spent(db, board_id)
 
 
 def reveal_votes(db: sqlite_utils.Database, board_id: str, key: str | None, revealed: bool = True) -> None:

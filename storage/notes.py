@@ -9,10 +9,10 @@ from canvas.errors import EditConflict, NoteNotFound, StepNotFound
 from canvas.ids import new_row_id
 from canvas.models import Note, NoteDraft
 from canvas.phases import Action, Credentials, authorize
-from storage.boards import changing_board, get_board
+from storage.boards import board_phase, changing_board, get_board
 from storage.db import iso, now
 from storage.events import get_event
-from storage.facilitation import board_phase, resolve_actor
+from storage.identity import resolve_actor
 from storage.votes import return_votes_on, settle_votes
 
 

@@ -7,23 +7,17 @@ from collections import defaultdict
 import sqlite_utils
 
 from canvas.backup import BackupPlan
-from canvas.errors import CanvasError
+from canvas.errors import BoardChangingTooFast
 from canvas.ids import hash_secret, new_row_id, new_secret
 from canvas.models import Board, BoardDraft
+from canvas.phases import Credentials
 from canvas.snapshot import BoardSnapshot
-from storage import boards, facilitation
+from storage import actions, boards, events, facilitation, notes
 from storage.db import iso, now, write_transaction
 from storage.snapshot import load_snapshot
 from storage.votes import LIVE_VOTES
 
 RESTORED_BY = "Restored"
-
-
-class BoardChangingTooFast(CanvasError):
-    """The board kept changing while it was being read for a backup."""
-
-    def __init__(self):
-        super().__init__("The board kept changing while it was read; try the backup again.")
 
 
 def read_votes(db: sqlite_utils.Database, board_id: str) -> dict[str, dict[str, int]]:
@@ -153,4 +147,22 @@ def create_board_from(db: sqlite_utils.Database, plan) -> tuple[Board, str]:
     transaction; returns it with its facilitator key."""
     if isinstance(plan, BackupPlan):
         return restore_board(db, plan)
-    return boards.import_board(db, plan)
+    return import_board(db, plan)
+
+
+def import_board(db: sqlite_utils.Database, plan) -> tuple[Board, str]:
+    """Create a board with its summary, notes and events in one transaction;
+    returns it with a facilitator key (the importer runs the session)."""
+    with write_transaction(db):
+        board = boards.create_board(db, plan.draft)
+        key = facilitation.create_facilitator_key(db, board.id, "import")
+        # The importer holds the key and no name on the board: its notes have
+        # no author, like any written before the meeting.
+        importer = Credentials(facilitator_key=key)
+        boards.update_details(db, board.id, plan.details, board.details_version)
+        for planned in plan.notes:
+            notes.add_note(db, board.id, planned.step_key, planned.draft, importer)
+        events.add_events(db, board.id, plan.events)
+        for action in plan.actions:
+            actions.add_action(db, board.id, action)
+    return boards.get_board(db, board.id), key

@@ -16,13 +16,13 @@ from collections import Counter
 
 import sqlite_utils
 
-from canvas.errors import CanvasError, ParticipantNotFound
+from canvas.errors import NotVotable, ParticipantNotFound
 from canvas.phases import Action, Credentials, authorize
 from canvas import voting
 from canvas.voting import Dot, VoteRules, check_vote, counted_item, dots_beyond_rules
-from storage.boards import changing_board
+from storage.boards import board_phase, changing_board
 from storage.db import iso, now
-from storage.facilitation import board_phase, resolve_actor
+from storage.identity import resolve_actor
 
 # Votes on items that still exist: a deleted or dissolved item gives its dots back.
 LIVE_VOTES = """
@@ -30,13 +30,6 @@ SELECT v.* FROM votes v WHERE v.board_id = ? AND (
   EXISTS (SELECT 1 FROM notes n WHERE n.id = v.item_id AND n.deleted_at IS NULL)
   OR EXISTS (SELECT 1 FROM clusters c WHERE c.id = v.item_id AND c.deleted_at IS NULL))
 """
-
-
-class NotVotable(CanvasError):
-    """The item is not a live cluster or unclustered note of this board."""
-
-    def __init__(self):
-        super().__init__("That item can no longer be voted on (it was moved, merged or deleted).")
 
 
 def cast_vote(db: sqlite_utils.Database, board_id: str, credentials: Credentials, item_id: str,

@@ -30,7 +30,7 @@ def build_board(db, incident: Path):
     trigger, details and a focus. Returns (board id, secrets that must never
     leave the database)."""
     plan = plan_incident_import(parse_incident_file(incident.read_text("utf-8")), get_template("blameless"))
-    board, key = boards.import_board(db, plan)
+    board, key = restore.import_board(db, plan)
     ann, ann_token = participants.join_board(db, board.id, "Ann")
     bob, bob_token = participants.join_board(db, board.id, "Bob")
     as_ann = Credentials(participant_id=ann.id)

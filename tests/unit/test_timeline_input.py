@@ -6,11 +6,11 @@ from datetime import date, datetime, timezone
 
 import pytest
 
+from canvas.errors import UnknownZone
 from canvas.timeline import (
     COMMON_ZONES,
     EventKind,
     TimelineEvent,
-    UnknownZone,
     describe_anchor,
     describe_event,
     format_clock,

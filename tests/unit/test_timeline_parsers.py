@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from canvas.errors import UnknownZone
 from canvas.timeline import (
     EventKind,
-    UnknownZone,
     format_at,
     guess_kind,
     metrics_as_seconds,
