@@ -93,6 +93,17 @@ class ActionDraft(BaseModel):
         """Without an owner and a due date an action is a wish, not a commitment."""
         return not (self.owner and self.due_date)
 
+    @property
+    def is_open_draft(self) -> bool:
+        """A draft still in play (not done, not dropped): what a meeting must
+        not end with."""
+        return self.is_draft and self.status.is_active
+
+    @property
+    def is_committed(self) -> bool:
+        """Owned, dated, and not dropped: a promise the team made."""
+        return not self.is_draft and self.status != Status.wont_do
+
 
 class FollowUp(ActionDraft):
     """A stored action."""

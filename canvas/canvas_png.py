@@ -492,7 +492,7 @@ def _lay_actions(actions: list[FollowUp], canvas: CanvasLayout, x: int, y: int, 
             action.owner, f"due {action.due_date.isoformat()}" if action.due_date else "",
             action.status.label) if part)
         warning = ""
-        if action.status.is_active and not (action.owner and action.due_date):
+        if action.is_open_draft:
             missing = " or ".join(what for what, value in (("owner", action.owner),
                                                            ("date", action.due_date)) if not value)
             warning = f"draft: no {missing}"

@@ -57,7 +57,7 @@ from datetime import date
 
 from pydantic import BaseModel
 
-from canvas.actions import ActionType, FollowUp, Status
+from canvas.actions import ActionType, FollowUp
 from canvas.language import check_text
 from canvas.models import Note
 from canvas.snapshot import BoardSnapshot
@@ -74,7 +74,6 @@ _WENT_WELL_STEP = re.compile(r"went[\s-]well|\bglad\b", re.IGNORECASE)
 _WENT_WELL_TEXT = re.compile(
     r"\b(?:thank(?:s|ed|ful)?|kudos|grateful|helped|helpful|worked\s+well|went\s+well)\b",
     re.IGNORECASE)
-RISK_STEP_KEYS = frozenset({"other-risks"})
 _ANCHORS = (
     (EventKind.impact_start, "timeline-impact-start", "The timeline marks when impact started",
      "No event marks when impact started."),
@@ -271,14 +270,6 @@ def _went_well_item(notes: list[Note], template: Template) -> CheckItem:
 # --- actions ------------------------------------------------------------------------
 
 
-def _is_committed(action: FollowUp) -> bool:
-    return not action.is_draft and action.status != Status.wont_do
-
-
-def _is_open_draft(action: FollowUp) -> bool:
-    return action.is_draft and action.status.is_active
-
-
 def _actions_step(template: Template) -> str | None:
     return _key(_step_of_kind(template, StepKind.actions))
 
@@ -295,7 +286,7 @@ def _committed_actions_item(actions: list[FollowUp], template: Template) -> Chec
     if skipped := _actions_not_applicable(item_id, label, template):
         return skipped
     unsignalled = [action for action in actions
-                   if _is_committed(action) and not action.success_signal.strip()]
+                   if action.is_committed and not action.success_signal.strip()]
     missing = ""
     if unsignalled:
         count = _plural(len(unsignalled), "committed action has", "committed actions have")
@@ -308,7 +299,7 @@ def _drafts_item(actions: list[FollowUp], template: Template) -> CheckItem:
     item_id, label = "no-draft-actions", "No draft action is left without an owner and a date"
     if skipped := _actions_not_applicable(item_id, label, template):
         return skipped
-    drafts = [action for action in actions if _is_open_draft(action)]
+    drafts = [action for action in actions if action.is_open_draft]
     missing = ""
     if drafts:
         count = _plural(len(drafts), "draft action has", "draft actions have")
@@ -330,9 +321,9 @@ def _detect_or_prevent_item(actions: list[FollowUp], template: Template) -> Chec
         return _not_applicable(item_id, label, "The template has no detect or prevent step.")
     relevant = [action for action in actions if action.type in _DETECT_OR_PREVENT]
     missing = ""
-    if not any(_is_committed(action) for action in relevant):
+    if not any(action.is_committed for action in relevant):
         missing = "No committed action of type detect or prevent."
-        drafts = sum(1 for action in relevant if _is_open_draft(action))
+        drafts = sum(1 for action in relevant if action.is_open_draft)
         if drafts:
             missing += f" {_plural(drafts, 'draft one needs', 'draft ones need')} an owner and a due date."
     return _result(item_id, label, missing, _actions_step(template))
@@ -341,22 +332,16 @@ def _detect_or_prevent_item(actions: list[FollowUp], template: Template) -> Chec
 # --- risks, open questions, next steps ---------------------------------------------------
 
 
-def _is_risk_step(step: Step) -> bool:
-    # The same rule as the Markdown pack's closing section, so the check and
-    # the section it checks agree.
-    return step.key in RISK_STEP_KEYS or "risk" in step.title.lower()
-
-
 def _open_questions(actions: list[FollowUp], notes: list[Note]) -> list[str]:
-    questions = [action.title for action in actions if _is_open_draft(action)]
-    return questions + [note.text for note in notes if note.text.rstrip().endswith("?")]
+    questions = [action.title for action in actions if action.is_open_draft]
+    return questions + [note.text for note in notes if note.is_open_question]
 
 
 def _closing_item(snapshot: BoardSnapshot, notes: list[Note], template: Template,
                   today: date) -> CheckItem:
     item_id, label = "risks-and-next-steps", "Risks, open questions and next steps are written"
     actions_step = _actions_step(template)
-    risk_steps = [step for step in template.note_steps if _is_risk_step(step)]
+    risk_steps = [step for step in template.note_steps if step.is_risk_step]
     if actions_step is None and not risk_steps:
         return _not_applicable(item_id, label, "The template has no risk step and no actions step.")
     missing: list[str] = []

@@ -128,15 +128,9 @@ def _impact_sentence(snapshot: BoardSnapshot) -> str:
             f"to {format_at(duration.end.at, zone)}.")
 
 
-def _is_commitment(action: FollowUp) -> bool:
-    # Drafts are wishes and won't-do actions are not being done: neither is
-    # something we tell customers we are doing.
-    return not action.is_draft and action.status != Status.wont_do
-
-
 def _what_we_are_doing(actions: list[FollowUp]) -> str:
     lines = ["## What we are doing", ""]
-    committed = [action for action in actions if _is_commitment(action)]
+    committed = [action for action in actions if action.is_committed]
     if not committed:
         lines.append("*Follow-up actions are still being agreed.*")
         return "\n".join(lines)

@@ -28,7 +28,6 @@ from canvas.text import escape_for_documents
 from canvas.timeline import OUT_OF_RANGE, compute_metrics, describe_metric, format_at, in_time_order
 
 NONE = "—"
-RISK_STEP_KEYS = frozenset({"other-risks"})
 
 
 def markdown_pack(snapshot: BoardSnapshot, today: date) -> str:
@@ -204,7 +203,7 @@ def _action_state(action: FollowUp, today: date) -> str:
     state = action.status.label
     if action.status == Status.wont_do and action.status_reason:
         state += f": {_inline(action.status_reason)}"
-    if action.is_draft and action.status.is_active:
+    if action.is_open_draft:
         state += f" · **draft** ({_missing(action)})"
     if action.is_overdue(today):
         state += " · **overdue**"
@@ -242,20 +241,16 @@ def _triggers(snapshot: BoardSnapshot) -> str:
     return "\n".join(lines)
 
 
-def _is_risk_step(step: Step) -> bool:
-    return step.key in RISK_STEP_KEYS or "risk" in step.title.lower()
-
-
 def _closing(snapshot: BoardSnapshot, today: date) -> str:
     template = snapshot.template
-    risk_steps = [step.key for step in template.note_steps if _is_risk_step(step)]
+    risk_steps = [step.key for step in template.note_steps if step.is_risk_step]
     risks = [_note(note, "  ") for key in risk_steps
              for note in sorted(snapshot.notes_of(key), key=lambda n: (n.position, n.number))]
     questions = [f"Draft action ({_missing(action)}): {_inline(action.title)}"
-                 for action in snapshot.actions if action.is_draft and action.status.is_active]
+                 for action in snapshot.actions if action.is_open_draft]
     questions += [_note(note, "  ") for step in template.note_steps
                   for note in sorted(snapshot.notes_of(step.key), key=lambda n: (n.position, n.number))
-                  if note.text.rstrip().endswith("?")]
+                  if note.is_open_question]
     open_actions = sorted((action for action in snapshot.actions if action.status.is_active),
                           key=lambda action: (action.due_date or date.max, action.created_at))
     next_steps = []

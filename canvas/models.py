@@ -181,6 +181,11 @@ class Note(BaseModel):
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
 
+    @property
+    def is_open_question(self) -> bool:
+        """A note that asks rather than tells: it ends in a question mark."""
+        return self.text.rstrip().endswith("?")
+
 
 CLUSTER_NAME_MAX_CHARS = 60
 ClusterName = RequiredLine("A cluster name", CLUSTER_NAME_MAX_CHARS)

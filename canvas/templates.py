@@ -30,6 +30,9 @@ class StepKind(str, Enum):
     actions = "actions"  # owned, dated follow-ups
 
 
+RISK_STEP_KEYS = frozenset({"other-risks"})
+
+
 class Step(BaseModel):
     key: str = Field(pattern=r"^[a-z][a-z0-9-]{1,30}$")
     title: str = Field(min_length=1, max_length=40)
@@ -49,6 +52,13 @@ class Step(BaseModel):
         """In the steps about what we do next, a colleague's name as the subject
         of a sentence is a pointed finger ("Sam didn't check")."""
         return self.action_type in ("detect", "react", "prevent")
+
+    @property
+    def is_risk_step(self) -> bool:
+        """The "other areas of risk" step ("mice, not a mouse"): where the same
+        weakness lives elsewhere. By key, or by a title that says risk, so a
+        custom template's own risk column counts too."""
+        return self.key in RISK_STEP_KEYS or "risk" in self.title.lower()
 
     @property
     def holds_notes(self) -> bool:

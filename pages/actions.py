@@ -105,7 +105,7 @@ def undo() -> None:
 
 
 board_actions = actions.list_actions(page.db, board_id)
-drafts = [a for a in board_actions if a.is_draft and a.status.is_active]
+drafts = [a for a in board_actions if a.is_open_draft]
 overdue = [a for a in board_actions if a.is_overdue(today)]
 st.caption(
     f"{len(board_actions)} actions · {len(drafts)} drafts without an owner and a due date · "
@@ -126,7 +126,7 @@ for action in board_actions:
         if action.success_signal:
             text.caption("Success signal:")
             text.text(action.success_signal)
-        if action.is_draft and action.status.is_active:
+        if action.is_open_draft:
             badges.warning("Draft: needs an owner and a due date", icon=":material/edit_note:")
         if action.is_overdue(today):
             badges.error(f"Overdue since {action.due_date}", icon=":material/schedule:")

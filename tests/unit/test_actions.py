@@ -75,3 +75,29 @@ def test_a_discussed_cluster_becomes_a_draft_action_typed_by_its_step():
     note = VotableItem(id="n1", kind="note", step_key="other-risks", title="#4 · x",
                        note_texts=["Same regex engine in the API gateway"])
     assert draft_for_item(note, get_template("blameless")).title == "Same regex engine in the API gateway"
+
+
+def test_open_draft_and_committed_are_each_decided_once():
+    owned = dict(owner="Ann", due_date=date(2026, 12, 1))
+    assert ActionDraft(title="Add an alert").is_open_draft
+    assert not ActionDraft(title="Add an alert", status=Status.done).is_open_draft
+    assert not ActionDraft(title="Add an alert", status=Status.wont_do,
+                           status_reason="Superseded").is_open_draft
+    assert ActionDraft(title="Add an alert", **owned).is_committed
+    assert ActionDraft(title="Add an alert", status=Status.done, **owned).is_committed
+    assert not ActionDraft(title="Add an alert", status=Status.wont_do, status_reason="Dropped",
+                           **owned).is_committed
+    assert not ActionDraft(title="Add an alert", owner="Ann").is_committed
+
+
+def test_risk_steps_and_open_questions_are_recognised_in_one_place():
+    from canvas.models import Note
+    from canvas.templates import get_template
+
+    blameless = get_template("blameless")
+    assert [step.key for step in blameless.steps if step.is_risk_step] == ["other-risks"]
+    stamp = datetime(2026, 12, 1, tzinfo=UTC)
+    note = dict(id="n", board_id="b", step_key="detect", colour="yellow", author_id=None,
+                created_at=stamp, updated_at=stamp)
+    assert Note(text="Who owns the WAF rules? ", **note).is_open_question
+    assert not Note(text="The WAF rule was deployed globally", **note).is_open_question
