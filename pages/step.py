@@ -6,7 +6,6 @@ from canvas.errors import EditConflict
 from canvas.models import NOTE_MAX_CHARS, NoteColour, NoteDraft
 from canvas.language import check_text
 from canvas.phases import Action
-from canvas.templates import StepKind
 from canvas.timeline import describe_event, format_clock
 from canvas.visibility import author_names, visible_bin
 from pages import board_views, common
@@ -18,11 +17,6 @@ board_id = page.board.id
 
 common.literal_title(step.title)
 common.step_prompt(step)
-if step.kind == StepKind.actions:
-    st.caption(
-        "Propose actions here as notes. Owners, due dates and follow-up tracking are "
-        "not part of this version of the board yet."
-    )
 
 
 def add_note() -> None:
