@@ -10,16 +10,16 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from canvas.actions_export import actions_csv, actions_ics
+from canvas.exports.actions_export import actions_csv, actions_ics
 from canvas.errors import CanvasError, StorageProblem, decode_text, describe_validation_error
-from canvas.export import export_document
-from canvas.external_summary import external_summary
-from canvas.language import format_finding, lint_text
-from canvas.importing import read_board_file
-from canvas.markdown_pack import markdown_pack
+from canvas.exports.export import export_document
+from canvas.exports.external_summary import external_summary
+from canvas.review.language import format_finding, lint_text
+from canvas.exports.importing import read_board_file
+from canvas.exports.markdown_pack import markdown_pack
 from canvas.models import Severity
 from canvas.templates import DEFAULT_TEMPLATE, all_templates, get_template
-from canvas.timerange import today_in
+from canvas.incident.timerange import today_in
 from storage import restore
 from storage.db import DB_ENV, DEFAULT_DB_PATH, connect, db_path
 from storage.errors import named_error
@@ -140,7 +140,7 @@ def _export(args) -> int:
     rows = [(snapshot.board.title, action) for action in snapshot.actions]
     if args.format == "png":
         # Imported here: Pillow's font set-up is only needed for pictures.
-        from canvas.canvas_png import board_text, canvas_png, missing_glyphs
+        from canvas.exports.canvas_png import board_text, canvas_png, missing_glyphs
 
         if args.output is None and sys.stdout.isatty():
             print("postmortem-canvas: a PNG is binary; use --output FILE or redirect stdout",

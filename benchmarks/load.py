@@ -75,7 +75,7 @@ import websocket  # noqa: E402
 from canvas.ids import hash_secret  # noqa: E402
 from canvas.templates import StepKind  # noqa: E402
 from canvas.models import BoardDraft, NoteDraft  # noqa: E402
-from canvas.phases import Credentials, Phase  # noqa: E402
+from canvas.session.phases import Credentials, Phase  # noqa: E402
 from st_client import StreamlitClient  # noqa: E402
 from storage import boards, facilitation, notes, participants  # noqa: E402
 from storage.db import connect  # noqa: E402

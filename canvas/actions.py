@@ -9,10 +9,10 @@ from enum import Enum
 
 from pydantic import BaseModel, model_validator
 
-from canvas.grouping import VotableItem
+from canvas.session.grouping import VotableItem
 from canvas.templates import Template
 from canvas.text import OptionalLine, OptionalText, RequiredLine, RequiredText
-from canvas.timerange import OptionalDate
+from canvas.incident.timerange import OptionalDate
 
 ACTION_TITLE_MAX = 200
 ACTION_TEXT_MAX = 1000

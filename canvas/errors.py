@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-if TYPE_CHECKING:  # canvas.phases imports this module for its errors
-    from canvas.phases import Action, Phase
+if TYPE_CHECKING:  # canvas.session.phases imports this module for its errors
+    from canvas.session.phases import Action, Phase
 
 
 class CanvasError(Exception):
@@ -202,7 +202,7 @@ class TextRefused(CanvasError, ValueError):
 
 
 class TimeOutOfRange(CanvasError, ValueError):
-    """A date or time outside the supported range (canvas.timerange)."""
+    """A date or time outside the supported range (canvas.incident.timerange)."""
 
 
 class BackupInvalid(CanvasError, ValueError):

@@ -13,10 +13,10 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, TypeAdapter, ValidationError, field_validator
 
 from canvas.errors import TextRefused, UnknownTemplate
-from canvas.phases import Phase
+from canvas.session.phases import Phase
 from canvas.text import OptionalLine, OptionalText, RequiredLine, RequiredText
-from canvas.timerange import OptionalDate
-from canvas.timeline import resolve_zone
+from canvas.incident.timerange import OptionalDate
+from canvas.incident.timeline import resolve_zone
 from canvas.templates import DEFAULT_TEMPLATE, get_template
 
 NOTE_MAX_CHARS = 1000

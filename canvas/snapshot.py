@@ -7,7 +7,7 @@ from pydantic import BaseModel
 from canvas.actions import FollowUp, Trigger
 from canvas.models import Board, Cluster, Note, Participant
 from canvas.templates import Template
-from canvas.timeline import TimelineEvent
+from canvas.incident.timeline import TimelineEvent
 
 
 class BoardSnapshot(BaseModel):

@@ -7,9 +7,9 @@ from canvas.actions import (
     vague_title_warnings,
 )
 from canvas.errors import EditConflict
-from canvas.language import check_text
-from canvas.phases import Action
-from canvas.timerange import EARLIEST_DAY, LATEST_DAY, SUPPORTED, clamp_day, day_in_range, today_in
+from canvas.review.language import check_text
+from canvas.session.phases import Action
+from canvas.incident.timerange import EARLIEST_DAY, LATEST_DAY, SUPPORTED, clamp_day, day_in_range, today_in
 from pages import common
 from storage import actions
 

@@ -4,7 +4,7 @@ what earlier ones left open."""
 import streamlit as st
 
 from canvas.actions import Status
-from canvas.timerange import today_in
+from canvas.incident.timerange import today_in
 from pages import common
 from storage import actions
 

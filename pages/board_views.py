@@ -6,7 +6,7 @@ import streamlit as st
 from pydantic import TypeAdapter, ValidationError
 from streamlit_sortables import sort_items
 
-from canvas.grouping import moves_from_drop, sortable_layout
+from canvas.session.grouping import moves_from_drop, sortable_layout
 from canvas.models import ClusterName, Note
 from canvas.templates import Step
 from pages import common

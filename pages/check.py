@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from canvas.completeness import check_completeness
-from canvas.language import count_flags_by_step
-from canvas.timerange import today_in
+from canvas.review.completeness import check_completeness
+from canvas.review.language import count_flags_by_step
+from canvas.incident.timerange import today_in
 from pages import common
 
 page = common.open_board_page()

@@ -27,11 +27,11 @@ from canvas.errors import (
     StorageProblem,
     describe_validation_error,
 )
-from canvas.phases import Action, Actor, Credentials, Phase, allowed
+from canvas.session.phases import Action, Actor, Credentials, Phase, allowed
 from canvas.models import GROUND_RULES, NOTE_HEX, Board, DisplayName, Note, Participant
 from canvas.settings import Settings
 from canvas.snapshot import BoardSnapshot
-from canvas.visibility import Viewer, hidden_note_counts, visible_snapshot
+from canvas.session.visibility import Viewer, hidden_note_counts, visible_snapshot
 from canvas.templates import Step, StepKind, Template
 from canvas.text import escape_markdown
 from pydantic import TypeAdapter, ValidationError
@@ -316,7 +316,7 @@ class BoardPage:
         return self.board.phase
 
     def may(self, action: Action, owner_id: str | None = None) -> bool:
-        """Whether to offer `action` (canvas.phases decides; storage asks again)."""
+        """Whether to offer `action` (canvas.session.phases decides; storage asks again)."""
         return allowed(action, self.phase, self.actor, owner_id)
 
     @cached_property
@@ -325,7 +325,7 @@ class BoardPage:
 
     @cached_property
     def view(self) -> BoardSnapshot:
-        """The board as this person may receive it (`canvas.visibility`): every
+        """The board as this person may receive it (`canvas.session.visibility`): every
         page draws notes, votes and exports from this and nothing else."""
         return visible_snapshot(self._snapshot, self.viewer)
 

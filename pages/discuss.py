@@ -3,9 +3,9 @@
 import streamlit as st
 
 from canvas.actions import draft_for_item
-from canvas.grouping import votable_items
-from canvas.phases import Action
-from canvas.voting import RankedItem, rank
+from canvas.session.grouping import votable_items
+from canvas.session.phases import Action
+from canvas.session.voting import RankedItem, rank
 from pages import common
 from storage import actions, facilitation
 

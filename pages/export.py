@@ -5,13 +5,13 @@ from datetime import date
 
 import streamlit as st
 
-from canvas.actions_export import actions_csv, actions_ics
-from canvas.canvas_png import canvas_png
-from canvas.export import export_document
-from canvas.external_summary import external_summary
-from canvas.markdown_pack import markdown_pack
-from canvas.visibility import hidden_note_counts, visible_snapshot, visible_votes
-from canvas.timerange import today_in
+from canvas.exports.actions_export import actions_csv, actions_ics
+from canvas.exports.canvas_png import canvas_png
+from canvas.exports.export import export_document
+from canvas.exports.external_summary import external_summary
+from canvas.exports.markdown_pack import markdown_pack
+from canvas.session.visibility import hidden_note_counts, visible_snapshot, visible_votes
+from canvas.incident.timerange import today_in
 from pages import common
 from storage.restore import load_snapshot_and_votes
 

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from canvas.phases import Phase
-from canvas.voting import BUDGET_RANGE, VoteRules
+from canvas.session.phases import Phase
+from canvas.session.voting import BUDGET_RANGE, VoteRules
 from pages import common
 from storage import facilitation, participants
 

@@ -4,8 +4,8 @@ import streamlit as st
 
 from canvas.models import BoardDraft, Severity
 from canvas.errors import CanvasError, NotText, decode_text
-from canvas.importing import read_board_file
-from canvas.timerange import EARLIEST_DAY, LATEST_DAY, today_in
+from canvas.exports.importing import read_board_file
+from canvas.incident.timerange import EARLIEST_DAY, LATEST_DAY, today_in
 from canvas.templates import DEFAULT_TEMPLATE, all_templates, get_template
 from pages import common
 from storage import boards, facilitation, restore

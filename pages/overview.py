@@ -3,7 +3,7 @@
 import streamlit as st
 
 from canvas.templates import StepKind
-from canvas.visibility import author_names
+from canvas.session.visibility import author_names
 from pages import common
 
 page = common.open_board_page()

@@ -4,10 +4,10 @@ import streamlit as st
 
 from canvas.errors import EditConflict
 from canvas.models import NOTE_MAX_CHARS, NoteColour, NoteDraft
-from canvas.language import check_text
-from canvas.phases import Action
-from canvas.timeline import describe_event, format_clock
-from canvas.visibility import author_names, visible_bin
+from canvas.review.language import check_text
+from canvas.session.phases import Action
+from canvas.incident.timeline import describe_event, format_clock
+from canvas.session.visibility import author_names, visible_bin
 from pages import board_views, common
 from storage import notes
 

@@ -3,12 +3,12 @@ severity and roles. A closed board shows them read-only."""
 
 import streamlit as st
 
-from canvas.language import check_text
+from canvas.review.language import check_text
 from canvas.errors import EditConflict
 from canvas.models import BoardDetails, Severity
-from canvas.phases import Action, refusal
-from canvas.timerange import EARLIEST_DAY, LATEST_DAY, SUPPORTED, clamp_day, day_in_range
-from canvas.timeline import zone_options
+from canvas.session.phases import Action, refusal
+from canvas.incident.timerange import EARLIEST_DAY, LATEST_DAY, SUPPORTED, clamp_day, day_in_range
+from canvas.incident.timeline import zone_options
 from pages import common
 from storage import boards, participants
 

@@ -15,12 +15,12 @@ import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
 
-from canvas.language import check_text
+from canvas.review.language import check_text
 from canvas.errors import EditConflict, InvalidInput, describe_validation_error
-from canvas.phases import Action, refusal as rule_refusal
+from canvas.session.phases import Action, refusal as rule_refusal
 from canvas.text import escape_markdown
-from canvas.timerange import EARLIEST_DAY, LATEST_DAY, clamp_day, today_in
-from canvas.timeline import (
+from canvas.incident.timerange import EARLIEST_DAY, LATEST_DAY, clamp_day, today_in
+from canvas.incident.timeline import (
     METRICS,
     OUT_OF_RANGE_WARNING,
     TEXT_MAX_CHARS,
@@ -43,8 +43,8 @@ from canvas.timeline import (
     suggested_day,
     zone_options,
 )
-from canvas.timeline_chart import timeline_figure
-from canvas.timeline_import import (
+from canvas.incident.timeline_chart import timeline_figure
+from canvas.incident.timeline_import import (
     EDITABLE_COLUMNS,
     KIND_BY_LABEL,
     PREVIEW_COLUMNS,

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from canvas.grouping import votable_items
-from canvas.phases import Action
+from canvas.session.grouping import votable_items
+from canvas.session.phases import Action
 from pages import common
 from storage import votes
 

@@ -7,7 +7,7 @@ import sqlite_utils
 from canvas.actions import ActionDraft, FollowUp, Trigger, TriggerDraft
 from canvas.errors import ActionNotFound, EditConflict
 from canvas.ids import new_row_id
-from canvas.phases import ANYONE, Action, Credentials, authorize
+from canvas.session.phases import ANYONE, Action, Credentials, authorize
 from canvas.validation import STORED
 from storage.boards import board_phase, changing_board
 from storage.db import iso, now

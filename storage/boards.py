@@ -17,7 +17,7 @@ import sqlite_utils
 from canvas.errors import BoardNotFound, EditConflict
 from canvas.ids import is_well_formed_board_id, new_board_id
 from canvas.models import Board, BoardDetails, BoardDraft, BoardSummary
-from canvas.phases import ANYONE, Action, Phase, authorize
+from canvas.session.phases import ANYONE, Action, Phase, authorize
 from canvas.validation import STORED
 from storage.db import iso, now, write_transaction
 

@@ -7,7 +7,7 @@ import sqlite_utils
 from canvas.errors import ClusterNotFound
 from canvas.ids import new_row_id
 from canvas.models import Cluster, checked_name
-from canvas.phases import Action, Credentials, authorize
+from canvas.session.phases import Action, Credentials, authorize
 from storage.boards import board_phase, changing_board
 from storage.db import iso, now
 from storage.identity import resolve_actor

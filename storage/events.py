@@ -5,7 +5,7 @@ editor started from (`edit_event`'s `expected`): if the stored time, kind,
 text, link or approximate flag differ from it, someone else saved in between
 and the edit is refused rather than silently overwriting theirs.
 
-Every write asks `canvas.phases.authorize` inside its own transaction, so a
+Every write asks `canvas.session.phases.authorize` inside its own transaction, so a
 closed board refuses it even from a tab whose buttons were drawn before the
 facilitator closed it.
 """
@@ -18,8 +18,8 @@ import sqlite_utils
 
 from canvas.errors import EditConflict, EventNotFound
 from canvas.ids import new_row_id
-from canvas.phases import ANYONE, Action, authorize
-from canvas.timeline import TimelineEvent
+from canvas.session.phases import ANYONE, Action, authorize
+from canvas.incident.timeline import TimelineEvent
 from canvas.validation import STORED
 from storage.boards import board_phase, changing_board
 from storage.db import iso, now

@@ -15,8 +15,8 @@ from pydantic import BaseModel
 
 from canvas.ids import hash_secret, new_row_id, new_secret
 from canvas.models import Board, BoardDraft, Participant
-from canvas.phases import Action, Actor, Phase, authorize, check_timer
-from canvas.voting import VoteRules, check_rules_change
+from canvas.session.phases import Action, Actor, Phase, authorize, check_timer
+from canvas.session.voting import VoteRules, check_rules_change
 from storage.boards import board_phase, changing_board, create_board, get_board
 from storage.db import iso, now, write_transaction
 from storage.identity import is_facilitator

@@ -12,7 +12,7 @@ import sqlite_utils
 
 from canvas.errors import ParticipantNotFound
 from canvas.ids import hash_secret
-from canvas.phases import Actor, Credentials
+from canvas.session.phases import Actor, Credentials
 
 
 def is_facilitator(db: sqlite_utils.Database, board_id: str, key: str | None) -> bool:

@@ -8,7 +8,7 @@ import sqlite_utils
 from canvas.errors import EditConflict, NoteNotFound, StepNotFound
 from canvas.ids import new_row_id
 from canvas.models import Note, NoteDraft
-from canvas.phases import Action, Credentials, authorize
+from canvas.session.phases import Action, Credentials, authorize
 from storage.boards import board_phase, changing_board, get_board
 from storage.db import iso, now
 from storage.events import get_event

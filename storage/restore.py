@@ -6,11 +6,11 @@ from collections import defaultdict
 
 import sqlite_utils
 
-from canvas.backup import BackupPlan
+from canvas.exports.backup import BackupPlan
 from canvas.errors import BoardChangingTooFast
 from canvas.ids import hash_secret, new_row_id, new_secret
 from canvas.models import Board, BoardDraft
-from canvas.phases import Credentials
+from canvas.session.phases import Credentials
 from canvas.snapshot import BoardSnapshot
 from storage import actions, boards, events, facilitation, notes
 from storage.db import iso, now, write_transaction
@@ -143,7 +143,7 @@ def _day(value) -> str | None:
 
 
 def create_board_from(db: sqlite_utils.Database, plan) -> tuple[Board, str]:
-    """A new board from `canvas.importing.read_board_file`'s plan, in one
+    """A new board from `canvas.exports.importing.read_board_file`'s plan, in one
     transaction; returns it with its facilitator key."""
     if isinstance(plan, BackupPlan):
         return restore_board(db, plan)

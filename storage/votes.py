@@ -5,7 +5,7 @@ against the budget is the count it is added to: two tabs of one person
 clicking at the same instant cannot overspend.
 
 Changes that move or remove notes and clusters call `settle_votes` inside
-their own transaction, which applies the rules of `canvas.voting` (dots on a
+their own transaction, which applies the rules of `canvas.session.voting` (dots on a
 removed item go back; a merged item keeps each person's oldest dots up to the
 limit), and `return_votes_on` for an item coming back from the bin.
 """
@@ -17,9 +17,9 @@ from collections import Counter
 import sqlite_utils
 
 from canvas.errors import NotVotable, ParticipantNotFound
-from canvas.phases import Action, Credentials, authorize
-from canvas import voting
-from canvas.voting import Dot, VoteRules, check_vote, counted_item, dots_beyond_rules
+from canvas.session.phases import Action, Credentials, authorize
+from canvas.session import voting
+from canvas.session.voting import Dot, VoteRules, check_vote, counted_item, dots_beyond_rules
 from storage.boards import board_phase, changing_board
 from storage.db import iso, now
 from storage.identity import resolve_actor
@@ -97,7 +97,7 @@ def settle_votes(db: sqlite_utils.Database, board_id: str) -> int:
     Call it inside the transaction that made the change (`changing_board`):
     dots on items that no longer exist go back to their voters, and each
     person keeps their oldest dots up to the per-item limit and the budget
-    (`canvas.voting.dots_beyond_rules`).
+    (`canvas.session.voting.dots_beyond_rules`).
     """
     gone = db.execute(
         f"DELETE FROM votes WHERE board_id = ? AND id NOT IN (SELECT id FROM ({LIVE_VOTES}))",

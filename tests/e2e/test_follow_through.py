@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from canvas.models import NoteDraft
-from canvas.phases import Credentials, Phase
+from canvas.session.phases import Credentials, Phase
 from storage import boards, clusters, notes, participants, votes
 from storage.db import connect
 from tests.e2e.conftest import add_note, create_board, join, settle, shoot

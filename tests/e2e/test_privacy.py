@@ -5,10 +5,10 @@ from datetime import date
 
 import pytest
 
-from canvas.canvas_png import canvas_png
-from canvas.phases import Credentials
-from canvas.timeline import TimelineEvent
-from canvas.visibility import Viewer, visible_snapshot
+from canvas.exports.canvas_png import canvas_png
+from canvas.session.phases import Credentials
+from canvas.incident.timeline import TimelineEvent
+from canvas.session.visibility import Viewer, visible_snapshot
 from storage import events, facilitation, notes, participants
 from storage.db import connect
 from storage.snapshot import load_snapshot

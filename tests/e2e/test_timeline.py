@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from canvas.phases import Credentials
+from canvas.session.phases import Credentials
 from storage import events, notes, participants
 from storage.db import connect
 from tests.e2e.conftest import ROOT, create_board, join, settle, shoot

@@ -5,8 +5,8 @@ from datetime import timedelta
 from streamlit.testing.v1 import AppTest
 
 from canvas.actions import ActionDraft
-from canvas.phases import Credentials, Phase
-from canvas.timerange import today_in
+from canvas.session.phases import Credentials, Phase
+from canvas.incident.timerange import today_in
 from storage import actions, facilitation, notes, votes
 from storage.db import connect
 from tests.pages.conftest import ROOT, add_note, create_board, facilitator_key, join, page

@@ -1,6 +1,6 @@
 """Nudges, the completeness panel, follow-up questions and exports (AppTest)."""
 
-from canvas.phases import Phase
+from canvas.session.phases import Phase
 from storage import facilitation
 from storage.db import connect
 from tests.pages.conftest import add_note, create_board, facilitator_key, join, page

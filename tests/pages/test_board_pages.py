@@ -139,7 +139,7 @@ def test_a_new_tab_must_join_before_seeing_the_board(app, db_file):
 def test_a_backup_uploaded_on_the_home_page_becomes_an_equal_board(app, db_file, tmp_path):
     import json
 
-    from canvas.export import export_document
+    from canvas.exports.export import export_document
     from postmortem_canvas import main
     from storage.restore import load_snapshot_and_votes
     from tests.cli.test_command_line import INCIDENT_FILES

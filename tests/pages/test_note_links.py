@@ -4,8 +4,8 @@ listed under each event of the timeline."""
 
 import pytest
 
-from canvas.phases import Phase
-from canvas.timeline import TimelineEvent
+from canvas.session.phases import Phase
+from canvas.incident.timeline import TimelineEvent
 from storage import events, facilitation, notes
 from storage.db import connect
 from tests.pages.conftest import create_board, join, page

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from canvas.models import NoteDraft
-from canvas.phases import Credentials
+from canvas.session.phases import Credentials
 from storage import events, notes
 from storage.db import connect
 from tests.out_of_range import seed_out_of_range

@@ -4,8 +4,8 @@ revoked between drawing a page and clicking on it (AppTest)."""
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from canvas.phases import Credentials, Phase
-from canvas.timeline import TimelineEvent
+from canvas.session.phases import Credentials, Phase
+from canvas.incident.timeline import TimelineEvent
 from storage import events, facilitation, notes
 from storage.db import connect
 from tests.pages.conftest import ROOT, add_note, create_board, facilitator_key, join, page

@@ -1,8 +1,8 @@
 """Facilitator-only controls and participants' actions through the pages (AppTest)."""
 
-from canvas.grouping import CLUSTER_MARK, UNGROUPED_HEADER
-from canvas.phases import Credentials, Phase
-from canvas.voting import VoteBudgetExceeded, VoteRules
+from canvas.session.grouping import CLUSTER_MARK, UNGROUPED_HEADER
+from canvas.session.phases import Credentials, Phase
+from canvas.session.voting import VoteBudgetExceeded, VoteRules
 from storage import boards, clusters, facilitation, notes, votes
 from storage.db import connect
 from tests.pages.conftest import add_note, create_board, facilitator_key, join, page

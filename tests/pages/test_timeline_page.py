@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from canvas.models import BoardDetails
-from canvas.phases import Phase
-from canvas.timeline import EventKind, TimelineEvent
+from canvas.session.phases import Phase
+from canvas.incident.timeline import EventKind, TimelineEvent
 from storage import boards, events, facilitation
 from storage.db import connect
 from tests.pages.conftest import create_board, page

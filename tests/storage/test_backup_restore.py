@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 
 from canvas.actions import ActionDraft, ActionType, SourceKind, Status, TriggerDraft, TriggerKind
-from canvas.backup import BackupInvalid, parse_backup
-from canvas.export import export_document
-from canvas.importing import plan_incident_import
+from canvas.exports.backup import BackupInvalid, parse_backup
+from canvas.exports.export import export_document
+from canvas.exports.importing import plan_incident_import
 from canvas.models import BoardDetails, NoteColour, NoteDraft, Roles
-from canvas.phases import Credentials, Phase
+from canvas.session.phases import Credentials, Phase
 from canvas.templates import get_template
-from canvas.timeline import parse_incident_file
+from canvas.incident.timeline import parse_incident_file
 from storage import actions, boards, clusters, events, facilitation, notes, participants, restore, votes
 
 INCIDENTS = Path(os.environ.get("POSTMORTEM_INCIDENTS_DIR",

@@ -5,7 +5,7 @@ import pytest
 from canvas.errors import BoardNotFound, EditConflict, NoteNotFound, ParticipantNotFound
 from canvas.models import BoardDetails, BoardDraft, NoteColour, NoteDraft
 from storage import boards, notes, participants
-from canvas.phases import Credentials
+from canvas.session.phases import Credentials
 from storage.db import connect
 
 

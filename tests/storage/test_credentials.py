@@ -5,7 +5,7 @@ import pytest
 from canvas.actions import ActionDraft
 from canvas.errors import ParticipantNotFound, StepNotFound
 from canvas.models import BoardDraft, NoteDraft
-from canvas.phases import Credentials, NotYourNote, Phase, PhaseForbids
+from canvas.session.phases import Credentials, NotYourNote, Phase, PhaseForbids
 from storage import actions, boards, clusters, facilitation, notes, participants, votes
 
 

@@ -7,8 +7,8 @@ import pytest
 
 from canvas.errors import BoardNotFound, EditConflict, EventNotFound
 from canvas.models import BoardDraft
-from canvas.phases import Phase, PhaseForbids
-from canvas.timeline import EventKind, TimelineEvent
+from canvas.session.phases import Phase, PhaseForbids
+from canvas.incident.timeline import EventKind, TimelineEvent
 from storage import boards, events, facilitation
 from storage.db import connect
 

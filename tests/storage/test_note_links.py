@@ -4,8 +4,8 @@ import pytest
 
 from canvas.errors import EventNotFound, NoteNotFound
 from canvas.models import BoardDraft, NoteDraft
-from canvas.phases import Credentials, Phase, PhaseForbids
-from canvas.timeline import TimelineEvent
+from canvas.session.phases import Credentials, Phase, PhaseForbids
+from canvas.incident.timeline import TimelineEvent
 from storage import boards, events, facilitation, notes, participants
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from canvas.models import BoardDraft, NoteDraft
-from canvas.phases import Credentials, NotFacilitator, Phase, PhaseForbids
-from canvas.voting import ItemVoteLimitReached, RulesBelowSpent, VoteBudgetExceeded, VoteRules
+from canvas.session.phases import Credentials, NotFacilitator, Phase, PhaseForbids
+from canvas.session.voting import ItemVoteLimitReached, RulesBelowSpent, VoteBudgetExceeded, VoteRules
 from storage import boards, clusters, facilitation, notes, participants, votes
 from storage.db import connect
 
@@ -253,7 +253,7 @@ def test_two_tabs_of_one_person_clicking_at_once_never_exceed_the_budget(db_file
 WRITER = """
 import sys
 from canvas.models import NoteDraft
-from canvas.phases import Credentials
+from canvas.session.phases import Credentials
 from storage import notes
 from storage.db import connect
 db = connect(sys.argv[1])

@@ -8,7 +8,7 @@ import pytest
 
 from canvas.errors import DatabaseBusy, DatabaseReadOnly, DatabaseUnreadable, DiskFull
 from canvas.models import BoardDraft, NoteDraft
-from canvas.phases import Credentials
+from canvas.session.phases import Credentials
 from storage import boards, facilitation, notes, participants
 from storage import db as storage_db
 from storage.db import connect, hold_open, write_transaction

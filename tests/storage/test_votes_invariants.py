@@ -13,11 +13,11 @@ from collections import Counter
 
 import pytest
 
-from canvas.backup import BackupInvalid, backup_document, parse_backup
+from canvas.exports.backup import BackupInvalid, backup_document, parse_backup
 from canvas.errors import CanvasError
 from canvas.models import BoardDraft, NoteDraft
-from canvas.phases import Credentials, Phase
-from canvas.voting import ItemVoteLimitReached, RulesBelowSpent, VoteRules
+from canvas.session.phases import Credentials, Phase
+from canvas.session.voting import ItemVoteLimitReached, RulesBelowSpent, VoteRules
 from storage import boards, clusters, facilitation, notes, participants, restore, votes
 from storage.db import connect
 

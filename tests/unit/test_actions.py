@@ -63,7 +63,7 @@ def test_clear_titles_get_no_advice(title):
 
 def test_a_discussed_cluster_becomes_a_draft_action_typed_by_its_step():
     from canvas.actions import ActionType, SourceKind, draft_for_item
-    from canvas.grouping import VotableItem
+    from canvas.session.grouping import VotableItem
     from canvas.templates import get_template
 
     item = VotableItem(id="c1", kind="cluster", step_key="detect", title="Alert on 5xx sooner",

@@ -6,7 +6,7 @@ import re
 from datetime import UTC, date, datetime
 
 from canvas.actions import FollowUp, Priority, Status
-from canvas.actions_export import CSV_COLUMNS, actions_csv, actions_ics
+from canvas.exports.actions_export import CSV_COLUMNS, actions_csv, actions_ics
 
 T0 = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
 TODAY = date(2024, 3, 5)

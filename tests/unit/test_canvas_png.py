@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from PIL import Image, ImageColor
 
-from canvas.canvas_png import canvas_png, layout, missing_glyphs, plan, wrap
+from canvas.exports.canvas_png import canvas_png, layout, missing_glyphs, plan, wrap
 from canvas.models import NOTE_HEX, Board, Note
 from canvas.snapshot import BoardSnapshot
 from tests.unit.golden.fixture_board import TODAY, cloudflare_snapshot

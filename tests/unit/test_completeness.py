@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 
 from canvas.actions import ActionType, FollowUp, Status
-from canvas.completeness import Completeness, check_completeness
-from canvas.importing import plan_incident_import
+from canvas.review.completeness import Completeness, check_completeness
+from canvas.exports.importing import plan_incident_import
 from canvas.models import Board, Note, NoteColour, Participant
 from canvas.snapshot import BoardSnapshot
 from canvas.templates import get_template
-from canvas.timeline import EventKind, TimelineEvent, parse_incident_file
+from canvas.incident.timeline import EventKind, TimelineEvent, parse_incident_file
 
 INCIDENTS = Path(os.environ.get("POSTMORTEM_INCIDENTS_DIR",
                                 Path(__file__).resolve().parents[3] / "shared" / "incidents"))

@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 
 from canvas.actions import ActionType, Status
-from canvas.external_summary import external_summary
+from canvas.exports.external_summary import external_summary
 from canvas.models import Participant, Roles
-from canvas.timeline import EventKind, TimelineEvent
+from canvas.incident.timeline import EventKind, TimelineEvent
 from tests.unit.test_completeness import (
     BOARD_ID,
     INCIDENT_FILES,

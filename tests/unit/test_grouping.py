@@ -1,12 +1,12 @@
 from datetime import UTC, datetime
 
-from canvas.grouping import (
+from canvas.session.grouping import (
     CLUSTER_MARK, UNGROUPED_HEADER, moves_from_drop, note_label, sortable_layout, votable_items,
 )
 from canvas.models import Cluster, Note
-from canvas.phases import Phase
+from canvas.session.phases import Phase
 from canvas.templates import get_template
-from canvas.visibility import author_names, visible_notes
+from canvas.session.visibility import author_names, visible_notes
 
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from canvas.language import (
+from canvas.review.language import (
     LintFinding,
     RulesFileInvalid,
     check_text,

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from canvas.actions import FollowUp, Status, Trigger
-from canvas.markdown_pack import markdown_pack
+from canvas.exports.markdown_pack import markdown_pack
 from canvas.models import Board, Cluster, Note, Participant, Roles
 from canvas.snapshot import BoardSnapshot
-from canvas.timeline import TimelineEvent
+from canvas.incident.timeline import TimelineEvent
 from canvas.validation import STORED
 from tests.unit.golden.fixture_board import TODAY, cloudflare_snapshot
 

@@ -6,11 +6,11 @@ import pytest
 from pydantic import ValidationError
 
 from canvas.actions import ActionDraft, TriggerDraft
-from canvas.backup import BackupCluster, BackupPlan
+from canvas.exports.backup import BackupCluster, BackupPlan
 from canvas.errors import TextRefused
 from canvas.models import BoardDetails, BoardDraft, NoteDraft, checked_name
 from canvas.text import is_blank
-from canvas.timeline import IncidentFile, TimelineEvent
+from canvas.incident.timeline import IncidentFile, TimelineEvent
 
 EVENT = {"at": "2019-07-02T13:42:00Z", "text": "Paged"}
 BACKUP = {"format": "postmortem-canvas/backup-1", "board": {"title": "t", "template": "blameless"}}

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from pydantic import ValidationError
 
-from canvas.timeline import (
+from canvas.incident.timeline import (
     METRICS,
     EventKind,
     IncidentFileInvalid,

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from canvas.timeline import EventKind, TimelineEvent, parse_incident_file
-from canvas.timeline_chart import (
+from canvas.incident.timeline import EventKind, TimelineEvent, parse_incident_file
+from canvas.incident.timeline_chart import (
     ANCHOR_SIZE,
     KEY,
     LANE,

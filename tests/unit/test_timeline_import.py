@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from canvas.timeline import EventKind, LineError, ParseResult, TimelineEvent
-from canvas.timeline_import import (
+from canvas.incident.timeline import EventKind, LineError, ParseResult, TimelineEvent
+from canvas.incident.timeline_import import (
     ALREADY_ON_TIMELINE,
     PREVIEW_COLUMNS,
     already_on_timeline,

@@ -7,7 +7,7 @@ from datetime import date, datetime, timezone
 import pytest
 
 from canvas.errors import UnknownZone
-from canvas.timeline import (
+from canvas.incident.timeline import (
     COMMON_ZONES,
     EventKind,
     TimelineEvent,

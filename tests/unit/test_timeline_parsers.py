@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from canvas.errors import UnknownZone
-from canvas.timeline import (
+from canvas.incident.timeline import (
     EventKind,
     format_at,
     guess_kind,

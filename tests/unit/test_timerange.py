@@ -9,23 +9,23 @@ import pytest
 from pydantic import ValidationError
 
 from canvas.actions import ActionDraft, FollowUp
-from canvas.actions_export import actions_ics
-from canvas.backup import BackupInvalid, parse_backup
-from canvas.canvas_png import canvas_png
-from canvas.external_summary import external_summary
-from canvas.markdown_pack import markdown_pack
+from canvas.exports.actions_export import actions_ics
+from canvas.exports.backup import BackupInvalid, parse_backup
+from canvas.exports.canvas_png import canvas_png
+from canvas.exports.external_summary import external_summary
+from canvas.exports.markdown_pack import markdown_pack
 from canvas.models import Board, BoardDetails, BoardDraft
 from canvas.snapshot import BoardSnapshot
-from canvas.timeline import (
+from canvas.incident.timeline import (
     EventKind, IncidentFileInvalid, TimelineEvent, compute_metrics, describe_event, describe_metric,
     format_at,
     format_clock, local_day_and_clock, out_of_order, parse_chat_log, parse_csv,
     parse_incident_file, read_local_time, suggested_day,
 )
-from canvas.timeline_chart import impact_window, timeline_figure
-from canvas.timeline_import import preview_rows
+from canvas.incident.timeline_chart import impact_window, timeline_figure
+from canvas.incident.timeline_import import preview_rows
 from canvas.errors import TimeOutOfRange
-from canvas.timerange import check_day, day_in_range, time_in_range, today_in
+from canvas.incident.timerange import check_day, day_in_range, time_in_range, today_in
 from canvas.validation import STORED
 
 EDGES = ["0001-01-01", "9999-12-31"]

@@ -1,17 +1,17 @@
-"""What a viewer may receive of a board: `canvas.visibility`, with literals."""
+"""What a viewer may receive of a board: `canvas.session.visibility`, with literals."""
 
 from datetime import UTC, date, datetime
 
 import pytest
 
-from canvas.backup import backup_document
-from canvas.completeness import check_completeness
-from canvas.external_summary import external_summary
-from canvas.markdown_pack import markdown_pack
+from canvas.exports.backup import backup_document
+from canvas.review.completeness import check_completeness
+from canvas.exports.external_summary import external_summary
+from canvas.exports.markdown_pack import markdown_pack
 from canvas.models import Board, Cluster, Note, NoteColour, Participant
-from canvas.phases import Phase
+from canvas.session.phases import Phase
 from canvas.snapshot import BoardSnapshot
-from canvas.visibility import (
+from canvas.session.visibility import (
     HIDDEN_AUTHOR, Viewer, hidden_note_counts, visible_bin, visible_snapshot, visible_votes,
 )
 

@@ -2,11 +2,11 @@ import pytest
 from pydantic import ValidationError
 
 from canvas.errors import CanvasError
-from canvas.phases import (
+from canvas.session.phases import (
     RULES, Action, Actor, NotFacilitator, NotYourNote, Phase, PhaseForbids, allowed, authorize,
     refusal,
 )
-from canvas.voting import (
+from canvas.session.voting import (
     Dot, ItemVoteLimitReached, RankedItem, RulesBelowSpent, VoteBudgetExceeded, VoteRules,
     check_rules_change, check_vote, counted_item, dots_beyond_rules, most_spent, rank,
 )

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from canvas.actions import ActionType, FollowUp, Priority, SourceKind, Status, Trigger, TriggerKind
 from canvas.models import Board, Cluster, Note, NoteColour, Participant, Roles, Severity
-from canvas.phases import Phase
+from canvas.session.phases import Phase
 from canvas.snapshot import BoardSnapshot
-from canvas.timeline import parse_incident_file
+from canvas.incident.timeline import parse_incident_file
 
 INCIDENTS = Path(os.environ.get("POSTMORTEM_INCIDENTS_DIR",
                                 Path(__file__).resolve().parents[4] / "shared" / "incidents"))
@@ -120,7 +120,7 @@ def cloudflare_snapshot() -> BoardSnapshot:
 
 
 if __name__ == "__main__":
-    from canvas.canvas_png import canvas_png
+    from canvas.exports.canvas_png import canvas_png
 
     target = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots/canvas.png")
     target.write_bytes(canvas_png(cloudflare_snapshot(), today=TODAY))

@@ -23,7 +23,7 @@ from datetime import date
 from canvas.actions import FollowUp, Status
 from canvas.snapshot import BoardSnapshot
 from canvas.text import escape_for_documents
-from canvas.timeline import (
+from canvas.incident.timeline import (
     EventKind,
     TimelineEvent,
     anchor,

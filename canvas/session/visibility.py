@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from pydantic import BaseModel
 
 from canvas.models import Note, Participant
-from canvas.phases import Phase
+from canvas.session.phases import Phase
 from canvas.snapshot import BoardSnapshot
 
 

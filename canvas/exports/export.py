@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from canvas.backup import backup_document
+from canvas.exports.backup import backup_document
 from canvas.snapshot import BoardSnapshot
-from canvas.timeline import metrics_as_seconds
+from canvas.incident.timeline import metrics_as_seconds
 
 
 def export_document(

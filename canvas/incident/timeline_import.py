@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from canvas.errors import decode_text
-from canvas.timeline import (
+from canvas.incident.timeline import (
     EventKind,
     IncidentFileInvalid,
     ParseResult,

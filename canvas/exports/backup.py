@@ -29,12 +29,12 @@ from canvas.json_text import load_json
 from canvas.models import (
     BoardDetails, ClusterName, DisplayName, NoteColour, NoteText, TemplateSlug,
 )
-from canvas.phases import Phase
+from canvas.session.phases import Phase
 from canvas.snapshot import BoardSnapshot
 from canvas.templates import get_template
-from canvas.timeline import TimelineEvent
-from canvas.timerange import SupportedInstant
-from canvas.voting import BUDGET_RANGE, counted_item
+from canvas.incident.timeline import TimelineEvent
+from canvas.incident.timerange import SupportedInstant
+from canvas.session.voting import BUDGET_RANGE, counted_item
 
 FORMAT = "postmortem-canvas/backup-1"
 

@@ -58,12 +58,12 @@ from datetime import date
 from pydantic import BaseModel
 
 from canvas.actions import ActionType, FollowUp
-from canvas.language import check_text
+from canvas.review.language import check_text
 from canvas.models import Note
 from canvas.snapshot import BoardSnapshot
 from canvas.templates import Step, StepKind, Template
 from canvas.text import escape_for_documents
-from canvas.timeline import EventKind, anchor
+from canvas.incident.timeline import EventKind, anchor
 
 # A summary that says who was hurt, in the words postmortems use for it.
 _CUSTOMER_WORDS = re.compile(

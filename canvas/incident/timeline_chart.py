@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 import plotly.graph_objects as go
 
-from canvas.timeline import (
+from canvas.incident.timeline import (
     EventKind, Metric, TimelineEvent, anchor, compute_metrics, format_at, in_range, resolve_zone,
 )
 

@@ -19,13 +19,13 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 
 from canvas.actions import FollowUp, Status
-from canvas.grouping import VotableItem, votable_items
+from canvas.session.grouping import VotableItem, votable_items
 from canvas.models import Board, Note
 from canvas.snapshot import BoardSnapshot
-from canvas.completeness import check_completeness
+from canvas.review.completeness import check_completeness
 from canvas.templates import Step
 from canvas.text import escape_for_documents
-from canvas.timeline import OUT_OF_RANGE, compute_metrics, describe_metric, format_at, in_time_order
+from canvas.incident.timeline import OUT_OF_RANGE, compute_metrics, describe_metric, format_at, in_time_order
 
 NONE = "—"
 

@@ -8,12 +8,12 @@ from contextlib import contextmanager
 from pydantic import BaseModel, ValidationError
 
 from canvas.actions import ACTION_TITLE_MAX, ActionDraft
-from canvas.backup import parse_backup
+from canvas.exports.backup import parse_backup
 from canvas.errors import describe_validation_error
 from canvas.json_text import load_json
 from canvas.models import BoardDetails, BoardDraft, NoteDraft, Severity
 from canvas.templates import Template
-from canvas.timeline import IncidentFile, IncidentFileInvalid, TimelineEvent, parse_incident_file
+from canvas.incident.timeline import IncidentFile, IncidentFileInvalid, TimelineEvent, parse_incident_file
 
 IMPORTED_BY = "Imported"
 

@@ -1,0 +1,1 @@
+"""What leaves a board: Markdown, PNG, backups, CSV and calendars, imports."""

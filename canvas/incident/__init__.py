@@ -1,0 +1,1 @@
+"""The incident timeline: events, time range, durations, parsers, the chart."""

@@ -1,0 +1,1 @@
+"""Language and completeness: blame nudges and the checklist of a finished postmortem."""
