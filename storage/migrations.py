@@ -167,6 +167,14 @@ def m0003(db: sqlite_utils.Database) -> None:
     db["notes"].add_column("event_id", str)
 
 
+@migrations(name="0004_instance_secrets")
+def m0004(db: sqlite_utils.Database) -> None:
+    # Secrets of this installation shared by every server process on the file,
+    # such as the key that signs live-board tickets.
+    db["instance_secrets"].create({"name": str, "value": str, "created_at": str}, pk="name",
+                                  not_null={"value"})
+
+
 def migrate(path=None) -> list[str]:
     """Bring the database at `path` up to date; returns the names applied now.
 
