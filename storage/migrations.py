@@ -167,12 +167,15 @@ def m0003(db: sqlite_utils.Database) -> None:
     db["notes"].add_column("event_id", str)
 
 
-@migrations(name="0004_instance_secrets")
+@migrations(name="0004_instance_secrets_note_placement")
 def m0004(db: sqlite_utils.Database) -> None:
     # Secrets of this installation shared by every server process on the file,
     # such as the key that signs live-board tickets.
     db["instance_secrets"].create({"name": str, "value": str, "created_at": str}, pk="name",
                                   not_null={"value"})
+    # The revision at which a note was last dragged somewhere: a drop made from
+    # an older view of the board than that is refused instead of undoing it.
+    db["notes"].add_column("placed_revision", int, not_null_default=0)
 
 
 def migrate(path=None) -> list[str]:
