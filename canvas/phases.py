@@ -58,6 +58,9 @@ class Action(str, Enum):
     edit_summary = "edit_summary"
     edit_timeline = "edit_timeline"
     edit_actions = "edit_actions"  # actions and triggers
+    # Follow-through happens after the meeting: how an action is going can be
+    # recorded even on a closed board.
+    update_action_status = "update_action_status"
     # Tie a note to a moment of the timeline (or untie it): curation, not
     # authorship, so anyone on the board may do it to any note.
     link_note = "link_note"
@@ -85,6 +88,7 @@ ALLOWED_IN = {
     Action.edit_summary: {Phase.write, Phase.group, Phase.vote, Phase.discuss},
     Action.edit_timeline: {Phase.write, Phase.group, Phase.vote, Phase.discuss},
     Action.edit_actions: {Phase.write, Phase.group, Phase.vote, Phase.discuss},
+    Action.update_action_status: set(Phase),
     Action.link_note: {Phase.write, Phase.group, Phase.vote, Phase.discuss},
     Action.group: {Phase.group},
     Action.vote: {Phase.vote},
