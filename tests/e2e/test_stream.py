@@ -1,0 +1,202 @@
+"""The live board's event stream over the real server, read raw as a browser's
+EventSource would: what each viewer receives, and who may open it."""
+
+import http.client
+import json
+import subprocess
+import sys
+import time
+from urllib.parse import urlparse
+
+import pytest
+
+from canvas.models import BoardDraft, NoteDraft
+from canvas.phases import Actor
+from canvas.tickets import issue_ticket
+from storage import facilitation, notes, participants
+from storage.db import connect
+from storage.migrations import migrate
+from storage.secrets import ticket_signing_key
+
+pytestmark = pytest.mark.e2e
+
+# A bound for a test that fails, never a speed requirement (benchmarks/ measure speed).
+PATIENCE = 20.0
+
+
+@pytest.fixture
+def session(server):
+    """A board in Write with Ana (two private notes) and Ben (one note)."""
+    migrate(server.db)
+    db = connect(server.db)
+    started = facilitation.start_board(db, BoardDraft(title="Stream privacy", facilitator_name="Fran"))
+    board_id = started.board.id
+    ana, ana_token = participants.join_board(db, board_id, "Ana")
+    ben, ben_token = participants.join_board(db, board_id, "Ben")
+    as_ana = Actor(participant_id=ana.id, is_facilitator=False)
+    notes.add_note(db, board_id, "detect", NoteDraft(text="ana-private-checkout-alert"), as_ana)
+    notes.add_note(db, board_id, "prevent", NoteDraft(text="ana-private-canary-idea"), as_ana)
+    notes.add_note(db, board_id, "detect", NoteDraft(text="ben-own-pager-note"),
+                   Actor(participant_id=ben.id, is_facilitator=False))
+    yield {"db": db, "board_id": board_id, "as_ana": as_ana, "ben_token": ben_token}
+    db.close()
+
+
+def request(server, method, path, body=None, headers=None):
+    url = urlparse(server.url)
+    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=PATIENCE)
+    conn.request(method, path, body=None if body is None else json.dumps(body),
+                 headers={"Content-Type": "application/json", **(headers or {})})
+    return conn, conn.getresponse()
+
+
+def ticket(server, board_id, token):
+    conn, response = request(server, "POST", f"/api/boards/{board_id}/tickets", {"token": token})
+    assert response.status == 200
+    value = json.loads(response.read())["ticket"]
+    conn.close()
+    return value
+
+
+class RawStream:
+    """The bytes of one event stream, read line by line."""
+
+    def __init__(self, server, board_id, ticket_value, last_event_id=None):
+        headers = {"Accept": "text/event-stream"}
+        if last_event_id is not None:
+            headers["Last-Event-ID"] = str(last_event_id)
+        self.conn, self.response = request(server, "GET", f"/api/boards/{board_id}/stream?ticket={ticket_value}",
+                                           headers=headers)
+        self.raw = ""
+
+    def next_view(self) -> dict:
+        """Read until the next complete `view` event; returns its data."""
+        deadline = time.monotonic() + PATIENCE
+        event, data = None, None
+        while time.monotonic() < deadline:
+            line = self.response.fp.readline().decode()
+            assert line, "the stream ended"
+            self.raw += line
+            if line.startswith("event: "):
+                event = line[7:].strip()
+            elif line.startswith("data: "):
+                data = line[6:]
+            elif line == "\n" and event == "view":
+                return json.loads(data)
+        raise AssertionError("no view event arrived")
+
+    def close(self):
+        self.conn.close()
+
+
+def test_bens_raw_stream_in_write_holds_his_notes_and_none_of_anas(server, session):
+    stream = RawStream(server, session["board_id"], ticket(server, session["board_id"], session["ben_token"]))
+    try:
+        assert stream.response.status == 200
+        assert stream.response.getheader("Content-Type").startswith("text/event-stream")
+        first = stream.next_view()
+        # Ana writes again while Ben's stream is open: the push must not carry it either.
+        notes.add_note(session["db"], session["board_id"], "react",
+                       NoteDraft(text="ana-private-rollback-thought"), session["as_ana"])
+        second = stream.next_view()
+    finally:
+        stream.close()
+    assert second["revision"] > first["revision"]
+    assert "ben-own-pager-note" in stream.raw
+    for secret in ("ana-private-checkout-alert", "ana-private-canary-idea", "ana-private-rollback-thought"):
+        assert secret not in stream.raw
+    hidden = {column["key"]: column["hidden_count"] for column in second["columns"]}
+    assert (hidden["detect"], hidden["prevent"], hidden["react"]) == (1, 1, 1)
+
+
+def test_a_write_from_another_process_reaches_an_open_stream(server, session):
+    board_id = session["board_id"]
+    stream = RawStream(server, board_id, ticket(server, board_id, session["ben_token"]))
+    writer = ("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+              "c.execute(\"UPDATE boards SET title = 'Renamed elsewhere', revision = revision + 1 "
+              "WHERE id = ?\", (sys.argv[2],)); c.commit()")
+    try:
+        first = stream.next_view()
+        subprocess.run([sys.executable, "-c", writer, str(server.db), board_id], check=True)
+        second = stream.next_view()
+    finally:
+        stream.close()
+    assert first["board"]["title"] == "Stream privacy"
+    assert (second["board"]["title"], second["revision"]) == ("Renamed elsewhere", first["revision"] + 1)
+
+
+def test_a_reconnect_that_is_up_to_date_gets_no_view_until_the_next_change(server, session):
+    board_id = session["board_id"]
+    value = ticket(server, board_id, session["ben_token"])
+    stream = RawStream(server, board_id, value)
+    first = stream.next_view()
+    stream.close()
+    again = RawStream(server, board_id, value, last_event_id=first["revision"])
+    try:
+        notes.add_note(session["db"], board_id, "react", NoteDraft(text="after reconnect"), session["as_ana"])
+        view = again.next_view()
+    finally:
+        again.close()
+    assert view["revision"] == first["revision"] + 1
+    assert again.raw.count("event: view") == 1
+
+
+def forged_tickets(server, session):
+    board_id = session["board_id"]
+    genuine = ticket(server, board_id, session["ben_token"])
+    payload, signature = genuine.split(".")
+    key = ticket_signing_key(session["db"])
+    ben_id = participants.participant_by_token(session["db"], board_id, session["ben_token"]).id
+    return {
+        "tampered signature": f"{payload}.{signature[::-1]}",
+        "signed with another key": issue_ticket("not-the-key", board_id, ben_id, is_facilitator=True,
+                                                now=time.time()),
+        "expired": issue_ticket(key, board_id, ben_id, is_facilitator=False, now=time.time() - 3600),
+        "for another board": issue_ticket(key, "X" * 24, ben_id, is_facilitator=False, now=time.time()),
+        "garbage": "not-a-ticket",
+    }
+
+
+def test_forged_and_expired_tickets_get_403_and_nothing_of_the_board(server, session):
+    board_id = session["board_id"]
+    for reason, bad in forged_tickets(server, session).items():
+        conn, response = request(server, "GET", f"/api/boards/{board_id}/stream?ticket={bad}")
+        body = response.read().decode()
+        conn.close()
+        assert response.status == 403, reason
+        assert "ben-own-pager-note" not in body and "Stream privacy" not in body, reason
+        conn, response = request(server, "POST", f"/api/boards/{board_id}/actions",
+                                 {"ticket": bad, "type": "add_note", "step_key": "detect", "text": "sneaky"})
+        answer = json.loads(response.read())
+        conn.close()
+        assert (response.status, answer["ok"]) == (403, False), reason
+    assert "sneaky" not in {n.text for n in notes.list_notes(session["db"], board_id)}
+
+
+def test_an_unknown_token_gets_no_ticket(server, session):
+    conn, response = request(server, "POST", f"/api/boards/{session['board_id']}/tickets", {"token": "guess"})
+    answer = json.loads(response.read())
+    conn.close()
+    assert (response.status, answer["ok"]) == (403, False)
+
+
+def test_an_action_replies_with_the_viewers_view_and_refusals_with_a_sentence(server, session):
+    board_id = session["board_id"]
+    value = ticket(server, board_id, session["ben_token"])
+    conn, response = request(server, "POST", f"/api/boards/{board_id}/actions",
+                             {"ticket": value, "type": "add_note", "step_key": "react", "text": "ben again"})
+    answer = json.loads(response.read())
+    conn.close()
+    assert response.status == 200 and answer["ok"]
+    assert "ben again" in json.dumps(answer["view"])
+    assert "ana-private-checkout-alert" not in json.dumps(answer["view"])
+    conn, response = request(server, "POST", f"/api/boards/{board_id}/actions",
+                             {"ticket": value, "type": "set_phase", "phase": "group"})
+    refused = json.loads(response.read())
+    conn.close()
+    assert (response.status, refused) == (409, {"ok": False, "message": "Only the facilitator can do that."})
+    conn, response = request(server, "POST", f"/api/boards/{board_id}/actions",
+                             {"ticket": value, "type": "edit_note", "note_id": 7})
+    malformed = json.loads(response.read())
+    conn.close()
+    assert response.status == 422 and "Traceback" not in malformed["message"]
