@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
 from canvas.errors import CanvasError
-from canvas.grouping import note_label, votable_items
+from canvas.grouping import votable_items
 from canvas.models import Note
 from canvas.phases import Action, Phase, authorize
 from canvas.snapshot import BoardSnapshot
@@ -26,26 +26,87 @@ def build_view(snapshot: BoardSnapshot, viewer: Viewer, *, my_votes: Mapping[str
     `my_votes` are the viewer's own dots per item (live items only) and
     `present` the names of the people who have the board open now.
     """
+    return ViewBuilder(snapshot).view(viewer, my_votes=my_votes, present=present)
+
+
+class ViewBuilder:
+    """Views of one snapshot for many viewers, sharing what they have in common.
+
+    The board part of a view (columns, ranking, actions) is built from
+    `visible_snapshot` for an audience: in Write each person is their own
+    audience (they see different notes); from Group on every participant
+    receives the same notes, tallies and authors, so the part is built once,
+    for a viewer who wrote nothing, and shared. Per viewer, only their own
+    things are laid over it: which notes are theirs, their dots, their budget
+    and their controls.
+    """
+
+    def __init__(self, snapshot: BoardSnapshot):
+        self.snapshot = snapshot
+        self._parts: dict[str | None, dict] = {}
+        self._authors = {note.id: note.author_id for note in snapshot.notes}
+
+    def view(self, viewer: Viewer, *, my_votes: Mapping[str, int], present: Iterable[str]) -> dict:
+        board = self.snapshot.board
+        me_id = viewer.participant_id
+        audience = me_id if board.phase == Phase.write else None
+        part = self._parts.get(audience)
+        if part is None:
+            part = self._parts[audience] = _board_part(self.snapshot, Viewer(participant_id=audience))
+        authors = self._authors
+
+        def mine(note: dict) -> dict:
+            return {**note, "mine": me_id is not None and authors.get(note["id"]) == me_id,
+                    "my_votes": my_votes.get(note["id"], 0)}
+
+        columns = [
+            {**column,
+             "clusters": [{**cluster, "my_votes": my_votes.get(cluster["id"], 0),
+                           "notes": [mine(n) for n in cluster["notes"]]} for cluster in column["clusters"]],
+             "notes": [mine(n) for n in column["notes"]]}
+            for column in part["columns"]
+        ]
+        used = sum(my_votes.values())
+        names = part["names"]
+        return {
+            "revision": board.revision,
+            "board": part["board"],
+            "me": {
+                "id": me_id, "name": names.get(me_id), "is_facilitator": viewer.is_facilitator,
+                "votes_used": used, "votes_left": max(board.vote_budget - used, 0),
+            },
+            "present": list(present),
+            "people": part["people"],
+            "can": {
+                "write": _allowed(Action.write_note, board.phase, viewer),
+                "group": _allowed(Action.group, board.phase, viewer),
+                "vote": _allowed(Action.vote, board.phase, viewer),
+                "make_action": _allowed(Action.edit_actions, board.phase, viewer),
+                "facilitate": viewer.is_facilitator,
+            },
+            "columns": columns,
+            "ranking": part["ranking"],
+            "actions": part["actions"],
+        }
+
+
+def _board_part(snapshot: BoardSnapshot, audience: Viewer) -> dict:
     board = snapshot.board
-    seen = visible_snapshot(snapshot, viewer)
+    seen = visible_snapshot(snapshot, audience)
     revealed = board.votes_revealed
     tallies = seen.tallies
     names = {person.id: person.display_name for person in snapshot.participants}
-    me_id = viewer.participant_id
-    used = sum(my_votes.values())
 
     def note_json(note: Note) -> dict:
         return {
             "id": note.id, "number": note.number, "text": note.text,
             "colour": note.colour.value, "colour_hex": note.colour.hex,
-            "mine": me_id is not None and note.author_id == me_id,
             "author": names.get(note.author_id) if board.show_authors else None,
             "version": note.version,
             "votes": tallies.get(note.id, 0) if revealed else None,
-            "my_votes": my_votes.get(note.id, 0),
         }
 
-    hidden = hidden_note_counts(snapshot, viewer)
+    hidden = hidden_note_counts(snapshot, audience)
     columns = []
     for step in board.template_model.note_steps:
         step_notes = sorted(seen.notes_of(step.key), key=lambda n: (n.position, n.number))
@@ -59,7 +120,6 @@ def build_view(snapshot: BoardSnapshot, viewer: Viewer, *, my_votes: Mapping[str
                     "id": cluster.id, "name": cluster.name,
                     "votes": (tallies.get(cluster.id, 0) + sum(tallies.get(n.id, 0) for n in members))
                     if revealed else None,
-                    "my_votes": my_votes.get(cluster.id, 0),
                     "notes": [note_json(n) for n in members],
                 }
                 for cluster in step_clusters
@@ -73,7 +133,7 @@ def build_view(snapshot: BoardSnapshot, viewer: Viewer, *, my_votes: Mapping[str
     ranked = rank(RankedItem(item_id=item.id, votes=item.votes, step_index=item.step_index,
                              position=item.position) for item in items)
     return {
-        "revision": board.revision,
+        "names": names,
         "board": {
             "id": board.id, "title": board.title, "phase": board.phase.value,
             "phases": [{"key": phase.value, "label": phase.label} for phase in Phase],
@@ -83,25 +143,13 @@ def build_view(snapshot: BoardSnapshot, viewer: Viewer, *, my_votes: Mapping[str
             "focus_item_id": board.focus_item,
             "vote_rules": {"budget": board.vote_budget, "max_per_item": board.vote_max_per_item},
         },
-        "me": {
-            "id": me_id, "name": names.get(me_id), "is_facilitator": viewer.is_facilitator,
-            "votes_used": used, "votes_left": max(board.vote_budget - used, 0),
-        },
-        "present": list(present),
         "people": [person.display_name for person in snapshot.participants],
-        "can": {
-            "write": _allowed(Action.write_note, board.phase, viewer),
-            "group": _allowed(Action.group, board.phase, viewer),
-            "vote": _allowed(Action.vote, board.phase, viewer),
-            "make_action": _allowed(Action.edit_actions, board.phase, viewer),
-            "facilitate": viewer.is_facilitator,
-        },
         "columns": columns,
         "ranking": [
             {
                 "item_id": entry.item_id, "kind": by_id[entry.item_id].kind,
-                "label": by_id[entry.item_id].title if by_id[entry.item_id].kind == "cluster"
-                else note_label(next(n for n in seen.notes if n.id == entry.item_id)),
+                # A note's title is its label ("#12 · text"), a cluster's its name.
+                "label": by_id[entry.item_id].title,
                 "step_key": by_id[entry.item_id].step_key,
                 "votes": entry.votes if revealed else None, "rank": index,
             }

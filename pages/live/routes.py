@@ -32,7 +32,7 @@ from starlette.routing import Route
 from canvas.actions import ActionDraft, Status, draft_for_item
 from canvas.errors import BoardNotFound, CanvasError, ParticipantNotFound
 from canvas.grouping import VotableItem
-from canvas.live_view import build_view
+from canvas.live_view import ViewBuilder
 from canvas.models import ClusterName, NoteColour, NoteDraft
 from canvas.phases import Credentials, Phase
 from canvas.tickets import BadTicket, TicketClaims, check_ticket, issue_ticket
@@ -78,21 +78,34 @@ def _key() -> str:
 _signing: dict[str, str] = {}
 
 
+class _Loaded:
+    """A board as read at one revision, and the views built from it."""
+
+    def __init__(self, live: LiveBoard):
+        self.live = live
+        self.revision = live.snapshot.board.revision
+        self.views = ViewBuilder(live.snapshot)
+
+    def view(self, viewer: Viewer, present: list[str]) -> dict:
+        return self.views.view(viewer, my_votes=self.live.votes_by_person.get(viewer.participant_id or "", {}),
+                               present=present)
+
+
 class _Boards:
     """The board read once per (board, revision) in this process, shared by every stream."""
 
     def __init__(self) -> None:
-        self._latest: dict[str, LiveBoard] = {}
+        self._latest: dict[str, _Loaded] = {}
         self._loading: dict[str, asyncio.Future] = {}
 
-    async def get(self, board_id: str, revision: int) -> LiveBoard | None:
+    async def get(self, board_id: str, revision: int) -> _Loaded | None:
         """The board at `revision` or later; None when it is gone."""
         cached = self._latest.get(board_id)
-        if cached is not None and cached.snapshot.board.revision >= revision:
+        if cached is not None and cached.revision >= revision:
             return cached
         while board_id in self._loading:
             loaded = await asyncio.shield(self._loading[board_id])
-            if loaded is None or loaded.snapshot.board.revision >= revision:
+            if loaded is None or loaded.revision >= revision:
                 return loaded
         future = asyncio.get_running_loop().create_future()
         self._loading[board_id] = future
@@ -112,9 +125,9 @@ class _Boards:
         return loaded
 
 
-def _load(board_id: str) -> LiveBoard | None:
+def _load(board_id: str) -> _Loaded | None:
     try:
-        return load_live_board(_db(), board_id)
+        return _Loaded(load_live_board(_db(), board_id))
     except BoardNotFound:
         return None
 
@@ -207,15 +220,9 @@ def ticket_for(db: Database, board_id: str, participant_id: str, is_facilitator:
 
 def view_for(db: Database, board_id: str, participant_id: str, is_facilitator: bool) -> dict:
     """The view JSON a viewer gets, for the board page's first draw."""
-    live = load_live_board(db, board_id)
-    return _view(live, Viewer(participant_id=participant_id, is_facilitator=is_facilitator),
-                 present_names(db, board_id))
-
-
-def _view(live: LiveBoard, viewer: Viewer, present: list[str]) -> dict:
-    return build_view(live.snapshot, viewer,
-                      my_votes=live.votes_by_person.get(viewer.participant_id or "", {}),
-                      present=present)
+    loaded = _Loaded(load_live_board(db, board_id))
+    return loaded.view(Viewer(participant_id=participant_id, is_facilitator=is_facilitator),
+                       present_names(db, board_id))
 
 
 # --- responses -----------------------------------------------------------------
@@ -322,10 +329,10 @@ async def _events(board_id: str, viewer: Viewer, sent: int | None):
             if live is None:
                 yield "event: gone\ndata: {}\n\n"
                 return
-            if live.snapshot.board.revision != sent:
+            if live.revision != sent:
                 present = await _presence.names(board_id)
-                data = json.dumps(_view(live, viewer, present), separators=(",", ":"))
-                sent = live.snapshot.board.revision
+                data = json.dumps(live.view(viewer, present), separators=(",", ":"))
+                sent = live.revision
                 yield f"id: {sent}\nevent: view\ndata: {data}\n\n"
                 continue
             yield ": ping\n\n"
@@ -368,7 +375,7 @@ async def post_action(request: Request):
     if live is None:
         raise BoardNotFound(board_id)
     viewer = Viewer(participant_id=claims.participant_id, is_facilitator=claims.is_facilitator)
-    view = _view(live, viewer, await _presence.names(board_id))
+    view = live.view(viewer, await _presence.names(board_id))
     return JSONResponse({"ok": True, "done": done, "view": view})
 
 

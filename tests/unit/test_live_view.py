@@ -120,3 +120,17 @@ def test_actions_are_listed_with_their_draft_state():
     (action,) = view(snap, BEN)["actions"]
     assert (action["title"], action["is_draft"], action["source_item_id"], action["due"]) == \
         ("Add a paging alert", True, "n1", None)
+
+
+def test_views_built_one_after_another_from_one_snapshot_keep_each_viewers_own_things():
+    from canvas.live_view import ViewBuilder
+
+    for phase in ("write", "group"):
+        builder = ViewBuilder(snapshot(phase))
+        ana = builder.view(Viewer(participant_id=ANA), my_votes={"n1": 1}, present=[])
+        ben = builder.view(Viewer(participant_id=BEN), my_votes={}, present=[])
+        assert {n["id"] for n in all_notes(ben) if n["mine"]} == {"n2"}
+        assert {n["id"] for n in all_notes(ana) if n["mine"]} == {"n1", "n3"}
+        assert {n["my_votes"] for n in all_notes(ben)} == {0}
+        assert ben["me"]["name"] == "Ben" and ana["me"]["votes_used"] == 1
+        assert ("Ana's secret alert idea" in json.dumps(ben)) == (phase == "group")
