@@ -188,10 +188,14 @@ function offerView(s, view, { own = false } = {}) {
     // Someone else's change never breaks a drag in progress: keep the newest
     // view and draw it when the note is released.
     if (!s.pending || view.revision >= s.pending.revision) s.pending = view;
+    s.root.dataset.pending = String(s.pending.revision);
     return;
   }
   s.view = view;
   s.pending = null;
+  delete s.root.dataset.pending;
+  s.root.dataset.revision = String(view.revision);
+  s.root.dataset.phase = view.board.phase;
   if (s.mode === "bar" && view.revision > (s.baseRevision || 0)
       && view.revision > s.triggered && s.setTriggerValue) {
     // Pages other than the board are drawn by Python: ask for a rerun.
@@ -205,6 +209,7 @@ function offerView(s, view, { own = false } = {}) {
 function applyPending(s) {
   const pending = s.pending;
   s.pending = null;
+  delete s.root.dataset.pending;
   if (pending) offerView(s, pending);
 }
 
@@ -329,6 +334,16 @@ function renderBar(s) {
     left.setAttribute("aria-live", "polite");
     second.appendChild(left);
   }
+  second.appendChild(button("Copy share link", "pc-link pc-share", async (event) => {
+    const link = location.origin + location.pathname.replace(/[^/]*$/, "") + "?board="
+      + encodeURIComponent(view.board.id);
+    try {
+      await navigator.clipboard.writeText(link);
+      event.target.textContent = "Link copied";
+    } catch (error) {
+      showMessage(s, "Share this link: " + link);
+    }
+  }, { title: "Everyone joins from this link with their own name" }));
   const present = view.present || [];
   const here = el("span", "pc-here", `Here (${present.length}): ${present.join(", ")}`);
   second.appendChild(here);
@@ -476,7 +491,7 @@ function renderColumn(s, column) {
   const loose = el("div", "pc-ungrouped");
   loose.dataset.drop = "column";
   loose.dataset.step = column.key;
-  if (column.notes.length || column.clusters.length) {
+  if (column.notes.length || (column.clusters.length && view.can.group)) {
     const label = phase === "write" && !column.clusters.length ? "Your notes" : "Ungrouped";
     loose.appendChild(el("div", "pc-ungrouped-label", label));
   }
@@ -511,8 +526,8 @@ function renderCluster(s, column, cluster) {
   } else {
     head.appendChild(el("span", "pc-cluster-name", cluster.name));
   }
-  head.appendChild(renderDots(s, cluster.id, cluster.name, cluster));
   frame.appendChild(head);
+  frame.appendChild(renderDots(s, cluster.id, cluster.name, cluster));
   if (view.can.group && !(s.renaming && s.renaming.id === cluster.id)) {
     frame.appendChild(renderClusterTools(s, column, cluster));
   }
@@ -646,8 +661,7 @@ function renderDots(s, itemId, label, item) {
   if (total !== null && total !== undefined) {
     row.appendChild(el("span", "pc-total", plural(total, "vote")));
   } else if (mine) {
-    row.appendChild(el("span", "pc-total", `${mine} yours`));
-    row.lastChild.setAttribute("aria-label", `${plural(mine, "vote")} of yours`);
+    row.appendChild(el("span", "pc-total", `yours: ${mine}`));
   }
   return row;
 }

@@ -13,10 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from canvas.ids import hash_secret
-from canvas.live_view import build_view
-from canvas.visibility import Viewer
 from storage.db import Database
-from storage.live import load_live_board, present_names
 
 HERE = Path(__file__).resolve().parent
 
@@ -34,17 +31,12 @@ def live_data(db: Database, board_id: str, participant_id: str, is_facilitator: 
     a ticket for the stream and the actions, and where those live."""
     from pages.live import routes
 
-    live = load_live_board(db, board_id)
-    viewer = Viewer(participant_id=participant_id, is_facilitator=is_facilitator)
-    view = build_view(live.snapshot, viewer,
-                      my_votes=live.votes_by_person.get(participant_id, {}),
-                      present=present_names(db, board_id))
     base = f"/api/boards/{board_id}"
     return {
         "mode": mode,
         "board_id": board_id,
         "ticket": routes.ticket_for(db, board_id, participant_id, is_facilitator),
-        "view": view,
+        "view": routes.view_for(db, board_id, participant_id, is_facilitator),
         "stream_url": f"{base}/stream",
         "actions_url": f"{base}/actions",
         "tickets_url": f"{base}/tickets",
