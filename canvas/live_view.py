@@ -7,6 +7,7 @@ and never reaches this function's output.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
@@ -44,15 +45,71 @@ class ViewBuilder:
     def __init__(self, snapshot: BoardSnapshot):
         self.snapshot = snapshot
         self._parts: dict[str | None, dict] = {}
+        self._encoded: dict[str | None, dict] = {}
         self._authors = {note.id: note.author_id for note in snapshot.notes}
+
+    def _part(self, viewer: Viewer) -> tuple[str | None, dict]:
+        audience = viewer.participant_id if self.snapshot.board.phase == Phase.write else None
+        part = self._parts.get(audience)
+        if part is None:
+            part = self._parts[audience] = _board_part(self.snapshot, Viewer(participant_id=audience))
+        return audience, part
+
+    def view_json(self, viewer: Viewer, *, my_votes: Mapping[str, int], present: Iterable[str]) -> str:
+        """`view(...)` as compact JSON, made from pieces encoded once per audience
+        (what a stream sends: encoding a whole board per viewer would dominate)."""
+        audience, part = self._part(viewer)
+        encoded = self._encoded.get(audience)
+        if encoded is None:
+            encoded = self._encoded[audience] = _encode_part(part)
+        me_id = viewer.participant_id
+        authors = self._authors
+        mine_true = f',"mine":true,"my_votes":'
+        mine_false = f',"mine":false,"my_votes":'
+
+        def note(fragment: tuple[str, str]) -> str:
+            note_id, head = fragment
+            flag = mine_true if me_id is not None and authors.get(note_id) == me_id else mine_false
+            return f"{head}{flag}{my_votes.get(note_id, 0)}}}"
+
+        columns = []
+        for head, clusters, loose in encoded["columns"]:
+            cluster_json = ",".join(
+                f'{cluster_head},"my_votes":{my_votes.get(cluster_id, 0)},"notes":[{",".join(map(note, members))}]}}'
+                for cluster_id, cluster_head, members in clusters
+            )
+            columns.append(f'{head},"clusters":[{cluster_json}],"notes":[{",".join(map(note, loose))}]}}')
+        per_viewer = self._per_viewer(viewer, part, my_votes, present)
+        return (f'{{"revision":{self.snapshot.board.revision},"board":{encoded["board"]},'
+                f'"me":{_dumps(per_viewer["me"])},"present":{_dumps(per_viewer["present"])},'
+                f'"people":{encoded["people"]},"can":{_dumps(per_viewer["can"])},'
+                f'"columns":[{",".join(columns)}],"ranking":{encoded["ranking"]},'
+                f'"actions":{encoded["actions"]}}}')
+
+    def _per_viewer(self, viewer: Viewer, part: dict, my_votes: Mapping[str, int],
+                    present: Iterable[str]) -> dict:
+        board = self.snapshot.board
+        used = sum(my_votes.values())
+        return {
+            "me": {
+                "id": viewer.participant_id, "name": part["names"].get(viewer.participant_id),
+                "is_facilitator": viewer.is_facilitator,
+                "votes_used": used, "votes_left": max(board.vote_budget - used, 0),
+            },
+            "present": list(present),
+            "can": {
+                "write": _allowed(Action.write_note, board.phase, viewer),
+                "group": _allowed(Action.group, board.phase, viewer),
+                "vote": _allowed(Action.vote, board.phase, viewer),
+                "make_action": _allowed(Action.edit_actions, board.phase, viewer),
+                "facilitate": viewer.is_facilitator,
+            },
+        }
 
     def view(self, viewer: Viewer, *, my_votes: Mapping[str, int], present: Iterable[str]) -> dict:
         board = self.snapshot.board
         me_id = viewer.participant_id
-        audience = me_id if board.phase == Phase.write else None
-        part = self._parts.get(audience)
-        if part is None:
-            part = self._parts[audience] = _board_part(self.snapshot, Viewer(participant_id=audience))
+        _, part = self._part(viewer)
         authors = self._authors
 
         def mine(note: dict) -> dict:
@@ -66,24 +123,14 @@ class ViewBuilder:
              "notes": [mine(n) for n in column["notes"]]}
             for column in part["columns"]
         ]
-        used = sum(my_votes.values())
-        names = part["names"]
+        per_viewer = self._per_viewer(viewer, part, my_votes, present)
         return {
             "revision": board.revision,
             "board": part["board"],
-            "me": {
-                "id": me_id, "name": names.get(me_id), "is_facilitator": viewer.is_facilitator,
-                "votes_used": used, "votes_left": max(board.vote_budget - used, 0),
-            },
-            "present": list(present),
+            "me": per_viewer["me"],
+            "present": per_viewer["present"],
             "people": part["people"],
-            "can": {
-                "write": _allowed(Action.write_note, board.phase, viewer),
-                "group": _allowed(Action.group, board.phase, viewer),
-                "vote": _allowed(Action.vote, board.phase, viewer),
-                "make_action": _allowed(Action.edit_actions, board.phase, viewer),
-                "facilitate": viewer.is_facilitator,
-            },
+            "can": per_viewer["can"],
             "columns": columns,
             "ranking": part["ranking"],
             "actions": part["actions"],
@@ -163,6 +210,31 @@ def _board_part(snapshot: BoardSnapshot, audience: Viewer) -> dict:
                 "source_item_id": action.source_id, "is_draft": action.is_draft,
             }
             for action in seen.actions
+        ],
+    }
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def _encode_part(part: dict) -> dict:
+    """The board part as JSON pieces; a note or cluster is left open (no closing
+    brace) so each viewer's own fields can be appended."""
+    def note(n: dict) -> tuple[str, str]:
+        return n["id"], _dumps(n)[:-1]
+
+    return {
+        "board": _dumps(part["board"]), "people": _dumps(part["people"]),
+        "ranking": _dumps(part["ranking"]), "actions": _dumps(part["actions"]),
+        "columns": [
+            (
+                _dumps({k: v for k, v in column.items() if k not in ("clusters", "notes")})[:-1],
+                [(c["id"], _dumps({k: v for k, v in c.items() if k != "notes"})[:-1],
+                  [note(n) for n in c["notes"]]) for c in column["clusters"]],
+                [note(n) for n in column["notes"]],
+            )
+            for column in part["columns"]
         ],
     }
 

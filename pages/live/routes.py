@@ -26,7 +26,7 @@ from typing import Any
 import anyio
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from starlette.requests import Request
-from starlette.responses import JSONResponse, StreamingResponse
+from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from canvas.actions import ActionDraft, Status, draft_for_item
@@ -87,8 +87,13 @@ class _Loaded:
         self.views = ViewBuilder(live.snapshot)
 
     def view(self, viewer: Viewer, present: list[str]) -> dict:
-        return self.views.view(viewer, my_votes=self.live.votes_by_person.get(viewer.participant_id or "", {}),
-                               present=present)
+        return self.views.view(viewer, my_votes=self._my_votes(viewer), present=present)
+
+    def view_json(self, viewer: Viewer, present: list[str]) -> str:
+        return self.views.view_json(viewer, my_votes=self._my_votes(viewer), present=present)
+
+    def _my_votes(self, viewer: Viewer) -> dict[str, int]:
+        return self.live.votes_by_person.get(viewer.participant_id or "", {})
 
 
 class _Boards:
@@ -142,13 +147,25 @@ class _Presence:
     def __init__(self) -> None:
         self.open: Counter[tuple[str, str]] = Counter()
         self._names: dict[str, tuple[float, list[str]]] = {}
+        self._reading: dict[str, asyncio.Future] = {}
 
     async def names(self, board_id: str) -> list[str]:
         cached = self._names.get(board_id)
         if cached is not None and time.monotonic() - cached[0] < PRESENCE_TTL_SECONDS:
             return cached[1]
-        names = await anyio.to_thread.run_sync(lambda: present_names(_db(), board_id))
+        if board_id in self._reading:
+            return await asyncio.shield(self._reading[board_id])
+        reading = self._reading[board_id] = asyncio.get_running_loop().create_future()
+        try:
+            names = await anyio.to_thread.run_sync(lambda: present_names(_db(), board_id))
+        except BaseException as error:
+            reading.set_exception(error)
+            reading.exception()
+            raise
+        finally:
+            self._reading.pop(board_id, None)
         self._names[board_id] = (time.monotonic(), names)
+        reading.set_result(names)
         return names
 
     async def record(self, participant_ids: list[str]) -> None:
@@ -331,7 +348,7 @@ async def _events(board_id: str, viewer: Viewer, sent: int | None):
                 return
             if live.revision != sent:
                 present = await _presence.names(board_id)
-                data = json.dumps(live.view(viewer, present), separators=(",", ":"))
+                data = live.view_json(viewer, present)
                 sent = live.revision
                 yield f"id: {sent}\nevent: view\ndata: {data}\n\n"
                 continue
@@ -375,8 +392,8 @@ async def post_action(request: Request):
     if live is None:
         raise BoardNotFound(board_id)
     viewer = Viewer(participant_id=claims.participant_id, is_facilitator=claims.is_facilitator)
-    view = live.view(viewer, await _presence.names(board_id))
-    return JSONResponse({"ok": True, "done": done, "view": view})
+    view = live.view_json(viewer, await _presence.names(board_id))
+    return Response(f'{{"ok":true,"done":{json.dumps(done)},"view":{view}}}', media_type="application/json")
 
 
 # --- actions: each calls the storage function the pages call ---------------------

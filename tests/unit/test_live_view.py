@@ -134,3 +134,19 @@ def test_views_built_one_after_another_from_one_snapshot_keep_each_viewers_own_t
         assert {n["my_votes"] for n in all_notes(ben)} == {0}
         assert ben["me"]["name"] == "Ben" and ana["me"]["votes_used"] == 1
         assert ("Ana's secret alert idea" in json.dumps(ben)) == (phase == "group")
+
+
+def test_the_encoded_view_a_stream_sends_equals_the_view():
+    from canvas.live_view import ViewBuilder
+
+    cl = Cluster(id="c1", board_id="B" * 24, step_key="detect", name="Alerting “quoted”", position=1,
+                 created_at=T0)
+    for phase, revealed in (("write", False), ("vote", False), ("vote", True)):
+        snap = snapshot(phase, clusters=[cl], tallies={"c1": 2, "n2": 1}, votes_revealed=revealed)
+        snap.notes[0] = snap.notes[0].model_copy(update={"cluster_id": "c1"})
+        builder = ViewBuilder(snap)
+        for viewer_id, mine in ((ANA, {"c1": 1}), (BEN, {"n2": 2}), (None, {})):
+            viewer = Viewer(participant_id=viewer_id, is_facilitator=viewer_id == ANA)
+            expected = builder.view(viewer, my_votes=mine, present=["Ana", "Zoë"])
+            encoded = builder.view_json(viewer, my_votes=mine, present=["Ana", "Zoë"])
+            assert json.loads(encoded) == expected
