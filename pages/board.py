@@ -10,9 +10,8 @@ import streamlit as st
 from pages import common
 from pages.live import component
 
-# The canvas needs the width: the sidebar (share link, pages) starts folded
-# here, and the page keeps only a thin margin.
-st.set_page_config(initial_sidebar_state="collapsed")
+# The canvas needs the width: a thin margin, so two columns fit beside the
+# sidebar at 1024 px.
 st.html("<style>[data-testid=stMainBlockContainer] { padding-left: 1rem; padding-right: 1rem; "
         "max-width: none; }</style>")
 page = common.open_board_page(top_bar=False)
