@@ -351,6 +351,8 @@ async def _events(board_id: str, viewer: Viewer, sent: int | None):
                 data = live.view_json(viewer, present)
                 sent = live.revision
                 yield f"id: {sent}\nevent: view\ndata: {data}\n\n"
+                # An idle stream should not hold on to the last view it sent.
+                del data
                 continue
             yield ": ping\n\n"
             now_present = await _presence.names(board_id)
