@@ -52,7 +52,7 @@ sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
 from load import CLK_TCK, Server, free_port, machine, server_log_problems, stop_server  # noqa: E402
 
 from canvas.models import BoardDraft, NoteDraft  # noqa: E402
-from canvas.phases import Actor, Phase  # noqa: E402
+from canvas.phases import Credentials, Phase  # noqa: E402
 from storage import facilitation, notes, participants  # noqa: E402
 from storage.db import connect  # noqa: E402
 from storage.migrations import migrate  # noqa: E402
@@ -249,7 +249,7 @@ def prepare_board(db_path: Path, n: int):
         author = people[i % n][0]
         notes.add_note(db, board_id, NOTE_STEPS[i % len(NOTE_STEPS)],
                        NoteDraft(text=f"Seed note {i}: the alert fired late because the threshold was too high"),
-                       Actor(participant_id=author.id, is_facilitator=False))
+                       Credentials(participant_id=author.id))
     # In Group every note is visible to everyone, so every change reaches every tab.
     facilitation.set_phase(db, board_id, started.facilitator_key, Phase.group)
     db.close()

@@ -75,7 +75,7 @@ import websocket  # noqa: E402
 from canvas.ids import hash_secret  # noqa: E402
 from canvas.templates import StepKind  # noqa: E402
 from canvas.models import BoardDraft, NoteDraft  # noqa: E402
-from canvas.phases import Actor, Phase  # noqa: E402
+from canvas.phases import Credentials, Phase  # noqa: E402
 from st_client import StreamlitClient  # noqa: E402
 from storage import boards, facilitation, notes, participants  # noqa: E402
 from storage.db import connect  # noqa: E402
@@ -384,7 +384,7 @@ class Level:
 
 def write_note(db, board, author_id: str, marker: str, step_keys: list[str], i: int) -> None:
     notes.add_note(db, board.id, step_keys[i % len(step_keys)], NoteDraft(text=marker),
-                   Actor(participant_id=author_id, is_facilitator=False))
+                   Credentials(participant_id=author_id))
 
 
 def collect(changes: Changes, marker: str, others: list[Tab], timeout: float) -> Delivery:

@@ -35,7 +35,7 @@ from canvas.phases import Phase
 from canvas.snapshot import BoardSnapshot
 from canvas.templates import get_template
 from canvas.timeline import TimelineEvent, describe_validation_error
-from canvas.voting import BUDGET_RANGE
+from canvas.voting import BUDGET_RANGE, counted_item
 
 FORMAT = "postmortem-canvas/backup-1"
 
@@ -293,15 +293,19 @@ def _check_references(plan: BackupPlan) -> None:
             require(f"actions[{index}].source", action.source, action.source_kind.value)
     spent: Counter = Counter()
     on_item: Counter = Counter()
+    # The same rule as on a live board: dots on a grouped note count toward its cluster.
+    cluster_of = {note.ref: note.cluster for note in plan.notes}
     for index, vote in enumerate(plan.votes):
         require(f"votes[{index}].item", vote.item, "cluster", "note")
         if vote.participant >= len(plan.participants):
             raise BackupInvalid(f"votes[{index}].participant: {vote.participant} is not a place in "
                                 f"participants (there are {len(plan.participants)})")
-        on_item[vote.participant, vote.item] += vote.count
-        if on_item[vote.participant, vote.item] > plan.board.vote_max_per_item:
+        item = counted_item(vote.item, cluster_of)
+        on_item[vote.participant, item] += vote.count
+        if on_item[vote.participant, item] > plan.board.vote_max_per_item:
+            counted = "" if item == vote.item else f" (through note {vote.item!r})"
             raise BackupInvalid(f"votes[{index}].count: participant {vote.participant} has "
-                                f"{on_item[vote.participant, vote.item]} dots on {vote.item!r}; "
+                                f"{on_item[vote.participant, item]} dots on {item!r}{counted}; "
                                 f"the board allows {plan.board.vote_max_per_item}")
         spent[vote.participant] += vote.count
     for person, total in spent.items():

@@ -57,3 +57,24 @@ class EventNotFound(CanvasError):
     def __init__(self, event_id: str = ""):
         super().__init__("That event no longer exists on this timeline.")
         self.event_id = event_id
+
+
+class SchemaTooNew(CanvasError):
+    """The database file was written by a newer version of the app."""
+
+    def __init__(self, found: int, known: int):
+        super().__init__(
+            f"This database was made by a newer version of Postmortem Canvas (schema {found}); "
+            f"this version knows up to {known}. Upgrade the app, or point "
+            "POSTMORTEM_CANVAS_DB at another file."
+        )
+        self.found = found
+        self.known = known
+
+
+class StepNotFound(CanvasError):
+    """The board's template has no sticky-note step with this key."""
+
+    def __init__(self, step_key: str = ""):
+        super().__init__("This board has no such step for sticky notes.")
+        self.step_key = step_key

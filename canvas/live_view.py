@@ -11,10 +11,9 @@ import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
-from canvas.errors import CanvasError
 from canvas.grouping import votable_items
 from canvas.models import Note
-from canvas.phases import Action, Phase, authorize
+from canvas.phases import Action, Actor, Phase, allowed
 from canvas.snapshot import BoardSnapshot
 from canvas.visibility import Viewer, hidden_note_counts, visible_snapshot
 from canvas.voting import RankedItem, rank
@@ -240,11 +239,8 @@ def _encode_part(part: dict) -> dict:
 
 
 def _allowed(action: Action, phase: Phase, viewer: Viewer) -> bool:
-    try:
-        authorize(action, phase, is_facilitator=viewer.is_facilitator)
-    except CanvasError:
-        return False
-    return True
+    return allowed(action, phase, Actor(participant_id=viewer.participant_id,
+                                        is_facilitator=viewer.is_facilitator))
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -1,8 +1,9 @@
 """The facilitator-led phases of a session, and what each phase allows.
 
-Every rule about who may do what, when, lives here; storage/ asks `authorize`
-inside the transaction that carries the action out, so a hidden button is
-never the only thing standing in the way.
+Every rule about who may do what, when, lives here, in `RULES`: pages ask
+`allowed` before they offer a control, and storage/ asks `authorize` inside
+the transaction that carries the action out, so a hidden button is never the
+only thing standing in the way.
 """
 
 from __future__ import annotations
@@ -52,9 +53,10 @@ PHASE_EXPLANATIONS = {
 
 
 class Action(str, Enum):
-    """Everything a person can do to a board, for `authorize`."""
+    """Everything a person can do to a board, for `allowed` and `authorize`."""
 
-    write_note = "write_note"  # add, edit, delete, restore a note
+    write_note = "write_note"  # add a note
+    change_note = "change_note"  # edit, delete, restore a note: its author's, or the facilitator's
     edit_summary = "edit_summary"
     edit_timeline = "edit_timeline"
     edit_actions = "edit_actions"  # actions and triggers
@@ -66,6 +68,8 @@ class Action(str, Enum):
     link_note = "link_note"
     group = "group"  # move notes between clusters; create, rename, merge, dissolve clusters
     vote = "vote"
+    # Turn a ranked item into a draft action: part of talking it through.
+    action_from_item = "action_from_item"
     # Facilitator powers:
     change_phase = "change_phase"
     set_vote_rules = "set_vote_rules"
@@ -76,22 +80,42 @@ class Action(str, Enum):
     issue_facilitator_link = "issue_facilitator_link"
 
 
-FACILITATOR_ONLY = frozenset({
-    Action.change_phase, Action.set_vote_rules, Action.reveal_votes, Action.run_timer,
-    Action.focus, Action.show_authors, Action.issue_facilitator_link,
-})
+class Rule(BaseModel):
+    """When an action is allowed: the phases, whether it needs the facilitator
+    key, and whether it is limited to the owner of the thing it changes."""
 
-# Which phases allow each participant action. Facilitator powers work in any
-# phase, so a facilitator can always steer (and reopen a closed board).
-ALLOWED_IN = {
-    Action.write_note: {Phase.write, Phase.group},
-    Action.edit_summary: {Phase.write, Phase.group, Phase.vote, Phase.discuss},
-    Action.edit_timeline: {Phase.write, Phase.group, Phase.vote, Phase.discuss},
-    Action.edit_actions: {Phase.write, Phase.group, Phase.vote, Phase.discuss},
-    Action.update_action_status: set(Phase),
-    Action.link_note: {Phase.write, Phase.group, Phase.vote, Phase.discuss},
-    Action.group: {Phase.group},
-    Action.vote: {Phase.vote},
+    phases: frozenset[Phase]
+    facilitator_only: bool = False
+    owner_or_facilitator: bool = False
+
+
+_EVERY_PHASE = frozenset(Phase)
+_OPEN = frozenset({Phase.write, Phase.group, Phase.vote, Phase.discuss})
+
+# The one table of who may do what, when. Steering powers work in every
+# phase, so a facilitator can always steer (and reopen a closed board); the
+# rest of a closed board is read-only for everyone.
+RULES: dict[Action, Rule] = {
+    Action.write_note: Rule(phases=frozenset({Phase.write, Phase.group})),
+    Action.change_note: Rule(phases=frozenset({Phase.write, Phase.group}),
+                             owner_or_facilitator=True),
+    Action.edit_summary: Rule(phases=_OPEN),
+    Action.edit_timeline: Rule(phases=_OPEN),
+    Action.edit_actions: Rule(phases=_OPEN),
+    Action.update_action_status: Rule(phases=_EVERY_PHASE),
+    Action.link_note: Rule(phases=_OPEN),
+    Action.group: Rule(phases=frozenset({Phase.group})),
+    Action.vote: Rule(phases=frozenset({Phase.vote})),
+    Action.action_from_item: Rule(phases=frozenset({Phase.discuss})),
+    Action.change_phase: Rule(phases=_EVERY_PHASE, facilitator_only=True),
+    Action.set_vote_rules: Rule(phases=_EVERY_PHASE, facilitator_only=True),
+    Action.reveal_votes: Rule(phases=_EVERY_PHASE, facilitator_only=True),
+    Action.run_timer: Rule(phases=_EVERY_PHASE, facilitator_only=True),
+    # Everyone follows the focus while talking items through; outside Discuss
+    # there is no ranking to point into.
+    Action.focus: Rule(phases=frozenset({Phase.discuss}), facilitator_only=True),
+    Action.show_authors: Rule(phases=_EVERY_PHASE, facilitator_only=True),
+    Action.issue_facilitator_link: Rule(phases=_EVERY_PHASE, facilitator_only=True),
 }
 
 
@@ -117,17 +141,23 @@ class PhaseForbids(CanvasError):
 
 class Credentials(BaseModel):
     """What a tab presents with an action: who it is, and the facilitator key
-    if it holds one. Storage checks the key against its stored hash."""
+    if it holds one. Storage checks both against the board inside the
+    transaction that carries the action out."""
 
     participant_id: str | None = None
     facilitator_key: str | None = None
 
 
 class Actor(BaseModel):
-    """Credentials after storage checked them."""
+    """Credentials after storage checked them against the board."""
 
     participant_id: str | None
     is_facilitator: bool
+
+
+# For actions no role or ownership decides (the summary, the timeline, actions
+# and triggers): any person on the board, or someone who cannot be told apart.
+ANYONE = Actor(participant_id=None, is_facilitator=False)
 
 
 class NotYourNote(CanvasError):
@@ -137,21 +167,40 @@ class NotYourNote(CanvasError):
         super().__init__("Only the person who wrote this note, or the facilitator, can change it.")
 
 
-def authorize_note_change(action: Action, phase: Phase, actor: Actor, author_id: str | None) -> None:
-    """Notes are changed by their author, or by the facilitator tidying up."""
-    authorize(action, phase, is_facilitator=actor.is_facilitator)
-    if not actor.is_facilitator and author_id != actor.participant_id:
+def authorize(action: Action, phase: Phase, actor: Actor, owner_id: str | None = None) -> None:
+    """Raise unless `actor` may do `action` now; returns None when allowed.
+
+    `owner_id` is the author of the thing changed, for actions limited to its
+    owner (None: nobody owns it, such as a note written before the meeting,
+    so only a facilitator may change it).
+    """
+    rule = RULES[action]
+    if rule.facilitator_only and not actor.is_facilitator:
+        raise NotFacilitator()
+    if phase not in rule.phases:
+        raise PhaseForbids(action, phase)
+    if rule.owner_or_facilitator and not actor.is_facilitator and (
+            owner_id is None or owner_id != actor.participant_id):
         raise NotYourNote()
 
 
-def authorize(action: Action, phase: Phase, *, is_facilitator: bool) -> None:
-    """Raise unless this person may do this now; returns None when allowed."""
-    if action in FACILITATOR_ONLY:
-        if not is_facilitator:
-            raise NotFacilitator()
-        return
-    if phase not in ALLOWED_IN[action]:
-        raise PhaseForbids(action, phase)
+def allowed(action: Action, phase: Phase, actor: Actor, owner_id: str | None = None) -> bool:
+    """Whether `authorize` would let `actor` do `action` now: what a page asks
+    before it offers a control."""
+    try:
+        authorize(action, phase, actor, owner_id)
+    except CanvasError:
+        return False
+    return True
+
+
+def refusal(action: Action, phase: Phase, actor: Actor, owner_id: str | None = None) -> str | None:
+    """Why `actor` may not do `action` now, as the rule's own sentence (None when allowed)."""
+    try:
+        authorize(action, phase, actor, owner_id)
+    except CanvasError as refused:
+        return str(refused)
+    return None
 
 
 TIMER_MAX_SECONDS = 4 * 60 * 60

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from pydantic import BaseModel
 
@@ -38,11 +38,14 @@ class Viewer(BaseModel):
 
 def visible_snapshot(snapshot: BoardSnapshot, viewer: Viewer) -> BoardSnapshot:
     """The board as this viewer may receive it: the one place that decides
-    what leaves the server for a person (pages, exports, the live stream).
+    what leaves the server for a person. Every page, export and download a
+    participant can reach is built from what this returns.
 
     - In Write, other people's notes are left out entirely (text, colour,
-      number and links): only their count per step may be shown.
-    - Votes are blind until revealed: totals are left out before the reveal.
+      number, cluster and timeline links): only their count per step may be
+      shown (`hidden_note_counts`). The facilitator is no exception.
+    - Votes are blind until revealed: totals are left out before the reveal,
+      and afterwards kept only for items this viewer can see.
     - Authors are left out unless the facilitator shows them; the viewer's own
       notes keep their author so the page can offer edit and delete.
     """
@@ -54,10 +57,35 @@ def visible_snapshot(snapshot: BoardSnapshot, viewer: Viewer) -> BoardSnapshot:
             else note.model_copy(update={"author_id": HIDDEN_AUTHOR})
             for note in notes
         ]
-    return snapshot.model_copy(update={
-        "notes": notes,
-        "tallies": dict(snapshot.tallies) if board.votes_revealed else {},
-    })
+    items = {note.id for note in notes} | {cluster.id for cluster in snapshot.clusters}
+    tallies = ({item: count for item, count in snapshot.tallies.items() if item in items}
+               if board.votes_revealed else {})
+    return snapshot.model_copy(update={"notes": notes, "tallies": tallies})
+
+
+def visible_votes(votes: Mapping[str, Mapping[str, int]], snapshot: BoardSnapshot,
+                  viewer: Viewer) -> dict[str, dict[str, int]]:
+    """Whose dots are where (participant id -> item id -> dots, as a backup
+    holds them), cut down to what this viewer may know: their own dots only
+    until the votes are revealed, and only on items the viewer can see."""
+    seen = visible_snapshot(snapshot, viewer)
+    items = {note.id for note in seen.notes} | {cluster.id for cluster in seen.clusters}
+    kept: dict[str, dict[str, int]] = {}
+    for person, counts in votes.items():
+        if not snapshot.board.votes_revealed and person != viewer.participant_id:
+            continue
+        mine = {item: count for item, count in counts.items() if item in items}
+        if mine:
+            kept[person] = mine
+    return kept
+
+
+def visible_bin(deleted: Iterable[Note], phase: Phase, viewer: Viewer) -> list[Note]:
+    """The deleted notes this viewer may see and restore: their own, or (for a
+    facilitator) any note they could see if it were live."""
+    return [note for note in visible_notes(deleted, phase, viewer.participant_id)
+            if viewer.is_facilitator or (note.author_id is not None
+                                         and note.author_id == viewer.participant_id)]
 
 
 # Stands in for another person's id while authors are hidden, so a page can

@@ -11,7 +11,7 @@ from canvas.actions import (
 )
 from canvas.errors import CanvasError, EditConflict
 from canvas.language import check_text
-from canvas.phases import Phase
+from canvas.phases import Action
 from pages import common
 from storage import actions
 
@@ -19,7 +19,7 @@ page = common.open_board_page()
 step = common.current_step(page.template)
 board_id = page.board.id
 today = date.today()
-editable = page.phase != Phase.closed
+editable = page.may(Action.edit_actions)
 
 common.literal_title(step.title)
 common.step_prompt(step)

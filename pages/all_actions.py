@@ -12,13 +12,12 @@ from storage import actions
 st.title("All actions", anchor=False)
 db = common.database()
 today = date.today()
-if common.settings().private_boards:
-    # Boards are reachable only through their links: show the boards this tab joined.
-    reachable = list(st.session_state.get("identities", {}))
-    st.caption("This instance keeps boards private: showing the boards you joined in this tab.")
-    rows = actions.all_actions(db, reachable)
-else:
+if common.settings().list_all_boards:
     rows = actions.all_actions(db)
+else:
+    # Boards are private: only the ones this browser joined or created.
+    st.caption("Actions of the boards this browser joined or created.")
+    rows = actions.all_actions(db, common.known_board_ids())
 
 owners = sorted({a.owner for _, _, a in rows if a.owner})
 board_titles = sorted({title for _, title, _ in rows})

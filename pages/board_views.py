@@ -10,7 +10,7 @@ from canvas.grouping import moves_from_drop, sortable_layout
 from canvas.models import ClusterName, Note
 from canvas.templates import Step
 from pages import common
-from storage import clusters, votes
+from storage import clusters
 
 # The draggable items look like the sticky notes elsewhere on the board.
 SORTABLE_STYLE = """
@@ -24,7 +24,7 @@ SORTABLE_STYLE = """
 
 def grouping_board(page: common.BoardPage, step: Step, step_notes: list[Note]) -> None:
     """Drag notes into clusters; create, rename, merge and dissolve clusters."""
-    step_clusters = clusters.list_clusters(page.db, page.board.id, step.key)
+    step_clusters = page.view.clusters_of(step.key)
     layout = sortable_layout(step_notes, step_clusters)
     st.caption("Drag notes between columns to group them; release a note over a column's title "
                "or over another note. Everyone sees a drop within seconds.")
@@ -35,7 +35,8 @@ def grouping_board(page: common.BoardPage, step: Step, step_notes: list[Note]) -
                          key=f"group_{step.key}_{page.board.revision}")
     moves = moves_from_drop(layout, dropped)
     if moves:
-        common.run_action(clusters.move_notes, page.board.id, step.key, moves, page.actor)
+        common.run_action(clusters.move_notes, page.board.id, step.key, moves,
+                          page.credentials)
         st.rerun()
 
     new_col, _ = st.columns([2, 3])
@@ -56,26 +57,30 @@ def grouping_board(page: common.BoardPage, step: Step, step_notes: list[Note]) -
                           args=(page, cluster.id))
             st.button("Dissolve (notes go back to ungrouped)", key=f"group_dissolve_{cluster.id}",
                       on_click=common.run_action,
-                      args=(clusters.dissolve_cluster, page.board.id, cluster.id, page.actor))
+                      args=(clusters.dissolve_cluster, page.board.id, cluster.id,
+                            page.credentials))
 
 
 def _create(page: common.BoardPage, step_key: str) -> None:
     name = _valid_name(st.session_state.get("group_new_name", ""))
     if name is not None:
-        common.run_action(clusters.create_cluster, page.board.id, step_key, name, page.actor)
+        common.run_action(clusters.create_cluster, page.board.id, step_key, name,
+                          page.credentials)
         st.session_state["group_new_name"] = ""
 
 
 def _rename(page: common.BoardPage, cluster_id: str) -> None:
     name = _valid_name(st.session_state.get(f"group_rename_{cluster_id}", ""))
     if name is not None:
-        common.run_action(clusters.rename_cluster, page.board.id, cluster_id, name, page.actor)
+        common.run_action(clusters.rename_cluster, page.board.id, cluster_id, name,
+                          page.credentials)
 
 
 def _merge(page: common.BoardPage, cluster_id: str) -> None:
     target = st.session_state.get(f"group_merge_into_{cluster_id}")
     if target is not None:
-        common.run_action(clusters.merge_clusters, page.board.id, cluster_id, target.id, page.actor)
+        common.run_action(clusters.merge_clusters, page.board.id, cluster_id, target.id,
+                          page.credentials)
 
 
 def _valid_name(name: str) -> str | None:
@@ -89,8 +94,9 @@ def _valid_name(name: str) -> str | None:
 def clustered_view(page: common.BoardPage, step: Step, step_notes: list[Note],
                    names: dict[str, str]) -> None:
     """Read-only: each cluster with its notes, then the ungrouped notes; totals once revealed."""
-    step_clusters = clusters.list_clusters(page.db, page.board.id, step.key)
-    totals = votes.tallies(page.db, page.board.id) if page.board.votes_revealed else None
+    step_clusters = page.view.clusters_of(step.key)
+    # The view holds totals only once they are revealed.
+    totals = page.view.tallies if page.view.board.votes_revealed else None
     for cluster in step_clusters:
         members = [n for n in step_notes if n.cluster_id == cluster.id]
         with st.container(border=True, key=f"cluster_{cluster.id}"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import time
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -19,15 +20,18 @@ import streamlit as st
 
 from canvas.ids import hash_secret
 from canvas.errors import BoardNotFound, CanvasError, ParticipantNotFound
-from canvas.phases import Actor, Credentials, Phase
+from canvas.phases import Action, Actor, Credentials, Phase, allowed
 from canvas.models import GROUND_RULES, NOTE_HEX, Board, DisplayName, Note, Participant
 from canvas.settings import Settings
+from canvas.snapshot import BoardSnapshot
+from canvas.visibility import Viewer, hidden_note_counts, visible_snapshot
 from canvas.templates import Step, StepKind, Template
 from canvas.text import escape_markdown
 from pydantic import TypeAdapter, ValidationError
 from storage import boards, facilitation, participants
 from storage.db import Database, connect, db_path
 from storage.migrations import migrate
+from storage.snapshot import load_snapshot
 
 BOARD_PARAM = "board"
 FACILITATOR_PARAM = "facilitator"
@@ -241,6 +245,35 @@ def remember_identity(board_id: str, *, token: str | None = None,
         known["facilitator_key"] = facilitator_key
 
 
+_KNOWN_BOARDS_JS = """
+export default function(component) {
+  const { setStateValue } = component;
+  // The boards this browser holds a participant token or a facilitator key
+  // for: the keys the identity component writes.
+  const boards = new Set();
+  for (let index = 0; index < window.localStorage.length; index++) {
+    const name = window.localStorage.key(index) || "";
+    const match = name.match(/^postmortem-canvas:(?:facilitator:)?([^:]+)$/);
+    if (match) { boards.add(match[1]); }
+  }
+  setStateValue("boards", Array.from(boards).sort());
+}
+"""
+_known_boards_component = st.components.v2.component("postmortem_known_boards",
+                                                     js=_KNOWN_BOARDS_JS)
+
+
+def known_board_ids() -> list[str]:
+    """The boards this browser joined or created: the ones this tab holds an
+    identity for, and the ones the browser's storage remembers. Boards are
+    private by default, so lists show only these."""
+    result = _known_boards_component(key="identity_known_boards", default={"boards": None},
+                                     on_boards_change=lambda: None)
+    remembered = getattr(result, "boards", None) or []
+    this_tab = st.session_state.get("identities", {})
+    return sorted({*this_tab, *(board for board in remembered if isinstance(board, str))})
+
+
 def take_facilitator_key_from_url(board_id: str) -> None:
     """Move a facilitator key from the address bar into this browser's storage,
     so a copied address bar never hands facilitation to someone else."""
@@ -261,11 +294,37 @@ class BoardPage:
 
     @property
     def actor(self) -> Actor:
+        """Who this tab was at the start of the run: for deciding which
+        controls to offer. Writes send `credentials`, which storage checks
+        again when the click arrives."""
         return Actor(participant_id=self.me.id, is_facilitator=self.is_facilitator)
+
+    @property
+    def viewer(self) -> Viewer:
+        return Viewer(participant_id=self.me.id, is_facilitator=self.is_facilitator)
 
     @property
     def phase(self) -> Phase:
         return self.board.phase
+
+    def may(self, action: Action, owner_id: str | None = None) -> bool:
+        """Whether to offer `action` (canvas.phases decides; storage asks again)."""
+        return allowed(action, self.phase, self.actor, owner_id)
+
+    @cached_property
+    def _snapshot(self) -> BoardSnapshot:
+        return load_snapshot(self.db, self.board.id)
+
+    @cached_property
+    def view(self) -> BoardSnapshot:
+        """The board as this person may receive it (`canvas.visibility`): every
+        page draws notes, votes and exports from this and nothing else."""
+        return visible_snapshot(self._snapshot, self.viewer)
+
+    @cached_property
+    def hidden_counts(self) -> dict[str, int]:
+        """Step key -> how many notes others wrote that this person cannot see yet."""
+        return hidden_note_counts(self._snapshot, self.viewer)
 
 
 def open_board_page(*, top_bar: bool = True) -> BoardPage:

@@ -4,21 +4,23 @@ import streamlit as st
 
 from canvas.actions import draft_for_item
 from canvas.grouping import votable_items
-from canvas.phases import Phase
+from canvas.phases import Action
 from canvas.voting import RankedItem, rank
 from pages import common
-from storage import actions, clusters, facilitation, notes, votes
+from storage import actions, facilitation
 
 page = common.open_board_page()
 board = page.board
+# Only what this person may receive: revealed totals, and in Write (votes may
+# be revealed early) nobody else's notes.
+view = page.view
 
 st.title("Discuss", anchor=False)
-if not board.votes_revealed:
+if not view.board.votes_revealed:
     st.caption("The ranking appears once the facilitator reveals the votes or starts Discuss.")
     st.stop()
 
-items = votable_items(page.template, notes.list_notes(page.db, board.id),
-                      clusters.list_clusters(page.db, board.id), votes.tallies(page.db, board.id))
+items = votable_items(page.template, view.notes, view.clusters, view.tallies)
 by_id = {item.id: item for item in items}
 ranking = rank(RankedItem(item_id=i.id, votes=i.votes, step_index=i.step_index, position=i.position)
                for i in items)
@@ -33,11 +35,12 @@ if focus is not None:
         for text in focus.note_texts if focus.kind == "cluster" else []:
             st.text(f"• {text}")
 
-made_into_actions = {a.source_id for a in actions.list_actions(page.db, board.id) if a.source_id}
+made_into_actions = {a.source_id for a in view.actions if a.source_id}
 
 
 def make_action(item) -> None:
-    if common.run_action(actions.add_action, board.id, draft_for_item(item, page.template)):
+    if common.run_action(actions.add_action_from_item, board.id,
+                         draft_for_item(item, page.template), page.credentials):
         st.session_state["discuss_made"] = item.id
 
 
@@ -55,13 +58,13 @@ for place, ranked in enumerate(ranking, start=1):
             text.caption(" · ".join(item.note_texts)[:300])
         meta.markdown(f"**{item.votes}** vote{'s' if item.votes != 1 else ''}")
         meta.caption(titles.get(item.step_key, ""))
-        if page.is_facilitator and page.phase == Phase.discuss:
+        if page.may(Action.focus):
             action.button("Focused" if focused else "Focus", key=f"discuss_focus_{item.id}",
                           disabled=focused, on_click=common.run_action,
                           args=(facilitation.set_focus, board.id,
                                 page.credentials.facilitator_key, item.id))
         if item.id in made_into_actions:
             action.caption("✓ has an action")
-        elif page.phase == Phase.discuss:
+        elif page.may(Action.action_from_item):
             action.button("Make it an action", key=f"discuss_action_{item.id}",
                           on_click=make_action, args=(item,))

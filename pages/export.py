@@ -10,17 +10,27 @@ from canvas.canvas_png import canvas_png
 from canvas.export import export_document
 from canvas.external_summary import external_summary
 from canvas.markdown_pack import markdown_pack
+from canvas.visibility import hidden_note_counts, visible_snapshot, visible_votes
 from pages import common
 from storage.restore import load_snapshot_and_votes
 
 
 page = common.open_board_page()
 today = date.today()
-snapshot, votes = load_snapshot_and_votes(page.db, page.board.id)
+whole, whole_votes = load_snapshot_and_votes(page.db, page.board.id)
+# Every file is made from what this person may see, never from the whole board:
+# while people write, that is their own notes and the ones written before the meeting.
+snapshot = visible_snapshot(whole, page.viewer)
+votes = visible_votes(whole_votes, whole, page.viewer)
 stem = f"postmortem-{snapshot.board.incident_date or today}"
 
 st.title("Export", anchor=False)
 st.caption("Everything here is made from the board as it is now. Authors of notes are never included.")
+if hidden := sum(hidden_note_counts(whole, page.viewer).values()):
+    st.info(f"These files hold the board as you see it: {hidden} note"
+            f"{'s' if hidden != 1 else ''} by others {'are' if hidden != 1 else 'is'} left out "
+            "until the facilitator starts grouping. Export again after that for the whole board.",
+            icon=":material/lock:")
 
 pack = markdown_pack(snapshot, today)
 left, right = st.columns(2)
@@ -33,15 +43,16 @@ right.download_button("External summary (.md)", external_summary(snapshot, today
 
 
 @st.cache_data(max_entries=16, show_spinner="Drawing the canvas…")
-def png_of(board_id: str, revision: int, day: date, _snapshot) -> bytes:
+def png_of(board_id: str, revision: int, day: date, viewer_id: str, _snapshot) -> bytes:
     # Keyed on the revision (and the day, for overdue marks): the image is
-    # redrawn only when the board changed.
+    # redrawn only when the board changed. And on the viewer: while people
+    # write, each person's picture holds different notes.
     return canvas_png(_snapshot, today=day)
 
 
 left, right = st.columns(2)
 left.download_button("Picture of the canvas (.png)",
-                     png_of(snapshot.board.id, snapshot.board.revision, today, snapshot),
+                     png_of(snapshot.board.id, snapshot.board.revision, today, page.me.id, snapshot),
                      file_name=f"{stem}.png", mime="image/png", key="export_png",
                      icon=":material/image:", width="stretch")
 right.download_button("Backup of the whole board (.json)",

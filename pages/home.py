@@ -119,22 +119,25 @@ with st.expander("What each template holds"):
         st.markdown(f"**{template.name}** — {template.description}")
         st.caption(" → ".join(step.title for step in template.steps))
 
-st.subheader("Boards", anchor=False)
-if common.settings().private_boards:
-    st.info("This instance keeps boards private: open a board through its link.")
-else:
+if common.settings().list_all_boards:
+    st.subheader("Boards", anchor=False)
     listed = boards.list_boards(db)
-    if not listed:
-        st.caption("No boards yet.")
-    for summary in listed:
-        with st.container(border=True, key=f"home_board_{summary.id}"):
-            text, meta, action = st.columns([5, 4, 1], vertical_alignment="center")
-            text.text(summary.title)
-            meta.caption(
-                f"{summary.incident_date or 'no date'} · {summary.severity.value} · "
-                f"{templates[summary.template].name if summary.template in templates else summary.template}"
-                f" · {summary.note_count} notes · {summary.participant_count} people"
-            )
-            if action.button("Open", key=f"home_open_{summary.id}"):
-                common.open_board(summary.id)
-                st.rerun()
+else:
+    st.subheader("Your boards", anchor=False)
+    st.caption("Boards this browser joined or created. Other boards are private: "
+               "open them through their link.")
+    listed = boards.list_boards(db, board_ids=common.known_board_ids())
+if not listed:
+    st.caption("No boards yet.")
+for summary in listed:
+    with st.container(border=True, key=f"home_board_{summary.id}"):
+        text, meta, action = st.columns([5, 4, 1], vertical_alignment="center")
+        text.text(summary.title)
+        meta.caption(
+            f"{summary.incident_date or 'no date'} · {summary.severity.value} · "
+            f"{templates[summary.template].name if summary.template in templates else summary.template}"
+            f" · {summary.note_count} notes · {summary.participant_count} people"
+        )
+        if action.button("Open", key=f"home_open_{summary.id}"):
+            common.open_board(summary.id)
+            st.rerun()

@@ -2,11 +2,9 @@
 
 import streamlit as st
 
-from canvas.phases import Phase
 from canvas.templates import StepKind
-from canvas.visibility import author_names, visible_notes
+from canvas.visibility import author_names
 from pages import common
-from storage import actions, clusters, notes, participants
 
 page = common.open_board_page()
 
@@ -16,15 +14,14 @@ common.literal_title(page.board.title)
 st.caption(f"{page.template.name} · {page.board.severity.value}")
 
 steps = page.template.note_steps
-every = notes.list_notes(page.db, page.board.id)
-shown = visible_notes(every, page.phase, page.me.id)
-names = author_names(page.board.show_authors, participants.list_participants(page.db, page.board.id))
-cluster_names = {c.id: c.name for c in clusters.list_clusters(page.db, page.board.id)}
+view = page.view
+names = author_names(view.board.show_authors, view.participants)
+cluster_names = {c.id: c.name for c in view.clusters}
 
 
 def actions_column(step) -> None:
     """The actions step shows its actions, the way the PNG does."""
-    board_actions = actions.list_actions(page.db, page.board.id)
+    board_actions = view.actions
     with st.container(key=f"overview_column_{step.key}"):
         st.markdown(f"**{step.title}**")
         st.caption(step.prompt)
@@ -42,14 +39,14 @@ def column(step) -> None:
     if step.kind == StepKind.actions:
         actions_column(step)
         return
-    mine = [n for n in shown if n.step_key == step.key]
-    total = sum(1 for n in every if n.step_key == step.key)
+    mine = view.notes_of(step.key)
+    hidden = page.hidden_counts.get(step.key, 0)
     with st.container(key=f"overview_column_{step.key}"):
         st.markdown(f"**{step.title}**")
         st.caption(step.prompt)
-        label = f"{total} notes · open"
-        if page.phase == Phase.write:
-            label = f"{len(mine)} shown · {total - len(mine)} hidden"
+        label = f"{len(mine)} notes · open"
+        if hidden:
+            label = f"{len(mine)} shown · {hidden} hidden"
         if (target := common.page_for(step.key)) is not None:
             st.page_link(target, label=label, icon=":material/edit_note:")
         current_cluster = object()

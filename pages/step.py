@@ -6,17 +6,16 @@ from pydantic import ValidationError
 from canvas.errors import CanvasError, EditConflict
 from canvas.models import NOTE_MAX_CHARS, NoteColour, NoteDraft
 from canvas.language import check_text
-from canvas.phases import Action, Phase, PhaseForbids, authorize
+from canvas.phases import Action
 from canvas.templates import StepKind
 from canvas.timeline import describe_event, format_clock
-from canvas.visibility import author_names, visible_notes
+from canvas.visibility import author_names, visible_bin
 from pages import board_views, common
-from storage import events, notes, participants
+from storage import notes
 
 page = common.open_board_page()
 step = common.current_step(page.template)
 board_id = page.board.id
-phase = page.phase
 
 common.literal_title(step.title)
 common.step_prompt(step)
@@ -32,14 +31,14 @@ def add_note() -> None:
 
     def write(db) -> None:
         draft = NoteDraft.model_validate({"text": state["step_text"], "colour": state["step_colour"]})
-        notes.add_note(db, board_id, step.key, draft, page.actor)
+        notes.add_note(db, board_id, step.key, draft, page.credentials)
 
     # The typed text stays in the box: only a successful add clears it.
     if common.run_action(write, error_key="step_error"):
         state["step_text"] = ""
 
 
-if phase in (Phase.write, Phase.group):
+if page.may(Action.write_note):
     with st.form("step_add", border=True, enter_to_submit=False):
         st.text_area(
             "New note", key="step_text", height=90,
@@ -58,12 +57,12 @@ if phase in (Phase.write, Phase.group):
 
 
 def delete(note_id: str) -> None:
-    if common.run_action(notes.delete_note, board_id, note_id, page.actor):
+    if common.run_action(notes.delete_note, board_id, note_id, page.credentials):
         st.session_state["step_undo"] = note_id
 
 
 def restore(note_id: str) -> None:
-    common.run_action(notes.restore_note, board_id, note_id, page.actor)
+    common.run_action(notes.restore_note, board_id, note_id, page.credentials)
     st.session_state.pop("step_undo", None)
 
 
@@ -74,7 +73,7 @@ def save_edit(note_id: str, version: int) -> None:
             {"text": state[f"edit_text_{note_id}"], "colour": state[f"edit_colour_{note_id}"]}
         )
         with common.database() as db:
-            notes.edit_note(db, board_id, note_id, draft, version, page.actor)
+            notes.edit_note(db, board_id, note_id, draft, version, page.credentials)
     except ValidationError as error:
         state[f"edit_error_{note_id}"] = common.first_message(error)
     except EditConflict as conflict:
@@ -89,7 +88,7 @@ def link_note(note_id: str) -> None:
     try:
         with common.database() as db:
             notes.link_note_to_event(db, board_id, note_id, state[f"step_link_{note_id}"],
-                                     page.actor)
+                                     page.credentials)
     except CanvasError as problem:
         # The picker shows the stored link again on this run; the reason goes
         # under the note.
@@ -101,20 +100,16 @@ if (undo_id := st.session_state.get("step_undo")) is not None:
     left.caption("Note deleted.")
     right.button("Undo", key="step_undo_button", on_click=restore, args=(undo_id,))
 
-every_note = notes.list_notes(page.db, board_id, step.key)
-mine_only = visible_notes(every_note, phase, page.me.id)
-people = participants.list_participants(page.db, board_id)
+# Only what this person may receive (in Write: their own notes and the ones
+# written before the meeting).
+shown_notes = page.view.notes_of(step.key)
+people = page.view.participants
 names = author_names(page.board.show_authors, people)
 display_names = [person.display_name for person in people]
-may_edit = phase in (Phase.write, Phase.group)
-try:
-    authorize(Action.link_note, phase, is_facilitator=page.is_facilitator)
-    may_link = True
-except PhaseForbids:
-    may_link = False
+may_link = page.may(Action.link_note)
 # The moments a note can point at; a note tied to a deleted event keeps its
 # link in the database, but shows it only once the event is restored.
-moments = {event.id: event for event in events.list_events(page.db, board_id)}
+moments = {event.id: event for event in page.view.events}
 zone = page.board.timezone
 
 
@@ -139,10 +134,10 @@ def note_grid(shown) -> None:
                                names_as_subjects=step.names_as_subjects),
                     key=f"nudge_{note.id}",
                 )
-            mine = note.author_id == page.me.id or page.is_facilitator
-            if (may_edit and mine) or may_link:
+            may_change = page.may(Action.change_note, note.author_id)
+            if may_change or may_link:
                 with box.popover("Edit", icon=":material/edit:", key=f"step_menu_{note.id}"):
-                    if may_edit and mine:
+                    if may_change:
                         edit_fields(note)
                     link_picker(note)
             if message := st.session_state.pop(f"edit_error_{note.id}", None):
@@ -179,23 +174,23 @@ def link_picker(note) -> None:
     )
 
 
-if phase == Phase.write:
-    hidden = len(every_note) - len(mine_only)
+if page.may(Action.group):
+    board_views.grouping_board(page, step, shown_notes)
+    with st.expander(f"Edit notes ({len(shown_notes)})"):
+        note_grid(shown_notes)
+elif page.may(Action.write_note):
+    hidden = page.hidden_counts.get(step.key, 0)
     st.caption(
-        f"Shown: {len(mine_only)} (yours and any written before the meeting) · "
+        f"Shown: {len(shown_notes)} (yours and any written before the meeting) · "
         f"others have written {hidden} here, hidden until the facilitator starts grouping."
     )
-    note_grid(mine_only)
-elif phase == Phase.group:
-    board_views.grouping_board(page, step, every_note)
-    with st.expander(f"Edit notes ({len(every_note)})"):
-        note_grid(every_note)
+    note_grid(shown_notes)
 else:
-    board_views.clustered_view(page, step, every_note, names)
+    board_views.clustered_view(page, step, shown_notes, names)
 
-if may_edit:
-    deleted = [n for n in notes.list_notes(page.db, board_id, step.key, deleted=True)
-               if n.author_id == page.me.id or page.is_facilitator]
+if page.may(Action.change_note, page.me.id):
+    deleted = visible_bin(notes.list_notes(page.db, board_id, step.key, deleted=True),
+                          page.view.board.phase, page.viewer)
     if deleted:
         with st.expander(f"Deleted notes ({len(deleted)})"):
             for note in deleted:

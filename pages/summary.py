@@ -7,7 +7,7 @@ from pydantic import ValidationError
 from canvas.language import check_text
 from canvas.errors import CanvasError, EditConflict
 from canvas.models import BoardDetails, Severity
-from canvas.phases import Action, PhaseForbids, authorize
+from canvas.phases import Action, refusal
 from canvas.timeline import zone_options
 from pages import common
 from storage import boards, participants
@@ -18,12 +18,10 @@ step = common.current_step(page.template)
 
 common.literal_title(step.title)
 common.step_prompt(step)
-try:
-    authorize(Action.edit_summary, page.phase, is_facilitator=page.is_facilitator)
-    read_only = False
-except PhaseForbids as forbidden:
-    read_only = True
-    st.warning(f"{forbidden} The summary cannot be changed.", icon=":material/lock:")
+why_not = refusal(Action.edit_summary, page.phase, page.actor)
+read_only = why_not is not None
+if read_only:
+    st.warning(f"{why_not} The summary cannot be changed.", icon=":material/lock:")
 
 
 def save() -> None:

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from canvas.language import check_text
 from canvas.errors import CanvasError, EditConflict
-from canvas.phases import Action, PhaseForbids, authorize
+from canvas.phases import Action, refusal as rule_refusal
 from canvas.text import escape_markdown
 from canvas.timeline import (
     METRICS,
@@ -50,7 +50,6 @@ from canvas.timeline_import import (
     incident_file_events,
     preview_rows,
 )
-from canvas.visibility import visible_notes
 from pages import common
 from storage import events, notes
 
@@ -80,11 +79,7 @@ state = st.session_state
 
 def refusal(action: Action) -> str | None:
     """Why this person may not do `action` now (the rule's own message), or None."""
-    try:
-        authorize(action, page.phase, is_facilitator=page.is_facilitator)
-    except PhaseForbids as forbidden:
-        return str(forbidden)
-    return None
+    return rule_refusal(action, page.phase, page.actor)
 
 
 # --- reading what people typed ---------------------------------------------------
@@ -420,8 +415,9 @@ def show_events(live: list[TimelineEvent], zone: str, may_change: bool) -> None:
 def show_linked_notes(event_id: str, linked: list) -> None:
     """How many notes point at this moment and, opened, their texts as typed."""
     # Notes are private while people write: only the ones this viewer may see
-    # anywhere else are shown here.
-    shown = visible_notes(linked, page.phase, page.me.id)
+    # anywhere else are shown here, the others only counted.
+    visible = {note.id for note in page.view.notes}
+    shown = [note for note in linked if note.id in visible]
     count = len(linked)
     with st.expander(f"{count} linked note{'s' if count != 1 else ''}",
                      icon=":material/sticky_note_2:", key=f"timeline_notes_{event_id}"):

@@ -3,9 +3,9 @@
 import streamlit as st
 
 from canvas.grouping import votable_items
-from canvas.phases import Phase
+from canvas.phases import Action
 from pages import common
-from storage import clusters, notes, votes
+from storage import votes
 
 page = common.open_board_page()
 board = page.board
@@ -14,10 +14,10 @@ st.title("Vote", anchor=False)
 mine = votes.my_votes(page.db, board.id, page.me.id)
 spent = sum(mine.values())
 left = board.vote_budget - spent
-voting_open = page.phase == Phase.vote
+voting_open = page.may(Action.vote)
 
-if not voting_open and page.phase in (Phase.write, Phase.group):
-    st.caption("Voting opens when the facilitator moves the board to the Vote phase.")
+if not voting_open:
+    st.caption("Voting is open while the board is in the Vote phase.")
 st.markdown(
     f"**You have {left} of {board.vote_budget} votes left.** "
     f"At most {board.vote_max_per_item} on one item. "
@@ -27,9 +27,11 @@ if page.is_facilitator:
     people, dots = votes.voters(page.db, board.id)
     st.caption(f"{people} people have placed {dots} votes so far.")
 
-totals = votes.tallies(page.db, board.id) if board.votes_revealed else None
-items = votable_items(page.template, notes.list_notes(page.db, board.id),
-                      clusters.list_clusters(page.db, board.id), totals)
+# Only what this person may receive: in Write, nobody else's notes; totals
+# only once revealed.
+view = page.view
+totals = view.tallies if view.board.votes_revealed else None
+items = votable_items(page.template, view.notes, view.clusters, totals)
 titles = {step.key: step.title for step in page.template.steps}
 current_step = None
 for item in items:
@@ -55,10 +57,11 @@ for item in items:
             add.button("＋", key=f"vote_add_{item.id}", help="Add a vote",
                        disabled=left <= 0 or have >= board.vote_max_per_item,
                        on_click=common.run_action,
-                       args=(votes.cast_vote, board.id, page.me.id, item.id, have))
+                       args=(votes.cast_vote, board.id, page.credentials, item.id, have))
             remove.button("－", key=f"vote_remove_{item.id}", help="Take a vote back",
                           disabled=have == 0,
                           on_click=common.run_action,
-                          args=(votes.retract_vote, board.id, page.me.id, item.id, have))
+                          args=(votes.retract_vote, board.id, page.credentials, item.id,
+                                have))
 if not items:
     st.caption("Nothing to vote on yet.")

@@ -7,10 +7,10 @@ import sqlite_utils
 from canvas.actions import ActionDraft, FollowUp, Status, Trigger, TriggerDraft
 from canvas.errors import CanvasError, EditConflict
 from canvas.ids import new_row_id
-from canvas.phases import Action, authorize
+from canvas.phases import ANYONE, Action, Credentials, authorize
 from storage.boards import changing_board
 from storage.db import iso, now
-from storage.facilitation import board_phase
+from storage.facilitation import board_phase, resolve_actor
 
 
 class ActionNotFound(CanvasError):
@@ -23,7 +23,7 @@ class ActionNotFound(CanvasError):
 def _may_edit(db, board_id: str) -> None:
     # Actions are follow-through: they stay editable after the meeting, but a
     # closed board is read-only until the facilitator reopens it.
-    authorize(Action.edit_actions, board_phase(db, board_id), is_facilitator=False)
+    authorize(Action.edit_actions, board_phase(db, board_id), ANYONE)
 
 
 def add_action(db: sqlite_utils.Database, board_id: str, draft: ActionDraft) -> FollowUp:
@@ -36,6 +36,15 @@ def add_action(db: sqlite_utils.Database, board_id: str, draft: ActionDraft) -> 
                               "created_at": stamp, "updated_at": stamp, "deleted_at": None,
                               "version": 1})
     return get_action(db, board_id, action_id)
+
+
+def add_action_from_item(db: sqlite_utils.Database, board_id: str, draft: ActionDraft,
+                         credentials: Credentials) -> FollowUp:
+    """Store the draft action made from a ranked item, which only Discuss allows."""
+    with changing_board(db, board_id):
+        authorize(Action.action_from_item, board_phase(db, board_id),
+                  resolve_actor(db, board_id, credentials))
+        return add_action(db, board_id, draft)
 
 
 def get_action(db: sqlite_utils.Database, board_id: str, action_id: str) -> FollowUp:
@@ -71,7 +80,7 @@ def set_action_status(db: sqlite_utils.Database, board_id: str, action_id: str, 
     """Record how an action is going (open, in progress, done, won't do with a
     reason); allowed on a closed board too."""
     with changing_board(db, board_id):
-        authorize(Action.update_action_status, board_phase(db, board_id), is_facilitator=False)
+        authorize(Action.update_action_status, board_phase(db, board_id), ANYONE)
         current = get_action(db, board_id, action_id)
         draft = ActionDraft.model_validate({
             **current.model_dump(include=set(ActionDraft.model_fields)),

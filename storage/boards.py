@@ -17,7 +17,7 @@ import sqlite_utils
 from canvas.errors import BoardNotFound, EditConflict
 from canvas.ids import is_well_formed_board_id, new_board_id
 from canvas.models import Board, BoardDetails, BoardDraft, BoardSummary, Roles
-from canvas.phases import Action, authorize
+from canvas.phases import ANYONE, Action, authorize
 from storage.db import iso, now, write_transaction
 
 
@@ -94,7 +94,7 @@ def update_details(
         current = get_board(db, board_id)
         # Read inside the transaction: a facilitator closing the board while
         # this form was open must win. Anyone on the board may edit the summary.
-        authorize(Action.edit_summary, current.phase, is_facilitator=False)
+        authorize(Action.edit_summary, current.phase, ANYONE)
         if current.details_version != expected_version:
             raise EditConflict(current.summary)
         db["boards"].update(
@@ -117,18 +117,25 @@ def update_details(
     return get_board(db, board_id)
 
 
-def list_boards(db: sqlite_utils.Database, limit: int = 200) -> list[BoardSummary]:
-    """Live boards, newest first, with how much is on them."""
+def list_boards(db: sqlite_utils.Database, limit: int = 200,
+                board_ids: list[str] | None = None) -> list[BoardSummary]:
+    """Live boards, newest first, with how much is on them; only those in
+    `board_ids` when it is given (the boards one browser knows)."""
+    only = ""
+    params: list = []
+    if board_ids is not None:
+        only = f"AND b.id IN ({','.join('?' * len(board_ids))})" if board_ids else "AND 0"
+        params += board_ids
     rows = db.query(
-        """
+        f"""
         SELECT b.id, b.title, b.incident_date, b.severity, b.template, b.created_at,
           (SELECT count(*) FROM notes n
             WHERE n.board_id = b.id AND n.deleted_at IS NULL) AS note_count,
           (SELECT count(*) FROM participants p WHERE p.board_id = b.id) AS participant_count
-        FROM boards b WHERE b.deleted_at IS NULL
+        FROM boards b WHERE b.deleted_at IS NULL {only}
         ORDER BY b.created_at DESC LIMIT ?
         """,
-        [limit],
+        [*params, limit],
     )
     return [BoardSummary.model_validate(row) for row in rows]
 
@@ -163,17 +170,19 @@ def import_board(db: sqlite_utils.Database, plan) -> tuple[Board, str]:
     """Create a board with its summary, notes and events in one transaction;
     returns it with a facilitator key (the importer runs the session)."""
     # Imported here: these modules import this one for `changing_board`.
-    from canvas.phases import Actor
+    from canvas.phases import Credentials
     from storage import actions, events, facilitation, notes
 
-    importer = Actor(participant_id=None, is_facilitator=True)
     with write_transaction(db):
         board = create_board(db, plan.draft)
+        key = facilitation.create_facilitator_key(db, board.id, "import")
+        # The importer holds the key and no name on the board: its notes have
+        # no author, like any written before the meeting.
+        importer = Credentials(facilitator_key=key)
         update_details(db, board.id, plan.details, board.details_version)
         for planned in plan.notes:
             notes.add_note(db, board.id, planned.step_key, planned.draft, importer)
         events.add_events(db, board.id, plan.events)
         for action in plan.actions:
             actions.add_action(db, board.id, action)
-        key = facilitation.create_facilitator_key(db, board.id, "import")
     return get_board(db, board.id), key

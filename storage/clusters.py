@@ -8,10 +8,11 @@ import sqlite_utils
 from canvas.errors import CanvasError, NoteNotFound
 from canvas.ids import new_row_id
 from canvas.models import Cluster
-from canvas.phases import Action, Actor, authorize
+from canvas.phases import Action, Credentials, authorize
 from storage.boards import changing_board, get_board
 from storage.db import iso, now
-from storage.facilitation import board_phase
+from storage.facilitation import board_phase, resolve_actor
+from storage.votes import settle_votes
 
 
 class ClusterNotFound(CanvasError):
@@ -37,8 +38,8 @@ class NotANoteStep(CanvasError):
         super().__init__("Notes can only be moved to a column of sticky notes.")
 
 
-def _may_group(db, board_id: str, actor: Actor) -> None:
-    authorize(Action.group, board_phase(db, board_id), is_facilitator=actor.is_facilitator)
+def _may_group(db, board_id: str, credentials: Credentials) -> None:
+    authorize(Action.group, board_phase(db, board_id), resolve_actor(db, board_id, credentials))
 
 
 def list_clusters(db: sqlite_utils.Database, board_id: str, step_key: str | None = None) -> list[Cluster]:
@@ -52,11 +53,11 @@ def list_clusters(db: sqlite_utils.Database, board_id: str, step_key: str | None
 
 
 def create_cluster(db: sqlite_utils.Database, board_id: str, step_key: str, name: str,
-                   actor: Actor) -> Cluster:
+                   credentials: Credentials) -> Cluster:
     """A new, empty cluster at the end of the step."""
     cluster_id = new_row_id()
     with changing_board(db, board_id):
-        _may_group(db, board_id, actor)
+        _may_group(db, board_id, credentials)
         position = db.execute(
             "SELECT coalesce(max(position), 0) + 1 FROM clusters WHERE board_id = ? AND step_key = ?",
             [board_id, step_key],
@@ -68,45 +69,53 @@ def create_cluster(db: sqlite_utils.Database, board_id: str, step_key: str, name
 
 
 def rename_cluster(db: sqlite_utils.Database, board_id: str, cluster_id: str, name: str,
-                   actor: Actor) -> None:
+                   credentials: Credentials) -> None:
+    """Give a live cluster a new name."""
     with changing_board(db, board_id):
-        _may_group(db, board_id, actor)
+        _may_group(db, board_id, credentials)
         _get(db, board_id, cluster_id)
         db["clusters"].update(cluster_id, {"name": name})
 
 
 def merge_clusters(db: sqlite_utils.Database, board_id: str, source_id: str, target_id: str,
-                   actor: Actor) -> None:
-    """Move every note (and any dots) of `source` into `target`, then remove `source`."""
+                   credentials: Credentials) -> None:
+    """Move every note (and any dots) of `source` into `target`, then remove
+    `source`. Each person keeps their oldest dots on the merged cluster up to
+    the per-item limit; the rest go back to them."""
     with changing_board(db, board_id):
-        _may_group(db, board_id, actor)
+        _may_group(db, board_id, credentials)
         source, target = _get(db, board_id, source_id), _get(db, board_id, target_id)
         if source.id == target.id or source.step_key != target.step_key:
             raise ClusterNotFound()
         db.execute("UPDATE notes SET cluster_id = ? WHERE cluster_id = ?", [target.id, source.id])
         db.execute("UPDATE votes SET item_id = ? WHERE item_id = ?", [target.id, source.id])
         db["clusters"].update(source.id, {"deleted_at": iso(now())})
+        settle_votes(db, board_id)
 
 
-def dissolve_cluster(db: sqlite_utils.Database, board_id: str, cluster_id: str, actor: Actor) -> None:
-    """Put the cluster's notes back as ungrouped notes and remove the cluster."""
+def dissolve_cluster(db: sqlite_utils.Database, board_id: str, cluster_id: str,
+                     credentials: Credentials) -> None:
+    """Put the cluster's notes back as ungrouped notes and remove the cluster.
+    Dots on the cluster go back to their voters; dots on the notes stay."""
     with changing_board(db, board_id):
-        _may_group(db, board_id, actor)
+        _may_group(db, board_id, credentials)
         cluster = _get(db, board_id, cluster_id)
         db.execute("UPDATE notes SET cluster_id = NULL WHERE cluster_id = ?", [cluster.id])
         db["clusters"].update(cluster.id, {"deleted_at": iso(now())})
+        settle_votes(db, board_id)
 
 
 def move_notes(db: sqlite_utils.Database, board_id: str, step_key: str,
-               moves: dict[str, str | None], actor: Actor) -> int:
+               moves: dict[str, str | None], credentials: Credentials) -> int:
     """Apply a drop: note id -> cluster id (None = ungrouped). Returns notes moved.
 
     Notes or clusters that vanished since the mover's page was drawn are
-    skipped rather than failing the whole drop.
+    skipped rather than failing the whole drop. A note's dots go with it; a
+    cluster it joins keeps each person's oldest dots up to the per-item limit.
     """
     moved = 0
     with changing_board(db, board_id):
-        _may_group(db, board_id, actor)
+        _may_group(db, board_id, credentials)
         live = {c.id for c in list_clusters(db, board_id, step_key)}
         for note_id, cluster_id in moves.items():
             if cluster_id is not None and cluster_id not in live:
@@ -117,12 +126,13 @@ def move_notes(db: sqlite_utils.Database, board_id: str, step_key: str,
                 [cluster_id, _next_revision(db, board_id), note_id, board_id, step_key],
             )
             moved += cursor.rowcount
+        settle_votes(db, board_id)
     return moved
 
 
 def move_note(db: sqlite_utils.Database, board_id: str, note_id: str, *, step_key: str,
               cluster_id: str | None = None, onto_note_id: str | None = None,
-              seen_revision: int, actor: Actor) -> str | None:
+              seen_revision: int, credentials: Credentials) -> str | None:
     """One drop on the canvas; returns the note's cluster afterwards (None = ungrouped).
 
     - Onto a cluster: the note joins it (in the cluster's step).
@@ -138,7 +148,7 @@ def move_note(db: sqlite_utils.Database, board_id: str, note_id: str, *, step_ke
     different notes at the same time all land.
     """
     with changing_board(db, board_id):
-        _may_group(db, board_id, actor)
+        _may_group(db, board_id, credentials)
         placed = _next_revision(db, board_id)
         note = _live_note(db, board_id, note_id)
         if note["placed_revision"] > seen_revision:
@@ -171,6 +181,8 @@ def move_note(db: sqlite_utils.Database, board_id: str, note_id: str, *, step_ke
                 [board_id, step_key],
             ).fetchone()[0]
         db["notes"].update(note_id, changes)
+        # Joining a cluster can put one person's dots beyond the per-item limit.
+        settle_votes(db, board_id)
     return cluster_id
 
 

@@ -13,6 +13,7 @@ import sqlite_utils
 
 from pydantic import BaseModel
 
+from canvas.errors import ParticipantNotFound
 from canvas.ids import hash_secret, new_row_id, new_secret
 from canvas.models import Board, BoardDraft, Participant
 from canvas.phases import Action, Actor, Credentials, Phase, authorize, check_timer
@@ -62,20 +63,35 @@ def is_facilitator(db: sqlite_utils.Database, board_id: str, key: str | None) ->
     return row is not None
 
 
-def actor(db: sqlite_utils.Database, board_id: str, credentials: Credentials) -> Actor:
-    """Check the credentials a tab presented."""
-    return Actor(
-        participant_id=credentials.participant_id,
-        is_facilitator=is_facilitator(db, board_id, credentials.facilitator_key),
-    )
+def resolve_actor(db: sqlite_utils.Database, board_id: str, credentials: Credentials) -> Actor:
+    """Who is acting, checked against the board as it is now: the facilitator
+    key against the board's live (unrevoked) key hashes, the participant
+    against the board's own participants.
+
+    Call it inside the transaction that carries the action out, so a key
+    revoked or a board left after the page was drawn counts. Raises
+    ParticipantNotFound for a participant of another board, or for someone
+    who is neither a participant nor a facilitator.
+    """
+    facilitating = is_facilitator(db, board_id, credentials.facilitator_key)
+    if credentials.participant_id is not None:
+        row = db.execute("SELECT 1 FROM participants WHERE id = ? AND board_id = ?",
+                         [credentials.participant_id, board_id]).fetchone()
+        if row is None:
+            raise ParticipantNotFound()
+    elif not facilitating:
+        raise ParticipantNotFound()
+    return Actor(participant_id=credentials.participant_id, is_facilitator=facilitating)
 
 
 def board_phase(db: sqlite_utils.Database, board_id: str) -> Phase:
+    """The board's phase as stored now (read inside the caller's transaction)."""
     return Phase(db.execute("SELECT phase FROM boards WHERE id = ?", [board_id]).fetchone()[0])
 
 
 def _require(db, board_id: str, key: str | None, action: Action) -> None:
-    authorize(action, board_phase(db, board_id), is_facilitator=is_facilitator(db, board_id, key))
+    facilitating = Actor(participant_id=None, is_facilitator=is_facilitator(db, board_id, key))
+    authorize(action, board_phase(db, board_id), facilitating)
 
 
 def issue_facilitator_key(
@@ -116,18 +132,9 @@ def set_vote_rules(db: sqlite_utils.Database, board_id: str, key: str | None, ru
 
 
 def _most_spent(db: sqlite_utils.Database, board_id: str) -> tuple[int, int]:
-    from storage.votes import LIVE_VOTES
+    from storage.votes import most_spent
 
-    total = db.execute(
-        f"SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM ({LIVE_VOTES}) GROUP BY participant_id)",
-        [board_id],
-    ).fetchone()[0]
-    on_item = db.execute(
-        f"SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM ({LIVE_VOTES}) "
-        "GROUP BY participant_id, item_id)",
-        [board_id],
-    ).fetchone()[0]
-    return total, on_item
+    return most_spent(db, board_id)
 
 
 def reveal_votes(db: sqlite_utils.Database, board_id: str, key: str | None, revealed: bool = True) -> None:

@@ -17,7 +17,8 @@ PRESENT_WITHIN = timedelta(minutes=1)
 
 class LiveBoard(BaseModel):
     snapshot: BoardSnapshot
-    # participant id -> item id -> that person's dots on the item (live items only)
+    # participant id -> item id -> that person's dots on the item (live items only;
+    # a cluster counts the dots on its notes, as `storage.votes.my_votes` does)
     votes_by_person: dict[str, dict[str, int]] = {}
 
 
@@ -35,16 +36,13 @@ def load_live_board(db: sqlite_utils.Database, board_id: str) -> LiveBoard:
             actions=actions.list_actions(db, board_id),
             triggers=actions.list_triggers(db, board_id),
         )
-        rows = db.execute(
-            f"SELECT participant_id, item_id, count(*) FROM ({votes.LIVE_VOTES}) "
-            "GROUP BY participant_id, item_id",
-            [board_id],
-        ).fetchall()
+        dots = votes.board_dots(db, board_id)
     finally:
         db.conn.execute("COMMIT")
     by_person: dict[str, dict[str, int]] = {}
-    for participant_id, item_id, count in rows:
-        by_person.setdefault(participant_id, {})[item_id] = count
+    for dot in dots:
+        mine = by_person.setdefault(dot.participant_id, {})
+        mine[dot.item_id] = mine.get(dot.item_id, 0) + 1
     return LiveBoard(snapshot=snapshot, votes_by_person=by_person)
 
 

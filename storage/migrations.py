@@ -1,12 +1,19 @@
 """The schema, as numbered migrations. An applied migration is never edited:
-a change to the schema is a new function at the bottom of this file.
+a change to the schema is a new function after the last one, named with the
+next number ("0006_..."): that number is the schema version.
+
+A migration spells out its own rules as they were when it was written (it
+calls nothing in canvas/), so what it does to an old file never changes.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
+from canvas.errors import SchemaTooNew
 from storage.db import connect
 
 migrations = Migrations("postmortem_canvas")
@@ -167,8 +174,71 @@ def m0003(db: sqlite_utils.Database) -> None:
     db["notes"].add_column("event_id", str)
 
 
-@migrations(name="0004_instance_secrets_note_placement")
+@migrations(name="0004_dots_within_the_vote_rules")
 def m0004(db: sqlite_utils.Database) -> None:
+    # Older versions left dots on deleted notes (a restore brought them back
+    # on top of dots spent meanwhile) and let merges pile up one person's dots
+    # on one cluster. Give back what the rules do not allow, as every change
+    # now does: dots on removed items, then each person's newest dots beyond
+    # the per-item limit (a grouped note's dots counting toward its cluster)
+    # and beyond the budget.
+    db.execute(
+        """
+        DELETE FROM votes WHERE
+          NOT EXISTS (SELECT 1 FROM notes n WHERE n.id = votes.item_id
+                      AND n.board_id = votes.board_id AND n.deleted_at IS NULL)
+          AND NOT EXISTS (SELECT 1 FROM clusters c WHERE c.id = votes.item_id
+                          AND c.board_id = votes.board_id AND c.deleted_at IS NULL)
+        """
+    )
+    rows = db.execute(
+        """
+        SELECT v.id, v.board_id, v.participant_id, coalesce(c.id, v.item_id),
+               b.vote_budget, b.vote_max_per_item
+        FROM votes v JOIN boards b ON b.id = v.board_id
+        LEFT JOIN notes n ON n.id = v.item_id
+        LEFT JOIN clusters c ON c.id = n.cluster_id AND c.deleted_at IS NULL
+        ORDER BY v.id
+        """
+    ).fetchall()
+    on_item: Counter = Counter()
+    in_all: Counter = Counter()
+    for vote_id, board_id, person, item, budget, per_item in rows:
+        if on_item[board_id, person, item] >= per_item or in_all[board_id, person] >= budget:
+            db.execute("DELETE FROM votes WHERE id = ?", [vote_id])
+            continue
+        on_item[board_id, person, item] += 1
+        in_all[board_id, person] += 1
+
+
+@migrations(name="0005_note_numbers_unique_per_board")
+def m0005(db: sqlite_utils.Database) -> None:
+    # A note's number is what people say aloud and what tells two notes with
+    # the same text apart, so no board may hold it twice. Files written
+    # before the index may (hand-edited, or merged by other tools): the
+    # oldest note keeps the number, later ones get the board's next free
+    # numbers in the order they were written, deleted notes included.
+    rows = db.execute(
+        "SELECT rowid, board_id, number FROM notes "
+        "ORDER BY board_id, created_at IS NULL, created_at, rowid"
+    ).fetchall()
+    highest: dict[str, int] = {}
+    for _, board_id, number in rows:
+        if number is not None:
+            highest[board_id] = max(highest.get(board_id, 0), number)
+    taken: set[tuple[str, int]] = set()
+    for rowid, board_id, number in rows:
+        if number is not None and (board_id, number) not in taken:
+            taken.add((board_id, number))
+            continue
+        highest[board_id] = highest.get(board_id, 0) + 1
+        taken.add((board_id, highest[board_id]))
+        db.execute("UPDATE notes SET number = ? WHERE rowid = ?", [highest[board_id], rowid])
+    db["notes"].create_index(["board_id", "number"], unique=True)
+
+
+@migrations(name="0006_instance_secrets_note_placement")
+def m0006(db: sqlite_utils.Database) -> None:
     # Secrets of this installation shared by every server process on the file,
     # such as the key that signs live-board tickets.
     db["instance_secrets"].create({"name": str, "value": str, "created_at": str}, pk="name",
@@ -178,14 +248,37 @@ def m0004(db: sqlite_utils.Database) -> None:
     db["notes"].add_column("placed_revision", int, not_null_default=0)
 
 
+def schema_version(name: str) -> int:
+    """The schema version a migration brings a file to: its leading number."""
+    prefix = name.split("_", 1)[0]
+    return int(prefix) if prefix.isdigit() else 0
+
+
+def known_version() -> int:
+    """The newest schema version this code can bring a file to."""
+    return max(schema_version(m.name) for m in migrations._migrations)
+
+
+def check_schema(db: sqlite_utils.Database) -> None:
+    """Refuse a file that a newer version of the app has migrated (it holds
+    migrations this code does not know), before anything reads or writes it."""
+    known = {m.name for m in migrations._migrations}
+    unknown = [m.name for m in migrations.applied(db) if m.name not in known]
+    if unknown:
+        found = max(schema_version(name) for name in unknown)
+        raise SchemaTooNew(found, known_version())
+
+
 def migrate(path=None) -> list[str]:
     """Bring the database at `path` up to date; returns the names applied now.
+    Raises SchemaTooNew for a file made by a newer version of the app.
 
     Also switches the file to WAL, which lets readers (every open tab) read
     while one writer writes; the mode is stored in the file, so once is enough.
     """
     db = connect(path)
     try:
+        check_schema(db)
         db.conn.execute("PRAGMA journal_mode = WAL")
         before = {m.name for m in migrations.applied(db)}
         migrations.apply(db)

@@ -5,24 +5,32 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from canvas.errors import EditConflict, NoteNotFound
+from canvas.errors import EditConflict, NoteNotFound, StepNotFound
 from canvas.ids import new_row_id
 from canvas.models import Note, NoteDraft
-from canvas.phases import Action, Actor, authorize, authorize_note_change
-from storage.boards import changing_board
+from canvas.phases import Action, Credentials, authorize
+from storage.boards import changing_board, get_board
 from storage.db import iso, now
 from storage.events import get_event
-from storage.facilitation import board_phase
+from storage.facilitation import board_phase, resolve_actor
+from storage.votes import return_votes_on, settle_votes
 
 
 def add_note(
-    db: sqlite_utils.Database, board_id: str, step_key: str, draft: NoteDraft, actor: Actor
+    db: sqlite_utils.Database, board_id: str, step_key: str, draft: NoteDraft,
+    credentials: Credentials,
 ) -> Note:
-    """Put a new note, written by `actor`, at the end of a step's column."""
+    """Put a new note, written by whoever `credentials` name, at the end of a
+    step's column. Raises StepNotFound unless the board's template has that
+    sticky-note step."""
     note_id = new_row_id()
     stamp = iso(now())
     with changing_board(db, board_id):
-        authorize(Action.write_note, board_phase(db, board_id), is_facilitator=actor.is_facilitator)
+        actor = resolve_actor(db, board_id, credentials)
+        authorize(Action.write_note, board_phase(db, board_id), actor)
+        step = get_board(db, board_id).template_model.step(step_key)
+        if step is None or not step.holds_notes:
+            raise StepNotFound(step_key)
         position = db.execute(
             "SELECT coalesce(max(position), 0) + 1 FROM notes WHERE board_id = ? AND step_key = ?",
             [board_id, step_key],
@@ -76,12 +84,13 @@ def list_notes(
 
 def edit_note(
     db: sqlite_utils.Database, board_id: str, note_id: str, draft: NoteDraft,
-    expected_version: int, actor: Actor,
+    expected_version: int, credentials: Credentials,
 ) -> Note:
     """Change a note's text and colour, unless someone changed it since `expected_version`."""
     with changing_board(db, board_id):
+        actor = resolve_actor(db, board_id, credentials)
         current = get_note(db, board_id, note_id)
-        authorize_note_change(Action.write_note, board_phase(db, board_id), actor, current.author_id)
+        authorize(Action.change_note, board_phase(db, board_id), actor, current.author_id)
         if current.is_deleted:
             raise NoteNotFound(note_id)
         if current.version != expected_version:
@@ -98,21 +107,29 @@ def edit_note(
     return get_note(db, board_id, note_id)
 
 
-def delete_note(db: sqlite_utils.Database, board_id: str, note_id: str, actor: Actor) -> Note:
-    """Move a note to the board's bin; `restore_note` brings it back."""
-    return _set_deleted(db, board_id, note_id, actor, deleted=True)
+def delete_note(db: sqlite_utils.Database, board_id: str, note_id: str,
+                credentials: Credentials) -> Note:
+    """Move a note to the board's bin; `restore_note` brings it back.
+    Its dots go back to their voters."""
+    return _set_deleted(db, board_id, note_id, credentials, deleted=True)
 
 
-def restore_note(db: sqlite_utils.Database, board_id: str, note_id: str, actor: Actor) -> Note:
-    """Bring a deleted note back to where it was."""
-    return _set_deleted(db, board_id, note_id, actor, deleted=False)
+def restore_note(db: sqlite_utils.Database, board_id: str, note_id: str,
+                credentials: Credentials) -> Note:
+    """Bring a deleted note back to where it was, without dots (they went
+    back to their voters when it was deleted, and may be spent elsewhere)."""
+    return _set_deleted(db, board_id, note_id, credentials, deleted=False)
 
 
-def _set_deleted(db: sqlite_utils.Database, board_id: str, note_id: str, actor: Actor, *,
-                 deleted: bool) -> Note:
+def _set_deleted(db: sqlite_utils.Database, board_id: str, note_id: str,
+                 credentials: Credentials, *, deleted: bool) -> Note:
     with changing_board(db, board_id):
+        actor = resolve_actor(db, board_id, credentials)
         current = get_note(db, board_id, note_id)
-        authorize_note_change(Action.write_note, board_phase(db, board_id), actor, current.author_id)
+        authorize(Action.change_note, board_phase(db, board_id), actor, current.author_id)
+        # Also before a restore: older versions left dots on deleted notes,
+        # and bringing them back could push someone over the budget.
+        return_votes_on(db, board_id, [note_id])
         db["notes"].update(
             note_id,
             {
@@ -121,11 +138,13 @@ def _set_deleted(db: sqlite_utils.Database, board_id: str, note_id: str, actor: 
                 "updated_at": iso(now()),
             },
         )
+        settle_votes(db, board_id)
     return get_note(db, board_id, note_id)
 
 
 def link_note_to_event(
-    db: sqlite_utils.Database, board_id: str, note_id: str, event_id: str | None, actor: Actor
+    db: sqlite_utils.Database, board_id: str, note_id: str, event_id: str | None,
+    credentials: Credentials,
 ) -> Note:
     """Tie a note to a live event of the same board (None unties it).
 
@@ -135,7 +154,8 @@ def link_note_to_event(
     deleted or foreign event.
     """
     with changing_board(db, board_id):
-        authorize(Action.link_note, board_phase(db, board_id), is_facilitator=actor.is_facilitator)
+        authorize(Action.link_note, board_phase(db, board_id),
+                  resolve_actor(db, board_id, credentials))
         current = get_note(db, board_id, note_id)
         if current.is_deleted:
             raise NoteNotFound(note_id)

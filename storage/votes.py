@@ -3,6 +3,11 @@
 The write lock serialises every vote on a board, so the count a vote checks
 against the budget is the count it is added to: two tabs of one person
 clicking at the same instant cannot overspend.
+
+Changes that move or remove notes and clusters call `settle_votes` inside
+their own transaction, which applies the rules of `canvas.voting` (dots on a
+removed item go back; a merged item keeps each person's oldest dots up to the
+limit), and `return_votes_on` for an item coming back from the bin.
 """
 
 from __future__ import annotations
@@ -11,12 +16,13 @@ from collections import Counter
 
 import sqlite_utils
 
-from canvas.errors import CanvasError
-from canvas.phases import Action, authorize
-from canvas.voting import VoteRules, check_vote
+from canvas.errors import CanvasError, ParticipantNotFound
+from canvas.phases import Action, Credentials, authorize
+from canvas import voting
+from canvas.voting import Dot, VoteRules, check_vote, counted_item, dots_beyond_rules
 from storage.boards import changing_board
 from storage.db import iso, now
-from storage.facilitation import board_phase
+from storage.facilitation import board_phase, resolve_actor
 
 # Votes on items that still exist: a deleted or dissolved item gives its dots back.
 LIVE_VOTES = """
@@ -33,7 +39,7 @@ class NotVotable(CanvasError):
         super().__init__("That item can no longer be voted on (it was moved, merged or deleted).")
 
 
-def cast_vote(db: sqlite_utils.Database, board_id: str, participant_id: str, item_id: str,
+def cast_vote(db: sqlite_utils.Database, board_id: str, credentials: Credentials, item_id: str,
               seen: int) -> bool:
     """Add one dot, if this person still has `seen` dots on the item.
 
@@ -42,7 +48,7 @@ def cast_vote(db: sqlite_utils.Database, board_id: str, participant_id: str, ite
     moved on and adds nothing. Returns whether a dot was added.
     """
     with changing_board(db, board_id):
-        authorize(Action.vote, board_phase(db, board_id), is_facilitator=False)
+        participant_id = _voter(db, board_id, credentials)
         _require_votable(db, board_id, item_id)
         mine = _my_counts(db, board_id, participant_id)
         if mine[item_id] != seen:
@@ -53,25 +59,79 @@ def cast_vote(db: sqlite_utils.Database, board_id: str, participant_id: str, ite
     return True
 
 
-def retract_vote(db: sqlite_utils.Database, board_id: str, participant_id: str, item_id: str,
-                 seen: int) -> bool:
+def retract_vote(db: sqlite_utils.Database, board_id: str, credentials: Credentials,
+                 item_id: str, seen: int) -> bool:
     """Take one dot back (while voting is open), with the same `seen` guard."""
     with changing_board(db, board_id):
-        authorize(Action.vote, board_phase(db, board_id), is_facilitator=False)
-        mine = _my_counts(db, board_id, participant_id)
-        if mine[item_id] != seen or seen == 0:
+        participant_id = _voter(db, board_id, credentials)
+        mine = [dot for dot in board_dots(db, board_id, participant_id) if dot.item_id == item_id]
+        if len(mine) != seen or seen == 0:
             return False
-        db.execute(
-            "DELETE FROM votes WHERE id = (SELECT max(id) FROM votes WHERE board_id = ? "
-            "AND participant_id = ? AND item_id = ?)",
-            [board_id, participant_id, item_id],
-        )
+        # The newest dot counted on the item, which may sit on one of a
+        # cluster's notes (placed before it was grouped).
+        db.execute("DELETE FROM votes WHERE id = ?", [max(dot.id for dot in mine)])
     return True
 
 
 def my_votes(db: sqlite_utils.Database, board_id: str, participant_id: str) -> Counter:
-    """This person's dots per item."""
+    """This person's dots per item; a cluster's count includes the dots on its notes."""
     return _my_counts(db, board_id, participant_id)
+
+
+def board_dots(db: sqlite_utils.Database, board_id: str,
+               participant_id: str | None = None) -> list[Dot]:
+    """Every dot on a live item of the board (or only this person's), oldest
+    first, each with the item it counts toward (a grouped note's dots count
+    toward its cluster)."""
+    mine = "" if participant_id is None else "WHERE v.participant_id = ?"
+    rows = db.execute(
+        f"""
+        SELECT v.id, v.participant_id, v.item_id, c.id FROM ({LIVE_VOTES}) v
+        LEFT JOIN notes n ON n.id = v.item_id
+        LEFT JOIN clusters c ON c.id = n.cluster_id AND c.deleted_at IS NULL
+        {mine} ORDER BY v.id
+        """,
+        [board_id] if participant_id is None else [board_id, participant_id],
+    ).fetchall()
+    return [Dot(vote_id, person, counted_item(item_id, {item_id: cluster_id}))
+            for vote_id, person, item_id, cluster_id in rows]
+
+
+def settle_votes(db: sqlite_utils.Database, board_id: str) -> int:
+    """Bring the board's dots back within its rules after notes or clusters
+    moved, merged, dissolved or were deleted; returns how many dots went back.
+
+    Call it inside the transaction that made the change (`changing_board`):
+    dots on items that no longer exist go back to their voters, and each
+    person keeps their oldest dots up to the per-item limit and the budget
+    (`canvas.voting.dots_beyond_rules`).
+    """
+    gone = db.execute(
+        f"DELETE FROM votes WHERE board_id = ? AND id NOT IN (SELECT id FROM ({LIVE_VOTES}))",
+        [board_id, board_id],
+    ).rowcount
+    back = dots_beyond_rules(board_dots(db, board_id), _rules(db, board_id))
+    for start in range(0, len(back), 500):
+        chunk = back[start:start + 500]
+        db.execute(f"DELETE FROM votes WHERE id IN ({', '.join('?' * len(chunk))})", chunk)
+    return gone + len(back)
+
+
+def return_votes_on(db: sqlite_utils.Database, board_id: str, item_ids: list[str]) -> int:
+    """Give back every dot placed on these items (a note coming back from
+    the bin returns without dots); returns how many. Call it inside the
+    change's transaction."""
+    returned = 0
+    for item_id in item_ids:
+        returned += db.execute(
+            "DELETE FROM votes WHERE board_id = ? AND item_id = ?", [board_id, item_id]
+        ).rowcount
+    return returned
+
+
+def most_spent(db: sqlite_utils.Database, board_id: str) -> tuple[int, int]:
+    """The most dots one person holds in all, and on one item (its notes included)."""
+    return voting.most_spent(board_dots(db, board_id))
 
 
 def tallies(db: sqlite_utils.Database, board_id: str) -> Counter:
@@ -88,12 +148,18 @@ def voters(db: sqlite_utils.Database, board_id: str) -> tuple[int, int]:
     return row[0], row[1]
 
 
+def _voter(db, board_id: str, credentials: Credentials) -> str:
+    # Dots belong to a participant of this board: a facilitator key alone
+    # (no name on the board) has nobody to count them against.
+    actor = resolve_actor(db, board_id, credentials)
+    authorize(Action.vote, board_phase(db, board_id), actor)
+    if actor.participant_id is None:
+        raise ParticipantNotFound()
+    return actor.participant_id
+
+
 def _my_counts(db, board_id: str, participant_id: str) -> Counter:
-    rows = db.execute(
-        f"SELECT item_id, count(*) FROM ({LIVE_VOTES}) WHERE participant_id = ? GROUP BY item_id",
-        [board_id, participant_id],
-    )
-    return Counter(dict(rows.fetchall()))
+    return Counter(dot.item_id for dot in board_dots(db, board_id, participant_id))
 
 
 def _rules(db, board_id: str) -> VoteRules:

@@ -423,10 +423,6 @@ def _number(body: dict, name: str) -> int:
     return value
 
 
-def _actor(db, board_id, credentials):
-    return facilitation.actor(db, board_id, credentials)
-
-
 def _note_draft(body: dict) -> NoteDraft:
     return NoteDraft(text=_text(body.get("text")), colour=body.get("colour") or NoteColour.yellow)
 
@@ -436,20 +432,20 @@ def _add_note(db, board_id, credentials, body):
     step = boards.get_board(db, board_id).template_model.step(step_key)
     if step is None or not step.holds_notes:
         raise clusters.NotANoteStep()
-    notes.add_note(db, board_id, step_key, _note_draft(body), _actor(db, board_id, credentials))
+    notes.add_note(db, board_id, step_key, _note_draft(body), credentials)
 
 
 def _edit_note(db, board_id, credentials, body):
     notes.edit_note(db, board_id, _required(body, "note_id"), _note_draft(body),
-                    _number(body, "version"), _actor(db, board_id, credentials))
+                    _number(body, "version"), credentials)
 
 
 def _delete_note(db, board_id, credentials, body):
-    notes.delete_note(db, board_id, _required(body, "note_id"), _actor(db, board_id, credentials))
+    notes.delete_note(db, board_id, _required(body, "note_id"), credentials)
 
 
 def _restore_note(db, board_id, credentials, body):
-    notes.restore_note(db, board_id, _required(body, "note_id"), _actor(db, board_id, credentials))
+    notes.restore_note(db, board_id, _required(body, "note_id"), credentials)
 
 
 def _move_note(db, board_id, credentials, body):
@@ -458,31 +454,30 @@ def _move_note(db, board_id, credentials, body):
                        cluster_id=_text(body.get("cluster_id")) or None,
                        onto_note_id=_text(body.get("onto_note_id")) or None,
                        seen_revision=_number(body, "revision"),
-                       actor=_actor(db, board_id, credentials))
+                       credentials=credentials)
 
 
 def _rename_cluster(db, board_id, credentials, body):
     name = TypeAdapter(ClusterName).validate_python(_text(body.get("name")))
-    clusters.rename_cluster(db, board_id, _required(body, "cluster_id"), name,
-                            _actor(db, board_id, credentials))
+    clusters.rename_cluster(db, board_id, _required(body, "cluster_id"), name, credentials)
 
 
 def _dissolve_cluster(db, board_id, credentials, body):
-    clusters.dissolve_cluster(db, board_id, _required(body, "cluster_id"), _actor(db, board_id, credentials))
+    clusters.dissolve_cluster(db, board_id, _required(body, "cluster_id"), credentials)
 
 
 def _merge_clusters(db, board_id, credentials, body):
     clusters.merge_clusters(db, board_id, _required(body, "cluster_id"), _required(body, "into_id"),
-                            _actor(db, board_id, credentials))
+                            credentials)
 
 
 def _vote(db, board_id, credentials, body):
-    return votes.cast_vote(db, board_id, credentials.participant_id, _required(body, "item_id"),
+    return votes.cast_vote(db, board_id, credentials, _required(body, "item_id"),
                            _number(body, "seen"))
 
 
 def _unvote(db, board_id, credentials, body):
-    return votes.retract_vote(db, board_id, credentials.participant_id, _required(body, "item_id"),
+    return votes.retract_vote(db, board_id, credentials, _required(body, "item_id"),
                               _number(body, "seen"))
 
 
@@ -542,7 +537,7 @@ def _make_action(db, board_id, credentials, body):
         **draft.model_dump(), "title": fields.title, "owner": fields.owner,
         "due_date": fields.due or None, "success_signal": fields.success_signal,
     })
-    actions.add_action(db, board_id, draft)
+    actions.add_action_from_item(db, board_id, draft, credentials)
 
 
 def _set_action_status(db, board_id, credentials, body):

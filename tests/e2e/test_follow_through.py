@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from canvas.models import NoteDraft
-from canvas.phases import Actor, Phase
+from canvas.phases import Credentials, Phase
 from storage import boards, clusters, notes, participants, votes
 from storage.db import connect
 from tests.e2e.conftest import add_note, create_board, join, settle, shoot
@@ -20,19 +20,18 @@ def test_a_top_voted_cluster_becomes_an_action_and_the_markdown_downloads(server
     db = connect(server.db)
     # The session so far, written straight to the database the server uses.
     ann, _ = participants.join_board(db, board_id, "Ann")
-    writer = Actor(participant_id=ann.id, is_facilitator=False)
+    writer = Credentials(participant_id=ann.id)
     first = notes.add_note(db, board_id, "detect", NoteDraft(text="Alert on the 5xx rate"), writer)
     second = notes.add_note(db, board_id, "detect", NoteDraft(text="Synthetic checkout probe"), writer)
     notes.add_note(db, board_id, "react", NoteDraft(text="Un-voted note stays"), writer)
     # Fran's browser holds the facilitator key, so she moves the phases on the
     # page; the setup before that goes straight to the server's database.
-    boss = Actor(participant_id=None, is_facilitator=True)
     db["boards"].update(board_id, {"phase": "group"})
-    cluster = clusters.create_cluster(db, board_id, "detect", "Alert sooner", boss)
-    clusters.move_notes(db, board_id, "detect", {first.id: cluster.id, second.id: cluster.id}, boss)
+    cluster = clusters.create_cluster(db, board_id, "detect", "Alert sooner", writer)
+    clusters.move_notes(db, board_id, "detect", {first.id: cluster.id, second.id: cluster.id}, writer)
     db["boards"].update(board_id, {"phase": "vote"})
     for seen in range(3):
-        votes.cast_vote(db, board_id, ann.id, cluster.id, seen)
+        votes.cast_vote(db, board_id, writer, cluster.id, seen)
     fran.get_by_role("button", name="Discuss ▶").click()
     settle(fran)
     assert boards.get_board(db, board_id).phase == Phase.discuss

@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 import pytest
 
 from canvas.models import BoardDraft, NoteDraft
-from canvas.phases import Actor
+from canvas.phases import Credentials
 from canvas.tickets import issue_ticket
 from storage import facilitation, notes, participants
 from storage.db import connect
@@ -33,11 +33,11 @@ def session(server):
     board_id = started.board.id
     ana, ana_token = participants.join_board(db, board_id, "Ana")
     ben, ben_token = participants.join_board(db, board_id, "Ben")
-    as_ana = Actor(participant_id=ana.id, is_facilitator=False)
+    as_ana = Credentials(participant_id=ana.id)
     notes.add_note(db, board_id, "detect", NoteDraft(text="ana-private-checkout-alert"), as_ana)
     notes.add_note(db, board_id, "prevent", NoteDraft(text="ana-private-canary-idea"), as_ana)
     notes.add_note(db, board_id, "detect", NoteDraft(text="ben-own-pager-note"),
-                   Actor(participant_id=ben.id, is_facilitator=False))
+                   Credentials(participant_id=ben.id))
     yield {"db": db, "board_id": board_id, "as_ana": as_ana, "ben_token": ben_token}
     db.close()
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from canvas.phases import Actor
-from storage import events, notes
+from canvas.phases import Credentials
+from storage import events, notes, participants
 from storage.db import connect
 from tests.e2e.conftest import ROOT, create_board, join, settle, shoot
 
@@ -79,8 +79,9 @@ def test_screenshots_of_a_long_and_a_short_incident(server, new_person):
     db = connect(server.db)
     [factor, *_] = notes.list_notes(db, board_id)
     moment = events.list_events(db, board_id)[2]
+    linker, _ = participants.join_board(db, board_id, "Lee")
     notes.link_note_to_event(db, board_id, factor.id, moment.id,
-                             Actor(participant_id=None, is_facilitator=True))
+                             Credentials(participant_id=linker.id))
     db.close()
     sam = new_person(width=1400, height=1000)
     join(sam, f"{server.url}/?board={board_id}", "Sam")

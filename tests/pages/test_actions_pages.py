@@ -2,10 +2,13 @@
 
 from datetime import date, timedelta
 
-from canvas.phases import Phase
+from streamlit.testing.v1 import AppTest
+
+from canvas.actions import ActionDraft
+from canvas.phases import Credentials, Phase
 from storage import actions, facilitation, notes, votes
 from storage.db import connect
-from tests.pages.conftest import add_note, create_board, facilitator_key, join, page
+from tests.pages.conftest import ROOT, add_note, create_board, facilitator_key, join, page
 
 ADD = "FormSubmitter:action_new-Add action"
 
@@ -59,7 +62,7 @@ def test_a_top_voted_item_becomes_an_action_in_one_click(app, db_file):
     key = facilitator_key(app)
     facilitation.set_phase(db, board_id, key, Phase.vote)
     [note] = notes.list_notes(db, board_id)
-    votes.cast_vote(db, board_id, note.author_id, note.id, 0)
+    votes.cast_vote(db, board_id, Credentials(participant_id=note.author_id), note.id, 0)
     facilitation.set_phase(db, board_id, key, Phase.discuss)
     app.switch_page(page("discuss.py")).run()
     app.button(key=f"discuss_action_{note.id}").click().run()
@@ -100,3 +103,20 @@ def test_a_second_save_of_the_same_action_is_refused(app, db_file):
     app.button(key=f"{prefix}_save").click().run()
     assert any("Someone else changed this" in e.value for e in app.error)
     assert actions.list_actions(connect(db_file), board_id)[0].owner == "Bo"
+
+
+def test_all_actions_shows_only_the_boards_this_browser_knows_unless_listing_all(
+        app, db_file, monkeypatch):
+    board_id = create_board(app, title="Old outage")
+    actions.add_action(connect(db_file), board_id,
+                       ActionDraft(title="Add an alert on queue depth", owner="Ann"))
+    newcomer = AppTest.from_string((ROOT / "app.py").read_text(), default_timeout=30)
+    newcomer.run()
+    newcomer.switch_page(page("all_actions.py")).run()
+    assert not newcomer.exception
+    assert len(newcomer.dataframe[0].value) == 0
+    app.switch_page(page("all_actions.py")).run()
+    assert list(app.dataframe[0].value["Action"]) == ["Add an alert on queue depth"]
+    monkeypatch.setenv("POSTMORTEM_CANVAS_LIST_ALL_BOARDS", "1")
+    newcomer.run()
+    assert list(newcomer.dataframe[0].value["Action"]) == ["Add an alert on queue depth"]

@@ -91,15 +91,34 @@ def test_a_deleted_board_shows_not_found(app, db_file):
     assert [t.value for t in app.title] == ["Board not found"]
 
 
-def test_home_lists_boards_unless_the_instance_is_private(app, monkeypatch):
-    create_board(app, title="Listed board")
+def test_home_lists_only_the_boards_this_browser_joined_or_created(app, db_file):
+    create_board(app, title="Mine")
+    stranger = AppTest.from_string((ROOT / "app.py").read_text(), default_timeout=30)
+    create_board(stranger, title="Someone else's", name="Kim")
     app.switch_page(page("home.py")).run()
     app.button(key="home_leave").click().run()
-    assert "Listed board" in texts(app)
+    assert "Mine" in texts(app)
+    assert "Someone else's" not in texts(app)
+
+    newcomer = AppTest.from_string((ROOT / "app.py").read_text(), default_timeout=30)
+    newcomer.run()
+    assert not newcomer.exception
+    assert "Mine" not in texts(newcomer) and "Someone else's" not in texts(newcomer)
+    assert any("open them through their link" in c.value for c in newcomer.caption)
+
+
+def test_a_trusted_install_lists_every_board_unless_the_old_private_switch_is_on(app, monkeypatch):
+    create_board(app, title="Mine")
+    stranger = AppTest.from_string((ROOT / "app.py").read_text(), default_timeout=30)
+    create_board(stranger, title="Someone else's", name="Kim")
+    monkeypatch.setenv("POSTMORTEM_CANVAS_LIST_ALL_BOARDS", "1")
+    newcomer = AppTest.from_string((ROOT / "app.py").read_text(), default_timeout=30)
+    newcomer.run()
+    assert {"Mine", "Someone else's"} <= set(texts(newcomer))
+    # Installs that set the old switch to stay private stay private.
     monkeypatch.setenv("POSTMORTEM_CANVAS_PRIVATE", "1")
-    app.run()
-    assert "Listed board" not in texts(app)
-    assert any("open a board through its link" in info.value for info in app.info)
+    newcomer.run()
+    assert "Mine" not in texts(newcomer)
 
 
 def test_a_new_tab_must_join_before_seeing_the_board(app, db_file):

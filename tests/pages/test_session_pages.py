@@ -60,7 +60,7 @@ def test_a_participant_drop_groups_notes_and_a_tampered_or_late_drop_changes_not
     key = facilitator_key(app)
     facilitation.set_phase(db, board_id, key, Phase.group)
     cluster = clusters.create_cluster(db, board_id, "detect", "same text",
-                                      facilitation.actor(db, board_id, _creds(key)))
+                                      _creds(key))
     ann.switch_page(page("step.py")).run()
     revision = boards.board_revision(db, board_id)
     first, second = notes.list_notes(db, board_id)
@@ -117,7 +117,7 @@ def test_a_vote_beyond_the_budget_is_refused_with_a_message(app, db_file):
     # (tests/storage/test_session.py); here the page shows the refusal.
     common_error = "You have used all 1 of your votes"
     try:
-        votes.cast_vote(db, board_id, first.author_id, second.id, 0)
+        votes.cast_vote(db, board_id, Credentials(participant_id=first.author_id), second.id, 0)
     except VoteBudgetExceeded as refusal:
         assert common_error in str(refusal)
     else:

@@ -14,7 +14,7 @@ from canvas.backup import BackupInvalid, parse_backup
 from canvas.export import export_document
 from canvas.importing import plan_incident_import
 from canvas.models import BoardDetails, NoteColour, NoteDraft, Roles
-from canvas.phases import Actor, Phase
+from canvas.phases import Credentials, Phase
 from canvas.templates import get_template
 from canvas.timeline import parse_incident_file
 from storage import actions, boards, clusters, events, facilitation, notes, participants, restore, votes
@@ -33,8 +33,8 @@ def build_board(db, incident: Path):
     board, key = boards.import_board(db, plan)
     ann, ann_token = participants.join_board(db, board.id, "Ann")
     bob, bob_token = participants.join_board(db, board.id, "Bob")
-    as_ann = Actor(participant_id=ann.id, is_facilitator=False)
-    as_bob = Actor(participant_id=bob.id, is_facilitator=False)
+    as_ann = Credentials(participant_id=ann.id)
+    as_bob = Credentials(participant_id=bob.id)
     first = notes.add_note(db, board.id, "detect", NoteDraft(text="Alert on the error rate, not CPU"), as_ann)
     second = notes.add_note(db, board.id, "detect",
                             NoteDraft(text="Page the owner of the change\nwithin 5 minutes", colour=NoteColour.blue),
@@ -47,14 +47,14 @@ def build_board(db, incident: Path):
     notes.link_note_to_event(db, board.id, second.id, timeline[-1].id, as_bob)
 
     facilitation.set_phase(db, board.id, key, Phase.vote)
-    votes.cast_vote(db, board.id, ann.id, first.id, 0)  # before it is grouped
-    votes.cast_vote(db, board.id, bob.id, question.id, 0)
-    votes.cast_vote(db, board.id, bob.id, question.id, 1)
+    votes.cast_vote(db, board.id, as_ann, first.id, 0)  # before it is grouped
+    votes.cast_vote(db, board.id, as_bob, question.id, 0)
+    votes.cast_vote(db, board.id, as_bob, question.id, 1)
     facilitation.set_phase(db, board.id, key, Phase.group)
     cluster = clusters.create_cluster(db, board.id, "detect", "Alerting", as_ann)
     clusters.move_notes(db, board.id, "detect", {first.id: cluster.id, second.id: cluster.id}, as_ann)
     facilitation.set_phase(db, board.id, key, Phase.vote)
-    votes.cast_vote(db, board.id, ann.id, cluster.id, 0)
+    votes.cast_vote(db, board.id, as_ann, cluster.id, 0)
     facilitation.set_phase(db, board.id, key, Phase.discuss)  # reveals the votes
     facilitation.set_focus(db, board.id, key, cluster.id)
 

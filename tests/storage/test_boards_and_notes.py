@@ -5,19 +5,23 @@ import pytest
 from canvas.errors import BoardNotFound, EditConflict, NoteNotFound, ParticipantNotFound
 from canvas.models import BoardDetails, BoardDraft, NoteColour, NoteDraft
 from storage import boards, notes, participants
-from canvas.phases import Actor
+from canvas.phases import Credentials
 from storage.db import connect
 
-SOMEONE = Actor(participant_id=None, is_facilitator=False)
 
-
-def as_(person) -> Actor:
-    return Actor(participant_id=person.id, is_facilitator=False)
+def as_(person) -> Credentials:
+    return Credentials(participant_id=person.id)
 
 
 @pytest.fixture
 def board(db):
     return boards.create_board(db, BoardDraft(title="Checkout errors", facilitator_name="Fran"))
+
+
+@pytest.fixture
+def someone(db, board):
+    """A participant of `board`."""
+    return as_(participants.join_board(db, board.id, "Sam")[0])
 
 
 def revision(db, board_id):
@@ -66,36 +70,37 @@ def test_a_failed_write_leaves_nothing_behind(db, board):
     assert revision(db, board.id) == before
 
 
-def test_deleted_note_is_kept_and_can_be_restored(db, board):
-    note = notes.add_note(db, board.id, "react", NoteDraft(text="page the owner"), SOMEONE)
-    notes.delete_note(db, board.id, note.id, SOMEONE)
+def test_deleted_note_is_kept_and_can_be_restored(db, board, someone):
+    note = notes.add_note(db, board.id, "react", NoteDraft(text="page the owner"), someone)
+    notes.delete_note(db, board.id, note.id, someone)
     assert notes.list_notes(db, board.id, "react") == []
     assert [n.id for n in notes.list_notes(db, board.id, "react", deleted=True)] == [note.id]
-    notes.restore_note(db, board.id, note.id, SOMEONE)
+    notes.restore_note(db, board.id, note.id, someone)
     assert [n.text for n in notes.list_notes(db, board.id, "react")] == ["page the owner"]
 
 
-def test_two_people_editing_the_same_note_second_save_is_refused(db, board):
-    note = notes.add_note(db, board.id, "react", NoteDraft(text="original"), SOMEONE)
-    notes.edit_note(db, board.id, note.id, NoteDraft(text="first edit"), note.version, SOMEONE)
+def test_two_people_editing_the_same_note_second_save_is_refused(db, board, someone):
+    note = notes.add_note(db, board.id, "react", NoteDraft(text="original"), someone)
+    notes.edit_note(db, board.id, note.id, NoteDraft(text="first edit"), note.version, someone)
     with pytest.raises(EditConflict) as conflict:
-        notes.edit_note(db, board.id, note.id, NoteDraft(text="second edit"), note.version, SOMEONE)
+        notes.edit_note(db, board.id, note.id, NoteDraft(text="second edit"), note.version, someone)
     assert conflict.value.current_text == "first edit"
     assert notes.get_note(db, board.id, note.id).text == "first edit"
 
 
-def test_editing_a_deleted_note_is_refused(db, board):
-    note = notes.add_note(db, board.id, "react", NoteDraft(text="x"), SOMEONE)
-    deleted = notes.delete_note(db, board.id, note.id, SOMEONE)
+def test_editing_a_deleted_note_is_refused(db, board, someone):
+    note = notes.add_note(db, board.id, "react", NoteDraft(text="x"), someone)
+    deleted = notes.delete_note(db, board.id, note.id, someone)
     with pytest.raises(NoteNotFound):
-        notes.edit_note(db, board.id, note.id, NoteDraft(text="y"), deleted.version, SOMEONE)
+        notes.edit_note(db, board.id, note.id, NoteDraft(text="y"), deleted.version, someone)
 
 
-def test_a_note_of_another_board_is_not_reachable_through_this_one(db, board):
+def test_a_note_of_another_board_is_not_reachable_through_this_one(db, board, someone):
     other = boards.create_board(db, BoardDraft(title="Other", facilitator_name="Bo"))
-    note = notes.add_note(db, other.id, "detect", NoteDraft(text="theirs"), SOMEONE)
+    stranger = as_(participants.join_board(db, other.id, "Bo")[0])
+    note = notes.add_note(db, other.id, "detect", NoteDraft(text="theirs"), stranger)
     with pytest.raises(NoteNotFound):
-        notes.delete_note(db, board.id, note.id, SOMEONE)
+        notes.delete_note(db, board.id, note.id, someone)
     assert notes.list_notes(db, other.id)[0].deleted_at is None
 
 
@@ -105,12 +110,12 @@ def test_unknown_or_malformed_board_ids_are_not_found(db, board, board_id):
         boards.get_board(db, board_id)
 
 
-def test_a_deleted_board_is_not_found_and_refuses_writes(db, board):
+def test_a_deleted_board_is_not_found_and_refuses_writes(db, board, someone):
     boards.delete_board(db, board.id)
     with pytest.raises(BoardNotFound):
         boards.get_board(db, board.id)
     with pytest.raises(BoardNotFound):
-        notes.add_note(db, board.id, "detect", NoteDraft(text="late"), SOMEONE)
+        notes.add_note(db, board.id, "detect", NoteDraft(text="late"), someone)
     assert board.id not in [b.id for b in boards.list_boards(db)]
 
 
@@ -134,14 +139,14 @@ def test_a_participant_is_found_by_token_on_its_board_only(db, board):
     assert token not in stored
 
 
-def test_concurrent_note_adds_from_many_threads_lose_nothing(db_file, board):
+def test_concurrent_note_adds_from_many_threads_lose_nothing(db_file, board, someone):
     errors: list[Exception] = []
 
     def writer(worker: int) -> None:
         own = connect(db_file)
         try:
             for index in range(20):
-                notes.add_note(own, board.id, "detect", NoteDraft(text=f"{worker}-{index}"), SOMEONE)
+                notes.add_note(own, board.id, "detect", NoteDraft(text=f"{worker}-{index}"), someone)
         except Exception as error:  # noqa: BLE001 - collected and asserted below
             errors.append(error)
         finally:

@@ -1,11 +1,140 @@
+"""Migrations on real files: a database at every older schema version comes
+up to date with every table and column, the values each migration fills in,
+and no row lost; a file from a newer version is refused by name."""
+
 import sqlite3
 
 import pytest
 
+from canvas.errors import SchemaTooNew
 from storage.db import connect
-from storage.migrations import migrate, migrations
+from storage.migrations import known_version, migrate, migrations, schema_version
+from storage.snapshot import load_snapshot
 
 NAMES = [m.name for m in migrations._migrations]
+B1, B2 = "B" * 24, "C" * 24
+T = "2024-01-01T{}:00+00:00".format
+
+# One row of every table, as the latest schema holds it, in an order that
+# satisfies the foreign keys. A database at an older version gets the columns
+# it has; `LATER` says what a migration fills into a column it adds.
+ROWS: dict[str, list[dict]] = {
+    "boards": [
+        {"id": B1, "title": "Old board", "template": "blameless", "severity": "SEV2",
+         "incident_date": "2024-01-01", "review_date": "2024-01-08", "summary": "s", "impact": "i",
+         "facilitator": "Fran", "scribe": "Sam", "decision_owner": "Dee",
+         "other_participants": "Support", "created_at": T("08:00"), "updated_at": T("12:00"),
+         "deleted_at": None, "revision": 7, "details_version": 2, "timezone": "Europe/Berlin",
+         "phase": "vote", "vote_budget": 4, "vote_max_per_item": 2, "votes_revealed": 1,
+         "show_authors": 1, "timer_started_at": None, "timer_ends_at": None, "focus_item": None},
+        {"id": B2, "title": "Second", "template": "blameless", "severity": "SEV3",
+         "incident_date": None, "review_date": None, "summary": "", "impact": "",
+         "facilitator": "Bo", "scribe": "", "decision_owner": "", "other_participants": "",
+         "created_at": T("09:00"), "updated_at": T("09:00"), "deleted_at": None, "revision": 1,
+         "details_version": 1, "timezone": "UTC", "phase": "write", "vote_budget": 5,
+         "vote_max_per_item": 3, "votes_revealed": 0, "show_authors": 0,
+         "timer_started_at": None, "timer_ends_at": None, "focus_item": None},
+    ],
+    "participants": [
+        {"id": "p1", "board_id": B1, "display_name": "Ann", "token_hash": "h1",
+         "joined_at": T("08:00"), "last_seen_at": T("12:00")},
+        {"id": "p2", "board_id": B1, "display_name": "Bob", "token_hash": "h2",
+         "joined_at": T("08:01"), "last_seen_at": T("12:00")},
+    ],
+    "facilitator_keys": [
+        {"id": "k1", "board_id": B1, "key_hash": "kh1", "label": "creator",
+         "created_at": T("08:00"), "revoked_at": None},
+    ],
+    "clusters": [
+        {"id": "c1", "board_id": B1, "step_key": "detect", "name": "Alerting", "position": 1,
+         "created_at": T("10:30"), "deleted_at": None},
+    ],
+    "events": [
+        {"id": "e1", "board_id": B1, "at": T("07:00"), "kind": "trigger", "text": "deploy",
+         "evidence_url": None, "approximate": 0, "created_at": T("08:00"), "deleted_at": None},
+    ],
+    # Numbers as migration 0002 fills them: per board, in the order written
+    # (n1 and n3 share a creation time; the row inserted first comes first).
+    "notes": [
+        {"id": "n1", "board_id": B1, "step_key": "detect", "text": "one", "colour": "yellow",
+         "author_id": "p1", "position": 1, "created_at": T("10:00"), "updated_at": T("10:00"),
+         "deleted_at": None, "version": 1, "cluster_id": "c1", "number": 2, "event_id": "e1", "placed_revision": 0},
+        {"id": "n2", "board_id": B1, "step_key": "detect", "text": "two", "colour": "blue",
+         "author_id": "p2", "position": 2, "created_at": T("09:00"), "updated_at": T("09:30"),
+         "deleted_at": None, "version": 2, "cluster_id": None, "number": 1, "event_id": None, "placed_revision": 0},
+        {"id": "n3", "board_id": B1, "step_key": "react", "text": "three", "colour": "green",
+         "author_id": None, "position": 1, "created_at": T("10:00"), "updated_at": T("10:00"),
+         "deleted_at": None, "version": 1, "cluster_id": None, "number": 3, "event_id": None, "placed_revision": 0},
+        {"id": "n4", "board_id": B2, "step_key": "detect", "text": "other board",
+         "colour": "yellow", "author_id": None, "position": 1, "created_at": T("11:00"),
+         "updated_at": T("11:00"), "deleted_at": None, "version": 1, "cluster_id": None,
+         "number": 1, "event_id": None, "placed_revision": 0},
+        {"id": "n5", "board_id": B1, "step_key": "detect", "text": "binned", "colour": "yellow",
+         "author_id": "p1", "position": 3, "created_at": T("11:00"), "updated_at": T("11:30"),
+         "deleted_at": T("11:30"), "version": 2, "cluster_id": None, "number": 4,
+         "event_id": None, "placed_revision": 0},
+    ],
+    "votes": [
+        {"id": 1, "board_id": B1, "participant_id": "p1", "item_id": "c1", "created_at": T("12:00")},
+        {"id": 2, "board_id": B1, "participant_id": "p1", "item_id": "n2", "created_at": T("12:01")},
+        {"id": 3, "board_id": B1, "participant_id": "p2", "item_id": "n1", "created_at": T("12:02")},
+        {"id": 4, "board_id": B1, "participant_id": "p2", "item_id": "c1", "created_at": T("12:03")},
+    ],
+    "actions": [
+        {"id": "a1", "board_id": B1, "title": "Alert on errors", "owner": "Ann",
+         "due_date": "2024-02-01", "type": "detect", "priority": "high", "status": "open",
+         "status_reason": None, "success_signal": "Fires in a game day",
+         "review_date": "2024-03-01", "source_kind": "cluster", "source_id": "c1",
+         "created_at": T("12:10"), "updated_at": T("12:10"), "deleted_at": None, "version": 1},
+    ],
+    "triggers": [
+        {"id": "t1", "board_id": B1, "signal": "errors above 2%", "kind": "roll_back",
+         "response": "Roll back first", "created_at": T("12:20"), "deleted_at": None},
+    ],
+    "instance_secrets": [
+        {"name": "ticket_signing_key", "value": "secret", "created_at": T("12:30")},
+    ],
+}
+LATER = {
+    ("boards", "timezone"): "UTC", ("boards", "phase"): "write", ("boards", "vote_budget"): 5,
+    ("boards", "vote_max_per_item"): 3, ("boards", "votes_revealed"): 0,
+    ("boards", "show_authors"): 0, ("notes", "placed_revision"): 0,
+}
+
+
+def backfilled(table: str, column: str, value):
+    """What a migration puts into a column it adds to existing rows."""
+    if (table, column) == ("notes", "number"):
+        return value  # ROWS holds the numbers 0002 computes
+    return LATER.get((table, column))
+
+
+def columns(db, table) -> list[str]:
+    return [row[1] for row in db.execute(f"PRAGMA table_info([{table}])")]
+
+
+def schema(db) -> dict:
+    """Every table with its columns (type, not null, default, key) and indexes."""
+    result = {}
+    for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                               "AND name NOT LIKE 'sqlite_%' AND name != '_sqlite_migrations'"):
+        indexes = sorted(
+            (bool(unique), tuple(col[2] for col in db.execute(f"PRAGMA index_info([{name}])")))
+            for _, name, unique, origin, _ in db.execute(f"PRAGMA index_list([{table}])")
+            if origin == "c"
+        )
+        result[table] = (db.execute(f"PRAGMA table_info([{table}])").fetchall(), indexes)
+    return result
+
+
+def database_at(path, version_before: str | None):
+    """A file with the migrations up to (not including) `version_before`."""
+    db = connect(path)
+    if version_before is None:
+        migrations.apply(db)
+    else:
+        migrations.apply(db, stop_before=version_before)
+    return db
 
 
 def test_a_fresh_file_gets_every_migration_and_wal(tmp_path):
@@ -16,29 +145,120 @@ def test_a_fresh_file_gets_every_migration_and_wal(tmp_path):
     assert mode == "wal"
 
 
-@pytest.mark.parametrize("stop_before", NAMES[1:] or [None])
-def test_an_older_database_migrates_without_losing_rows(tmp_path, stop_before):
-    path = tmp_path / "old.db"
-    old = connect(path)
-    if stop_before is None:
-        # Only one migration exists: "older" is the first schema itself.
-        migrations.apply(old)
-    else:
-        migrations.apply(old, stop_before=stop_before)
-    old["boards"].insert({"id": "B" * 24, "title": "Old board", "template": "blameless",
-                          "created_at": "2024-01-01T00:00:00+00:00", "revision": 7,
-                          "details_version": 1})
-    old["notes"].insert({"id": "n1", "board_id": "B" * 24, "step_key": "detect",
-                         "text": "kept", "colour": "yellow", "version": 1})
+def test_migrations_are_numbered_in_order():
+    assert [schema_version(name) for name in NAMES] == list(range(1, len(NAMES) + 1))
+    assert known_version() == len(NAMES)
+
+
+@pytest.mark.parametrize("stop_before", NAMES[1:])
+def test_an_older_database_gets_every_table_and_column_and_keeps_every_row(tmp_path, stop_before):
+    fresh = connect(tmp_path / "fresh.db")
+    migrations.apply(fresh)
+    old = database_at(tmp_path / "old.db", stop_before)
+    had = {table: columns(old, table) for table in ROWS if old[table].exists()}
+    for table, cols in had.items():
+        old[table].insert_all({col: row[col] for col in cols} for row in ROWS[table])
     old.close()
 
-    migrate(path)
+    applied_now = migrate(tmp_path / "old.db")
 
-    new = connect(path)
-    assert new.execute("SELECT title, revision FROM boards").fetchall() == [("Old board", 7)]
-    assert new.execute("SELECT text FROM notes").fetchall() == [("kept",)]
-    applied = [m.name for m in migrations.applied(new)]
-    assert applied == NAMES
+    assert applied_now == NAMES[NAMES.index(stop_before):]
+    new = connect(tmp_path / "old.db")
+    assert schema(new) == schema(fresh)
+    for table, rows in ROWS.items():
+        if table not in had:
+            assert new[table].count == 0
+            continue
+        expected = [{col: value if col in had[table] else backfilled(table, col, value)
+                     for col, value in row.items()} for row in rows]
+        found = [dict(row) for row in new.query(f"SELECT * FROM [{table}] ORDER BY rowid")]
+        assert found == expected, table
+    # The app reads the upgraded board whole.
+    snapshot = load_snapshot(new, B1)
+    assert [note.number for note in snapshot.notes] == [2, 1, 3]
+    assert snapshot.board.vote_budget == (4 if "vote_budget" in had["boards"] else 5)
+
+
+def test_duplicate_note_numbers_are_renumbered_before_the_unique_index(tmp_path):
+    before = NAMES[NAMES.index("0005_note_numbers_unique_per_board")]
+    old = database_at(tmp_path / "old.db", before)
+    old["boards"].insert_all(ROWS["boards"])
+    base = {"step_key": "detect", "colour": "yellow", "version": 1, "text": "t"}
+    old["notes"].insert_all([
+        {**base, "id": "late", "board_id": B1, "number": 2, "created_at": T("10:00")},
+        {**base, "id": "first", "board_id": B1, "number": 2, "created_at": T("09:00")},
+        {**base, "id": "keeps1", "board_id": B1, "number": 1, "created_at": T("08:00")},
+        {**base, "id": "tie-a", "board_id": B1, "number": 5, "created_at": T("11:00")},
+        {**base, "id": "tie-b", "board_id": B1, "number": 5, "created_at": T("11:00"),
+         "deleted_at": T("11:30")},
+        {**base, "id": "none", "board_id": B1, "number": None, "created_at": T("07:00")},
+        {**base, "id": "other", "board_id": B2, "number": 2, "created_at": T("12:00")},
+    ])
+    old.close()
+
+    migrate(tmp_path / "old.db")
+
+    new = connect(tmp_path / "old.db")
+    numbers = dict(new.execute("SELECT id, number FROM notes").fetchall())
+    # Oldest keeps its number; the rest follow the board's highest (5), oldest first.
+    assert numbers == {"none": 6, "keeps1": 1, "first": 2, "late": 7, "tie-a": 5, "tie-b": 8,
+                       "other": 2}
+    with pytest.raises(sqlite3.IntegrityError):
+        new["notes"].insert({**base, "id": "dup", "board_id": B1, "number": 7,
+                             "created_at": T("13:00")})
+    new["notes"].insert({**base, "id": "elsewhere", "board_id": B2, "number": 7,
+                         "created_at": T("13:00")})
+
+
+def test_the_upgrade_gives_back_dots_beyond_the_vote_rules(tmp_path):
+    old = database_at(tmp_path / "old.db", "0004_dots_within_the_vote_rules")
+    old["boards"].insert({**ROWS["boards"][0], "vote_budget": 3, "vote_max_per_item": 2})
+    old["participants"].insert_all(ROWS["participants"])
+    old["clusters"].insert_all(ROWS["clusters"] + [
+        {"id": "gone", "board_id": B1, "step_key": "detect", "name": "merged away",
+         "created_at": T("10:00"), "deleted_at": T("10:40")}])
+    base = {"board_id": B1, "step_key": "detect", "colour": "yellow", "version": 1, "text": "t",
+            "created_at": T("09:00")}
+    old["notes"].insert_all([
+        {**base, "id": "in-c1", "number": 1, "cluster_id": "c1"},
+        {**base, "id": "binned", "number": 2, "deleted_at": T("10:00")},
+        *({**base, "id": f"free{i}", "number": 3 + i} for i in range(4)),
+    ])
+    dots = [("p1", "binned"), ("p1", "binned"), ("p1", "in-c1"), ("p1", "c1"), ("p1", "c1"),
+            ("p1", "gone"), ("p2", "free0"), ("p2", "free1"), ("p2", "free2"), ("p2", "free3")]
+    old["votes"].insert_all({"id": index, "board_id": B1, "participant_id": person,
+                             "item_id": item, "created_at": T("12:00")}
+                            for index, (person, item) in enumerate(dots, start=1))
+    old.close()
+
+    migrate(tmp_path / "old.db")
+
+    new = connect(tmp_path / "old.db")
+    kept = [row[0] for row in new.execute("SELECT id FROM votes ORDER BY id")]
+    # Dots on the deleted note and the merged-away cluster go; p1's third dot
+    # on c1 (one through its note) goes; p2's fourth goes past the budget of 3.
+    assert kept == [3, 4, 7, 8, 9]
+
+
+def test_a_database_from_a_newer_version_is_refused_by_name(tmp_path):
+    known = known_version()
+    path = tmp_path / "future.db"
+    migrate(path)
+    db = connect(path)
+    db["_sqlite_migrations"].insert({"migration_set": migrations.name,
+                                     "name": f"{known + 3:04d}_from_the_future",
+                                     "applied_at": "2030-01-01"})
+    db["future_things"].create({"id": int})
+    db.close()
+
+    with pytest.raises(SchemaTooNew) as refused:
+        migrate(path)
+
+    message = str(refused.value)
+    assert f"schema {known + 3}" in message
+    assert f"knows up to {known}" in message
+    assert "POSTMORTEM_CANVAS_DB" in message
+    assert (refused.value.found, refused.value.known) == (known + 3, known)
 
 
 def test_connections_enforce_foreign_keys(db):

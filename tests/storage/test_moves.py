@@ -4,7 +4,7 @@ import pytest
 
 from canvas.errors import NoteNotFound
 from canvas.models import BoardDraft, NoteDraft
-from canvas.phases import Actor, Phase, PhaseForbids
+from canvas.phases import Credentials, Phase, PhaseForbids
 from storage import boards, clusters, facilitation, notes, participants
 from storage.clusters import ClusterNotFound, NotANoteStep, StaleMove
 
@@ -17,7 +17,7 @@ def board(db):
 
 def person(db, board_id, name):
     someone, _ = participants.join_board(db, board_id, name)
-    return Actor(participant_id=someone.id, is_facilitator=False)
+    return Credentials(participant_id=someone.id)
 
 
 def grouping(db, board, *texts, step="detect"):
@@ -40,7 +40,7 @@ def test_a_note_dropped_onto_another_note_makes_a_cluster_of_the_two(db, board):
     ana, (first, second) = grouping(db, board, "Alert fired late", "Pager was silent")
     board_id = board.board.id
     cluster_id = clusters.move_note(db, board_id, second.id, step_key="detect", onto_note_id=first.id,
-                                    seen_revision=revision(db, board_id), actor=ana)
+                                    seen_revision=revision(db, board_id), credentials=ana)
     (made,) = clusters.list_clusters(db, board_id)
     assert made.id == cluster_id and made.name == "Alert fired late"
     assert placement(db, board_id, first.id) == ("detect", cluster_id)
@@ -51,9 +51,9 @@ def test_a_note_dropped_onto_a_clustered_note_joins_that_cluster(db, board):
     ana, (first, second, third) = grouping(db, board, "one", "two", "three")
     board_id = board.board.id
     made = clusters.move_note(db, board_id, second.id, step_key="detect", onto_note_id=first.id,
-                              seen_revision=revision(db, board_id), actor=ana)
+                              seen_revision=revision(db, board_id), credentials=ana)
     joined = clusters.move_note(db, board_id, third.id, step_key="detect", onto_note_id=first.id,
-                                seen_revision=revision(db, board_id), actor=ana)
+                                seen_revision=revision(db, board_id), credentials=ana)
     assert joined == made
     assert len(clusters.list_clusters(db, board_id)) == 1
 
@@ -64,7 +64,7 @@ def test_a_note_dropped_onto_a_note_in_another_column_moves_there(db, board):
     board_id = board.board.id
     cluster_id = clusters.move_note(db, board_id, detect_note.id, step_key="detect",
                                     onto_note_id=prevent_note.id,
-                                    seen_revision=revision(db, board_id), actor=ana)
+                                    seen_revision=revision(db, board_id), credentials=ana)
     assert placement(db, board_id, detect_note.id) == ("prevent", cluster_id)
 
 
@@ -72,9 +72,9 @@ def test_a_note_moved_to_another_column_leaves_its_cluster(db, board):
     ana, (first, second) = grouping(db, board, "one", "two")
     board_id = board.board.id
     clusters.move_note(db, board_id, second.id, step_key="detect", onto_note_id=first.id,
-                       seen_revision=revision(db, board_id), actor=ana)
+                       seen_revision=revision(db, board_id), credentials=ana)
     result = clusters.move_note(db, board_id, second.id, step_key="react",
-                                seen_revision=revision(db, board_id), actor=ana)
+                                seen_revision=revision(db, board_id), credentials=ana)
     assert result is None
     assert placement(db, board_id, second.id) == ("react", None)
     assert notes.get_note(db, board_id, second.id).position == 1
@@ -85,7 +85,7 @@ def test_a_note_dropped_onto_a_cluster_joins_it_and_its_step(db, board):
     board_id = board.board.id
     cluster = clusters.create_cluster(db, board_id, "react", "Paging", ana)
     clusters.move_note(db, board_id, first.id, step_key="detect", cluster_id=cluster.id,
-                       seen_revision=revision(db, board_id), actor=ana)
+                       seen_revision=revision(db, board_id), credentials=ana)
     assert placement(db, board_id, first.id) == ("react", cluster.id)
 
 
@@ -94,9 +94,9 @@ def test_a_drop_from_before_someone_else_moved_the_note_is_refused(db, board):
     ben = person(db, board.board.id, "Ben")
     board_id = board.board.id
     both_saw = revision(db, board_id)
-    clusters.move_note(db, board_id, first.id, step_key="react", seen_revision=both_saw, actor=ben)
+    clusters.move_note(db, board_id, first.id, step_key="react", seen_revision=both_saw, credentials=ben)
     with pytest.raises(StaleMove):
-        clusters.move_note(db, board_id, first.id, step_key="prevent", seen_revision=both_saw, actor=ana)
+        clusters.move_note(db, board_id, first.id, step_key="prevent", seen_revision=both_saw, credentials=ana)
     assert placement(db, board_id, first.id) == ("react", None)
 
 
@@ -105,8 +105,8 @@ def test_drops_of_different_notes_from_the_same_view_both_land(db, board):
     ben = person(db, board.board.id, "Ben")
     board_id = board.board.id
     both_saw = revision(db, board_id)
-    clusters.move_note(db, board_id, first.id, step_key="react", seen_revision=both_saw, actor=ben)
-    clusters.move_note(db, board_id, second.id, step_key="prevent", seen_revision=both_saw, actor=ana)
+    clusters.move_note(db, board_id, first.id, step_key="react", seen_revision=both_saw, credentials=ben)
+    clusters.move_note(db, board_id, second.id, step_key="prevent", seen_revision=both_saw, credentials=ana)
     assert placement(db, board_id, first.id) == ("react", None)
     assert placement(db, board_id, second.id) == ("prevent", None)
 
@@ -115,10 +115,10 @@ def test_a_drop_onto_a_note_someone_just_moved_is_refused(db, board):
     ana, (first, second) = grouping(db, board, "one", "two")
     board_id = board.board.id
     saw = revision(db, board_id)
-    clusters.move_note(db, board_id, first.id, step_key="react", seen_revision=saw, actor=ana)
+    clusters.move_note(db, board_id, first.id, step_key="react", seen_revision=saw, credentials=ana)
     with pytest.raises(StaleMove):
         clusters.move_note(db, board_id, second.id, step_key="detect", onto_note_id=first.id,
-                           seen_revision=saw, actor=ana)
+                           seen_revision=saw, credentials=ana)
     assert clusters.list_clusters(db, board_id) == []
 
 
@@ -127,17 +127,17 @@ def test_moves_outside_group_to_unknown_steps_or_gone_targets_are_refused(db, bo
     board_id = board.board.id
     with pytest.raises(NotANoteStep):
         clusters.move_note(db, board_id, first.id, step_key="timeline",
-                           seen_revision=revision(db, board_id), actor=ana)
+                           seen_revision=revision(db, board_id), credentials=ana)
     with pytest.raises(ClusterNotFound):
         clusters.move_note(db, board_id, first.id, step_key="detect", cluster_id="gone",
-                           seen_revision=revision(db, board_id), actor=ana)
+                           seen_revision=revision(db, board_id), credentials=ana)
     notes.delete_note(db, board_id, second.id, ana)
     with pytest.raises(NoteNotFound):
         clusters.move_note(db, board_id, first.id, step_key="detect", onto_note_id=second.id,
-                           seen_revision=revision(db, board_id), actor=ana)
+                           seen_revision=revision(db, board_id), credentials=ana)
     facilitation.set_phase(db, board_id, board.facilitator_key, Phase.vote)
     before = revision(db, board_id)
     with pytest.raises(PhaseForbids):
-        clusters.move_note(db, board_id, first.id, step_key="react", seen_revision=before, actor=ana)
+        clusters.move_note(db, board_id, first.id, step_key="react", seen_revision=before, credentials=ana)
     assert revision(db, board_id) == before
     assert placement(db, board_id, first.id) == ("detect", None)

@@ -4,7 +4,7 @@ import pytest
 
 from canvas.errors import EventNotFound, NoteNotFound
 from canvas.models import BoardDraft, NoteDraft
-from canvas.phases import Actor, Phase, PhaseForbids
+from canvas.phases import Credentials, Phase, PhaseForbids
 from canvas.timeline import TimelineEvent
 from storage import boards, events, facilitation, notes, participants
 
@@ -19,8 +19,7 @@ def people(db, board):
     """Two participants: `author` wrote the note, `other` did not."""
     author, _ = participants.join_board(db, board.id, "Ann")
     other, _ = participants.join_board(db, board.id, "Ben")
-    return (Actor(participant_id=author.id, is_facilitator=False),
-            Actor(participant_id=other.id, is_facilitator=False))
+    return (Credentials(participant_id=author.id), Credentials(participant_id=other.id))
 
 
 @pytest.fixture
@@ -73,9 +72,9 @@ def test_a_closed_board_refuses_linking_and_unlinking_and_keeps_its_revision(db,
     moment = add_event(db, board.id)
     notes.link_note_to_event(db, board.id, note.id, moment.id, people[0])
     other = add_event(db, board.id, text="Acked", kind="acknowledged")
+    facilitator = Credentials(facilitator_key=facilitation.create_facilitator_key(db, board.id, "test"))
     set_phase(db, board.id, Phase.closed)
     before = boards.board_revision(db, board.id)
-    facilitator = Actor(participant_id=None, is_facilitator=True)
     for event_id, actor in ((other.id, people[0]), (None, people[0]), (None, facilitator)):
         with pytest.raises(PhaseForbids):
             notes.link_note_to_event(db, board.id, note.id, event_id, actor)
@@ -106,8 +105,8 @@ def test_a_deleted_event_is_refused(db, board, people, note):
 def test_a_deleted_note_or_one_of_another_board_cannot_be_linked(db, board, people, note):
     moment = add_event(db, board.id)
     elsewhere = boards.create_board(db, BoardDraft(title="Other", facilitator_name="Kim"))
-    stranger = notes.add_note(db, elsewhere.id, "detect", NoteDraft(text="theirs"),
-                              Actor(participant_id=None, is_facilitator=True))
+    kim = Credentials(facilitator_key=facilitation.create_facilitator_key(db, elsewhere.id, "test"))
+    stranger = notes.add_note(db, elsewhere.id, "detect", NoteDraft(text="theirs"), kim)
     with pytest.raises(NoteNotFound):
         notes.link_note_to_event(db, board.id, stranger.id, moment.id, people[0])
     notes.delete_note(db, board.id, note.id, people[0])

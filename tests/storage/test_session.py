@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from canvas.models import BoardDraft, NoteDraft
-from canvas.phases import Actor, NotFacilitator, Phase, PhaseForbids
+from canvas.phases import Credentials, NotFacilitator, Phase, PhaseForbids
 from canvas.voting import ItemVoteLimitReached, RulesBelowSpent, VoteBudgetExceeded, VoteRules
 from storage import boards, clusters, facilitation, notes, participants, votes
 from storage.db import connect
@@ -23,7 +23,7 @@ def started(db):
 
 def person(db, board_id, name):
     someone, _ = participants.join_board(db, board_id, name)
-    return Actor(participant_id=someone.id, is_facilitator=False)
+    return Credentials(participant_id=someone.id)
 
 
 def snapshot(db, board_id):
@@ -84,7 +84,7 @@ def test_going_back_a_phase_loses_nothing(db, started):
     cluster = clusters.create_cluster(db, board_id, "detect", "Alerting", ann)
     clusters.move_notes(db, board_id, "detect", {note.id: cluster.id}, ann)
     facilitation.set_phase(db, board_id, key, Phase.vote)
-    assert votes.cast_vote(db, board_id, ann.participant_id, cluster.id, seen=0)
+    assert votes.cast_vote(db, board_id, ann, cluster.id, seen=0)
     for phase in (Phase.group, Phase.write, Phase.discuss, Phase.closed, Phase.write):
         facilitation.set_phase(db, board_id, key, phase)
         assert [n.cluster_id for n in notes.list_notes(db, board_id)] == [cluster.id]
@@ -102,7 +102,7 @@ def test_a_closed_board_refuses_participant_edits(db, started):
         lambda: notes.edit_note(db, board_id, note.id, NoteDraft(text="y"), note.version, ann),
         lambda: notes.delete_note(db, board_id, note.id, ann),
         lambda: clusters.create_cluster(db, board_id, "detect", "c", ann),
-        lambda: votes.cast_vote(db, board_id, ann.participant_id, note.id, 0),
+        lambda: votes.cast_vote(db, board_id, ann, note.id, 0),
     ):
         with pytest.raises(PhaseForbids, match="closed"):
             attempt()
@@ -117,7 +117,8 @@ def test_someone_elses_note_cannot_be_changed_by_a_participant(db, started):
     note = notes.add_note(db, board_id, "detect", NoteDraft(text="mine"), ann)
     with pytest.raises(Exception, match="Only the person who wrote"):
         notes.delete_note(db, board_id, note.id, bob)
-    facilitator = Actor(participant_id=started.facilitator.id, is_facilitator=True)
+    facilitator = Credentials(participant_id=started.facilitator.id,
+                              facilitator_key=started.facilitator_key)
     notes.edit_note(db, board_id, note.id, NoteDraft(text="tidied"), note.version, facilitator)
 
 
@@ -157,15 +158,15 @@ def voting(db, started):
 
 def test_a_double_click_counts_once(db, started, voting):
     board_id, items = voting
-    voter = person(db, board_id, "Vic").participant_id
+    voter = person(db, board_id, "Vic")
     assert votes.cast_vote(db, board_id, voter, items[0], seen=0)
     assert not votes.cast_vote(db, board_id, voter, items[0], seen=0)
-    assert votes.my_votes(db, board_id, voter)[items[0]] == 1
+    assert votes.my_votes(db, board_id, voter.participant_id)[items[0]] == 1
 
 
 def test_budget_and_per_item_limits_hold(db, started, voting):
     board_id, items = voting
-    voter = person(db, board_id, "Vic").participant_id
+    voter = person(db, board_id, "Vic")
     for seen in range(3):
         votes.cast_vote(db, board_id, voter, items[0], seen)
     with pytest.raises(ItemVoteLimitReached):
@@ -180,7 +181,7 @@ def test_budget_and_per_item_limits_hold(db, started, voting):
 
 def test_vote_rules_cannot_drop_below_what_was_spent(db, started, voting):
     board_id, items = voting
-    voter = person(db, board_id, "Vic").participant_id
+    voter = person(db, board_id, "Vic")
     for index in range(4):
         votes.cast_vote(db, board_id, voter, items[index], 0)
     with pytest.raises(RulesBelowSpent):
@@ -193,7 +194,7 @@ def test_vote_rules_cannot_drop_below_what_was_spent(db, started, voting):
 
 def test_voting_is_refused_outside_the_vote_phase(db, started, voting):
     board_id, items = voting
-    voter = person(db, board_id, "Vic").participant_id
+    voter = person(db, board_id, "Vic")
     facilitation.set_phase(db, board_id, started.facilitator_key, Phase.discuss)
     with pytest.raises(PhaseForbids):
         votes.cast_vote(db, board_id, voter, items[0], 0)
@@ -201,7 +202,7 @@ def test_voting_is_refused_outside_the_vote_phase(db, started, voting):
 
 def test_many_people_voting_at_once_lose_no_vote(db_file, db, started, voting):
     board_id, items = voting
-    voters = [person(db, board_id, f"P{i}").participant_id for i in range(12)]
+    voters = [person(db, board_id, f"P{i}") for i in range(12)]
     errors = []
 
     def vote(voter):
@@ -225,7 +226,7 @@ def test_many_people_voting_at_once_lose_no_vote(db_file, db, started, voting):
 
 def test_two_tabs_of_one_person_clicking_at_once_never_exceed_the_budget(db_file, db, started, voting):
     board_id, items = voting
-    voter = person(db, board_id, "Vic").participant_id
+    voter = person(db, board_id, "Vic")
     outcomes = []
 
     def click(item, seen):
@@ -243,7 +244,7 @@ def test_two_tabs_of_one_person_clicking_at_once_never_exceed_the_budget(db_file
         thread.start()
     for thread in threads:
         thread.join()
-    mine = votes.my_votes(connect(db_file), board_id, voter)
+    mine = votes.my_votes(connect(db_file), board_id, voter.participant_id)
     assert sum(mine.values()) == 5
     assert all(count == 1 for count in mine.values())
     assert outcomes.count(True) == 5
@@ -252,20 +253,21 @@ def test_two_tabs_of_one_person_clicking_at_once_never_exceed_the_budget(db_file
 WRITER = """
 import sys
 from canvas.models import NoteDraft
-from canvas.phases import Actor
+from canvas.phases import Credentials
 from storage import notes
 from storage.db import connect
 db = connect(sys.argv[1])
 for index in range(100):
     notes.add_note(db, sys.argv[2], "detect", NoteDraft(text=f"{sys.argv[3]}-{index}"),
-                   Actor(participant_id=None, is_facilitator=False))
+                   Credentials(facilitator_key=sys.argv[4]))
 """
 
 
 def test_two_processes_writing_the_same_file_lose_nothing(db_file, db, started):
     board_id = started.board.id
     before = boards.board_revision(db, board_id)
-    writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(db_file), board_id, name],
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(db_file), board_id, name,
+                                 started.facilitator_key],
                                 cwd=ROOT) for name in ("one", "two")]
     assert [w.wait(timeout=60) for w in writers] == [0, 0]
     fresh = connect(db_file)
