@@ -74,6 +74,7 @@ function tearDown(s) {
   s.closed = true;
   if (s.source) s.source.close();
   clearTimeout(s.retryTimer);
+  clearTimeout(s.rerunTimer);
   clearInterval(s.clock);
   window.removeEventListener("pointermove", s.onMove);
   window.removeEventListener("pointerup", s.onUp);
@@ -196,14 +197,27 @@ function offerView(s, view, { own = false } = {}) {
   delete s.root.dataset.pending;
   s.root.dataset.revision = String(view.revision);
   s.root.dataset.phase = view.board.phase;
-  if (s.mode === "bar" && view.revision > (s.baseRevision || 0)
-      && view.revision > s.triggered && s.setTriggerValue) {
-    // Pages other than the board are drawn by Python: ask for a rerun.
-    s.triggered = view.revision;
-    s.setTriggerValue("revision", view.revision);
-  }
+  if (s.mode === "bar" && view.revision > (s.baseRevision || 0)) askForRerun(s, view.revision);
   render(s);
   if (own) s.lastOwnRevision = view.revision;
+}
+
+// Pages other than the board are drawn by Python: ask for a rerun when the
+// board moved past what the page shows. A change made from this very page
+// (a button's callback) is usually already in the run that is drawing now;
+// waiting a moment for that run's data avoids a second run, which would also
+// wipe what the page shows only once (a new link, a toast).
+const RERUN_GRACE_MS = 700;
+
+function askForRerun(s, revision) {
+  if (revision <= s.triggered) return;
+  clearTimeout(s.rerunTimer);
+  s.rerunTimer = setTimeout(() => {
+    if (s.closed || !s.setTriggerValue) return;
+    if (revision <= (s.baseRevision || 0) || revision <= s.triggered) return;
+    s.triggered = revision;
+    s.setTriggerValue("revision", revision);
+  }, RERUN_GRACE_MS);
 }
 
 function applyPending(s) {
