@@ -512,6 +512,9 @@ function renderColumn(s, column) {
   const grid = el("div", "pc-notes");
   for (const note of column.notes) grid.appendChild(renderNote(s, column, note, null));
   loose.appendChild(grid);
+  if (!column.notes.length && view.can.group) {
+    loose.appendChild(el("p", "pc-drop-hint", "Drop a note here to take it out of its cluster."));
+  }
   section.appendChild(loose);
 
   // A half-written note stays (and can still be sent, to hear why not) when

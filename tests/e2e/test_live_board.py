@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from canvas.models import NoteColour, NoteDraft
-from canvas.phases import Actor, Phase
+from canvas.phases import Credentials, Phase
 from storage import actions, boards, clusters, facilitation, notes, participants
 from storage.db import connect
 from tests.e2e.conftest import create_board, join, settle
@@ -61,17 +61,17 @@ def session(server, new_person, title: str, size=(1400, 1000)):
     return board_id, fran, ann, bob
 
 
-def actor(server, board_id: str, name: str) -> Actor:
+def writer(server, board_id: str, name: str) -> Credentials:
     db = connect(server.db)
     person = next(p for p in participants.list_participants(db, board_id) if p.display_name == name)
-    return Actor(participant_id=person.id, is_facilitator=False)
+    return Credentials(participant_id=person.id)
 
 
 def put_notes(server, board_id: str, name: str, texts, step: str = "detect",
               colour: NoteColour = NoteColour.yellow) -> None:
     """Notes written from another process, as if typed by `name` in another tab."""
     db = connect(server.db)
-    who = actor(server, board_id, name)
+    who = writer(server, board_id, name)
     for text in texts:
         notes.add_note(db, board_id, step, NoteDraft(text=text, colour=colour), who)
 
@@ -350,6 +350,35 @@ def test_make_it_an_action_inline_and_update_its_status_after_closing(server, ne
 
 # --- how it looks ----------------------------------------------------------------------------
 
+# Every piece of text on the canvas against the first opaque background behind
+# it; returns those below WCAG AA (4.5:1).
+LOW_CONTRAST_JS = """
+root => {
+  const rgb = s => (s.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = c => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const background = node => {
+    for (; node; node = node.parentElement || (node.getRootNode() && node.getRootNode().host)) {
+      const colour = rgb(getComputedStyle(node).backgroundColor);
+      if (colour.length === 3 || colour[3] === 1) return colour;
+    }
+    return [255, 255, 255];
+  };
+  const low = [];
+  for (const node of root.querySelectorAll("*")) {
+    const own = [...node.childNodes].some(c => c.nodeType === 3 && c.textContent.trim());
+    const box = node.getBoundingClientRect();
+    if (!own || !box.width || node.closest("[hidden]")) continue;
+    const [a, b] = [lum(rgb(getComputedStyle(node).color)), lum(background(node))];
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    if (ratio < 4.5) low.push(node.className + ": " + node.textContent.trim().slice(0, 30) + " " + ratio.toFixed(2));
+  }
+  return low;
+}
+"""
+
 SIZES = {"1024x768": (1024, 768), "1440x900": (1440, 900)}
 
 
@@ -382,6 +411,7 @@ def test_screenshots_of_every_phase_with_the_top_bar_and_first_notes_above_the_f
          sticky(bob, "Alert on the checkout error rate"))
     expect(ann.locator(".pc-cluster")).to_have_count(2, timeout=LIVE)
     ann.screenshot(path=str(DOCS_SCREENSHOTS / f"live-group-{size}.png"))
+    assert ann.locator(".pc-root").evaluate(LOW_CONTRAST_JS) == []
     # Above the fold: the whole top bar and the first notes of the first columns.
     bar = box(ann.locator(".pc-bar"))
     assert bar["y"] >= 0 and bar["y"] + bar["height"] <= height
@@ -397,6 +427,7 @@ def test_screenshots_of_every_phase_with_the_top_bar_and_first_notes_above_the_f
     bob.locator(".pc-cluster").first.get_by_role("button", name="Vote for", exact=False).click()
     expect(bob.locator(".pc-budget")).to_have_text("Votes left: 4 of 5")
     ann.screenshot(path=str(DOCS_SCREENSHOTS / f"live-vote-{size}.png"))
+    assert ann.locator(".pc-root").evaluate(LOW_CONTRAST_JS) == []
 
     go_to(fran, "Discuss", ann, bob)
     fran.locator(".pc-ranked").first.get_by_role("button", name="Focus").click()
@@ -404,4 +435,5 @@ def test_screenshots_of_every_phase_with_the_top_bar_and_first_notes_above_the_f
     fran.locator(".pc-ranked").first.get_by_role("button", name="Make it an action").click()
     fran.get_by_role("form", name="New action").get_by_role("button", name="Bob").click()
     fran.screenshot(path=str(DOCS_SCREENSHOTS / f"live-discuss-{size}.png"))
+    assert fran.locator(".pc-root").evaluate(LOW_CONTRAST_JS) == []
 
