@@ -200,3 +200,37 @@ def test_an_action_replies_with_the_viewers_view_and_refusals_with_a_sentence(se
     malformed = json.loads(response.read())
     conn.close()
     assert response.status == 422 and "Traceback" not in malformed["message"]
+
+
+def act(server, board_id, value, key="", **fields):
+    conn, response = request(server, "POST", f"/api/boards/{board_id}/actions",
+                             {"ticket": value, "facilitator_key": key, **fields})
+    answer = json.loads(response.read())
+    conn.close()
+    return response.status, answer
+
+
+def test_grouping_and_voting_through_the_actions_route(server, session):
+    db, board_id = session["db"], session["board_id"]
+    fran_key = facilitation.create_facilitator_key(db, board_id, "test")
+    value = ticket(server, board_id, session["ben_token"])
+    assert act(server, board_id, value, fran_key, type="set_phase", phase="group")[0] == 200
+    status, answer = act(server, board_id, value, type="add_note", step_key="detect", text="ben grouping")
+    view = answer["view"]
+    detect = next(c for c in view["columns"] if c["key"] == "detect")
+    dragged = next(n for n in detect["notes"] if n["text"] == "ben grouping")
+    target = next(n for n in detect["notes"] if n["text"] == "ana-private-checkout-alert")
+    status, answer = act(server, board_id, value, type="move_note", note_id=dragged["id"], step_key="detect",
+                         cluster_id=None, onto_note_id=target["id"], revision=view["revision"])
+    assert status == 200
+    (cluster,) = next(c for c in answer["view"]["columns"] if c["key"] == "detect")["clusters"]
+    assert {n["id"] for n in cluster["notes"]} == {dragged["id"], target["id"]}
+    # The same drag replayed from the view before it was refused, with a sentence.
+    status, stale = act(server, board_id, value, type="move_note", note_id=dragged["id"], step_key="react",
+                        cluster_id=None, onto_note_id=None, revision=view["revision"])
+    assert status == 409 and "moved that note" in stale["message"]
+    assert act(server, board_id, value, fran_key, type="set_phase", phase="vote")[0] == 200
+    status, answer = act(server, board_id, value, type="vote", item_id=cluster["id"], seen=0)
+    assert (status, answer["done"]) == (200, True)
+    voted = next(c for c in answer["view"]["columns"] if c["key"] == "detect")["clusters"][0]
+    assert (voted["my_votes"], voted["votes"], answer["view"]["me"]["votes_left"]) == (1, None, 4)
