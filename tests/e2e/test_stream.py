@@ -13,7 +13,7 @@ import pytest
 from canvas.models import BoardDraft, NoteDraft
 from canvas.phases import Credentials
 from canvas.tickets import issue_ticket
-from storage import facilitation, notes, participants
+from storage import boards, facilitation, notes, participants
 from storage.db import connect
 from storage.migrations import migrate
 from storage.secrets import ticket_signing_key
@@ -234,3 +234,18 @@ def test_grouping_and_voting_through_the_actions_route(server, session):
     assert (status, answer["done"]) == (200, True)
     voted = next(c for c in answer["view"]["columns"] if c["key"] == "detect")["clusters"][0]
     assert (voted["my_votes"], voted["votes"], answer["view"]["me"]["votes_left"]) == (1, None, 4)
+
+
+def test_an_open_stream_marks_its_viewer_present_without_a_new_revision(server, session):
+    db, board_id = session["db"], session["board_id"]
+    # Everyone last seen long ago: nobody is here now.
+    db.execute("UPDATE participants SET last_seen_at = '2020-01-01T00:00:00+00:00' WHERE board_id = ?",
+               [board_id])
+    before = boards.board_revision(db, board_id)
+    stream = RawStream(server, board_id, ticket(server, board_id, session["ben_token"]))
+    try:
+        view = stream.next_view()
+    finally:
+        stream.close()
+    assert view["present"] == ["Ben"]
+    assert view["revision"] == before == boards.board_revision(db, board_id)
