@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
-from datetime import datetime
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from canvas.actions_export import actions_csv, actions_ics
-from canvas.errors import CanvasError
+from canvas.errors import CanvasError, StorageProblem, decode_text, describe_validation_error
 from canvas.export import export_document
 from canvas.external_summary import external_summary
 from canvas.language import format_finding, lint_text
@@ -19,9 +19,10 @@ from canvas.importing import read_board_file
 from canvas.markdown_pack import markdown_pack
 from canvas.models import Severity
 from canvas.templates import DEFAULT_TEMPLATE, all_templates, get_template
-from canvas.timeline import resolve_zone
+from canvas.timerange import today_in
 from storage import restore
-from storage.db import DB_ENV, DEFAULT_DB_PATH, connect
+from storage.db import DB_ENV, DEFAULT_DB_PATH, connect, db_path
+from storage.errors import named_error
 from storage.migrations import migrate
 
 FORMATS = {
@@ -35,20 +36,36 @@ FORMATS = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
-    args = _parser().parse_args(argv)
+    """Run the command line; returns the exit status (2 for bad input, with
+    one line on stderr saying what to fix)."""
+    try:
+        args = _parser().parse_args(argv)
+    except UsageError as error:
+        print(f"postmortem-canvas: {error}", file=sys.stderr)
+        return 2
     try:
         return args.run(args)
     except BrokenPipeError:
         # The reader went away (`| head`); nothing left to say to it.
         return 0
-    except (CanvasError, ValidationError, OSError) as error:
-        print(f"postmortem-canvas: {_message(error)}", file=sys.stderr)
+    except (CanvasError, ValidationError, OSError, sqlite3.Error) as error:
+        print(f"postmortem-canvas: {_message(error, getattr(args, 'db', None))}", file=sys.stderr)
         return 2
 
 
+class UsageError(Exception):
+    """A command line argparse refused (the usage text is what --help is for)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        # argparse prints the whole usage block and exits; one line says it.
+        command = self.prog.removeprefix("postmortem-canvas").strip()
+        raise UsageError(f"{command + ': ' if command else ''}{message} (see --help)")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="postmortem-canvas", description="Blameless postmortem boards, from the shell."
     )
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
@@ -93,8 +110,15 @@ def _png_width(value: str) -> int:
     return int(value)
 
 
+def _read_text(name: str) -> str:
+    """A file's text (or standard input's, for "-"), strictly UTF-8."""
+    if name == "-":
+        return decode_text("standard input", sys.stdin.buffer.read())
+    return decode_text(name, Path(name).read_bytes())
+
+
 def _import(args) -> int:
-    text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text("utf-8")
+    text = _read_text(args.file)
     # Everything is parsed and planned before the database is touched, so a
     # malformed file writes nothing.
     plan = read_board_file(text, get_template(args.template), Severity(args.severity))
@@ -112,7 +136,7 @@ def _export(args) -> int:
     with connect(args.db) as db:
         snapshot, votes = restore.load_snapshot_and_votes(db, args.board_id)
     # "Overdue" is judged by the calendar where the team is.
-    today = datetime.now(resolve_zone(snapshot.board.timezone)).date()
+    today = today_in(snapshot.board.timezone)
     rows = [(snapshot.board.title, action) for action in snapshot.actions]
     if args.format == "png":
         # Imported here: Pillow's font set-up is only needed for pictures.
@@ -150,7 +174,7 @@ def _export(args) -> int:
 
 def _lint(args) -> int:
     name = "<stdin>" if args.file == "-" else args.file
-    text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text("utf-8")
+    text = _read_text(args.file)
     findings = lint_text(text)
     for finding in findings:
         print(format_finding(finding, name))
@@ -160,14 +184,18 @@ def _lint(args) -> int:
     return 1 if findings else 0
 
 
-def _message(error: Exception) -> str:
+def _message(error: Exception, db: str | None) -> str:
+    # Database problems name the file: here the reader is the one who runs it.
+    problem = named_error(error, db_path(db)) if isinstance(error, sqlite3.Error) else error
+    if isinstance(problem, StorageProblem):
+        return f"{db_path(db)}: {problem.shell}"
+    if problem is None:
+        return f"{db_path(db)}: the database failed ({error})"
     if isinstance(error, ValidationError):
-        detail = error.errors()[0]
-        place = ".".join(str(part) for part in detail["loc"])
-        return f"{place}: {detail['msg'].removeprefix('Value error, ')}"
+        return describe_validation_error(error, limit=1)
     if isinstance(error, OSError):
         return f"{error.filename or ''}: {error.strerror or error}".lstrip(": ")
-    return str(error)
+    return " ".join(str(error).split())
 
 
 if __name__ == "__main__":

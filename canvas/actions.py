@@ -6,13 +6,13 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from enum import Enum
-from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, model_validator
+from pydantic import BaseModel, model_validator
 
 from canvas.grouping import VotableItem
-from canvas.models import _optional_text, _required_text, _single_line
 from canvas.templates import Template
+from canvas.text import OptionalLine, OptionalText, RequiredLine, RequiredText
+from canvas.timerange import OptionalDate
 
 ACTION_TITLE_MAX = 200
 ACTION_TEXT_MAX = 1000
@@ -58,22 +58,25 @@ class SourceKind(str, Enum):
     event = "event"
 
 
-Title = Annotated[str, _required_text("An action title", ACTION_TITLE_MAX), AfterValidator(_single_line)]
-OptionalText = Annotated[str, _optional_text(ACTION_TEXT_MAX)]
+Title = RequiredLine("An action title", ACTION_TITLE_MAX)
+Owner = OptionalLine(80)
+ActionText = OptionalText(ACTION_TEXT_MAX)
+Signal = RequiredText("A signal", 300)
+Response = RequiredText("What we commit to", 300)
 
 
 class ActionDraft(BaseModel):
     """An action as typed on the actions page."""
 
     title: Title
-    owner: Annotated[str, _optional_text(80), AfterValidator(_single_line)] = ""
-    due_date: date | None = None
+    owner: Owner = ""
+    due_date: OptionalDate = None
     type: ActionType = ActionType.prevent
     priority: Priority = Priority.medium
     status: Status = Status.open
-    status_reason: OptionalText = ""
-    success_signal: OptionalText = ""
-    review_date: date | None = None
+    status_reason: ActionText = ""
+    success_signal: ActionText = ""
+    review_date: OptionalDate = None
     source_kind: SourceKind | None = None
     source_id: str | None = None
 
@@ -100,6 +103,13 @@ class FollowUp(ActionDraft):
     updated_at: datetime
     version: int = 1
 
+    @model_validator(mode="after")
+    def _wont_do_needs_a_reason(self) -> "FollowUp":
+        # Replaces the draft's rule: what is stored is shown as it is (older
+        # data may break a newer rule) and corrected through a new draft.
+        # Pydantic runs model validators again whenever a snapshot holds it.
+        return self
+
     def is_overdue(self, today: date) -> bool:
         """Due before today and still open or in progress."""
         return self.status.is_active and self.due_date is not None and self.due_date < today
@@ -120,9 +130,9 @@ class TriggerKind(str, Enum):
 class TriggerDraft(BaseModel):
     """A kill criterion: "if we see <signal>, we commit to <response>"."""
 
-    signal: Annotated[str, _required_text("A signal", 300)]
+    signal: Signal
     kind: TriggerKind = TriggerKind.pause
-    response: Annotated[str, _required_text("What we commit to", 300)]
+    response: Response
 
 
 class Trigger(TriggerDraft):

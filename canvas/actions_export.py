@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from canvas.actions import FollowUp, Status
+from canvas.text import visible
+from canvas.timerange import day_in_range
 
 Row = tuple[str, FollowUp]  # (board title, action)
 
@@ -23,7 +25,7 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
+    text = "" if value is None else visible(str(value))
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
@@ -55,8 +57,8 @@ LINE_OCTETS = 75
 
 def escape_ics_text(text: str) -> str:
     """A TEXT value (RFC 5545 §3.3.11): backslash, semicolon and comma escaped,
-    line breaks written as \\n."""
-    text = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    line breaks written as \\n; other control characters as visible symbols."""
+    text = visible(text).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
 
 
@@ -89,12 +91,13 @@ def actions_ics(rows: Iterable[Row], today: date) -> str:
     importing the file again updates the same events instead of adding new
     ones. `today` is the DTSTAMP (the file's creation date), which keeps the
     output a pure function of its inputs. Actions marked won't do are
-    CANCELLED.
+    CANCELLED. A due date outside the supported range (older data) is left
+    out: no calendar can show it.
     """
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN",
              "METHOD:PUBLISH"]
     for board_title, action in rows:
-        if action.due_date is None:
+        if action.due_date is None or not day_in_range(action.due_date):
             continue
         description = [f"Owner: {action.owner or 'nobody yet'}"]
         if action.success_signal:

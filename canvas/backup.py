@@ -16,25 +16,24 @@ shows once votes are revealed.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from pydantic import (
-    AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from canvas.actions import ActionDraft, TriggerDraft
-from canvas.errors import CanvasError
+from canvas.errors import CanvasError, describe_validation_error
+from canvas.json_text import load_json
 from canvas.models import (
     BoardDetails, ClusterName, DisplayName, NoteColour, NoteText, TemplateSlug,
 )
 from canvas.phases import Phase
 from canvas.snapshot import BoardSnapshot
 from canvas.templates import get_template
-from canvas.timeline import TimelineEvent, describe_validation_error
+from canvas.timeline import TimelineEvent
+from canvas.timerange import SupportedInstant
 from canvas.voting import BUDGET_RANGE, counted_item
 
 FORMAT = "postmortem-canvas/backup-1"
@@ -175,7 +174,7 @@ class BackupCluster(BaseModel):
     step: str
     name: ClusterName
     position: int = 0
-    created_at: AwareDatetime
+    created_at: SupportedInstant
 
 
 class BackupNote(BaseModel):
@@ -187,8 +186,8 @@ class BackupNote(BaseModel):
     position: int = 0
     cluster: str | None = None
     event: str | None = None
-    created_at: AwareDatetime
-    updated_at: AwareDatetime | None = None
+    created_at: SupportedInstant
+    updated_at: SupportedInstant | None = None
 
 
 class BackupVote(BaseModel):
@@ -200,12 +199,12 @@ class BackupVote(BaseModel):
 class BackupAction(ActionDraft):
     ref: str
     source: str | None = None
-    created_at: AwareDatetime
-    updated_at: AwareDatetime | None = None
+    created_at: SupportedInstant
+    updated_at: SupportedInstant | None = None
 
 
 class BackupTrigger(TriggerDraft):
-    created_at: AwareDatetime
+    created_at: SupportedInstant
 
 
 class BackupPlan(BaseModel):
@@ -224,20 +223,11 @@ class BackupPlan(BaseModel):
     triggers: list[BackupTrigger] = []
 
 
-def is_backup(data: Any) -> bool:
-    """Whether parsed JSON claims to be a backup (by its format tag)."""
-    return isinstance(data, dict) and data.get("format") == FORMAT
-
-
 def parse_backup(text: str) -> BackupPlan:
     """Read a backup; raises BackupInvalid naming the problem and its place,
     e.g. "notes[2].cluster: no cluster 'cluster-9' in step 'detect'" (list
     positions count from 0, as in the JSON)."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise BackupInvalid(
-            f"line {error.lineno}, column {error.colno}: not valid JSON ({error.msg})") from error
+    data = load_json(text, BackupInvalid)
     if not isinstance(data, dict):
         raise BackupInvalid("top level: expected a JSON object")
     if data.get("format") != FORMAT:

@@ -35,8 +35,10 @@ from canvas.grouping import votable_items
 from canvas.models import NOTE_HEX, Cluster, Note
 from canvas.snapshot import BoardSnapshot
 from canvas.templates import Step, StepKind
+from canvas.timerange import EARLIEST_TIME
 from canvas.timeline import (
-    EventKind, TimelineEvent, anchor, compute_metrics, describe_metric, in_time_order, resolve_zone,
+    OUT_OF_RANGE, EventKind, TimelineEvent, anchor, compute_metrics, describe_metric, in_range,
+    in_time_order, out_of_range, resolve_zone,
 )
 
 # --- fonts ----------------------------------------------------------------------
@@ -585,18 +587,22 @@ def _event_label(event: TimelineEvent) -> str:
 
 def _lay_timeline(snapshot: BoardSnapshot, width: int, top: int) -> TimelineShape:
     zone = snapshot.board.timezone
-    events = in_time_order(snapshot.events)
+    # An event stored outside the supported dates (older data) would stretch
+    # the axis off the calendar: it is counted below the axis, not drawn.
+    events = in_range(in_time_order(snapshot.events))
     left, right = MARGIN + 16, width - MARGIN - 16
     title_height = _line_height(COLUMN_TITLE) + 8
     metrics = []
     for metric in compute_metrics(events):
         metrics.append(f"{metric.label}: {describe_metric(metric)}")
+    if skipped := len(out_of_range(snapshot.events)):
+        metrics.append(f"{skipped} event{'s' if skipped != 1 else ''} {OUT_OF_RANGE}, not drawn")
     metric_lines = _metric_lines(metrics, right - left)
     if not events:
         bottom = top + COLUMN_PAD + title_height + _line_height(SUMMARY_SIZE) + COLUMN_PAD
-        now = datetime.now().astimezone()
-        return TimelineShape((MARGIN, top, width - MARGIN, bottom), bottom, now, now, [], None, False,
-                             [], "", [])
+        # No axis is drawn; any fixed instant fills the unused fields.
+        return TimelineShape((MARGIN, top, width - MARGIN, bottom), bottom, EARLIEST_TIME,
+                             EARLIEST_TIME, [], None, False, [], "", [])
     first, last = events[0].at, events[-1].at
     span = last - first
     if span < timedelta(minutes=10):

@@ -1,12 +1,126 @@
 """Named conditions that the app turns into a clear message at its edge.
 
 Each error carries a message written for the person who caused it; the page or
-command line that catches it shows `str(error)` and nothing else.
+command line that catches it shows `str(error)` and nothing else. A pydantic
+validation error becomes a sentence through `describe_validation_error`, the
+one converter every page and the command line use.
 """
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
 
 
 class CanvasError(Exception):
     """Base class for conditions a user can cause and be told about."""
+
+
+def describe_validation_error(error: ValidationError, limit: int = 3, *, places: bool = True,
+                              labels: dict[str, str] | None = None) -> str:
+    """A pydantic error as "place: reason; place: reason", at most `limit` of
+    them; `places=False` gives the reasons alone, for a form whose field is
+    plain to see, and `labels` names a form's fields as the form does. List
+    positions count from 0, as in JSON."""
+    def place(loc: tuple[str | int, ...]) -> str:
+        return (labels or {}).get(str(loc[0]) if loc else "", _place(loc))
+
+    problems = [f"{place(detail['loc'])}: {_reason(detail)}" if places else _reason(detail)
+                for detail in error.errors()]
+    extra = len(problems) - limit
+    return "; ".join(problems[:limit]) + (f"; and {extra} more" if extra > 0 else "")
+
+
+def _place(loc: tuple[str | int, ...]) -> str:
+    place = ""
+    for part in loc:
+        place += f"[{part}]" if isinstance(part, int) else (f".{part}" if place else str(part))
+    return place or "top level"
+
+
+def _reason(detail: dict[str, Any]) -> str:
+    if detail["type"] == "missing":
+        return "missing"
+    if detail["type"] == "value_error":
+        # Our own validators' messages, without pydantic's "Value error, " prefix.
+        return str(detail["ctx"]["error"])
+    return detail["msg"]
+
+
+class InvalidInput(CanvasError, ValueError):
+    """What a person typed does not fit a field; the message names the field."""
+
+
+class NotText(CanvasError, ValueError):
+    """A file handed in is not UTF-8 text."""
+
+    def __init__(self, name: str, error: UnicodeDecodeError):
+        byte = error.object[error.start]
+        super().__init__(f"{name} is not a text file (UTF-8): byte 0x{byte:02x} at position "
+                         f"{error.start:,} is not text. Save it as UTF-8 and try again.")
+        self.name = name
+
+
+def decode_text(name: str, data: bytes) -> str:
+    """The text of a file a person handed in; raises NotText for one that is
+    not UTF-8. A byte-order mark (spreadsheets write one) is dropped."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise NotText(name, error) from None
+
+
+# --- the database could not do what was asked --------------------------------------
+# storage.errors turns SQLite's errors into these; `shell` is the phrasing for
+# the command line, where the person reading is the one running it.
+
+
+class StorageProblem(CanvasError):
+    """The database could not carry out a read or a write; nothing was changed."""
+
+    shell = "the database could not be used"
+
+
+class DiskFull(StorageProblem):
+    """The disk holding the database is full."""
+
+    shell = "the disk is full: nothing was saved"
+
+    def __init__(self):
+        super().__init__("The server's disk is full: nothing was saved. "
+                         "Tell whoever runs this server.")
+
+
+class DatabaseBusy(StorageProblem):
+    """Another write held the database for longer than the busy timeout."""
+
+    shell = "the database is busy with another write: nothing was saved; try again"
+
+    def __init__(self):
+        super().__init__("The board is busy with another change (a large import, perhaps): "
+                         "nothing was saved. Try again in a moment.")
+
+
+class DatabaseReadOnly(StorageProblem):
+    """The database file, or its folder, cannot be written."""
+
+    shell = "the database or its folder is read-only: nothing was saved"
+
+    def __init__(self):
+        super().__init__("The server's database is read-only: nothing was saved. "
+                         "Tell whoever runs this server.")
+
+
+class DatabaseUnreadable(StorageProblem):
+    """The database file cannot be opened or read: damaged, a folder, or not SQLite."""
+
+    shell = ("cannot be opened as a Postmortem Canvas database (not a database file, "
+             "damaged, a folder, or no permission)")
+
+    def __init__(self):
+        super().__init__("The server cannot read its database (the file is damaged or is "
+                         "not a Postmortem Canvas database). Tell whoever runs this server.")
 
 
 class BoardNotFound(CanvasError):
@@ -78,3 +192,11 @@ class StepNotFound(CanvasError):
     def __init__(self, step_key: str = ""):
         super().__init__("This board has no such step for sticky notes.")
         self.step_key = step_key
+
+
+class TextRefused(CanvasError, ValueError):
+    """Typed text breaks a text rule (empty, too long, control characters)."""
+
+
+class TimeOutOfRange(CanvasError, ValueError):
+    """A date or time outside the supported range (canvas.timerange)."""

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from canvas.actions import ACTION_TITLE_MAX, ActionDraft
 from canvas.backup import parse_backup
+from canvas.errors import describe_validation_error
+from canvas.json_text import load_json
 from canvas.models import BoardDetails, BoardDraft, NoteDraft, Severity
 from canvas.templates import Template
-from canvas.timeline import IncidentFile, TimelineEvent, parse_incident_file
+from canvas.timeline import IncidentFile, IncidentFileInvalid, TimelineEvent, parse_incident_file
 
 IMPORTED_BY = "Imported"
 
@@ -40,28 +43,52 @@ def plan_incident_import(
     actions (no owner or date: the team still has to commit to them); the
     summary and the events fill the summary and the timeline.
     """
+    try:
+        return _planned(incident, template, severity)
+    except ValidationError as error:
+        # The file's fields passed, the board's own limits did not.
+        raise IncidentFileInvalid(describe_validation_error(error)) from error
+
+
+def _planned(incident: IncidentFile, template: Template, severity: Severity) -> BoardImport:
     first_day = min((event.at for event in incident.events), default=None)
-    draft = BoardDraft(
-        title=incident.title[:120],
-        incident_date=first_day.date() if first_day else None,
-        severity=severity,
-        template=template.slug,
-        facilitator_name=IMPORTED_BY,
-    )
-    details = BoardDetails(
-        title=draft.title,
-        summary=incident.summary,
-        incident_date=draft.incident_date,
-        severity=draft.severity,
-    )
+    with _place("title"):
+        draft = BoardDraft(
+            title=incident.title[:120],
+            incident_date=first_day.date() if first_day else None,
+            severity=severity,
+            template=template.slug,
+            facilitator_name=IMPORTED_BY,
+        )
+    with _place("summary"):
+        details = BoardDetails(
+            title=draft.title,
+            summary=incident.summary,
+            incident_date=draft.incident_date,
+            severity=draft.severity,
+        )
     planned: list[PlannedNote] = []
     step = template.step_receiving("contributing_factors")
     if step is not None:
-        planned = [PlannedNote(step_key=step.key, draft=NoteDraft(text=text))
-                   for text in incident.contributing_factors]
-    actions = [ActionDraft(title=_one_line(text)) for text in incident.actions_published]
+        for index, text in enumerate(incident.contributing_factors):
+            with _place(f"contributing_factors[{index}]"):
+                planned.append(PlannedNote(step_key=step.key, draft=NoteDraft(text=text)))
+    actions = []
+    for index, text in enumerate(incident.actions_published):
+        with _place(f"actions_published[{index}]"):
+            actions.append(ActionDraft(title=_one_line(text)))
     return BoardImport(draft=draft, details=details, notes=planned, events=incident.events,
                        actions=actions)
+
+
+@contextmanager
+def _place(place: str) -> Iterator[None]:
+    """A field of the file that a board's own rules refuse, named as in the file."""
+    try:
+        yield
+    except ValidationError as error:
+        raise IncidentFileInvalid(
+            f"{place}: {describe_validation_error(error, limit=1, places=False)}") from error
 
 
 def _one_line(text: str) -> str:
@@ -73,15 +100,8 @@ def read_board_file(text: str, template: Template, severity: Severity = Severity
     """A file that makes a new board: a backup (it names its format) or an
     incident file. Returns a BackupPlan or a BoardImport; raises
     BackupInvalid or IncidentFileInvalid naming the problem."""
-    if _claims_a_format(text):
+    data = load_json(text, IncidentFileInvalid)
+    # A backup names its format; an incident file has no "format" key.
+    if isinstance(data, dict) and "format" in data:
         return parse_backup(text)
     return plan_incident_import(parse_incident_file(text), template, severity)
-
-
-def _claims_a_format(text: str) -> bool:
-    """A backup names its format; an incident file has no "format" key."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError:
-        return False
-    return isinstance(data, dict) and "format" in data

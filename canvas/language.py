@@ -22,6 +22,8 @@ from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from canvas.errors import describe_validation_error
+
 RULES_PATH = Path(__file__).with_name("language_rules.toml")
 NAME_PLACEHOLDER = "{name}"
 # Used only to prove at load time that a names rule compiles once names are filled in.
@@ -143,15 +145,8 @@ def _validated_rule(path: Path | str, index: int, raw: object) -> Rule:
     try:
         return Rule.model_validate(raw)
     except ValidationError as err:
-        problems = "; ".join(_describe(error) for error in err.errors())
+        problems = describe_validation_error(err, limit=len(err.errors()))
         raise RulesFileInvalid(f"{path}: rule {rule_id!r}: {problems}") from None
-
-
-def _describe(error: dict) -> str:
-    # Errors from the whole-rule validator have no field location and carry our own message.
-    message = str(error["ctx"]["error"]) if error["type"] == "value_error" else error["msg"]
-    field = ".".join(map(str, error["loc"]))
-    return f"{field}: {message}" if field else message
 
 
 def _refuse_duplicate_ids(path: Path | str, rules: Sequence[Rule]) -> None:

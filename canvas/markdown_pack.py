@@ -25,7 +25,7 @@ from canvas.snapshot import BoardSnapshot
 from canvas.completeness import check_completeness
 from canvas.templates import Step
 from canvas.text import escape_for_documents
-from canvas.timeline import compute_metrics, describe_metric, format_at, in_time_order
+from canvas.timeline import OUT_OF_RANGE, compute_metrics, describe_metric, format_at, in_time_order
 
 NONE = "—"
 RISK_STEP_KEYS = frozenset({"other-risks"})
@@ -127,11 +127,13 @@ def _timeline(snapshot: BoardSnapshot) -> str:
             text = _inline(event.text)
             if event.evidence_url:
                 text += f" (evidence: {_inline(event.evidence_url)})"
-            mark = "≈ " if event.approximate else ""
+            mark = ("≈ " if event.approximate else "") + ("⚠ " if not event.in_range else "")
             rows.append([mark + format_at(event.at, zone), event.kind.label, text])
         lines.append(_table([f"Time ({zone})", "Kind", "What happened"], rows))
         if any(event.approximate for event in events):
             lines += ["", "≈ marks a time the source gave only approximately."]
+        if any(not event.in_range for event in events):
+            lines += ["", f"⚠ marks a time {OUT_OF_RANGE}; it is left out of the durations."]
     lines += ["", "### Durations", ""]
     rows = []
     for metric in compute_metrics(events):

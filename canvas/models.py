@@ -6,15 +6,16 @@ the edge with `model_validate`; the other models are what storage returns.
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import date, datetime
 from enum import Enum
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, field_validator
+from pydantic import AfterValidator, BaseModel, TypeAdapter, ValidationError, field_validator
 
-from canvas.errors import UnknownTemplate
+from canvas.errors import TextRefused, UnknownTemplate
 from canvas.phases import Phase
+from canvas.text import OptionalLine, OptionalText, RequiredLine, RequiredText
+from canvas.timerange import OptionalDate
 from canvas.timeline import resolve_zone
 from canvas.templates import DEFAULT_TEMPLATE, get_template
 
@@ -66,50 +67,13 @@ NOTE_HEX = {
 }
 
 
-def _no_control_characters(value: str) -> str:
-    # Control characters (other than line breaks) are invisible in a note but
-    # break exports and terminals; refusing them beats storing surprises.
-    for char in value:
-        if unicodedata.category(char) == "Cc" and char not in "\n\t":
-            raise ValueError("contains an invisible control character")
-    return value
-
-
-def _required_text(label: str, max_chars: int):
-    def check(value: str) -> str:
-        value = value.strip()
-        if not value:
-            raise ValueError(f"{label} cannot be empty.")
-        if len(value) > max_chars:
-            raise ValueError(
-                f"{label} is {len(value):,} characters long; the limit is {max_chars:,}."
-            )
-        return _no_control_characters(value)
-
-    return AfterValidator(check)
-
-
-def _optional_text(max_chars: int):
-    def check(value: str) -> str:
-        value = value.strip()
-        if len(value) > max_chars:
-            raise ValueError(f"is {len(value):,} characters long; the limit is {max_chars:,}.")
-        return _no_control_characters(value)
-
-    return AfterValidator(check)
-
-
-def _single_line(value: str) -> str:
-    if "\n" in value:
-        raise ValueError("must fit on one line.")
-    return value
-
-
-DisplayName = Annotated[
-    str, _required_text("A display name", NAME_MAX_CHARS), AfterValidator(_single_line)
-]
-OptionalName = Annotated[str, _optional_text(NAME_MAX_CHARS), AfterValidator(_single_line)]
-NoteText = Annotated[str, _required_text("A note", NOTE_MAX_CHARS)]
+# Every text field's rules (control characters, invisible-only text, length)
+# live in canvas.text; the types below name the fields that share them.
+DisplayName = RequiredLine("A display name", NAME_MAX_CHARS)
+OptionalName = OptionalLine(NAME_MAX_CHARS)
+NoteText = RequiredText("A note", NOTE_MAX_CHARS)
+Title = RequiredLine("A title", TITLE_MAX_CHARS)
+LongText = OptionalText(SUMMARY_MAX_CHARS)
 
 
 class Roles(BaseModel):
@@ -134,10 +98,8 @@ TemplateSlug = Annotated[str, AfterValidator(_known_template)]
 class BoardDraft(BaseModel):
     """What the home page's create form (or an import) asks for."""
 
-    title: Annotated[
-        str, _required_text("A title", TITLE_MAX_CHARS), AfterValidator(_single_line)
-    ]
-    incident_date: date | None = None
+    title: Title
+    incident_date: OptionalDate = None
     severity: Severity = Severity.sev3
     template: TemplateSlug = DEFAULT_TEMPLATE
     facilitator_name: DisplayName
@@ -146,16 +108,14 @@ class BoardDraft(BaseModel):
 class BoardDetails(BaseModel):
     """The summary step: what happened, the impact, dates, severity and roles."""
 
-    title: Annotated[
-        str, _required_text("A title", TITLE_MAX_CHARS), AfterValidator(_single_line)
-    ]
-    summary: Annotated[str, _optional_text(SUMMARY_MAX_CHARS)] = ""
-    impact: Annotated[str, _optional_text(SUMMARY_MAX_CHARS)] = ""
-    incident_date: date | None = None
-    review_date: date | None = None
+    title: Title
+    summary: LongText = ""
+    impact: LongText = ""
+    incident_date: OptionalDate = None
+    review_date: OptionalDate = None
     severity: Severity = Severity.sev3
     roles: Roles = Roles()
-    other_participants: Annotated[str, _optional_text(SUMMARY_MAX_CHARS)] = ""
+    other_participants: LongText = ""
     # The zone times are entered and shown in unless a viewer picks another.
     timezone: str = "UTC"
 
@@ -223,9 +183,20 @@ class Note(BaseModel):
 
 
 CLUSTER_NAME_MAX_CHARS = 60
-ClusterName = Annotated[
-    str, _required_text("A cluster name", CLUSTER_NAME_MAX_CHARS), AfterValidator(_single_line)
-]
+ClusterName = RequiredLine("A cluster name", CLUSTER_NAME_MAX_CHARS)
+
+
+_NAME_CHECKS = {"display name": TypeAdapter(DisplayName), "cluster name": TypeAdapter(ClusterName)}
+
+
+def checked_name(kind: str, value: str) -> str:
+    """A display name or cluster name (`kind`) as it is stored; raises
+    TextRefused with the rule's message. For writes that take a bare string."""
+    try:
+        return _NAME_CHECKS[kind].validate_python(value)
+    except ValidationError as error:
+        detail = error.errors()[0]
+        raise TextRefused(str(detail.get("ctx", {}).get("error", detail["msg"]))) from None
 
 
 class Cluster(BaseModel):

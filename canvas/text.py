@@ -1,9 +1,103 @@
-"""Keeping what people typed literal wherever it is shown or exported."""
+"""What people may type, and keeping it literal wherever it is shown or exported.
+
+The rules for every text field live here, as the annotated types the models
+use (`RequiredLine`, `RequiredText`, `OptionalLine`, `OptionalText`): no
+control characters (a line break and a tab only where the field has several
+lines), no lone surrogates, no text that is empty once whitespace and
+zero-width characters are removed (optional fields store it as empty), and a
+length limit. Values read back from storage skip them (canvas.validation).
+"""
 
 from __future__ import annotations
 
 import re
 import string
+import unicodedata
+from typing import Annotated
+
+from canvas.validation import entry_rule
+
+# Invisible characters that make a field look filled while it says nothing.
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+_INVISIBLE = str.maketrans("", "", ZERO_WIDTH)
+
+
+def is_blank(text: str) -> bool:
+    """True when nothing visible is left after removing whitespace and
+    zero-width characters (U+200B-U+200D, U+2060, U+FEFF)."""
+    return not text.translate(_INVISIBLE).strip()
+
+
+def check_visible(value: str, multiline: bool = False) -> str:
+    """`value` itself; raises ValueError if it holds a control character (a
+    line break or tab allowed when `multiline`) or a lone surrogate."""
+    _refuse_hidden(value, multiline)
+    return value
+
+
+def _refuse_hidden(value: str, multiline: bool) -> None:
+    for char in value:
+        category = unicodedata.category(char)
+        if category == "Cc" and not (multiline and char in "\n\t"):
+            if char in "\r\n":
+                raise ValueError("must fit on one line.")
+            # Invisible in the app, but they drive terminals (ESC) and cut
+            # strings short in other programs (NUL).
+            raise ValueError(f"contains an invisible control character (U+{ord(char):04X}).")
+        if category == "Cs":
+            raise ValueError("contains a broken character (a lone surrogate).")
+
+
+def _checked(value: str, multiline: bool, max_chars: int, label: str | None,
+             empty: str | None) -> str:
+    if multiline:
+        # Browsers send \n, pasted text may carry Windows or old Mac line ends.
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    value = value.strip()
+    if is_blank(value):
+        if label is None:
+            return ""
+        raise ValueError(empty or f"{label} cannot be empty.")
+    _refuse_hidden(value, multiline)
+    if len(value) > max_chars:
+        prefix = f"{label} is" if label else "is"
+        raise ValueError(f"{prefix} {len(value):,} characters long; the limit is {max_chars:,}.")
+    return value
+
+
+def required_text(label: str, max_chars: int, *, multiline: bool = False,
+                  empty: str | None = None):
+    """The validator of a text field that must say something: `label` names
+    it in messages ("A title cannot be empty."), `empty` replaces that
+    message. Surrounding whitespace is dropped."""
+    return entry_rule(lambda value: _checked(value, multiline, max_chars, label, empty))
+
+
+def optional_text(max_chars: int, *, multiline: bool = False):
+    """The validator of a text field that may stay empty; text with nothing
+    visible in it is stored as empty."""
+    return entry_rule(lambda value: _checked(value, multiline, max_chars, None, None))
+
+
+def RequiredLine(label: str, max_chars: int, empty: str | None = None):
+    """A one-line text field that must say something."""
+    return Annotated[str, required_text(label, max_chars, empty=empty)]
+
+
+def RequiredText(label: str, max_chars: int, empty: str | None = None):
+    """A multi-line text field that must say something."""
+    return Annotated[str, required_text(label, max_chars, multiline=True, empty=empty)]
+
+
+def OptionalLine(max_chars: int):
+    """A one-line text field that may stay empty."""
+    return Annotated[str, optional_text(max_chars)]
+
+
+def OptionalText(max_chars: int):
+    """A multi-line text field that may stay empty."""
+    return Annotated[str, optional_text(max_chars, multiline=True)]
+
 
 _PUNCTUATION = frozenset(string.punctuation)
 
@@ -26,6 +120,8 @@ def escape_markdown(text: str) -> str:
 _ALWAYS = frozenset("\\`*[]<>|~")
 _LINE_MARKER = re.compile(r"^(\s*)(?:([#+=-])|(\d+)([.)]))")
 _ENTITY = re.compile(r"&(?=#?\w+;)")
+# A heading drops a run of `#` at its end ("Fix it ##" reads "Fix it").
+_CLOSING_HASHES = re.compile(r"(\s)(#+)(\s*)$")
 
 
 def escape_for_documents(text: str) -> str:
@@ -35,9 +131,12 @@ def escape_for_documents(text: str) -> str:
 
     Escaped: backslash, backtick, `*`, brackets, `<`, `>`, `|`, `~`; an `_`
     at a word's edge (inside a word it is never emphasis); an `&` that would
-    start an entity; and at the start of each line the markers of headings,
-    lists and setext underlines (`#`, `+`, `-`, `=`, `1.`, `1)`). Line breaks
-    are kept as hard breaks.
+    start an entity; at the start of each line the markers of headings,
+    lists and setext underlines (`#`, `+`, `-`, `=`, `1.`, `1)`), and at its
+    end a run of `#` after a space (a heading's closing sequence). `<` is
+    always escaped, so `<https://x>` stays text, never a link. A control
+    character (refused on entry, but older data may hold one) becomes its
+    visible symbol (ESC -> U+241B). Line breaks are kept as hard breaks.
     """
     lines = []
     for line in text.replace("\r\n", "\n").split("\n"):
@@ -47,11 +146,31 @@ def escape_for_documents(text: str) -> str:
                 escaped.append("\\" + char)
             elif char == "_" and not _inside_word(line, index):
                 escaped.append("\\_")
+            elif unicodedata.category(char) in ("Cc", "Cs") and char != "\t":
+                # Older data may hold them: shown as a visible stand-in, so a
+                # file printed to a terminal never carries an escape sequence.
+                escaped.append(_stand_in(char))
             else:
                 escaped.append(char)
         line = _ENTITY.sub(r"\\&", "".join(escaped))
+        line = _CLOSING_HASHES.sub(lambda match: match[1] + "\\#" * len(match[2]) + match[3], line)
         lines.append(_LINE_MARKER.sub(_escape_marker, line, count=1))
     return "  \n".join(lines)
+
+
+def visible(text: str) -> str:
+    """`text` with every control character but line breaks and tabs replaced
+    by a visible symbol (ESC -> U+241B): for files that may be printed to a
+    terminal, when older data still holds such characters."""
+    return "".join(_stand_in(char) if unicodedata.category(char) in ("Cc", "Cs")
+                   and char not in "\n\t" else char for char in text.replace("\r\n", "\n"))
+
+
+def _stand_in(char: str) -> str:
+    code = ord(char)
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Control Pictures block: ␀, ␛, ...
+    return "\u2421" if code == 0x7F else "\ufffd"
 
 
 def _inside_word(line: str, index: int) -> bool:

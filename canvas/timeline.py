@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -20,11 +19,16 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
-from canvas.errors import CanvasError
+from canvas.errors import CanvasError, describe_validation_error
+from canvas.json_text import load_json
+from canvas.text import OptionalText, RequiredLine, RequiredText, check_visible
+from canvas.timerange import SUPPORTED, check_day, check_time, plain_time, time_in_range
+from canvas.validation import is_stored
 
 TEXT_MAX_CHARS = 500
+EventText = RequiredText("text", TEXT_MAX_CHARS, empty="text is empty; say what happened")
 
 
 class IncidentFileInvalid(CanvasError, ValueError):
@@ -91,7 +95,7 @@ class TimelineEvent(BaseModel):
     id: str | None = None
     at: datetime
     kind: EventKind = EventKind.other
-    text: str
+    text: EventText
     evidence_url: str | None = None
     # The source gave the time as "about" or "±"; durations from it say so.
     approximate: bool = False
@@ -112,33 +116,36 @@ class TimelineEvent(BaseModel):
 
     @field_validator("at")
     @classmethod
-    def _in_utc(cls, value: datetime) -> datetime:
+    def _in_utc(cls, value: datetime, info: ValidationInfo) -> datetime:
         # A naive time could be any of 24+ instants; guessing would silently
         # shift every duration that uses it.
         if value.utcoffset() is None:
             raise ValueError(f"time has no zone (naive): {ZONE_REQUIRED}")
+        if not is_stored(info):
+            check_time(value)
+        elif not time_in_range(value):
+            # Older data at the calendar's edge: kept as stored, since moving
+            # it into UTC could overflow.
+            return value
         return value.astimezone(timezone.utc)
+
+    @property
+    def in_range(self) -> bool:
+        """Whether the time is supported; an event stored outside the range
+        (older data) is listed with a warning, never charted or measured."""
+        return time_in_range(self.at)
 
     @field_validator("kind", mode="before")
     @classmethod
     def _known_kind(cls, value: Any) -> Any:
         return parse_kind(value) if isinstance(value, str) else value
 
-    @field_validator("text")
-    @classmethod
-    def _sized_text(cls, value: str) -> str:
-        value = value.strip()
-        if not value:
-            raise ValueError("text is empty; say what happened")
-        if len(value) > TEXT_MAX_CHARS:
-            raise ValueError(f"text is {len(value)} characters; keep it to {TEXT_MAX_CHARS}")
-        return value
-
     @field_validator("evidence_url")
     @classmethod
     def _web_link(cls, value: str | None) -> str | None:
         if value is None or not value.strip():
             return None
+        check_visible(value.strip())
         # Only web links: a javascript: or file: link rendered in the app
         # would be a way to attack whoever clicks it.
         if not _WEB_LINK.match(value.strip()):
@@ -152,9 +159,25 @@ def in_time_order(events: Iterable[TimelineEvent]) -> list[TimelineEvent]:
 
 
 def anchor(events: Iterable[TimelineEvent], kind: EventKind) -> TimelineEvent | None:
-    """The earliest event of `kind` (on a tie, the one entered first), or None."""
+    """The earliest event of `kind` (on a tie, the one entered first), or None.
+    An event outside the supported range anchors nothing."""
     # min() keeps the first of equal keys, which gives the entry-order tie-break.
-    return min((event for event in events if event.kind == kind), key=lambda event: event.at, default=None)
+    return min((event for event in events if event.kind == kind and event.in_range),
+               key=lambda event: event.at, default=None)
+
+
+def in_range(events: Iterable[TimelineEvent]) -> list[TimelineEvent]:
+    """The events whose time is supported: what charts and durations use."""
+    return [event for event in events if event.in_range]
+
+
+def out_of_range(events: Iterable[TimelineEvent]) -> list[TimelineEvent]:
+    """Events stored outside the supported range (older data), to be fixed."""
+    return [event for event in events if not event.in_range]
+
+
+OUT_OF_RANGE = f"outside the supported dates, {SUPPORTED}"
+OUT_OF_RANGE_WARNING = f"{OUT_OF_RANGE}: left out of the chart and the durations; edit or delete it"
 
 
 # --- durations ----------------------------------------------------------------
@@ -201,6 +224,8 @@ class Metric(BaseModel):
     start: TimelineEvent | None
     end: TimelineEvent | None
     missing: list[EventKind]
+    # Missing kinds whose only events lie outside the supported dates.
+    unusable: list[EventKind] = []
 
     @property
     def approximate(self) -> bool:
@@ -213,6 +238,7 @@ def compute_metric(definition: MetricDefinition, events: Sequence[TimelineEvent]
     start, end = anchor(events, definition.start), anchor(events, definition.end)
     missing = [kind for kind, event in ((definition.end, end), (definition.start, start)) if event is None]
     seconds = None if missing else _whole_seconds(end.at - start.at)
+    present = {event.kind for event in events}
     return Metric(
         name=definition.name,
         label=definition.label,
@@ -221,6 +247,7 @@ def compute_metric(definition: MetricDefinition, events: Sequence[TimelineEvent]
         start=start,
         end=end,
         missing=missing,
+        unusable=[kind for kind in missing if kind in present],
     )
 
 
@@ -278,9 +305,15 @@ def describe_metric(metric: Metric) -> str:
     Positive or zero: the duration ("27 min", "about 27 min" when an anchor is
     approximate). Negative: what it means, "<end> <duration> before <start>",
     e.g. "detected 14 min before impact started". Missing anchors:
-    "no ‘detected’ event yet" or "no ‘detected’ or ‘impact start’ event yet".
+    "no ‘detected’ event yet" or "no ‘detected’ or ‘impact start’ event yet";
+    an anchor stored outside the supported dates: "the ‘impact start’ time
+    is outside the supported dates".
     """
     if metric.seconds is None:
+        if metric.unusable:
+            names = " and ".join(f"‘{kind.label.lower()}’" for kind in metric.unusable)
+            verb = "times are" if len(metric.unusable) > 1 else "time is"
+            return f"the {names} {verb} outside the supported dates"
         names = " or ".join(f"‘{kind.label.lower()}’" for kind in metric.missing)
         return f"no {names} event yet"
     about = "about " if metric.approximate else ""
@@ -366,6 +399,13 @@ def _quote(event: TimelineEvent, limit: int = 40) -> str:
 # --- incident files -------------------------------------------------------------
 
 
+# What becomes a board's title, summary, notes and actions; the board's own
+# limits (a 120-character title, say) are applied when it is planned.
+IncidentTitle = RequiredLine("title", 1000, empty="title is empty")
+IncidentText = OptionalText(4000)
+IncidentItem = RequiredText("an entry", 4000)
+
+
 class IncidentFile(BaseModel):
     """A published incident reduced to facts (see shared/incidents/README.md).
 
@@ -376,64 +416,29 @@ class IncidentFile(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     slug: str = ""
-    title: str
+    title: IncidentTitle
     organisation: str = ""
     source_url: str = ""
-    summary: str = ""
+    summary: IncidentText = ""
     timezone_in_source: str = ""
     events: list[TimelineEvent]
     published_figures: dict[str, dict[str, Any]] = Field(default_factory=dict)
-    contributing_factors: list[str] = Field(default_factory=list)
-    actions_published: list[str] = Field(default_factory=list)
+    contributing_factors: list[IncidentItem] = Field(default_factory=list)
+    actions_published: list[IncidentItem] = Field(default_factory=list)
     notes: str = ""
-
-    @field_validator("title")
-    @classmethod
-    def _title_not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("title is empty")
-        return value.strip()
 
 
 def parse_incident_file(text: str) -> IncidentFile:
     """Read an incident file; raises IncidentFileInvalid naming the problem and
     its place, e.g. "events[3].at: not an ISO-8601 time with a zone ..."
     (list positions count from 0, as in the JSON)."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise IncidentFileInvalid(
-            f"line {error.lineno}, column {error.colno}: not valid JSON ({error.msg})"
-        ) from error
+    data = load_json(text, IncidentFileInvalid)
     if not isinstance(data, dict):
         raise IncidentFileInvalid("top level: expected a JSON object with title and events")
     try:
         return IncidentFile.model_validate(data)
     except ValidationError as error:
         raise IncidentFileInvalid(describe_validation_error(error)) from error
-
-
-def describe_validation_error(error: ValidationError, limit: int = 3) -> str:
-    """A pydantic error as "place: reason; place: reason", at most `limit` of them."""
-    problems = [f"{_place(detail['loc'])}: {_reason(detail)}" for detail in error.errors()]
-    extra = len(problems) - limit
-    return "; ".join(problems[:limit]) + (f"; and {extra} more" if extra > 0 else "")
-
-
-def _place(loc: tuple[str | int, ...]) -> str:
-    place = ""
-    for part in loc:
-        place += f"[{part}]" if isinstance(part, int) else (f".{part}" if place else str(part))
-    return place or "top level"
-
-
-def _reason(detail: dict[str, Any]) -> str:
-    if detail["type"] == "missing":
-        return "missing"
-    if detail["type"] == "value_error":
-        # Our own validators' messages, without pydantic's "Value error, " prefix.
-        return str(detail["ctx"]["error"])
-    return detail["msg"]
 
 
 # --- zones and showing times ----------------------------------------------------
@@ -451,10 +456,14 @@ def format_at(at: datetime, zone: str) -> str:
     """A time for people, always with date and zone: "2019-07-02 15:42 CEST".
 
     Seconds are shown only when not zero ("2019-07-02 13:42:10 UTC"), so two
-    events seconds apart never look identical.
+    events seconds apart never look identical. A time outside the supported
+    range (older data) is shown as stored, in UTC, since moving it into
+    another zone could run off the calendar.
     """
     if at.utcoffset() is None:
         raise ValueError(f"time has no zone (naive): {ZONE_REQUIRED}")
+    if not time_in_range(at):
+        return plain_time(at)
     local = at.astimezone(resolve_zone(zone))
     return local.strftime("%Y-%m-%d %H:%M:%S %Z" if local.second else "%Y-%m-%d %H:%M %Z")
 
@@ -536,9 +545,10 @@ def _read_stamp(line: str) -> _Stamp:
 
 def _read_day(value: str) -> date:
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise ValueError(f"{value} is not a date") from None
+    return check_day(day)
 
 
 def _read_clock(hour: str, minute: str, second: str | None, ampm: str | None) -> time:
@@ -667,10 +677,12 @@ def parse_chat_log(text: str, default_date: date, default_zone: str) -> ParseRes
     zone (Z, UTC, GMT, an offset or an IANA name), else `default_zone`; zone
     abbreviations such as CEST or PST are refused as ambiguous. Kind: guessed
     with `guess_kind`. Blank lines are skipped; a line without a time, or
-    without text after it, is listed in `errors`. Raises UnknownZone only for
-    `default_zone`.
+    without text after it, or outside the supported dates, is listed in
+    `errors`. Raises UnknownZone for `default_zone` and TimeOutOfRange for
+    `default_date`.
     """
     zone = resolve_zone(default_zone)
+    check_day(default_date)
     result = ParseResult()
     day, previous = default_date, None
     for number, raw in enumerate(text.splitlines(), start=1):
@@ -815,6 +827,7 @@ def read_local_time(day: date, text: str, zone: str) -> datetime:
     wrong (for a message next to the time field); UnknownZone for `zone`.
     """
     local_zone = resolve_zone(zone)
+    check_day(day)
     typed = (text or "").strip()
     if not typed:
         raise ValueError(f"type when it happened, {TIME_EXAMPLES}.")
@@ -831,9 +844,13 @@ def read_local_time(day: date, text: str, zone: str) -> datetime:
     return _local(stamp.day or day, stamp.clock, stamp.zone or local_zone).astimezone(timezone.utc)
 
 
-def local_day_and_clock(at: datetime, zone: str) -> tuple[date, str]:
+def local_day_and_clock(at: datetime, zone: str) -> tuple[date | None, str]:
     """An instant as a form shows it in `zone`: its day and "13:42" (or
-    "13:42:07" when it has seconds); `read_local_time` reads it back."""
+    "13:42:07" when it has seconds); `read_local_time` reads it back. A time
+    outside the supported range gives (None, ""): the form starts empty, to
+    be filled with a supported time."""
+    if not time_in_range(at):
+        return None, ""
     local = at.astimezone(resolve_zone(zone))
     return local.date(), local.strftime("%H:%M:%S" if local.second else "%H:%M")
 
@@ -843,6 +860,8 @@ def format_clock(at: datetime, zone: str) -> str:
     points at an event whose date is shown elsewhere."""
     if at.utcoffset() is None:
         raise ValueError(f"time has no zone (naive): {ZONE_REQUIRED}")
+    if not time_in_range(at):
+        return format_at(at, zone)
     local = at.astimezone(resolve_zone(zone))
     return local.strftime("%H:%M:%S %Z" if local.second else "%H:%M %Z")
 
@@ -857,6 +876,8 @@ def describe_event(event: TimelineEvent, zone: str, limit: int | None = None) ->
     """An event on one line: "2019-07-02 13:42 UTC · Detected · Paged on 5xx"
     (its text cut to `limit` characters when one is given)."""
     approx = " (approximate)" if event.approximate else ""
+    if not event.in_range:
+        approx += f" ({OUT_OF_RANGE})"
     text = event.text if limit is None else shorten(event.text, limit)
     return f"{format_at(event.at, zone)}{approx} · {event.kind.label} · {text}"
 
@@ -872,6 +893,7 @@ def describe_anchor(kind: EventKind, event: TimelineEvent | None, zone: str) -> 
 def suggested_day(events: Sequence[TimelineEvent], zone: str, fallback: date) -> date:
     """The day a new event most likely happened on: that of the last event of
     the timeline (`events` in time order) in `zone`, else `fallback`."""
+    events = in_range(events)
     if not events:
         return fallback
     return events[-1].at.astimezone(resolve_zone(zone)).date()

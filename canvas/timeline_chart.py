@@ -14,7 +14,9 @@ from datetime import datetime, timedelta
 
 import plotly.graph_objects as go
 
-from canvas.timeline import EventKind, Metric, TimelineEvent, anchor, compute_metrics, format_at, resolve_zone
+from canvas.timeline import (
+    EventKind, Metric, TimelineEvent, anchor, compute_metrics, format_at, in_range, resolve_zone,
+)
 
 # One colour per kind, grouped by meaning: reds for impact, warm tones for
 # noticing, blue for talking, greens for getting better, greys for the rest.
@@ -86,10 +88,12 @@ def timeline_figure(
     `metrics` default to `compute_metrics(events)`; their anchor events are
     drawn as large diamonds. Approximate times are hollow markers. The impact
     window runs from the impact-start anchor to the impact-end anchor, or to
-    the last event when impact has not ended on the timeline yet.
+    the last event when impact has not ended on the timeline yet. Events
+    outside the supported dates (older data) are left out: the page lists
+    them with a warning.
     """
     resolve_zone(zone)  # an unknown zone fails here, before any drawing
-    events = sorted(events, key=lambda event: event.at)
+    events = sorted(in_range(events), key=lambda event: event.at)
     metrics = compute_metrics(events) if metrics is None else metrics
     roles = anchor_roles(metrics)
     kinds = [kind for kind in EventKind if any(event.kind == kind for event in events)]
@@ -197,7 +201,7 @@ def impact_window(events: Sequence[TimelineEvent]) -> tuple[datetime, datetime, 
         return None
     end = anchor(events, EventKind.impact_end)
     ended = end is not None
-    until = end.at if ended else max(event.at for event in events)
+    until = end.at if ended else max(event.at for event in in_range(events))
     if until < start.at:
         return None
     return start.at, until, ended

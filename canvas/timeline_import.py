@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
+from canvas.errors import decode_text
 from canvas.timeline import (
     EventKind,
     IncidentFileInvalid,
@@ -75,20 +76,18 @@ def chosen_events(
 
 
 def decode_upload(name: str, data: bytes) -> str:
-    """The text of an uploaded file; raises ValueError for one that is not
-    UTF-8 text. A byte-order mark (spreadsheets write one) is dropped."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValueError(f"{name} is not a text file (UTF-8); nothing was imported.") from None
+    """The text of an uploaded file; raises NotText (a ValueError) for one that
+    is not UTF-8 text. A byte-order mark (spreadsheets write one) is dropped."""
+    return decode_text(name, data)
 
 
 def incident_file_events(name: str, text: str) -> ParseResult:
     """Only the events of an incident file (a board's title and summary are
-    not the timeline's to change); raises ValueError naming the file and the
+    not the timeline's to change); raises IncidentFileInvalid naming the file and the
     place of the problem."""
     try:
         incident = parse_incident_file(text)
     except IncidentFileInvalid as problem:
-        raise ValueError(f"{name} is not a usable incident file: {problem}. Nothing was imported.") from None
+        raise IncidentFileInvalid(
+            f"{name} is not a usable incident file: {problem}. Nothing was imported.") from None
     return ParseResult(events=incident.events)

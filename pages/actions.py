@@ -1,24 +1,22 @@
 """Next steps: owned, dated actions with a success signal, and kill criteria."""
 
-from datetime import date
-
 import streamlit as st
-from pydantic import ValidationError
 
 from canvas.actions import (
     ActionDraft, ActionType, FollowUp, Priority, Status, TriggerDraft, TriggerKind,
     vague_title_warnings,
 )
-from canvas.errors import CanvasError, EditConflict
+from canvas.errors import EditConflict
 from canvas.language import check_text
 from canvas.phases import Action
+from canvas.timerange import EARLIEST_DAY, LATEST_DAY, SUPPORTED, clamp_day, day_in_range, today_in
 from pages import common
 from storage import actions
 
 page = common.open_board_page()
 step = common.current_step(page.template)
 board_id = page.board.id
-today = date.today()
+today = today_in(page.board.timezone)
 editable = page.may(Action.edit_actions)
 
 common.literal_title(step.title)
@@ -33,10 +31,13 @@ def fields(prefix: str, current: FollowUp | None = None) -> None:
     left, middle, right = st.columns(3)
     left.text_input("Owner", key=f"{prefix}_owner", max_chars=80,
                     value=current.owner if current else "")
-    middle.date_input("Due date", key=f"{prefix}_due", value=current.due_date if current else None,
-                      format="YYYY-MM-DD")
+    # A date stored outside the supported range (older data) opens empty.
+    middle.date_input("Due date", key=f"{prefix}_due",
+                      value=clamp_day(current.due_date) if current else None, format="YYYY-MM-DD",
+                      min_value=EARLIEST_DAY, max_value=LATEST_DAY)
     right.date_input("Follow-up review", key=f"{prefix}_review",
-                     value=current.review_date if current else None, format="YYYY-MM-DD")
+                     value=clamp_day(current.review_date) if current else None,
+                     format="YYYY-MM-DD", min_value=EARLIEST_DAY, max_value=LATEST_DAY)
     left, middle, right = st.columns(3)
     left.selectbox("Type", list(ActionType), key=f"{prefix}_type", format_func=lambda t: t.label,
                    index=list(ActionType).index(current.type) if current else 2)
@@ -79,17 +80,19 @@ def add() -> None:
 
 def save(action: FollowUp) -> None:
     prefix = f"action_edit_{action.id}"
-    try:
-        draft = read_draft(prefix, action)
-        with common.database() as db:
-            actions.edit_action(db, board_id, action.id, draft, action.version)
-    except ValidationError as error:
-        st.session_state[f"{prefix}_error"] = common.first_message(error)
-    except EditConflict as conflict:
-        st.session_state[f"{prefix}_error"] = (
-            f"{conflict} Close this form and open it again to see their version.")
-    except CanvasError as refusal:
-        st.session_state[f"{prefix}_error"] = str(refusal)
+    state = st.session_state
+
+    def write(db) -> None:
+        try:
+            actions.edit_action(db, board_id, action.id, read_draft(prefix, action),
+                                action.version)
+        except EditConflict:
+            state[f"{prefix}_conflict"] = True
+            raise
+
+    if not common.run_action(write, error_key=f"{prefix}_error") and state.pop(
+            f"{prefix}_conflict", False):
+        state[f"{prefix}_error"] += " Close this form and open it again to see their version."
 
 
 def delete(action_id: str) -> None:
@@ -127,6 +130,10 @@ for action in board_actions:
             badges.warning("Draft: needs an owner and a due date", icon=":material/edit_note:")
         if action.is_overdue(today):
             badges.error(f"Overdue since {action.due_date}", icon=":material/schedule:")
+        if any(day is not None and not day_in_range(day)
+               for day in (action.due_date, action.review_date)):
+            badges.warning(f"A date is outside the supported dates ({SUPPORTED}); edit it.",
+                           icon=":material/event_busy:")
         for advice in vague_title_warnings(action.title):
             text.caption(f"Tip: {advice}")
         with text:

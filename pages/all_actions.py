@@ -1,17 +1,17 @@
 """All actions: every reachable board's follow-ups, so the next postmortem sees
 what earlier ones left open."""
 
-from datetime import date
-
 import streamlit as st
 
 from canvas.actions import Status
+from canvas.timerange import today_in
 from pages import common
 from storage import actions
 
 st.title("All actions", anchor=False)
 db = common.database()
-today = date.today()
+# Boards may sit in different zones; across them, overdue is judged in UTC.
+today = today_in("UTC")
 if common.settings().list_all_boards:
     rows = actions.all_actions(db)
 else:

@@ -63,9 +63,8 @@ def grouping_board(page: common.BoardPage, step: Step, step_notes: list[Note]) -
 
 def _create(page: common.BoardPage, step_key: str) -> None:
     name = _valid_name(st.session_state.get("group_new_name", ""))
-    if name is not None:
-        common.run_action(clusters.create_cluster, page.board.id, step_key, name,
-                          page.credentials)
+    if name is not None and common.run_action(clusters.create_cluster, page.board.id, step_key,
+                                              name, page.credentials):
         st.session_state["group_new_name"] = ""
 
 

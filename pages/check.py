@@ -1,18 +1,17 @@
 """Completeness: how finished this postmortem is, and what to fix where."""
 
-from datetime import date
-
 import streamlit as st
 
 from canvas.completeness import check_completeness
 from canvas.language import count_flags_by_step
+from canvas.timerange import today_in
 from pages import common
 
 page = common.open_board_page()
 # Scored on what this person may see: while people write, another person's
 # notes must not show through a check (open questions list their text).
 snapshot = page.view
-result = check_completeness(snapshot, date.today())
+result = check_completeness(snapshot, today_in(snapshot.board.timezone))
 
 st.title("Is the postmortem done?", anchor=False)
 done, applicable = result.done_count, len(result.applicable)

@@ -7,6 +7,7 @@ escaped for Markdown with `canvas.text.escape_markdown`.
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from contextlib import contextmanager
@@ -19,7 +20,13 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from canvas.ids import hash_secret
-from canvas.errors import BoardNotFound, CanvasError, ParticipantNotFound
+from canvas.errors import (
+    BoardNotFound,
+    CanvasError,
+    ParticipantNotFound,
+    StorageProblem,
+    describe_validation_error,
+)
 from canvas.phases import Action, Actor, Credentials, Phase, allowed
 from canvas.models import GROUND_RULES, NOTE_HEX, Board, DisplayName, Note, Participant
 from canvas.settings import Settings
@@ -29,7 +36,8 @@ from canvas.templates import Step, StepKind, Template
 from canvas.text import escape_markdown
 from pydantic import TypeAdapter, ValidationError
 from storage import boards, facilitation, participants
-from storage.db import Database, connect, db_path
+from storage.db import Database, connect, db_path, hold_open
+from storage.errors import named_error
 from storage.migrations import migrate
 from storage.snapshot import load_snapshot
 
@@ -38,16 +46,18 @@ FACILITATOR_PARAM = "facilitator"
 # Absolute paths, so the navigation works whatever the main script's folder
 # (AppTest runs a copy of app.py from a temporary folder).
 PAGES_DIR = Path(__file__).resolve().parent
+_log = logging.getLogger("postmortem_canvas")
 
 
 # --- database ---------------------------------------------------------------
 
 
 @st.cache_resource
-def _migrated(path: str) -> bool:
-    # Once per server process and database file, not once per rerun.
+def _migrated(path: str):
+    # Once per server process and database file, not once per rerun; the
+    # connection held open keeps pages readable when the disk is full.
     migrate(path)
-    return True
+    return hold_open(path)
 
 
 def database() -> Database:
@@ -337,7 +347,7 @@ def open_board_page(*, top_bar: bool = True) -> BoardPage:
         me = participants.participant_by_token(db, board.id, token)
     except ParticipantNotFound:
         show_sidebar(board, None)
-        _join_form(db, board)
+        _join_form(board)
         st.stop()
     credentials = Credentials(participant_id=me.id, facilitator_key=key)
     page = BoardPage(db, board, board.template_model, me, credentials,
@@ -365,7 +375,7 @@ def current_step(template: Template) -> Step:
     return step
 
 
-def _join_form(db: Database, board: Board) -> None:
+def _join_form(board: Board) -> None:
     literal_title(board.title)
     st.write("You have been invited to this postmortem. Pick the name others will see.")
     with st.form("join"):
@@ -373,14 +383,14 @@ def _join_form(db: Database, board: Board) -> None:
                       placeholder="e.g. Sam (SRE)")
         submitted = st.form_submit_button("Join the board", type="primary")
     if submitted:
-        try:
+        def join(write_db: Database) -> None:
             name = TypeAdapter(DisplayName).validate_python(st.session_state["join_name"])
-        except ValidationError as error:
-            st.error(first_message(error))
-            return
-        _, token = participants.join_board(db, board.id, name)
-        remember_identity(board.id, token=token)
-        st.rerun()
+            _, token = participants.join_board(write_db, board.id, name)
+            remember_identity(board.id, token=token)
+
+        if run_action(join, error_key="join_error"):
+            st.rerun()
+        st.error(st.session_state.pop("join_error"))
 
 
 # --- showing things -----------------------------------------------------------
@@ -413,10 +423,6 @@ def inject_css() -> None:
 
 def literal_title(text: str) -> None:
     st.title(escape_markdown(text), anchor=False)
-
-
-def literal_heading(text: str, level: int = 3) -> None:
-    st.markdown(f"{'#' * level} {escape_markdown(text)}")
 
 
 def sticky(note: Note, *, key_suffix: str = "", author: str | None = None):
@@ -452,20 +458,51 @@ def _ground_rules_dialog() -> None:
 
 def run_action(action, *args, error_key: str = "action_error", **kwargs) -> bool:
     """Carry out `action(db, *args, **kwargs)` from a widget callback; returns
-    whether it was done. A refusal or invalid input becomes a message in
-    session state under `error_key` (by default shown at the top of the next
-    run; a form passes its own key to show it beside its fields), never a
-    traceback."""
+    whether it was done. A refusal, invalid input or a database that cannot
+    take the write becomes a message in session state under `error_key` (by
+    default shown at the top of the next run; a form passes its own key to
+    show it beside its fields), never a traceback. What was typed stays in its
+    widgets: callers clear them only when this returns True."""
     try:
         with database() as db:
             action(db, *args, **kwargs)
-    except CanvasError as refusal:
-        st.session_state[error_key] = str(refusal)
-    except ValidationError as error:
-        st.session_state[error_key] = first_message(error)
-    else:
-        return True
-    return False
+    except Exception as error:  # noqa: BLE001 - every failure becomes a sentence
+        st.session_state[error_key] = error_sentence(error)
+        return False
+    return True
+
+
+UNEXPECTED_ACTION = ("Something went wrong on the server, so this may not have been saved. "
+                     "Reload the page to check; if it happens again, tell whoever runs this "
+                     "server.")
+UNEXPECTED_PAGE = ("Something went wrong on the server while showing this page; nothing was "
+                   "changed. Reload the page; if it happens again, tell whoever runs this server.")
+
+
+def error_sentence(error: Exception, unexpected: str = UNEXPECTED_ACTION) -> str:
+    """What a person is told about a failure: a refusal's own message, the
+    first invalid field, a named database problem, or (for a bug) the
+    `unexpected` sentence while the traceback goes to the server's log, never
+    to the browser."""
+    if isinstance(error, ValidationError):
+        return first_message(error)
+    named = named_error(error, db_path())
+    if isinstance(error, CanvasError) or named is not None:
+        return str(named or error)
+    _log.error("unexpected error in a page", exc_info=error)
+    return unexpected
+
+
+@contextmanager
+def shown_errors():
+    """Around a page run: an error nobody caught becomes `error_sentence` in
+    the page (and its traceback goes to the log), and the run stops there.
+    Streamlit's own st.rerun/st.stop pass through (they are not Exceptions)."""
+    try:
+        yield
+    except Exception as error:  # noqa: BLE001 - the edge: nothing passes as a traceback
+        st.error(error_sentence(error, UNEXPECTED_PAGE), icon=":material/error:")
+        st.stop()
 
 
 @contextmanager
@@ -482,11 +519,17 @@ SEEN_EVERY = timedelta(seconds=15)
 
 
 def keep_presence(db: Database, me: Participant) -> None:
+    """Mark this person as here, at most every SEEN_EVERY. Best effort: on a
+    full disk, a read-only or a busy database the page still renders, and the
+    mark is tried again at the next interval."""
     marks = st.session_state.setdefault("seen_marks", {})
     moment = datetime.now(UTC)
     if moment - marks.get(me.id, datetime.min.replace(tzinfo=UTC)) >= SEEN_EVERY:
-        participants.mark_seen(db, me.id)
         marks[me.id] = moment
+        try:
+            participants.mark_seen(db, me.id)
+        except StorageProblem as problem:
+            _log.warning("presence not recorded: %s", problem.shell)
 
 
 def live_top_bar(page: "BoardPage") -> None:
@@ -527,11 +570,6 @@ def step_prompt(step: Step) -> None:
 
 
 def first_message(error: ValidationError) -> str:
-    """The first validation problem, phrased for a person."""
-    detail = error.errors()[0]
-    message = detail["msg"].removeprefix("Value error, ")
-    return message
-
-
-def show_canvas_error(error: CanvasError) -> None:
-    st.error(str(error))
+    """The first validation problem, phrased for a person (the field is the
+    one beside the message)."""
+    return describe_validation_error(error, limit=1, places=False)

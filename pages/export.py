@@ -11,12 +11,13 @@ from canvas.export import export_document
 from canvas.external_summary import external_summary
 from canvas.markdown_pack import markdown_pack
 from canvas.visibility import hidden_note_counts, visible_snapshot, visible_votes
+from canvas.timerange import today_in
 from pages import common
 from storage.restore import load_snapshot_and_votes
 
 
 page = common.open_board_page()
-today = date.today()
+today = today_in(page.board.timezone)
 whole, whole_votes = load_snapshot_and_votes(page.db, page.board.id)
 # Every file is made from what this person may see, never from the whole board:
 # while people write, that is their own notes and the ones written before the meeting.

@@ -28,12 +28,12 @@ st.caption("Going back a phase loses nothing. Closing makes the board read-only 
 
 def save_rules() -> None:
     state = st.session_state
-    try:
+
+    def write(db) -> None:
         rules = VoteRules(budget=state["facil_budget"], max_per_item=state["facil_per_item"])
-    except ValueError as error:
-        state["action_error"] = common.first_message(error)
-        return
-    common.run_action(facilitation.set_vote_rules, board.id, key, rules)
+        facilitation.set_vote_rules(db, board.id, key, rules)
+
+    common.run_action(write)
 
 
 st.subheader("Votes", anchor=False)
@@ -69,13 +69,11 @@ st.caption("Anyone who opens a facilitator link can run this board. Send it priv
 
 
 def issue(revoke_others: bool) -> None:
-    try:
-        with common.database() as db:
-            new_key = facilitation.issue_facilitator_key(db, board.id, key, revoke_others=revoke_others)
-    except common.CanvasError as refusal:
-        st.session_state["action_error"] = str(refusal)
+    issued = []
+    if not common.run_action(lambda db: issued.append(facilitation.issue_facilitator_key(
+            db, board.id, key, revoke_others=revoke_others))):
         return
-    st.session_state["facil_new_link"] = common.facilitator_url(board.id, new_key)
+    st.session_state["facil_new_link"] = common.facilitator_url(board.id, issued[0])
     if revoke_others:
         st.session_state["facil_handed_over"] = True
 

@@ -1,13 +1,11 @@
 """Home: start a board, or open one."""
 
-from datetime import date
-
 import streamlit as st
-from pydantic import ValidationError
 
 from canvas.models import BoardDraft, Severity
-from canvas.errors import CanvasError
+from canvas.errors import CanvasError, NotText, decode_text
 from canvas.importing import read_board_file
+from canvas.timerange import EARLIEST_DAY, LATEST_DAY, today_in
 from canvas.templates import DEFAULT_TEMPLATE, all_templates, get_template
 from pages import common
 from storage import boards, facilitation, restore
@@ -41,7 +39,9 @@ if selection.board is not None:
 
 def create_board() -> None:
     state = st.session_state
-    try:
+    started = []
+
+    def start(write_db) -> None:
         draft = BoardDraft.model_validate(
             {
                 "title": state["home_title"],
@@ -51,14 +51,14 @@ def create_board() -> None:
                 "facilitator_name": state["home_name"],
             }
         )
-    except ValidationError as error:
-        state["home_error"] = common.first_message(error)
+        started.append(facilitation.start_board(write_db, draft))
+
+    # The typed title and name stay in the form unless the board was made.
+    if not common.run_action(start, error_key="home_error"):
         return
-    with common.database() as write_db:
-        started = facilitation.start_board(write_db, draft)
-    common.remember_identity(started.board.id, token=started.token,
-                             facilitator_key=started.facilitator_key)
-    common.open_board(started.board.id)
+    common.remember_identity(started[0].board.id, token=started[0].token,
+                             facilitator_key=started[0].facilitator_key)
+    common.open_board(started[0].board.id)
     state["board_created"] = True
     for key in ("home_title", "home_name"):
         state[key] = ""
@@ -70,8 +70,9 @@ with st.form("home_create", border=True):
     st.text_input("Title", key="home_title", max_chars=120,
                   placeholder="e.g. Checkout errors after the 14:00 deploy")
     left, middle, right = st.columns(3)
-    left.date_input("Incident date", key="home_incident_date", value=date.today(),
-                    format="YYYY-MM-DD")
+    # A new board starts in UTC (its zone is set on the Summary page).
+    left.date_input("Incident date", key="home_incident_date", value=today_in("UTC"),
+                    format="YYYY-MM-DD", min_value=EARLIEST_DAY, max_value=LATEST_DAY)
     middle.selectbox("Severity", list(Severity), key="home_severity", index=2,
                      format_func=lambda sev: sev.label)
     right.selectbox("Template", list(templates), key="home_template",
@@ -89,17 +90,25 @@ def import_board() -> None:
     if upload is None:
         state["home_import_error"] = "Choose a file first."
         return
+    # Everything is read and checked before the database is touched, so a
+    # file that is refused writes nothing.
     try:
-        text = upload.getvalue().decode("utf-8-sig")
+        text = decode_text(upload.name, upload.getvalue())
         plan = read_board_file(text, get_template(state["home_template"]))
-        with common.database() as write_db:
-            board, key = restore.create_board_from(write_db, plan)
-    except UnicodeDecodeError:
-        state["home_import_error"] = f"{upload.name} is not a text file (UTF-8 JSON expected)."
+    except NotText as refusal:
+        state["home_import_error"] = str(refusal)
         return
     except CanvasError as refusal:
         state["home_import_error"] = f"{upload.name}: {refusal}"
         return
+    except Exception as error:  # noqa: BLE001 - a sentence, and the traceback in the log
+        state["home_import_error"] = common.error_sentence(error)
+        return
+    created = []
+    if not common.run_action(lambda write_db: created.append(
+            restore.create_board_from(write_db, plan)), error_key="home_import_error"):
+        return
+    board, key = created[0]
     # Whoever imports runs the session: this browser gets the facilitator key.
     common.remember_identity(board.id, facilitator_key=key)
     common.open_board(board.id)

@@ -1,9 +1,8 @@
 """One sticky-note step of the board (Detect, React, ...): write, group, read."""
 
 import streamlit as st
-from pydantic import ValidationError
 
-from canvas.errors import CanvasError, EditConflict
+from canvas.errors import EditConflict
 from canvas.models import NOTE_MAX_CHARS, NoteColour, NoteDraft
 from canvas.language import check_text
 from canvas.phases import Action
@@ -68,31 +67,26 @@ def restore(note_id: str) -> None:
 
 def save_edit(note_id: str, version: int) -> None:
     state = st.session_state
-    try:
+
+    def write(db) -> None:
         draft = NoteDraft.model_validate(
             {"text": state[f"edit_text_{note_id}"], "colour": state[f"edit_colour_{note_id}"]}
         )
-        with common.database() as db:
+        try:
             notes.edit_note(db, board_id, note_id, draft, version, page.credentials)
-    except ValidationError as error:
-        state[f"edit_error_{note_id}"] = common.first_message(error)
-    except EditConflict as conflict:
-        state[f"edit_error_{note_id}"] = str(conflict)
-        state[f"edit_theirs_{note_id}"] = conflict.current_text
-    except CanvasError as problem:
-        state[f"edit_error_{note_id}"] = str(problem)
+        except EditConflict as conflict:
+            state[f"edit_theirs_{note_id}"] = conflict.current_text
+            raise
+
+    common.run_action(write, error_key=f"edit_error_{note_id}")
 
 
 def link_note(note_id: str) -> None:
-    state = st.session_state
-    try:
-        with common.database() as db:
-            notes.link_note_to_event(db, board_id, note_id, state[f"step_link_{note_id}"],
-                                     page.credentials)
-    except CanvasError as problem:
-        # The picker shows the stored link again on this run; the reason goes
-        # under the note.
-        state[f"edit_error_{note_id}"] = str(problem)
+    # On a refusal the picker shows the stored link again on this run; the
+    # reason goes under the note.
+    common.run_action(notes.link_note_to_event, board_id, note_id,
+                      st.session_state[f"step_link_{note_id}"], page.credentials,
+                      error_key=f"edit_error_{note_id}")
 
 
 if (undo_id := st.session_state.get("step_undo")) is not None:

@@ -2,12 +2,12 @@
 severity and roles. A closed board shows them read-only."""
 
 import streamlit as st
-from pydantic import ValidationError
 
 from canvas.language import check_text
-from canvas.errors import CanvasError, EditConflict
+from canvas.errors import EditConflict
 from canvas.models import BoardDetails, Severity
 from canvas.phases import Action, refusal
+from canvas.timerange import EARLIEST_DAY, LATEST_DAY, SUPPORTED, clamp_day, day_in_range
 from canvas.timeline import zone_options
 from pages import common
 from storage import boards, participants
@@ -26,7 +26,8 @@ if read_only:
 
 def save() -> None:
     state = st.session_state
-    try:
+
+    def write(db) -> None:
         details = BoardDetails.model_validate(
             {
                 "title": state["summary_title"],
@@ -46,17 +47,15 @@ def save() -> None:
                 "timezone": state["summary_timezone"],
             }
         )
-        with common.database() as db:
+        try:
             boards.update_details(db, board.id, details, state["summary_version"])
+        except EditConflict as conflict:
+            state["summary_conflict"] = True
+            state["summary_theirs"] = conflict.current_text
+            raise
+
+    if common.run_action(write, error_key="summary_error"):
         state["summary_saved"] = True
-    except ValidationError as error:
-        state["summary_error"] = common.first_message(error)
-    except EditConflict as conflict:
-        state["summary_error"] = str(conflict)
-        state["summary_conflict"] = True
-        state["summary_theirs"] = conflict.current_text
-    except CanvasError as problem:
-        state["summary_error"] = str(problem)
 
 
 # The version this form was opened at: saving over a newer version is refused.
@@ -72,10 +71,14 @@ with st.form("summary_form"):
     st.text_area("Customer impact", value=board.impact, key="summary_impact", height=80,
                  placeholder="Who was affected, how, for how long.", disabled=read_only)
     dates = st.columns([1, 1, 1.2, 1.8])
-    dates[0].date_input("Incident date", value=board.incident_date, key="summary_incident_date",
-                        format="YYYY-MM-DD", disabled=read_only)
-    dates[1].date_input("Review date", value=board.review_date, key="summary_review_date",
-                        format="YYYY-MM-DD", disabled=read_only)
+    # A date stored outside the supported range (older data) opens empty,
+    # with a warning below, to be picked again.
+    dates[0].date_input("Incident date", value=clamp_day(board.incident_date),
+                        key="summary_incident_date", format="YYYY-MM-DD", disabled=read_only,
+                        min_value=EARLIEST_DAY, max_value=LATEST_DAY)
+    dates[1].date_input("Review date", value=clamp_day(board.review_date),
+                        key="summary_review_date", format="YYYY-MM-DD", disabled=read_only,
+                        min_value=EARLIEST_DAY, max_value=LATEST_DAY)
     # The zone this form holds stays offered even if the board's default
     # changed meanwhile (it is then the one a save would write).
     zones = zone_options(board.timezone, st.session_state.get("summary_timezone", board.timezone))
@@ -115,6 +118,10 @@ if error := st.session_state.pop("summary_error", None):
 if st.session_state.pop("summary_saved", False):
     st.session_state["summary_version"] = boards.get_board(page.db, board.id).details_version
     st.success("Summary saved.")
+for label, day in (("incident date", board.incident_date), ("review date", board.review_date)):
+    if day is not None and not day_in_range(day):
+        st.warning(f"The stored {label}, {day.isoformat()}, is outside the supported dates "
+                   f"({SUPPORTED}). Pick a new one above and save.", icon=":material/event_busy:")
 common.show_nudges(check_text(board.summary) + check_text(board.impact), key="nudge_summary")
 
 st.subheader("On the board", anchor=False)

@@ -9,18 +9,20 @@ Times are stored in UTC; every time shown carries its date and zone
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
 
 from canvas.language import check_text
-from canvas.errors import CanvasError, EditConflict
+from canvas.errors import EditConflict, InvalidInput, describe_validation_error
 from canvas.phases import Action, refusal as rule_refusal
 from canvas.text import escape_markdown
+from canvas.timerange import EARLIEST_DAY, LATEST_DAY, clamp_day, today_in
 from canvas.timeline import (
     METRICS,
+    OUT_OF_RANGE_WARNING,
     TEXT_MAX_CHARS,
     TIME_EXAMPLES,
     EventKind,
@@ -34,15 +36,16 @@ from canvas.timeline import (
     format_at,
     local_day_and_clock,
     out_of_order,
+    out_of_range,
     parse_chat_log,
     parse_csv,
     read_local_time,
-    resolve_zone,
     suggested_day,
     zone_options,
 )
 from canvas.timeline_chart import timeline_figure
 from canvas.timeline_import import (
+    EDITABLE_COLUMNS,
     KIND_BY_LABEL,
     PREVIEW_COLUMNS,
     chosen_events,
@@ -66,9 +69,6 @@ BADGE_COLOURS = {
 FIELD_LABELS = {"at": "Time", "kind": "Kind", "text": "What happened",
                 "evidence_url": "Evidence link", "approximate": "Approximate"}
 EDITOR_FIELDS = ("date", "time", "kind", "text", "url", "approx")
-# Streamlit's date picker otherwise allows only ten years around its value,
-# and postmortems of old incidents are written too.
-EARLIEST_DAY, LATEST_DAY = date(1970, 1, 1), date(2100, 12, 31)
 
 page = common.open_board_page()
 step = common.current_step(page.template)
@@ -86,22 +86,21 @@ def refusal(action: Action) -> str | None:
 
 
 def read_event(values: dict, zone: str, keep_at: datetime | None = None) -> TimelineEvent:
-    """An event from the form's values; raises ValueError with a field-named message."""
+    """An event from the form's values; raises InvalidInput with a field-named message."""
     if keep_at is None:
         if values["date"] is None:
-            raise ValueError("Date: pick the day it happened.")
+            raise InvalidInput("Date: pick the day it happened.")
         try:
             keep_at = read_local_time(values["date"], values["time"], zone)
         except ValueError as problem:
-            raise ValueError(f"Time: {problem}") from None
+            raise InvalidInput(f"Time: {problem}") from None
     try:
         return TimelineEvent.model_validate({
             "at": keep_at, "kind": values["kind"], "text": values["text"] or "",
             "evidence_url": values["url"] or None, "approximate": bool(values["approx"]),
         })
     except ValidationError as error:
-        field = FIELD_LABELS.get(str(error.errors()[0]["loc"][0]), "Event")
-        raise ValueError(f"{field}: {common.first_message(error)}") from None
+        raise InvalidInput(describe_validation_error(error, limit=1, labels=FIELD_LABELS)) from None
 
 
 def editor_values(event: TimelineEvent, zone: str) -> dict:
@@ -115,23 +114,21 @@ def editor_key(field: str, event_id: str) -> str:
     return f"timeline_edit_{field}_{event_id}"
 
 
-def today(zone: str) -> date:
-    return datetime.now(resolve_zone(zone)).date()
-
-
 # --- callbacks: each writes through storage, keeps what was typed on a refusal ----
 
 
 def add_event(zone: str) -> None:
     values = {field: state[f"timeline_new_{field}"] for field in EDITOR_FIELDS}
-    try:
-        event = read_event(values, zone)
-        with common.database() as db:
-            events.add_event(db, board_id, event)
-    except (ValueError, CanvasError) as problem:
-        # The typed values stay in the form: only a successful add clears it.
-        state["timeline_add_error"] = str(problem)
+    added = []
+
+    def write(db) -> None:
+        added.append(read_event(values, zone))
+        events.add_event(db, board_id, added[0])
+
+    # The typed values stay in the form: only a successful add clears it.
+    if not common.run_action(write, error_key="timeline_add_error"):
         return
+    event = added[0]
     for field, empty in (("time", ""), ("text", ""), ("url", ""), ("approx", False)):
         state[f"timeline_new_{field}"] = empty
     state["timeline_added"] = f"Added: {describe_event(event, zone)}"
@@ -153,18 +150,21 @@ def save_edit(event_id: str, force: bool = False) -> None:
     shown = editor_values(base, zone)
     # An untouched time keeps its exact instant: re-reading "02:30" on the
     # night clocks go back would pick the first 02:30, not necessarily this one.
-    unchanged_time = (values["date"], values["time"]) == (shown["date"], shown["time"])
-    try:
+    # A time outside the supported range is never kept: it must be replaced.
+    unchanged_time = base.in_range and (values["date"], values["time"]) == (shown["date"], shown["time"])
+    new = None
+
+    def write(db) -> None:
+        nonlocal new
         new = read_event(values, zone, keep_at=base.at if unchanged_time else None)
-        with common.database() as db:
-            expected = events.get_event(db, board_id, event_id) if force else base
+        expected = events.get_event(db, board_id, event_id) if force else base
+        try:
             events.edit_event(db, board_id, event_id, new, expected=expected)
-    except EditConflict as conflict:
-        state[f"timeline_edit_error_{event_id}"] = str(conflict)
-        state[f"timeline_edit_conflict_{event_id}"] = True
-        return
-    except (ValueError, CanvasError) as problem:
-        state[f"timeline_edit_error_{event_id}"] = str(problem)
+        except EditConflict:
+            state[f"timeline_edit_conflict_{event_id}"] = True
+            raise
+
+    if not common.run_action(write, error_key=f"timeline_edit_error_{event_id}"):
         return
     close_editor(event_id)
     state[f"timeline_menu_{event_id}"] = False
@@ -194,9 +194,8 @@ def _uploaded_text(key: str) -> tuple[str, str] | None:
     return None if upload is None else (upload.name, decode_upload(upload.name, upload.getvalue()))
 
 
-def start_preview(source: str, result: ParseResult, zone: str) -> None:
-    with common.database() as db:
-        rows = preview_rows(result, events.list_events(db, board_id), zone)
+def start_preview(db, source: str, result: ParseResult, zone: str) -> None:
+    rows = preview_rows(result, events.list_events(db, board_id), zone)
     serial = state.get("timeline_preview", {}).get("serial", 0) + 1
     # The table is built once: an editable table whose data changed under it
     # would drop the corrections already made.
@@ -207,28 +206,25 @@ def start_preview(source: str, result: ParseResult, zone: str) -> None:
 
 
 def preview_incident_file(zone: str) -> None:
-    try:
+    def read(db) -> None:
         uploaded = _uploaded_text("timeline_import_file")
         if uploaded is None:
-            raise ValueError("Choose an incident file (.json) first.")
-        result = incident_file_events(*uploaded)
-    except ValueError as problem:
-        state["timeline_import_error"] = str(problem)
-        return
-    start_preview(f"incident file {uploaded[0]}", result, zone)
+            raise InvalidInput("Choose an incident file (.json) first.")
+        start_preview(db, f"incident file {uploaded[0]}", incident_file_events(*uploaded), zone)
+
+    common.run_action(read, error_key="timeline_import_error")
 
 
 def preview_csv(zone: str) -> None:
-    try:
+    def read(db) -> None:
         uploaded = _uploaded_text("timeline_import_csv_file")
         pasted = state.get("timeline_import_csv_text", "")
         if uploaded is None and not pasted.strip():
-            raise ValueError("Upload a CSV file or paste CSV text first.")
+            raise InvalidInput("Upload a CSV file or paste CSV text first.")
         source, text = (f"CSV file {uploaded[0]}", uploaded[1]) if uploaded else ("pasted CSV", pasted)
-    except ValueError as problem:
-        state["timeline_import_error"] = str(problem)
-        return
-    start_preview(source, parse_csv(text, zone), zone)
+        start_preview(db, source, parse_csv(text, zone), zone)
+
+    common.run_action(read, error_key="timeline_import_error")
 
 
 def preview_chat_log(zone: str) -> None:
@@ -236,8 +232,10 @@ def preview_chat_log(zone: str) -> None:
     if not text.strip():
         state["timeline_import_error"] = "Paste some chat lines first."
         return
-    day = state.get("timeline_import_chat_date") or board.incident_date or today(zone)
-    start_preview("pasted chat log", parse_chat_log(text, day, zone), zone)
+    day = state.get("timeline_import_chat_date") or clamp_day(board.incident_date) or today_in(zone)
+    common.run_action(lambda db: start_preview(db, "pasted chat log",
+                                               parse_chat_log(text, day, zone), zone),
+                      error_key="timeline_import_error")
 
 
 def editor_state_key(preview: dict) -> str:
@@ -253,13 +251,13 @@ def confirm_import() -> None:
     # Read the corrections from the table's state now, not from when the
     # button was drawn: an edit made just before the click counts.
     chosen = chosen_events(preview["result"], preview["rows"], state.get(editor_state_key(preview)))
-    try:
-        with common.database() as db:
-            # One transaction: the whole preview is added, or none of it.
-            added = events.add_events(db, board_id, chosen)
-    except CanvasError as problem:
-        state["timeline_import_error"] = f"{problem} Nothing was imported."
+    counted = []
+    # One transaction: the whole preview is added, or none of it.
+    if not common.run_action(lambda db: counted.append(events.add_events(db, board_id, chosen)),
+                             error_key="timeline_import_error"):
+        state["timeline_import_error"] += " Nothing was imported."
         return
+    added = counted[0]
     state.pop("timeline_preview", None)
     if source == "pasted chat log":
         state["timeline_import_chat_text"] = ""
@@ -335,6 +333,11 @@ def show_durations(live: list[TimelineEvent], metrics: list[Metric], zone: str) 
                     column.text(describe_anchor(kind, event, zone))
     for warning in out_of_order(live):
         st.warning(escape_markdown(warning.message), icon=":material/swap_vert:")
+    if outside := out_of_range(live):
+        count = len(outside)
+        st.warning(escape_markdown(f"{count} event{'s are' if count != 1 else ' is'} "
+                                   f"{OUT_OF_RANGE_WARNING} in the list below."),
+                   icon=":material/event_busy:")
 
 
 def event_fields(keys: dict[str, str], zone: str) -> None:
@@ -358,7 +361,7 @@ def show_add_form(live: list[TimelineEvent], zone: str) -> None:
     st.subheader("Add an event", anchor=False)
     # The date follows the timeline (the day of its last event) until the
     # person picks another date themselves.
-    suggested = suggested_day(live, zone, board.incident_date or today(zone))
+    suggested = suggested_day(live, zone, clamp_day(board.incident_date) or today_in(zone))
     if state.get("timeline_new_date") in (None, state.get("timeline_new_date_suggested")):
         state["timeline_new_date"] = suggested
     state["timeline_new_date_suggested"] = suggested
@@ -394,6 +397,8 @@ def show_events(live: list[TimelineEvent], zone: str, may_change: bool) -> None:
         with st.container(key=f"timeline_row_{event.id}", border=False):
             when, kind, text, evidence, actions = st.columns(widths, vertical_alignment="center")
             when.text(format_at(event.at, zone) + ("\n≈ approximate" if event.approximate else ""))
+            if not event.in_range:
+                when.caption(escape_markdown(f"⚠ {OUT_OF_RANGE_WARNING}"))
             kind.badge(event.kind.label, color=BADGE_COLOURS[event.kind])
             text.text(event.text)
             with text:
@@ -479,7 +484,8 @@ def show_import(zone: str) -> None:
     chat_tab, csv_tab, incident_tab = st.tabs(["Chat log", "CSV", "Incident file"],
                                               key="timeline_import_source", on_change="rerun")
     with chat_tab:
-        st.date_input("Date of lines without one", value=board.incident_date or today(zone),
+        st.date_input("Date of lines without one",
+                      value=clamp_day(board.incident_date) or today_in(zone),
                       key="timeline_import_chat_date", format="YYYY-MM-DD", width=220,
                       min_value=EARLIEST_DAY, max_value=LATEST_DAY,
                       help="A log that runs past midnight moves to the next day by itself.")
@@ -528,7 +534,7 @@ def show_preview(preview: dict) -> None:
             editor = editor_state_key(preview)
             st.data_editor(
                 preview["table"], key=editor, hide_index=True, num_rows="fixed",
-                disabled=["Time", "What happened", "Evidence link", "Note"],
+                disabled=[name for name in PREVIEW_COLUMNS if name not in EDITABLE_COLUMNS],
                 column_config={
                     "Add": st.column_config.CheckboxColumn("Add", width="small"),
                     "Time": st.column_config.TextColumn(f"Time ({preview['zone']})"),
@@ -563,11 +569,16 @@ if why_not:
 zone = pick_zone()
 live = events.list_events(page.db, board_id)
 metrics = compute_metrics(live)
-show_chart(live, metrics, zone, may_change=not why_not)
-show_durations(live, metrics, zone)
+# The chart and durations sit on top but are drawn last: if one of them
+# ever fails, the list below is already there, so the event can be fixed.
+chart_area, durations_area = st.container(), st.container()
 if not why_not:
     show_add_form(live, zone)
 show_events(live, zone, may_change=not why_not)
 show_bin(zone, may_change=not why_not)
 if not why_not:
     show_import(zone)
+with durations_area:
+    show_durations(live, metrics, zone)
+with chart_area:
+    show_chart(live, metrics, zone, may_change=not why_not)

@@ -8,6 +8,7 @@ from canvas.actions import ActionDraft, FollowUp, Status, Trigger, TriggerDraft
 from canvas.errors import CanvasError, EditConflict
 from canvas.ids import new_row_id
 from canvas.phases import ANYONE, Action, Credentials, authorize
+from canvas.validation import STORED
 from storage.boards import changing_board
 from storage.db import iso, now
 from storage.facilitation import board_phase, resolve_actor
@@ -135,7 +136,7 @@ def add_trigger(db: sqlite_utils.Database, board_id: str, draft: TriggerDraft) -
 def list_triggers(db: sqlite_utils.Database, board_id: str) -> list[Trigger]:
     rows = db.query("SELECT * FROM triggers WHERE board_id = ? AND deleted_at IS NULL "
                     "ORDER BY created_at, rowid", [board_id])
-    return [Trigger.model_validate(row) for row in rows]
+    return [Trigger.model_validate(row, context=STORED) for row in rows]
 
 
 def delete_trigger(db: sqlite_utils.Database, board_id: str, trigger_id: str) -> None:
@@ -156,4 +157,5 @@ def _action(row: dict) -> FollowUp:
     row = {key: value for key, value in row.items() if key != "deleted_at"}
     for key in ("owner", "status_reason", "success_signal"):
         row[key] = row[key] or ""
-    return FollowUp.model_validate(row)
+    # STORED: older data is read as it is, so it can be shown and corrected.
+    return FollowUp.model_validate(row, context=STORED)

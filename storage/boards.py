@@ -16,8 +16,9 @@ import sqlite_utils
 
 from canvas.errors import BoardNotFound, EditConflict
 from canvas.ids import is_well_formed_board_id, new_board_id
-from canvas.models import Board, BoardDetails, BoardDraft, BoardSummary, Roles
+from canvas.models import Board, BoardDetails, BoardDraft, BoardSummary
 from canvas.phases import ANYONE, Action, authorize
+from canvas.validation import STORED
 from storage.db import iso, now, write_transaction
 
 
@@ -151,18 +152,21 @@ def _date(value: date | None) -> str | None:
 
 
 def _board(row: dict) -> Board:
+    # STORED: a board saved before the entry rules (a date outside the
+    # supported range, say) still opens, so the value can be corrected.
     return Board.model_validate(
         {
             **row,
             "summary": row["summary"] or "",
             "impact": row["impact"] or "",
             "other_participants": row["other_participants"] or "",
-            "roles": Roles(
-                facilitator=row["facilitator"] or "",
-                scribe=row["scribe"] or "",
-                decision_owner=row["decision_owner"] or "",
-            ),
-        }
+            "roles": {
+                "facilitator": row["facilitator"] or "",
+                "scribe": row["scribe"] or "",
+                "decision_owner": row["decision_owner"] or "",
+            },
+        },
+        context=STORED,
     )
 
 

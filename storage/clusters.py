@@ -7,7 +7,7 @@ import sqlite_utils
 
 from canvas.errors import CanvasError, NoteNotFound
 from canvas.ids import new_row_id
-from canvas.models import Cluster
+from canvas.models import Cluster, checked_name
 from canvas.phases import Action, Credentials, authorize
 from storage.boards import changing_board, get_board
 from storage.db import iso, now
@@ -54,7 +54,8 @@ def list_clusters(db: sqlite_utils.Database, board_id: str, step_key: str | None
 
 def create_cluster(db: sqlite_utils.Database, board_id: str, step_key: str, name: str,
                    credentials: Credentials) -> Cluster:
-    """A new, empty cluster at the end of the step."""
+    """A new, empty cluster at the end of the step (TextRefused for a bad name)."""
+    name = checked_name("cluster name", name)
     cluster_id = new_row_id()
     with changing_board(db, board_id):
         _may_group(db, board_id, credentials)
@@ -71,6 +72,7 @@ def create_cluster(db: sqlite_utils.Database, board_id: str, step_key: str, name
 def rename_cluster(db: sqlite_utils.Database, board_id: str, cluster_id: str, name: str,
                    credentials: Credentials) -> None:
     """Give a live cluster a new name."""
+    name = checked_name("cluster name", name)
     with changing_board(db, board_id):
         _may_group(db, board_id, credentials)
         _get(db, board_id, cluster_id)

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import sqlite_utils
 
+from storage.errors import sqlite_errors_named
+
 # What pages and the command line hold between calls into storage/: they pass
 # it along and never run SQL themselves.
 Database = sqlite_utils.Database
@@ -36,39 +38,78 @@ def db_path(explicit: str | os.PathLike | None = None) -> Path:
 
 
 def connect(path: str | os.PathLike | None = None) -> sqlite_utils.Database:
-    """A fresh connection for this thread, with the settings every connection needs."""
+    """A fresh connection for this thread, with the settings every connection needs.
+
+    Raises DatabaseUnreadable (not SQLite, a folder, damaged) or DatabaseReadOnly
+    (a new file in a folder that cannot be written)."""
     target = db_path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # isolation_level=None: no implicit BEGINs from the driver, so the only
-    # transactions are the explicit BEGIN IMMEDIATE ones below (sqlite-utils
-    # nests its own work inside them as savepoints).
-    conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("PRAGMA synchronous = NORMAL")
+    with sqlite_errors_named(target):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: no implicit BEGINs from the driver, so the only
+        # transactions are the explicit BEGIN IMMEDIATE ones below (sqlite-utils
+        # nests its own work inside them as savepoints).
+        conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA synchronous = NORMAL")
+        except BaseException:
+            conn.close()
+            raise
     return sqlite_utils.Database(conn)
 
 
+def hold_open(path: str | os.PathLike | None = None) -> sqlite3.Connection:
+    """A connection to keep for the life of the process.
+
+    SQLite deletes a WAL database's -wal and -shm files when its last
+    connection closes, and must create them again to read it; on a full disk
+    that fails, and not even a page that only reads could open. One idle
+    connection held open keeps them, so reading goes on while the disk is full.
+    """
+    conn = sqlite3.connect(db_path(path), check_same_thread=False, isolation_level=None)
+    with sqlite_errors_named(db_path(path)):
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchall()
+    return conn
+
+
 @contextmanager
-def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+def write_transaction(
+    db: sqlite_utils.Database, *, wait_ms: int | None = None
+) -> Iterator[sqlite_utils.Database]:
     """One BEGIN IMMEDIATE transaction: all of it is written, or none of it.
 
     Inside an open transaction it joins that one (through a savepoint), so
     storage functions compose into a single larger write, such as an import.
+    A write the database cannot take raises DiskFull, DatabaseBusy (another
+    write held the lock longer than the busy timeout, or `wait_ms` when given)
+    or DatabaseReadOnly, after rolling back.
     """
     if db.conn.in_transaction:
         with db.atomic():
             yield db
         return
-    db.conn.execute("BEGIN IMMEDIATE")
+    with sqlite_errors_named():
+        _begin_immediate(db, wait_ms)
+        try:
+            yield db
+            db.conn.execute("COMMIT")
+        except BaseException:
+            # A failed COMMIT (disk full) may leave the transaction open.
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            raise
+
+
+def _begin_immediate(db: sqlite_utils.Database, wait_ms: int | None) -> None:
+    if wait_ms is None:
+        db.conn.execute("BEGIN IMMEDIATE")
+        return
+    db.conn.execute(f"PRAGMA busy_timeout = {int(wait_ms)}")
     try:
-        yield db
-    except BaseException:
-        if db.conn.in_transaction:
-            db.conn.execute("ROLLBACK")
-        raise
-    else:
-        db.conn.execute("COMMIT")
+        db.conn.execute("BEGIN IMMEDIATE")
+    finally:
+        db.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
 def now() -> datetime:

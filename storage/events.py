@@ -20,6 +20,7 @@ from canvas.errors import EditConflict, EventNotFound
 from canvas.ids import new_row_id
 from canvas.phases import ANYONE, Action, authorize
 from canvas.timeline import TimelineEvent
+from canvas.validation import STORED
 from storage.boards import changing_board
 from storage.db import iso, now
 from storage.facilitation import board_phase
@@ -145,6 +146,9 @@ def _row(db: sqlite_utils.Database, board_id: str, event_id: str) -> dict | None
 
 
 def _event(row: dict) -> TimelineEvent:
+    # STORED: an event saved before the entry rules (a time outside the
+    # supported range, say) is still read, so it can be shown and fixed.
     return TimelineEvent.model_validate(
-        {name: row[name] for name in ("id", *_CONTENT)} | {"approximate": bool(row["approximate"])}
+        {name: row[name] for name in ("id", *_CONTENT)} | {"approximate": bool(row["approximate"])},
+        context=STORED,
     )

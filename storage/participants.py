@@ -8,12 +8,14 @@ import sqlite_utils
 
 from canvas.errors import ParticipantNotFound
 from canvas.ids import hash_secret, new_row_id, new_secret
-from canvas.models import Participant
+from canvas.models import Participant, checked_name
 from storage.boards import changing_board
 from storage.db import iso, now, write_transaction
 
 def join_board(db: sqlite_utils.Database, board_id: str, display_name: str) -> tuple[Participant, str]:
-    """Add a participant; returns it and the token its browser keeps (shown once)."""
+    """Add a participant; returns it and the token its browser keeps (shown once).
+    Raises TextRefused for a name that breaks the text rules."""
+    display_name = checked_name("display name", display_name)
     token = new_secret()
     participant_id = new_row_id()
     stamp = iso(now())
@@ -55,11 +57,17 @@ def list_participants(db: sqlite_utils.Database, board_id: str) -> list[Particip
     return [Participant.model_validate(row) for row in rows]
 
 
+# Presence is worth a glance, not a wait: behind a long write (an import) it
+# gives up quickly, so opening a page never waits for the lock.
+SEEN_WAIT_MS = 200
+
+
 def mark_seen(db: sqlite_utils.Database, participant_id: str) -> None:
-    """Record that this participant has the board open (no revision bump)."""
+    """Record that this participant has the board open (no revision bump).
+    Raises DatabaseBusy after SEEN_WAIT_MS, DiskFull or DatabaseReadOnly."""
     # Presence is not board content: it does not bump the revision, or every
     # open tab would make every other tab rerun.
-    with write_transaction(db):
+    with write_transaction(db, wait_ms=SEEN_WAIT_MS):
         db["participants"].update(participant_id, {"last_seen_at": iso(now())})
 
 

@@ -30,7 +30,8 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from canvas.actions import ActionDraft, Status, draft_for_item
-from canvas.errors import BoardNotFound, CanvasError, ParticipantNotFound
+from canvas.errors import (BoardNotFound, CanvasError, ParticipantNotFound, StorageProblem,
+                           describe_validation_error)
 from canvas.grouping import VotableItem
 from canvas.live_view import ViewBuilder
 from canvas.models import ClusterName, NoteColour, NoteDraft
@@ -41,6 +42,7 @@ from canvas.voting import VoteRules
 from storage import actions, boards, clusters, facilitation, notes, participants, votes
 from storage.changes import ChangeFeed, SqliteChangeFeed
 from storage.db import Database, connect, db_path
+from storage.errors import named_error
 from storage.live import LiveBoard, load_live_board, mark_all_seen, present_names
 from storage.migrations import migrate
 from storage.secrets import ticket_signing_key
@@ -256,13 +258,13 @@ def _status_of(error: CanvasError) -> int:
         return 404
     if isinstance(error, _BadInput):
         return 422
+    if isinstance(error, StorageProblem):
+        return 503
     return 409
 
 
 def _first_message(error: ValidationError) -> str:
-    first = error.errors()[0]
-    message = str(first.get("msg", "That is not valid."))
-    return message.removeprefix("Value error, ")
+    return describe_validation_error(error, limit=1, places=False)
 
 
 async def _claims(board_id: str, ticket: Any) -> TicketClaims:
@@ -278,9 +280,13 @@ def _guarded(handler):
             return _refusal(_status_of(error), str(error))
         except ValidationError as error:
             return _refusal(422, _first_message(error))
-        except Exception:
+        except Exception as error:
+            named = named_error(error, db_path())
+            if named is not None:
+                return _refusal(503, str(named))
             log.exception("live board route failed")
-            return _refusal(500, "Something went wrong on the server. Try again in a moment.")
+            return _refusal(500, "Something went wrong on the server, so this may not have been saved. "
+                                 "Reload the page to check.")
 
     return route
 
@@ -359,6 +365,13 @@ async def _events(board_id: str, viewer: Viewer, sent: int | None):
             if now_present != present:
                 present = now_present
                 yield f"event: presence\ndata: {json.dumps({'present': present})}\n\n"
+    except Exception as error:
+        # The response has started: end the stream (the browser reconnects and
+        # catches up by revision) and keep the details in the server's log.
+        if named_error(error, db_path()) is None:
+            log.exception("live board stream failed")
+        else:
+            log.warning("live board stream ended: %s", named_error(error, db_path()))
     finally:
         _presence.open[seat] -= 1
         if _presence.open[seat] <= 0:

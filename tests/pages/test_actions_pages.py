@@ -1,11 +1,12 @@
 """The actions page, the all-actions page and Discuss → action (AppTest)."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from streamlit.testing.v1 import AppTest
 
 from canvas.actions import ActionDraft
 from canvas.phases import Credentials, Phase
+from canvas.timerange import today_in
 from storage import actions, facilitation, notes, votes
 from storage.db import connect
 from tests.pages.conftest import ROOT, add_note, create_board, facilitator_key, join, page
@@ -41,7 +42,7 @@ def test_an_overdue_action_stands_out_and_the_all_actions_page_filters_it(app, d
     app.switch_page(page("actions.py")).run()
     app.text_input(key="action_new_title").input("Add an alert on queue depth")
     app.text_input(key="action_new_owner").input("Ann")
-    app.date_input(key="action_new_due").set_value(date.today() - timedelta(days=3))
+    app.date_input(key="action_new_due").set_value(today_in("UTC") - timedelta(days=3))
     app.button(key=ADD).click().run()
     assert any("Overdue since" in e.value for e in app.error)
     app.switch_page(page("all_actions.py")).run()
@@ -79,7 +80,7 @@ def test_giving_a_draft_an_owner_and_a_date_makes_it_a_commitment(app, db_file):
     [draft] = actions.list_actions(connect(db_file), board_id)
     prefix = f"action_edit_{draft.id}"
     app.text_input(key=f"{prefix}_owner").input("Ann")
-    app.date_input(key=f"{prefix}_due").set_value(date.today() + timedelta(days=14))
+    app.date_input(key=f"{prefix}_due").set_value(today_in("UTC") + timedelta(days=14))
     app.text_input(key=f"{prefix}_signal").input("Queue depth alert fires in the next game day")
     app.button(key=f"{prefix}_save").click().run()
     [saved] = actions.list_actions(connect(db_file), board_id)

@@ -13,6 +13,7 @@ from canvas.markdown_pack import markdown_pack
 from canvas.models import Board, Cluster, Note, Participant, Roles
 from canvas.snapshot import BoardSnapshot
 from canvas.timeline import TimelineEvent
+from canvas.validation import STORED
 from tests.unit.golden.fixture_board import TODAY, cloudflare_snapshot
 
 GOLDEN = Path(__file__).parent / "golden" / "cloudflare-2019-07-02.md"
@@ -187,3 +188,37 @@ def section(text: str, heading: str) -> str:
 
 def row_of(table: str, start: str) -> str:
     return next(line for line in table.splitlines() if line.startswith(f"| {start}"))
+
+
+def _titled(title: str) -> BoardSnapshot:
+    # Read as storage reads it: older data may predate the text rules.
+    board = Board.model_validate({"id": "T" * 24, "template": "blameless", "created_at": T0,
+                                  "revision": 1, "details_version": 1, "title": title},
+                                 context=STORED)
+    return BoardSnapshot(board=board)
+
+
+@pytest.mark.parametrize(("title", "heading"), [
+    ("Fix it ##", "# Fix it \\#\\#"),
+    ("Checkout # 2 #", "# Checkout # 2 \\#"),
+    ("C# build", "# C# build"),
+    ("##", "# \\##"),
+])
+def test_a_title_keeps_its_trailing_hashes(title, heading):
+    # An ATX heading drops a closing run of # after a space; escaped, it stays.
+    [first] = [line for line in markdown_pack(_titled(title), TODAY).splitlines() if line.startswith("# ")]
+    assert first == heading
+
+
+@pytest.mark.parametrize("link", ["<https://x>", "<mailto:a@b.c>", "<a@b.c>"])
+def test_an_angle_bracket_link_stays_literal(link):
+    text = markdown_pack(_titled(f"See {link} now"), TODAY)
+    assert link not in text
+    assert f"# See \\<{link[1:-1]}\\> now" in text.splitlines()
+
+
+def test_a_control_character_held_by_older_data_is_shown_as_its_symbol():
+    snapshot = _titled("Old \x1b[31mred\x00")
+    text = markdown_pack(snapshot, TODAY)
+    assert "\x1b" not in text and "\x00" not in text
+    assert "# Old ␛\\[31mred␀" in text.splitlines()

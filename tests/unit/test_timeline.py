@@ -159,7 +159,7 @@ def test_event_text_is_stripped():
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("   ", "text is empty"), ("x" * 501, "text is 501 characters; keep it to 500")],
+    [("   ", "text is empty"), ("x" * 501, "text is 501 characters long; the limit is 500")],
 )
 def test_event_text_must_be_1_to_500_characters(text, message):
     with pytest.raises(ValidationError, match=message):

@@ -103,7 +103,7 @@ def test_chat_invalid_date_is_an_error():
 
 def test_chat_text_over_500_characters_is_an_error_not_an_exception():
     [error] = chat("13:42 " + "x" * 501).errors
-    assert error.reason == "text: text is 501 characters; keep it to 500"
+    assert error.reason == "text: text is 501 characters long; the limit is 500."
 
 
 def test_chat_past_midnight_rolls_over_to_the_next_day():
