@@ -35,7 +35,7 @@ class NotANoteStep(CanvasError):
     """Notes can only be moved to a step of the board that holds sticky notes."""
 
     def __init__(self):
-        super().__init__("Notes can only be moved to a column of sticky notes.")
+        super().__init__("That step holds no sticky notes; notes go in the sticky-note columns.")
 
 
 def _may_group(db, board_id: str, credentials: Credentials) -> None:
@@ -168,7 +168,8 @@ def move_note(db: sqlite_utils.Database, board_id: str, note_id: str, *, step_ke
                     [board_id, step_key],
                 ).fetchone()[0]
                 db["clusters"].insert({"id": cluster_id, "board_id": board_id, "step_key": step_key,
-                                       "name": _name_after(target["text"]), "position": position,
+                                       "name": checked_name("cluster name", _name_after(target["text"])),
+                                       "position": position,
                                        "created_at": iso(now()), "deleted_at": None})
                 db.execute("UPDATE notes SET cluster_id = ?, placed_revision = ? WHERE id = ?",
                            [cluster_id, placed, target["id"]])

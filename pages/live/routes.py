@@ -24,17 +24,17 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import anyio
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from canvas.actions import ActionDraft, Status, draft_for_item
 from canvas.errors import (BoardNotFound, CanvasError, ParticipantNotFound, StorageProblem,
-                           describe_validation_error)
+                           TextRefused, describe_validation_error)
 from canvas.grouping import VotableItem
 from canvas.live_view import ViewBuilder
-from canvas.models import ClusterName, NoteColour, NoteDraft
+from canvas.models import NoteColour, NoteDraft
 from canvas.phases import Credentials, Phase
 from canvas.tickets import BadTicket, TicketClaims, check_ticket, issue_ticket
 from canvas.visibility import Viewer
@@ -256,7 +256,7 @@ def _status_of(error: CanvasError) -> int:
         return 403
     if isinstance(error, BoardNotFound):
         return 404
-    if isinstance(error, _BadInput):
+    if isinstance(error, (_BadInput, TextRefused)):
         return 422
     if isinstance(error, StorageProblem):
         return 503
@@ -396,7 +396,7 @@ async def post_action(request: Request):
     try:
         revision, done = await anyio.to_thread.run_sync(run)
     except (TypeError, ValueError) as error:
-        if isinstance(error, ValidationError):
+        if isinstance(error, (ValidationError, CanvasError)):
             raise
         raise _BadInput("Some of the action's fields are missing or malformed.") from None
     if _feed is not None:
@@ -471,8 +471,7 @@ def _move_note(db, board_id, credentials, body):
 
 
 def _rename_cluster(db, board_id, credentials, body):
-    name = TypeAdapter(ClusterName).validate_python(_text(body.get("name")))
-    clusters.rename_cluster(db, board_id, _required(body, "cluster_id"), name, credentials)
+    clusters.rename_cluster(db, board_id, _required(body, "cluster_id"), _text(body.get("name")), credentials)
 
 
 def _dissolve_cluster(db, board_id, credentials, body):

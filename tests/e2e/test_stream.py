@@ -249,3 +249,13 @@ def test_an_open_stream_marks_its_viewer_present_without_a_new_revision(server, 
         stream.close()
     assert view["present"] == ["Ben"]
     assert view["revision"] == before == boards.board_revision(db, board_id)
+
+
+def test_refused_text_keeps_its_own_sentence(server, session):
+    board_id = session["board_id"]
+    value = ticket(server, board_id, session["ben_token"])
+    status, answer = act(server, board_id, value, type="add_note", step_key="detect", text="bad \x07 bell")
+    assert status == 422 and answer["ok"] is False
+    assert "control character" in answer["message"]
+    status, answer = act(server, board_id, value, type="add_note", step_key="timeline", text="fine")
+    assert (status, answer["message"]) == (409, "That step holds no sticky notes; notes go in the sticky-note columns.")
