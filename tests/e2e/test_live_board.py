@@ -437,3 +437,39 @@ def test_screenshots_of_every_phase_with_the_top_bar_and_first_notes_above_the_f
     fran.screenshot(path=str(DOCS_SCREENSHOTS / f"live-discuss-{size}.png"))
     assert fran.locator(".pc-root").evaluate(LOW_CONTRAST_JS) == []
 
+
+
+# --- connection ------------------------------------------------------------------------------
+
+
+def test_the_canvas_shows_reconnecting_and_catches_up_after_the_server_comes_back(
+        tmp_path, new_person):
+    from tests.e2e.conftest import free_port, start_server, wait_healthy
+
+    db_file, port = tmp_path / "restart.db", free_port()
+    process = start_server(db_file, port)
+    try:
+        wait_healthy(port, process)
+        fran = new_person()
+        share = create_board(fran, f"http://127.0.0.1:{port}", "Server restart", "Fran")
+        board_id = share.split("board=")[1]
+        write(fran, "Written before the restart")
+        expect(fran.locator(".pc-connection-live")).to_be_visible(timeout=LIVE)
+
+        process.terminate()
+        process.wait(timeout=10)
+        expect(fran.locator(".pc-connection")).to_have_text("Reconnecting…", timeout=LIVE)
+        # Meanwhile the board changes (another server process on the same file).
+        db = connect(db_file)
+        fran_id = participants.list_participants(db, board_id)[0].id
+        notes.add_note(db, board_id, "react", NoteDraft(text="Written while the tab was cut off"),
+                       Credentials(participant_id=fran_id))
+
+        process = start_server(db_file, port)
+        wait_healthy(port, process)
+        expect(fran.locator(".pc-connection")).to_have_text("● Live", timeout=30_000)
+        expect(sticky(fran, "Written while the tab was cut off")).to_be_visible(timeout=LIVE)
+        expect(sticky(fran, "Written before the restart")).to_be_visible()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
