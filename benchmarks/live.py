@@ -38,6 +38,7 @@ import json
 import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import textwrap
@@ -49,7 +50,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
 
-from load import CLK_TCK, Server, free_port, machine, server_log_problems, stop_server  # noqa: E402
+from load import Server, free_port, machine, server_log_problems, stop_server  # noqa: E402
 
 from canvas.models import BoardDraft, NoteDraft  # noqa: E402
 from canvas.phases import Credentials, Phase  # noqa: E402
@@ -57,7 +58,6 @@ from storage import facilitation, notes, participants  # noqa: E402
 from storage.db import connect  # noqa: E402
 from storage.migrations import migrate  # noqa: E402
 
-import subprocess  # noqa: E402
 
 SEED_NOTES = 40
 NOTE_STEPS = ["detect", "react", "quick-fix", "prevent", "other-risks"]

@@ -1,7 +1,6 @@
 """The change watcher: a waiter learns of a board's new revision, whoever wrote it."""
 
 import asyncio
-import subprocess
 import sys
 
 import pytest
