@@ -149,8 +149,11 @@ async function post(s, type, fields) {
   const body = () => JSON.stringify({
     ticket: s.ticket, facilitator_key: facilitatorKey(s), type, ...fields,
   });
+  // A request that never answers must not hold the board (drawing waits for
+  // a drop's answer), so it gives up after a while.
   const send = () => fetch(s.data.actions_url, {
     method: "POST", headers: { "Content-Type": "application/json" }, body: body(),
+    signal: AbortSignal.timeout(15000),
   });
   let response = await send();
   if (response.status === 403 && await renewTicket(s)) response = await send();
@@ -762,8 +765,10 @@ function renderDiscussion(s) {
     line.appendChild(el("span", "pc-rank", item.rank + "."));
     line.appendChild(el("span", "pc-ranked-label", item.label));
     row.appendChild(line);
+    const made = (view.actions || []).filter((action) => action.source_item_id === item.item_id).length;
     const meta = (titles[item.step_key] || "") +
-      (item.votes === null || item.votes === undefined ? "" : " · " + plural(item.votes, "vote"));
+      (item.votes === null || item.votes === undefined ? "" : " · " + plural(item.votes, "vote")) +
+      (made ? " · has " + (made === 1 ? "an action" : made + " actions") : "");
     row.appendChild(el("div", "pc-meta", meta));
     const tools = el("div", "pc-ranked-tools");
     if (view.me.is_facilitator && view.board.phase === "discuss") {
@@ -944,7 +949,9 @@ function renderMenu(s) {
         closeMenu(s);
         moveNote(s, s.index.notes[here.note.id] ? here.note.id : null, option.move);
       }, { role: "menuitem", tabindex: "-1" });
-      if (first) { item.dataset.focus = "menu-first"; item.tabIndex = 0; first = false; }
+      // A redraw while the menu is open keeps the keyboard on the same item.
+      item.dataset.focus = first ? "menu-first" : `menu:${group.title}:${option.label}`;
+      if (first) { item.tabIndex = 0; first = false; }
       menu.appendChild(item);
     }
   }

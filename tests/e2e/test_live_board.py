@@ -336,6 +336,7 @@ def test_make_it_an_action_inline_and_update_its_status_after_closing(server, ne
     row = ann.locator(".pc-action", has_text="Run a kill-switch drill every quarter")
     expect(row).to_be_visible(timeout=LIVE)
     expect(row).to_contain_text("Ann · due 2027-01-15")
+    expect(fran.locator(".pc-ranked").first).to_contain_text("has an action")
     saved = actions.list_actions(connect(server.db), board_id)
     assert [(a.title, a.owner, str(a.due_date), a.success_signal) for a in saved] == [
         ("Run a kill-switch drill every quarter", "Ann", "2027-01-15", "Drill done in under 5 minutes")]
