@@ -7,6 +7,8 @@
 // sends every change a person makes to the actions endpoint, which checks it
 // with the same storage rules as the pages. Nothing a person typed is ever
 // parsed as HTML here: user text goes through textContent only.
+// Length limits and every other rule are the server's: an overlong note is
+// refused with the server's sentence and keeps its text, never cut short here.
 
 const STATES = new WeakMap();
 const IDENTITY = "postmortem-canvas:";
@@ -562,7 +564,6 @@ function renderRename(s, cluster) {
   const form = el("form", "pc-rename-form");
   const input = el("input", "pc-input");
   input.value = s.renaming.text;
-  input.maxLength = 80;
   input.dataset.focus = "rename:" + cluster.id;
   input.setAttribute("aria-label", "Cluster name");
   input.addEventListener("input", () => { s.renaming.text = input.value; });
@@ -692,7 +693,6 @@ function renderComposer(s, column) {
   const area = el("textarea", "pc-input pc-composer-text");
   area.value = draft.text;
   area.rows = 2;
-  area.maxLength = 500;
   area.placeholder = "Add a note… (Enter saves, Shift+Enter: new line)";
   area.dataset.focus = "compose:" + column.key;
   area.setAttribute("aria-label", `New note for ${column.title}`);
@@ -818,11 +818,9 @@ function renderEditor(s) {
   };
   const title = el("input", "pc-input");
   title.value = editor.title;
-  title.maxLength = 200;
   field("Action", title, "title");
   const owner = el("input", "pc-input");
   owner.value = editor.owner;
-  owner.maxLength = 60;
   owner.placeholder = "Pick below or type a name";
   field("Owner", owner, "owner");
   if (people.length) {
@@ -842,7 +840,6 @@ function renderEditor(s) {
   due.addEventListener("change", () => { editor.due = due.value; });
   const signal = el("input", "pc-input");
   signal.value = editor.signal;
-  signal.maxLength = 300;
   signal.placeholder = "How we will know it worked";
   field("Success signal", signal, "signal");
   if (editor.error) {

@@ -143,9 +143,15 @@ def test_enter_saves_a_note_shift_enter_breaks_the_line_and_others_see_only_a_co
     expect(sticky(ann, "Alert on the checkout error rate").locator(".pc-number")).to_have_text("#1")
 
 
-def test_a_note_refused_by_the_phase_keeps_its_text_and_says_why(server, new_person):
+def test_a_refused_note_too_long_or_after_writing_closed_keeps_its_text_and_says_why(server, new_person):
     board_id, fran, ann, bob = session(server, new_person, "Refused note")
     area = column(ann, "detect").locator("textarea")
+    too_long = "x" * 1001
+    area.fill(too_long)
+    area.press("Enter")
+    expect(column(ann, "detect").locator(".pc-error")).to_contain_text("the limit is 1,000")
+    assert area.input_value() == too_long
+
     area.fill("Half a thought about the runbook")
     to_phase(server, board_id, fran, Phase.vote)
     expect(ann.locator('.pc-step[aria-current="step"]')).to_have_text("Vote", timeout=LIVE)
