@@ -2,6 +2,12 @@
 
     python benchmarks/load.py --participants 10 30 50      # about 4 minutes
 
+This measures the earlier design, where every tab polled the board with a
+1-second `run_every` rerun. The live board now pushes changes as server-sent
+events and board links land on the canvas, so these tabs (Streamlit protocol
+clients without a browser's JavaScript) no longer sign in or receive changes
+by themselves: `benchmarks/live.py` measures the live board as a browser uses it.
+
 For each N it starts the real server (`python -m streamlit run app.py` on a
 free loopback port, against a fresh temporary database), creates one board
 through the storage layer and moves it to the Group phase (in Write, notes

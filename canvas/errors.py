@@ -302,3 +302,30 @@ class NotVotable(CanvasError):
 
     def __init__(self):
         super().__init__("That item can no longer be voted on (it was moved, merged or deleted).")
+
+
+class StaleMove(CanvasError):
+    """Someone else moved the dragged note (or the note it was dropped on) after
+    the mover's view of the board was drawn."""
+
+    def __init__(self):
+        super().__init__("Someone else moved that note while you were dragging it; "
+                         "look again at where it is now.")
+
+
+class NotANoteStep(CanvasError):
+    """Notes can only be moved to a step of the board that holds sticky notes."""
+
+    def __init__(self):
+        super().__init__("That step holds no sticky notes; notes go in the sticky-note columns.")
+
+
+class BadTicket(CanvasError):
+    """The ticket is malformed, forged, for another board, or expired."""
+
+    def __init__(self):
+        super().__init__("This page's access to the board has expired. Reload the page.")
+
+
+class MalformedAction(CanvasError):
+    """The request is not shaped like any action the canvas sends."""

@@ -145,15 +145,17 @@ def _base_url() -> str:
 def build_navigation(selection: Selection) -> dict[str, list]:
     """The sidebar: home only, the not-found page, or the board's steps.
 
-    With a board selected, its overview is the default page, so the share link
-    (`/?board=...`) lands a newcomer on the whiteboard, behind the join form.
+    With a board selected, the live board is the default page, so the share
+    link (`/?board=...`) lands a newcomer on the whiteboard, behind the join form.
     """
     if selection.not_found:
         return {"": [st.Page(PAGES_DIR / "not_found.py", title="Board not found", default=True)]}
     if selection.board is None:
         return {"": [_home_page(default=True), _all_actions_page()]}
+    board = st.Page(PAGES_DIR / "board.py", title="Board", icon=":material/dashboard:",
+                    default=True)
     overview = st.Page(PAGES_DIR / "overview.py", title="Board overview",
-                       icon=":material/dashboard:", default=True)
+                       icon=":material/view_column:", url_path="overview")
     steps = {step.key: _step_page(step) for step in selection.board.template_model.steps}
     session = {
         "vote": st.Page(PAGES_DIR / "vote.py", title="Vote", icon=":material/how_to_vote:",
@@ -167,9 +169,9 @@ def build_navigation(selection: Selection) -> dict[str, list]:
         "facilitate": st.Page(PAGES_DIR / "facilitate.py", title="Facilitate",
                               icon=":material/tune:", url_path="facilitate"),
     }
-    st.session_state["nav_pages"] = {"overview": overview, **steps, **session}
+    st.session_state["nav_pages"] = {"board": board, "overview": overview, **steps, **session}
     return {"": [_home_page(default=False), _all_actions_page()],
-            "This board": [overview, *steps.values()],
+            "This board": [board, overview, *steps.values()],
             "Session": list(session.values())}
 
 
@@ -335,9 +337,9 @@ class BoardPage:
         return hidden_note_counts(self._snapshot, self.viewer)
 
 
-def open_board_page() -> BoardPage:
-    """Start a board page: the board, who is looking (asks to join if unknown),
-    the live-sync poller and the phase banner."""
+def open_board_page(*, top_bar: bool = True) -> BoardPage:
+    """Start a board page: the board, who is looking (asks to join if unknown)
+    and the live top bar (the board screen draws its own)."""
     db = database()
     board = current_board(db)
     token, key = _remembered_identity(board.id)
@@ -352,7 +354,9 @@ def open_board_page() -> BoardPage:
                      facilitation.is_facilitator(db, board.id, key))
     keep_presence(db, me)
     show_sidebar(board, page)
-    phase_banner(page)
+    if top_bar:
+        live_top_bar(page)
+    show_action_error()
     return page
 
 
@@ -403,6 +407,8 @@ _CSS = """
 }
 %(colours)s
 .st-key-identity_hidden, [class*="st-key-identity_"] { display: none; }
+/* The live top bar sits at the top of every board page, above the fold. */
+[data-testid="stMainBlockContainer"] { padding-top: 3.9rem; }
 </style>
 """
 
@@ -435,10 +441,6 @@ def show_sidebar(board: Board, page: "BoardPage | None") -> None:
         with st.container(key="share_link"):
             st.caption("Share link: everyone joins with their own name")
             st.code(share_url(board.id), language=None, wrap_lines=True)
-        if page is not None:
-            if page.may(Action.change_phase):
-                _phase_controls(page)
-            live_sync(page.board, page.me)
         st.caption("Ground rules")
         st.markdown("\n".join(f"- {rule}" for rule in GROUND_RULES))
         if st.button("Show full screen", key="ground_rules_full", icon=":material/fullscreen:"):
@@ -452,22 +454,6 @@ def _ground_rules_dialog() -> None:
         st.markdown("## We are here to learn how our systems failed, not who to blame.")
         for rule in GROUND_RULES:
             st.markdown(f"### {rule}")
-
-
-def _phase_controls(page: "BoardPage") -> None:
-    """The facilitator's quick steering; everything else is on the Facilitate page."""
-    phase = page.phase
-    st.caption("You facilitate this board")
-    back, forward = st.columns(2)
-    if phase.previous is not None:
-        back.button(f"◀ {phase.previous.label}", key="facil_back", width="stretch",
-                    on_click=run_action, args=(facilitation.set_phase, page.board.id,
-                                               page.credentials.facilitator_key, phase.previous))
-    if phase.next is not None:
-        forward.button(f"{phase.next.label} ▶", key="facil_next", type="primary",
-                       width="stretch",
-                       on_click=run_action, args=(facilitation.set_phase, page.board.id,
-                                                  page.credentials.facilitator_key, phase.next))
 
 
 def run_action(action, *args, error_key: str = "action_error", **kwargs) -> bool:
@@ -519,39 +505,6 @@ def shown_errors():
         st.stop()
 
 
-# One second keeps the slowest tab within ~1.5 s of a change for 30 people
-# (benchmarks/load.py); an idle poll costs ~6 ms of server CPU.
-POLL_SECONDS = 1
-PRESENT_WITHIN = timedelta(minutes=1)
-
-
-def live_sync(board: Board, me: Participant) -> None:
-    """Poll the board's revision every couple of seconds; rerun the page only
-    when someone changed the board. Also keeps presence and the timer fresh."""
-
-    # A full page run draws this fragment too, right after reading the board:
-    # comparing there would restart a slow run whenever a change lands during
-    # it, which under load feeds on itself. Only the timer's own runs compare.
-    st.session_state["full_run_drawing_poll"] = True
-
-    @st.fragment(run_every=POLL_SECONDS)
-    def poll() -> None:
-        with shown_errors(), database() as db:
-            revision = boards.board_revision(db, board.id)
-            in_full_run = st.session_state.pop("full_run_drawing_poll", False)
-            changed = revision is None or revision != board.revision
-            if changed and not in_full_run and not _server_needs_a_breather():
-                # Someone changed the board (or deleted it): redraw the page.
-                st.rerun(scope="app")
-            keep_presence(db, me)
-            here = participants.present(db, board.id, PRESENT_WITHIN)
-        show_timer(board)
-        st.caption(f"Here now ({len(here)})")
-        st.text(", ".join(person.display_name for person in here))
-
-    poll()
-
-
 @contextmanager
 def timed_page_run():
     """Remember when the last full page run ended and how long it took."""
@@ -560,16 +513,7 @@ def timed_page_run():
     st.session_state["last_page_run"] = (started, time.monotonic())
 
 
-def _server_needs_a_breather() -> bool:
-    """Under load, page runs get slow; rerunning every tab the moment it sees a
-    change then keeps the server permanently behind (benchmarks/load.py at 50
-    tabs). So a tab waits, after its last page run, twice as long as that run
-    took before the next one; on a quiet server that is a few milliseconds."""
-    started, ended = st.session_state.get("last_page_run", (0.0, 0.0))
-    return time.monotonic() - ended < 2 * (ended - started)
-
-
-# Writing "last seen" on every poll would make every open tab a writer; once a
+# Writing "last seen" on every page run would make every open tab a writer; once a
 # quarter-minute is enough for a "here in the last minute" list.
 SEEN_EVERY = timedelta(seconds=15)
 
@@ -588,25 +532,17 @@ def keep_presence(db: Database, me: Participant) -> None:
             _log.warning("presence not recorded: %s", problem.shell)
 
 
-def show_timer(board: Board) -> None:
-    if board.timer_ends_at is None:
-        return
-    remaining = (board.timer_ends_at - datetime.now(UTC)).total_seconds()
-    with st.container(key="timer"):
-        if remaining > 0:
-            minutes, seconds = divmod(int(remaining + 0.999), 60)
-            st.metric("Timer", f"{minutes}:{seconds:02d}")
-        else:
-            st.warning("Time is up.", icon=":material/alarm:")
+def live_top_bar(page: "BoardPage") -> None:
+    """The phase stepper, the facilitator's controls, the timer and who is
+    here, kept live by the board's event stream; a change someone makes
+    reruns this page (no polling)."""
+    from pages.live import component
+
+    component.show(component.live_data(page.db, page.board.id, page.me.id, page.is_facilitator,
+                                       mode="bar"))
 
 
-def phase_banner(page: "BoardPage") -> None:
-    phase = page.phase
-    with st.container(key=f"phase_banner_{phase.value}", border=True):
-        steps = " → ".join(
-            f"**:primary[{p.label}]**" if p == phase else p.label for p in Phase
-        )
-        st.markdown(f"{steps}  \n:small[{phase.explanation}]")
+def show_action_error() -> None:
     if error := st.session_state.pop("action_error", None):
         st.error(error)
 

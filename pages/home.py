@@ -12,9 +12,9 @@ from storage import boards, facilitation, restore
 
 db = common.database()
 selection = common.select_board(db)
-if st.session_state.get("board_created") and common.page_for("overview") is not None:
+if st.session_state.get("board_created") and common.page_for("board") is not None:
     # Straight to the new board, where the sidebar holds its share link.
-    st.switch_page(common.page_for("overview"))
+    st.switch_page(common.page_for("board"))
 
 st.title("Postmortem Canvas", anchor=False)
 st.caption(
@@ -30,7 +30,7 @@ if selection.board is not None:
         st.caption("Share this link with everyone in the meeting:")
         st.code(common.share_url(board.id), language=None)
         left, right = st.columns(2)
-        if (overview := common.page_for("overview")) is not None:
+        if (overview := common.page_for("board")) is not None:
             left.page_link(overview, label="Go to the board", icon=":material/dashboard:")
         if right.button("Leave this board", key="home_leave"):
             common.leave_board()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from canvas.actions import ActionDraft, FollowUp, Trigger, TriggerDraft
+from canvas.actions import ActionDraft, FollowUp, Status, Trigger, TriggerDraft
 from canvas.errors import ActionNotFound, EditConflict
 from canvas.ids import new_row_id
 from canvas.session.phases import ANYONE, Action, Credentials, authorize
@@ -66,6 +66,23 @@ def edit_action(db: sqlite_utils.Database, board_id: str, action_id: str, draft:
             raise EditConflict(current.title)
         db["actions"].update(action_id, {**_columns(draft), "updated_at": iso(now()),
                                          "version": current.version + 1})
+    return get_action(db, board_id, action_id)
+
+
+def set_action_status(db: sqlite_utils.Database, board_id: str, action_id: str, status: Status,
+                      reason: str = "") -> FollowUp:
+    """Record how an action is going (open, in progress, done, won't do with a
+    reason); allowed on a closed board too."""
+    with changing_board(db, board_id):
+        authorize(Action.update_action_status, board_phase(db, board_id), ANYONE)
+        current = get_action(db, board_id, action_id)
+        draft = ActionDraft.model_validate({
+            **current.model_dump(include=set(ActionDraft.model_fields)),
+            "status": status, "status_reason": reason or current.status_reason,
+        })
+        db["actions"].update(action_id, {"status": draft.status.value,
+                                         "status_reason": draft.status_reason,
+                                         "updated_at": iso(now()), "version": current.version + 1})
     return get_action(db, board_id, action_id)
 
 

@@ -1,14 +1,15 @@
-"""Clusters of notes: create, rename, merge, dissolve, and moving notes between them."""
+"""Clusters of notes: create, rename, merge, dissolve, and moving notes between them
+(and between steps)."""
 
 from __future__ import annotations
 
 import sqlite_utils
 
-from canvas.errors import ClusterNotFound
+from canvas.errors import ClusterNotFound, NoteNotFound, NotANoteStep, StaleMove
 from canvas.ids import new_row_id
 from canvas.models import Cluster, checked_name
 from canvas.session.phases import Action, Credentials, authorize
-from storage.boards import board_phase, changing_board
+from storage.boards import board_phase, changing_board, get_board
 from storage.db import iso, now
 from storage.identity import resolve_actor
 from storage.votes import settle_votes
@@ -99,13 +100,98 @@ def move_notes(db: sqlite_utils.Database, board_id: str, step_key: str,
             if cluster_id is not None and cluster_id not in live:
                 continue
             cursor = db.execute(
-                "UPDATE notes SET cluster_id = ? WHERE id = ? AND board_id = ? AND step_key = ? "
-                "AND deleted_at IS NULL",
-                [cluster_id, note_id, board_id, step_key],
+                "UPDATE notes SET cluster_id = ?, placed_revision = ? WHERE id = ? AND board_id = ? "
+                "AND step_key = ? AND deleted_at IS NULL",
+                [cluster_id, _next_revision(db, board_id), note_id, board_id, step_key],
             )
             moved += cursor.rowcount
         settle_votes(db, board_id)
     return moved
+
+
+def move_note(db: sqlite_utils.Database, board_id: str, note_id: str, *, step_key: str,
+              cluster_id: str | None = None, onto_note_id: str | None = None,
+              seen_revision: int, credentials: Credentials) -> str | None:
+    """One drop on the canvas; returns the note's cluster afterwards (None = ungrouped).
+
+    - Onto a cluster: the note joins it (in the cluster's step).
+    - Onto another note: the two become a new cluster, named after the note
+      dropped on. If that note is already in a cluster, the dragged note joins
+      that cluster instead: a note is in one cluster at most, and the person
+      meant "with that one".
+    - Onto neither: the note is ungrouped in `step_key` (leaving its cluster).
+
+    `seen_revision` is the board revision the mover's view showed. If someone
+    moved this note, or the note it is dropped on, after that, the drop is
+    refused (StaleMove) rather than silently undoing their move; drops of
+    different notes at the same time all land.
+    """
+    with changing_board(db, board_id):
+        _may_group(db, board_id, credentials)
+        placed = _next_revision(db, board_id)
+        note = _live_note(db, board_id, note_id)
+        if note["placed_revision"] > seen_revision:
+            raise StaleMove()
+        if onto_note_id is not None and onto_note_id != note_id:
+            target = _live_note(db, board_id, onto_note_id)
+            if target["placed_revision"] > seen_revision:
+                raise StaleMove()
+            step_key = target["step_key"]
+            cluster_id = target["cluster_id"]
+            if cluster_id is None:
+                cluster_id = new_row_id()
+                position = db.execute(
+                    "SELECT coalesce(max(position), 0) + 1 FROM clusters WHERE board_id = ? AND step_key = ?",
+                    [board_id, step_key],
+                ).fetchone()[0]
+                db["clusters"].insert({"id": cluster_id, "board_id": board_id, "step_key": step_key,
+                                       "name": checked_name("cluster name", _name_after(target["text"])),
+                                       "position": position,
+                                       "created_at": iso(now()), "deleted_at": None})
+                db.execute("UPDATE notes SET cluster_id = ?, placed_revision = ? WHERE id = ?",
+                           [cluster_id, placed, target["id"]])
+        elif cluster_id is not None:
+            step_key = _get(db, board_id, cluster_id).step_key
+        if not _is_note_step(db, board_id, step_key):
+            raise NotANoteStep()
+        changes: dict = {"cluster_id": cluster_id, "step_key": step_key, "placed_revision": placed}
+        if step_key != note["step_key"]:
+            changes["position"] = db.execute(
+                "SELECT coalesce(max(position), 0) + 1 FROM notes WHERE board_id = ? AND step_key = ?",
+                [board_id, step_key],
+            ).fetchone()[0]
+        db["notes"].update(note_id, changes)
+        # Joining a cluster can put one person's dots beyond the per-item limit.
+        settle_votes(db, board_id)
+    return cluster_id
+
+
+CLUSTER_NAME_FROM_NOTE_CHARS = 40
+
+
+def _name_after(text: str) -> str:
+    name = " ".join(text.split())
+    if len(name) > CLUSTER_NAME_FROM_NOTE_CHARS:
+        name = name[: CLUSTER_NAME_FROM_NOTE_CHARS - 1] + "…"
+    return name
+
+
+def _live_note(db, board_id: str, note_id: str) -> dict:
+    row = next(db.query("SELECT * FROM notes WHERE id = ? AND board_id = ? AND deleted_at IS NULL",
+                        [note_id, board_id]), None)
+    if row is None:
+        raise NoteNotFound(note_id)
+    return row
+
+
+def _is_note_step(db, board_id: str, step_key: str) -> bool:
+    step = get_board(db, board_id).template_model.step(step_key)
+    return step is not None and step.holds_notes
+
+
+def _next_revision(db, board_id: str) -> int:
+    # changing_board bumps the revision by one when the transaction ends.
+    return db.execute("SELECT revision FROM boards WHERE id = ?", [board_id]).fetchone()[0] + 1
 
 
 def _get(db, board_id: str, cluster_id: str) -> Cluster:

@@ -237,6 +237,17 @@ def m0005(db: sqlite_utils.Database) -> None:
     db["notes"].create_index(["board_id", "number"], unique=True)
 
 
+@migrations(name="0006_instance_secrets_note_placement")
+def m0006(db: sqlite_utils.Database) -> None:
+    # Secrets of this installation shared by every server process on the file,
+    # such as the key that signs live-board tickets.
+    db["instance_secrets"].create({"name": str, "value": str, "created_at": str}, pk="name",
+                                  not_null={"value"})
+    # The revision at which a note was last dragged somewhere: a drop made from
+    # an older view of the board than that is refused instead of undoing it.
+    db["notes"].add_column("placed_revision", int, not_null_default=0)
+
+
 def schema_version(name: str) -> int:
     """The schema version a migration brings a file to: its leading number."""
     prefix = name.split("_", 1)[0]

@@ -60,6 +60,9 @@ class Action(str, Enum):
     edit_summary = "edit_summary"
     edit_timeline = "edit_timeline"
     edit_actions = "edit_actions"  # actions and triggers
+    # Follow-through happens after the meeting: how an action is going can be
+    # recorded even on a closed board.
+    update_action_status = "update_action_status"
     # Tie a note to a moment of the timeline (or untie it): curation, not
     # authorship, so anyone on the board may do it to any note.
     link_note = "link_note"
@@ -99,6 +102,7 @@ RULES: dict[Action, Rule] = {
     Action.edit_summary: Rule(phases=_OPEN),
     Action.edit_timeline: Rule(phases=_OPEN),
     Action.edit_actions: Rule(phases=_OPEN),
+    Action.update_action_status: Rule(phases=_EVERY_PHASE),
     Action.link_note: Rule(phases=_OPEN),
     Action.group: Rule(phases=frozenset({Phase.group})),
     Action.vote: Rule(phases=frozenset({Phase.vote})),

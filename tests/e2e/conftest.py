@@ -137,7 +137,7 @@ def create_board(page, base_url: str, title: str, name: str) -> str:
     page.locator(".st-key-home_name input").fill(name)
     page.get_by_role("button", name="Create board").click()
     settle(page)
-    page.wait_for_selector(".st-key-overview_column_detect")
+    page.wait_for_selector(".pc-column[data-step=detect]")
     return page.locator(".st-key-share_link code").inner_text().strip()
 
 

@@ -1,3 +1,4 @@
+import json
 from pathlib import Path
 
 import pytest
@@ -52,3 +53,10 @@ def add_note(tab: AppTest, text: str) -> None:
     tab.switch_page(page("step.py")).run()
     tab.text_area(key="step_text").input(text)
     tab.button(key=ADD_NOTE).click().run()
+
+
+def live_data(tab: AppTest) -> dict:
+    """What the page handed the live board component (the view JSON, ticket...)."""
+    [element] = [e for e in tab.get("bidi_component")
+                 if e.proto.component_name == "postmortem_live_board"]
+    return json.loads(element.proto.json)

@@ -2,7 +2,7 @@ from streamlit.testing.v1 import AppTest
 
 from storage import boards, notes, participants
 from storage.db import connect
-from tests.pages.conftest import ROOT, create_board, page
+from tests.pages.conftest import ROOT, create_board, live_data, page
 
 ADD = "FormSubmitter:step_add-Add note"
 
@@ -14,7 +14,7 @@ def texts(at) -> list[str]:
 def test_home_create_board_add_note_and_see_it_on_the_overview(app, db_file):
     board_id = create_board(app, title="Checkout errors")
     assert app.query_params["board"] == board_id
-    assert [t.value for t in app.title] == ["Checkout errors"], "lands on the new board"
+    assert live_data(app)["view"]["board"]["title"] == "Checkout errors", "lands on the board"
     assert any(f"?board={board_id}" in code.value for code in app.sidebar.code), "share link"
 
     app.switch_page(page("step.py")).run()

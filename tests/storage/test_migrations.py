@@ -58,21 +58,21 @@ ROWS: dict[str, list[dict]] = {
     "notes": [
         {"id": "n1", "board_id": B1, "step_key": "detect", "text": "one", "colour": "yellow",
          "author_id": "p1", "position": 1, "created_at": T("10:00"), "updated_at": T("10:00"),
-         "deleted_at": None, "version": 1, "cluster_id": "c1", "number": 2, "event_id": "e1"},
+         "deleted_at": None, "version": 1, "cluster_id": "c1", "number": 2, "event_id": "e1", "placed_revision": 0},
         {"id": "n2", "board_id": B1, "step_key": "detect", "text": "two", "colour": "blue",
          "author_id": "p2", "position": 2, "created_at": T("09:00"), "updated_at": T("09:30"),
-         "deleted_at": None, "version": 2, "cluster_id": None, "number": 1, "event_id": None},
+         "deleted_at": None, "version": 2, "cluster_id": None, "number": 1, "event_id": None, "placed_revision": 0},
         {"id": "n3", "board_id": B1, "step_key": "react", "text": "three", "colour": "green",
          "author_id": None, "position": 1, "created_at": T("10:00"), "updated_at": T("10:00"),
-         "deleted_at": None, "version": 1, "cluster_id": None, "number": 3, "event_id": None},
+         "deleted_at": None, "version": 1, "cluster_id": None, "number": 3, "event_id": None, "placed_revision": 0},
         {"id": "n4", "board_id": B2, "step_key": "detect", "text": "other board",
          "colour": "yellow", "author_id": None, "position": 1, "created_at": T("11:00"),
          "updated_at": T("11:00"), "deleted_at": None, "version": 1, "cluster_id": None,
-         "number": 1, "event_id": None},
+         "number": 1, "event_id": None, "placed_revision": 0},
         {"id": "n5", "board_id": B1, "step_key": "detect", "text": "binned", "colour": "yellow",
          "author_id": "p1", "position": 3, "created_at": T("11:00"), "updated_at": T("11:30"),
          "deleted_at": T("11:30"), "version": 2, "cluster_id": None, "number": 4,
-         "event_id": None},
+         "event_id": None, "placed_revision": 0},
     ],
     "votes": [
         {"id": 1, "board_id": B1, "participant_id": "p1", "item_id": "c1", "created_at": T("12:00")},
@@ -91,11 +91,14 @@ ROWS: dict[str, list[dict]] = {
         {"id": "t1", "board_id": B1, "signal": "errors above 2%", "kind": "roll_back",
          "response": "Roll back first", "created_at": T("12:20"), "deleted_at": None},
     ],
+    "instance_secrets": [
+        {"name": "ticket_signing_key", "value": "secret", "created_at": T("12:30")},
+    ],
 }
 LATER = {
     ("boards", "timezone"): "UTC", ("boards", "phase"): "write", ("boards", "vote_budget"): 5,
     ("boards", "vote_max_per_item"): 3, ("boards", "votes_revealed"): 0,
-    ("boards", "show_authors"): 0,
+    ("boards", "show_authors"): 0, ("notes", "placed_revision"): 0,
 }
 
 

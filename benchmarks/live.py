@@ -1,0 +1,421 @@
+"""Live board benchmark: N participants on one board, each an open event stream.
+
+    python benchmarks/live.py                       # 50 and 100 participants, ack at 30; ~3 minutes
+
+Measured through the routes as a browser uses them: every participant gets a
+ticket (POST /api/boards/<id>/tickets) and opens the board's event stream
+(GET .../stream, read raw over HTTP/1.1, as an EventSource does); every
+change is an action POSTed by a random participant (POST .../actions, as the
+canvas sends it). All on loopback, against the real server
+(`python -m streamlit run app.py`) on a fresh temporary database.
+
+For each N:
+1. memory: server RSS before the streams open and after, per tab;
+2. idle: server CPU while nothing changes for --idle seconds (pings and
+   presence only), per open tab;
+3. fan-out: --changes notes, one every --interval seconds, each followed until
+   every OTHER tab's stream has carried a view with that revision or later
+   (p50/p95/max over the changes of the slowest tab; "every change delivered"
+   counts tabs that never got it within --change-timeout);
+4. ack: the POST round trip of each change, until its reply carries the
+   author's view with the new note (the canvas draws from that reply).
+
+Beside each, the same figures for a trivial app served the same way
+(`streamlit run` of an st.App whose one SSE route broadcasts a 40-byte event
+to every open stream on each POST): the floor that Streamlit, Starlette and
+this client impose, so the ratio to it is visible.
+
+The clients run in this process (asyncio, one socket per tab) on the same
+machine and take CPU from the server; "client CPU" says how much. Figures are
+printed, never asserted: a benchmark, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
+
+from load import Server, free_port, machine, server_log_problems, stop_server  # noqa: E402
+
+from canvas.models import BoardDraft, NoteDraft  # noqa: E402
+from canvas.session.phases import Credentials, Phase  # noqa: E402
+from storage import facilitation, notes, participants  # noqa: E402
+from storage.db import connect  # noqa: E402
+from storage.migrations import migrate  # noqa: E402
+
+
+SEED_NOTES = 40
+NOTE_STEPS = ["detect", "react", "quick-fix", "prevent", "other-risks"]
+
+TRIVIAL_APP = '''
+"""A trivial st.App: one page, one SSE route that broadcasts each POST to every stream."""
+import asyncio
+import json
+
+import streamlit as st
+
+if __name__ == "__main__":
+    st.write("Hello")
+else:
+    from starlette.responses import JSONResponse, StreamingResponse
+    from starlette.routing import Route
+
+    queues = set()
+    revision = 0
+
+    async def stream(request):
+        queue = asyncio.Queue()
+        queues.add(queue)
+
+        async def events():
+            try:
+                yield f"id: {revision}\\nevent: view\\ndata: {json.dumps({'revision': revision})}\\n\\n"
+                while True:
+                    try:
+                        yield await asyncio.wait_for(queue.get(), 15)
+                    except TimeoutError:
+                        yield ": ping\\n\\n"
+            finally:
+                queues.discard(queue)
+
+        return StreamingResponse(events(), media_type="text/event-stream")
+
+    async def poke(request):
+        global revision
+        await request.body()
+        revision += 1
+        message = f"id: {revision}\\nevent: view\\ndata: {json.dumps({'revision': revision})}\\n\\n"
+        for queue in queues:
+            queue.put_nowait(message)
+        return JSONResponse({"ok": True, "view": {"revision": revision}})
+
+    app = st.App(__file__, routes=[Route("/api/stream", stream), Route("/api/poke", poke, methods=["POST"])])
+'''
+
+
+# --- server -----------------------------------------------------------------------
+
+
+def start(script: Path, db_path: Path, log_path: Path, timeout: float = 40.0) -> Server:
+    port = free_port()
+    log = open(log_path, "wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
+        cwd=script.parent, env={**os.environ, "POSTMORTEM_CANVAS_DB": str(db_path)},
+        stdout=log, stderr=subprocess.STDOUT,
+    )
+    log.close()
+    server = Server(process, f"http://127.0.0.1:{port}", log_path)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not server.alive:
+            raise RuntimeError(log_path.read_text(errors="replace")[-2000:])
+        try:
+            with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=1) as answer:
+                if answer.status == 200:
+                    return server
+        except OSError:
+            time.sleep(0.2)
+    stop_server(server)
+    raise TimeoutError("server not healthy")
+
+
+# --- raw HTTP/1.1 over asyncio (one socket per request or stream) ------------------
+
+
+async def _read_head(reader) -> tuple[int, dict]:
+    status_line = await reader.readline()
+    status = int(status_line.split()[1])
+    headers = {}
+    while (line := await reader.readline()) not in (b"\r\n", b""):
+        name, _, value = line.decode().partition(":")
+        headers[name.strip().lower()] = value.strip()
+    return status, headers
+
+
+async def _chunks(reader):
+    while True:
+        size = int((await reader.readline()).strip() or b"0", 16)
+        if size == 0:
+            return
+        data = await reader.readexactly(size)
+        await reader.readexactly(2)
+        yield data
+
+
+async def post(port: int, path: str, body: dict) -> tuple[int, dict]:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    payload = json.dumps(body).encode()
+    writer.write(f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                 f"Content-Length: {len(payload)}\r\nConnection: close\r\n\r\n".encode() + payload)
+    status, headers = await _read_head(reader)
+    if "content-length" in headers:
+        data = await reader.readexactly(int(headers["content-length"]))
+    else:
+        data = b"".join([chunk async for chunk in _chunks(reader)])
+    writer.close()
+    return status, json.loads(data)
+
+
+@dataclass
+class Tab:
+    index: int
+    ticket: str = ""
+    arrivals: list[tuple[int, float]] = field(default_factory=list)  # (revision, monotonic)
+    first: asyncio.Event = field(default_factory=asyncio.Event)
+    bytes_read: int = 0
+    error: str | None = None
+
+
+async def listen(port: int, path: str, tab: Tab) -> None:
+    """Read one event stream until cancelled; note when each view event is complete."""
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n".encode())
+        status, _ = await _read_head(reader)
+        if status != 200:
+            tab.error = f"stream answered {status}"
+            return
+        buffer = b""
+        event_id = None
+        async for chunk in _chunks(reader):
+            tab.bytes_read += len(chunk)
+            buffer += chunk
+            while b"\n\n" in buffer:
+                message, buffer = buffer.split(b"\n\n", 1)
+                is_view = False
+                for line in message.split(b"\n"):
+                    if line.startswith(b"id: "):
+                        event_id = int(line[4:])
+                    elif line == b"event: view":
+                        is_view = True
+                if is_view and event_id is not None:
+                    # The browser would parse the JSON before drawing: so does this client.
+                    json.loads(message[message.index(b"data: ") + 6:])
+                    tab.arrivals.append((event_id, time.monotonic()))
+                    tab.first.set()
+        tab.error = "stream ended"
+    except asyncio.CancelledError:
+        writer.close()
+        raise
+    except Exception as error:  # noqa: BLE001 - reported in the table
+        tab.error = repr(error)
+
+
+# --- one run ---------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    label: str
+    n: int
+    latencies: list[float]
+    fastest: list[float]  # until the first other tab has the change
+    undelivered: int
+    acks: list[float]
+    ack_failures: int
+    idle_cpu: float
+    busy_cpu: float
+    rss_before: int
+    rss_after: int
+    client_cpu: float
+    failures: list[str]
+
+
+def prepare_board(db_path: Path, n: int):
+    migrate(db_path)
+    db = connect(db_path)
+    started = facilitation.start_board(db, BoardDraft(title="Benchmark board", facilitator_name="Fran"))
+    board_id = started.board.id
+    people = [participants.join_board(db, board_id, f"Person {i}") for i in range(n)]
+    for i in range(SEED_NOTES):
+        author = people[i % n][0]
+        notes.add_note(db, board_id, NOTE_STEPS[i % len(NOTE_STEPS)],
+                       NoteDraft(text=f"Seed note {i}: the alert fired late because the threshold was too high"),
+                       Credentials(participant_id=author.id))
+    # In Group every note is visible to everyone, so every change reaches every tab.
+    facilitation.set_phase(db, board_id, started.facilitator_key, Phase.group)
+    db.close()
+    return board_id, [token for _, token in people]
+
+
+def cpu(server: Server) -> float:
+    return server.cpu_seconds()
+
+
+async def run_one(label: str, server: Server, n: int, args, *, board_id: str | None,
+                  tokens: list[str]) -> Result:
+    port = int(server.url.rsplit(":", 1)[1])
+    failures: list[str] = []
+    tabs = [Tab(i) for i in range(n)]
+    if board_id is not None:
+        answers = await asyncio.gather(*(post(port, f"/api/boards/{board_id}/tickets", {"token": t})
+                                         for t in tokens))
+        for tab, (status, answer) in zip(tabs, answers):
+            if status != 200:
+                failures.append(f"ticket refused: {answer}")
+            tab.ticket = answer.get("ticket", "")
+        stream_path = lambda tab: f"/api/boards/{board_id}/stream?ticket={tab.ticket}"  # noqa: E731
+    else:
+        stream_path = lambda tab: "/api/stream"  # noqa: E731
+    await asyncio.sleep(1)
+    rss_before = server.status("VmRSS")
+    client_cpu_start = time.process_time()
+    listeners = [asyncio.create_task(listen(port, stream_path(tab), tab)) for tab in tabs]
+    await asyncio.wait_for(asyncio.gather(*(tab.first.wait() for tab in tabs)), 60)
+    # One change first, not measured: the first action of a process imports and
+    # reads what later ones find ready.
+    if board_id is not None:
+        await post(port, f"/api/boards/{board_id}/actions", {
+            "ticket": tabs[0].ticket, "type": "add_note", "step_key": "detect", "text": "Warm-up"})
+    else:
+        await post(port, "/api/poke", {})
+    await asyncio.sleep(2)
+    rss_after = server.status("VmRSS")
+
+    # Idle: nothing changes; the streams only ping and record presence.
+    start_cpu, start_wall = cpu(server), time.monotonic()
+    await asyncio.sleep(args.idle)
+    idle_cpu = (cpu(server) - start_cpu) / (time.monotonic() - start_wall)
+
+    # Fan-out and acknowledgement: one change every --interval seconds.
+    changes: list[tuple[int, int, float]] = []  # (author tab, revision, started)
+    acks: list[float] = []
+    ack_failures = 0
+    rng = random.Random(7)
+    start_cpu, start_wall = cpu(server), time.monotonic()
+
+    async def change(k: int) -> None:
+        nonlocal ack_failures
+        author = rng.randrange(n)
+        started = time.monotonic()
+        if board_id is not None:
+            status, answer = await post(port, f"/api/boards/{board_id}/actions", {
+                "ticket": tabs[author].ticket, "facilitator_key": "", "type": "add_note",
+                "step_key": NOTE_STEPS[k % len(NOTE_STEPS)], "text": f"Change {k} from person {author}"})
+        else:
+            status, answer = await post(port, "/api/poke", {"k": k})
+        if status != 200 or not answer.get("ok"):
+            ack_failures += 1
+            failures.append(f"action refused: {answer}")
+            return
+        acks.append(time.monotonic() - started)
+        changes.append((author, answer["view"]["revision"], started))
+
+    pending = []
+    for k in range(args.changes):
+        pending.append(asyncio.create_task(change(k)))
+        await asyncio.sleep(args.interval)
+    await asyncio.gather(*pending)
+    await asyncio.sleep(min(args.change_timeout, 3))
+    busy_cpu = (cpu(server) - start_cpu) / (time.monotonic() - start_wall)
+    client_cpu = (time.process_time() - client_cpu_start) / (time.monotonic() - start_wall)
+    for listener in listeners:
+        listener.cancel()
+    await asyncio.gather(*listeners, return_exceptions=True)
+
+    latencies, fastest, undelivered = [], [], 0
+    for author, revision, started in changes:
+        slowest, first = 0.0, None
+        for tab in tabs:
+            if tab.index == author:
+                continue
+            arrived = next((at for rev, at in tab.arrivals if rev >= revision), None)
+            if arrived is None or arrived - started > args.change_timeout:
+                undelivered += 1
+            else:
+                slowest = max(slowest, arrived - started)
+                first = arrived - started if first is None else min(first, arrived - started)
+        latencies.append(slowest)
+        if first is not None:
+            fastest.append(first)
+    failures += [f"tab {tab.index}: {tab.error}" for tab in tabs if tab.error]
+    failures += server_log_problems(server.log_path)
+    return Result(label, n, latencies, fastest, undelivered, acks, ack_failures, idle_cpu, busy_cpu,
+                  rss_before, rss_after, client_cpu, failures)
+
+
+def percentiles(values: list[float]) -> str:
+    if not values:
+        return "none"
+    ordered = sorted(values)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return f"{statistics.median(ordered) * 1000:.0f} / {p95 * 1000:.0f} / {ordered[-1] * 1000:.0f} ms"
+
+
+def report(results: list[Result], args) -> None:
+    print()
+    print(f"A change every {args.interval} s, {args.changes} changes; idle window {args.idle} s.")
+    print()
+    print("| app | tabs | change reaching every other tab p50 / p95 / max | every change delivered? "
+          "| own change acknowledged p50 / p95 / max | idle server CPU per tab (% of a core) "
+          "| server CPU busy | memory per tab | client CPU | failures |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for r in results:
+        delivered = "yes" if r.undelivered == 0 else f"no: {r.undelivered} tab-deliveries missing"
+        per_tab_kib = (r.rss_after - r.rss_before) / r.n
+        print(f"| {r.label} | {r.n} | {percentiles(r.latencies)} | {delivered} | {percentiles(r.acks)} "
+              f"| {100 * r.idle_cpu / r.n:.3f} % ({100 * r.idle_cpu:.1f} % in all) "
+              f"| {100 * r.busy_cpu:.0f} % | {per_tab_kib:.0f} KiB (RSS {r.rss_after / 1024:.0f} MiB) "
+              f"| {100 * r.client_cpu:.0f} % | {len(r.failures)} |")
+    for r in results:
+        for failure in r.failures[:5]:
+            print(f"  {r.label} {r.n}: {failure}")
+    print()
+    print("\n".join(machine()))
+    print(f"Load average (1, 5, 15 min) at the end: {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--participants", type=int, nargs="+", default=[50, 100])
+    parser.add_argument("--ack-participants", type=int, default=30)
+    parser.add_argument("--changes", type=int, default=30)
+    parser.add_argument("--interval", type=float, default=0.5)
+    parser.add_argument("--idle", type=float, default=20.0)
+    parser.add_argument("--change-timeout", type=float, default=10.0)
+    args = parser.parse_args()
+
+    sizes = sorted({args.ack_participants, *args.participants})
+    results: list[Result] = []
+    with tempfile.TemporaryDirectory(prefix="live-bench-") as folder:
+        folder = Path(folder)
+        trivial = folder / "trivial" / "trivial_app.py"
+        trivial.parent.mkdir()
+        trivial.write_text(textwrap.dedent(TRIVIAL_APP))
+        for n in sizes:
+            for label in ("board", "trivial SSE app"):
+                db_path = folder / f"{label[:5]}-{n}.db"
+                board_id, tokens = prepare_board(db_path, n) if label == "board" else (None, [])
+                script = ROOT / "app.py" if label == "board" else trivial
+                server = start(script, db_path, folder / f"{label[:5]}-{n}.log")
+                try:
+                    result = asyncio.run(run_one(label, server, n, args, board_id=board_id, tokens=tokens))
+                finally:
+                    stop_server(server)
+                results.append(result)
+                print(f"{label} {n}: every other tab {percentiles(result.latencies)}, "
+                      f"first other tab {percentiles(result.fastest)}, ack {percentiles(result.acks)}",
+                      flush=True)
+    report(results, args)
+
+
+if __name__ == "__main__":
+    main()

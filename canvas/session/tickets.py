@@ -1,0 +1,74 @@
+"""Short-lived tickets that open a board's live stream and carry its actions.
+
+A ticket says "participant P of board B (a facilitator or not) until time T",
+signed with HMAC-SHA256 under a key every server process on the database
+shares. The browser holds it for minutes, never the participant's token, so a
+stream address that leaks into a log is worth little, and checking one costs
+no database read.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+
+from pydantic import BaseModel
+
+from canvas.errors import BadTicket
+
+TICKET_TTL_SECONDS = 10 * 60
+SIGNING_KEY_BYTES = 32
+
+
+class TicketClaims(BaseModel):
+    board_id: str
+    participant_id: str
+    is_facilitator: bool
+    expires_at: int  # Unix seconds
+
+
+def new_signing_key() -> str:
+    """A fresh signing key (kept in the database, never sent anywhere)."""
+    return secrets.token_urlsafe(SIGNING_KEY_BYTES)
+
+
+def issue_ticket(key: str, board_id: str, participant_id: str, *, is_facilitator: bool,
+                 now: float, ttl: int = TICKET_TTL_SECONDS) -> str:
+    """A signed ticket for this participant on this board, valid for `ttl` seconds."""
+    payload = f"{board_id}|{participant_id}|{int(is_facilitator)}|{int(now) + ttl}"
+    return f"{_b64(payload.encode())}.{_b64(_sign(key, payload))}"
+
+
+def check_ticket(key: str, ticket: str | None, board_id: str, *, now: float) -> TicketClaims:
+    """The claims of a genuine, unexpired ticket for `board_id`; raises BadTicket."""
+    try:
+        encoded_payload, encoded_signature = (ticket or "").split(".")
+        payload = _unb64(encoded_payload).decode()
+        signature = _unb64(encoded_signature)
+    except ValueError:
+        raise BadTicket() from None
+    if not hmac.compare_digest(signature, _sign(key, payload)):
+        raise BadTicket()
+    parts = payload.split("|")
+    if len(parts) != 4 or parts[0] != board_id or parts[2] not in ("0", "1"):
+        raise BadTicket()
+    expires_at = int(parts[3])
+    if now >= expires_at:
+        raise BadTicket()
+    return TicketClaims(board_id=parts[0], participant_id=parts[1],
+                        is_facilitator=parts[2] == "1", expires_at=expires_at)
+
+
+def _sign(key: str, payload: str) -> bytes:
+    return hmac.new(key.encode(), payload.encode(), hashlib.sha256).digest()
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    # binascii.Error and UnicodeDecodeError are both ValueErrors.
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))

@@ -1,0 +1,1 @@
+"""The live board: the canvas component and the routes that feed it."""

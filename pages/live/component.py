@@ -1,0 +1,55 @@
+"""The live board as a Streamlit component (components v2, no iframe).
+
+The JavaScript and CSS are plain files beside this module. Python draws the
+first view and hands over a ticket; from then on the canvas keeps itself up
+to date through the board's event stream and sends changes to the actions
+route, so a change on the board costs no script run in anyone's tab.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from canvas.ids import hash_secret
+from storage.db import Database
+
+HERE = Path(__file__).resolve().parent
+
+_canvas = st.components.v2.component(
+    "postmortem_live_board",
+    html="",
+    css=(HERE / "board.css").read_text(encoding="utf-8"),
+    js=(HERE / "board.js").read_text(encoding="utf-8"),
+)
+
+
+def live_data(db: Database, board_id: str, participant_id: str, is_facilitator: bool,
+              *, mode: str) -> dict:
+    """What the component starts from: this person's view of the board now,
+    a ticket for the stream and the actions, and where those live."""
+    from pages.live import routes
+
+    base = f"/api/boards/{board_id}"
+    return {
+        "mode": mode,
+        "board_id": board_id,
+        "ticket": routes.ticket_for(db, board_id, participant_id, is_facilitator),
+        "view": routes.view_for(db, board_id, participant_id, is_facilitator),
+        "stream_url": f"{base}/stream",
+        "actions_url": f"{base}/actions",
+        "tickets_url": f"{base}/tickets",
+    }
+
+
+def show(data: dict) -> None:
+    """Draw the board (mode "board") or only its top bar (mode "bar").
+
+    The bar asks for a rerun when the stream brings a newer revision, so a
+    page drawn by Python shows the change; the board draws changes itself.
+    """
+    # Board ids may contain "__", which component keys must not.
+    key = f"live_{data['mode']}_{hash_secret(data['board_id'])[:16]}"
+    _canvas(key=key, data=data, default={"revision": None, "gone": None},
+            on_revision_change=lambda: None, on_gone_change=lambda: None)

@@ -1,0 +1,61 @@
+"""Reading a board for the live canvas: everything on it plus each person's own dots."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+
+import sqlite_utils
+from pydantic import BaseModel
+
+from canvas.snapshot import BoardSnapshot
+from storage import actions, boards, clusters, events, notes, participants, votes
+from storage.db import write_transaction
+
+PRESENT_WITHIN = timedelta(minutes=1)
+
+
+class LiveBoard(BaseModel):
+    snapshot: BoardSnapshot
+    # participant id -> item id -> that person's dots on the item (live items only;
+    # a cluster counts the dots on its notes, as `storage.votes.my_votes` does)
+    votes_by_person: dict[str, dict[str, int]] = {}
+
+
+def load_live_board(db: sqlite_utils.Database, board_id: str) -> LiveBoard:
+    """The whole board and everyone's own dots, read in one transaction."""
+    db.conn.execute("BEGIN")
+    try:
+        snapshot = BoardSnapshot(
+            board=boards.get_board(db, board_id),
+            participants=participants.list_participants(db, board_id),
+            notes=notes.list_notes(db, board_id),
+            clusters=clusters.list_clusters(db, board_id),
+            tallies=dict(votes.tallies(db, board_id)),
+            events=events.list_events(db, board_id),
+            actions=actions.list_actions(db, board_id),
+            triggers=actions.list_triggers(db, board_id),
+        )
+        dots = votes.board_dots(db, board_id)
+    finally:
+        db.conn.execute("COMMIT")
+    by_person: dict[str, dict[str, int]] = {}
+    for dot in dots:
+        mine = by_person.setdefault(dot.participant_id, {})
+        mine[dot.item_id] = mine.get(dot.item_id, 0) + 1
+    return LiveBoard(snapshot=snapshot, votes_by_person=by_person)
+
+
+def present_names(db: sqlite_utils.Database, board_id: str) -> list[str]:
+    """Who had the board open in the last minute, by name."""
+    return [person.display_name for person in participants.present(db, board_id, PRESENT_WITHIN)]
+
+
+def mark_all_seen(db: sqlite_utils.Database, participant_ids: Iterable[str]) -> None:
+    """Record in one transaction that these people have a board open (no revision bump)."""
+    ids = list(participant_ids)
+    if not ids:
+        return
+    with write_transaction(db):
+        for participant_id in ids:
+            participants.mark_seen(db, participant_id)

@@ -1,0 +1,40 @@
+"""How an action is going can be recorded after the meeting, on a closed board too."""
+
+import pytest
+from pydantic import ValidationError
+
+from canvas.actions import ActionDraft, Status
+from canvas.models import BoardDraft
+from canvas.session.phases import Phase, PhaseForbids
+from storage import actions, boards, facilitation
+
+
+@pytest.fixture
+def closed_board_with_action(db):
+    started = facilitation.start_board(db, BoardDraft(title="Done", facilitator_name="Fran"))
+    board_id = started.board.id
+    action = actions.add_action(db, board_id, ActionDraft(title="Add an alert on the 5xx rate"))
+    facilitation.set_phase(db, board_id, started.facilitator_key, Phase.closed)
+    return board_id, action
+
+
+def test_a_status_can_be_set_on_a_closed_board(db, closed_board_with_action):
+    board_id, action = closed_board_with_action
+    before = boards.board_revision(db, board_id)
+    updated = actions.set_action_status(db, board_id, action.id, Status.done)
+    assert (updated.status, updated.title, updated.version) == (Status.done, action.title, action.version + 1)
+    assert boards.board_revision(db, board_id) == before + 1
+
+
+def test_other_edits_stay_refused_on_a_closed_board(db, closed_board_with_action):
+    board_id, action = closed_board_with_action
+    with pytest.raises(PhaseForbids):
+        actions.edit_action(db, board_id, action.id, ActionDraft(title="Renamed"), action.version)
+
+
+def test_wont_do_still_needs_a_reason(db, closed_board_with_action):
+    board_id, action = closed_board_with_action
+    with pytest.raises(ValidationError):
+        actions.set_action_status(db, board_id, action.id, Status.wont_do)
+    updated = actions.set_action_status(db, board_id, action.id, Status.wont_do, "Replaced by the new pager")
+    assert (updated.status, updated.status_reason) == (Status.wont_do, "Replaced by the new pager")

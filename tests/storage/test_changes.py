@@ -1,0 +1,102 @@
+"""The change watcher: a waiter learns of a board's new revision, whoever wrote it."""
+
+import asyncio
+import sys
+
+import pytest
+
+from canvas.models import BoardDraft
+from storage import boards, facilitation
+from storage.changes import SqliteChangeFeed
+from storage.db import connect
+
+# Generous: these tests check that a change arrives, not how fast (benchmarks/ measure that).
+PATIENCE = 20.0
+
+
+@pytest.fixture
+def board_id(db):
+    return facilitation.start_board(db, BoardDraft(title="Watched", facilitator_name="Fran")).board.id
+
+
+@pytest.fixture
+def feed(db_file):
+    watcher = SqliteChangeFeed(db_file)
+    watcher.start()
+    yield watcher
+    watcher.stop()
+
+
+def test_a_waiter_behind_the_board_gets_the_current_revision_at_once(db, feed, board_id):
+    current = boards.board_revision(db, board_id)
+    assert asyncio.run(feed.wait(board_id, current - 1, PATIENCE)) == current
+    assert asyncio.run(feed.wait(board_id, None, PATIENCE)) == current
+
+
+def test_a_waiter_with_nothing_new_gets_the_same_revision_after_its_timeout(db, feed, board_id):
+    current = boards.board_revision(db, board_id)
+    assert asyncio.run(feed.wait(board_id, current, 0.2)) == current
+
+
+def test_a_write_in_this_process_wakes_the_waiter(db_file, db, feed, board_id):
+    before = boards.board_revision(db, board_id)
+
+    async def scenario():
+        waiting = asyncio.create_task(feed.wait(board_id, before, PATIENCE))
+        await asyncio.sleep(0.2)
+        await asyncio.to_thread(_in_own_connection, db_file, boards.update_details, board_id,
+                                boards.get_board(db, board_id).model_copy(update={"title": "Renamed"}),
+                                boards.get_board(db, board_id).details_version)
+        return await waiting
+
+    assert asyncio.run(scenario()) == before + 1
+
+
+def _in_own_connection(db_file, write, *args):
+    # A sqlite3 connection belongs to the thread that opened it.
+    own = connect(db_file)
+    try:
+        write(own, *args)
+    finally:
+        own.close()
+
+
+def test_a_plain_sqlite_write_from_another_process_wakes_the_waiter(db_file, db, feed, board_id):
+    before = boards.board_revision(db, board_id)
+    writer = ("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+              "c.execute('UPDATE boards SET revision = revision + 5 WHERE id = ?', (sys.argv[2],)); c.commit()")
+
+    async def scenario():
+        waiting = asyncio.create_task(feed.wait(board_id, before, PATIENCE))
+        await asyncio.sleep(0.2)
+        process = await asyncio.create_subprocess_exec(sys.executable, "-c", writer, str(db_file), board_id)
+        assert await process.wait() == 0
+        return await waiting
+
+    assert asyncio.run(scenario()) == before + 5
+
+
+def test_a_deleted_board_reads_as_gone(db_file, db, feed, board_id):
+    before = boards.board_revision(db, board_id)
+
+    async def scenario():
+        waiting = asyncio.create_task(feed.wait(board_id, before, PATIENCE))
+        await asyncio.sleep(0.2)
+        await asyncio.to_thread(_in_own_connection, db_file, boards.delete_board, board_id)
+        return await waiting
+
+    assert asyncio.run(scenario()) is None
+
+
+def test_stopping_the_feed_releases_every_waiter(db, db_file, board_id):
+    watcher = SqliteChangeFeed(db_file)
+    watcher.start()
+    current = boards.board_revision(db, board_id)
+
+    async def scenario():
+        waiting = asyncio.create_task(watcher.wait(board_id, current, PATIENCE))
+        await asyncio.sleep(0.2)
+        watcher.stop()
+        return await asyncio.wait_for(waiting, PATIENCE)
+
+    assert asyncio.run(scenario()) == current

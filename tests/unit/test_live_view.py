@@ -1,0 +1,152 @@
+import json
+from datetime import UTC, datetime
+
+from canvas.actions import FollowUp
+from canvas.session.live_view import build_view
+from canvas.models import Board, Cluster, Note, Participant
+from canvas.snapshot import BoardSnapshot
+from canvas.session.visibility import Viewer
+
+T0 = datetime(2024, 1, 1, tzinfo=UTC)
+ANA, BEN = "p-ana", "p-ben"
+
+
+def board(phase="write", **changes):
+    return Board(id="B" * 24, title="Checkout errors", template="blameless", created_at=T0,
+                 revision=42, details_version=1, phase=phase, **changes)
+
+
+def note(number, text, author, step="detect", cluster=None, colour="yellow"):
+    return Note(id=f"n{number}", board_id="B" * 24, step_key=step, text=text, colour=colour,
+                author_id=author, created_at=T0, updated_at=T0, number=number, position=number,
+                cluster_id=cluster)
+
+
+def person(pid, name):
+    return Participant(id=pid, board_id="B" * 24, display_name=name, joined_at=T0, last_seen_at=T0)
+
+
+def snapshot(phase="write", tallies=None, clusters=(), **changes):
+    return BoardSnapshot(
+        board=board(phase, **changes),
+        participants=[person(ANA, "Ana"), person(BEN, "Ben")],
+        notes=[note(1, "Ana's secret alert idea", ANA), note(2, "Ben's own pager note", BEN),
+               note(3, "Ana on prevention", ANA, step="prevent", colour="pink")],
+        clusters=list(clusters),
+        tallies=tallies or {},
+    )
+
+
+def view(snap, viewer_id, *, facilitator=False, my_votes=None):
+    return build_view(snap, Viewer(participant_id=viewer_id, is_facilitator=facilitator),
+                      my_votes=my_votes or {}, present=["Ana"])
+
+
+def all_notes(v):
+    return [n for c in v["columns"] for n in c["notes"] + [m for cl in c["clusters"] for m in cl["notes"]]]
+
+
+def test_in_write_bens_view_holds_no_text_of_anas_notes():
+    v = view(snapshot("write"), BEN)
+    raw = json.dumps(v)
+    assert "Ana's secret alert idea" not in raw and "Ana on prevention" not in raw
+    assert "Ben's own pager note" in raw
+    columns = {c["key"]: c for c in v["columns"]}
+    assert columns["detect"]["hidden_count"] == 1
+    assert columns["prevent"]["hidden_count"] == 1
+
+
+def test_from_group_on_everyone_sees_every_note():
+    v = view(snapshot("group"), BEN)
+    assert {n["text"] for n in all_notes(v)} == {"Ana's secret alert idea", "Ben's own pager note",
+                                                 "Ana on prevention"}
+    assert all(c["hidden_count"] == 0 for c in v["columns"])
+
+
+def test_tallies_are_null_before_the_reveal_and_counts_after():
+    blind = view(snapshot("vote", tallies={"n1": 3}), BEN, my_votes={"n2": 1})
+    assert {n["votes"] for n in all_notes(blind)} == {None}
+    assert all(item["votes"] is None for item in blind["ranking"])
+    assert next(n for n in all_notes(blind) if n["id"] == "n2")["my_votes"] == 1
+    assert "3" not in json.dumps([n["votes"] for n in all_notes(blind)])
+    shown = view(snapshot("vote", tallies={"n1": 3}, votes_revealed=True), BEN)
+    assert next(n for n in all_notes(shown) if n["id"] == "n1")["votes"] == 3
+    assert shown["ranking"][0]["item_id"] == "n1" and shown["ranking"][0]["votes"] == 3
+
+
+def test_authors_are_null_while_hidden_and_named_when_shown():
+    hidden = view(snapshot("group"), BEN)
+    assert {n["author"] for n in all_notes(hidden)} == {None}
+    assert "p-ana" not in json.dumps(hidden["columns"])
+    assert [n["mine"] for n in all_notes(hidden) if n["id"] == "n2"] == [True]
+    shown = view(snapshot("group", show_authors=True), BEN)
+    assert {n["id"]: n["author"] for n in all_notes(shown)}["n1"] == "Ana"
+
+
+def test_clusters_hold_their_notes_and_sum_their_votes_once_revealed():
+    cl = Cluster(id="c1", board_id="B" * 24, step_key="detect", name="Alerting", position=1, created_at=T0)
+    snap = snapshot("vote", clusters=[cl], tallies={"c1": 2, "n1": 1}, votes_revealed=True)
+    snap.notes[0] = snap.notes[0].model_copy(update={"cluster_id": "c1"})
+    v = view(snap, BEN, my_votes={"c1": 1})
+    detect = next(c for c in v["columns"] if c["key"] == "detect")
+    assert [(c["name"], c["votes"], c["my_votes"], [n["id"] for n in c["notes"]])
+            for c in detect["clusters"]] == [("Alerting", 3, 1, ["n1"])]
+    assert [n["id"] for n in detect["notes"]] == ["n2"]
+
+
+def test_budget_and_controls_follow_the_phase_and_role():
+    v = view(snapshot("vote", vote_budget=5), BEN, my_votes={"n1": 2, "n2": 1})
+    assert (v["me"]["name"], v["me"]["votes_used"], v["me"]["votes_left"]) == ("Ben", 3, 2)
+    assert v["can"] == {"write": False, "group": False, "vote": True, "make_action": True,
+                        "facilitate": False}
+    assert view(snapshot("closed"), ANA, facilitator=True)["can"]["write"] is False
+    assert view(snapshot("write"), ANA, facilitator=True)["me"]["is_facilitator"] is True
+
+
+def test_columns_are_the_note_steps_in_order_with_colours_and_people():
+    v = view(snapshot("group"), ANA)
+    assert [c["key"] for c in v["columns"]] == ["detect", "react", "quick-fix", "prevent",
+                                                "other-risks", "next-steps"]
+    prevent = next(c for c in v["columns"] if c["key"] == "prevent")
+    assert (prevent["notes"][0]["colour"], prevent["notes"][0]["colour_hex"]) == ("pink", "#ffd1dc")
+    assert v["people"] == ["Ana", "Ben"] and v["present"] == ["Ana"]
+    assert v["revision"] == 42 and v["board"]["phase"] == "group"
+
+
+def test_actions_are_listed_with_their_draft_state():
+    snap = snapshot("discuss")
+    snap.actions = [FollowUp(id="a1", board_id="B" * 24, title="Add a paging alert", created_at=T0,
+                             updated_at=T0, source_kind="note", source_id="n1")]
+    (action,) = view(snap, BEN)["actions"]
+    assert (action["title"], action["is_draft"], action["source_item_id"], action["due"]) == \
+        ("Add a paging alert", True, "n1", None)
+
+
+def test_views_built_one_after_another_from_one_snapshot_keep_each_viewers_own_things():
+    from canvas.session.live_view import ViewBuilder
+
+    for phase in ("write", "group"):
+        builder = ViewBuilder(snapshot(phase))
+        ana = builder.view(Viewer(participant_id=ANA), my_votes={"n1": 1}, present=[])
+        ben = builder.view(Viewer(participant_id=BEN), my_votes={}, present=[])
+        assert {n["id"] for n in all_notes(ben) if n["mine"]} == {"n2"}
+        assert {n["id"] for n in all_notes(ana) if n["mine"]} == {"n1", "n3"}
+        assert {n["my_votes"] for n in all_notes(ben)} == {0}
+        assert ben["me"]["name"] == "Ben" and ana["me"]["votes_used"] == 1
+        assert ("Ana's secret alert idea" in json.dumps(ben)) == (phase == "group")
+
+
+def test_the_encoded_view_a_stream_sends_equals_the_view():
+    from canvas.session.live_view import ViewBuilder
+
+    cl = Cluster(id="c1", board_id="B" * 24, step_key="detect", name="Alerting “quoted”", position=1,
+                 created_at=T0)
+    for phase, revealed in (("write", False), ("vote", False), ("vote", True)):
+        snap = snapshot(phase, clusters=[cl], tallies={"c1": 2, "n2": 1}, votes_revealed=revealed)
+        snap.notes[0] = snap.notes[0].model_copy(update={"cluster_id": "c1"})
+        builder = ViewBuilder(snap)
+        for viewer_id, mine in ((ANA, {"c1": 1}), (BEN, {"n2": 2}), (None, {})):
+            viewer = Viewer(participant_id=viewer_id, is_facilitator=viewer_id == ANA)
+            expected = builder.view(viewer, my_votes=mine, present=["Ana", "Zoë"])
+            encoded = builder.view_json(viewer, my_votes=mine, present=["Ana", "Zoë"])
+            assert json.loads(encoded) == expected
