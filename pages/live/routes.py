@@ -31,7 +31,8 @@ from starlette.routing import Route
 
 from canvas.actions import ActionDraft, Status, draft_for_item
 from canvas.errors import (
-    BoardNotFound, CanvasError, ParticipantNotFound, StorageProblem, TextRefused, MalformedAction, describe_validation_error,
+    BoardNotFound, CanvasError, MalformedAction, ParticipantNotFound, StorageProblem, TextRefused,
+    describe_validation_error,
 )
 from canvas.session.grouping import VotableItem
 from canvas.session.live_view import ViewBuilder
@@ -49,6 +50,7 @@ from storage.migrations import migrate
 from storage.secrets import ticket_signing_key
 
 log = logging.getLogger(__name__)
+
 
 PING_SECONDS = 15.0
 PRESENCE_TTL_SECONDS = 5.0
@@ -193,7 +195,16 @@ async def lifespan(app):
     """Start this process's change watcher and presence keeper; stop them at exit."""
     global _feed, _closing
     path = db_path()
-    await anyio.to_thread.run_sync(migrate, path)
+    try:
+        await anyio.to_thread.run_sync(migrate, path)
+    except Exception as error:  # noqa: BLE001 - the pages say what is wrong, in a sentence
+        # A database the server cannot use (unreadable, newer, on a full disk)
+        # must not stop the server from starting: every page then tells the
+        # person what happened, which a refused start never could.
+        problem = error if isinstance(error, CanvasError) else named_error(error, path)
+        if problem is None:
+            raise
+        log.error("database not ready at start-up: %s", getattr(problem, "shell", problem))
     _closing = False
     _feed = SqliteChangeFeed(path)
     _feed.start()
