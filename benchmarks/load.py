@@ -1,150 +1,124 @@
-"""Load benchmark: N participants on one board, each a websocket tab.
+"""Live board benchmark: N participants on one board, each an open event stream.
 
-    python benchmarks/load.py --participants 10 30 50      # about 4 minutes
+    python benchmarks/load.py                       # 50 and 100 participants, ack at 30; ~3 minutes
 
-This measures the earlier design, where every tab polled the board with a
-1-second `run_every` rerun. The live board now pushes changes as server-sent
-events and board links land on the canvas, so these tabs (Streamlit protocol
-clients without a browser's JavaScript) no longer sign in or receive changes
-by themselves: `benchmarks/live.py` measures the live board as a browser uses it.
+Measured through the routes as a browser uses them: every participant gets a
+ticket (POST /api/boards/<id>/tickets) and opens the board's event stream
+(GET .../stream, read raw over HTTP/1.1, as an EventSource does); every
+change is an action POSTed by a random participant (POST .../actions, as the
+canvas sends it). All on loopback, against the real server
+(`python -m streamlit run app.py`) on a fresh temporary database.
 
-For each N it starts the real server (`python -m streamlit run app.py` on a
-free loopback port, against a fresh temporary database), creates one board
-through the storage layer and moves it to the Group phase (in Write, notes
-are private to their author), joins N participants (each gets a token), opens
-N `StreamlitClient` tabs on the board overview (st_client.py) and checks that
-each one is signed in. Then, with all N connected:
+For each N:
+1. memory: server RSS before the streams open and after, per tab;
+2. idle: server CPU while nothing changes for --idle seconds (pings and
+   presence only), per open tab;
+3. fan-out: --changes notes, one every --interval seconds, each followed until
+   every OTHER tab's stream has carried a view with that revision or later
+   (p50/p95/max over the changes of the slowest tab; "every change delivered"
+   counts tabs that never got it within --change-timeout);
+4. ack: the POST round trip of each change, until its reply carries the
+   author's view with the new note (the canvas draws from that reply).
 
-1. idle: nothing changes for --idle seconds (what the polling tabs cost);
-2. latency: --changes notes written at random moments 0.5-2.5 s apart, each
-   followed until every other tab has it (or --change-timeout);
-3. busy: a note every --interval seconds for --busy seconds.
+Beside each, the same figures for a trivial app served the same way
+(`streamlit run` of an st.App whose one SSE route broadcasts a 40-byte event
+to every open stream on each POST): the floor that Streamlit, Starlette and
+this client impose, so the ratio to it is visible.
 
-A change is `storage.notes.add_note` called in this process, which is what
-the step page's "Add note" handler does; its text is a unique marker. A tab
-has the change when a ForwardMsg delta carrying the marker arrives on its
-socket. The tabs only listen, and send the run_every ticks the page asks for
-(as a browser's timers do), so whatever propagation they see is the app's own
-live sync.
-
-Printed at the end, one table per figure: propagation latency (from the start
-of the write until the slowest other tab has the delta: p50/p95/max over the
-changes; per-tab: over every tab's arrival), server CPU (process CPU seconds /
-wall seconds from /proc/<pid>/stat, % of one core, so 200 % is both cores of
-a 2-core machine) idle and busy, script run durations, server RSS, failures
-(join failures, exceptions and st.error alerts in ForwardMsgs, disconnects,
-deliveries later than --change-timeout, errors in the server log), and the
-machine. Figures are printed, never asserted: a benchmark, not a test.
-
-Options: --changes 20 --idle 20 --busy 15 --interval 0.5 --change-timeout 10
---force-rerun (every tab also sends a full rerun after each change, as if
-everyone pressed R: a check of the protocol client that works without live
-sync, and a measure of the rerun fan-out) --keep (keep the temporary
-directory with the databases and server logs).
-
-Caveats: the clients run in this process on the same machine and take CPU
-from the server (the "bench CPU" column says how much); arrival times are
-taken when a listener thread reads the frame, so under heavy client load they
-include some queueing here. The server runs with --server.fileWatcherType
-none (see start_server).
+The clients run in this process (asyncio, one socket per tab) on the same
+machine and take CPU from the server; "client CPU" says how much. Figures are
+printed, never asserted: a benchmark, not a test.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import json
 import os
-import platform
 import random
-import re
-import secrets
-import shutil
-import signal
-import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import textwrap
-import threading
 import time
-import tomllib
 import urllib.request
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
 
-import streamlit  # noqa: E402
-import websocket  # noqa: E402
+from load import Server, free_port, machine, server_log_problems, stop_server  # noqa: E402
 
-from canvas.ids import hash_secret  # noqa: E402
-from canvas.templates import StepKind  # noqa: E402
 from canvas.models import BoardDraft, NoteDraft  # noqa: E402
 from canvas.session.phases import Credentials, Phase  # noqa: E402
-from st_client import StreamlitClient  # noqa: E402
-from storage import boards, facilitation, notes, participants  # noqa: E402
+from storage import facilitation, notes, participants  # noqa: E402
 from storage.db import connect  # noqa: E402
 from storage.migrations import migrate  # noqa: E402
 
-CLK_TCK = os.sysconf("SC_CLK_TCK")
-# A key that only the signed-in overview renders, and one only the join form does.
-SIGNED_IN_MARK = "overview_column_"
-JOIN_FORM_MARK = "join_name"
+
+SEED_NOTES = 40
+NOTE_STEPS = ["detect", "react", "quick-fix", "prevent", "other-risks"]
+
+TRIVIAL_APP = '''
+"""A trivial st.App: one page, one SSE route that broadcasts each POST to every stream."""
+import asyncio
+import json
+
+import streamlit as st
+
+if __name__ == "__main__":
+    st.write("Hello")
+else:
+    from starlette.responses import JSONResponse, StreamingResponse
+    from starlette.routing import Route
+
+    queues = set()
+    revision = 0
+
+    async def stream(request):
+        queue = asyncio.Queue()
+        queues.add(queue)
+
+        async def events():
+            try:
+                yield f"id: {revision}\\nevent: view\\ndata: {json.dumps({'revision': revision})}\\n\\n"
+                while True:
+                    try:
+                        yield await asyncio.wait_for(queue.get(), 15)
+                    except TimeoutError:
+                        yield ": ping\\n\\n"
+            finally:
+                queues.discard(queue)
+
+        return StreamingResponse(events(), media_type="text/event-stream")
+
+    async def poke(request):
+        global revision
+        await request.body()
+        revision += 1
+        message = f"id: {revision}\\nevent: view\\ndata: {json.dumps({'revision': revision})}\\n\\n"
+        for queue in queues:
+            queue.put_nowait(message)
+        return JSONResponse({"ok": True, "view": {"revision": revision}})
+
+    app = st.App(__file__, routes=[Route("/api/stream", stream), Route("/api/poke", poke, methods=["POST"])])
+'''
 
 
-# --- the server -----------------------------------------------------------------
+# --- server -----------------------------------------------------------------------
 
 
-@dataclass
-class Server:
-    process: subprocess.Popen
-    url: str
-    log_path: Path
-
-    @property
-    def pid(self) -> int:
-        return self.process.pid
-
-    @property
-    def alive(self) -> bool:
-        return self.process.poll() is None
-
-    def cpu_seconds(self) -> float:
-        """User + system CPU of the server process (all its threads)."""
-        stat = Path(f"/proc/{self.pid}/stat").read_text()
-        # Fields after the command name, which is in parentheses and may hold spaces.
-        fields = stat[stat.rindex(")") + 2 :].split()
-        return (int(fields[11]) + int(fields[12])) / CLK_TCK
-
-    def status(self, field_name: str = "VmRSS") -> int:
-        """A number from /proc/<pid>/status: VmRSS and VmHWM in KiB, Threads."""
-        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
-            if line.startswith(field_name + ":"):
-                return int(line.split()[1])
-        return 0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(db_path: Path, log_path: Path, timeout: float = 30.0) -> Server:
+def start(script: Path, db_path: Path, log_path: Path, timeout: float = 40.0) -> Server:
     port = free_port()
-    # A file, not a pipe: nobody reads the server's output while it runs, and
-    # a full pipe would block the server.
     log = open(log_path, "wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1",
-         # The checkout may be edited while this runs. On a change the watcher
-         # evicts the app's modules while other sessions import them
-         # (ImportError: cannot import name 'common' from 'pages'); deployed
-         # files do not change, so the watcher would only add noise here.
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, env={**os.environ, "POSTMORTEM_CANVAS_DB": str(db_path)},
+         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
+        cwd=script.parent, env={**os.environ, "POSTMORTEM_CANVAS_DB": str(db_path)},
         stdout=log, stderr=subprocess.STDOUT,
     )
     log.close()
@@ -152,7 +126,7 @@ def start_server(db_path: Path, log_path: Path, timeout: float = 30.0) -> Server
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if not server.alive:
-            raise RuntimeError(f"server exited: {log_path.read_text(errors='replace')[-2000:]}")
+            raise RuntimeError(log_path.read_text(errors="replace")[-2000:])
         try:
             with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=1) as answer:
                 if answer.status == 200:
@@ -160,638 +134,288 @@ def start_server(db_path: Path, log_path: Path, timeout: float = 30.0) -> Server
         except OSError:
             time.sleep(0.2)
     stop_server(server)
-    raise TimeoutError(f"server not healthy within {timeout:.0f} s")
+    raise TimeoutError("server not healthy")
 
 
-def stop_server(server: Server) -> None:
-    if server.alive:
-        server.process.terminate()
-        try:
-            server.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.process.kill()
-            server.process.wait(timeout=10)
+# --- raw HTTP/1.1 over asyncio (one socket per request or stream) ------------------
 
 
-def server_log_problems(log_path: Path) -> list[str]:
-    """The last line of every traceback in the server log, and ERROR log lines."""
-    lines = log_path.read_text(errors="replace").splitlines()
-    problems = []
-    for index, line in enumerate(lines):
-        if line.startswith("Traceback"):
-            tail = next((l for l in lines[index + 1 :] if l and not l.startswith((" ", "\t"))), "")
-            problems.append(tail.strip() or "Traceback")
-        elif " ERROR " in line or line.startswith("ERROR"):
-            problems.append(line.strip())
-    return problems
+async def _read_head(reader) -> tuple[int, dict]:
+    status_line = await reader.readline()
+    status = int(status_line.split()[1])
+    headers = {}
+    while (line := await reader.readline()) not in (b"\r\n", b""):
+        name, _, value = line.decode().partition(":")
+        headers[name.strip().lower()] = value.strip()
+    return status, headers
 
 
-# --- the board and its people ---------------------------------------------------
+async def _chunks(reader):
+    while True:
+        size = int((await reader.readline()).strip() or b"0", 16)
+        if size == 0:
+            return
+        data = await reader.readexactly(size)
+        await reader.readexactly(2)
+        yield data
+
+
+async def post(port: int, path: str, body: dict) -> tuple[int, dict]:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    payload = json.dumps(body).encode()
+    writer.write(f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                 f"Content-Length: {len(payload)}\r\nConnection: close\r\n\r\n".encode() + payload)
+    status, headers = await _read_head(reader)
+    if "content-length" in headers:
+        data = await reader.readexactly(int(headers["content-length"]))
+    else:
+        data = b"".join([chunk async for chunk in _chunks(reader)])
+    writer.close()
+    return status, json.loads(data)
 
 
 @dataclass
 class Tab:
-    """One participant's open overview tab, and what reached it."""
-
     index: int
-    participant_id: str
-    token: str
-    client: StreamlitClient
-    seen: dict[str, float] = field(default_factory=dict)  # marker -> monotonic arrival
-    join_error: str | None = None
-    thread: threading.Thread | None = None
+    ticket: str = ""
+    arrivals: list[tuple[int, float]] = field(default_factory=list)  # (revision, monotonic)
+    first: asyncio.Event = field(default_factory=asyncio.Event)
+    bytes_read: int = 0
+    error: str | None = None
+
+
+async def listen(port: int, path: str, tab: Tab) -> None:
+    """Read one event stream until cancelled; note when each view event is complete."""
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n".encode())
+        status, _ = await _read_head(reader)
+        if status != 200:
+            tab.error = f"stream answered {status}"
+            return
+        buffer = b""
+        event_id = None
+        async for chunk in _chunks(reader):
+            tab.bytes_read += len(chunk)
+            buffer += chunk
+            while b"\n\n" in buffer:
+                message, buffer = buffer.split(b"\n\n", 1)
+                is_view = False
+                for line in message.split(b"\n"):
+                    if line.startswith(b"id: "):
+                        event_id = int(line[4:])
+                    elif line == b"event: view":
+                        is_view = True
+                if is_view and event_id is not None:
+                    # The browser would parse the JSON before drawing: so does this client.
+                    json.loads(message[message.index(b"data: ") + 6:])
+                    tab.arrivals.append((event_id, time.monotonic()))
+                    tab.first.set()
+        tab.error = "stream ended"
+    except asyncio.CancelledError:
+        writer.close()
+        raise
+    except Exception as error:  # noqa: BLE001 - reported in the table
+        tab.error = repr(error)
+
+
+# --- one run ---------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    label: str
+    n: int
+    latencies: list[float]
+    fastest: list[float]  # until the first other tab has the change
+    undelivered: int
+    acks: list[float]
+    ack_failures: int
+    idle_cpu: float
+    busy_cpu: float
+    rss_before: int
+    rss_after: int
+    client_cpu: float
+    failures: list[str]
 
 
 def prepare_board(db_path: Path, n: int):
-    """A fresh board in the Group phase and n joined participants (id, token)."""
     migrate(db_path)
     db = connect(db_path)
-    try:
-        board = boards.create_board(db, BoardDraft(title=f"Load benchmark, {n} people",
-                                                   facilitator_name="Bench facilitator"))
-        # Notes are private to their author during Write (canvas/visibility.py);
-        # only from Group on does a new note reach everyone's page.
-        key = facilitation.create_facilitator_key(db, board.id, "benchmark")
-        facilitation.set_phase(db, board.id, key, Phase.group)
-        people = [participants.join_board(db, board.id, f"Person {i:02d}") for i in range(n)]
-        return boards.get_board(db, board.id), [(p.id, token) for p, token in people]
-    finally:
-        db.close()
+    started = facilitation.start_board(db, BoardDraft(title="Benchmark board", facilitator_name="Fran"))
+    board_id = started.board.id
+    people = [participants.join_board(db, board_id, f"Person {i}") for i in range(n)]
+    for i in range(SEED_NOTES):
+        author = people[i % n][0]
+        notes.add_note(db, board_id, NOTE_STEPS[i % len(NOTE_STEPS)],
+                       NoteDraft(text=f"Seed note {i}: the alert fired late because the threshold was too high"),
+                       Credentials(participant_id=author.id))
+    # In Group every note is visible to everyone, so every change reaches every tab.
+    facilitation.set_phase(db, board_id, started.facilitator_key, Phase.group)
+    db.close()
+    return board_id, [token for _, token in people]
 
 
-def identity_state(token: str) -> dict:
-    """The state pages/common.py's identity component reports for a browser
-    whose localStorage holds `token`: setStateValue("identity", {...})."""
-    return {"identity": {"token": token, "facilitator_key": ""}}
+def cpu(server: Server) -> float:
+    return server.cpu_seconds()
 
 
-def open_tab(tab: Tab, board_id: str, timeout: float) -> None:
-    """Open the board like a returning browser: load, report the token, check.
+async def run_one(label: str, server: Server, n: int, args, *, board_id: str | None,
+                  tokens: list[str]) -> Result:
+    port = int(server.url.rsplit(":", 1)[1])
+    failures: list[str] = []
+    tabs = [Tab(i) for i in range(n)]
+    if board_id is not None:
+        answers = await asyncio.gather(*(post(port, f"/api/boards/{board_id}/tickets", {"token": t})
+                                         for t in tokens))
+        for tab, (status, answer) in zip(tabs, answers):
+            if status != 200:
+                failures.append(f"ticket refused: {answer}")
+            tab.ticket = answer.get("ticket", "")
+        stream_path = lambda tab: f"/api/boards/{board_id}/stream?ticket={tab.ticket}"  # noqa: E731
+    else:
+        stream_path = lambda tab: "/api/stream"  # noqa: E731
+    await asyncio.sleep(1)
+    rss_before = server.status("VmRSS")
+    client_cpu_start = time.process_time()
+    listeners = [asyncio.create_task(listen(port, stream_path(tab), tab)) for tab in tabs]
+    await asyncio.wait_for(asyncio.gather(*(tab.first.wait() for tab in tabs)), 60)
+    # One change first, not measured: the first action of a process imports and
+    # reads what later ones find ready.
+    if board_id is not None:
+        await post(port, f"/api/boards/{board_id}/actions", {
+            "ticket": tabs[0].ticket, "type": "add_note", "step_key": "detect", "text": "Warm-up"})
+    else:
+        await post(port, "/api/poke", {})
+    await asyncio.sleep(2)
+    rss_after = server.status("VmRSS")
 
-    The first run has no component state yet, so the page shows the join form
-    and renders the identity component; its element carries the widget id the
-    server assigned. A browser's component then reports the token from
-    localStorage as that widget's state, which triggers the second run.
-    """
-    deadline = time.monotonic() + timeout
-    client = tab.client
-    try:
-        client.connect(timeout=timeout)
-        client.rerun()
-        first = client.wait_for_run(deadline)
-        if first is None:
-            tab.join_error = "first run did not finish: " + (client.counters.disconnected or "timeout")
-            return
-        key = f"identity_{hash_secret(board_id)[:16]}"
-        widget_id = next((e.bidi_component.id for e in first.elements("bidi_component")
-                          if e.bidi_component.id.endswith(key)), None)
-        if widget_id is None:
-            tab.join_error = f"no identity component ({key}) in the first run"
-            return
-        client.set_widget_json(widget_id, identity_state(tab.token))
-        client.rerun()
-        second = client.wait_for_run(deadline)
-        if second is None:
-            tab.join_error = "second run did not finish: " + (client.counters.disconnected or "timeout")
-        elif not second.contains(SIGNED_IN_MARK):
-            shown = "join form" if second.contains(JOIN_FORM_MARK) else "neither overview nor join form"
-            tab.join_error = f"token not accepted: the page shows the {shown}"
-    except (OSError, websocket.WebSocketException) as error:
-        tab.join_error = f"{type(error).__name__}: {error}"
+    # Idle: nothing changes; the streams only ping and record presence.
+    start_cpu, start_wall = cpu(server), time.monotonic()
+    await asyncio.sleep(args.idle)
+    idle_cpu = (cpu(server) - start_cpu) / (time.monotonic() - start_wall)
 
+    # Fan-out and acknowledgement: one change every --interval seconds.
+    changes: list[tuple[int, int, float]] = []  # (author tab, revision, started)
+    acks: list[float] = []
+    ack_failures = 0
+    rng = random.Random(7)
+    start_cpu, start_wall = cpu(server), time.monotonic()
 
-# --- listening for changes ------------------------------------------------------
-
-
-class Changes:
-    """The markers written so far that tabs should look for. `looking_for` is
-    a tuple replaced whole, so listener threads read it without a lock."""
-
-    def __init__(self):
-        self.looking_for: tuple[tuple[str, bytes], ...] = ()
-        self.written_at: dict[str, float] = {}
-
-    def add(self, marker: str, at: float) -> None:
-        self.written_at[marker] = at
-        self.looking_for = (*self.looking_for, (marker, marker.encode()))
-
-    def forget(self, markers) -> None:
-        gone = set(markers)
-        self.looking_for = tuple(m for m in self.looking_for if m[0] not in gone)
-
-
-def listen(tab: Tab, changes: Changes, stop: threading.Event, deadline: float) -> None:
-    """Read this tab's socket until stopped; note when each marker first arrives.
-
-    The marker is searched in the raw frame: protobuf keeps strings as UTF-8
-    bytes, so a note's text appears verbatim in the delta that shows it.
-    """
-    for received in tab.client.messages(deadline, stop):
-        if received.kind != "delta":
-            continue
-        for marker, data in changes.looking_for:
-            if marker not in tab.seen and data in received.raw:
-                tab.seen[marker] = received.at
-
-
-@dataclass
-class Sample:
-    """Server, client and machine counters at one moment, to diff over a phase."""
-
-    at: float
-    server_cpu: float
-    bench_cpu: float
-    machine_cpu: float  # busy CPU seconds of the whole machine, all cores
-    runs: int
-    ticks: int
-
-    @classmethod
-    def take(cls, server: Server, tabs: list[Tab]) -> "Sample":
-        return cls(time.monotonic(), server.cpu_seconds(), time.process_time(), machine_cpu_seconds(),
-                   sum(t.client.counters.full_runs + t.client.counters.fragment_runs for t in tabs),
-                   sum(t.client.counters.auto_rerun_ticks for t in tabs))
-
-
-def machine_cpu_seconds() -> float:
-    """Busy CPU time of all cores since boot, from /proc/stat."""
-    fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
-    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(f) for f in fields[:8])
-    return (user + nice + system + irq + softirq + steal) / CLK_TCK
-
-
-@dataclass
-class Window:
-    """CPU and rerun rate over one phase."""
-
-    seconds: float
-    server_cpu_pct: float
-    bench_cpu_pct: float
-    # Everything else on the machine: other people's servers, browsers, tests.
-    # It competes with the server for the same cores, so a busy neighbour
-    # makes every figure of the phase worse.
-    others_cpu_pct: float
-    runs_per_s: float
-    ticks_per_s: float
-
-    @classmethod
-    def between(cls, a: Sample, b: Sample) -> "Window":
-        wall = max(b.at - a.at, 1e-9)
-        server = 100 * (b.server_cpu - a.server_cpu) / wall
-        bench = 100 * (b.bench_cpu - a.bench_cpu) / wall
-        machine = 100 * (b.machine_cpu - a.machine_cpu) / wall
-        return cls(wall, server, bench, max(0.0, machine - server - bench),
-                   (b.runs - a.runs) / wall, (b.ticks - a.ticks) / wall)
-
-
-@dataclass
-class Delivery:
-    """One change: when it was written and when each other tab had it."""
-
-    marker: str
-    written_at: float
-    arrivals: dict[int, float]  # tab index -> seconds after the write started
-    missing: int  # tabs that did not get it in time
-
-    @property
-    def complete(self) -> bool:
-        return self.missing == 0 and bool(self.arrivals)
-
-    @property
-    def slowest(self) -> float:
-        return max(self.arrivals.values())
-
-
-@dataclass
-class Level:
-    """Everything measured for one N."""
-
-    n: int
-    joined: int = 0
-    join_errors: list[str] = field(default_factory=list)
-    join_seconds: float = 0.0
-    poll_intervals: set[float] = field(default_factory=set)
-    idle: Window | None = None
-    busy: Window | None = None
-    spaced: list[Delivery] = field(default_factory=list)
-    loaded: list[Delivery] = field(default_factory=list)
-    spaced_skipped: str = ""
-    rss_kib: dict[str, int] = field(default_factory=dict)
-    exceptions: list[str] = field(default_factory=list)
-    error_alerts: list[str] = field(default_factory=list)
-    disconnects: list[str] = field(default_factory=list)
-    log_problems: list[str] = field(default_factory=list)
-    server_gone: str = ""  # why the server ended early, if it did
-    bytes_per_tab_run: float = 0.0
-    full_runs: list[float] = field(default_factory=list)  # seconds, after sign-in
-    cut_short: int = 0  # full runs ended early for another rerun, after sign-in
-    threads: int = 0  # server threads at the end of the busy phase
-    fragment_runs: list[float] = field(default_factory=list)
-
-
-def write_note(db, board, author_id: str, marker: str, step_keys: list[str], i: int) -> None:
-    notes.add_note(db, board.id, step_keys[i % len(step_keys)], NoteDraft(text=marker),
-                   Credentials(participant_id=author_id))
-
-
-def collect(changes: Changes, marker: str, others: list[Tab], timeout: float) -> Delivery:
-    """Who had the change within `timeout` of its write, and how long it took."""
-    written = changes.written_at[marker]
-    arrivals = {t.index: t.seen[marker] - written for t in others
-                if marker in t.seen and t.seen[marker] - written <= timeout}
-    return Delivery(marker, written, arrivals, len(others) - len(arrivals))
-
-
-class ServerGone(Exception):
-    """The server process ended while the benchmark was still using it."""
-
-
-def ensure_alive(server: Server, doing: str) -> None:
-    if not server.alive:
-        code = server.process.returncode
-        if code < 0:
-            how = f"killed by {signal.Signals(-code).name}"
-        elif code == 0:
-            # Streamlit exits cleanly on SIGTERM/SIGINT: someone stopped it.
-            how = "stopped from outside (exit status 0)"
+    async def change(k: int) -> None:
+        nonlocal ack_failures
+        author = rng.randrange(n)
+        started = time.monotonic()
+        if board_id is not None:
+            status, answer = await post(port, f"/api/boards/{board_id}/actions", {
+                "ticket": tabs[author].ticket, "facilitator_key": "", "type": "add_note",
+                "step_key": NOTE_STEPS[k % len(NOTE_STEPS)], "text": f"Change {k} from person {author}"})
         else:
-            how = f"exited with status {code}"
-        raise ServerGone(f"server {how} during {doing}")
-
-
-def pause(server: Server, seconds: float, doing: str) -> None:
-    """Sleep, noticing within a quarter second if the server goes away."""
-    deadline = time.monotonic() + seconds
-    while (left := deadline - time.monotonic()) > 0:
-        ensure_alive(server, doing)
-        time.sleep(min(left, 0.25))
-
-
-def wait_delivered(server: Server, marker: str, others: list[Tab], deadline: float) -> None:
-    while time.monotonic() < deadline:
-        waiting = [t for t in others if marker not in t.seen and t.client.counters.disconnected is None]
-        if not waiting:
+            status, answer = await post(port, "/api/poke", {"k": k})
+        if status != 200 or not answer.get("ok"):
+            ack_failures += 1
+            failures.append(f"action refused: {answer}")
             return
-        ensure_alive(server, "propagation")
-        time.sleep(0.01)
+        acks.append(time.monotonic() - started)
+        changes.append((author, answer["view"]["revision"], started))
 
+    pending = []
+    for k in range(args.changes):
+        pending.append(asyncio.create_task(change(k)))
+        await asyncio.sleep(args.interval)
+    await asyncio.gather(*pending)
+    await asyncio.sleep(min(args.change_timeout, 3))
+    busy_cpu = (cpu(server) - start_cpu) / (time.monotonic() - start_wall)
+    client_cpu = (time.process_time() - client_cpu_start) / (time.monotonic() - start_wall)
+    for listener in listeners:
+        listener.cancel()
+    await asyncio.gather(*listeners, return_exceptions=True)
 
-def force_reruns(tabs: list[Tab]) -> None:
-    for tab in tabs:
-        try:
-            tab.client.rerun()
-        except (OSError, websocket.WebSocketException):
-            pass  # shows up as a disconnect
-
-
-# --- one N ------------------------------------------------------------------------
-
-
-def run_level(n: int, args, workdir: Path) -> Level:
-    """Start a server, sign in n tabs, measure, and always stop the server."""
-    level = Level(n)
-    db_path = workdir / f"n{n}.db"
-    log_path = workdir / f"server-n{n}.log"
-    board, people = prepare_board(db_path, n)
-    server = start_server(db_path, log_path)
-    tabs = [Tab(i, pid, token, StreamlitClient(server.url, f"board={board.id}", name=f"tab{i:02d}"))
-            for i, (pid, token) in enumerate(people)]
-    stop = threading.Event()
-    db = connect(db_path)
-    try:
-        live = sign_in(level, server, board, tabs, args)
-        if live:
-            measure(level, server, db, board, live, stop, args)
-    except ServerGone as gone:
-        level.server_gone = str(gone)
-        print(f"  N={n}: {gone}; the rest of this N is skipped", flush=True)
-    finally:
-        stop.set()
+    latencies, fastest, undelivered = [], [], 0
+    for author, revision, started in changes:
+        slowest, first = 0.0, None
         for tab in tabs:
-            if tab.thread is not None:
-                tab.thread.join(timeout=2)
-            tab.client.close()
-        if not level.server_gone and not server.alive:
-            level.server_gone = f"server exited with status {server.process.returncode}"
-        stop_server(server)
-        db.close()
-        level.log_problems = server_log_problems(log_path)
-    counters = [t.client.counters for t in tabs]
-    runs = sum(c.full_runs + c.fragment_runs for c in counters)
-    level.bytes_per_tab_run = sum(c.bytes for c in counters) / max(runs, 1)
-    level.full_runs = [x for c in counters for x in c.full_run_seconds]
-    level.fragment_runs = [x for c in counters for x in c.fragment_run_seconds]
-    level.cut_short += sum(t.client.counters.interrupted_full_runs for t in tabs if t.thread is not None)
-    level.exceptions = [f"tab{t.index:02d}: {e}" for t in tabs for e in t.client.counters.exceptions]
-    level.error_alerts = [f"tab{t.index:02d}: {e}" for t in tabs for e in t.client.counters.error_alerts]
-    level.disconnects = [f"tab{t.index:02d}: {t.client.counters.disconnected}" for t in tabs
-                         if t.client.counters.disconnected and not level.server_gone]
-    return level
+            if tab.index == author:
+                continue
+            arrived = next((at for rev, at in tab.arrivals if rev >= revision), None)
+            if arrived is None or arrived - started > args.change_timeout:
+                undelivered += 1
+            else:
+                slowest = max(slowest, arrived - started)
+                first = arrived - started if first is None else min(first, arrived - started)
+        latencies.append(slowest)
+        if first is not None:
+            fastest.append(first)
+    failures += [f"tab {tab.index}: {tab.error}" for tab in tabs if tab.error]
+    failures += server_log_problems(server.log_path)
+    return Result(label, n, latencies, fastest, undelivered, acks, ack_failures, idle_cpu, busy_cpu,
+                  rss_before, rss_after, client_cpu, failures)
 
 
-def note_rss(level: Level, server: Server, stage: str, field_name: str = "VmRSS") -> None:
-    if server.alive:
-        level.rss_kib[stage] = server.status(field_name)
-
-
-def sign_in(level: Level, server: Server, board, tabs: list[Tab], args) -> list[Tab]:
-    """Open every tab on the board overview; the ones signed in."""
-    note_rss(level, server, "no sessions")
-    started = time.monotonic()
-    # The first tab alone: it pays for the app's imports and the migration
-    # check, so the memory step from 1 to N tabs is what sessions cost.
-    open_tab(tabs[0], board.id, args.join_timeout)
-    note_rss(level, server, "1 signed in")
-    with ThreadPoolExecutor(max_workers=args.join_workers) as pool:
-        list(pool.map(lambda tab: open_tab(tab, board.id, args.join_timeout), tabs[1:]))
-    ensure_alive(server, "sign-in")
-    level.join_seconds = time.monotonic() - started
-    level.join_errors = [f"tab{t.index:02d}: {t.join_error}" for t in tabs if t.join_error]
-    live = [t for t in tabs if t.join_error is None]
-    level.joined = len(live)
-    for tab in live:
-        level.poll_intervals.update(tab.client.auto_rerun_intervals.values())
-    note_rss(level, server, f"{level.n} signed in")
-    print(f"  N={level.n}: {len(live)}/{level.n} tabs signed in after {level.join_seconds:.1f} s; "
-          f"run_every timers: {sorted(level.poll_intervals) or 'none'}", flush=True)
-    return live
-
-
-def measure(level: Level, server: Server, db, board, live: list[Tab], stop: threading.Event,
-            args) -> None:
-    """Idle, then changes at random moments, then a change every interval."""
-    n = level.n
-    # Sticky-note steps only: the actions step shows actions, not notes.
-    step_keys = [step.key for step in board.template_model.steps if step.kind == StepKind.notes]
-    changes = Changes()
-    # The listeners stop at `stop`, and at the latest at this deadline.
-    end_of_all = time.monotonic() + args.idle + args.busy + 3 * args.change_timeout \
-        + args.changes * (args.change_timeout + 1) + 60
-    for tab in live:
-        # Only runs after sign-in count.
-        tab.client.counters.full_run_seconds.clear()
-        tab.client.counters.fragment_run_seconds.clear()
-        level.cut_short -= tab.client.counters.interrupted_full_runs
-        tab.thread = threading.Thread(target=listen, args=(tab, changes, stop, end_of_all),
-                                      name=f"listen-{tab.index}", daemon=True)
-        tab.thread.start()
-
-    # 1. idle
-    first = Sample.take(server, live)
-    pause(server, args.idle, "the idle phase")
-    level.idle = Window.between(first, Sample.take(server, live))
-    note_rss(level, server, "after idle")
-    print(f"  N={n}: idle {level.idle.server_cpu_pct:.0f} % server CPU, "
-          f"{level.idle.runs_per_s:.1f} runs/s", flush=True)
-
-    # 2. latency: changes at random moments, 0.5 to 2.5 s apart, so that they
-    # fall at random points of every tab's poll cycle (a change written just
-    # after the tabs polled would always wait a whole interval). Each change is
-    # followed until every other tab has it.
-    author, others = live[0], live[1:] or live
-    spaced: list[str] = []
-    for i in range(args.changes):
-        if i:
-            pause(server, random.uniform(0.5, 2.5), "the latency phase")
-        marker = f"pmc-bench-n{n}-spaced-{i:02d}-{secrets.token_hex(4)}"
-        changes.add(marker, time.monotonic())
-        write_note(db, board, author.participant_id, marker, step_keys, i)
-        spaced.append(marker)
-        if args.force_rerun:
-            force_reruns(live)
-        if i == 0:
-            # Without live sync nothing would ever arrive: find out once.
-            wait_delivered(server, marker, others, changes.written_at[marker] + args.change_timeout)
-            if not any(marker in t.seen for t in others):
-                level.spaced_skipped = (f"stopped: no other tab received the first change "
-                                        f"within {args.change_timeout:g} s")
-                break
-    for marker in spaced:
-        wait_delivered(server, marker, others, changes.written_at[marker] + args.change_timeout)
-    level.spaced = [collect(changes, m, others, args.change_timeout) for m in spaced]
-    changes.forget(spaced)
-    done = [d for d in level.spaced if d.complete]
-    if done:
-        print(f"  N={n}: latency p50 {1000 * percentile([d.slowest for d in done], 50):.0f} ms "
-              f"over {len(done)} changes", flush=True)
-
-    # 3. busy: a change every interval
-    first = Sample.take(server, live)
-    busy_markers = []
-    count = max(1, int(args.busy / args.interval))
-    for i in range(count):
-        pause(server, first.at + i * args.interval - time.monotonic(), "the busy phase")
-        marker = f"pmc-bench-n{n}-busy-{i:03d}-{secrets.token_hex(4)}"
-        changes.add(marker, time.monotonic())
-        write_note(db, board, author.participant_id, marker, step_keys, i)
-        busy_markers.append(marker)
-        if args.force_rerun:
-            force_reruns(live)
-    pause(server, first.at + count * args.interval - time.monotonic(), "the busy phase")
-    level.busy = Window.between(first, Sample.take(server, live))
-    note_rss(level, server, "after busy")
-    note_rss(level, server, "peak (VmHWM)", "VmHWM")
-    level.threads = server.status("Threads")
-    print(f"  N={n}: busy {level.busy.server_cpu_pct:.0f} % server CPU, "
-          f"{level.busy.runs_per_s:.1f} runs/s", flush=True)
-    if not level.spaced_skipped:
-        for marker in busy_markers:
-            wait_delivered(server, marker, others, changes.written_at[marker] + args.change_timeout)
-        level.loaded = [collect(changes, m, others, args.change_timeout) for m in busy_markers]
-
-
-# --- reporting --------------------------------------------------------------------
-
-
-def percentile(values: list[float], q: float) -> float:
-    """Nearest-rank percentile (q in 0..100) of a non-empty list."""
+def percentiles(values: list[float]) -> str:
+    if not values:
+        return "none"
     ordered = sorted(values)
-    rank = max(1, -(-len(ordered) * q // 100))
-    return ordered[int(rank) - 1]
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return f"{statistics.median(ordered) * 1000:.0f} / {p95 * 1000:.0f} / {ordered[-1] * 1000:.0f} ms"
 
 
-def table(title: str, header: list[str], rows: list[list[str]], note: str = "") -> None:
-    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows)]
-    print(f"\n{title}")
-    print("  " + "  ".join(h.rjust(w) if i else h.ljust(w) for i, (h, w) in enumerate(zip(header, widths))))
-    print("  " + "  ".join("-" * w for w in widths))
-    for row in rows:
-        print("  " + "  ".join(str(c).rjust(w) if i else str(c).ljust(w)
-                               for i, (c, w) in enumerate(zip(row, widths))))
-    if note:
-        print(textwrap.fill(note, width=100, initial_indent="  ", subsequent_indent="  "))
+def report(results: list[Result], args) -> None:
+    print()
+    print(f"A change every {args.interval} s, {args.changes} changes; idle window {args.idle} s.")
+    print()
+    print("| app | tabs | change reaching every other tab p50 / p95 / max | every change delivered? "
+          "| own change acknowledged p50 / p95 / max | idle server CPU per tab (% of a core) "
+          "| server CPU busy | memory per tab | client CPU | failures |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for r in results:
+        delivered = "yes" if r.undelivered == 0 else f"no: {r.undelivered} tab-deliveries missing"
+        per_tab_kib = (r.rss_after - r.rss_before) / r.n
+        print(f"| {r.label} | {r.n} | {percentiles(r.latencies)} | {delivered} | {percentiles(r.acks)} "
+              f"| {100 * r.idle_cpu / r.n:.3f} % ({100 * r.idle_cpu:.1f} % in all) "
+              f"| {100 * r.busy_cpu:.0f} % | {per_tab_kib:.0f} KiB (RSS {r.rss_after / 1024:.0f} MiB) "
+              f"| {100 * r.client_cpu:.0f} % | {len(r.failures)} |")
+    for r in results:
+        for failure in r.failures[:5]:
+            print(f"  {r.label} {r.n}: {failure}")
+    print()
+    print("\n".join(machine()))
+    print(f"Load average (1, 5, 15 min) at the end: {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
 
 
-def ms(seconds: float) -> str:
-    return f"{1000 * seconds:,.0f}"
-
-
-def latency_row(n: int, deliveries: list[Delivery], skipped: str = "") -> list[str]:
-    complete = [d for d in deliveries if d.complete]
-    if not complete:
-        reason = "not propagated" if deliveries else "not measured"
-        return [str(n), str(len(deliveries)), "0", "-", "-", "-", "-", "-", skipped or reason]
-    slowest = [d.slowest for d in complete]
-    each = [s for d in deliveries for s in d.arrivals.values()]
-    return [str(n), str(len(deliveries)), str(len(complete)), ms(percentile(slowest, 50)),
-            ms(percentile(slowest, 95)), ms(max(slowest)), ms(percentile(each, 50)),
-            ms(percentile(each, 95)), skipped]
-
-
-def summarize(lines: list[str]) -> list[tuple[str, int]]:
-    """Identical problems once, with how many tabs (or times) had them, first seen first."""
-    counts: dict[str, int] = {}
-    for line in lines:
-        message = re.sub(r"^tab\d+: ", "", line)
-        counts[message] = counts.get(message, 0) + 1
-    return list(counts.items())
-
-
-def machine() -> list[str]:
-    cpuinfo = Path("/proc/cpuinfo").read_text()
-    model = re.search(r"^model name\s*:\s*(.+)$", cpuinfo, re.M)
-    mem = re.search(r"^MemTotal:\s*(\d+)", Path("/proc/meminfo").read_text(), re.M)
-    config = ROOT / ".streamlit" / "config.toml"
-    gc = tomllib.loads(config.read_text()).get("runner", {}).get("postScriptGC", True) \
-        if config.exists() else True
-    try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                              text=True, timeout=5).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True,
-                               text=True, timeout=5).stdout.strip()
-    except (OSError, subprocess.TimeoutExpired):
-        head, dirty = "?", ""
-    return [
-        f"CPU: {os.cpu_count()} × {model.group(1) if model else platform.processor()}, "
-        f"{int(mem.group(1)) / 1024 / 1024:.0f} GiB RAM" if mem else "",
-        f"Python {platform.python_version()}, Streamlit {streamlit.__version__}, "
-        f"websocket-client {websocket.__version__}, {platform.system()} {platform.release()}",
-        f"App: commit {head}{' + uncommitted changes' if dirty else ''}, "
-        f"runner.postScriptGC={str(gc).lower()}",
-    ]
-
-
-def report(levels: list[Level], args) -> None:
-    print("\n" + "=" * 78)
-    timers = sorted({i for level in levels for i in level.poll_intervals})
-    sync = (f"st.fragment(run_every={', '.join(f'{t:g}' for t in timers)} s) timers registered by the page"
-            if timers else "no run_every timer registered by the page: tabs see changes only on a rerun")
-    print(f"Live sync: {sync}" + ("; --force-rerun: every tab reruns after each change" if args.force_rerun else ""))
-    print(f"Tabs: board overview, Group phase (every note visible to everyone); {args.changes} changes "
-          f"0.5-2.5 s apart, then a change every {args.interval:g} s for {args.busy:g} s")
-
-    header = ["N", "changes", "reached all", "p50 ms", "p95 ms", "max ms",
-              "per-tab p50", "per-tab p95", "note"]
-    how = (f"p50/p95/max: over the changes that reached every other tab within "
-           f"{args.change_timeout:g} s; per-tab: over every arrival within that time.")
-    table("Propagation latency, changes 0.5-2.5 s apart (write start -> the slowest other tab has the delta)",
-          header, [latency_row(l.n, l.spaced, l.spaced_skipped) for l in levels], note=how)
-    table(f"Propagation latency under load (a change every {args.interval:g} s)",
-          header, [latency_row(l.n, l.loaded) for l in levels], note=how)
-
-    def cpu(phase: Window | None, attr: str, fmt: str) -> str:
-        return "-" if phase is None else format(getattr(phase, attr), fmt)
-
-    table(f"Server CPU (process CPU s / wall s, % of one core; {os.cpu_count()} cores = "
-          f"{100 * (os.cpu_count() or 1)} %)",
-          ["N", "idle %", "busy %", "idle runs/s", "busy runs/s", "poll ticks/s", "KiB/run",
-           "bench idle/busy %", "others idle/busy %"],
-          [[str(l.n), cpu(l.idle, "server_cpu_pct", ".1f"), cpu(l.busy, "server_cpu_pct", ".1f"),
-            cpu(l.idle, "runs_per_s", ".1f"), cpu(l.busy, "runs_per_s", ".1f"),
-            cpu(l.idle, "ticks_per_s", ".1f"), f"{l.bytes_per_tab_run / 1024:.1f}",
-            f"{cpu(l.idle, 'bench_cpu_pct', '.0f')} / {cpu(l.busy, 'bench_cpu_pct', '.0f')}",
-            f"{cpu(l.idle, 'others_cpu_pct', '.0f')} / {cpu(l.busy, 'others_cpu_pct', '.0f')}"]
-           for l in levels],
-          note=f"idle: {args.idle:g} s with nothing changing; busy: {args.busy:g} s with a change "
-               f"every {args.interval:g} s; runs/s: script runs (full and fragment) the tabs "
-               f"received; poll ticks/s: run_every reruns the tabs sent; KiB/run: bytes a tab "
-               f"receives per run; bench: this process (the clients); others: the rest of the "
-               f"machine, which competes for the same cores.")
-
-    def spread(values: list[float]) -> list[str]:
-        if not values:
-            return ["0", "-", "-", "-"]
-        return [str(len(values)), ms(percentile(values, 50)), ms(percentile(values, 95)), ms(max(values))]
-
-    table("Script runs as the tabs saw them (new_session -> script_finished, ms; after sign-in)",
-          ["N", "full runs", "p50", "p95", "max", "fragment runs", "p50", "p95", "max",
-           "full runs cut short", "server threads"],
-          [[str(l.n)] + spread(l.full_runs) + spread(l.fragment_runs)
-           + [str(l.cut_short), str(l.threads or "-")] for l in levels],
-          note="full: the whole overview page; fragment: the run_every poll alone (a poll that "
-               "finds a change ends in st.rerun and is not counted); cut short: full runs "
-               "ended early by another rerun request; server threads: at the end of the busy phase.")
-
-    rows = []
-    for l in levels:
-        one, signed = l.rss_kib.get("1 signed in"), l.rss_kib.get(f"{l.n} signed in")
-        per = f"{(signed - one) / 1024 / (l.joined - 1):.2f}" if one and signed and l.joined > 1 else "-"
-        rows.append([str(l.n)] + [f"{l.rss_kib[s] / 1024:.0f}" if s in l.rss_kib else "-"
-                                   for s in ("no sessions", "1 signed in", f"{l.n} signed in",
-                                             "after idle", "after busy", "peak (VmHWM)")] + [per])
-    table("Server memory (RSS, MiB; a fresh server per N)",
-          ["N", "no sessions", "1 tab", "N tabs", "after idle", "after busy", "peak",
-           "MiB/extra tab"], rows,
-          note="1 tab: after the first tab signed in (the app's imports are loaded); "
-               "MiB/extra tab: (N tabs - 1 tab) / (N - 1).")
-
-    def missed(deliveries: list[Delivery]) -> int:
-        return sum(d.missing for d in deliveries)
-
-    table("Failures",
-          ["N", "join failed", "exceptions", "st.error", "disconnects", "missed (spaced)",
-           "missed (load)", "server log errors", "server gone"],
-          [[str(l.n), str(len(l.join_errors)), str(len(l.exceptions)), str(len(l.error_alerts)),
-            str(len(l.disconnects)), str(missed(l.spaced)), str(missed(l.loaded)),
-            str(len(l.log_problems)), "yes" if l.server_gone else "no"] for l in levels],
-          note=f"missed: a tab that had not received a change {args.change_timeout:g} s after it "
-               f"was written.")
-    for l in levels:
-        details = [l.server_gone] * bool(l.server_gone) + l.join_errors + l.exceptions \
-            + l.error_alerts + l.disconnects + [f"server log: {p}" for p in l.log_problems]
-        for line, count in summarize(details)[:10]:
-            print(f"    N={l.n}: {line}" + (f"  (x{count})" if count > 1 else ""))
-
-    print("\nMachine")
-    for line in machine():
-        if line:
-            print("  " + line)
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--participants", type=int, nargs="+", default=[10, 30, 50])
-    parser.add_argument("--changes", type=int, default=20, help="changes for the latency phase")
-    parser.add_argument("--idle", type=float, default=20.0, help="idle seconds")
-    parser.add_argument("--busy", type=float, default=15.0, help="busy seconds")
-    parser.add_argument("--interval", type=float, default=0.5, help="seconds between busy changes")
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--participants", type=int, nargs="+", default=[50, 100])
+    parser.add_argument("--ack-participants", type=int, default=30)
+    parser.add_argument("--changes", type=int, default=30)
+    parser.add_argument("--interval", type=float, default=0.5)
+    parser.add_argument("--idle", type=float, default=20.0)
     parser.add_argument("--change-timeout", type=float, default=10.0)
-    parser.add_argument("--join-timeout", type=float, default=60.0, help="per tab")
-    parser.add_argument("--join-workers", type=int, default=8, help="tabs opened at once")
-    parser.add_argument("--force-rerun", action="store_true",
-                        help="every tab reruns after each change (diagnostic; not live sync)")
-    parser.add_argument("--keep", action="store_true", help="keep the temp dir (db, server logs)")
-    args = parser.parse_args(argv)
+    args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="pmc-load-"))
-    levels: list[Level] = []
-    started = time.monotonic()
-    try:
-        for n in args.participants:
-            print(f"N={n}: starting a server and {n} tabs", flush=True)
-            levels.append(run_level(n, args, workdir))
-    except KeyboardInterrupt:
-        print("interrupted; reporting what was measured", flush=True)
-    finally:
-        if levels:
-            report(levels, args)
-            print(f"\nTotal time {time.monotonic() - started:.0f} s")
-        if args.keep:
-            print(f"Kept {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
-    return 0
+    sizes = sorted({args.ack_participants, *args.participants})
+    results: list[Result] = []
+    with tempfile.TemporaryDirectory(prefix="live-bench-") as folder:
+        folder = Path(folder)
+        trivial = folder / "trivial" / "trivial_app.py"
+        trivial.parent.mkdir()
+        trivial.write_text(textwrap.dedent(TRIVIAL_APP))
+        for n in sizes:
+            for label in ("board", "trivial SSE app"):
+                db_path = folder / f"{label[:5]}-{n}.db"
+                board_id, tokens = prepare_board(db_path, n) if label == "board" else (None, [])
+                script = ROOT / "app.py" if label == "board" else trivial
+                server = start(script, db_path, folder / f"{label[:5]}-{n}.log")
+                try:
+                    result = asyncio.run(run_one(label, server, n, args, board_id=board_id, tokens=tokens))
+                finally:
+                    stop_server(server)
+                results.append(result)
+                print(f"{label} {n}: every other tab {percentiles(result.latencies)}, "
+                      f"first other tab {percentiles(result.fastest)}, ack {percentiles(result.acks)}",
+                      flush=True)
+    report(results, args)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
