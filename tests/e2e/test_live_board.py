@@ -139,8 +139,16 @@ def test_enter_saves_a_note_shift_enter_breaks_the_line_and_others_see_only_a_co
         "1 note by others", timeout=LIVE)
     expect(column(bob, "react").locator(".pc-hidden")).to_contain_text("1 note by others")
     assert sticky(bob, "checkout error rate").count() == 0
-    # Ann's own notes carry their board number.
-    expect(sticky(ann, "Alert on the checkout error rate").locator(".pc-number")).to_have_text("#1")
+    # Ann's own notes carry their board number, and she can reword them in place.
+    note = sticky(ann, "Alert on the checkout error rate")
+    expect(note.locator(".pc-number")).to_have_text("#1")
+    note.get_by_role("button", name="Edit note #1").click()
+    editor = ann.get_by_role("textbox", name="Text of note #1")
+    editor.fill("Alert on the checkout error rate per region")
+    editor.press("Enter")
+    expect(sticky(ann, "Alert on the checkout error rate per region")).to_be_visible()
+    assert [n.text for n in notes.list_notes(connect(server.db), board_id, "detect")] == [
+        "Alert on the checkout error rate per region"]
 
 
 def test_a_refused_note_too_long_or_after_writing_closed_keeps_its_text_and_says_why(server, new_person):
