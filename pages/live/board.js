@@ -1057,7 +1057,7 @@ function pointerMove(s, event) {
   drag.ghost.style.transform =
     `translate(${event.clientX - drag.offsetX}px, ${event.clientY - drag.offsetY}px) rotate(2deg)`;
   setDropTarget(s, findDropTarget(s, event.clientX, event.clientY));
-  autoScroll(s, event.clientX);
+  autoScroll(s, event.clientX, event.clientY);
 }
 
 function startDrag(s, press) {
@@ -1102,12 +1102,28 @@ function setDropTarget(s, target) {
   if (target) target.classList.add("pc-drop-target");
 }
 
-function autoScroll(s, x) {
+// Near an edge, a drag scrolls: the columns sideways, the page up and down,
+// so a note can travel from the foot of a long column to its top.
+function autoScroll(s, x, y) {
   const board = s.root.querySelector(".pc-board");
   if (!board) return;
   const box = board.getBoundingClientRect();
   if (x > box.right - 40) board.scrollLeft += 16;
   else if (x < box.left + 40) board.scrollLeft -= 16;
+  const page = scrollingAncestor(s.parent);
+  if (y < 60) page.scrollTop -= 20;
+  else if (y > window.innerHeight - 60) page.scrollTop += 20;
+}
+
+function scrollingAncestor(node) {
+  while (node) {
+    if (node.nodeType === 1) {
+      const style = getComputedStyle(node);
+      if (/(auto|scroll)/.test(style.overflowY) && node.scrollHeight > node.clientHeight) return node;
+    }
+    node = node.parentNode || (node.host ? node.host : null);
+  }
+  return document.scrollingElement || document.documentElement;
 }
 
 function endDrag(s) {
