@@ -140,11 +140,15 @@ def test_two_server_processes_on_one_database_file_stay_in_sync(server, new_pers
         add_note(gil, "written through the second server")
         fran.get_by_role("button", name="Group ▶").click()
         settle(fran)
-        expect(fran.frame_locator("iframe").first.get_by_text(
-            "written through the second server", exact=False)).to_be_visible(timeout=LIVE)
-        add_note(fran, "written through the first server")
-        expect(gil.frame_locator("iframe").first.get_by_text(
-            "written through the first server", exact=False)).to_be_visible(timeout=LIVE)
+        open_page(fran, "Board")
+        open_page(gil, "Board")
+        expect(fran.locator(".pc-note", has_text="written through the second server")).to_be_visible(
+            timeout=LIVE)
+        composer = fran.locator('.pc-column[data-step="detect"] textarea')
+        composer.fill("written through the first server")
+        composer.press("Enter")
+        expect(gil.locator(".pc-note", has_text="written through the first server")).to_be_visible(
+            timeout=LIVE)
     finally:
         second.terminate()
         second.wait(timeout=10)
