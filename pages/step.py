@@ -163,7 +163,9 @@ def link_picker(note) -> None:
 
 
 if page.may(Action.group):
-    board_views.grouping_board(page, step, shown_notes)
+    if (board_page := common.page_for("board")) is not None:
+        st.page_link(board_page, label="Group on the board: drag a note onto another note or a cluster",
+                     icon=":material/dashboard:")
     with st.expander(f"Edit notes ({len(shown_notes)})"):
         note_grid(shown_notes)
 elif page.may(Action.write_note):

@@ -1,15 +1,9 @@
-"""Clusters in the Group phase, and the bridge to the drag-and-drop widget.
-
-streamlit-sortables identifies an item by its text and a container by its
-header, so every note gets a label that starts with its board number ("#12 · ")
-and every cluster a header that starts with a mark no label starts with. Two
-notes with the same text, or a note whose text equals a cluster's name, stay
-apart.
-"""
+"""Clusters in the Group phase as the items people vote on and discuss; every
+note is labelled with its board number ("#12 · ") so two notes with the same
+text stay apart."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from pydantic import BaseModel
@@ -17,8 +11,6 @@ from pydantic import BaseModel
 from canvas.models import Cluster, Note
 from canvas.templates import Template
 
-UNGROUPED_HEADER = "Not grouped yet"
-CLUSTER_MARK = "▣ "
 LABEL_MAX_CHARS = 160
 
 
@@ -28,60 +20,6 @@ def note_label(note: Note) -> str:
     if len(text) > LABEL_MAX_CHARS:
         text = text[: LABEL_MAX_CHARS - 1] + "…"
     return f"#{note.number} · {text}"
-
-
-class SortableLayout(BaseModel):
-    """What the widget is given, and how to read its answer back."""
-
-    containers: list[dict]
-    note_by_label: dict[str, str]
-    cluster_by_header: dict[str, str | None]
-
-
-def sortable_layout(notes: Iterable[Note], clusters: Iterable[Cluster]) -> SortableLayout:
-    """Columns for one step: the ungrouped notes first, then each cluster in order."""
-    clusters = sorted(clusters, key=lambda c: (c.position, c.created_at, c.id))
-    headers: dict[str, str | None] = {UNGROUPED_HEADER: None}
-    header_of: dict[str | None, str] = {None: UNGROUPED_HEADER}
-    seen_names: Counter = Counter()
-    for cluster in clusters:
-        seen_names[cluster.name] += 1
-        suffix = f" ({seen_names[cluster.name]})" if seen_names[cluster.name] > 1 else ""
-        header = f"{CLUSTER_MARK}{cluster.name}{suffix}"
-        headers[header] = cluster.id
-        header_of[cluster.id] = header
-    items: dict[str, list[str]] = {header: [] for header in headers}
-    note_by_label: dict[str, str] = {}
-    for note in sorted(notes, key=lambda n: (n.position, n.number)):
-        label = note_label(note)
-        note_by_label[label] = note.id
-        items[header_of.get(note.cluster_id, UNGROUPED_HEADER)].append(label)
-    return SortableLayout(
-        containers=[{"header": header, "items": labels} for header, labels in items.items()],
-        note_by_label=note_by_label,
-        cluster_by_header=headers,
-    )
-
-
-def moves_from_drop(layout: SortableLayout, dropped: list[dict]) -> dict[str, str | None]:
-    """Notes whose cluster changed in the widget's answer: note id -> cluster id (None = ungrouped).
-
-    Only what moved is returned, so two people dropping different notes at the
-    same time do not undo each other's work. Unknown labels or headers (from a
-    stale or tampered answer) are ignored.
-    """
-    before = {
-        label: container["header"] for container in layout.containers for label in container["items"]
-    }
-    moves: dict[str, str | None] = {}
-    for container in dropped or []:
-        header = container.get("header")
-        if header not in layout.cluster_by_header:
-            continue
-        for label in container.get("items", []):
-            if label in layout.note_by_label and before.get(label) != header:
-                moves[layout.note_by_label[label]] = layout.cluster_by_header[header]
-    return moves
 
 
 class VotableItem(BaseModel):

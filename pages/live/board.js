@@ -55,7 +55,7 @@ function setUp(parentElement, data) {
     parent: parentElement, root, mode: data.mode || "board", data,
     view: null, pending: null, ticket: data.ticket, pythonTicket: data.ticket,
     source: null, connection: "connecting", retryDelay: 1000, retryTimer: null,
-    drafts: {}, renaming: null, editor: null, menu: null, message: null,
+    drafts: {}, renaming: null, editing: null, editor: null, menu: null, message: null,
     press: null, drag: null, busy: 0, triggered: 0, timerPhase: {}, lastFocus: null,
     clock: null, closed: false,
   };
@@ -628,6 +628,10 @@ function renderNote(s, column, note, cluster) {
       }
     });
   }
+  if (s.editing && s.editing.id === note.id) {
+    card.appendChild(renderNoteEditor(s, note));
+    return card;
+  }
   card.appendChild(el("p", "pc-note-text", note.text));
   const foot = el("div", "pc-note-foot");
   const meta = "#" + note.number + (note.author ? " · " + note.author : "");
@@ -638,6 +642,11 @@ function renderNote(s, column, note, cluster) {
       () => openMenu(s, note.id), { "aria-label": `Move note #${note.number}`, "aria-haspopup": "menu" }));
   }
   if (note.mine && view.can.write) {
+    foot.appendChild(button("Edit", "pc-link", () => {
+      s.editing = { id: note.id, text: note.text, error: null };
+      s.focusAfter = "edit:" + note.id;
+      render(s);
+    }, { "aria-label": `Edit note #${note.number}` }));
     foot.appendChild(button("Delete", "pc-link",
       () => act(s, "delete_note", { note_id: note.id }),
       { "aria-label": `Delete note #${note.number}` }));
@@ -645,6 +654,39 @@ function renderNote(s, column, note, cluster) {
   card.appendChild(foot);
   if (!cluster && view.board.focus_item_id === note.id) card.appendChild(el("div", "pc-focus-label", "In focus"));
   return card;
+}
+
+function renderNoteEditor(s, note) {
+  const box = el("div", "pc-note-editor");
+  const area = el("textarea", "pc-input pc-composer-text");
+  area.value = s.editing.text;
+  area.rows = 3;
+  area.dataset.focus = "edit:" + note.id;
+  area.setAttribute("aria-label", `Text of note #${note.number}`);
+  area.addEventListener("input", () => { s.editing.text = area.value; });
+  const save = async () => {
+    const reply = await act(s, "edit_note", { note_id: note.id, text: s.editing.text,
+                                              colour: note.colour, version: note.version },
+                            { quiet: true });
+    if (reply.ok) { s.editing = null; s.focusAfter = "note:" + note.id; }
+    else if (s.editing) { s.editing.error = reply.message || "The note was not saved."; }
+    render(s);
+  };
+  area.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) { event.preventDefault(); save(); }
+    if (event.key === "Escape") { s.editing = null; s.focusAfter = "note:" + note.id; render(s); }
+  });
+  box.appendChild(area);
+  if (s.editing.error) {
+    const error = el("p", "pc-error", s.editing.error);
+    error.setAttribute("role", "alert");
+    box.appendChild(error);
+  }
+  const buttons = el("div", "pc-editor-buttons");
+  buttons.appendChild(button("Save", "pc-button pc-primary", save));
+  buttons.appendChild(button("Cancel", "pc-link", () => { s.editing = null; render(s); }));
+  box.appendChild(buttons);
+  return box;
 }
 
 // A dot row: your dots (click one to take it back), a ring to add one, and
@@ -1015,7 +1057,7 @@ function pointerMove(s, event) {
   drag.ghost.style.transform =
     `translate(${event.clientX - drag.offsetX}px, ${event.clientY - drag.offsetY}px) rotate(2deg)`;
   setDropTarget(s, findDropTarget(s, event.clientX, event.clientY));
-  autoScroll(s, event.clientX);
+  autoScroll(s, event.clientX, event.clientY);
 }
 
 function startDrag(s, press) {
@@ -1060,12 +1102,28 @@ function setDropTarget(s, target) {
   if (target) target.classList.add("pc-drop-target");
 }
 
-function autoScroll(s, x) {
+// Near an edge, a drag scrolls: the columns sideways, the page up and down,
+// so a note can travel from the foot of a long column to its top.
+function autoScroll(s, x, y) {
   const board = s.root.querySelector(".pc-board");
   if (!board) return;
   const box = board.getBoundingClientRect();
   if (x > box.right - 40) board.scrollLeft += 16;
   else if (x < box.left + 40) board.scrollLeft -= 16;
+  const page = scrollingAncestor(s.parent);
+  if (y < 60) page.scrollTop -= 20;
+  else if (y > window.innerHeight - 60) page.scrollTop += 20;
+}
+
+function scrollingAncestor(node) {
+  while (node) {
+    if (node.nodeType === 1) {
+      const style = getComputedStyle(node);
+      if (/(auto|scroll)/.test(style.overflowY) && node.scrollHeight > node.clientHeight) return node;
+    }
+    node = node.parentNode || (node.host ? node.host : null);
+  }
+  return document.scrollingElement || document.documentElement;
 }
 
 function endDrag(s) {

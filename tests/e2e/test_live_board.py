@@ -27,7 +27,8 @@ def column(page, step: str):
 
 
 def sticky(page, text: str):
-    return page.locator(".pc-note", has_text=text)
+    # Not the copy that follows the pointer during a drag.
+    return page.locator(".pc-note:not(.pc-ghost)", has_text=text)
 
 
 def cluster(page, name: str):
@@ -139,8 +140,16 @@ def test_enter_saves_a_note_shift_enter_breaks_the_line_and_others_see_only_a_co
         "1 note by others", timeout=LIVE)
     expect(column(bob, "react").locator(".pc-hidden")).to_contain_text("1 note by others")
     assert sticky(bob, "checkout error rate").count() == 0
-    # Ann's own notes carry their board number.
-    expect(sticky(ann, "Alert on the checkout error rate").locator(".pc-number")).to_have_text("#1")
+    # Ann's own notes carry their board number, and she can reword them in place.
+    note = sticky(ann, "Alert on the checkout error rate")
+    expect(note.locator(".pc-number")).to_have_text("#1")
+    note.get_by_role("button", name="Edit note #1").click()
+    editor = ann.get_by_role("textbox", name="Text of note #1")
+    editor.fill("Alert on the checkout error rate per region")
+    editor.press("Enter")
+    expect(sticky(ann, "Alert on the checkout error rate per region")).to_be_visible()
+    assert [n.text for n in notes.list_notes(connect(server.db), board_id, "detect")] == [
+        "Alert on the checkout error rate per region"]
 
 
 def test_a_refused_note_too_long_or_after_writing_closed_keeps_its_text_and_says_why(server, new_person):
@@ -243,6 +252,40 @@ def test_two_people_dragging_at_once_both_land_or_one_is_told_why(server, new_pe
     assert where(server, board_id, "Synthetic check every minute") == ("react", None)
     expect(column(bob, "react").locator(".pc-note", has_text="Synthetic check")).to_be_visible(
         timeout=LIVE)
+
+
+def test_a_column_with_many_notes_and_clusters_still_drags_without_errors(server, new_person):
+    board_id, fran, ann, bob = session(server, new_person, "Many notes")
+    errors = []
+    ann.on("pageerror", lambda error: errors.append(str(error)))
+    put_notes(server, board_id, "Bob", [f"Idea number {n}" for n in range(1, 41)])
+    go_to(fran, "Group", ann, bob)
+    expect(ann.locator(".pc-note")).to_have_count(40, timeout=LIVE)
+    for first, second in [(1, 2), (3, 4), (5, 6)]:
+        drag(ann, sticky(ann, f"Idea number {first}").first, sticky(ann, f"Idea number {second}").first)
+        expect(ann.locator(".pc-cluster")).to_have_count((first + 1) // 2, timeout=LIVE)
+    # From the foot of the long column up into the first cluster: holding the
+    # note near the top edge scrolls the page until the cluster is in reach.
+    low = sticky(ann, "Idea number 40")
+    low.scroll_into_view_if_needed()
+    start = box(low)
+    ann.mouse.move(start["x"] + 30, start["y"] + 30)
+    ann.mouse.down()
+    target = ann.locator(".pc-cluster").first
+    for step in range(200):
+        ann.mouse.move(start["x"] + 30 + step % 2, 20)
+        if box(target)["y"] > 80:
+            break
+    # Out of the scrolling edge first, then over the cluster where it now is.
+    ann.mouse.move(start["x"] + 30, 400)
+    above = box(target)
+    for step in range(1, 6):
+        ann.mouse.move(above["x"] + above["width"] / 2,
+                       400 + (above["y"] + 30 - 400) * step / 5)
+    ann.mouse.up()
+    expect(ann.locator(".pc-cluster").first.locator(".pc-note")).to_have_count(3, timeout=LIVE)
+    assert where(server, board_id, "Idea number 40")[1] is not None
+    assert errors == []
 
 
 def test_someone_elses_change_during_a_drag_waits_until_the_drop(server, new_person):

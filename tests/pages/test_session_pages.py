@@ -1,9 +1,8 @@
 """Facilitator-only controls and participants' actions through the pages (AppTest)."""
 
-from canvas.session.grouping import CLUSTER_MARK, UNGROUPED_HEADER
 from canvas.session.phases import Credentials, Phase
 from canvas.session.voting import VoteBudgetExceeded, VoteRules
-from storage import boards, clusters, facilitation, notes, votes
+from storage import boards, facilitation, notes, votes
 from storage.db import connect
 from tests.pages.conftest import add_note, create_board, facilitator_key, join, live_data, page
 
@@ -51,53 +50,6 @@ def test_write_phase_keeps_notes_private_until_group(app, db_file):
     assert "Ann's private idea" in [t.value for t in bob.text]
 
 
-def test_a_participant_drop_groups_notes_and_a_tampered_or_late_drop_changes_nothing(app, db_file):
-    board_id = create_board(app)
-    ann = join(board_id, "Ann")
-    add_note(ann, "same text")
-    add_note(ann, "same text")
-    db = connect(db_file)
-    key = facilitator_key(app)
-    facilitation.set_phase(db, board_id, key, Phase.group)
-    cluster = clusters.create_cluster(db, board_id, "detect", "same text",
-                                      _creds(key))
-    ann.switch_page(page("step.py")).run()
-    revision = boards.board_revision(db, board_id)
-    first, second = notes.list_notes(db, board_id)
-
-    # A drop of note #1 into the cluster, as the widget reports it.
-    ann.session_state[f"group_detect_{revision}"] = [
-        {"header": UNGROUPED_HEADER, "items": [f"#{second.number} · same text"]},
-        {"header": f"{CLUSTER_MARK}same text", "items": [f"#{first.number} · same text"]},
-    ]
-    ann.run()
-    assert not ann.exception
-    assert {n.id: n.cluster_id for n in notes.list_notes(db, board_id)} == {
-        first.id: cluster.id, second.id: None}
-
-    # A tampered answer naming notes and clusters that do not exist moves nothing.
-    revision = boards.board_revision(db, board_id)
-    ann.session_state[f"group_detect_{revision}"] = [
-        {"header": f"{CLUSTER_MARK}invented", "items": [f"#{second.number} · same text"]},
-        {"header": f"{CLUSTER_MARK}same text", "items": ["#999 · forged"]},
-    ]
-    ann.run()
-    assert notes.list_notes(db, board_id)[1].cluster_id is None
-
-    # Once the facilitator closes the board, a stale drop is not applied.
-    facilitation.set_phase(db, board_id, key, Phase.closed)
-    before = boards.board_revision(db, board_id)
-    ann.session_state[f"group_detect_{revision}"] = [
-        {"header": UNGROUPED_HEADER, "items": [f"#{first.number} · same text",
-                                               f"#{second.number} · same text"]},
-        {"header": f"{CLUSTER_MARK}same text", "items": []},
-    ]
-    ann.run()
-    assert boards.board_revision(db, board_id) == before
-    assert notes.list_notes(db, board_id)[0].cluster_id == cluster.id
-    assert live_data(ann)["view"]["board"]["phase"] == "closed"
-
-
 def test_a_vote_beyond_the_budget_is_refused_with_a_message(app, db_file):
     board_id = create_board(app)
     ann = join(board_id, "Ann")
@@ -122,10 +74,6 @@ def test_a_vote_beyond_the_budget_is_refused_with_a_message(app, db_file):
         assert common_error in str(refusal)
     else:
         raise AssertionError("a vote beyond the budget was accepted")
-
-
-def _creds(key):
-    return Credentials(participant_id=None, facilitator_key=key)
 
 
 def test_the_timer_everyone_sees_and_its_end(app, db_file):

@@ -1,7 +1,7 @@
 from datetime import UTC, datetime
 
 from canvas.session.grouping import (
-    CLUSTER_MARK, UNGROUPED_HEADER, moves_from_drop, note_label, sortable_layout, votable_items,
+    note_label, votable_items,
 )
 from canvas.models import Cluster, Note
 from canvas.session.phases import Phase
@@ -19,46 +19,6 @@ def note(number, text, cluster=None, author="ann", step="detect"):
 
 def cluster(cid, name, position=1, step="detect"):
     return Cluster(id=cid, board_id="b", step_key=step, name=name, position=position, created_at=T0)
-
-
-def test_two_notes_with_the_same_text_get_distinct_labels():
-    layout = sortable_layout([note(1, "same"), note(2, "same")], [])
-    assert layout.containers == [{"header": UNGROUPED_HEADER, "items": ["#1 · same", "#2 · same"]}]
-    assert set(layout.note_by_label.values()) == {"n1", "n2"}
-
-
-def test_a_note_whose_text_equals_a_cluster_name_is_not_taken_for_the_cluster():
-    layout = sortable_layout([note(1, "Alerting")], [cluster("c1", "Alerting")])
-    headers = [c["header"] for c in layout.containers]
-    labels = [item for c in layout.containers for item in c["items"]]
-    assert not set(headers) & set(labels)
-    assert headers == [UNGROUPED_HEADER, f"{CLUSTER_MARK}Alerting"]
-
-
-def test_clusters_with_the_same_name_get_distinct_headers():
-    layout = sortable_layout([], [cluster("c1", "Paging", 1), cluster("c2", "Paging", 2)])
-    assert [c["header"] for c in layout.containers][1:] == [f"{CLUSTER_MARK}Paging",
-                                                             f"{CLUSTER_MARK}Paging (2)"]
-    assert layout.cluster_by_header[f"{CLUSTER_MARK}Paging (2)"] == "c2"
-
-
-def test_a_drop_yields_only_the_notes_that_changed_column():
-    layout = sortable_layout([note(1, "a"), note(2, "b"), note(3, "c", "c1")],
-                             [cluster("c1", "Group")])
-    dropped = [
-        {"header": UNGROUPED_HEADER, "items": ["#2 · b", "#3 · c"]},
-        {"header": f"{CLUSTER_MARK}Group", "items": ["#1 · a"]},
-    ]
-    assert moves_from_drop(layout, dropped) == {"n1": "c1", "n3": None}
-
-
-def test_a_reorder_within_a_column_moves_nothing_and_tampered_answers_are_ignored():
-    layout = sortable_layout([note(1, "a"), note(2, "b")], [cluster("c1", "Group")])
-    assert moves_from_drop(layout, [{"header": UNGROUPED_HEADER, "items": ["#2 · b", "#1 · a"]}]) == {}
-    tampered = [{"header": "▣ Invented", "items": ["#1 · a"]},
-                {"header": f"{CLUSTER_MARK}Group", "items": ["#99 · forged", "#2 · b"]}]
-    assert moves_from_drop(layout, tampered) == {"n2": "c1"}
-    assert moves_from_drop(layout, None) == {}
 
 
 def test_long_notes_are_cut_in_the_label_but_stay_unique():
