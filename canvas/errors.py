@@ -329,3 +329,11 @@ class BadTicket(CanvasError):
 
 class MalformedAction(CanvasError):
     """The request is not shaped like any action the canvas sends."""
+
+
+class InviteNeedsReviewDate(CanvasError):
+    """A review meeting invite was asked for a board without a review date."""
+
+    def __init__(self):
+        super().__init__("The board has no review date: set it on the Summary page, "
+                         "then make the invite.")
