@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 from canvas.errors import InviteNeedsReviewDate
+from canvas.incident.timerange import day_in_range
 from canvas.exports.actions_export import UID_DOMAIN, escape_ics_text, fold_line
 from canvas.models import GROUND_RULES, Board
 from canvas.snapshot import BoardSnapshot
@@ -77,10 +78,14 @@ def board_link(base_url: str, board_id: str) -> str:
 def review_invite(snapshot: BoardSnapshot, base_url: str, stamp: datetime) -> str:
     """The invite as iCalendar text. `stamp` is the DTSTAMP (when the invite
     was made), passed in so the output is a pure function of its inputs.
-    Raises InviteNeedsReviewDate when the board has no review date."""
+    Raises InviteNeedsReviewDate when the board has no review date, or one
+    outside the supported dates."""
     board = snapshot.board
     if board.review_date is None:
         raise InviteNeedsReviewDate()
+    if not day_in_range(board.review_date):
+        # Older data: no calendar can hold such a day.
+        raise InviteNeedsReviewDate(board.review_date.isoformat())
     link = board_link(base_url, board.id)
     people = invitees_of(board)
     description = [
