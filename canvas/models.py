@@ -210,6 +210,14 @@ class BoardDetails(BaseModel):
     tracker_url: WebAddress = ""
     labels: list[Label] = []
 
+    @field_validator("labels", mode="before")
+    @classmethod
+    def _comma_separated(cls, value):
+        # The Summary page takes labels as one line: "sev1, database, q3".
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
     @field_validator("labels")
     @classmethod
     def _distinct_labels(cls, labels: list[str]) -> list[str]:
@@ -235,7 +243,7 @@ class IncidentSource(BaseModel):
     """Where an imported incident was published, and the figures it gave."""
 
     organisation: str = ""
-    url: str = ""
+    url: WebAddress = ""
     figures: list[PublishedFigure] = []
 
     @property
