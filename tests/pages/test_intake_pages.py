@@ -7,11 +7,11 @@ from pathlib import Path
 
 from canvas.exports.importing import incident_source
 from canvas.incident.timeline import parse_incident_file
-from canvas.models import ReviewType
+from canvas.models import BoardDetails, ReviewType
 from canvas.review.intake import STABILISATION_NOTE
-from storage import boards, events
+from storage import boards, events, notes
 from storage.db import connect
-from tests.pages.conftest import create_board, page
+from tests.pages.conftest import add_note, create_board, page
 
 SAVE = "FormSubmitter:summary_form-Save summary"
 INCIDENTS = Path(__file__).resolve().parents[3] / "shared" / "incidents"
@@ -131,3 +131,54 @@ def test_the_home_page_creates_an_okr_review_with_its_period(app, db_file):
     assert board.incident_date is None
     assert (board.intake.period_start, board.intake.period_end) == (date(2024, 1, 1),
                                                                     date(2024, 3, 31))
+
+
+def captions(app) -> list[str]:
+    return [element.value for element in app.caption]
+
+
+def test_a_timeline_event_added_as_an_assumption_is_stored_and_shown_as_one(app, db_file):
+    board_id = create_board(app)
+    app.switch_page(page("timeline.py")).run()
+    app.date_input(key="timeline_new_date").set_value(date(2019, 7, 2))
+    app.text_input(key="timeline_new_time").input("13:42")
+    app.text_area(key="timeline_new_text").input("Probably the config push")
+    app.checkbox(key="timeline_new_assumption").check()
+    app.button(key="FormSubmitter:timeline_add-Add event").click().run()
+
+    assert not app.error, [e.value for e in app.error]
+    [event] = events.list_events(connect(db_file), board_id)
+    assert event.is_assumption
+    assert ":material/help: Assumption to verify" in captions(app)
+    assert app.checkbox(key="timeline_new_assumption").value is False, "the form starts afresh"
+
+
+def test_a_note_is_marked_as_an_assumption_from_its_menu(app, db_file):
+    board_id = create_board(app)
+    add_note(app, "The cache was cold after the deploy")
+    [note] = notes.list_notes(connect(db_file), board_id)
+    assert app.checkbox(key=f"step_assumption_{note.id}").value is False
+
+    app.checkbox(key=f"step_assumption_{note.id}").check().run()
+
+    assert notes.get_note(connect(db_file), board_id, note.id).is_assumption
+    assert ":material/help: Assumption to verify" in captions(app)
+    app.checkbox(key=f"step_assumption_{note.id}").uncheck().run()
+    assert not notes.get_note(connect(db_file), board_id, note.id).is_assumption
+
+
+def test_the_export_page_offers_the_review_invite_once_the_review_date_is_set(app, db_file):
+    board_id = create_board(app)
+    app.switch_page(page("export.py")).run()
+    labels = [button.proto.label for button in app.get("download_button")]
+    assert "Review meeting invite (.ics)" not in labels
+    assert any("no review date" in caption for caption in captions(app))
+
+    with connect(db_file) as db:
+        board = boards.get_board(db, board_id)
+        details = BoardDetails.model_validate({**board.model_dump(), "review_date": "2024-05-02"})
+        boards.update_details(db, board_id, details, board.details_version)
+    app.switch_page(page("export.py")).run()
+
+    labels = [button.proto.label for button in app.get("download_button")]
+    assert "Review meeting invite (.ics)" in labels
