@@ -355,6 +355,7 @@ class BoardSummary(BaseModel):
     created_at: datetime
     note_count: int
     participant_count: int
+    review_type: ReviewType = ReviewType.incident
 
 
 GROUND_RULES = (

@@ -157,8 +157,9 @@ for summary in listed:
     with st.container(border=True, key=f"home_board_{summary.id}"):
         text, meta, action = st.columns([5, 4, 1], vertical_alignment="center")
         text.text(summary.title)
+        kind = "" if summary.review_type is ReviewType.incident else f"{summary.review_type.label} · "
         meta.caption(
-            f"{summary.incident_date or 'no date'} · {summary.severity.value} · "
+            f"{kind}{summary.incident_date or 'no date'} · {summary.severity.value} · "
             f"{templates[summary.template].name if summary.template in templates else summary.template}"
             f" · {summary.note_count} notes · {summary.participant_count} people"
         )

@@ -108,3 +108,9 @@ def test_a_backup_from_before_review_types_restores_as_an_incident_review(db, bo
     restored = boards.get_board(db, copy.id)
     assert restored.review_type is ReviewType.incident
     assert restored.intake == Intake() and restored.source.is_empty
+
+
+def test_the_board_list_says_which_boards_review_something_other_than_an_incident(db, board):
+    incident = boards.create_board(db, BoardDraft(title="Outage", facilitator_name="Fran"))
+    kinds = {summary.id: summary.review_type for summary in boards.list_boards(db)}
+    assert kinds == {board.id: ReviewType.project, incident.id: ReviewType.incident}
