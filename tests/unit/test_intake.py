@@ -168,3 +168,16 @@ def test_published_figures_keep_value_qualifier_and_what_they_measure():
     assert [(f.name, f.value, f.qualifier, f.measures) for f in source.figures] == [
         ("p99", "2.29", "", "seconds"), ("rows", "3", "about", "rows lost")]
     assert (source.organisation, source.url) == ("Org", "https://example.com/pm")
+
+
+def test_a_project_review_without_a_timeline_is_not_asked_for_incident_anchors():
+    from canvas.review.completeness import check_completeness
+
+    def anchors(snapshot):
+        report = check_completeness(snapshot, TODAY)
+        return {item.id: item for item in report.items if item.id.startswith("timeline-")}
+
+    project = anchors(BoardSnapshot(board=board(review_type=ReviewType.project)))
+    incident = anchors(BoardSnapshot(board=board()))
+    assert project and all(not item.applies for item in project.values())
+    assert incident and all(item.applies for item in incident.values())
