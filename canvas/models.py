@@ -10,15 +10,15 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Annotated
 
-import re
-
 from pydantic import (
     AfterValidator, BaseModel, TypeAdapter, ValidationError, field_validator, model_validator,
 )
 
 from canvas.errors import TextRefused, UnknownTemplate
 from canvas.session.phases import Phase
-from canvas.text import OptionalLine, OptionalText, RequiredLine, RequiredText, check_visible
+from canvas.text import (
+    WEB_ADDRESS, OptionalLine, OptionalText, RequiredLine, RequiredText, check_visible,
+)
 from canvas.incident.timerange import OptionalDate
 from canvas.incident.timeline import resolve_zone
 from canvas.templates import DEFAULT_TEMPLATE, get_template
@@ -125,7 +125,6 @@ class ReviewType(str, Enum):
 
 LABEL_MAX_CHARS = 40
 URL_MAX_CHARS = 500
-_WEB_ADDRESS = re.compile(r"https?://[^\s/?#]+\S*\Z", re.IGNORECASE)
 
 
 def _web_address(value: str) -> str:
@@ -135,8 +134,7 @@ def _web_address(value: str) -> str:
     if len(value) > URL_MAX_CHARS:
         raise ValueError(f"a link is at most {URL_MAX_CHARS} characters long.")
     check_visible(value)
-    # Only web links: another scheme rendered as a link could attack whoever clicks it.
-    if not _WEB_ADDRESS.match(value):
+    if not WEB_ADDRESS.match(value):
         raise ValueError("a link must be a web address starting with http:// or https://")
     return value
 
@@ -248,6 +246,7 @@ class IncidentSource(BaseModel):
 
     @property
     def is_empty(self) -> bool:
+        """True for a board that was not imported from a published incident."""
         return not (self.organisation or self.url or self.figures)
 
 
