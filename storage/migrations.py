@@ -248,6 +248,24 @@ def m0006(db: sqlite_utils.Database) -> None:
     db["notes"].add_column("placed_revision", int, not_null_default=0)
 
 
+@migrations(name="0007_review_type_intake_sources_assumptions")
+def m0007(db: sqlite_utils.Database) -> None:
+    boards = db["boards"]
+    # Every board made before review types existed reviewed an incident.
+    boards.add_column("review_type", str, not_null_default="incident")
+    # The intake answers, the incident's published source and the labels are
+    # read and written whole, so each is one JSON document.
+    boards.add_column("intake", str, not_null_default="{}")
+    boards.add_column("source", str, not_null_default="{}")
+    boards.add_column("labels", str, not_null_default="[]")
+    boards.add_column("tracker_url", str, not_null_default="")
+    boards.add_column("invitees", str, not_null_default="")
+    boards.add_column("customer_facing", str, not_null_default="")
+    boards.add_column("support", str, not_null_default="")
+    db["notes"].add_column("is_assumption", int, not_null_default=0)
+    db["events"].add_column("is_assumption", int, not_null_default=0)
+
+
 def schema_version(name: str) -> int:
     """The schema version a migration brings a file to: its leading number."""
     prefix = name.split("_", 1)[0]

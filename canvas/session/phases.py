@@ -66,6 +66,8 @@ class Action(str, Enum):
     # Tie a note to a moment of the timeline (or untie it): curation, not
     # authorship, so anyone on the board may do it to any note.
     link_note = "link_note"
+    # Mark a note as an assumption to verify: curation too, open to anyone.
+    mark_assumption = "mark_assumption"
     group = "group"  # move notes between clusters; create, rename, merge, dissolve clusters
     vote = "vote"
     # Turn a ranked item into a draft action: part of talking it through.
@@ -104,6 +106,7 @@ RULES: dict[Action, Rule] = {
     Action.edit_actions: Rule(phases=_OPEN),
     Action.update_action_status: Rule(phases=_EVERY_PHASE),
     Action.link_note: Rule(phases=_OPEN),
+    Action.mark_assumption: Rule(phases=_OPEN),
     Action.group: Rule(phases=frozenset({Phase.group})),
     Action.vote: Rule(phases=frozenset({Phase.vote})),
     Action.action_from_item: Rule(phases=frozenset({Phase.discuss})),
