@@ -37,7 +37,7 @@ class Emulator:
         self.issues: list[dict] = []
         self.requests: list[tuple[str, str]] = []
         self.headers_seen: list[dict] = []
-        self._faults: list[tuple[int, dict, object, float]] = []
+        self._faults: list[tuple[str | None, int, dict, object, float]] = []
         self._ids = itertools.count(101)
         emulator = self
 
@@ -46,12 +46,16 @@ class Emulator:
                 pass
 
             def _serve(self):
-                emulator._serve(self)
+                try:
+                    emulator._serve(self)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up waiting (a timeout test)
 
             do_GET = do_POST = do_PUT = do_PATCH = _serve
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
+                                        daemon=True)
 
     # --- the test's side -------------------------------------------------------
 
@@ -67,9 +71,10 @@ class Emulator:
                 }[self.kind]
 
     def fail(self, status: int, times: int = 1, body: object = None, headers: dict | None = None,
-             delay: float = 0.0) -> None:
-        """The next `times` requests get `status` (0: answer normally after `delay` seconds)."""
-        self._faults += [(status, headers or {}, body, delay)] * times
+             delay: float = 0.0, method: str | None = None) -> None:
+        """The next `times` requests (with `method`, if given) get `status`
+        after `delay` seconds (status 0: the normal answer, late)."""
+        self._faults += [(method, status, headers or {}, body, delay)] * times
 
     def set_closed(self, issue_id: str, closed: bool) -> None:
         issue = next(i for i in self.issues if i["ref"] == issue_id)
@@ -112,8 +117,10 @@ class Emulator:
         body = json.loads(handler.rfile.read(length)) if length else None
         self.requests.append((handler.command, parsed.path))
         self.headers_seen.append(dict(handler.headers))
-        if self._faults:
-            status, headers, fault_body, delay = self._faults.pop(0)
+        fault = next((f for f in self._faults if f[0] in (None, handler.command)), None)
+        if fault is not None:
+            self._faults.remove(fault)
+            _, status, headers, fault_body, delay = fault
             time.sleep(delay)
             if status:
                 return _reply(handler, status, fault_body if fault_body is not None
