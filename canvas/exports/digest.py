@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from canvas.actions import FollowUp, Status
+from canvas.text import escape_for_documents
 
 NO_OWNER = "(no owner)"
 KINDS = ("overdue", "due", "review")  # the order a person should read them in
@@ -42,8 +43,9 @@ def digest(rows: Iterable[DigestRow], now: datetime, days: int,
     date; due when its due date falls within `days` from the board's today;
     up for review when its follow-up review does (unless dropped or parked)."""
     groups: dict[str, list[DigestItem]] = {}
+    names: dict[str, str] = {}  # "ann" and "Ann" are one person, shown as first written
     for board_id, board_title, zone, action in rows:
-        name = " ".join(action.owner.split()) or NO_OWNER
+        name = names.setdefault(_owner_key(action.owner), " ".join(action.owner.split()) or NO_OWNER)
         if owner is not None and _owner_key(owner) != _owner_key(action.owner):
             continue
         today = now.astimezone(ZoneInfo(zone or "UTC")).date()
@@ -84,14 +86,14 @@ def digest_markdown(groups: dict[str, list[DigestItem]], now: datetime, days: in
                     slack: bool = False) -> str:
     """The digest as Markdown (or as Slack's mrkdwn, with titles escaped)."""
     bold = "*" if slack else "**"
-    clean = _slack_escape if slack else (lambda text: text)
+    clean = _slack_escape if slack else (lambda text: escape_for_documents(" ".join(text.split())))
     heading = f"Postmortem actions: overdue, due or up for review within {days} days"
     lines = [f"{bold}{heading}{bold}" if slack else f"# {heading}",
              f"As of {now.astimezone(ZoneInfo('UTC')):%Y-%m-%d %H:%M} UTC.", ""]
     if not groups:
         lines.append("Nothing is due.")
     for name, items in groups.items():
-        lines.append(f"{bold}{clean(name)}{bold}" if slack else f"## {name}")
+        lines.append(f"{bold}{clean(name)}{bold}" if slack else f"## {clean(name)}")
         for item in items:
             lines.append(f"- {clean(item.title)}: {_when(item)} ({clean(item.board_title)})")
         lines.append("")

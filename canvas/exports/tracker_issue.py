@@ -11,6 +11,7 @@ from enum import Enum
 
 from canvas.actions import FollowUp, Status
 from canvas.snapshot import BoardSnapshot
+from canvas.text import escape_for_documents
 
 POSTMORTEM_LABEL = "postmortem"
 # Every pushed issue carries its action's id twice: as a label (which every
@@ -58,9 +59,8 @@ class RemoteIssue:
 
 
 def marker_label(action_id: str) -> str:
-    """The label that carries the action's id (lower case: GitLab and Jira
-    compare labels case-sensitively, GitHub does not)."""
-    return MARKER_PREFIX + action_id.lower()
+    """The label that carries the action's id."""
+    return MARKER_PREFIX + action_id
 
 
 def marked_action(labels: list[str], description: str = "") -> str | None:
@@ -113,18 +113,22 @@ def issue_payload(snapshot: BoardSnapshot, action: FollowUp, tracker: Tracker, b
     tracker user matched, the due date where the tracker has no field for it,
     and a link back to the board; labels `postmortem`, the board's own and the
     marker."""
-    lines = [f"Follow-up action from the postmortem **{snapshot.board.title}**.", ""]
+    # GitLab and GitHub render the description as Markdown: what people typed
+    # is escaped so it reads as typed. Jira (API v2) takes plain text.
+    clean = (lambda text: text) if tracker == Tracker.jira else escape_for_documents
+    lines = [f"Follow-up action from the postmortem **{clean(snapshot.board.title)}**.", ""]
     if action.success_signal:
-        lines += ["**Success signal:** " + action.success_signal, ""]
+        lines += ["**Success signal:** " + clean(action.success_signal), ""]
     lines += [f"**Type:** {action.type.label}", f"**Priority:** {action.priority.value}"]
     if action.owner and not assignee:
-        lines.append(f"**Owner:** {action.owner}")
+        lines.append(f"**Owner:** {clean(action.owner)}")
     if action.due_date and not tracker.has_due_date:
         lines.append(f"**Due:** {action.due_date.isoformat()}")
     if action.review_date:
         lines.append(f"**Follow-up review:** {action.review_date.isoformat()}")
     if source := source_text(snapshot, action):
-        lines += ["", f"**Source ({action.source_kind.value}):**", _quoted(source)]
+        lines += ["", f"**Source ({action.source_kind.value}):**",
+                  _quoted("\n".join(clean(line) for line in source.splitlines()))]
     if board_url:
         lines += ["", f"Board: {board_url}"]
     lines += ["", f"<!-- postmortem-canvas action:{action.id} -->"]
