@@ -11,10 +11,11 @@ from datetime import datetime
 import sqlite_utils
 
 from canvas.actions import FollowUp, Status
-from canvas.errors import ActionNotFound
+from canvas.errors import ActionNotFound, NotFacilitator
 from canvas.ids import new_row_id
 from storage import actions
 from storage.db import iso, now, write_transaction
+from storage.identity import is_facilitator
 
 
 @dataclass(frozen=True)
@@ -110,15 +111,20 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def create_feed_token(db: sqlite_utils.Database, scope: str, value: str) -> tuple[FeedToken, str]:
+def create_feed_token(db: sqlite_utils.Database, scope: str, value: str,
+                      facilitator_key: str | None = None) -> tuple[FeedToken, str]:
     """A new feed link for a board or an owner; returns the record and the
-    token itself, which is shown once and stored only as its hash."""
+    token itself, which is shown once and stored only as its hash. From the
+    app (`facilitator_key` given) only a board's facilitator makes its feed;
+    an owner's feed spans boards, so only the shell makes it."""
     if scope not in FEED_SCOPES:
         raise ValueError(scope)
     token = secrets.token_urlsafe(32)
     record = {"id": new_row_id(), "token_hash": _hash(token), "scope": scope, "value": value,
               "created_at": iso(now()), "revoked_at": None}
     with write_transaction(db):
+        if facilitator_key is not None and not (scope == "board" and is_facilitator(db, value, facilitator_key)):
+            raise NotFacilitator()
         db["feed_tokens"].insert(record)
     return _feed(record), token
 
@@ -137,9 +143,15 @@ def feed_tokens(db: sqlite_utils.Database, scope: str, value: str) -> list[FeedT
     return [_feed(row) for row in rows]
 
 
-def revoke_feed_token(db: sqlite_utils.Database, token_id: str) -> None:
-    """Stop a feed link working; calendars subscribed to it get 404 from now on."""
+def revoke_feed_token(db: sqlite_utils.Database, token_id: str,
+                      facilitator_key: str | None = None) -> None:
+    """Stop a feed link working; calendars subscribed to it get 404 from now on.
+    From the app (`facilitator_key` given) only the board's facilitator may."""
     with write_transaction(db):
+        if facilitator_key is not None:
+            row = db.execute("SELECT scope, value FROM feed_tokens WHERE id = ?", [token_id]).fetchone()
+            if row is None or row[0] != "board" or not is_facilitator(db, row[1], facilitator_key):
+                raise NotFacilitator()
         db.execute("UPDATE feed_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
                    [iso(now()), token_id])
 

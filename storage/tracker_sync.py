@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 import sqlite_utils
 
 from canvas.actions import FollowUp, Status
-from canvas.errors import CanvasError, TrackerRefused
+from canvas.errors import CanvasError, NotFacilitator, TrackerRefused
 from canvas.exports.tracker_issue import (
     RemoteIssue, is_pushable, issue_payload, sync_decision,
 )
+from canvas.session.phases import Credentials
 from storage import tracker_links
+from storage.identity import resolve_actor
 from storage.snapshot import load_snapshot
 from storage.trackers import TrackerClient
 
@@ -33,12 +35,21 @@ class PushReport:
 
 def push_actions(db: sqlite_utils.Database, board_id: str, client: TrackerClient, *,
                  board_url: str = "", include_drafts: bool = False,
-                 action_ids: list[str] | None = None) -> PushReport:
+                 action_ids: list[str] | None = None,
+                 credentials: Credentials | None = None) -> PushReport:
     """Push the board's committed actions (or only `action_ids`) to the
     client's project: update the linked issue, or the one carrying the
     action's marker, or create one. A refusal of one issue moves on to the
     next; credentials refused, a missing project or a tracker that stays down
-    stop the push, and every action not pushed is reported with the reason."""
+    stop the push, and every action not pushed is reported with the reason.
+
+    From the app (`credentials` given) the person must be on the board, and
+    pushing all of them is the facilitator's call; the shell is trusted like
+    every command that holds the database file."""
+    if credentials is not None:
+        actor = resolve_actor(db, board_id, credentials)
+        if action_ids is None and not actor.is_facilitator:
+            raise NotFacilitator()
     snapshot = load_snapshot(db, board_id)
     links = tracker_links.links_for_board(db, board_id)
     report = PushReport()

@@ -11,6 +11,7 @@ from canvas.exports.actions_export import UID_DOMAIN, escape_ics_text, fold_line
 from canvas.incident.timerange import day_in_range
 
 PRODID = "-//Postmortem Canvas//Follow-through//EN"
+FEED_PATH = "/api/calendar/{token}.ics"  # served by the app's own server
 REFRESH = "PT1H"  # how often a subscribed calendar should fetch the feed again
 
 FeedRow = tuple[str, FollowUp]  # (board title, action)

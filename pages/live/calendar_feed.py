@@ -13,13 +13,11 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from canvas.errors import BoardNotFound
-from canvas.exports.calendar_feed import calendar_feed
+from canvas.exports.calendar_feed import FEED_PATH, calendar_feed
 from storage import boards, tracker_links
 from storage.db import connect, db_path, now
 
 log = logging.getLogger(__name__)
-
-FEED_PATH = "/api/calendar/{token}.ics"
 
 
 def feed_text(token: str) -> str | None:
