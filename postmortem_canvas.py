@@ -17,6 +17,7 @@ from canvas.exports.actions_export import actions_csv, actions_ics
 from canvas.errors import (
     CanvasError, InvalidInput, StorageProblem, decode_text, describe_validation_error,
 )
+from canvas.exports.calendar_feed import FEED_PATH
 from canvas.exports.digest import digest, digest_json, digest_markdown
 from canvas.exports.tracker_issue import Tracker
 from canvas.exports.export import export_document
@@ -27,7 +28,7 @@ from canvas.exports.markdown_pack import markdown_pack
 from canvas.models import Severity
 from canvas.templates import DEFAULT_TEMPLATE, all_templates, get_template
 from canvas.incident.timerange import today_in
-from storage import restore, tracker_links, tracker_sync, trackers
+from storage import boards, restore, tracker_links, tracker_sync, trackers
 from storage.db import DB_ENV, DEFAULT_DB_PATH, connect, db_path
 from storage.errors import named_error
 from storage.migrations import migrate
@@ -144,6 +145,19 @@ def _parser() -> argparse.ArgumentParser:
                            help="also post it to a Slack-compatible incoming webhook")
     digesting.add_argument("--db", help=db_help)
     digesting.set_defaults(run=_digest)
+
+    feeding = commands.add_parser(
+        "feed", help="make or revoke a live calendar feed link (a board's, or one owner's)",
+        description="Prints the feed's address (the token is shown only now) and, on stderr, "
+                    "its id for --revoke. Calendar apps subscribe to it; the app's server serves it.")
+    which = feeding.add_mutually_exclusive_group(required=True)
+    which.add_argument("--board", metavar="BOARD_ID", help="due and review dates of one board")
+    which.add_argument("--owner", metavar="NAME", help="one owner's dates across every board")
+    which.add_argument("--revoke", metavar="FEED_ID", help="stop a feed link working")
+    feeding.add_argument("--base-url", default="http://localhost:8501",
+                         help="the app's address (default http://localhost:8501)")
+    feeding.add_argument("--db", help=db_help)
+    feeding.set_defaults(run=_feed)
     return parser
 
 
@@ -296,6 +310,24 @@ def _digest(args) -> int:
     sys.stdout.flush()
     if args.webhook:
         trackers.post_webhook(args.webhook, digest_markdown(groups, moment, args.days, slack=True))
+    return 0
+
+
+def _feed(args) -> int:
+    migrate(args.db)
+    with connect(args.db) as db:
+        if args.revoke:
+            tracker_links.revoke_feed_token(db, args.revoke)
+            return 0
+        if args.board:
+            boards.get_board(db, args.board)
+        elif not args.owner.strip():
+            raise InvalidInput("--owner needs a name")
+        record, token = tracker_links.create_feed_token(
+            db, "board" if args.board else "owner", args.board or " ".join(args.owner.split()))
+    print(args.base_url.rstrip("/") + FEED_PATH.format(token=token))
+    print(f"postmortem-canvas: feed id {record.id} (postmortem-canvas feed --revoke {record.id})",
+          file=sys.stderr)
     return 0
 
 

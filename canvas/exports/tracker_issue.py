@@ -18,7 +18,7 @@ POSTMORTEM_LABEL = "postmortem"
 # tracker can search by) and as a hidden line in the description. A push that
 # died after creating the issue but before recording it finds it again by it.
 MARKER_PREFIX = "pmc-"
-_HIDDEN_LINE = re.compile(r"<!--\s*postmortem-canvas action:([A-Za-z0-9_-]+)\s*-->")
+_HIDDEN_LINE = re.compile(r"^(?:<!--\s*)?postmortem-canvas action:([A-Za-z0-9_-]+)", re.M)
 
 
 class Tracker(str, Enum):
@@ -114,24 +114,28 @@ def issue_payload(snapshot: BoardSnapshot, action: FollowUp, tracker: Tracker, b
     and a link back to the board; labels `postmortem`, the board's own and the
     marker."""
     # GitLab and GitHub render the description as Markdown: what people typed
-    # is escaped so it reads as typed. Jira (API v2) takes plain text.
-    clean = (lambda text: text) if tracker == Tracker.jira else escape_for_documents
-    lines = [f"Follow-up action from the postmortem **{clean(snapshot.board.title)}**.", ""]
+    # is escaped so it reads as typed. Jira (API v2) reads wiki markup, where
+    # bold is *one star* and an HTML comment would show, so its marker line shows.
+    jira = tracker == Tracker.jira
+    clean = (lambda text: text) if jira else escape_for_documents
+    b = "*" if jira else "**"
+    lines = [f"Follow-up action from the postmortem {b}{clean(snapshot.board.title)}{b}.", ""]
     if action.success_signal:
-        lines += ["**Success signal:** " + clean(action.success_signal), ""]
-    lines += [f"**Type:** {action.type.label}", f"**Priority:** {action.priority.value}"]
+        lines += [f"{b}Success signal:{b} " + clean(action.success_signal), ""]
+    lines += [f"{b}Type:{b} {action.type.label}", f"{b}Priority:{b} {action.priority.value}"]
     if action.owner and not assignee:
-        lines.append(f"**Owner:** {clean(action.owner)}")
+        lines.append(f"{b}Owner:{b} {clean(action.owner)}")
     if action.due_date and not tracker.has_due_date:
-        lines.append(f"**Due:** {action.due_date.isoformat()}")
+        lines.append(f"{b}Due:{b} {action.due_date.isoformat()}")
     if action.review_date:
-        lines.append(f"**Follow-up review:** {action.review_date.isoformat()}")
+        lines.append(f"{b}Follow-up review:{b} {action.review_date.isoformat()}")
     if source := source_text(snapshot, action):
-        lines += ["", f"**Source ({action.source_kind.value}):**",
+        lines += ["", f"{b}Source ({action.source_kind.value}):{b}",
                   _quoted("\n".join(clean(line) for line in source.splitlines()))]
     if board_url:
         lines += ["", f"Board: {board_url}"]
-    lines += ["", f"<!-- postmortem-canvas action:{action.id} -->"]
+    marker = f"postmortem-canvas action:{action.id}"
+    lines += ["", marker if jira else f"<!-- {marker} -->"]
     board_labels = [str(label) for label in getattr(snapshot.board, "labels", []) or []]
     labels = list(dict.fromkeys([POSTMORTEM_LABEL, *board_labels, marker_label(action.id)]))
     if tracker == Tracker.jira:

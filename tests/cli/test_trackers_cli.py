@@ -171,3 +171,18 @@ def test_a_webhook_that_refuses_is_reported_without_its_address(db_file, capsys,
     finally:
         hook.close()
     assert status == 2 and "The webhook refused it: HTTP 404" in err and "SECRETPART" not in err
+
+
+def test_feed_links_are_made_for_a_board_or_an_owner_and_revoked(db_file, capsys, board):
+    board_id = board[0]
+    status, out, err = run(capsys, "feed", "--owner", "Ann", "--base-url", "https://canvas.example/",
+                           "--db", str(db_file))
+    assert status == 0 and out.startswith("https://canvas.example/api/calendar/")
+    token = out.strip().rsplit("/", 1)[1].removesuffix(".ics")
+    feed = tracker_links.feed_for_token(connect(db_file), token)
+    assert (feed.scope, feed.value) == ("owner", "Ann") and f"--revoke {feed.id}" in err
+    assert run(capsys, "feed", "--revoke", feed.id, "--db", str(db_file))[0] == 0
+    assert tracker_links.feed_for_token(connect(db_file), token) is None
+    assert run(capsys, "feed", "--board", board_id, "--db", str(db_file))[0] == 0
+    status, out, err = run(capsys, "feed", "--board", "nope", "--db", str(db_file))
+    assert status == 2 and len(err.strip().splitlines()) == 1

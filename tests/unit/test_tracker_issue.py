@@ -56,4 +56,5 @@ def test_the_marker_is_found_in_labels_and_in_the_hidden_line():
     assert marked_action([], payload.description) == "Act_1"
     assert marked_action(["postmortem", marker_label("Act_1")]) == "Act_1"
     assert "Outage \\*bold\\*" in payload.description
-    assert issue_payload(snapshot, follow_up(), Tracker.jira, "").description.count("*bold*") == 1
+    jira = issue_payload(snapshot, follow_up(), Tracker.jira, "").description
+    assert "*Outage *bold**" in jira and "<!--" not in jira and marked_action([], jira) == "Act_1"
