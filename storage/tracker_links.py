@@ -60,11 +60,18 @@ def record_push(db: sqlite_utils.Database, board_id: str, action: FollowUp, trac
                 project: str, issue_id: str, url: str, issue_closed: bool) -> IssueLink:
     """Remember the issue an action was pushed to, as soon as the tracker has it.
 
-    A push overwrites the issue with the board's version, so both sides agree
-    afterwards: the action's status now is the one a later sync compares with."""
+    For an issue already linked only its address and the push time change:
+    what the last sync saw stays, so an issue closed in the tracker since then
+    still counts as a change at the next sync instead of being swallowed."""
     stamp = iso(now())
     with write_transaction(db):
         actions.get_action(db, board_id, action.id)
+        known = db.execute("SELECT 1 FROM tracker_links WHERE action_id = ? AND tracker = ? AND "
+                           "project = ? AND issue_id = ?",
+                           [action.id, tracker, project, issue_id]).fetchone()
+        if known:
+            db["tracker_links"].update(action.id, {"url": url, "pushed_at": stamp})
+            return links_for_board(db, board_id)[action.id]
         db["tracker_links"].upsert({
             "action_id": action.id, "board_id": board_id, "tracker": tracker,
             "project": project, "issue_id": issue_id, "url": url,

@@ -85,6 +85,10 @@ class TrackerClient:
     def _create(self, payload: IssuePayload) -> RemoteIssue:
         raise NotImplementedError
 
+    def _closed(self, issue: RemoteIssue, payload: IssuePayload) -> RemoteIssue:
+        # A new issue opens; an action already done closes it straight away.
+        return self.update(issue.issue_id, payload) if payload.done and not issue.closed else issue
+
     def update(self, issue_id: str, payload: IssuePayload) -> RemoteIssue:
         raise NotImplementedError
 
@@ -220,7 +224,8 @@ class GitLab(TrackerClient):
         return {"title": payload.title, "description": payload.description,
                 "labels": ",".join(payload.labels),
                 "due_date": payload.due_date.isoformat() if payload.due_date else None,
-                "assignee_ids": [int(assignee)] if assignee else []}
+                "assignee_ids": [int(assignee)] if assignee else [],
+                **({"state_event": "close"} if payload.done else {})}
 
     def find_marked(self, action_id):
         page = "1"
@@ -237,8 +242,8 @@ class GitLab(TrackerClient):
         return None
 
     def _create(self, payload):
-        return self._issue(self._call("POST", self._issues, self._fields(payload, payload.assignee),
-                                      once=True).body)
+        return self._closed(self._issue(self._call(
+            "POST", self._issues, self._fields(payload, payload.assignee), once=True).body), payload)
 
     def update(self, issue_id, payload):
         return self._issue(self._call("PUT", f"{self._issues}/{issue_id}",
@@ -294,7 +299,8 @@ class GitHub(TrackerClient):
 
     def _fields(self, payload: IssuePayload) -> dict:
         return {"title": payload.title, "body": payload.description, "labels": payload.labels,
-                "assignees": [payload.assignee] if payload.assignee else []}
+                "assignees": [payload.assignee] if payload.assignee else [],
+                **({"state": "closed", "state_reason": "completed"} if payload.done else {})}
 
     def find_marked(self, action_id):
         query = urllib.parse.urlencode({"labels": marker_label(action_id), "state": "all",
@@ -312,8 +318,10 @@ class GitHub(TrackerClient):
         return None
 
     def _create(self, payload):
-        return self._issue(self._call("POST", f"{self._repo}/issues", self._fields(payload),
-                                      once=True).body)
+        fields = {key: value for key, value in self._fields(payload).items()
+                  if key not in ("state", "state_reason")}
+        return self._closed(self._issue(self._call("POST", f"{self._repo}/issues", fields,
+                                                   once=True).body), payload)
 
     def update(self, issue_id, payload):
         return self._issue(self._call("PATCH", f"{self._repo}/issues/{issue_id}",
@@ -383,19 +391,35 @@ class Jira(TrackerClient):
         return fields
 
     def find_marked(self, action_id):
+        # Jira Cloud searches at search/jql, a page at a time by nextPageToken;
+        # Jira Data Center has only the older search, paged by startAt.
         jql = f'project = "{self.project}" AND labels = "{marker_label(action_id)}"'
-        start = 0
+        token, start, cloud = "", 0, True
         for _ in range(PAGE_LIMIT):
-            query = urllib.parse.urlencode({"jql": jql, "startAt": start, "maxResults": 50,
-                                            "fields": "status,labels"})
-            body = self._call("GET", f"{self._api}/search?{query}").body or {}
+            params = {"jql": jql, "maxResults": 50, "fields": "status,labels"}
+            if cloud:
+                params |= {"nextPageToken": token} if token else {}
+                answer = self._call("GET", f"{self._api}/search/jql?{urllib.parse.urlencode(params)}",
+                                    missing_ok=True)
+                if answer.status == 404:
+                    cloud = False
+                    continue
+            else:
+                params["startAt"] = start
+                answer = self._call("GET", f"{self._api}/search?{urllib.parse.urlencode(params)}")
+            body = answer.body or {}
             issues = body.get("issues") or []
             for issue in issues:
                 if marker_label(action_id) in ((issue.get("fields") or {}).get("labels") or []):
                     return self._issue(issue)
-            start += len(issues)
-            if not issues or start >= int(body.get("total", 0)):
-                return None
+            if cloud:
+                token = body.get("nextPageToken") or ""
+                if not token or body.get("isLast"):
+                    return None
+            else:
+                start += len(issues)
+                if not issues or start >= int(body.get("total", 0)):
+                    return None
         return None
 
     def _create(self, payload):

@@ -30,8 +30,9 @@ class Emulator:
     """One tracker's API. `issues` is the server's state; `requests` logs
     (method, path) of every call; `fail(...)` queues faults."""
 
-    def __init__(self, kind: str, page_size: int = 1):
-        self.kind, self.page_size = kind, page_size
+    def __init__(self, kind: str, page_size: int = 1, jira_cloud: bool = True):
+        # jira_cloud=False: Jira Data Center, which has no search/jql yet.
+        self.kind, self.page_size, self.jira_cloud = kind, page_size, jira_cloud
         self.project = PROJECTS[kind]
         self.token = TOKENS[kind]
         self.issues: list[dict] = []
@@ -169,6 +170,8 @@ class Emulator:
             if "title" in body and not body["title"]:
                 return 400, {"message": {"title": ["can't be blank"]}}, {}
             issue.update(self._gitlab_fields(body))
+            if body.get("state_event") in ("close", "reopen"):
+                issue["closed"] = body["state_event"] == "close"
         return 200, self._gitlab_issue(issue), {}
 
     @staticmethod
@@ -212,6 +215,8 @@ class Emulator:
             return 404, {"message": "Not Found"}, {}
         if method == "PATCH":
             issue.update(self._github_fields(body))
+            if body.get("state") in ("open", "closed"):
+                issue["closed"] = body["state"] == "closed"
         return 200, self._github_issue(issue), {}
 
     @staticmethod
@@ -237,7 +242,9 @@ class Emulator:
                      if query.get("query", "").lower() in name.lower()]
             start = int(query.get("startAt", 0))
             return 200, users[start:start + self.page_size], {}
-        if path == f"{api}/search":
+        if path in (f"{api}/search", f"{api}/search/jql"):
+            if path.endswith("/jql") and not self.jira_cloud:
+                return 404, None, {}
             project = re.search(r'project = "([^"]+)"', query.get("jql", ""))
             if not project or project.group(1) != self.project:
                 return 400, {"errorMessages": [
@@ -245,6 +252,12 @@ class Emulator:
                     "field 'project'."], "errors": {}}, {}
             label = re.search(r'labels = "([^"]+)"', query["jql"])
             found = self._labelled(label.group(1) if label else "")
+            if path.endswith("/jql"):  # Cloud: opaque page tokens, no total
+                start = int(query.get("nextPageToken", "t0")[1:])
+                page = found[start:start + self.page_size]
+                more = start + self.page_size < len(found)
+                return 200, {"issues": [self._jira_issue(i) for i in page], "isLast": not more,
+                             **({"nextPageToken": f"t{start + self.page_size}"} if more else {})}, {}
             start = int(query.get("startAt", 0))
             page = found[start:start + self.page_size]
             return 200, {"startAt": start, "maxResults": self.page_size, "total": len(found),

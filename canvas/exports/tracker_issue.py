@@ -45,7 +45,8 @@ class IssuePayload:
     description: str
     labels: list[str]
     due_date: date | None
-    assignee: str  # the owner's name, when a tracker user matched it; else ""
+    assignee: str  # the tracker's reference for the owner, when a user matched; else ""
+    done: bool = False  # the action is done: the issue is closed (never reopened) by a push
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,7 @@ def issue_payload(snapshot: BoardSnapshot, action: FollowUp, tracker: Tracker, b
         labels = [label.replace(" ", "-") for label in labels]
     return IssuePayload(action_id=action.id, title=action.title, description="\n".join(lines),
                         labels=labels, due_date=action.due_date if tracker.has_due_date else None,
-                        assignee=assignee)
+                        assignee=assignee, done=action.status == Status.done)
 
 
 @dataclass(frozen=True)

@@ -136,3 +136,40 @@ def test_a_status_changed_on_both_sides_is_shown_as_a_conflict_and_not_overwritt
     assert actions.get_action(db, board_id, committed.id).status == Status.in_progress
     # Still shown on the next sync, until someone settles it.
     assert sync_board(db, board_id, lambda kind, project: client(tracker)).conflicts
+
+
+def test_jira_data_center_without_search_jql_is_searched_the_older_way(db, board, monkeypatch):
+    board_id, committed, *_ = board
+    with Emulator("jira", jira_cloud=False) as jira:
+        # A push that died before recording: found again by the older search.
+        monkeypatch.setattr(tracker_links, "record_push", lambda *a, **k: (_ for _ in ()).throw(
+            KeyboardInterrupt()))
+        with pytest.raises(KeyboardInterrupt):
+            push_actions(db, board_id, client(jira))
+        monkeypatch.undo()
+        report = push_actions(db, board_id, client(jira))
+        assert [a.id for a, _ in report.updated] == [committed.id] and len(jira.issues) == 2
+        assert ("GET", "/rest/api/2/search") in jira.requests
+
+
+def test_a_push_does_not_swallow_an_issue_closed_since_the_last_sync(db, board, tracker):
+    board_id, committed, *_ = board
+    push_actions(db, board_id, client(tracker))
+    tracker.set_closed(tracker_links.links_for_board(db, board_id)[committed.id].issue_id, True)
+    push_actions(db, board_id, client(tracker))  # pushed again before anyone synced
+    report = sync_board(db, board_id, lambda kind, project: client(tracker))
+    assert [(a.id, s) for a, s in report.changed] == [(committed.id, Status.done)]
+
+
+@pytest.mark.parametrize("kind", ["gitlab", "github"])
+def test_pushing_an_action_done_on_the_board_closes_its_issue(db, board, kind):
+    board_id, committed, *_ = board
+    with Emulator(kind) as tracker:
+        push_actions(db, board_id, client(tracker))
+        actions.set_action_status(db, board_id, committed.id, Status.done)
+        push_actions(db, board_id, client(tracker))
+        assert tracker.issues[0]["closed"] and not tracker.issues[1]["closed"]
+        # The close came from the board: the next sync changes nothing and sees no conflict.
+        report = sync_board(db, board_id, lambda k, project: client(tracker))
+        assert not report.changed and not report.conflicts
+        assert tracker_links.links_for_board(db, board_id)[committed.id].issue_closed
