@@ -32,7 +32,7 @@ def calendar_feed(rows: Iterable[FeedRow], name: str, now: datetime, board_url: 
              "METHOD:PUBLISH", f"X-WR-CALNAME:{escape_ics_text(name)}",
              f"REFRESH-INTERVAL;VALUE=DURATION:{REFRESH}", f"X-PUBLISHED-TTL:{REFRESH}"]
     for board_title, action in rows:
-        if action.status in (Status.wont_do,) or action.status.value == "parked":
+        if action.status in (Status.wont_do, Status.parked):
             continue
         dates = []
         if action.due_date and action.status != Status.done:

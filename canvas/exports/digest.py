@@ -56,7 +56,7 @@ def digest(rows: Iterable[DigestRow], now: datetime, days: int,
                 found.append(("overdue", action.due_date))
             elif action.due_date <= horizon:
                 found.append(("due", action.due_date))
-        if (action.review_date is not None and action.status.value not in (Status.wont_do.value, "parked")
+        if (action.review_date is not None and action.status not in (Status.wont_do, Status.parked)
                 and today <= action.review_date <= horizon):
             found.append(("review", action.review_date))
         for kind, day in found:

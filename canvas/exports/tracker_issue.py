@@ -79,7 +79,7 @@ def is_pushable(action: FollowUp, include_drafts: bool = False) -> bool:
     parked idea only when asked for; an action dropped as won't do never."""
     if action.status == Status.wont_do:
         return False
-    if action.status.value == "parked" or action.is_draft:
+    if action.status == Status.parked or action.is_draft:
         return include_drafts
     return True
 

@@ -22,6 +22,7 @@ def follow_up(**fields) -> FollowUp:
 @pytest.mark.parametrize("fields, plain, asked", [
     ({"owner": "Ann", "due_date": date(2026, 12, 9)}, True, True),
     ({"owner": "Ann"}, False, True),  # a draft: no due date
+    ({"owner": "Ann", "due_date": date(2026, 12, 9), "status": Status.parked}, False, True),
     ({"owner": "Ann", "due_date": date(2026, 12, 9), "status": Status.wont_do,
       "status_reason": "Replaced"}, False, False),
 ])
