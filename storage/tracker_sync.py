@@ -117,10 +117,13 @@ def sync_board(db: sqlite_utils.Database, board_id: str,
             if isinstance(client, CanvasError):
                 raise client
             issue = client.get(link.issue_id)
+        except TrackerRefused as error:  # this issue only (deleted, say)
+            report.failed.append((action, str(error)))
+            continue
         except CanvasError as error:
-            clients.setdefault(key, error)
-            if not isinstance(error, TrackerRefused):
-                clients[key] = error
+            # Credentials, settings or a tracker down: the same for the
+            # project's other issues, which are not asked again.
+            clients[key] = error
             report.failed.append((action, str(error)))
             continue
         report.checked += 1

@@ -85,6 +85,12 @@ class TrackerClient:
     def _create(self, payload: IssuePayload) -> RemoteIssue:
         raise NotImplementedError
 
+    def _found(self, answer: _Answer, issue_id: str) -> Any:
+        if answer.status == 404:
+            raise TrackerRefused(self.tracker.label, f"issue {issue_id} of {self.project} was not "
+                                 "found (deleted or moved, or the project is gone)")
+        return answer.body
+
     def _closed(self, issue: RemoteIssue, payload: IssuePayload) -> RemoteIssue:
         # A new issue opens; an action already done closes it straight away.
         return self.update(issue.issue_id, payload) if payload.done and not issue.closed else issue
@@ -250,7 +256,8 @@ class GitLab(TrackerClient):
                                       self._fields(payload, payload.assignee)).body)
 
     def get(self, issue_id):
-        return self._issue(self._call("GET", f"{self._issues}/{issue_id}").body)
+        return self._issue(self._found(self._call("GET", f"{self._issues}/{issue_id}",
+                                                  missing_ok=True), issue_id))
 
     def user_for(self, owner):
         # A search matches parts of names too ("Ann" finds "Joanna"): read on.
@@ -328,7 +335,8 @@ class GitHub(TrackerClient):
                                       self._fields(payload)).body)
 
     def get(self, issue_id):
-        return self._issue(self._call("GET", f"{self._repo}/issues/{issue_id}").body)
+        return self._issue(self._found(self._call("GET", f"{self._repo}/issues/{issue_id}",
+                                                  missing_ok=True), issue_id))
 
     def user_for(self, owner):
         # Only a login that may be assigned in this repository: 204 yes, 404 no.
@@ -434,7 +442,8 @@ class Jira(TrackerClient):
         return self.get(issue_id)
 
     def get(self, issue_id):
-        return self._issue(self._call("GET", f"{self._api}/issue/{issue_id}?fields=status,labels").body)
+        return self._issue(self._found(self._call(
+            "GET", f"{self._api}/issue/{issue_id}?fields=status,labels", missing_ok=True), issue_id))
 
     def user_for(self, owner):
         start = 0

@@ -159,3 +159,25 @@ def test_timeouts_are_retried_then_reported(db, pushed_once, tracker):
 def test_a_tracker_without_settings_names_the_missing_variable(tracker):
     with pytest.raises(TrackerNotConfigured, match="GITLAB_TOKEN|GITHUB_TOKEN|JIRA_URL"):
         client_for(tracker.kind, tracker.project, {})
+
+
+def test_a_deleted_issue_is_reported_and_the_others_still_sync(db, pushed_once, tracker):
+    board_id, first, second, third, before = pushed_once
+    push_actions(db, board_id, client_for(tracker.kind, tracker.project, tracker.env()))
+    gone = tracker_links.links_for_board(db, board_id)[first.id].issue_id
+    tracker.issues = [issue for issue in tracker.issues if issue["ref"] != gone]
+    report = sync_board(db, board_id, lambda kind, project: client_for(kind, project, tracker.env()))
+    [(action, why)] = report.failed
+    assert action.id == first.id and f"issue {gone} of {tracker.project} was not found" in why
+    assert report.checked == 2
+    _nothing_lost(db, board_id, before)
+
+
+def test_refused_credentials_stop_a_sync_after_the_first_issue(db, pushed_once, tracker):
+    board_id, *_ = pushed_once
+    push_actions(db, board_id, client_for(tracker.kind, tracker.project, tracker.env()))
+    env = {name: ("wrong" if name.endswith("TOKEN") else value) for name, value in tracker.env().items()}
+    sent = len(tracker.requests)
+    report = sync_board(db, board_id, lambda kind, project: client_for(kind, project, env))
+    assert len(report.failed) == 3 and all(CHECK[tracker.kind] in why for _, why in report.failed)
+    assert len(tracker.requests) - sent == 1
