@@ -4,7 +4,7 @@ import base64
 import json
 import logging
 import threading
-from datetime import date, timedelta
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
