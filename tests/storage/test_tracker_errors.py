@@ -181,3 +181,12 @@ def test_refused_credentials_stop_a_sync_after_the_first_issue(db, pushed_once, 
     report = sync_board(db, board_id, lambda kind, project: client_for(kind, project, env))
     assert len(report.failed) == 3 and all(CHECK[tracker.kind] in why for _, why in report.failed)
     assert len(tracker.requests) - sent == 1
+
+
+def test_settings_come_from_secrets_and_the_environment_wins():
+    from storage.trackers import tracker_env
+
+    env = tracker_env({"GITLAB_TOKEN": "from-env", "HOME": "/root"},
+                      {"GITLAB_TOKEN": "from-secrets", "GITLAB_URL": "https://git.example",
+                       "database": {"password": "x"}})
+    assert env == {"GITLAB_TOKEN": "from-env", "GITLAB_URL": "https://git.example"}
