@@ -10,7 +10,7 @@ from canvas.errors import TrackerNotConfigured
 from canvas.models import BoardDraft
 from storage import actions, facilitation, tracker_links
 from storage.tracker_sync import push_actions, sync_board
-from storage.trackers import client_for
+from storage.trackers import client_for, tracker_env
 from tests.tracker_emulator import Emulator
 
 # Each tracker's own validation answer (status, body), as its API documents it.
@@ -184,8 +184,6 @@ def test_refused_credentials_stop_a_sync_after_the_first_issue(db, pushed_once, 
 
 
 def test_settings_come_from_secrets_and_the_environment_wins():
-    from storage.trackers import tracker_env
-
     env = tracker_env({"GITLAB_TOKEN": "from-env", "HOME": "/root"},
                       {"GITLAB_TOKEN": "from-secrets", "GITLAB_URL": "https://git.example",
                        "database": {"password": "x"}})
