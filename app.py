@@ -20,6 +20,6 @@ if __name__ == "__main__":
     with common.timed_page_run(), common.shown_errors():
         page.run()
 else:
-    from pages.live import routes
+    from pages.live import calendar_feed, routes
 
-    app = st.App(__file__, routes=routes.ROUTES, lifespan=routes.lifespan)
+    app = st.App(__file__, routes=routes.ROUTES + calendar_feed.ROUTES, lifespan=routes.lifespan)

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sqlite3
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 from pydantic import ValidationError
 
 from canvas.exports.actions_export import actions_csv, actions_ics
-from canvas.errors import CanvasError, StorageProblem, decode_text, describe_validation_error
+from canvas.errors import (
+    CanvasError, InvalidInput, StorageProblem, decode_text, describe_validation_error,
+)
+from canvas.exports.calendar_feed import FEED_PATH
+from canvas.exports.digest import digest, digest_json, digest_markdown
+from canvas.exports.tracker_issue import Tracker
 from canvas.exports.export import export_document
 from canvas.exports.external_summary import external_summary
 from canvas.exports.invite import DEFAULT_BASE_URL, review_invite
@@ -23,7 +30,7 @@ from canvas.exports.markdown_pack import markdown_pack
 from canvas.models import Severity
 from canvas.templates import DEFAULT_TEMPLATE, all_templates, get_template
 from canvas.incident.timerange import today_in
-from storage import restore
+from storage import boards, restore, tracker_links, tracker_sync, trackers
 from storage.db import DB_ENV, DEFAULT_DB_PATH, connect, db_path
 from storage.errors import named_error
 from storage.migrations import migrate
@@ -107,7 +114,63 @@ def _parser() -> argparse.ArgumentParser:
                     "exits 1 when anything is flagged, so a repository's CI can check postmortems.")
     linting.add_argument("file", help="the file to check, or - for standard input")
     linting.set_defaults(run=_lint)
+
+    pushing = commands.add_parser(
+        "push", help="put a board's committed actions in GitLab, GitHub or Jira as issues",
+        description="Creates an issue per committed action, or updates the one pushed before "
+                    "(never a duplicate). Credentials come from the environment: GITLAB_TOKEN "
+                    "(GITLAB_URL), GITHUB_TOKEN (GITHUB_API_URL), JIRA_URL, JIRA_USER, JIRA_TOKEN. "
+                    "Exits 1 when some actions could not be pushed (they are listed).")
+    pushing.add_argument("board_id")
+    pushing.add_argument("--to", required=True, choices=[t.value for t in Tracker])
+    pushing.add_argument("--project", help="GitLab GROUP/NAME or Jira project KEY")
+    pushing.add_argument("--repo", help="GitHub OWNER/NAME")
+    pushing.add_argument("--base-url", default="",
+                         help="the app's address, for a link back to the board in each issue")
+    pushing.add_argument("--include-drafts", action="store_true",
+                         help="also push drafts (no owner or due date) and parked ideas")
+    pushing.add_argument("--db", help=db_help)
+    pushing.set_defaults(run=_push)
+
+    syncing = commands.add_parser(
+        "sync", help="read pushed issues back: closed marks the action done, reopened opens it",
+        description="Without BOARD, every board with pushed actions. A status changed on the "
+                    "board since the last sync is kept and shown as a conflict.")
+    syncing.add_argument("board_id", nargs="?")
+    syncing.add_argument("--db", help=db_help)
+    syncing.set_defaults(run=_sync)
+
+    digesting = commands.add_parser(
+        "digest", help="per owner, actions overdue, due soon or up for review, on every board",
+        description="Made for a cron job: exits 0 whether or not anything is due.")
+    digesting.add_argument("--days", type=_digest_days, default=7,
+                           help="the window ahead, in days (0 to 365; default 7)")
+    digesting.add_argument("--owner", help="only this owner's actions")
+    digesting.add_argument("--format", default="md", choices=["md", "json"])
+    digesting.add_argument("--webhook", metavar="URL",
+                           help="also post it to a Slack-compatible incoming webhook")
+    digesting.add_argument("--db", help=db_help)
+    digesting.set_defaults(run=_digest)
+
+    feeding = commands.add_parser(
+        "feed", help="make or revoke a live calendar feed link (a board's, or one owner's)",
+        description="Prints the feed's address (the token is shown only now) and, on stderr, "
+                    "its id for --revoke. Calendar apps subscribe to it; the app's server serves it.")
+    which = feeding.add_mutually_exclusive_group(required=True)
+    which.add_argument("--board", metavar="BOARD_ID", help="due and review dates of one board")
+    which.add_argument("--owner", metavar="NAME", help="one owner's dates across every board")
+    which.add_argument("--revoke", metavar="FEED_ID", help="stop a feed link working")
+    feeding.add_argument("--base-url", default="http://localhost:8501",
+                         help="the app's address (default http://localhost:8501)")
+    feeding.add_argument("--db", help=db_help)
+    feeding.set_defaults(run=_feed)
     return parser
+
+
+def _digest_days(value: str) -> int:
+    if not value.isdigit() or int(value) > 365:
+        raise argparse.ArgumentTypeError("days is a whole number from 0 to 365")
+    return int(value)
 
 
 def _png_width(value: str) -> int:
@@ -197,6 +260,89 @@ def _lint(args) -> int:
         print(f"{len(findings)} phrase{'s' if len(findings) != 1 else ''} flagged in {name}",
               file=sys.stderr)
     return 1 if findings else 0
+
+
+def _push(args) -> int:
+    name = "--repo" if args.to == Tracker.github.value else "--project"
+    project = args.repo if args.to == Tracker.github.value else args.project
+    if not project:
+        raise InvalidInput(f"push --to {args.to} needs {name}")
+    if (args.repo if name == "--project" else args.project):
+        raise InvalidInput(f"push --to {args.to} takes {name}, not "
+                           f"{'--repo' if name == '--project' else '--project'}")
+    client = trackers.client_for(args.to, project, os.environ)
+    migrate(args.db)
+    with connect(args.db) as db:
+        board_url = (f"{args.base_url.rstrip('/')}/?{urlencode({'board': args.board_id})}"
+                     if args.base_url else "")
+        report = tracker_sync.push_actions(db, args.board_id, client, board_url=board_url,
+                                           include_drafts=args.include_drafts)
+    for kind, done in (("created", report.created), ("updated", report.updated)):
+        for action, url in done:
+            print(f"{kind}\t{url}\t{action.title}")
+    for action, why in report.failed:
+        print(f"postmortem-canvas: not pushed: {action.title}: {why}", file=sys.stderr)
+    if report.skipped:
+        print(f"postmortem-canvas: {len(report.skipped)} draft, parked or dropped action"
+              f"{'s' * (len(report.skipped) != 1)} left out (--include-drafts pushes drafts "
+              "and parked ideas)", file=sys.stderr)
+    return 1 if report.failed else 0
+
+
+def _sync(args) -> int:
+    migrate(args.db)
+    report = tracker_sync.SyncReport()
+    env = dict(os.environ)
+    with connect(args.db) as db:
+        board_ids = [args.board_id] if args.board_id else tracker_links.linked_board_ids(db)
+        for board_id in board_ids:
+            tracker_sync.sync_board(db, board_id, lambda kind, project: trackers.client_for(
+                kind, project, env), report)
+    for action, status in report.changed:
+        print(f"{status.value}\t{action.title}")
+    for action, why in report.conflicts:
+        print(f"conflict\t{action.title}: {why}")
+    for action, why in report.failed:
+        print(f"postmortem-canvas: not synced: {action.title}: {why}", file=sys.stderr)
+    print(f"postmortem-canvas: {report.checked} issue{'s' * (report.checked != 1)} read, "
+          f"{len(report.changed)} action{'s' * (len(report.changed) != 1)} changed, "
+          f"{len(report.conflicts)} conflict{'s' * (len(report.conflicts) != 1)}", file=sys.stderr)
+    return 1 if report.failed else 0
+
+
+def _digest(args) -> int:
+    if args.webhook and urlsplit(args.webhook).scheme not in ("http", "https"):
+        raise InvalidInput("--webhook needs an http:// or https:// address")
+    migrate(args.db)
+    with connect(args.db) as db:
+        rows = tracker_links.dated_actions(db)
+    moment = datetime.now(UTC)
+    groups = digest(rows, moment, args.days, args.owner)
+    text = (digest_json(groups, moment, args.days) if args.format == "json"
+            else digest_markdown(groups, moment, args.days))
+    sys.stdout.write(text)
+    sys.stdout.flush()
+    if args.webhook:
+        trackers.post_webhook(args.webhook, digest_markdown(groups, moment, args.days, slack=True))
+    return 0
+
+
+def _feed(args) -> int:
+    migrate(args.db)
+    with connect(args.db) as db:
+        if args.revoke:
+            tracker_links.revoke_feed_token(db, args.revoke)
+            return 0
+        if args.board:
+            boards.get_board(db, args.board)
+        elif not args.owner.strip():
+            raise InvalidInput("--owner needs a name")
+        record, token = tracker_links.create_feed_token(
+            db, "board" if args.board else "owner", args.board or " ".join(args.owner.split()))
+    print(args.base_url.rstrip("/") + FEED_PATH.format(token=token))
+    print(f"postmortem-canvas: feed id {record.id} (postmortem-canvas feed --revoke {record.id})",
+          file=sys.stderr)
+    return 0
 
 
 def _message(error: Exception, db: str | None) -> str:

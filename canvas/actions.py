@@ -41,6 +41,7 @@ class Status(str, Enum):
     in_progress = "in_progress"
     done = "done"
     wont_do = "wont_do"
+    parked = "parked"
 
     @property
     def label(self) -> str:

@@ -341,3 +341,39 @@ class InviteNeedsReviewDate(CanvasError):
             message = (f"The board's review date, {stored}, is outside the supported dates: "
                        "pick a new one on the Summary page, then make the invite.")
         super().__init__(message)
+
+
+class TrackerNotConfigured(CanvasError):
+    """A tracker was asked for but its settings are missing from the environment."""
+
+    def __init__(self, variable: str):
+        super().__init__(f"Set {variable} in the environment or in Streamlit secrets "
+                         "to use this tracker.")
+
+
+class TrackerAuthRefused(CanvasError):
+    """The tracker refused the credentials (401 or 403)."""
+
+    def __init__(self, tracker: str, variables: str):
+        super().__init__(f"{tracker} refused the credentials: check {variables}.")
+
+
+class TrackerProjectNotFound(CanvasError):
+    """The tracker has no such project or repository (or the token cannot see it)."""
+
+    def __init__(self, tracker: str, project: str):
+        super().__init__(f"{tracker}: project {project!r} not found (or the token cannot see it).")
+
+
+class TrackerRefused(CanvasError):
+    """The tracker refused the issue (422 or a validation error); its own message says why."""
+
+    def __init__(self, tracker: str, message: str):
+        super().__init__(f"{tracker} refused it: {message}")
+
+
+class TrackerUnavailable(CanvasError):
+    """The tracker kept failing (5xx, timeouts, rate limit) after the retries allowed."""
+
+    def __init__(self, tracker: str, detail: str):
+        super().__init__(f"{tracker} is not answering ({detail}); try again later.")

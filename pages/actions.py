@@ -1,17 +1,22 @@
 """Next steps: owned, dated actions with a success signal, and kill criteria."""
 
+import os
+
 import streamlit as st
 
 from canvas.actions import (
     ActionDraft, ActionType, FollowUp, Priority, Status, TriggerDraft, TriggerKind,
     vague_title_warnings,
 )
-from canvas.errors import EditConflict
+from canvas.errors import EditConflict, InvalidInput
+from canvas.exports.calendar_feed import FEED_PATH
+from canvas.exports.tracker_issue import Tracker
+from canvas.text import escape_markdown
 from canvas.review.language import check_text
 from canvas.session.phases import Action
 from canvas.incident.timerange import EARLIEST_DAY, LATEST_DAY, SUPPORTED, clamp_day, day_in_range, today_in
 from pages import common
-from storage import actions
+from storage import actions, tracker_links, tracker_sync, trackers
 
 page = common.open_board_page()
 step = common.current_step(page.template)
@@ -104,7 +109,71 @@ def undo() -> None:
     common.run_action(actions.restore_action, board_id, st.session_state.pop("action_undo"))
 
 
+def tracker_settings() -> dict[str, str]:
+    """Tracker credentials from Streamlit secrets and the environment, never the database."""
+    try:
+        secrets = st.secrets.to_dict()
+    except Exception:  # noqa: BLE001 - no secrets file is the usual case
+        secrets = {}
+    return trackers.tracker_env(os.environ, secrets)
+
+
+def push(action_ids: list[str] | None = None) -> None:
+    """Push one action (its button) or every committed one (the facilitator's)."""
+    state = st.session_state
+    state.pop("actions_tracker_report", None)
+
+    def write(db) -> None:
+        link = tracker_links.links_for_board(db, board_id).get(action_ids[0]) if action_ids else None
+        kind = link.tracker if link else state.get("actions_tracker", Tracker.gitlab.value)
+        project = link.project if link else " ".join(state.get("actions_project", "").split())
+        if not project:
+            raise InvalidInput("Name the tracker's project first (GROUP/NAME, OWNER/NAME or KEY).")
+        client = trackers.client_for(kind, project, tracker_settings())
+        report = tracker_sync.push_actions(
+            db, board_id, client, board_url=common.share_url(board_id),
+            include_drafts=state.get("actions_include_drafts", False), action_ids=action_ids,
+            credentials=page.credentials)
+        lines = [("success", f"{verb}: {action.title}") for verb, done in
+                 (("Created", report.created), ("Updated", report.updated)) for action, _ in done]
+        lines += [("error", f"Not pushed: {action.title}: {why}") for action, why in report.failed]
+        if report.skipped and action_ids is None:
+            lines.append(("info", f"{len(report.skipped)} drafts, parked or dropped actions left out."))
+        state["actions_tracker_report"] = lines or [("info", "No committed actions to push.")]
+
+    common.run_action(write, error_key="actions_tracker_error")
+
+
+def sync() -> None:
+    state = st.session_state
+    state.pop("actions_tracker_report", None)
+
+    def write(db) -> None:
+        settings = tracker_settings()
+        report = tracker_sync.sync_board(
+            db, board_id, lambda kind, project: trackers.client_for(kind, project, settings))
+        lines = [("success", f"{action.title}: now {status.label.lower()}")
+                 for action, status in report.changed]
+        lines += [("warning", f"Conflict on {action.title}: {why}") for action, why in report.conflicts]
+        lines += [("error", f"Not synced: {action.title}: {why}") for action, why in report.failed]
+        lines.append(("info", f"{report.checked} issues read."))
+        state["actions_tracker_report"] = lines
+
+    common.run_action(write, error_key="actions_tracker_error")
+
+
+def new_feed() -> None:
+    def write(db) -> None:
+        _, token = tracker_links.create_feed_token(db, "board", board_id,
+                                                   page.credentials.facilitator_key or "")
+        st.session_state["actions_feed_url"] = common.share_url(board_id).split("/?", 1)[0] + \
+            FEED_PATH.format(token=token)
+
+    common.run_action(write, error_key="actions_tracker_error")
+
+
 board_actions = actions.list_actions(page.db, board_id)
+issue_links = tracker_links.links_for_board(page.db, board_id)
 drafts = [a for a in board_actions if a.is_open_draft]
 overdue = [a for a in board_actions if a.is_overdue(today)]
 st.caption(
@@ -134,6 +203,14 @@ for action in board_actions:
                for day in (action.due_date, action.review_date)):
             badges.warning(f"A date is outside the supported dates ({SUPPORTED}); edit it.",
                            icon=":material/event_busy:")
+        if link := issue_links.get(action.id):
+            badges.link_button(f"{Tracker(link.tracker).label} issue {link.issue_id}", link.url,
+                               icon=":material/open_in_new:")
+            badges.caption(f"Last synced {link.synced_at:%Y-%m-%d %H:%M} UTC"
+                           if link.synced_at else "Not synced yet")
+        if link or st.session_state.get("actions_project"):
+            badges.button("Push to tracker", key=f"actions_push_{action.id}", on_click=push,
+                          args=([action.id],), icon=":material/upload:")
         for advice in vague_title_warnings(action.title):
             text.caption(f"Tip: {advice}")
         with text:
@@ -159,6 +236,41 @@ if editable:
             st.error(message)
 else:
     st.caption("The board is closed: actions are read-only until the facilitator reopens it.")
+
+with st.expander("Issue tracker and calendar", expanded=bool(issue_links),
+                 icon=":material/sync:"):
+    st.caption("Credentials come from the server's environment or Streamlit secrets "
+               "(GITLAB_TOKEN, GITHUB_TOKEN, JIRA_URL/JIRA_USER/JIRA_TOKEN), never from the board.")
+    left, right = st.columns([1, 2])
+    left.selectbox("Tracker", [t.value for t in Tracker], key="actions_tracker",
+                   format_func=lambda value: Tracker(value).label)
+    right.text_input("Project (GitLab GROUP/NAME, GitHub OWNER/NAME, Jira KEY)",
+                     key="actions_project", max_chars=200)
+    st.checkbox("Also push drafts and parked ideas", key="actions_include_drafts")
+    left, middle, right = st.columns(3)
+    if page.is_facilitator:
+        left.button("Push all committed actions", key="actions_push_all", on_click=push,
+                    type="primary", icon=":material/upload:")
+    middle.button("Sync from tracker", key="actions_sync", on_click=sync, disabled=not issue_links,
+                  icon=":material/sync:")
+    if page.is_facilitator:
+        right.button("New calendar feed link", key="actions_feed_new", on_click=new_feed,
+                     icon=":material/calendar_month:")
+    if message := st.session_state.pop("actions_tracker_error", None):
+        st.error(message)
+    for kind, line in st.session_state.pop("actions_tracker_report", []):
+        getattr(st, kind)(escape_markdown(line))
+    if url := st.session_state.pop("actions_feed_url", None):
+        st.caption("Subscribe to this address in a calendar app; it is shown only now.")
+        st.code(url, language=None)
+    if page.is_facilitator:
+        for feed in tracker_links.feed_tokens(page.db, "board", board_id):
+            text, button = st.columns([4, 1], vertical_alignment="center")
+            text.caption(f"Calendar feed link made {feed.created_at:%Y-%m-%d %H:%M} UTC")
+            button.button("Revoke", key=f"actions_feed_revoke_{feed.id}",
+                          on_click=common.run_action,
+                          args=(tracker_links.revoke_feed_token, feed.id,
+                                page.credentials.facilitator_key or ""))
 
 st.subheader("Kill criteria", anchor=False)
 st.caption("Pre-committed triggers: if we see this signal, we commit to this response.")

@@ -266,6 +266,47 @@ def m0007(db: sqlite_utils.Database) -> None:
     db["events"].add_column("is_assumption", int, not_null_default=0)
 
 
+@migrations(name="0008_tracker_links_feed_tokens")
+def m0008(db: sqlite_utils.Database) -> None:
+    # An action pushed to a tracker: which issue it became, and what both
+    # sides said at the last push or sync (so a later sync can tell which side
+    # changed). Credentials are never stored: they come from the environment.
+    db["tracker_links"].create(
+        {
+            "action_id": str,
+            "board_id": str,
+            "tracker": str,
+            "project": str,
+            "issue_id": str,
+            "url": str,
+            "issue_closed": int,
+            "synced_status": str,
+            "pushed_at": str,
+            "synced_at": str,
+        },
+        pk="action_id",
+        foreign_keys=[("action_id", "actions", "id"), ("board_id", "boards", "id")],
+        not_null={"board_id", "tracker", "project", "issue_id", "url", "synced_status"},
+        defaults={"issue_closed": 0},
+    )
+    db["tracker_links"].create_index(["board_id"])
+    # Calendar feed links: only a hash of the token is kept, so a copy of the
+    # file cannot subscribe to anyone's calendar.
+    db["feed_tokens"].create(
+        {
+            "id": str,
+            "token_hash": str,
+            "scope": str,
+            "value": str,
+            "created_at": str,
+            "revoked_at": str,
+        },
+        pk="id",
+        not_null={"token_hash", "scope", "value", "created_at"},
+    )
+    db["feed_tokens"].create_index(["token_hash"], unique=True)
+
+
 def schema_version(name: str) -> int:
     """The schema version a migration brings a file to: its leading number."""
     prefix = name.split("_", 1)[0]

@@ -1,0 +1,54 @@
+"""The live calendar feed, served beside Streamlit by st.App:
+GET /api/calendar/<token>.ics gives the due and review dates of one board or
+one owner. The token is the only key: a forged or revoked one gets 404, the
+same answer as a feed that never existed, so nothing can be probed."""
+
+from __future__ import annotations
+
+import logging
+
+import anyio
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+from canvas.errors import BoardNotFound
+from canvas.exports.calendar_feed import FEED_PATH, calendar_feed
+from storage import boards, tracker_links
+from storage.db import connect, db_path, now
+
+log = logging.getLogger(__name__)
+
+
+def feed_text(token: str) -> str | None:
+    """The feed a token opens, or None (unknown, revoked, or its board deleted)."""
+    with connect(db_path()) as db:
+        feed = tracker_links.feed_for_token(db, token)
+        if feed is None:
+            return None
+        if feed.scope == "board":
+            try:
+                name = boards.get_board(db, feed.value).title
+            except BoardNotFound:
+                return None
+            rows = tracker_links.dated_actions(db, board_id=feed.value)
+        else:
+            name = f"Postmortem actions: {feed.value}"
+            rows = tracker_links.dated_actions(db, owner=feed.value)
+    return calendar_feed([(title, action) for _, title, _, action in rows], name, now())
+
+
+async def feed(request: Request) -> Response:
+    token = request.path_params["token"]
+    try:
+        text = await anyio.to_thread.run_sync(feed_text, token)
+    except Exception:  # the edge: a calendar app gets a status, never a traceback
+        log.exception("calendar feed failed")
+        return PlainTextResponse("The calendar is not available right now.", status_code=503)
+    if text is None:
+        return PlainTextResponse("Not found", status_code=404)
+    return Response(text, media_type="text/calendar; charset=utf-8",
+                    headers={"Cache-Control": "private, max-age=300"})
+
+
+ROUTES = [Route(FEED_PATH, feed, methods=["GET"])]
