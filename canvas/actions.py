@@ -7,7 +7,9 @@ import re
 from datetime import date, datetime
 from enum import Enum
 
-from pydantic import BaseModel, model_validator
+from pydantic import BaseModel, TypeAdapter, ValidationError, model_validator
+
+from canvas.errors import ClosingWithDrafts, InvalidInput, describe_validation_error
 
 from canvas.session.grouping import VotableItem
 from canvas.templates import Template
@@ -41,6 +43,8 @@ class Status(str, Enum):
     in_progress = "in_progress"
     done = "done"
     wont_do = "wont_do"
+    # A later idea, kept apart from the commitments: never active, never a draft.
+    parked = "parked"
 
     @property
     def label(self) -> str:
@@ -101,8 +105,13 @@ class ActionDraft(BaseModel):
 
     @property
     def is_committed(self) -> bool:
-        """Owned, dated, and not dropped: a promise the team made."""
-        return not self.is_draft and self.status != Status.wont_do
+        """Owned, dated, and neither dropped nor parked: a promise the team made."""
+        return not self.is_draft and self.status not in (Status.wont_do, Status.parked)
+
+    @property
+    def is_parked(self) -> bool:
+        """A later idea the team kept without committing to it."""
+        return self.status == Status.parked
 
 
 class FollowUp(ActionDraft):
@@ -124,6 +133,40 @@ class FollowUp(ActionDraft):
     def is_overdue(self, today: date) -> bool:
         """Due before today and still open or in progress."""
         return self.status.is_active and self.due_date is not None and self.due_date < today
+
+
+# What may still change on an action once the board is closed: how the
+# follow-through is going (status, owner, dates). What the action is (title,
+# type, success signal, where it came from) was decided in the meeting.
+FOLLOW_THROUGH_FIELDS = frozenset({"owner", "due_date", "review_date", "status", "status_reason"})
+
+
+def changes_only_follow_through(current: ActionDraft, draft: ActionDraft) -> bool:
+    """Whether `draft` differs from `current` only in the follow-through
+    fields, which a closed board still accepts."""
+    changed = {name for name in ActionDraft.model_fields
+               if getattr(current, name) != getattr(draft, name)}
+    return changed <= FOLLOW_THROUGH_FIELDS
+
+
+CloseReason = OptionalText(ACTION_TEXT_MAX)
+_CLOSE_REASON = TypeAdapter(CloseReason)
+
+
+def close_reason_for(actions: list[ActionDraft], reason: str) -> str:
+    """The reason kept with a closed board, after the rule that a meeting ends
+    with names and dates: with open drafts left, closing needs a stated reason
+    (raises ClosingWithDrafts without one); without drafts none is kept."""
+    drafts = [action for action in actions if action.is_open_draft]
+    if not drafts:
+        return ""
+    try:
+        kept = _CLOSE_REASON.validate_python(reason or "")
+    except ValidationError as error:
+        raise InvalidInput(f"Reason for closing: {describe_validation_error(error, places=False)}") from None
+    if not kept:
+        raise ClosingWithDrafts([action.title for action in drafts])
+    return kept
 
 
 class TriggerKind(str, Enum):

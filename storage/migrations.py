@@ -248,6 +248,13 @@ def m0006(db: sqlite_utils.Database) -> None:
     db["notes"].add_column("placed_revision", int, not_null_default=0)
 
 
+@migrations(name="0007_board_close_reason")
+def m0007(db: sqlite_utils.Database) -> None:
+    # Why the facilitator closed the board with draft actions left: kept with
+    # the board and exported. Empty when it closed with names and dates.
+    db["boards"].add_column("close_reason", str, not_null_default="")
+
+
 def schema_version(name: str) -> int:
     """The schema version a migration brings a file to: its leading number."""
     prefix = name.split("_", 1)[0]

@@ -26,14 +26,16 @@ ROWS: dict[str, list[dict]] = {
          "other_participants": "Support", "created_at": T("08:00"), "updated_at": T("12:00"),
          "deleted_at": None, "revision": 7, "details_version": 2, "timezone": "Europe/Berlin",
          "phase": "vote", "vote_budget": 4, "vote_max_per_item": 2, "votes_revealed": 1,
-         "show_authors": 1, "timer_started_at": None, "timer_ends_at": None, "focus_item": None},
+         "show_authors": 1, "timer_started_at": None, "timer_ends_at": None, "focus_item": None,
+         "close_reason": "Owners are picked at Monday's planning"},
         {"id": B2, "title": "Second", "template": "blameless", "severity": "SEV3",
          "incident_date": None, "review_date": None, "summary": "", "impact": "",
          "facilitator": "Bo", "scribe": "", "decision_owner": "", "other_participants": "",
          "created_at": T("09:00"), "updated_at": T("09:00"), "deleted_at": None, "revision": 1,
          "details_version": 1, "timezone": "UTC", "phase": "write", "vote_budget": 5,
          "vote_max_per_item": 3, "votes_revealed": 0, "show_authors": 0,
-         "timer_started_at": None, "timer_ends_at": None, "focus_item": None},
+         "timer_started_at": None, "timer_ends_at": None, "focus_item": None,
+         "close_reason": ""},
     ],
     "participants": [
         {"id": "p1", "board_id": B1, "display_name": "Ann", "token_hash": "h1",
@@ -98,7 +100,7 @@ ROWS: dict[str, list[dict]] = {
 LATER = {
     ("boards", "timezone"): "UTC", ("boards", "phase"): "write", ("boards", "vote_budget"): 5,
     ("boards", "vote_max_per_item"): 3, ("boards", "votes_revealed"): 0,
-    ("boards", "show_authors"): 0, ("notes", "placed_revision"): 0,
+    ("boards", "show_authors"): 0, ("notes", "placed_revision"): 0, ("boards", "close_reason"): "",
 }
 
 
@@ -182,7 +184,7 @@ def test_an_older_database_gets_every_table_and_column_and_keeps_every_row(tmp_p
 def test_duplicate_note_numbers_are_renumbered_before_the_unique_index(tmp_path):
     before = NAMES[NAMES.index("0005_note_numbers_unique_per_board")]
     old = database_at(tmp_path / "old.db", before)
-    old["boards"].insert_all(ROWS["boards"])
+    old["boards"].insert_all({col: row[col] for col in columns(old, "boards")} for row in ROWS["boards"])
     base = {"step_key": "detect", "colour": "yellow", "version": 1, "text": "t"}
     old["notes"].insert_all([
         {**base, "id": "late", "board_id": B1, "number": 2, "created_at": T("10:00")},
@@ -212,7 +214,8 @@ def test_duplicate_note_numbers_are_renumbered_before_the_unique_index(tmp_path)
 
 def test_the_upgrade_gives_back_dots_beyond_the_vote_rules(tmp_path):
     old = database_at(tmp_path / "old.db", "0004_dots_within_the_vote_rules")
-    old["boards"].insert({**ROWS["boards"][0], "vote_budget": 3, "vote_max_per_item": 2})
+    old["boards"].insert({**{col: ROWS["boards"][0][col] for col in columns(old, "boards")},
+                          "vote_budget": 3, "vote_max_per_item": 2})
     old["participants"].insert_all(ROWS["participants"])
     old["clusters"].insert_all(ROWS["clusters"] + [
         {"id": "gone", "board_id": B1, "step_key": "detect", "name": "merged away",
