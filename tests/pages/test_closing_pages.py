@@ -1,0 +1,70 @@
+"""Closing with drafts on the Facilitate page, and follow-through on the
+actions page after Closed (AppTest)."""
+
+from datetime import date
+
+from canvas.actions import ActionDraft, Status
+from canvas.session.phases import Phase
+from storage import actions, boards, facilitation
+from storage.db import connect
+from tests.pages.conftest import create_board, facilitator_key, page
+
+CLOSE_ANYWAY = "FormSubmitter:facil_close-Close anyway"
+
+
+def test_closing_with_drafts_lists_them_refuses_then_closes_with_a_reason(app, db_file):
+    board_id = create_board(app)
+    db = connect(db_file)
+    canary = actions.add_action(db, board_id, ActionDraft(title="Add a canary stage"))
+    actions.add_action(db, board_id, ActionDraft(title="Alert on queue depth"))
+    app.switch_page(page("facilitate.py")).run()
+    assert [t.value for t in app.text if t.value in ("Add a canary stage", "Alert on queue depth")] == [
+        "Add a canary stage", "Alert on queue depth"]
+
+    app.button(key="facil_phase_closed").click().run()
+    assert any("cannot close yet: 2 draft actions" in e.value for e in app.error)
+    assert boards.get_board(db, board_id).phase == Phase.write
+
+    # One draft gets a name and a date right there.
+    app.text_input(key=f"facil_draft_{canary.id}_owner").input("Dee")
+    app.date_input(key=f"facil_draft_{canary.id}_due").set_value(date(2031, 2, 1))
+    app.button(key=f"facil_draft_{canary.id}_save").click().run()
+    assert not app.exception
+    stored = actions.get_action(db, board_id, canary.id)
+    assert (stored.owner, stored.due_date) == ("Dee", date(2031, 2, 1))
+    assert "Add a canary stage" not in [t.value for t in app.text]
+
+    app.button(key=CLOSE_ANYWAY).click().run()
+    assert any("cannot close yet: 1 draft action" in e.value for e in app.error)
+    assert boards.get_board(db, board_id).phase == Phase.write
+
+    app.text_area(key="facil_close_reason").input("The queue owner is picked at Monday's planning")
+    app.button(key=CLOSE_ANYWAY).click().run()
+    board = boards.get_board(db, board_id)
+    assert (board.phase, board.close_reason) == (
+        Phase.closed, "The queue owner is picked at Monday's planning")
+    assert "The queue owner is picked at Monday's planning" in [t.value for t in app.text]
+
+
+def test_an_action_stays_editable_after_closed_but_its_title_does_not(app, db_file):
+    board_id = create_board(app)
+    db = connect(db_file)
+    action = actions.add_action(db, board_id, ActionDraft(title="Add a canary stage", owner="Dee",
+                                                          due_date=date(2031, 2, 1)))
+    facilitation.set_phase(db, board_id, facilitator_key(app), Phase.closed)
+    app.switch_page(page("actions.py")).run()
+    prefix = f"action_edit_{action.id}"
+    assert app.text_input(key=f"{prefix}_title").disabled
+    assert not app.text_input(key=f"{prefix}_owner").disabled
+    app.text_input(key=f"{prefix}_owner").input("Ann")
+    app.date_input(key=f"{prefix}_review").set_value(date(2031, 3, 1))
+    app.selectbox(key=f"{prefix}_status").select(Status.done)
+    app.button(key=f"{prefix}_save").click().run()
+    assert not app.exception
+    stored = actions.get_action(db, board_id, action.id)
+    assert (stored.owner, stored.review_date, stored.status, stored.title) == (
+        "Ann", date(2031, 3, 1), Status.done, "Add a canary stage")
+    assert any("Review: 2031-03-01" in c.value for c in app.caption)
+    # No new actions and no deletions on a closed board.
+    keys = [w.key for w in app.text_input] + [b.key for b in app.button]
+    assert "action_new_title" not in keys and f"{prefix}_delete" not in keys
