@@ -68,3 +68,13 @@ def test_an_action_stays_editable_after_closed_but_its_title_does_not(app, db_fi
     # No new actions and no deletions on a closed board.
     keys = [w.key for w in app.text_input] + [b.key for b in app.button]
     assert "action_new_title" not in keys and f"{prefix}_delete" not in keys
+
+
+def test_the_all_actions_page_shows_the_follow_up_review_date(app, db_file):
+    board_id = create_board(app)
+    actions.add_action(connect(db_file), board_id, ActionDraft(
+        title="Add a canary stage", owner="Dee", due_date=date(2031, 2, 1),
+        review_date=date(2031, 3, 1)))
+    app.switch_page(page("all_actions.py")).run()
+    table = app.dataframe[0].value
+    assert [str(day)[:10] for day in table["Review"]] == ["2031-03-01"]

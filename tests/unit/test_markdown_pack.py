@@ -158,7 +158,7 @@ def test_hostile_text_is_escaped_everywhere():
     assert headings[0].startswith("# \\| a \\| b \\| # heading")
     assert headings[1:] == [
         "## Summary", "### Customer impact", "## Timeline", "### Durations", "## Detect", "## React",
-        "## Quick fix", "## Prevent", "## Other areas of risk", "## Next steps", "## Actions",
+        "## Quick fix", "## Prevent", "## Other areas of risk", "## Actions",
         "## Kill criteria and triggers", "## Risks, open questions and next steps", "### Risks",
         "### Open questions", "### Next steps", "## Completeness: 4 of 11",
     ]
