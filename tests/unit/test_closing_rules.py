@@ -77,7 +77,7 @@ def test_markdown_shows_review_dates_parked_ideas_apart_and_the_close_reason():
 
 def test_markdown_leaves_out_an_empty_actions_step_but_never_the_actions():
     text = markdown_pack(cloudflare_snapshot(), TODAY)
-    assert "## Next steps\n" not in text and "## Actions" in text
+    assert "\n## Next steps\n" not in text and "\n## Actions\n" in text
     assert "## Parked ideas" not in text and "Closed with draft actions" not in text
 
 
