@@ -237,6 +237,62 @@ def vague_title_warnings(title: str) -> list[str]:
     return warnings
 
 
+# Kill criteria are decided in advance so nobody has to argue in the moment:
+# that only works if anyone can see the signal happen, and the response is a
+# deed rather than another meeting.
+_THRESHOLD = re.compile(r"\d|[<>≤≥%]")
+_MEASURE_OR_EVENT = re.compile(r"""(?x)\b(?:
+    rates? | ratios? | latency | p\d\d | errors? | \dxx | cpu | memory | disk | queue | lag
+  | throughput | traffic | requests? | timeouts? | counts? | conversion | churn | sign-?ups? | revenue
+  | budget | slos? | slas? | alerts? | pages? | paged | pager | tickets? | complaints? | reports?
+  | reported | incidents? | rollbacks? | deploys? | deployments? | fires | fired | crash(?:es|ed)?
+  | fails? | failed | failing | exceeds? | exceeded | above | below | drops? | dropped | rises? | rose
+  | returns? | refunds? | outages? | dashboard | metric | metrics | uptime | availability | saturation
+  | retention | nps | csat | tests?
+)\b""", re.I)
+_VAGUE_SIGNAL = re.compile(r"""(?x)\b(?:
+    things? | stuff | problems? | issues? | bad(?:ly)? | worse | wrong | unhappy | concerns? | concerned
+  | seems? | feels? | struggl\w* | off[\s-]track | a\s+lot | too\s+(?:many|much|slow) | significant(?:ly)?
+  | noticeabl[ey] | not\s+working | unstable | flaky | weird | odd | somehow | if\s+needed
+)\b""", re.I)
+_TALK = re.compile(r"""(?x)\b(?:
+    discuss(?:ion|ed)? | talk(?:\s+(?:about|it\s+over))? | revisit | reconsider | re-?evaluate | evaluate
+  | look\s+into | think\s+about | consider | meet(?:ing)? | sync | align | review\s+(?:it|this|the\s+situation|options)
+)\b""", re.I)
+_DEED = re.compile(r"""(?x)\b(?:
+    roll(?:ing)?\s*back | rollback | revert | pause | stop | halt | disable | turn\s+off | switch\s+off
+  | freeze | page | escalate | drop | cancel | kill | block | shut | fail\s*over | flip | remove | restore
+  | scale | throttle | shed | drain | cut\s+over | call\s+off | end | sunset
+)\b""", re.I)
+
+
+def trigger_is_observable(signal: str) -> bool:
+    """Whether a trigger's signal is something anyone could see happen: a
+    number or threshold, or a named measure or event without vague words."""
+    if _THRESHOLD.search(signal):
+        return True
+    return bool(_MEASURE_OR_EVENT.search(signal)) and not _VAGUE_SIGNAL.search(signal)
+
+
+def response_is_only_talk(response: str) -> bool:
+    """Whether a trigger's committed response is a conversation, not a deed."""
+    return bool(_TALK.search(response)) and not _DEED.search(response)
+
+
+def trigger_warnings(signal: str, response: str) -> list[str]:
+    """Advice for a kill criterion whose signal nobody could observe or whose
+    response is only to talk. Like vague_title_warnings, it never blocks."""
+    warnings = []
+    if not trigger_is_observable(signal):
+        warnings.append("Name a signal anyone can see happen: a measure with a threshold "
+                        "(“checkout errors above 2% for 10 minutes”) or an event "
+                        "(“a second customer reports a double charge”).")
+    if response_is_only_talk(response):
+        warnings.append("“Discuss” is not a response decided in advance: commit to the deed "
+                        "(pause the rollout, roll back, page the owner) and talk afterwards.")
+    return warnings
+
+
 def draft_for_item(item: VotableItem, template: Template) -> ActionDraft:
     """The action a discussed item becomes in one click: a draft (no owner or
     date yet) typed by its step, linked back to the cluster or note."""

@@ -4,7 +4,7 @@ import streamlit as st
 
 from canvas.actions import (
     ActionDraft, ActionType, FollowUp, Priority, Status, TriggerDraft, TriggerKind,
-    vague_title_warnings,
+    trigger_warnings, vague_title_warnings,
 )
 from canvas.errors import EditConflict
 from canvas.review.language import check_text
@@ -203,6 +203,8 @@ for trigger in actions.list_triggers(page.db, board_id):
         text, button = st.columns([6, 1], vertical_alignment="center")
         text.caption(f"If we see · then we {trigger.kind.label.lower()}")
         text.text(f"{trigger.signal}  →  {trigger.response}")
+        for advice in trigger_warnings(trigger.signal, trigger.response):
+            text.caption(f"Tip: {advice}")
         if editable:
             button.button("Remove", key=f"trigger_delete_{trigger.id}", on_click=common.run_action,
                           args=(actions.delete_trigger, board_id, trigger.id))
