@@ -248,6 +248,17 @@ class ClosingWithDrafts(CanvasError):
         self.titles = titles
 
 
+class TemplateWithoutTimeline(CanvasError):
+    """An incident file with timeline events was imported into a template that has no timeline step."""
+
+    def __init__(self, template_name: str, events: int, suggested: dict[str, str]):
+        choices = ", ".join(f"{name} ({slug})" for slug, name in suggested.items())
+        super().__init__(
+            f"The {template_name} template has no timeline, so the file's {events} timeline "
+            f"events would not show anywhere. Import it into a template with a timeline: {choices}.")
+        self.suggested = suggested
+
+
 class NotFacilitator(CanvasError):
     """The action needs the facilitator link's key, and this person does not hold it."""
 

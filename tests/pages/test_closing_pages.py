@@ -78,3 +78,20 @@ def test_the_all_actions_page_shows_the_follow_up_review_date(app, db_file):
     app.switch_page(page("all_actions.py")).run()
     table = app.dataframe[0].value
     assert [str(day)[:10] for day in table["Review"]] == ["2031-03-01"]
+
+
+def test_importing_an_incident_into_a_template_without_a_timeline_offers_one_that_has_it(app, db_file):
+    from tests.cli.test_command_line import INCIDENT_FILES
+
+    app.run()
+    # The template picker sits in the new-board form; its value as if chosen.
+    app.session_state["home_template"] = "mad-sad-glad"
+    app.file_uploader(key="home_import_file").set_value(
+        ("incident.json", INCIDENT_FILES[0].read_bytes(), "application/json"))
+    app.button(key="home_import").click().run()
+    assert any("has no timeline" in e.value for e in app.error)
+    assert boards.list_boards(connect(db_file)) == []
+    app.button(key="home_import_into_blameless").click().run()
+    assert not app.exception
+    [board] = boards.list_boards(connect(db_file))
+    assert board.template == "blameless"
