@@ -18,6 +18,8 @@ from canvas.review.language import (
 )
 
 CORPUS = Path(__file__).with_name("language_corpus.toml")
+# Person-focused blame found without knowing anyone's name.
+PEOPLE_CORPUS = Path(__file__).with_name("language_corpus_people.toml")
 
 GOOD_RULE = """
 [[rule]]
@@ -49,6 +51,16 @@ def test_corpus_precision_and_recall_stay_above_floor():
     assert recall >= 0.97
 
 
+def test_people_corpus_precision_and_recall_stay_above_floor():
+    precision, recall, n = corpus_scores(PEOPLE_CORPUS)
+    print(f"person-focused rules: precision={precision:.3f} recall={recall:.3f} on {n} sentences")
+    assert precision >= 0.97
+    assert recall >= 0.9
+    examples = load_corpus(PEOPLE_CORPUS)
+    assert len(examples) >= 80 and not any(example.names for example in examples)
+    assert sum(1 for example in examples if not example.expect) * 2 >= len(examples)
+
+
 def test_corpus_is_large_and_mostly_near_misses():
     examples = load_corpus(CORPUS)
     must_not_flag = [example for example in examples if not example.expect]
@@ -58,7 +70,8 @@ def test_corpus_is_large_and_mostly_near_misses():
 
 def test_corpus_expects_only_real_rules_and_covers_every_rule():
     known = {rule.id for rule in default_rules()}
-    expected = {rule_id for example in load_corpus(CORPUS) for rule_id in example.expect}
+    expected = {rule_id for corpus in (CORPUS, PEOPLE_CORPUS) for example in load_corpus(corpus)
+                for rule_id in example.expect}
     assert expected <= known, f"unknown rule ids in corpus: {expected - known}"
     assert known <= expected, f"rules with no corpus example: {known - expected}"
 
