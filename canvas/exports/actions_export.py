@@ -43,7 +43,7 @@ def actions_csv(rows: Iterable[Row]) -> str:
             action.due_date.isoformat() if action.due_date else "", action.type.value,
             action.priority.value, action.status.value, action.status_reason, action.success_signal,
             action.review_date.isoformat() if action.review_date else "",
-            "yes" if action.is_draft else "no",
+            "yes" if action.is_draft and not action.is_parked else "no",
         )])
     return buffer.getvalue()
 
