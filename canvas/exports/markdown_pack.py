@@ -21,6 +21,7 @@ from datetime import date
 from canvas.actions import FollowUp, Status
 from canvas.session.grouping import VotableItem, votable_items
 from canvas.models import Board, Note
+from canvas.session.phases import Phase
 from canvas.snapshot import BoardSnapshot
 from canvas.review.completeness import check_completeness
 from canvas.templates import Step, StepKind
@@ -149,7 +150,9 @@ def _timeline(snapshot: BoardSnapshot) -> str:
 
 
 def _close_reason(board: Board) -> str:
-    if not board.close_reason:
+    # A reopened board is not closed with anything left; its old reason stays
+    # stored until the next close replaces or clears it.
+    if not board.close_reason or board.phase != Phase.closed:
         return ""
     return "\n".join(["**Closed with draft actions left, because:**", "", _block(board.close_reason)])
 

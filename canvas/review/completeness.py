@@ -26,8 +26,8 @@ The rules, in the order the items appear:
   date, status not won't do) also has a success signal. Owner and date are
   what make an action committed, so the signal is what is left to check.
 - **no-draft-actions**: no open or in-progress action lacks an owner or a due
-  date. Drafts are listed by title. A won't-do or done action is not a draft
-  left behind, whatever it lacks.
+  date. Drafts are listed by title. A won't-do, done or parked action is not
+  a draft left behind, whatever it lacks.
 - **detect-or-prevent-action**: a committed action of type detect or prevent
   exists. Drafts do not count: an import makes every published action a
   prevent draft, and a wish prevents nothing. Applies only to templates with

@@ -11,6 +11,7 @@ from canvas.actions import (
 from canvas.errors import ClosingWithDrafts, InvalidInput
 from canvas.exports.markdown_pack import markdown_pack
 from canvas.review.completeness import check_completeness
+from canvas.session.phases import Phase
 from tests.unit.golden.fixture_board import TODAY, cloudflare_snapshot
 
 DRAFT = ActionDraft(title="Add a canary stage")
@@ -62,7 +63,7 @@ def test_markdown_shows_review_dates_parked_ideas_apart_and_the_close_reason():
     snapshot = _with_actions(snapshot, {"review_date": date(2019, 8, 1)},
                              {}, {}, {"status": Status.parked})
     snapshot = snapshot.model_copy(update={"board": snapshot.board.model_copy(
-        update={"close_reason": "Owners are picked at Monday's planning"})})
+        update={"close_reason": "Owners are picked at Monday's planning", "phase": Phase.closed})})
     text = markdown_pack(snapshot, TODAY)
     actions_part = text.split("## Actions", 1)[1].split("\n## ", 1)[0]
     assert "| 2019-07-12 | 2019-08-01 |" in actions_part
@@ -73,6 +74,8 @@ def test_markdown_shows_review_dates_parked_ideas_apart_and_the_close_reason():
     closing = text.split("### Open questions", 1)[1].split("###", 1)[0]
     assert "Build an emergency way" not in closing
     assert "Owners are picked at Monday's planning" in text.split("## Summary", 1)[0]
+    reopened = snapshot.model_copy(update={"board": snapshot.board.model_copy(update={"phase": Phase.discuss})})
+    assert "Owners are picked" not in markdown_pack(reopened, TODAY)
 
 
 def test_markdown_leaves_out_an_empty_actions_step_but_never_the_actions():
