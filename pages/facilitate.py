@@ -50,7 +50,9 @@ def close_anyway() -> None:
 open_drafts = [action for action in actions.list_actions(page.db, board.id) if action.is_open_draft]
 if page.phase != Phase.closed and open_drafts:
     st.subheader("Before closing: names and dates", anchor=False)
-    st.caption(f"{len(open_drafts)} draft actions have no owner and due date. A meeting ends "
+    drafts_have = ("1 draft action has" if len(open_drafts) == 1
+                   else f"{len(open_drafts)} draft actions have")
+    st.caption(f"{drafts_have} no owner and due date. A meeting ends "
                "with names and dates: give each one an owner and a date, or close anyway and "
                "say why. The reason is kept with the board and exported.")
     for action in open_drafts:

@@ -278,3 +278,30 @@ def test_rules_loaded_from_a_file_drive_check_text(tmp_path):
     [flag] = check_text("We shipped it, YOLO.", rules=rules)
     assert (flag.rule_id, flag.phrase, flag.suggestion) == ("yolo", "YOLO", "What to write instead.")
     assert check_text("We should have waited.", rules=rules) == []
+
+
+# ---------------------------------------------------------------- people, without names
+
+
+@pytest.mark.parametrize("text, rule_id", [
+    ("Sam deleted the production database.", "person-as-culprit"),
+    ("The release manager broke the release branch.", "person-as-culprit"),
+    ("This is on her.", "on-them"),
+    ("Why was the intern allowed to deploy on a Friday?", "allowed-to-act"),
+    ("We need proof that Sam skipped the checklist.", "prove-fault"),
+    ("He was out of his depth with the failover.", "person-verdict"),
+])
+def test_a_person_as_the_culprit_is_found_without_knowing_any_name(text, rule_id):
+    assert rule_ids(text) == [rule_id]
+
+
+@pytest.mark.parametrize("text", [
+    "The on-call engineer acknowledged the page at 14:02.",
+    "Terraform deleted the bucket because the state file no longer listed it.",
+    "Replication broke at 14:05 when the primary ran out of disk.",
+    "This is on the agenda for Monday.",
+    "The deploy tool allowed anyone with repo access to push to production.",
+    "Blame or hindsight phrases are left in Detect (1): describe the system and what we do next time.",
+])
+def test_roles_at_work_systems_and_the_apps_own_sentences_are_not_flagged(text):
+    assert rule_ids(text) == []
