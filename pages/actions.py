@@ -123,7 +123,6 @@ if st.session_state.get("action_undo"):
     right.button("Undo", key="action_undo_button", on_click=undo)
 
 
-
 def card(action: FollowUp) -> None:
     with st.container(border=True, key=f"action_{action.id}"):
         text, badges = st.columns([5, 2])

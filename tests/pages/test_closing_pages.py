@@ -95,3 +95,16 @@ def test_importing_an_incident_into_a_template_without_a_timeline_offers_one_tha
     assert not app.exception
     [board] = boards.list_boards(connect(db_file))
     assert board.template == "blameless"
+
+
+def test_parked_ideas_are_listed_apart_and_not_counted_as_drafts(app, db_file):
+    board_id = create_board(app)
+    db = connect(db_file)
+    actions.add_action(db, board_id, ActionDraft(title="Add a canary stage"))
+    actions.add_action(db, board_id, ActionDraft(title="Rewrite the router", status=Status.parked))
+    app.switch_page(page("actions.py")).run()
+    assert any("1 actions · 1 drafts without an owner and a due date · 0 overdue · 1 parked ideas"
+               == c.value for c in app.caption)
+    assert [h.value for h in app.subheader][:1] == ["Parked ideas"]
+    titles = [t.value for t in app.text]
+    assert titles.index("Add a canary stage") < titles.index("Rewrite the router")
