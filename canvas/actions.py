@@ -7,7 +7,9 @@ import re
 from datetime import date, datetime
 from enum import Enum
 
-from pydantic import BaseModel, model_validator
+from pydantic import BaseModel, TypeAdapter, ValidationError, model_validator
+
+from canvas.errors import ClosingWithDrafts, InvalidInput, describe_validation_error
 
 from canvas.session.grouping import VotableItem
 from canvas.templates import Template
@@ -41,6 +43,7 @@ class Status(str, Enum):
     in_progress = "in_progress"
     done = "done"
     wont_do = "wont_do"
+    # A later idea, kept apart from the commitments: never active, never a draft.
     parked = "parked"
 
     @property
@@ -102,8 +105,13 @@ class ActionDraft(BaseModel):
 
     @property
     def is_committed(self) -> bool:
-        """Owned, dated, and not dropped: a promise the team made."""
-        return not self.is_draft and self.status != Status.wont_do
+        """Owned, dated, and neither dropped nor parked: a promise the team made."""
+        return not self.is_draft and self.status not in (Status.wont_do, Status.parked)
+
+    @property
+    def is_parked(self) -> bool:
+        """A later idea the team kept without committing to it."""
+        return self.status == Status.parked
 
 
 class FollowUp(ActionDraft):
@@ -125,6 +133,40 @@ class FollowUp(ActionDraft):
     def is_overdue(self, today: date) -> bool:
         """Due before today and still open or in progress."""
         return self.status.is_active and self.due_date is not None and self.due_date < today
+
+
+# What may still change on an action once the board is closed: how the
+# follow-through is going (status, owner, dates). What the action is (title,
+# type, success signal, where it came from) was decided in the meeting.
+FOLLOW_THROUGH_FIELDS = frozenset({"owner", "due_date", "review_date", "status", "status_reason"})
+
+
+def changes_only_follow_through(current: ActionDraft, draft: ActionDraft) -> bool:
+    """Whether `draft` differs from `current` only in the follow-through
+    fields, which a closed board still accepts."""
+    changed = {name for name in ActionDraft.model_fields
+               if getattr(current, name) != getattr(draft, name)}
+    return changed <= FOLLOW_THROUGH_FIELDS
+
+
+CloseReason = OptionalText(ACTION_TEXT_MAX)
+_CLOSE_REASON = TypeAdapter(CloseReason)
+
+
+def close_reason_for(actions: list[ActionDraft], reason: str) -> str:
+    """The reason kept with a closed board, after the rule that a meeting ends
+    with names and dates: with open drafts left, closing needs a stated reason
+    (raises ClosingWithDrafts without one); without drafts none is kept."""
+    drafts = [action for action in actions if action.is_open_draft]
+    if not drafts:
+        return ""
+    try:
+        kept = _CLOSE_REASON.validate_python(reason or "")
+    except ValidationError as error:
+        raise InvalidInput(f"Reason for closing: {describe_validation_error(error, places=False)}") from None
+    if not kept:
+        raise ClosingWithDrafts([action.title for action in drafts])
+    return kept
 
 
 class TriggerKind(str, Enum):
@@ -192,6 +234,62 @@ def vague_title_warnings(title: str) -> list[str]:
     ):
         warnings.append("Start with a verb, so it reads as something someone does "
                         "(“Add an alert on …”, “Document …”).")
+    return warnings
+
+
+# Kill criteria are decided in advance so nobody has to argue in the moment:
+# that only works if anyone can see the signal happen, and the response is a
+# deed rather than another meeting.
+_THRESHOLD = re.compile(r"\d|[<>≤≥%]")
+_MEASURE_OR_EVENT = re.compile(r"""(?x)\b(?:
+    rates? | ratios? | latency | p\d\d | errors? | \dxx | cpu | memory | disk | queue | lag
+  | throughput | traffic | requests? | timeouts? | counts? | conversion | churn | sign-?ups? | revenue
+  | budget | slos? | slas? | alerts? | pages? | paged | pager | tickets? | complaints? | reports?
+  | reported | incidents? | rollbacks? | deploys? | deployments? | fires | fired | crash(?:es|ed)?
+  | fails? | failed | failing | exceeds? | exceeded | above | below | drops? | dropped | rises? | rose
+  | returns? | refunds? | outages? | dashboard | metric | metrics | uptime | availability | saturation
+  | retention | nps | csat | tests?
+)\b""", re.I)
+_VAGUE_SIGNAL = re.compile(r"""(?x)\b(?:
+    things? | stuff | problems? | issues? | bad(?:ly)? | worse | wrong | unhappy | concerns? | concerned
+  | seems? | feels? | struggl\w* | off[\s-]track | a\s+lot | too\s+(?:many|much|slow) | significant(?:ly)?
+  | noticeabl[ey] | not\s+working | unstable | flaky | weird | odd | somehow | if\s+needed
+)\b""", re.I)
+_TALK = re.compile(r"""(?x)\b(?:
+    discuss(?:ion|ed)? | talk(?:\s+(?:about|it\s+over))? | revisit | reconsider | re-?evaluate | evaluate
+  | look\s+into | think\s+about | consider | meet(?:ing)? | sync | align | review\s+(?:it|this|the\s+situation|options)
+)\b""", re.I)
+_DEED = re.compile(r"""(?x)\b(?:
+    roll(?:ing)?\s*back | rollback | revert | pause | stop | halt | disable | turn\s+off | switch\s+off
+  | freeze | page | escalate | drop | cancel | kill | block | shut | fail\s*over | flip | remove | restore
+  | scale | throttle | shed | drain | cut\s+over | call\s+off | end | sunset
+)\b""", re.I)
+
+
+def trigger_is_observable(signal: str) -> bool:
+    """Whether a trigger's signal is something anyone could see happen: a
+    number or threshold, or a named measure or event without vague words."""
+    if _THRESHOLD.search(signal):
+        return True
+    return bool(_MEASURE_OR_EVENT.search(signal)) and not _VAGUE_SIGNAL.search(signal)
+
+
+def response_is_only_talk(response: str) -> bool:
+    """Whether a trigger's committed response is a conversation, not a deed."""
+    return bool(_TALK.search(response)) and not _DEED.search(response)
+
+
+def trigger_warnings(signal: str, response: str) -> list[str]:
+    """Advice for a kill criterion whose signal nobody could observe or whose
+    response is only to talk. Like vague_title_warnings, it never blocks."""
+    warnings = []
+    if not trigger_is_observable(signal):
+        warnings.append("Name a signal anyone can see happen: a measure with a threshold "
+                        "(“checkout errors above 2% for 10 minutes”) or an event "
+                        "(“a second customer reports a double charge”).")
+    if response_is_only_talk(response):
+        warnings.append("“Discuss” is not a response decided in advance: commit to the deed "
+                        "(pause the rollout, roll back, page the owner) and talk afterwards.")
     return warnings
 
 

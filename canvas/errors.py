@@ -236,6 +236,29 @@ class PhaseForbids(CanvasError):
         self.phase = phase
 
 
+class ClosingWithDrafts(CanvasError):
+    """The board would close with draft actions that have no owner or due date, and no reason."""
+
+    def __init__(self, titles: list[str]):
+        count = len(titles)
+        drafts = "1 draft action has" if count == 1 else f"{count} draft actions have"
+        super().__init__(
+            f"The board cannot close yet: {drafts} no owner and due date. Give each one an "
+            "owner and a date, or close anyway from the Facilitate page with a reason.")
+        self.titles = titles
+
+
+class TemplateWithoutTimeline(CanvasError):
+    """An incident file with timeline events was imported into a template that has no timeline step."""
+
+    def __init__(self, template_name: str, events: int, suggested: dict[str, str]):
+        choices = ", ".join(f"{name} ({slug})" for slug, name in suggested.items())
+        super().__init__(
+            f"The {template_name} template has no timeline, so the file's {events} timeline "
+            f"events would not show anywhere. Import it into a template with a timeline: {choices}.")
+        self.suggested = suggested
+
+
 class NotFacilitator(CanvasError):
     """The action needs the facilitator link's key, and this person does not hold it."""
 

@@ -265,6 +265,8 @@ class Board(BoardDetails):
     timer_started_at: datetime | None = None
     timer_ends_at: datetime | None = None
     focus_item: str | None = None
+    # Why it was closed with draft actions left (empty otherwise).
+    close_reason: str = ""
 
     @property
     def template_model(self):
@@ -362,4 +364,7 @@ GROUND_RULES = (
     "No “could have / should have”: propose what we do next time.",
     "Say thanks to the people who helped.",
     "Fix systems, not people.",
+    "Be direct and kind.",
+    "No ego: look for the right answer together.",
+    "Bring a proposal, not only a problem.",
 )

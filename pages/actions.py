@@ -6,7 +6,7 @@ import streamlit as st
 
 from canvas.actions import (
     ActionDraft, ActionType, FollowUp, Priority, Status, TriggerDraft, TriggerKind,
-    vague_title_warnings,
+    trigger_warnings, vague_title_warnings,
 )
 from canvas.errors import EditConflict, InvalidInput
 from canvas.exports.calendar_feed import FEED_PATH
@@ -23,14 +23,18 @@ step = common.current_step(page.template)
 board_id = page.board.id
 today = today_in(page.board.timezone)
 editable = page.may(Action.edit_actions)
+# On a closed board the follow-through (status, owner, dates) still changes.
+following_through = page.may(Action.update_action_status)
 
 common.literal_title(step.title)
 common.step_prompt(step)
 
 
-def fields(prefix: str, current: FollowUp | None = None) -> None:
-    """The inputs of an action; `prefix` keeps the add form and each edit form apart."""
+def fields(prefix: str, current: FollowUp | None = None, locked: bool = False) -> None:
+    """The inputs of an action; `prefix` keeps the add form and each edit form apart.
+    `locked` leaves only the follow-through fields open (a closed board)."""
     st.text_input("What will be done (start with a verb)", key=f"{prefix}_title", max_chars=200,
+                  disabled=locked,
                   value=current.title if current else "",
                   placeholder="e.g. Add an alert when checkout 5xx exceeds 2% for 3 minutes")
     left, middle, right = st.columns(3)
@@ -45,14 +49,14 @@ def fields(prefix: str, current: FollowUp | None = None) -> None:
                      format="YYYY-MM-DD", min_value=EARLIEST_DAY, max_value=LATEST_DAY)
     left, middle, right = st.columns(3)
     left.selectbox("Type", list(ActionType), key=f"{prefix}_type", format_func=lambda t: t.label,
-                   index=list(ActionType).index(current.type) if current else 2)
-    middle.selectbox("Priority", list(Priority), key=f"{prefix}_priority",
+                   index=list(ActionType).index(current.type) if current else 2, disabled=locked)
+    middle.selectbox("Priority", list(Priority), key=f"{prefix}_priority", disabled=locked,
                      format_func=lambda p: p.value.capitalize(),
                      index=list(Priority).index(current.priority) if current else 1)
     right.selectbox("Status", list(Status), key=f"{prefix}_status", format_func=lambda s: s.label,
                     index=list(Status).index(current.status) if current else 0)
     st.text_input("Success signal: how will we know it worked?", key=f"{prefix}_signal",
-                  max_chars=1000, value=current.success_signal if current else "")
+                  max_chars=1000, value=current.success_signal if current else "", disabled=locked)
     st.text_input("Reason (needed for won't do)", key=f"{prefix}_reason", max_chars=1000,
                   value=current.status_reason if current else "")
 
@@ -176,21 +180,26 @@ board_actions = actions.list_actions(page.db, board_id)
 issue_links = tracker_links.links_for_board(page.db, board_id)
 drafts = [a for a in board_actions if a.is_open_draft]
 overdue = [a for a in board_actions if a.is_overdue(today)]
+parked = [a for a in board_actions if a.is_parked]
+commitments = [a for a in board_actions if not a.is_parked]
 st.caption(
-    f"{len(board_actions)} actions · {len(drafts)} drafts without an owner and a due date · "
-    f"{len(overdue)} overdue"
+    f"{len(commitments)} actions · {len(drafts)} drafts without an owner and a due date · "
+    f"{len(overdue)} overdue · {len(parked)} parked ideas"
 )
 if st.session_state.get("action_undo"):
     left, right = st.columns([5, 1], vertical_alignment="center")
     left.caption("Action deleted.")
     right.button("Undo", key="action_undo_button", on_click=undo)
 
-for action in board_actions:
+
+def card(action: FollowUp) -> None:
     with st.container(border=True, key=f"action_{action.id}"):
         text, badges = st.columns([5, 2])
         text.text(action.title)
-        meta = [f"Owner: {action.owner or '—'}", f"Due: {action.due_date or '—'}",
-                action.type.label, f"{action.priority.value} priority", action.status.label]
+        meta = [f"Owner: {action.owner or '—'}", f"Due: {action.due_date or '—'}"]
+        if action.review_date:
+            meta.append(f"Review: {action.review_date}")
+        meta += [action.type.label, f"{action.priority.value} priority", action.status.label]
         text.caption(" · ".join(meta))
         if action.success_signal:
             text.caption("Success signal:")
@@ -215,17 +224,27 @@ for action in board_actions:
             text.caption(f"Tip: {advice}")
         with text:
             common.show_nudges(check_text(action.title), key=f"nudge_action_{action.id}")
-        if editable:
+        if editable or following_through:
             prefix = f"action_edit_{action.id}"
             with st.popover("Edit", icon=":material/edit:", key=f"{prefix}_menu"):
-                fields(prefix, action)
+                fields(prefix, action, locked=not editable)
                 save_col, delete_col = st.columns(2)
                 save_col.button("Save", key=f"{prefix}_save", type="primary",
                                 on_click=save, args=(action,))
-                delete_col.button("Delete", key=f"{prefix}_delete", on_click=delete,
-                                  args=(action.id,))
+                if editable:
+                    delete_col.button("Delete", key=f"{prefix}_delete", on_click=delete,
+                                      args=(action.id,))
             if message := st.session_state.pop(f"{prefix}_error", None):
                 st.error(message)
+
+
+for action in commitments:
+    card(action)
+if parked:
+    st.subheader("Parked ideas", anchor=False)
+    st.caption("Later ideas, kept apart from the commitments: nobody owes them yet.")
+    for action in parked:
+        card(action)
 
 if editable:
     with st.expander("Add an action", expanded=not board_actions):
@@ -235,7 +254,8 @@ if editable:
         if message := st.session_state.pop("action_new_error", None):
             st.error(message)
 else:
-    st.caption("The board is closed: actions are read-only until the facilitator reopens it.")
+    st.caption("The board is closed: an action's status, owner and dates can still change; "
+               "the rest is read-only until the facilitator reopens it.")
 
 with st.expander("Issue tracker and calendar", expanded=bool(issue_links),
                  icon=":material/sync:"):
@@ -294,6 +314,8 @@ for trigger in actions.list_triggers(page.db, board_id):
         text, button = st.columns([6, 1], vertical_alignment="center")
         text.caption(f"If we see · then we {trigger.kind.label.lower()}")
         text.text(f"{trigger.signal}  →  {trigger.response}")
+        for advice in trigger_warnings(trigger.signal, trigger.response):
+            text.caption(f"Tip: {advice}")
         if editable:
             button.button("Remove", key=f"trigger_delete_{trigger.id}", on_click=common.run_action,
                           args=(actions.delete_trigger, board_id, trigger.id))

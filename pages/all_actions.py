@@ -38,7 +38,7 @@ shown = [
 ]
 st.caption(f"{len(shown)} of {len(rows)} actions · "
            f"{sum(a.is_overdue(today) for _, _, a in shown)} overdue · "
-           f"{sum(a.is_draft for _, _, a in shown)} drafts")
+           f"{sum(a.is_open_draft for _, _, a in shown)} drafts")
 st.dataframe(
     [
         {
@@ -46,11 +46,13 @@ st.dataframe(
             "Action": action.title, "Owner": action.owner or "— draft —",
             "Status": action.status.label, "Type": action.type.label,
             "Priority": action.priority.value, "Success signal": action.success_signal,
+            "Review": action.review_date,
             "Board": title, "Link": common.share_url(board_id),
         }
         for board_id, title, action in shown
     ],
     hide_index=True, width="stretch", key="all_table",
     column_config={"Link": st.column_config.LinkColumn("Open", display_text="open board"),
-                   "Due": st.column_config.DateColumn("Due", format="YYYY-MM-DD")},
+                   "Due": st.column_config.DateColumn("Due", format="YYYY-MM-DD"),
+                   "Review": st.column_config.DateColumn("Follow-up review", format="YYYY-MM-DD")},
 )

@@ -2,10 +2,12 @@
 
 import streamlit as st
 
+from canvas.actions import ActionDraft, FollowUp
+from canvas.incident.timerange import EARLIEST_DAY, LATEST_DAY, clamp_day
 from canvas.session.phases import Phase
 from canvas.session.voting import BUDGET_RANGE, VoteRules
 from pages import common
-from storage import facilitation, participants
+from storage import actions, facilitation, participants
 
 page = common.open_board_page()
 board = page.board
@@ -23,7 +25,56 @@ for phase, column in zip(Phase, phase_columns):
                   type="primary" if phase == page.phase else "secondary",
                   disabled=phase == page.phase, on_click=common.run_action,
                   args=(facilitation.set_phase, board.id, key, phase))
-st.caption("Going back a phase loses nothing. Closing makes the board read-only until you reopen it.")
+st.caption("Going back a phase loses nothing. Closing makes the board read-only until you reopen "
+           "it; how its actions are going (status, owner, dates) can still be recorded.")
+
+
+def give_owner_and_date(action: FollowUp) -> None:
+    state = st.session_state
+    prefix = f"facil_draft_{action.id}"
+
+    def write(db) -> None:
+        draft = ActionDraft.model_validate({
+            **action.model_dump(include=set(ActionDraft.model_fields)),
+            "owner": state[f"{prefix}_owner"], "due_date": state[f"{prefix}_due"]})
+        actions.edit_action(db, board.id, action.id, draft, action.version)
+
+    common.run_action(write, error_key=f"{prefix}_error")
+
+
+def close_anyway() -> None:
+    common.run_action(facilitation.set_phase, board.id, key, Phase.closed,
+                      st.session_state["facil_close_reason"], error_key="facil_close_error")
+
+
+open_drafts = [action for action in actions.list_actions(page.db, board.id) if action.is_open_draft]
+if page.phase != Phase.closed and open_drafts:
+    st.subheader("Before closing: names and dates", anchor=False)
+    drafts_have = ("1 draft action has" if len(open_drafts) == 1
+                   else f"{len(open_drafts)} draft actions have")
+    st.caption(f"{drafts_have} no owner and due date. A meeting ends "
+               "with names and dates: give each one an owner and a date, or close anyway and "
+               "say why. The reason is kept with the board and exported.")
+    for action in open_drafts:
+        prefix = f"facil_draft_{action.id}"
+        with st.container(border=True, key=prefix):
+            st.text(action.title)
+            owner, due, save = st.columns([3, 2, 1], vertical_alignment="bottom")
+            owner.text_input("Owner", key=f"{prefix}_owner", value=action.owner, max_chars=80)
+            due.date_input("Due date", key=f"{prefix}_due", value=clamp_day(action.due_date),
+                           format="YYYY-MM-DD", min_value=EARLIEST_DAY, max_value=LATEST_DAY)
+            save.button("Save", key=f"{prefix}_save", on_click=give_owner_and_date, args=(action,))
+            if message := st.session_state.pop(f"{prefix}_error", None):
+                st.error(message)
+    with st.form("facil_close", border=False):
+        st.text_area("Close anyway, because…", key="facil_close_reason", max_chars=1000,
+                     placeholder="e.g. Owners are picked at Monday's planning with the team leads")
+        st.form_submit_button("Close anyway", on_click=close_anyway)
+    if message := st.session_state.pop("facil_close_error", None):
+        st.error(message)
+elif page.phase == Phase.closed and board.close_reason:
+    st.caption("Closed with draft actions left, because:")
+    st.text(board.close_reason)
 
 
 def save_rules() -> None:

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from canvas.models import BoardDraft, ReviewType, Severity
-from canvas.errors import CanvasError, NotText, decode_text
+from canvas.errors import CanvasError, NotText, TemplateWithoutTimeline, decode_text
 from canvas.exports.importing import read_board_file
 from canvas.incident.timerange import EARLIEST_DAY, LATEST_DAY, today_in
 from canvas.templates import DEFAULT_TEMPLATE, all_templates, get_template
@@ -113,6 +113,10 @@ def import_board() -> None:
     except NotText as refusal:
         state["home_import_error"] = str(refusal)
         return
+    except TemplateWithoutTimeline as refusal:
+        state["home_import_error"] = f"{upload.name}: {refusal}"
+        state["home_import_suggested"] = refusal.suggested
+        return
     except CanvasError as refusal:
         state["home_import_error"] = f"{upload.name}: {refusal}"
         return
@@ -130,6 +134,11 @@ def import_board() -> None:
     state["board_created"] = True
 
 
+def import_into(slug: str) -> None:
+    st.session_state["home_template"] = slug
+    import_board()
+
+
 with st.expander("Import a board from a file"):
     st.caption("An incident file (the timeline format in `shared/incidents`) or a JSON backup "
                "exported from this app. Incident files use the template chosen above.")
@@ -137,6 +146,10 @@ with st.expander("Import a board from a file"):
     st.button("Create board from file", key="home_import", on_click=import_board)
     if message := st.session_state.pop("home_import_error", None):
         st.error(message)
+    # The template chosen above holds no timeline: offer the ones that do.
+    for slug, name in st.session_state.pop("home_import_suggested", {}).items():
+        st.button(f"Import into {name} instead", key=f"home_import_into_{slug}",
+                  on_click=import_into, args=(slug,))
 
 with st.expander("What each template holds"):
     for template in templates.values():

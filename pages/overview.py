@@ -31,7 +31,8 @@ def actions_column(step) -> None:
         for action in board_actions:
             with st.container(border=True, key=f"overview_action_{action.id}"):
                 st.text(action.title)
-                st.caption("draft: needs an owner and a date" if action.is_draft
+                st.caption("parked idea" if action.is_parked
+                           else "draft: needs an owner and a date" if action.is_draft
                            else f"{action.owner} · due {action.due_date} · {action.status.label}")
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from canvas.actions import ActionDraft, FollowUp, Status, Trigger, TriggerDraft
+from canvas.actions import (
+    ActionDraft, FollowUp, Status, Trigger, TriggerDraft, changes_only_follow_through,
+)
 from canvas.errors import ActionNotFound, EditConflict
 from canvas.ids import new_row_id
 from canvas.session.phases import ANYONE, Action, Credentials, authorize
@@ -15,8 +17,8 @@ from storage.identity import resolve_actor
 
 
 def _may_edit(db, board_id: str) -> None:
-    # Actions are follow-through: they stay editable after the meeting, but a
-    # closed board is read-only until the facilitator reopens it.
+    # What an action is stays as the meeting left it once the board is closed;
+    # how it is going does not (see edit_action and set_action_status).
     authorize(Action.edit_actions, board_phase(db, board_id), ANYONE)
 
 
@@ -58,10 +60,15 @@ def list_actions(db: sqlite_utils.Database, board_id: str) -> list[FollowUp]:
 
 def edit_action(db: sqlite_utils.Database, board_id: str, action_id: str, draft: ActionDraft,
                 expected_version: int) -> FollowUp:
-    """Save changes unless someone saved the action since `expected_version`."""
+    """Save changes unless someone saved the action since `expected_version`.
+    On a closed board only the follow-through (status, owner, dates) may change."""
     with changing_board(db, board_id):
-        _may_edit(db, board_id)
         current = get_action(db, board_id, action_id)
+        if changes_only_follow_through(current, draft):
+            # Status, owner and dates: follow-through, allowed on a closed board.
+            authorize(Action.update_action_status, board_phase(db, board_id), ANYONE)
+        else:
+            _may_edit(db, board_id)
         if current.version != expected_version:
             raise EditConflict(current.title)
         db["actions"].update(action_id, {**_columns(draft), "updated_at": iso(now()),

@@ -181,6 +181,7 @@ def _board(row: dict) -> Board:
             "summary": row["summary"] or "",
             "impact": row["impact"] or "",
             "other_participants": row["other_participants"] or "",
+            "close_reason": row.get("close_reason") or "",
             "roles": {
                 "facilitator": row["facilitator"] or "",
                 "scribe": row["scribe"] or "",

@@ -13,10 +13,12 @@ import sqlite_utils
 
 from pydantic import BaseModel
 
+from canvas.actions import close_reason_for
 from canvas.ids import hash_secret, new_row_id, new_secret
 from canvas.models import Board, BoardDraft, Participant
 from canvas.session.phases import Action, Actor, Phase, authorize, check_timer
 from canvas.session.voting import VoteRules, check_rules_change
+from storage.actions import list_actions
 from storage.boards import board_phase, changing_board, create_board, get_board
 from storage.db import iso, now, write_transaction
 from storage.identity import is_facilitator
@@ -73,11 +75,18 @@ def issue_facilitator_key(
         return create_facilitator_key(db, board_id, "handed over" if revoke_others else "co-facilitator")
 
 
-def set_phase(db: sqlite_utils.Database, board_id: str, key: str | None, phase: Phase) -> None:
-    """Move the session to `phase` (forward or back; nothing on the board is lost)."""
+def set_phase(db: sqlite_utils.Database, board_id: str, key: str | None, phase: Phase,
+              close_reason: str = "") -> None:
+    """Move the session to `phase` (forward or back; nothing on the board is lost).
+
+    Closing with draft actions left (no owner or due date) needs a
+    `close_reason`, which is kept with the board; without one it raises
+    ClosingWithDrafts and the board stays as it was."""
     with changing_board(db, board_id):
         _require(db, board_id, key, Action.change_phase)
         changes: dict = {"phase": phase.value}
+        if phase == Phase.closed:
+            changes["close_reason"] = close_reason_for(list_actions(db, board_id), close_reason)
         if phase == Phase.discuss:
             # Discuss ranks items by their votes, which reveals them anyway.
             changes["votes_revealed"] = 1

@@ -307,6 +307,13 @@ def m0008(db: sqlite_utils.Database) -> None:
     db["feed_tokens"].create_index(["token_hash"], unique=True)
 
 
+@migrations(name="0009_board_close_reason")
+def m0009(db: sqlite_utils.Database) -> None:
+    # Why the facilitator closed the board with draft actions left: kept with
+    # the board and exported. Empty when it closed with names and dates.
+    db["boards"].add_column("close_reason", str, not_null_default="")
+
+
 def schema_version(name: str) -> int:
     """The schema version a migration brings a file to: its leading number."""
     prefix = name.split("_", 1)[0]

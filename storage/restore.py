@@ -82,6 +82,7 @@ def restore_board(db: sqlite_utils.Database, plan: BackupPlan) -> tuple[Board, s
                 "vote_max_per_item": spec.vote_max_per_item,
                 "votes_revealed": int(spec.votes_revealed), "show_authors": int(spec.show_authors),
                 "focus_item": ids.get(spec.focus_item) if spec.focus_item else None,
+                "close_reason": spec.close_reason,
             })
             db["participants"].insert_all(
                 {"id": person, "board_id": board.id, "display_name": name,

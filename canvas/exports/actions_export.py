@@ -43,7 +43,7 @@ def actions_csv(rows: Iterable[Row]) -> str:
             action.due_date.isoformat() if action.due_date else "", action.type.value,
             action.priority.value, action.status.value, action.status_reason, action.success_signal,
             action.review_date.isoformat() if action.review_date else "",
-            "yes" if action.is_draft else "no",
+            "yes" if action.is_draft and not action.is_parked else "no",
         )])
     return buffer.getvalue()
 
@@ -92,11 +92,13 @@ def actions_ics(rows: Iterable[Row], today: date) -> str:
     ones. `today` is the DTSTAMP (the file's creation date), which keeps the
     output a pure function of its inputs. Actions marked won't do are
     CANCELLED. A due date outside the supported range (older data) is left
-    out: no calendar can show it.
+    out: no calendar can show it. An action's follow-up review date is its
+    own all-day event ("Follow-up review: <title>", UID "<id>-review").
     """
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN",
              "METHOD:PUBLISH"]
     for board_title, action in rows:
+        lines += _review_event(board_title, action, today)
         if action.due_date is None or not day_in_range(action.due_date):
             continue
         description = [f"Owner: {action.owner or 'nobody yet'}"]
@@ -121,3 +123,27 @@ def actions_ics(rows: Iterable[Row], today: date) -> str:
         ]
     lines.append("END:VCALENDAR")
     return "".join(fold_line(line) + "\r\n" for line in lines)
+
+
+def _review_event(board_title: str, action: FollowUp, today: date) -> list[str]:
+    """The follow-up review of an action as its own all-day event (none
+    without a review date, or for an action dropped as won't do)."""
+    day = action.review_date
+    if day is None or not day_in_range(day) or action.status == Status.wont_do:
+        return []
+    description = [f"Check whether this action worked. Owner: {action.owner or 'nobody yet'}"]
+    if action.success_signal:
+        description.append(f"Success signal: {action.success_signal}")
+    description += [f"Status: {action.status.label}", f"Board: {board_title}"]
+    return [
+        "BEGIN:VEVENT",
+        f"UID:{escape_ics_text(action.id)}-review@{UID_DOMAIN}",
+        f"DTSTAMP:{_day(today)}T000000Z",
+        f"DTSTART;VALUE=DATE:{_day(day)}",
+        f"DTEND;VALUE=DATE:{_day(day + timedelta(days=1))}",
+        f"SUMMARY:{escape_ics_text('Follow-up review: ' + action.title)}",
+        f"DESCRIPTION:{escape_ics_text(chr(10).join(description))}",
+        "TRANSP:TRANSPARENT",
+        "STATUS:CONFIRMED",
+        "END:VEVENT",
+    ]

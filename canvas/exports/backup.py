@@ -23,7 +23,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from canvas.actions import ActionDraft, TriggerDraft
+from canvas.actions import ActionDraft, CloseReason, TriggerDraft
 from canvas.errors import BackupInvalid, describe_validation_error
 from canvas.json_text import load_json
 from canvas.models import (
@@ -99,6 +99,7 @@ def backup_document(
             "votes_revealed": board.votes_revealed,
             "show_authors": board.show_authors,
             "focus_item": refs.get(board.focus_item) if board.focus_item else None,
+            "close_reason": board.close_reason,
         },
         "participants": [person.display_name for person in snapshot.participants],
         "events": [
@@ -162,6 +163,7 @@ class BackupBoard(BoardDetails):
     votes_revealed: bool = False
     show_authors: bool = False
     focus_item: str | None = None
+    close_reason: CloseReason = ""
 
     @model_validator(mode="after")
     def _per_item_within_budget(self) -> "BackupBoard":

@@ -9,12 +9,12 @@ from pydantic import BaseModel, ValidationError
 
 from canvas.actions import ACTION_TITLE_MAX, ActionDraft
 from canvas.exports.backup import parse_backup
-from canvas.errors import describe_validation_error
+from canvas.errors import TemplateWithoutTimeline, describe_validation_error
 from canvas.json_text import load_json
 from canvas.models import (
     BoardDetails, BoardDraft, IncidentSource, Intake, NoteDraft, PublishedFigure, Severity,
 )
-from canvas.templates import Template
+from canvas.templates import StepKind, Template, all_templates
 from canvas.incident.timeline import IncidentFile, IncidentFileInvalid, TimelineEvent, parse_incident_file
 
 IMPORTED_BY = "Imported"
@@ -67,7 +67,9 @@ def plan_incident_import(
     Contributing factors become notes in the step that declares it receives
     them (`receives` in the template file); published actions become draft
     actions (no owner or date: the team still has to commit to them); the
-    summary and the events fill the summary and the timeline.
+    summary and the events fill the summary and the timeline. A template
+    without a timeline step is refused (TemplateWithoutTimeline, naming the
+    templates that have one) when the file has events.
     """
     try:
         return _planned(incident, template, severity)
@@ -77,6 +79,12 @@ def plan_incident_import(
 
 
 def _planned(incident: IncidentFile, template: Template, severity: Severity) -> BoardImport:
+    if incident.events and not any(step.kind == StepKind.timeline for step in template.steps):
+        # Events on a board without a timeline step would be stored but shown
+        # nowhere; the person importing picks a template that shows them.
+        suggested = {slug: other.name for slug, other in all_templates().items()
+                     if any(step.kind == StepKind.timeline for step in other.steps)}
+        raise TemplateWithoutTimeline(template.name, len(incident.events), suggested)
     first_day = min((event.at for event in incident.events), default=None)
     with _place("title"):
         draft = BoardDraft(

@@ -21,10 +21,11 @@ from datetime import date
 from canvas.actions import FollowUp, Status
 from canvas.session.grouping import VotableItem, votable_items
 from canvas.models import Board, Note, ReviewType
+from canvas.session.phases import Phase
 from canvas.snapshot import BoardSnapshot
 from canvas.review.completeness import check_completeness
 from canvas.review.intake import UNKNOWN, intake_answers, shows_durations
-from canvas.templates import Step
+from canvas.templates import Step, StepKind
 from canvas.text import escape_for_documents
 from canvas.incident.timeline import OUT_OF_RANGE, compute_metrics, describe_metric, format_at, in_time_order
 
@@ -41,11 +42,14 @@ def markdown_pack(snapshot: BoardSnapshot, today: date) -> str:
     sections = [
         _header(snapshot),
         _intake(snapshot.board),
+        _close_reason(snapshot.board),
         _summary(snapshot.board),
         _source(snapshot.board),
         _timeline(snapshot),
-        *(_step(snapshot, step) for step in snapshot.template.note_steps),
+        *(_step(snapshot, step) for step in snapshot.template.note_steps
+          if _has_notes_or_asks_for_them(snapshot, step)),
         _actions(snapshot.actions, today),
+        _parked(snapshot.actions),
         _triggers(snapshot),
         _closing(snapshot, today),
         check_completeness(snapshot, today).markdown(),
@@ -203,6 +207,20 @@ def _timeline(snapshot: BoardSnapshot) -> str:
     return "\n".join(lines)
 
 
+def _close_reason(board: Board) -> str:
+    # A reopened board is not closed with anything left; its old reason stays
+    # stored until the next close replaces or clears it.
+    if not board.close_reason or board.phase != Phase.closed:
+        return ""
+    return "\n".join(["**Closed with draft actions left, because:**", "", _block(board.close_reason)])
+
+
+def _has_notes_or_asks_for_them(snapshot: BoardSnapshot, step: Step) -> bool:
+    # An actions step whose notes are empty says nothing the Actions section
+    # below does not say better.
+    return step.kind != StepKind.actions or bool(snapshot.notes_of(step.key))
+
+
 def _votes_visible(board: Board) -> bool:
     # Voting is blind until the facilitator reveals it; a summary exported in
     # the middle of the vote must not reveal it either.
@@ -277,15 +295,26 @@ def _missing(action: FollowUp) -> str:
 
 def _actions(actions: list[FollowUp], today: date) -> str:
     lines = ["## Actions", ""]
+    actions = [action for action in actions if not action.is_parked]
     if not actions:
         lines.append("*No actions yet. Every action needs an owner and a date.*")
         return "\n".join(lines)
     rows = [[_inline(action.title), _inline(action.owner), _iso(action.due_date),
-             action.type.label, action.priority.value.capitalize(),
+             _iso(action.review_date), action.type.label, action.priority.value.capitalize(),
              _action_state(action, today), _inline(action.success_signal)]
             for action in actions]
-    lines.append(_table(["Action", "Owner", "Due", "Type", "Priority", "Status", "Success signal"],
-                        rows))
+    lines.append(_table(["Action", "Owner", "Due", "Follow-up review", "Type", "Priority",
+                         "Status", "Success signal"], rows))
+    return "\n".join(lines)
+
+
+def _parked(actions: list[FollowUp]) -> str:
+    """Later ideas, apart from the commitments; left out when there are none."""
+    parked = [action for action in actions if action.is_parked]
+    if not parked:
+        return ""
+    lines = ["## Parked ideas", "", "*Kept for later; nobody has committed to these.*", ""]
+    lines += [f"- {_inline(action.title)}" for action in parked]
     return "\n".join(lines)
 
 

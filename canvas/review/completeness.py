@@ -26,12 +26,17 @@ The rules, in the order the items appear:
   date, status not won't do) also has a success signal. Owner and date are
   what make an action committed, so the signal is what is left to check.
 - **no-draft-actions**: no open or in-progress action lacks an owner or a due
-  date. Drafts are listed by title. A won't-do or done action is not a draft
-  left behind, whatever it lacks.
+  date. Drafts are listed by title. A won't-do, done or parked action is not
+  a draft left behind, whatever it lacks.
 - **detect-or-prevent-action**: a committed action of type detect or prevent
   exists. Drafts do not count: an import makes every published action a
   prevent draft, and a wish prevents nothing. Applies only to templates with
   a detect or prevent step (the blameless postmortem).
+- **kill-criteria-observable**: every kill criterion (trigger) has a signal
+  anyone can observe (a number or threshold, or a named measure or event
+  without vague words) and a response that is a deed, not "discuss"
+  (canvas.actions.trigger_warnings). Applies only to boards that have
+  triggers and a template with an actions step.
 - **risks-and-next-steps**: risks, open questions and next steps are written.
   Risks: at least one note in an "other areas of risk" step (key
   `other-risks`, or "risk" in the title, as in the Markdown pack); templates
@@ -57,7 +62,7 @@ from datetime import date
 
 from pydantic import BaseModel
 
-from canvas.actions import ActionType, FollowUp
+from canvas.actions import ActionType, FollowUp, Trigger, trigger_warnings
 from canvas.review.language import check_text
 from canvas.models import Note
 from canvas.snapshot import BoardSnapshot
@@ -174,6 +179,7 @@ def check_completeness(snapshot: BoardSnapshot, today: date) -> Completeness:
         _committed_actions_item(snapshot.actions, template),
         _drafts_item(snapshot.actions, template),
         _detect_or_prevent_item(snapshot.actions, template),
+        _kill_criteria_item(snapshot.triggers, template),
         _closing_item(snapshot, notes, template, today),
         _language_item(snapshot, notes, template),
     ]
@@ -335,6 +341,24 @@ def _detect_or_prevent_item(actions: list[FollowUp], template: Template) -> Chec
 
 
 # --- risks, open questions, next steps ---------------------------------------------------
+
+
+def _kill_criteria_item(triggers: list[Trigger], template: Template) -> CheckItem:
+    item_id, label = "kill-criteria-observable", (
+        "Every kill criterion has an observable signal and a committed response")
+    if skipped := _actions_not_applicable(item_id, label, template):
+        return skipped
+    if not triggers:
+        return _not_applicable(item_id, label, "The board has no kill criteria.")
+    vague = [trigger for trigger in triggers
+             if trigger_warnings(trigger.signal, trigger.response)]
+    missing = ""
+    if vague:
+        count = _plural(len(vague), "kill criterion needs", "kill criteria need")
+        missing = (f"{count} a signal anyone can see (a measure with a threshold, or an event) "
+                   "or a response that is a deed rather than a discussion.")
+    return _result(item_id, label, missing, _actions_step(template),
+                   [trigger.signal for trigger in vague])
 
 
 def _open_questions(actions: list[FollowUp], notes: list[Note]) -> list[str]:

@@ -207,7 +207,7 @@ def _board_part(snapshot: BoardSnapshot, audience: Viewer) -> dict:
                 "id": action.id, "title": action.title, "owner": action.owner,
                 "due": action.due_date.isoformat() if action.due_date else None,
                 "status": action.status.value, "success_signal": action.success_signal,
-                "source_item_id": action.source_id, "is_draft": action.is_draft,
+                "source_item_id": action.source_id, "is_draft": action.is_draft and not action.is_parked,
             }
             for action in seen.actions
         ],

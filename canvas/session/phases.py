@@ -48,7 +48,8 @@ PHASE_EXPLANATIONS = {
     Phase.group: "All notes are revealed. Drag notes into clusters of the same idea.",
     Phase.vote: "Dot-vote on the clusters and notes that matter most. Votes are blind until revealed.",
     Phase.discuss: "Talk through the items in vote order; the facilitator focuses one at a time.",
-    Phase.closed: "The board is closed and read-only. The facilitator can reopen it.",
+    Phase.closed: ("The board is closed and read-only, except how its actions are going "
+                   "(status, owner, dates). The facilitator can reopen it."),
 }
 
 
@@ -60,8 +61,9 @@ class Action(str, Enum):
     edit_summary = "edit_summary"
     edit_timeline = "edit_timeline"
     edit_actions = "edit_actions"  # actions and triggers
-    # Follow-through happens after the meeting: how an action is going can be
-    # recorded even on a closed board.
+    # Follow-through happens after the meeting: an action's status, owner and
+    # dates (canvas.actions.FOLLOW_THROUGH_FIELDS) can change even on a closed
+    # board; what the action is, and the notes, stay as the meeting left them.
     update_action_status = "update_action_status"
     # Tie a note to a moment of the timeline (or untie it): curation, not
     # authorship, so anyone on the board may do it to any note.
@@ -96,7 +98,8 @@ _OPEN = frozenset({Phase.write, Phase.group, Phase.vote, Phase.discuss})
 
 # The one table of who may do what, when. Steering powers work in every
 # phase, so a facilitator can always steer (and reopen a closed board); the
-# rest of a closed board is read-only for everyone.
+# rest of a closed board is read-only for everyone, but for the follow-through
+# on its actions.
 RULES: dict[Action, Rule] = {
     Action.write_note: Rule(phases=frozenset({Phase.write, Phase.group})),
     Action.change_note: Rule(phases=frozenset({Phase.write, Phase.group}),

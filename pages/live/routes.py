@@ -502,7 +502,8 @@ def _unvote(db, board_id, credentials, body):
 
 
 def _set_phase(db, board_id, credentials, body):
-    facilitation.set_phase(db, board_id, credentials.facilitator_key, Phase(_required(body, "phase")))
+    facilitation.set_phase(db, board_id, credentials.facilitator_key, Phase(_required(body, "phase")),
+                           _text(body.get("close_reason")))
 
 
 def _reveal_votes(db, board_id, credentials, body):

@@ -102,6 +102,9 @@ CASES = [
      "No such file"),
     ("import_unknown_template", lambda t, b: ["import", INCIDENT_FILES[0], "--template", "nope",
                                               "--db", t / "x.db"], "--template"),
+    ("import_into_template_without_timeline", lambda t, b: [
+        "import", INCIDENT_FILES[0], "--template", "mad-sad-glad", "--db", t / "x.db"],
+     "has no timeline"),
     ("unknown_command", lambda t, b: ["frobnicate"], "invalid choice"),
     ("no_command", lambda t, b: [], "required"),
     ("export_without_board", lambda t, b: ["export", "--db", b[0]], "board_id"),

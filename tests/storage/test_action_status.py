@@ -1,4 +1,7 @@
-"""How an action is going can be recorded after the meeting, on a closed board too."""
+"""How an action is going (status, owner, dates) can be recorded after the
+meeting, on a closed board too; what the action is stays as the meeting left it."""
+
+from datetime import date
 
 import pytest
 from pydantic import ValidationError
@@ -14,7 +17,8 @@ def closed_board_with_action(db):
     started = facilitation.start_board(db, BoardDraft(title="Done", facilitator_name="Fran"))
     board_id = started.board.id
     action = actions.add_action(db, board_id, ActionDraft(title="Add an alert on the 5xx rate"))
-    facilitation.set_phase(db, board_id, started.facilitator_key, Phase.closed)
+    facilitation.set_phase(db, board_id, started.facilitator_key, Phase.closed,
+                           "Owners are picked at Monday's planning")
     return board_id, action
 
 
@@ -38,3 +42,23 @@ def test_wont_do_still_needs_a_reason(db, closed_board_with_action):
         actions.set_action_status(db, board_id, action.id, Status.wont_do)
     updated = actions.set_action_status(db, board_id, action.id, Status.wont_do, "Replaced by the new pager")
     assert (updated.status, updated.status_reason) == (Status.wont_do, "Replaced by the new pager")
+
+
+def test_owner_and_dates_can_be_given_on_a_closed_board(db, closed_board_with_action):
+    board_id, action = closed_board_with_action
+    draft = action.model_copy(update={"owner": "Dee", "due_date": date(2031, 3, 1),
+                                      "review_date": date(2031, 4, 1), "status": Status.in_progress})
+    updated = actions.edit_action(db, board_id, action.id,
+                                  ActionDraft.model_validate(draft.model_dump(include=set(ActionDraft.model_fields))),
+                                  action.version)
+    assert (updated.owner, updated.due_date, updated.review_date, updated.status) == (
+        "Dee", date(2031, 3, 1), date(2031, 4, 1), Status.in_progress)
+    assert updated.title == action.title
+
+
+def test_a_title_change_among_follow_through_changes_is_refused_when_closed(db, closed_board_with_action):
+    board_id, action = closed_board_with_action
+    draft = ActionDraft(title="Renamed", owner="Dee", due_date=date(2031, 3, 1))
+    with pytest.raises(PhaseForbids):
+        actions.edit_action(db, board_id, action.id, draft, action.version)
+    assert actions.get_action(db, board_id, action.id).owner == ""

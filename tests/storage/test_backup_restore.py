@@ -132,11 +132,13 @@ def test_a_backup_holds_no_secrets_and_no_authors(db):
     assert "Deleted before the export" not in text
 
 
-def test_a_closed_board_restores_closed(db):
+def test_a_closed_board_restores_closed_with_its_reason_for_closing(db):
     board_id, secrets = build_board(db, INCIDENT_FILES[0])
-    facilitation.set_phase(db, board_id, secrets[0], Phase.closed)
-    restored, _ = restore.restore_board(db, parse_backup(json.dumps(export(db, board_id))))
-    assert restored.phase == Phase.closed
+    facilitation.set_phase(db, board_id, secrets[0], Phase.closed, "Owners are picked on Monday")
+    document = export(db, board_id)
+    assert document["board"]["close_reason"] == "Owners are picked on Monday"
+    restored, _ = restore.restore_board(db, parse_backup(json.dumps(document)))
+    assert (restored.phase, restored.close_reason) == (Phase.closed, "Owners are picked on Monday")
     assert len(events.list_events(db, restored.id)) == len(events.list_events(db, board_id))
 
 

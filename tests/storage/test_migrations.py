@@ -31,7 +31,8 @@ ROWS: dict[str, list[dict]] = {
          "intake": '{"reviewed": "Q1 launch", "period_start": "2024-01-01"}',
          "source": '{"url": "https://example.com/postmortem"}', "labels": '["postmortem"]',
          "tracker_url": "https://tracker.example.com/1", "invitees": "Ann <ann@example.com>",
-         "customer_facing": "Cy", "support": "Sue"},
+         "customer_facing": "Cy", "support": "Sue",
+         "close_reason": "Owners are picked at Monday's planning"},
         {"id": B2, "title": "Second", "template": "blameless", "severity": "SEV3",
          "incident_date": None, "review_date": None, "summary": "", "impact": "",
          "facilitator": "Bo", "scribe": "", "decision_owner": "", "other_participants": "",
@@ -40,7 +41,8 @@ ROWS: dict[str, list[dict]] = {
          "vote_max_per_item": 3, "votes_revealed": 0, "show_authors": 0,
          "timer_started_at": None, "timer_ends_at": None, "focus_item": None,
          "review_type": "incident", "intake": "{}", "source": "{}", "labels": "[]",
-         "tracker_url": "", "invitees": "", "customer_facing": "", "support": ""},
+         "tracker_url": "", "invitees": "", "customer_facing": "", "support": "",
+         "close_reason": ""},
     ],
     "participants": [
         {"id": "p1", "board_id": B1, "display_name": "Ann", "token_hash": "h1",
@@ -110,7 +112,7 @@ LATER = {
     ("boards", "review_type"): "incident", ("boards", "intake"): "{}", ("boards", "source"): "{}",
     ("boards", "labels"): "[]", ("boards", "tracker_url"): "", ("boards", "invitees"): "",
     ("boards", "customer_facing"): "", ("boards", "support"): "",
-    ("notes", "is_assumption"): 0, ("events", "is_assumption"): 0,
+    ("notes", "is_assumption"): 0, ("events", "is_assumption"): 0, ("boards", "close_reason"): "",
 }
 
 

@@ -129,3 +129,24 @@ def test_ics_lines_are_folded_at_75_octets():
 def test_ics_uids_stay_the_same_across_exports():
     assert [e["UID"] for e in events(actions_ics(ROWS, TODAY))] == \
         [e["UID"] for e in events(actions_ics(list(reversed(ROWS)), date(2025, 1, 1)))][::-1]
+
+
+def test_a_follow_up_review_date_is_its_own_event_in_the_ics():
+    reviewed = action("a5", "Add a canary stage", owner="Dee", due_date=date(2024, 3, 20),
+                      review_date=date(2024, 4, 3), success_signal="A bad rule stops at the canary")
+    review_only = action("a6", "Rewrite the router", review_date=date(2024, 5, 1))
+    found = events(actions_ics([("Board", reviewed), ("Board", review_only)], TODAY))
+    by_uid = {event["UID"]: event for event in found}
+    assert set(by_uid) == {"a5-review@postmortem-canvas", "a5@postmortem-canvas",
+                           "a6-review@postmortem-canvas"}
+    review = by_uid["a5-review@postmortem-canvas"]
+    assert (review["DTSTART;VALUE=DATE"], review["DTEND;VALUE=DATE"]) == ("20240403", "20240404")
+    assert unescape(review["SUMMARY"]) == "Follow-up review: Add a canary stage"
+    assert "Success signal: A bad rule stops at the canary" in unescape(review["DESCRIPTION"])
+    assert by_uid["a5@postmortem-canvas"]["DTSTART;VALUE=DATE"] == "20240320"
+
+
+def test_a_dropped_action_gets_no_review_event():
+    dropped = action("a7", "Move to re2", review_date=date(2024, 4, 3), status=Status.wont_do,
+                     status_reason="Superseded")
+    assert events(actions_ics([("Board", dropped)], TODAY)) == []

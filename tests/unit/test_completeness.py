@@ -44,6 +44,9 @@ def incident_path(slug: str) -> Path:
 def board_from_incident(path: Path, template: str = "blameless", **board_fields) -> BoardSnapshot:
     """The board an import of `path` makes, as literal models (ids n1, e1, a1, ...)."""
     incident = parse_incident_file(path.read_text("utf-8"))
+    if all(step.kind != "timeline" for step in get_template(template).steps):
+        # Such a template refuses an incident's events; its notes are what is checked here.
+        incident = incident.model_copy(update={"events": []})
     plan = plan_incident_import(incident, get_template(template))
     board = Board.model_validate({
         **plan.details.model_dump(), "id": BOARD_ID, "template": template, "created_at": T0,

@@ -18,6 +18,8 @@ from canvas.review.language import (
 )
 
 CORPUS = Path(__file__).with_name("language_corpus.toml")
+# Person-focused blame found without knowing anyone's name.
+PEOPLE_CORPUS = Path(__file__).with_name("language_corpus_people.toml")
 
 GOOD_RULE = """
 [[rule]]
@@ -49,6 +51,16 @@ def test_corpus_precision_and_recall_stay_above_floor():
     assert recall >= 0.97
 
 
+def test_people_corpus_precision_and_recall_stay_above_floor():
+    precision, recall, n = corpus_scores(PEOPLE_CORPUS)
+    print(f"person-focused rules: precision={precision:.3f} recall={recall:.3f} on {n} sentences")
+    assert precision >= 0.97
+    assert recall >= 0.9
+    examples = load_corpus(PEOPLE_CORPUS)
+    assert len(examples) >= 80 and not any(example.names for example in examples)
+    assert sum(1 for example in examples if not example.expect) * 2 >= len(examples)
+
+
 def test_corpus_is_large_and_mostly_near_misses():
     examples = load_corpus(CORPUS)
     must_not_flag = [example for example in examples if not example.expect]
@@ -58,7 +70,8 @@ def test_corpus_is_large_and_mostly_near_misses():
 
 def test_corpus_expects_only_real_rules_and_covers_every_rule():
     known = {rule.id for rule in default_rules()}
-    expected = {rule_id for example in load_corpus(CORPUS) for rule_id in example.expect}
+    expected = {rule_id for corpus in (CORPUS, PEOPLE_CORPUS) for example in load_corpus(corpus)
+                for rule_id in example.expect}
     assert expected <= known, f"unknown rule ids in corpus: {expected - known}"
     assert known <= expected, f"rules with no corpus example: {known - expected}"
 
@@ -265,3 +278,30 @@ def test_rules_loaded_from_a_file_drive_check_text(tmp_path):
     [flag] = check_text("We shipped it, YOLO.", rules=rules)
     assert (flag.rule_id, flag.phrase, flag.suggestion) == ("yolo", "YOLO", "What to write instead.")
     assert check_text("We should have waited.", rules=rules) == []
+
+
+# ---------------------------------------------------------------- people, without names
+
+
+@pytest.mark.parametrize("text, rule_id", [
+    ("Sam deleted the production database.", "person-as-culprit"),
+    ("The release manager broke the release branch.", "person-as-culprit"),
+    ("This is on her.", "on-them"),
+    ("Why was the intern allowed to deploy on a Friday?", "allowed-to-act"),
+    ("We need proof that Sam skipped the checklist.", "prove-fault"),
+    ("He was out of his depth with the failover.", "person-verdict"),
+])
+def test_a_person_as_the_culprit_is_found_without_knowing_any_name(text, rule_id):
+    assert rule_ids(text) == [rule_id]
+
+
+@pytest.mark.parametrize("text", [
+    "The on-call engineer acknowledged the page at 14:02.",
+    "Terraform deleted the bucket because the state file no longer listed it.",
+    "Replication broke at 14:05 when the primary ran out of disk.",
+    "This is on the agenda for Monday.",
+    "The deploy tool allowed anyone with repo access to push to production.",
+    "Blame or hindsight phrases are left in Detect (1): describe the system and what we do next time.",
+])
+def test_roles_at_work_systems_and_the_apps_own_sentences_are_not_flagged(text):
+    assert rule_ids(text) == []

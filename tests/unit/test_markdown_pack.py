@@ -166,9 +166,9 @@ def test_hostile_text_is_escaped_everywhere():
     assert headings[1:] == [
         "## Intake", "## Summary", "### Customer impact", "## Published source",
         "### Published figures", "## Timeline", "### Durations", "## Detect", "## React",
-        "## Quick fix", "## Prevent", "## Other areas of risk", "## Next steps", "## Actions",
+        "## Quick fix", "## Prevent", "## Other areas of risk", "## Actions",
         "## Kill criteria and triggers", "## Risks, open questions and next steps", "### Risks",
-        "### Open questions", "### Next steps", "## Completeness: 4 of 11",
+        "### Open questions", "### Next steps", "## Completeness: 5 of 12",
     ]
     # An indented line after a blank one would become a code block, where the
     # escapes would show as backslashes; indented continuation lines are fine.

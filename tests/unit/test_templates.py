@@ -53,3 +53,30 @@ def test_a_step_key_that_would_shadow_a_board_page_is_refused():
     step = {"key": "vote", "title": "Vote", "kind": "notes", "prompt": "?"}
     with pytest.raises(ValueError, match="reserved step keys"):
         Template.model_validate({"slug": "x", "name": "x", "description": "x", "steps": [step]})
+
+
+def test_dmaic_and_design_sprint_templates_ship_with_their_steps():
+    dmaic = get_template("dmaic")
+    assert [step.title for step in dmaic.steps] == ["Define", "Measure", "Analyze", "Improve", "Control"]
+    assert dmaic.step("control").kind == StepKind.actions
+    sprint = get_template("design-sprint")
+    assert sprint.steps[0].kind == StepKind.summary and sprint.steps[-1].kind == StepKind.actions
+    assert "What the tests showed" in [step.title for step in sprint.steps]
+
+
+def test_no_template_text_trips_the_blame_checker():
+    from canvas.review.language import check_text
+
+    for template in all_templates().values():
+        texts = [template.name, template.description]
+        for step in template.steps:
+            texts += [step.title, step.prompt, *step.follow_ups]
+        flagged = {text: [f.phrase for f in check_text(text)] for text in texts if check_text(text)}
+        assert flagged == {}, template.slug
+
+
+def test_the_ground_rules_ask_for_directness_no_ego_and_a_proposal():
+    from canvas.models import GROUND_RULES
+
+    assert {"Be direct and kind.", "No ego: look for the right answer together."} <= set(GROUND_RULES)
+    assert any(rule.startswith("Bring a proposal") for rule in GROUND_RULES)
