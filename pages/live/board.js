@@ -18,7 +18,7 @@ const COLOUR_HEX = {
   green: "#d3f4c8", orange: "#ffdcb5", purple: "#e5d7ff",
 };
 const STATUSES = [["open", "Open"], ["in_progress", "In progress"], ["done", "Done"],
-                  ["wont_do", "Won't do"]];
+                  ["wont_do", "Won't do"], ["parked", "Parked"]];
 const DRAG_THRESHOLD = 5;
 
 export default function (component) {
