@@ -7,17 +7,17 @@ this same file as the page script (as `__main__`), which draws the page.
 import streamlit as st
 
 if __name__ == "__main__":
-    from pages import common
+    from pages.shared import database, feedback, navigation, widgets
 
     st.set_page_config(page_title="Postmortem Canvas", page_icon="🗒️", layout="wide")
-    common.inject_css()
+    widgets.inject_css()
 
-    with common.shown_errors(), common.database() as db:
-        selection = common.select_board(db)
-    page = st.navigation(common.build_navigation(selection), expanded=True)
-    common.keep_board_in_url(selection.board)
-    common.remember_current_page(page)
-    with common.timed_page_run(), common.shown_errors():
+    with feedback.shown_errors(), database.database() as db:
+        selection = navigation.select_board(db)
+    page = st.navigation(navigation.build_navigation(selection), expanded=True)
+    navigation.keep_board_in_url(selection.board)
+    navigation.remember_current_page(page)
+    with navigation.timed_page_run(), feedback.shown_errors():
         page.run()
 else:
     from pages.live import calendar_feed, routes

@@ -15,19 +15,19 @@ from canvas.text import escape_markdown
 from canvas.review.language import check_text
 from canvas.session.phases import Action
 from canvas.incident.timerange import EARLIEST_DAY, LATEST_DAY, SUPPORTED, clamp_day, day_in_range, today_in
-from pages import common
+from pages.shared import board_page, feedback, navigation, widgets
 from storage import actions, tracker_links, tracker_sync, trackers
 
-page = common.open_board_page()
-step = common.current_step(page.template)
+page = board_page.open_board_page()
+step = navigation.current_step(page.template)
 board_id = page.board.id
 today = today_in(page.board.timezone)
 editable = page.may(Action.edit_actions)
 # On a closed board the follow-through (status, owner, dates) still changes.
 following_through = page.may(Action.update_action_status)
 
-common.literal_title(step.title)
-common.step_prompt(step)
+widgets.literal_title(step.title)
+widgets.step_prompt(step)
 
 
 def fields(prefix: str, current: FollowUp | None = None, locked: bool = False) -> None:
@@ -79,7 +79,7 @@ def add() -> None:
         actions.add_action(db, board_id, read_draft("action_new"))
 
     # What was typed stays in the form unless the action was saved.
-    if not common.run_action(write, error_key="action_new_error"):
+    if not feedback.run_action(write, error_key="action_new_error"):
         return
     for key in ("title", "owner", "signal", "reason"):
         st.session_state[f"action_new_{key}"] = ""
@@ -99,18 +99,18 @@ def save(action: FollowUp) -> None:
             state[f"{prefix}_conflict"] = True
             raise
 
-    if not common.run_action(write, error_key=f"{prefix}_error") and state.pop(
+    if not feedback.run_action(write, error_key=f"{prefix}_error") and state.pop(
             f"{prefix}_conflict", False):
         state[f"{prefix}_error"] += " Close this form and open it again to see their version."
 
 
 def delete(action_id: str) -> None:
-    if common.run_action(actions.delete_action, board_id, action_id):
+    if feedback.run_action(actions.delete_action, board_id, action_id):
         st.session_state["action_undo"] = action_id
 
 
 def undo() -> None:
-    common.run_action(actions.restore_action, board_id, st.session_state.pop("action_undo"))
+    feedback.run_action(actions.restore_action, board_id, st.session_state.pop("action_undo"))
 
 
 def tracker_settings() -> dict[str, str]:
@@ -135,7 +135,7 @@ def push(action_ids: list[str] | None = None) -> None:
             raise InvalidInput("Name the tracker's project first (GROUP/NAME, OWNER/NAME or KEY).")
         client = trackers.client_for(kind, project, tracker_settings())
         report = tracker_sync.push_actions(
-            db, board_id, client, board_url=common.share_url(board_id),
+            db, board_id, client, board_url=navigation.share_url(board_id),
             include_drafts=state.get("actions_include_drafts", False), action_ids=action_ids,
             credentials=page.credentials)
         lines = [("success", f"{verb}: {action.title}") for verb, done in
@@ -145,7 +145,7 @@ def push(action_ids: list[str] | None = None) -> None:
             lines.append(("info", f"{len(report.skipped)} drafts, parked or dropped actions left out."))
         state["actions_tracker_report"] = lines or [("info", "No committed actions to push.")]
 
-    common.run_action(write, error_key="actions_tracker_error")
+    feedback.run_action(write, error_key="actions_tracker_error")
 
 
 def sync() -> None:
@@ -163,17 +163,17 @@ def sync() -> None:
         lines.append(("info", f"{report.checked} issues read."))
         state["actions_tracker_report"] = lines
 
-    common.run_action(write, error_key="actions_tracker_error")
+    feedback.run_action(write, error_key="actions_tracker_error")
 
 
 def new_feed() -> None:
     def write(db) -> None:
         _, token = tracker_links.create_feed_token(db, "board", board_id,
                                                    page.credentials.facilitator_key or "")
-        st.session_state["actions_feed_url"] = common.share_url(board_id).split("/?", 1)[0] + \
+        st.session_state["actions_feed_url"] = navigation.share_url(board_id).split("/?", 1)[0] + \
             FEED_PATH.format(token=token)
 
-    common.run_action(write, error_key="actions_tracker_error")
+    feedback.run_action(write, error_key="actions_tracker_error")
 
 
 board_actions = actions.list_actions(page.db, board_id)
@@ -223,7 +223,7 @@ def card(action: FollowUp) -> None:
         for advice in vague_title_warnings(action.title):
             text.caption(f"Tip: {advice}")
         with text:
-            common.show_nudges(check_text(action.title), key=f"nudge_action_{action.id}")
+            widgets.show_nudges(check_text(action.title), key=f"nudge_action_{action.id}")
         if editable or following_through:
             prefix = f"action_edit_{action.id}"
             with st.popover("Edit", icon=":material/edit:", key=f"{prefix}_menu"):
@@ -288,7 +288,7 @@ with st.expander("Issue tracker and calendar", expanded=bool(issue_links),
             text, button = st.columns([4, 1], vertical_alignment="center")
             text.caption(f"Calendar feed link made {feed.created_at:%Y-%m-%d %H:%M} UTC")
             button.button("Revoke", key=f"actions_feed_revoke_{feed.id}",
-                          on_click=common.run_action,
+                          on_click=feedback.run_action,
                           args=(tracker_links.revoke_feed_token, feed.id,
                                 page.credentials.facilitator_key or ""))
 
@@ -305,7 +305,7 @@ def add_trigger() -> None:
                                              "response": state["trigger_response"]})
         actions.add_trigger(db, board_id, draft)
 
-    if common.run_action(write, error_key="trigger_error"):
+    if feedback.run_action(write, error_key="trigger_error"):
         state["trigger_signal"] = state["trigger_response"] = ""
 
 
@@ -317,7 +317,7 @@ for trigger in actions.list_triggers(page.db, board_id):
         for advice in trigger_warnings(trigger.signal, trigger.response):
             text.caption(f"Tip: {advice}")
         if editable:
-            button.button("Remove", key=f"trigger_delete_{trigger.id}", on_click=common.run_action,
+            button.button("Remove", key=f"trigger_delete_{trigger.id}", on_click=feedback.run_action,
                           args=(actions.delete_trigger, board_id, trigger.id))
 if editable:
     with st.form("trigger_new", border=False):

@@ -5,19 +5,19 @@ import streamlit as st
 
 from canvas.actions import Status
 from canvas.incident.timerange import today_in
-from pages import common
+from pages.shared import database, identity, navigation
 from storage import actions
 
 st.title("All actions", anchor=False)
-db = common.database()
+db = database.database()
 # Boards may sit in different zones; across them, overdue is judged in UTC.
 today = today_in("UTC")
-if common.settings().list_all_boards:
+if database.settings().list_all_boards:
     rows = actions.all_actions(db)
 else:
     # Boards are private: only the ones this browser joined or created.
     st.caption("Actions of the boards this browser joined or created.")
-    rows = actions.all_actions(db, common.known_board_ids())
+    rows = actions.all_actions(db, identity.known_board_ids())
 
 owners = sorted({a.owner for _, _, a in rows if a.owner})
 board_titles = sorted({title for _, title, _ in rows})
@@ -47,7 +47,7 @@ st.dataframe(
             "Status": action.status.label, "Type": action.type.label,
             "Priority": action.priority.value, "Success signal": action.success_signal,
             "Review": action.review_date,
-            "Board": title, "Link": common.share_url(board_id),
+            "Board": title, "Link": navigation.share_url(board_id),
         }
         for board_id, title, action in shown
     ],

@@ -7,14 +7,14 @@ view; the canvas then follows the board through its event stream.
 
 import streamlit as st
 
-from pages import common
+from pages.shared import board_page
 from pages.live import component
 
 # The canvas needs the width: a thin margin, so two columns fit beside the
 # sidebar at 1024 px.
 st.html("<style>[data-testid=stMainBlockContainer] { padding-left: 1rem; padding-right: 1rem; "
         "max-width: none; }</style>")
-page = common.open_board_page(top_bar=False)
+page = board_page.open_board_page(top_bar=False)
 
 if st.session_state.pop("board_created", False):
     st.toast("Board created. Send the share link in the sidebar to the team.", icon="🎉")

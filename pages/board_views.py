@@ -7,10 +7,11 @@ import streamlit as st
 
 from canvas.models import Note
 from canvas.templates import Step
-from pages import common
+from canvas.text import escape_markdown
+from pages.shared import board_page, widgets
 
 
-def clustered_view(page: common.BoardPage, step: Step, step_notes: list[Note],
+def clustered_view(page: board_page.BoardPage, step: Step, step_notes: list[Note],
                    names: dict[str, str]) -> None:
     """Read-only: each cluster with its notes, then the ungrouped notes; totals once revealed."""
     step_clusters = page.view.clusters_of(step.key)
@@ -23,18 +24,18 @@ def clustered_view(page: common.BoardPage, step: Step, step_notes: list[Note],
             if totals is not None:
                 count = totals.get(cluster.id, 0) + sum(totals.get(n.id, 0) for n in members)
                 dots = f" · {count} vote{'s' if count != 1 else ''}"
-            st.markdown(f"**▣ {common.escape_markdown(cluster.name)}**{dots}")
+            st.markdown(f"**▣ {escape_markdown(cluster.name)}**{dots}")
             columns = st.columns(3)
             for index, note in enumerate(members):
                 with columns[index % 3]:
-                    common.sticky(note, author=names.get(note.author_id))
+                    widgets.sticky(note, author=names.get(note.author_id))
     loose = [n for n in step_notes if n.cluster_id is None]
     if loose:
         st.caption("Not grouped")
         columns = st.columns(3)
         for index, note in enumerate(loose):
             with columns[index % 3]:
-                box = common.sticky(note, author=names.get(note.author_id))
+                box = widgets.sticky(note, author=names.get(note.author_id))
                 if totals is not None:
                     count = totals.get(note.id, 0)
                     box.caption(f"{count} vote{'s' if count != 1 else ''}")

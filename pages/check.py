@@ -5,9 +5,9 @@ import streamlit as st
 from canvas.review.completeness import check_completeness
 from canvas.review.language import count_flags_by_step
 from canvas.incident.timerange import today_in
-from pages import common
+from pages.shared import board_page, navigation
 
-page = common.open_board_page()
+page = board_page.open_board_page()
 # Scored on what this person may see: while people write, another person's
 # notes must not show through a check (open questions list their text).
 snapshot = page.view
@@ -28,7 +28,7 @@ for item in result.items:
             text.caption(item.missing)
             for detail in item.details:
                 text.text(f"• {detail}")
-            if item.fix_page and (target := common.page_for(item.fix_page)) is not None:
+            if item.fix_page and (target := navigation.page_for(item.fix_page)) is not None:
                 link.page_link(target, label="Fix it here", icon=":material/arrow_forward:")
 skipped = [item for item in result.items if not item.applies]
 if skipped:

@@ -6,10 +6,11 @@ from canvas.actions import draft_for_item
 from canvas.session.grouping import votable_items
 from canvas.session.phases import Action
 from canvas.session.voting import RankedItem, rank
-from pages import common
+from canvas.text import escape_markdown
+from pages.shared import board_page, feedback
 from storage import actions, facilitation
 
-page = common.open_board_page()
+page = board_page.open_board_page()
 board = page.board
 # Only what this person may receive: revealed totals, and in Write (votes may
 # be revealed early) nobody else's notes.
@@ -31,7 +32,7 @@ focus = by_id.get(board.focus_item or "")
 if focus is not None:
     with st.container(border=True, key="discuss_focus"):
         st.caption(f"Now discussing · {titles.get(focus.step_key, '')} · {focus.votes} votes")
-        st.markdown(f"### {common.escape_markdown(focus.title)}")
+        st.markdown(f"### {escape_markdown(focus.title)}")
         for text in focus.note_texts if focus.kind == "cluster" else []:
             st.text(f"• {text}")
 
@@ -39,7 +40,7 @@ made_into_actions = {a.source_id for a in view.actions if a.source_id}
 
 
 def make_action(item) -> None:
-    if common.run_action(actions.add_action_from_item, board.id,
+    if feedback.run_action(actions.add_action_from_item, board.id,
                          draft_for_item(item, page.template), page.credentials):
         st.session_state["discuss_made"] = item.id
 
@@ -60,7 +61,7 @@ for place, ranked in enumerate(ranking, start=1):
         meta.caption(titles.get(item.step_key, ""))
         if page.may(Action.focus):
             action.button("Focused" if focused else "Focus", key=f"discuss_focus_{item.id}",
-                          disabled=focused, on_click=common.run_action,
+                          disabled=focused, on_click=feedback.run_action,
                           args=(facilitation.set_focus, board.id,
                                 page.credentials.facilitator_key, item.id))
         if item.id in made_into_actions:

@@ -14,11 +14,11 @@ from canvas.errors import InviteNeedsReviewDate
 from canvas.exports.markdown_pack import markdown_pack
 from canvas.session.visibility import hidden_note_counts, visible_snapshot, visible_votes
 from canvas.incident.timerange import today_in
-from pages import common
+from pages.shared import board_page, navigation
 from storage.restore import load_snapshot_and_votes
 
 
-page = common.open_board_page()
+page = board_page.open_board_page()
 today = today_in(page.board.timezone)
 whole, whole_votes = load_snapshot_and_votes(page.db, page.board.id)
 # Every file is made from what this person may see, never from the whole board:
@@ -73,7 +73,7 @@ right.download_button("Due dates (.ics calendar)", actions_ics(rows, today),
 
 try:
     # The share link's own address, so the invite opens this server.
-    base_url = common.share_url(snapshot.board.id).rsplit("/?", 1)[0]
+    base_url = navigation.share_url(snapshot.board.id).rsplit("/?", 1)[0]
     invite = review_invite(snapshot, base_url, datetime.now(UTC))
 except InviteNeedsReviewDate as missing:
     st.caption(f"Review meeting invite: {missing}")

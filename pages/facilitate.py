@@ -6,10 +6,10 @@ from canvas.actions import ActionDraft, FollowUp
 from canvas.incident.timerange import EARLIEST_DAY, LATEST_DAY, clamp_day
 from canvas.session.phases import Phase
 from canvas.session.voting import BUDGET_RANGE, VoteRules
-from pages import common
+from pages.shared import board_page, feedback, navigation
 from storage import actions, facilitation, participants
 
-page = common.open_board_page()
+page = board_page.open_board_page()
 board = page.board
 key = page.credentials.facilitator_key
 
@@ -23,7 +23,7 @@ phase_columns = st.columns(len(Phase))
 for phase, column in zip(Phase, phase_columns):
     column.button(phase.label, key=f"facil_phase_{phase.value}", width="stretch",
                   type="primary" if phase == page.phase else "secondary",
-                  disabled=phase == page.phase, on_click=common.run_action,
+                  disabled=phase == page.phase, on_click=feedback.run_action,
                   args=(facilitation.set_phase, board.id, key, phase))
 st.caption("Going back a phase loses nothing. Closing makes the board read-only until you reopen "
            "it; how its actions are going (status, owner, dates) can still be recorded.")
@@ -39,11 +39,11 @@ def give_owner_and_date(action: FollowUp) -> None:
             "owner": state[f"{prefix}_owner"], "due_date": state[f"{prefix}_due"]})
         actions.edit_action(db, board.id, action.id, draft, action.version)
 
-    common.run_action(write, error_key=f"{prefix}_error")
+    feedback.run_action(write, error_key=f"{prefix}_error")
 
 
 def close_anyway() -> None:
-    common.run_action(facilitation.set_phase, board.id, key, Phase.closed,
+    feedback.run_action(facilitation.set_phase, board.id, key, Phase.closed,
                       st.session_state["facil_close_reason"], error_key="facil_close_error")
 
 
@@ -84,7 +84,7 @@ def save_rules() -> None:
         rules = VoteRules(budget=state["facil_budget"], max_per_item=state["facil_per_item"])
         facilitation.set_vote_rules(db, board.id, key, rules)
 
-    common.run_action(write)
+    feedback.run_action(write)
 
 
 st.subheader("Votes", anchor=False)
@@ -96,7 +96,7 @@ with st.form("facil_rules"):
                        value=board.vote_max_per_item, key="facil_per_item")
     st.form_submit_button("Save vote rules", on_click=save_rules)
 st.toggle("Reveal votes to everyone", value=board.votes_revealed, key="facil_reveal",
-          on_change=lambda: common.run_action(facilitation.reveal_votes, board.id, key,
+          on_change=lambda: feedback.run_action(facilitation.reveal_votes, board.id, key,
                                               st.session_state["facil_reveal"]))
 
 st.subheader("Timer", anchor=False)
@@ -105,14 +105,14 @@ timer_left.number_input("Minutes", min_value=0.5, max_value=240.0, value=5.0, st
                         key="facil_minutes")
 start, stop = timer_right.columns(2)
 start.button("Start timer", key="facil_timer_start", type="primary",
-             on_click=lambda: common.run_action(facilitation.start_timer, board.id, key,
+             on_click=lambda: feedback.run_action(facilitation.start_timer, board.id, key,
                                                 int(st.session_state["facil_minutes"] * 60)))
 stop.button("Stop timer", key="facil_timer_stop", disabled=board.timer_ends_at is None,
-            on_click=common.run_action, args=(facilitation.stop_timer, board.id, key))
+            on_click=feedback.run_action, args=(facilitation.stop_timer, board.id, key))
 
 st.subheader("Anonymity", anchor=False)
 st.toggle("Show authors' names on notes", value=board.show_authors, key="facil_authors",
-          on_change=lambda: common.run_action(facilitation.set_show_authors, board.id, key,
+          on_change=lambda: feedback.run_action(facilitation.set_show_authors, board.id, key,
                                               st.session_state["facil_authors"]))
 
 st.subheader("Facilitator links", anchor=False)
@@ -121,10 +121,10 @@ st.caption("Anyone who opens a facilitator link can run this board. Send it priv
 
 def issue(revoke_others: bool) -> None:
     issued = []
-    if not common.run_action(lambda db: issued.append(facilitation.issue_facilitator_key(
+    if not feedback.run_action(lambda db: issued.append(facilitation.issue_facilitator_key(
             db, board.id, key, revoke_others=revoke_others))):
         return
-    st.session_state["facil_new_link"] = common.facilitator_url(board.id, issued[0])
+    st.session_state["facil_new_link"] = navigation.facilitator_url(board.id, issued[0])
     if revoke_others:
         st.session_state["facil_handed_over"] = True
 

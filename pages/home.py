@@ -7,14 +7,14 @@ from canvas.errors import CanvasError, NotText, TemplateWithoutTimeline, decode_
 from canvas.exports.importing import read_board_file
 from canvas.incident.timerange import EARLIEST_DAY, LATEST_DAY, today_in
 from canvas.templates import DEFAULT_TEMPLATE, all_templates, get_template
-from pages import common
+from pages.shared import database, feedback, identity, navigation
 from storage import boards, facilitation, restore
 
-db = common.database()
-selection = common.select_board(db)
-if st.session_state.get("board_created") and common.page_for("board") is not None:
+db = database.database()
+selection = navigation.select_board(db)
+if st.session_state.get("board_created") and navigation.page_for("board") is not None:
     # Straight to the new board, where the sidebar holds its share link.
-    st.switch_page(common.page_for("board"))
+    st.switch_page(navigation.page_for("board"))
 
 st.title("Postmortem Canvas", anchor=False)
 st.caption(
@@ -28,12 +28,12 @@ if selection.board is not None:
         st.markdown("**Open board**")
         st.text(board.title)
         st.caption("Share this link with everyone in the meeting:")
-        st.code(common.share_url(board.id), language=None)
+        st.code(navigation.share_url(board.id), language=None)
         left, right = st.columns(2)
-        if (overview := common.page_for("board")) is not None:
+        if (overview := navigation.page_for("board")) is not None:
             left.page_link(overview, label="Go to the board", icon=":material/dashboard:")
         if right.button("Leave this board", key="home_leave"):
-            common.leave_board()
+            navigation.leave_board()
             st.rerun()
 
 
@@ -57,11 +57,11 @@ def create_board() -> None:
         started.append(facilitation.start_board(write_db, draft))
 
     # The typed title and name stay in the form unless the board was made.
-    if not common.run_action(start, error_key="home_error"):
+    if not feedback.run_action(start, error_key="home_error"):
         return
-    common.remember_identity(started[0].board.id, token=started[0].token,
+    identity.remember_identity(started[0].board.id, token=started[0].token,
                              facilitator_key=started[0].facilitator_key)
-    common.open_board(started[0].board.id)
+    navigation.open_board(started[0].board.id)
     state["board_created"] = True
     for key in ("home_title", "home_name"):
         state[key] = ""
@@ -121,16 +121,16 @@ def import_board() -> None:
         state["home_import_error"] = f"{upload.name}: {refusal}"
         return
     except Exception as error:  # noqa: BLE001 - a sentence, and the traceback in the log
-        state["home_import_error"] = common.error_sentence(error)
+        state["home_import_error"] = feedback.error_sentence(error)
         return
     created = []
-    if not common.run_action(lambda write_db: created.append(
+    if not feedback.run_action(lambda write_db: created.append(
             restore.create_board_from(write_db, plan)), error_key="home_import_error"):
         return
     board, key = created[0]
     # Whoever imports runs the session: this browser gets the facilitator key.
-    common.remember_identity(board.id, facilitator_key=key)
-    common.open_board(board.id)
+    identity.remember_identity(board.id, facilitator_key=key)
+    navigation.open_board(board.id)
     state["board_created"] = True
 
 
@@ -156,14 +156,14 @@ with st.expander("What each template holds"):
         st.markdown(f"**{template.name}** — {template.description}")
         st.caption(" → ".join(step.title for step in template.steps))
 
-if common.settings().list_all_boards:
+if database.settings().list_all_boards:
     st.subheader("Boards", anchor=False)
     listed = boards.list_boards(db)
 else:
     st.subheader("Your boards", anchor=False)
     st.caption("Boards this browser joined or created. Other boards are private: "
                "open them through their link.")
-    listed = boards.list_boards(db, board_ids=common.known_board_ids())
+    listed = boards.list_boards(db, board_ids=identity.known_board_ids())
 if not listed:
     st.caption("No boards yet.")
 for summary in listed:
@@ -177,5 +177,5 @@ for summary in listed:
             f" · {summary.note_count} notes · {summary.participant_count} people"
         )
         if action.button("Open", key=f"home_open_{summary.id}"):
-            common.open_board(summary.id)
+            navigation.open_board(summary.id)
             st.rerun()

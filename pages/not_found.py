@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages import common
+from pages.shared import navigation
 
 st.title("Board not found", anchor=False)
 st.write(
@@ -11,5 +11,5 @@ st.write(
 )
 st.write("Ask the facilitator for the link again, or start a new board.")
 if st.button("Go to the home page", key="not_found_home", type="primary"):
-    common.leave_board()
+    navigation.leave_board()
     st.rerun()

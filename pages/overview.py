@@ -4,13 +4,14 @@ import streamlit as st
 
 from canvas.templates import StepKind
 from canvas.session.visibility import author_names
-from pages import common
+from canvas.text import escape_markdown
+from pages.shared import board_page, navigation, widgets
 
-page = common.open_board_page()
+page = board_page.open_board_page()
 
 if st.session_state.pop("board_created", False):
     st.toast("Board created. Send the share link in the sidebar to the team.", icon="🎉")
-common.literal_title(page.board.title)
+widgets.literal_title(page.board.title)
 st.caption(f"{page.template.name} · {page.board.severity.value}")
 
 steps = page.template.note_steps
@@ -25,7 +26,7 @@ def actions_column(step) -> None:
     with st.container(key=f"overview_column_{step.key}"):
         st.markdown(f"**{step.title}**")
         st.caption(step.prompt)
-        if (target := common.page_for(step.key)) is not None:
+        if (target := navigation.page_for(step.key)) is not None:
             st.page_link(target, label=f"{len(board_actions)} actions · open",
                          icon=":material/task_alt:")
         for action in board_actions:
@@ -48,14 +49,14 @@ def column(step) -> None:
         label = f"{len(mine)} notes · open"
         if hidden:
             label = f"{len(mine)} shown · {hidden} hidden"
-        if (target := common.page_for(step.key)) is not None:
+        if (target := navigation.page_for(step.key)) is not None:
             st.page_link(target, label=label, icon=":material/edit_note:")
         current_cluster = object()
         for note in sorted(mine, key=lambda n: (n.cluster_id is None, n.cluster_id or "", n.position)):
             if note.cluster_id != current_cluster and note.cluster_id in cluster_names:
-                st.markdown(f"**▣ {common.escape_markdown(cluster_names[note.cluster_id])}**")
+                st.markdown(f"**▣ {escape_markdown(cluster_names[note.cluster_id])}**")
             current_cluster = note.cluster_id
-            common.sticky(note, key_suffix="-overview", author=names.get(note.author_id))
+            widgets.sticky(note, key_suffix="-overview", author=names.get(note.author_id))
 
 
 # Beyond five columns the notes get too narrow to read; wrap into rows.

@@ -8,15 +8,16 @@ from canvas.review.language import check_text
 from canvas.session.phases import Action
 from canvas.incident.timeline import describe_event, format_clock
 from canvas.session.visibility import author_names, visible_bin
-from pages import board_views, common
+from pages import board_views
+from pages.shared import board_page, feedback, navigation, widgets
 from storage import notes
 
-page = common.open_board_page()
-step = common.current_step(page.template)
+page = board_page.open_board_page()
+step = navigation.current_step(page.template)
 board_id = page.board.id
 
-common.literal_title(step.title)
-common.step_prompt(step)
+widgets.literal_title(step.title)
+widgets.step_prompt(step)
 
 
 def add_note() -> None:
@@ -27,7 +28,7 @@ def add_note() -> None:
         notes.add_note(db, board_id, step.key, draft, page.credentials)
 
     # The typed text stays in the box: only a successful add clears it.
-    if common.run_action(write, error_key="step_error"):
+    if feedback.run_action(write, error_key="step_error"):
         state["step_text"] = ""
 
 
@@ -50,12 +51,12 @@ if page.may(Action.write_note):
 
 
 def delete(note_id: str) -> None:
-    if common.run_action(notes.delete_note, board_id, note_id, page.credentials):
+    if feedback.run_action(notes.delete_note, board_id, note_id, page.credentials):
         st.session_state["step_undo"] = note_id
 
 
 def restore(note_id: str) -> None:
-    common.run_action(notes.restore_note, board_id, note_id, page.credentials)
+    feedback.run_action(notes.restore_note, board_id, note_id, page.credentials)
     st.session_state.pop("step_undo", None)
 
 
@@ -72,19 +73,19 @@ def save_edit(note_id: str, version: int) -> None:
             state[f"edit_theirs_{note_id}"] = conflict.current_text
             raise
 
-    common.run_action(write, error_key=f"edit_error_{note_id}")
+    feedback.run_action(write, error_key=f"edit_error_{note_id}")
 
 
 def link_note(note_id: str) -> None:
     # On a refusal the picker shows the stored link again on this run; the
     # reason goes under the note.
-    common.run_action(notes.link_note_to_event, board_id, note_id,
+    feedback.run_action(notes.link_note_to_event, board_id, note_id,
                       st.session_state[f"step_link_{note_id}"], page.credentials,
                       error_key=f"edit_error_{note_id}")
 
 
 def mark_assumption(note_id: str) -> None:
-    common.run_action(notes.mark_assumption, board_id, note_id,
+    feedback.run_action(notes.mark_assumption, board_id, note_id,
                       st.session_state[f"step_assumption_{note_id}"], page.credentials,
                       error_key=f"edit_error_{note_id}")
 
@@ -116,7 +117,7 @@ def note_grid(shown) -> None:
     columns = st.columns(3)
     for index, note in enumerate(shown):
         with columns[index % 3]:
-            box = common.sticky(note, author=names.get(note.author_id))
+            box = widgets.sticky(note, author=names.get(note.author_id))
             if (moment := moments.get(note.event_id)) is not None:
                 # A Material icon, not the ⏱ emoji: machines without an emoji
                 # font (headless Linux) draw the emoji as an empty box.
@@ -126,7 +127,7 @@ def note_grid(shown) -> None:
                 box.caption(":material/help: Assumption to verify")
             if note.author_id == page.me.id:
                 # Only the writer sees the nudge on their own note: a nudge, not a pillory.
-                common.show_nudges(
+                widgets.show_nudges(
                     check_text(note.text, names=display_names,
                                names_as_subjects=step.names_as_subjects),
                     key=f"nudge_{note.id}",
@@ -185,7 +186,7 @@ def link_picker(note) -> None:
 
 
 if page.may(Action.group):
-    if (board_page := common.page_for("board")) is not None:
+    if (board_page := navigation.page_for("board")) is not None:
         st.page_link(board_page, label="Group on the board: drag a note onto another note or a cluster",
                      icon=":material/dashboard:")
     with st.expander(f"Edit notes ({len(shown_notes)})"):

@@ -12,15 +12,15 @@ from canvas.review.intake import STABILISATION_NOTE, awaits_stabilisation
 from canvas.session.phases import Action, refusal
 from canvas.incident.timerange import EARLIEST_DAY, LATEST_DAY, SUPPORTED, clamp_day, day_in_range
 from canvas.incident.timeline import zone_options
-from pages import common
+from pages.shared import board_page, feedback, navigation, widgets
 from storage import boards, participants
 
-page = common.open_board_page()
+page = board_page.open_board_page()
 board = page.board
-step = common.current_step(page.template)
+step = navigation.current_step(page.template)
 
-common.literal_title(step.title)
-common.step_prompt(step)
+widgets.literal_title(step.title)
+widgets.step_prompt(step)
 why_not = refusal(Action.edit_summary, page.phase, page.actor)
 read_only = why_not is not None
 if read_only:
@@ -85,7 +85,7 @@ def save() -> None:
             state["summary_theirs"] = conflict.current_text
             raise
 
-    if common.run_action(write, error_key="summary_error"):
+    if feedback.run_action(write, error_key="summary_error"):
         state["summary_saved"] = True
 
 
@@ -200,7 +200,7 @@ for label, day in (("incident date", board.incident_date), ("review date", board
     if day is not None and not day_in_range(day):
         st.warning(f"The stored {label}, {day.isoformat()}, is outside the supported dates "
                    f"({SUPPORTED}). Pick a new one above and save.", icon=":material/event_busy:")
-common.show_nudges(check_text(board.summary) + check_text(board.impact), key="nudge_summary")
+widgets.show_nudges(check_text(board.summary) + check_text(board.impact), key="nudge_summary")
 
 if not board.source.is_empty:
     st.subheader("Published source", anchor=False)

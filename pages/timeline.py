@@ -54,7 +54,7 @@ from canvas.incident.timeline_import import (
     incident_file_events,
     preview_rows,
 )
-from pages import common
+from pages.shared import board_page, feedback, navigation, widgets
 from storage import events, notes
 
 CHART_CONFIG = {
@@ -71,8 +71,8 @@ FIELD_LABELS = {"at": "Time", "kind": "Kind", "text": "What happened",
                 "evidence_url": "Evidence link", "approximate": "Approximate"}
 EDITOR_FIELDS = ("date", "time", "kind", "text", "url", "approx", "assumption")
 
-page = common.open_board_page()
-step = common.current_step(page.template)
+page = board_page.open_board_page()
+step = navigation.current_step(page.template)
 board = page.board
 board_id = board.id
 state = st.session_state
@@ -129,7 +129,7 @@ def add_event(zone: str) -> None:
         events.add_event(db, board_id, added[0])
 
     # The typed values stay in the form: only a successful add clears it.
-    if not common.run_action(write, error_key="timeline_add_error"):
+    if not feedback.run_action(write, error_key="timeline_add_error"):
         return
     event = added[0]
     for field, empty in (("time", ""), ("text", ""), ("url", ""), ("approx", False),
@@ -168,7 +168,7 @@ def save_edit(event_id: str, force: bool = False) -> None:
             state[f"timeline_edit_conflict_{event_id}"] = True
             raise
 
-    if not common.run_action(write, error_key=f"timeline_edit_error_{event_id}"):
+    if not feedback.run_action(write, error_key=f"timeline_edit_error_{event_id}"):
         return
     close_editor(event_id)
     state[f"timeline_menu_{event_id}"] = False
@@ -180,14 +180,14 @@ def use_theirs(event_id: str) -> None:
 
 
 def delete_event(event_id: str) -> None:
-    if common.run_action(events.delete_event, board_id, event_id,
+    if feedback.run_action(events.delete_event, board_id, event_id,
                          error_key="timeline_list_error"):
         close_editor(event_id)
         state["timeline_undo"] = event_id
 
 
 def restore_event(event_id: str) -> None:
-    common.run_action(events.restore_event, board_id, event_id, error_key="timeline_list_error")
+    feedback.run_action(events.restore_event, board_id, event_id, error_key="timeline_list_error")
     if state.get("timeline_undo") == event_id:
         state.pop("timeline_undo")
 
@@ -216,7 +216,7 @@ def preview_incident_file(zone: str) -> None:
             raise InvalidInput("Choose an incident file (.json) first.")
         start_preview(db, f"incident file {uploaded[0]}", incident_file_events(*uploaded), zone)
 
-    common.run_action(read, error_key="timeline_import_error")
+    feedback.run_action(read, error_key="timeline_import_error")
 
 
 def preview_csv(zone: str) -> None:
@@ -228,7 +228,7 @@ def preview_csv(zone: str) -> None:
         source, text = (f"CSV file {uploaded[0]}", uploaded[1]) if uploaded else ("pasted CSV", pasted)
         start_preview(db, source, parse_csv(text, zone), zone)
 
-    common.run_action(read, error_key="timeline_import_error")
+    feedback.run_action(read, error_key="timeline_import_error")
 
 
 def preview_chat_log(zone: str) -> None:
@@ -237,7 +237,7 @@ def preview_chat_log(zone: str) -> None:
         state["timeline_import_error"] = "Paste some chat lines first."
         return
     day = state.get("timeline_import_chat_date") or clamp_day(board.incident_date) or today_in(zone)
-    common.run_action(lambda db: start_preview(db, "pasted chat log",
+    feedback.run_action(lambda db: start_preview(db, "pasted chat log",
                                                parse_chat_log(text, day, zone), zone),
                       error_key="timeline_import_error")
 
@@ -257,7 +257,7 @@ def confirm_import() -> None:
     chosen = chosen_events(preview["result"], preview["rows"], state.get(editor_state_key(preview)))
     counted = []
     # One transaction: the whole preview is added, or none of it.
-    if not common.run_action(lambda db: counted.append(events.add_events(db, board_id, chosen)),
+    if not feedback.run_action(lambda db: counted.append(events.add_events(db, board_id, chosen)),
                              error_key="timeline_import_error"):
         state["timeline_import_error"] += " Nothing was imported."
         return
@@ -411,7 +411,7 @@ def show_events(live: list[TimelineEvent], zone: str, may_change: bool) -> None:
             if event.is_assumption:
                 text.caption(":material/help: Assumption to verify")
             with text:
-                common.show_nudges(check_text(event.text), key=f"nudge_event_{event.id}")
+                widgets.show_nudges(check_text(event.text), key=f"nudge_event_{event.id}")
             if event.id in linked:
                 with text:
                     show_linked_notes(event.id, linked[event.id])
@@ -563,8 +563,8 @@ def show_preview(preview: dict) -> None:
 
 # --- the page --------------------------------------------------------------------
 
-common.literal_title(step.title)
-common.step_prompt(step)
+widgets.literal_title(step.title)
+widgets.step_prompt(step)
 why_not = refusal(Action.edit_timeline)
 if why_not:
     with st.container(key="timeline_read_only"):

@@ -4,10 +4,11 @@ import streamlit as st
 
 from canvas.session.grouping import votable_items
 from canvas.session.phases import Action
-from pages import common
+from canvas.text import escape_markdown
+from pages.shared import board_page, feedback
 from storage import votes
 
-page = common.open_board_page()
+page = board_page.open_board_page()
 board = page.board
 
 st.title("Vote", anchor=False)
@@ -41,7 +42,7 @@ for item in items:
     with st.container(border=True, key=f"vote_item_{item.id}"):
         text, dots, buttons = st.columns([6, 2, 2], vertical_alignment="center")
         if item.kind == "cluster":
-            text.markdown(f"**▣ {common.escape_markdown(item.title)}**")
+            text.markdown(f"**▣ {escape_markdown(item.title)}**")
             for note_text in item.note_texts:
                 text.text(f"• {note_text}")
         else:
@@ -56,11 +57,11 @@ for item in items:
             # the same count the first one already moved past.
             add.button("＋", key=f"vote_add_{item.id}", help="Add a vote",
                        disabled=left <= 0 or have >= board.vote_max_per_item,
-                       on_click=common.run_action,
+                       on_click=feedback.run_action,
                        args=(votes.cast_vote, board.id, page.credentials, item.id, have))
             remove.button("－", key=f"vote_remove_{item.id}", help="Take a vote back",
                           disabled=have == 0,
-                          on_click=common.run_action,
+                          on_click=feedback.run_action,
                           args=(votes.retract_vote, board.id, page.credentials, item.id,
                                 have))
 if not items:

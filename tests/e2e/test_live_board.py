@@ -8,9 +8,9 @@ from playwright.sync_api import expect
 
 from canvas.models import NoteColour, NoteDraft
 from canvas.session.phases import Credentials, Phase
-from storage import actions, boards, clusters, facilitation, notes, participants
+from storage import actions, clusters, facilitation, notes, participants
 from storage.db import connect
-from tests.e2e.conftest import create_board, join, settle
+from tests.e2e.conftest import create_board, join
 
 pytestmark = pytest.mark.e2e
 

@@ -112,3 +112,11 @@ def test_every_named_error_lives_in_canvas_errors():
     assert len(found) > 10
     assert sorted(f"{e.__module__}.{e.__name__}" for e in found
                   if e.__module__ != "canvas.errors") == []
+
+
+def test_what_pages_share_is_split_by_job_without_cycles():
+    graph = package_graph("pages")
+    shared = {name: targets for name, targets in graph.items() if name.startswith("pages.shared.")}
+    assert {"pages.shared.board_page", "pages.shared.feedback", "pages.shared.identity"} <= set(shared)
+    assert not (ROOT / "pages" / "common.py").exists()
+    assert find_cycle(shared) is None

@@ -1,0 +1,112 @@
+"""The start of every board page: the board, who is looking (asking to join if unknown),
+what they may see and do, and the live top bar."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import streamlit as st
+from pydantic import TypeAdapter
+
+from canvas.errors import (
+    ParticipantNotFound,
+)
+from canvas.models import Board, DisplayName, Participant
+from canvas.session.phases import Action, Actor, Credentials, Phase, allowed
+from canvas.session.visibility import Viewer, hidden_note_counts, visible_snapshot
+from canvas.snapshot import BoardSnapshot
+from canvas.templates import Template
+from pages.shared.database import database
+from pages.shared.feedback import run_action, show_action_error
+from pages.shared.identity import _remembered_identity, keep_presence, remember_identity
+from pages.shared.navigation import current_board
+from pages.shared.widgets import literal_title, live_top_bar, show_sidebar
+from storage import facilitation, participants
+from storage.db import Database
+from storage.snapshot import load_snapshot
+
+
+@dataclass
+class BoardPage:
+    db: Database
+    board: Board
+    template: Template
+    me: Participant
+    credentials: Credentials
+    is_facilitator: bool
+
+    @property
+    def actor(self) -> Actor:
+        """Who this tab was at the start of the run: for deciding which
+        controls to offer. Writes send `credentials`, which storage checks
+        again when the click arrives."""
+        return Actor(participant_id=self.me.id, is_facilitator=self.is_facilitator)
+
+    @property
+    def viewer(self) -> Viewer:
+        return Viewer(participant_id=self.me.id, is_facilitator=self.is_facilitator)
+
+    @property
+    def phase(self) -> Phase:
+        return self.board.phase
+
+    def may(self, action: Action, owner_id: str | None = None) -> bool:
+        """Whether to offer `action` (canvas.session.phases decides; storage asks again)."""
+        return allowed(action, self.phase, self.actor, owner_id)
+
+    @cached_property
+    def _snapshot(self) -> BoardSnapshot:
+        return load_snapshot(self.db, self.board.id)
+
+    @cached_property
+    def view(self) -> BoardSnapshot:
+        """The board as this person may receive it (`canvas.session.visibility`): every
+        page draws notes, votes and exports from this and nothing else."""
+        return visible_snapshot(self._snapshot, self.viewer)
+
+    @cached_property
+    def hidden_counts(self) -> dict[str, int]:
+        """Step key -> how many notes others wrote that this person cannot see yet."""
+        return hidden_note_counts(self._snapshot, self.viewer)
+
+
+def open_board_page(*, top_bar: bool = True) -> BoardPage:
+    """Start a board page: the board, who is looking (asks to join if unknown)
+    and the live top bar (the board screen draws its own)."""
+    db = database()
+    board = current_board(db)
+    token, key = _remembered_identity(board.id)
+    try:
+        me = participants.participant_by_token(db, board.id, token)
+    except ParticipantNotFound:
+        show_sidebar(board, None)
+        _join_form(board)
+        st.stop()
+    credentials = Credentials(participant_id=me.id, facilitator_key=key)
+    page = BoardPage(db, board, board.template_model, me, credentials,
+                     facilitation.is_facilitator(db, board.id, key))
+    keep_presence(db, me)
+    show_sidebar(board, page)
+    if top_bar:
+        live_top_bar(page)
+    show_action_error()
+    return page
+
+
+def _join_form(board: Board) -> None:
+    literal_title(board.title)
+    st.write("You have been invited to this postmortem. Pick the name others will see.")
+    with st.form("join"):
+        st.text_input("Your display name", key="join_name", max_chars=40,
+                      placeholder="e.g. Sam (SRE)")
+        submitted = st.form_submit_button("Join the board", type="primary")
+    if submitted:
+        def join(write_db: Database) -> None:
+            name = TypeAdapter(DisplayName).validate_python(st.session_state["join_name"])
+            _, token = participants.join_board(write_db, board.id, name)
+            remember_identity(board.id, token=token)
+
+        if run_action(join, error_key="join_error"):
+            st.rerun()
+        st.error(st.session_state.pop("join_error"))
