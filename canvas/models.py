@@ -13,6 +13,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, TypeAdapter, ValidationError, field_validator
 
 from canvas.errors import TextRefused, UnknownTemplate
+from canvas.learnings import FactorCategory
 from canvas.session.phases import Phase
 from canvas.text import OptionalLine, OptionalText, RequiredLine, RequiredText
 from canvas.incident.timerange import OptionalDate
@@ -176,6 +177,8 @@ class Note(BaseModel):
     position: int = 0
     # Per-board running number: what people say aloud ("note 12").
     number: int = 0
+    # Contributing factors only: where the factor lives (people, process, ...).
+    category: FactorCategory | None = None
 
     @property
     def is_deleted(self) -> bool:
@@ -214,6 +217,8 @@ class Cluster(BaseModel):
     position: int = 0
     created_at: datetime
     deleted_at: datetime | None = None
+    # Contributing factors only: where the factor lives (people, process, ...).
+    category: FactorCategory | None = None
 
 
 class BoardSummary(BaseModel):

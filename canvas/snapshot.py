@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from canvas.actions import FollowUp, Trigger
+from canvas.learnings import Decision, Learning, WhyChain
 from canvas.models import Board, Cluster, Note, Participant
 from canvas.templates import Template
 from canvas.incident.timeline import TimelineEvent
@@ -19,6 +20,9 @@ class BoardSnapshot(BaseModel):
     events: list[TimelineEvent] = []
     actions: list[FollowUp] = []
     triggers: list[Trigger] = []
+    learnings: list[Learning] = []
+    decisions: list[Decision] = []
+    whys: list[WhyChain] = []
 
     @property
     def template(self) -> Template:
@@ -29,3 +33,7 @@ class BoardSnapshot(BaseModel):
 
     def clusters_of(self, step_key: str) -> list[Cluster]:
         return [cluster for cluster in self.clusters if cluster.step_key == step_key]
+
+    def whys_of(self, item_id: str) -> WhyChain | None:
+        """The 5 Whys chain run on a contributing factor, if any."""
+        return next((chain for chain in self.whys if chain.item_id == item_id), None)
