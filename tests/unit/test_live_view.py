@@ -105,7 +105,7 @@ def test_budget_and_controls_follow_the_phase_and_role():
 
 def test_columns_are_the_note_steps_in_order_with_colours_and_people():
     v = view(snapshot("group"), ANA)
-    assert [c["key"] for c in v["columns"]] == ["detect", "react", "quick-fix", "prevent",
+    assert [c["key"] for c in v["columns"]] == ["contributing-factors", "detect", "react", "quick-fix", "prevent",
                                                 "other-risks", "next-steps"]
     prevent = next(c for c in v["columns"] if c["key"] == "prevent")
     assert (prevent["notes"][0]["colour"], prevent["notes"][0]["colour_hex"]) == ("pink", "#ffd1dc")

@@ -157,9 +157,10 @@ def test_hostile_text_is_escaped_everywhere():
     headings = [line for line in text.splitlines() if line.lstrip().startswith("#")]
     assert headings[0].startswith("# \\| a \\| b \\| # heading")
     assert headings[1:] == [
-        "## Summary", "### Customer impact", "## Timeline", "### Durations", "## Detect", "## React",
+        "## Summary", "### Customer impact", "## Timeline", "### Durations",
+        "## Contributing factors", "## Detect", "## React",
         "## Quick fix", "## Prevent", "## Other areas of risk", "## Next steps", "## Actions",
-        "## Kill criteria and triggers", "## Risks, open questions and next steps", "### Risks",
+        "## Kill criteria and triggers", "## Learnings and decisions", "## Risks, open questions and next steps", "### Risks",
         "### Open questions", "### Next steps", "## Completeness: 4 of 11",
     ]
     # An indented line after a blank one would become a code block, where the
