@@ -11,6 +11,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from canvas.exports.actions_export import actions_csv, actions_ics
+from canvas.exports.brief import brief
 from canvas.errors import CanvasError, StorageProblem, decode_text, describe_validation_error
 from canvas.exports.export import export_document
 from canvas.exports.external_summary import external_summary
@@ -32,6 +33,7 @@ FORMATS = {
     "csv": "the board's actions as CSV",
     "ics": "the due dates of the board's actions as an iCalendar file",
     "external": "a summary for customers or the wider company (no names, no notes)",
+    "brief": "a one-page internal shareout: TL;DR, impact, learnings, decisions, top actions",
 }
 
 
@@ -161,6 +163,7 @@ def _export(args) -> int:
             "csv": lambda: actions_csv(rows),
             "ics": lambda: actions_ics(rows, today),
             "external": lambda: external_summary(snapshot, today),
+            "brief": lambda: brief(snapshot, today),
         }[args.format]()
         data = text.encode("utf-8")
     if args.output is not None:
