@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sqlite3
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -15,6 +17,7 @@ from canvas.exports.brief import brief
 from canvas.errors import CanvasError, StorageProblem, decode_text, describe_validation_error
 from canvas.exports.export import export_document
 from canvas.exports.external_summary import external_summary
+from canvas.exports.invite import DEFAULT_BASE_URL, review_invite
 from canvas.review.language import format_finding, lint_text
 from canvas.exports.importing import read_board_file
 from canvas.exports.markdown_pack import markdown_pack
@@ -34,6 +37,7 @@ FORMATS = {
     "ics": "the due dates of the board's actions as an iCalendar file",
     "external": "a summary for customers or the wider company (no names, no notes)",
     "brief": "a one-page internal shareout: TL;DR, impact, learnings, decisions, top actions",
+    "invite": "an iCalendar invite to the review meeting (link, agenda, ground rules, invitees)",
 }
 
 
@@ -87,12 +91,15 @@ def _parser() -> argparse.ArgumentParser:
 
     exporting = commands.add_parser(
         "export", help="print a board", formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="formats:\n" + "\n".join(f"  {name:5} {what}" for name, what in FORMATS.items()))
+        epilog="formats:\n" + "\n".join(f"  {name:8} {what}" for name, what in FORMATS.items()))
     exporting.add_argument("board_id")
     exporting.add_argument("--format", default="json", choices=list(FORMATS))
     exporting.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
     exporting.add_argument("--width", type=_png_width, default=1600,
                            help="width of a PNG in pixels (600 to 6000; default 1600)")
+    exporting.add_argument("--base-url", type=_base_url, default=DEFAULT_BASE_URL,
+                           help="where the app is served, for the board link in an invite "
+                                f"(default {DEFAULT_BASE_URL})")
     exporting.add_argument("--db", help=db_help)
     exporting.set_defaults(run=_export)
 
@@ -110,6 +117,13 @@ def _png_width(value: str) -> int:
     if not value.isdigit() or not 600 <= int(value) <= 6000:
         raise argparse.ArgumentTypeError("a PNG is 600 to 6000 pixels wide")
     return int(value)
+
+
+def _base_url(value: str) -> str:
+    if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
+        raise argparse.ArgumentTypeError("a base URL is an http:// or https:// address, "
+                                         "e.g. https://postmortems.example.com")
+    return value
 
 
 def _read_text(name: str) -> str:
@@ -164,6 +178,7 @@ def _export(args) -> int:
             "ics": lambda: actions_ics(rows, today),
             "external": lambda: external_summary(snapshot, today),
             "brief": lambda: brief(snapshot, today),
+            "invite": lambda: review_invite(snapshot, args.base_url, datetime.now(UTC)),
         }[args.format]()
         data = text.encode("utf-8")
     if args.output is not None:

@@ -352,3 +352,15 @@ class NotAFactorStep(CanvasError):
     def __init__(self):
         super().__init__("Only notes and clusters in the contributing-factors step carry a "
                          "category or a 5 Whys chain.")
+
+
+class InviteNeedsReviewDate(CanvasError):
+    """A review meeting invite was asked for a board without a usable review date."""
+
+    def __init__(self, stored: str | None = None):
+        if stored is None:
+            message = "The board has no review date: set it on the Summary page, then make the invite."
+        else:
+            message = (f"The board's review date, {stored}, is outside the supported dates: "
+                       "pick a new one on the Summary page, then make the invite.")
+        super().__init__(message)

@@ -10,12 +10,16 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, TypeAdapter, ValidationError, field_validator
+import re
+
+from pydantic import (
+    AfterValidator, BaseModel, TypeAdapter, ValidationError, field_validator, model_validator,
+)
 
 from canvas.errors import TextRefused, UnknownTemplate
 from canvas.learnings import FactorCategory
 from canvas.session.phases import Phase
-from canvas.text import OptionalLine, OptionalText, RequiredLine, RequiredText
+from canvas.text import OptionalLine, OptionalText, RequiredLine, RequiredText, check_visible
 from canvas.incident.timerange import OptionalDate
 from canvas.incident.timeline import resolve_zone
 from canvas.templates import DEFAULT_TEMPLATE, get_template
@@ -83,6 +87,83 @@ class Roles(BaseModel):
     facilitator: OptionalName = ""
     scribe: OptionalName = ""
     decision_owner: OptionalName = ""
+    # Who speaks for customers, and who answers them, in the review.
+    customer_facing: OptionalName = ""
+    support: OptionalName = ""
+
+    def named(self) -> list[tuple[str, str]]:
+        """(role label, name) for every role someone holds, in a fixed order."""
+        return [(ROLE_LABELS[field], name) for field, name in self.model_dump().items() if name]
+
+
+ROLE_LABELS = {
+    "facilitator": "facilitator",
+    "scribe": "scribe",
+    "decision_owner": "decision owner",
+    "customer_facing": "customer-facing",
+    "support": "support",
+}
+
+
+class ReviewType(str, Enum):
+    """What a board reviews; it decides whether it has an incident date or a period."""
+
+    incident = "incident"
+    project = "project"
+    okr = "okr"
+    team = "team"
+
+    @property
+    def label(self) -> str:
+        return {"incident": "Incident", "project": "Project", "okr": "OKR period",
+                "team": "Team retrospective"}[self.value]
+
+    @property
+    def has_period(self) -> bool:
+        """Reviewed over a period (start and end dates) rather than an incident date."""
+        return self is not ReviewType.incident
+
+
+LABEL_MAX_CHARS = 40
+URL_MAX_CHARS = 500
+_WEB_ADDRESS = re.compile(r"https?://[^\s/?#]+\S*\Z", re.IGNORECASE)
+
+
+def _web_address(value: str) -> str:
+    value = value.strip()
+    if not value:
+        return ""
+    if len(value) > URL_MAX_CHARS:
+        raise ValueError(f"a link is at most {URL_MAX_CHARS} characters long.")
+    check_visible(value)
+    # Only web links: another scheme rendered as a link could attack whoever clicks it.
+    if not _WEB_ADDRESS.match(value):
+        raise ValueError("a link must be a web address starting with http:// or https://")
+    return value
+
+
+WebAddress = Annotated[str, AfterValidator(_web_address)]
+Label = RequiredLine("A label", LABEL_MAX_CHARS)
+
+
+class Intake(BaseModel):
+    """The questions a review starts from. An empty answer is unanswered:
+    exports show it as *unknown* (canvas.review.intake), never as blank."""
+
+    reviewed: LongText = ""  # what is reviewed: the incident, project or period
+    period_start: OptionalDate = None
+    period_end: OptionalDate = None
+    key_dates: LongText = ""
+    desired_outcome: LongText = ""
+    evidence: LongText = ""  # dashboards, logs, tickets, documents to look at
+    privacy: LongText = ""  # what must not leave the room
+    audience: LongText = ""  # who reads what the review produces
+
+    @model_validator(mode="after")
+    def _period_in_order(self) -> "Intake":
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            raise ValueError("the period ends before it starts.")
+        return self
 
 
 def _known_template(slug: str) -> str:
@@ -104,6 +185,10 @@ class BoardDraft(BaseModel):
     severity: Severity = Severity.sev3
     template: TemplateSlug = DEFAULT_TEMPLATE
     facilitator_name: DisplayName
+    review_type: ReviewType = ReviewType.incident
+    # Asked instead of the incident date when the review type has a period.
+    period_start: OptionalDate = None
+    period_end: OptionalDate = None
 
 
 class BoardDetails(BaseModel):
@@ -119,6 +204,17 @@ class BoardDetails(BaseModel):
     other_participants: LongText = ""
     # The zone times are entered and shown in unless a viewer picks another.
     timezone: str = "UTC"
+    review_type: ReviewType = ReviewType.incident
+    intake: Intake = Intake()
+    # Everyone invited to the review, one per line: "Name" or "Name <address>".
+    invitees: LongText = ""
+    tracker_url: WebAddress = ""
+    labels: list[Label] = []
+
+    @field_validator("labels")
+    @classmethod
+    def _distinct_labels(cls, labels: list[str]) -> list[str]:
+        return list(dict.fromkeys(labels))
 
     @field_validator("timezone")
     @classmethod
@@ -127,9 +223,31 @@ class BoardDetails(BaseModel):
         return name
 
 
+class PublishedFigure(BaseModel):
+    """A number the organisation itself published about the incident."""
+
+    name: str
+    value: str
+    qualifier: str = ""
+    measures: str = ""
+
+
+class IncidentSource(BaseModel):
+    """Where an imported incident was published, and the figures it gave."""
+
+    organisation: str = ""
+    url: str = ""
+    figures: list[PublishedFigure] = []
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.organisation or self.url or self.figures)
+
+
 class Board(BoardDetails):
     id: str
     template: str
+    source: IncidentSource = IncidentSource()
     created_at: datetime
     revision: int
     details_version: int
@@ -179,6 +297,8 @@ class Note(BaseModel):
     number: int = 0
     # Contributing factors only: where the factor lives (people, process, ...).
     category: FactorCategory | None = None
+    # A belief still to be checked, told apart from established facts.
+    is_assumption: bool = False
 
     @property
     def is_deleted(self) -> bool:

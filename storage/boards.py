@@ -8,6 +8,7 @@ misses a change and never sees half of one.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -16,7 +17,7 @@ import sqlite_utils
 
 from canvas.errors import BoardNotFound, EditConflict
 from canvas.ids import is_well_formed_board_id, new_board_id
-from canvas.models import Board, BoardDetails, BoardDraft, BoardSummary
+from canvas.models import Board, BoardDetails, BoardDraft, BoardSummary, IncidentSource, Intake
 from canvas.session.phases import ANYONE, Action, Phase, authorize
 from canvas.validation import STORED
 from storage.db import iso, now, write_transaction
@@ -61,6 +62,9 @@ def create_board(db: sqlite_utils.Database, draft: BoardDraft) -> Board:
                 "updated_at": stamp,
                 "revision": 1,
                 "details_version": 1,
+                "review_type": draft.review_type.value,
+                "intake": _json(Intake(period_start=draft.period_start,
+                                       period_end=draft.period_end)),
             }
         )
     return get_board(db, board_id)
@@ -112,10 +116,27 @@ def update_details(
                 "decision_owner": details.roles.decision_owner,
                 "other_participants": details.other_participants,
                 "timezone": details.timezone,
+                "customer_facing": details.roles.customer_facing,
+                "support": details.roles.support,
+                "review_type": details.review_type.value,
+                "intake": _json(details.intake),
+                "invitees": details.invitees,
+                "tracker_url": details.tracker_url,
+                "labels": json.dumps(details.labels, ensure_ascii=False),
                 "details_version": expected_version + 1,
             },
         )
     return get_board(db, board_id)
+
+
+def record_source(db: sqlite_utils.Database, board_id: str, source: IncidentSource) -> None:
+    """Keep where an imported incident was published and the figures it gave."""
+    with changing_board(db, board_id):
+        db["boards"].update(board_id, {"source": _json(source)})
+
+
+def _json(model) -> str:
+    return json.dumps(model.model_dump(mode="json"), ensure_ascii=False)
 
 
 def list_boards(db: sqlite_utils.Database, limit: int = 200,
@@ -164,7 +185,14 @@ def _board(row: dict) -> Board:
                 "facilitator": row["facilitator"] or "",
                 "scribe": row["scribe"] or "",
                 "decision_owner": row["decision_owner"] or "",
+                "customer_facing": row["customer_facing"] or "",
+                "support": row["support"] or "",
             },
+            "intake": json.loads(row["intake"] or "{}"),
+            "source": json.loads(row["source"] or "{}"),
+            "labels": json.loads(row["labels"] or "[]"),
+            "invitees": row["invitees"] or "",
+            "tracker_url": row["tracker_url"] or "",
         },
         context=STORED,
     )

@@ -26,7 +26,7 @@ from storage.db import iso, now
 
 
 # The fields an edit may change, and the ones compared to detect a conflict.
-_CONTENT = ("at", "kind", "text", "evidence_url", "approximate")
+_CONTENT = ("at", "kind", "text", "evidence_url", "approximate", "is_assumption")
 
 
 def add_events(db: sqlite_utils.Database, board_id: str, events: Iterable[TimelineEvent]) -> int:
@@ -118,7 +118,8 @@ def restore_event(db: sqlite_utils.Database, board_id: str, event_id: str) -> Ti
 
 
 def same_content(one: TimelineEvent, other: TimelineEvent) -> bool:
-    """True when two events say the same thing (time, kind, text, link, approximate)."""
+    """True when two events say the same thing (time, kind, text, link, approximate,
+    assumption)."""
     return _content(one) == _content(other)
 
 
@@ -135,6 +136,7 @@ def _content(event: TimelineEvent) -> dict:
         "text": event.text,
         "evidence_url": event.evidence_url,
         "approximate": int(event.approximate),
+        "is_assumption": int(event.is_assumption),
     }
 
 
@@ -148,6 +150,7 @@ def _event(row: dict) -> TimelineEvent:
     # STORED: an event saved before the entry rules (a time outside the
     # supported range, say) is still read, so it can be shown and fixed.
     return TimelineEvent.model_validate(
-        {name: row[name] for name in ("id", *_CONTENT)} | {"approximate": bool(row["approximate"])},
+        {name: row[name] for name in ("id", *_CONTENT)} | {"approximate": bool(row["approximate"]),
+                                                        "is_assumption": bool(row["is_assumption"])},
         context=STORED,
     )

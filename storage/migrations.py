@@ -248,8 +248,26 @@ def m0006(db: sqlite_utils.Database) -> None:
     db["notes"].add_column("placed_revision", int, not_null_default=0)
 
 
-@migrations(name="0007_factor_categories_whys_learnings_decisions")
+@migrations(name="0007_review_type_intake_sources_assumptions")
 def m0007(db: sqlite_utils.Database) -> None:
+    boards = db["boards"]
+    # Every board made before review types existed reviewed an incident.
+    boards.add_column("review_type", str, not_null_default="incident")
+    # The intake answers, the incident's published source and the labels are
+    # read and written whole, so each is one JSON document.
+    boards.add_column("intake", str, not_null_default="{}")
+    boards.add_column("source", str, not_null_default="{}")
+    boards.add_column("labels", str, not_null_default="[]")
+    boards.add_column("tracker_url", str, not_null_default="")
+    boards.add_column("invitees", str, not_null_default="")
+    boards.add_column("customer_facing", str, not_null_default="")
+    boards.add_column("support", str, not_null_default="")
+    db["notes"].add_column("is_assumption", int, not_null_default=0)
+    db["events"].add_column("is_assumption", int, not_null_default=0)
+
+
+@migrations(name="0008_factor_categories_whys_learnings_decisions")
+def m0008(db: sqlite_utils.Database) -> None:
     # Where a contributing factor lives (people, process, product, tech,
     # comms, environment); empty until someone picks one.
     db["notes"].add_column("category", str)

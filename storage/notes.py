@@ -168,6 +168,26 @@ def link_note_to_event(
     return get_note(db, board_id, note_id)
 
 
+def mark_assumption(
+    db: sqlite_utils.Database, board_id: str, note_id: str, is_assumption: bool,
+    credentials: Credentials,
+) -> Note:
+    """Mark a live note as an assumption to verify, or as an established fact.
+
+    Like a link to the timeline this is curation, not authorship: anyone on
+    the board may do it to any note, in every phase but Closed, and the
+    note's version stays, so it never makes someone's text edit conflict.
+    """
+    with changing_board(db, board_id):
+        authorize(Action.mark_assumption, board_phase(db, board_id),
+                  resolve_actor(db, board_id, credentials))
+        current = get_note(db, board_id, note_id)
+        if current.is_deleted:
+            raise NoteNotFound(note_id)
+        db["notes"].update(note_id, {"is_assumption": int(is_assumption)})
+    return get_note(db, board_id, note_id)
+
+
 def list_linked_notes(db: sqlite_utils.Database, board_id: str) -> dict[str, list[Note]]:
     """Live notes tied to live events, by event id (notes in board order).
 

@@ -65,7 +65,12 @@ def restore_board(db: sqlite_utils.Database, plan: BackupPlan) -> tuple[Board, s
         board = boards.create_board(db, BoardDraft(
             title=spec.title, incident_date=spec.incident_date, severity=spec.severity,
             template=spec.template, facilitator_name=spec.roles.facilitator or RESTORED_BY,
+            review_type=spec.review_type,
         ))
+        # The summary's answers (intake, invitees, tracker, labels) as saved.
+        boards.update_details(db, board.id, spec, board.details_version)
+        if not spec.source.is_empty:
+            boards.record_source(db, board.id, spec.source)
         with boards.changing_board(db, board.id):
             ids = {item.ref: new_row_id() for item in (*plan.events, *plan.clusters, *plan.notes,
                                                          *plan.actions, *plan.learnings)}
@@ -73,11 +78,6 @@ def restore_board(db: sqlite_utils.Database, plan: BackupPlan) -> tuple[Board, s
             # sorted ids keep the backup's order.
             people = sorted(new_row_id() for _ in plan.participants)
             db["boards"].update(board.id, {
-                "summary": spec.summary, "impact": spec.impact,
-                "review_date": spec.review_date.isoformat() if spec.review_date else None,
-                "facilitator": spec.roles.facilitator, "scribe": spec.roles.scribe,
-                "decision_owner": spec.roles.decision_owner,
-                "other_participants": spec.other_participants, "timezone": spec.timezone,
                 "phase": spec.phase.value, "vote_budget": spec.vote_budget,
                 "vote_max_per_item": spec.vote_max_per_item,
                 "votes_revealed": int(spec.votes_revealed), "show_authors": int(spec.show_authors),
@@ -92,7 +92,8 @@ def restore_board(db: sqlite_utils.Database, plan: BackupPlan) -> tuple[Board, s
             db["events"].insert_all(
                 {"id": ids[event.ref], "board_id": board.id, "at": iso(event.at),
                  "kind": event.kind.value, "text": event.text, "evidence_url": event.evidence_url,
-                 "approximate": int(event.approximate), "created_at": stamp, "deleted_at": None}
+                 "approximate": int(event.approximate), "is_assumption": int(event.is_assumption),
+                 "created_at": stamp, "deleted_at": None}
                 for event in plan.events
             )
             db["clusters"].insert_all(
@@ -109,7 +110,8 @@ def restore_board(db: sqlite_utils.Database, plan: BackupPlan) -> tuple[Board, s
                  "updated_at": iso(note.updated_at or note.created_at), "deleted_at": None,
                  "version": 1, "cluster_id": ids.get(note.cluster) if note.cluster else None,
                  "event_id": ids.get(note.event) if note.event else None,
-                 "category": note.category.value if note.category else None}
+                 "category": note.category.value if note.category else None,
+                 "is_assumption": int(note.is_assumption)}
                 for note in plan.notes
             )
             db["votes"].insert_all(
@@ -191,6 +193,8 @@ def import_board(db: sqlite_utils.Database, plan) -> tuple[Board, str]:
         # no author, like any written before the meeting.
         importer = Credentials(facilitator_key=key)
         boards.update_details(db, board.id, plan.details, board.details_version)
+        if not plan.source.is_empty:
+            boards.record_source(db, board.id, plan.source)
         for planned in plan.notes:
             notes.add_note(db, board.id, planned.step_key, planned.draft, importer)
         events.add_events(db, board.id, plan.events)

@@ -28,7 +28,7 @@ from canvas.errors import BackupInvalid, describe_validation_error
 from canvas.learnings import DecisionDraft, FactorCategory, LearningText, WhyStep, WHYS_MAX_LEVELS
 from canvas.json_text import load_json
 from canvas.models import (
-    BoardDetails, ClusterName, DisplayName, NoteColour, NoteText, TemplateSlug,
+    BoardDetails, ClusterName, DisplayName, IncidentSource, NoteColour, NoteText, TemplateSlug,
 )
 from canvas.session.phases import Phase
 from canvas.snapshot import BoardSnapshot
@@ -89,6 +89,12 @@ def backup_document(
             "roles": board.roles.model_dump(),
             "other_participants": board.other_participants,
             "timezone": board.timezone,
+            "review_type": board.review_type.value,
+            "intake": board.intake.model_dump(mode="json"),
+            "invitees": board.invitees,
+            "tracker_url": board.tracker_url,
+            "labels": board.labels,
+            "source": board.source.model_dump(mode="json"),
             "phase": board.phase.value,
             "vote_budget": board.vote_budget,
             "vote_max_per_item": board.vote_max_per_item,
@@ -100,7 +106,8 @@ def backup_document(
         "events": [
             {"ref": refs[event.id] if event.id else f"event-{index}",
              "at": event.at.isoformat().replace("+00:00", "Z"), "kind": event.kind.value,
-             "text": event.text, "evidence_url": event.evidence_url, "approximate": event.approximate}
+             "text": event.text, "evidence_url": event.evidence_url, "approximate": event.approximate,
+             "is_assumption": event.is_assumption}
             for index, event in enumerate(snapshot.events, start=1)
         ],
         "clusters": [
@@ -115,6 +122,7 @@ def backup_document(
              "cluster": refs.get(note.cluster_id) if note.cluster_id else None,
              "event": refs.get(note.event_id) if note.event_id else None,
              "category": note.category.value if note.category else None,
+             "is_assumption": note.is_assumption,
              "created_at": note.created_at.isoformat(), "updated_at": note.updated_at.isoformat()}
             for note in snapshot.notes
         ],
@@ -166,6 +174,7 @@ class BackupBoard(BoardDetails):
     model_config = ConfigDict(extra="ignore")
 
     template: TemplateSlug
+    source: IncidentSource = IncidentSource()
     phase: Phase = Phase.write
     vote_budget: int = Field(5, ge=BUDGET_RANGE[0], le=BUDGET_RANGE[1])
     vote_max_per_item: int = Field(3, ge=1, le=BUDGET_RANGE[1])
@@ -203,6 +212,7 @@ class BackupNote(BaseModel):
     cluster: str | None = None
     event: str | None = None
     category: FactorCategory | None = None
+    is_assumption: bool = False
     created_at: SupportedInstant
     updated_at: SupportedInstant | None = None
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 from datetime import date
 
 from canvas.actions import FollowUp, Status
+from canvas.review.intake import UNKNOWN, shows_durations
 from canvas.snapshot import BoardSnapshot
 from canvas.text import escape_for_documents
 from canvas.incident.timeline import (
@@ -52,7 +53,8 @@ def external_summary(snapshot: BoardSnapshot, today: date) -> str:
     sections = [
         _header(snapshot, today),
         _summary(snapshot),
-        _what_happened(snapshot),
+        # A project, OKR or team review has no incident to recount unless it keeps a timeline.
+        *([_what_happened(snapshot)] if shows_durations(snapshot.board, snapshot.events) else []),
         _what_we_are_doing(snapshot.actions),
     ]
     return "\n\n".join(sections) + "\n"
@@ -79,8 +81,16 @@ def _incident_day(snapshot: BoardSnapshot) -> date | None:
 
 
 def _header(snapshot: BoardSnapshot, today: date) -> str:
-    day = _incident_day(snapshot)
-    facts = [f"**Date:** {day.isoformat()}"] if day else []
+    board = snapshot.board
+    if board.review_type.has_period:
+        # Readers outside the team need to know what time a review covers;
+        # an end not yet decided says so rather than leaving a gap.
+        start, end = (f"*{UNKNOWN}*" if day is None else day.isoformat()
+                      for day in (board.intake.period_start, board.intake.period_end))
+        facts = [f"**Period:** {start} to {end}"]
+    else:
+        day = _incident_day(snapshot)
+        facts = [f"**Date:** {day.isoformat()}"] if day else []
     facts.append(f"**Updated:** {today.isoformat()}")
     return f"# {_inline(snapshot.board.title)}\n\n" + " · ".join(facts)
 

@@ -11,7 +11,9 @@ from canvas.actions import ACTION_TITLE_MAX, ActionDraft
 from canvas.exports.backup import parse_backup
 from canvas.errors import describe_validation_error
 from canvas.json_text import load_json
-from canvas.models import BoardDetails, BoardDraft, NoteDraft, Severity
+from canvas.models import (
+    BoardDetails, BoardDraft, IncidentSource, Intake, NoteDraft, PublishedFigure, Severity,
+)
 from canvas.templates import Template
 from canvas.incident.timeline import IncidentFile, IncidentFileInvalid, TimelineEvent, parse_incident_file
 
@@ -31,6 +33,30 @@ class BoardImport(BaseModel):
     notes: list[PlannedNote]
     events: list[TimelineEvent]
     actions: list[ActionDraft] = []
+    source: IncidentSource = IncidentSource()
+
+
+def incident_source(incident: IncidentFile) -> IncidentSource:
+    """The incident's published source and figures, as a board keeps them.
+
+    A figure's value is kept as published (a number or a phrase), with its
+    qualifier ("about", "up to") apart, so a reader never takes an estimate
+    for an exact count.
+    """
+    figures = [
+        PublishedFigure(name=name, value=_figure_value(figure.get("value")),
+                        qualifier=str(figure.get("qualifier") or ""),
+                        measures=str(figure.get("measures") or ""))
+        for name, figure in incident.published_figures.items() if isinstance(figure, dict)
+    ]
+    return IncidentSource(organisation=incident.organisation, url=incident.source_url,
+                          figures=figures)
+
+
+def _figure_value(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value)
 
 
 def plan_incident_import(
@@ -66,6 +92,9 @@ def _planned(incident: IncidentFile, template: Template, severity: Severity) -> 
             summary=incident.summary,
             incident_date=draft.incident_date,
             severity=draft.severity,
+            # What the team has to go on from the start: the published account.
+            intake=Intake(evidence=f"Published postmortem: {incident.source_url}"
+                          if incident.source_url else ""),
         )
     planned: list[PlannedNote] = []
     step = template.step_receiving("contributing_factors")
@@ -78,7 +107,7 @@ def _planned(incident: IncidentFile, template: Template, severity: Severity) -> 
         with _place(f"actions_published[{index}]"):
             actions.append(ActionDraft(title=_one_line(text)))
     return BoardImport(draft=draft, details=details, notes=planned, events=incident.events,
-                       actions=actions)
+                       actions=actions, source=incident_source(incident))
 
 
 @contextmanager

@@ -21,14 +21,16 @@ from datetime import date
 from canvas.actions import FollowUp, Status
 from canvas.learnings import FactorCategory, decision_of
 from canvas.session.grouping import VotableItem, votable_items
-from canvas.models import Board, Note
+from canvas.models import Board, Note, ReviewType
 from canvas.snapshot import BoardSnapshot
 from canvas.review.completeness import check_completeness
+from canvas.review.intake import UNKNOWN, intake_answers, shows_durations
 from canvas.templates import Step
 from canvas.text import escape_for_documents
 from canvas.incident.timeline import OUT_OF_RANGE, compute_metrics, describe_metric, format_at, in_time_order
 
 NONE = "—"
+ASSUMPTION = "*(assumption to verify)*"
 
 
 def markdown_pack(snapshot: BoardSnapshot, today: date) -> str:
@@ -39,7 +41,9 @@ def markdown_pack(snapshot: BoardSnapshot, today: date) -> str:
     and open items. `today` decides what is overdue."""
     sections = [
         _header(snapshot),
+        _intake(snapshot.board),
         _summary(snapshot.board),
+        _source(snapshot.board),
         _timeline(snapshot),
         *(_step(snapshot, step) for step in snapshot.template.note_steps),
         _actions(snapshot.actions, today),
@@ -48,7 +52,7 @@ def markdown_pack(snapshot: BoardSnapshot, today: date) -> str:
         _closing(snapshot, today),
         check_completeness(snapshot, today).markdown(),
     ]
-    return "\n\n".join(section.strip("\n") for section in sections) + "\n"
+    return "\n\n".join(section.strip("\n") for section in sections if section) + "\n"
 
 
 # --- escaping ------------------------------------------------------------------
@@ -90,20 +94,67 @@ def _iso(value: date | None) -> str:
 def _header(snapshot: BoardSnapshot) -> str:
     board = snapshot.board
     roles = board.roles
-    facts = [
-        ("Incident date", _iso(board.incident_date)),
+    facts = [("Review type", board.review_type.label)]
+    if board.review_type.has_period:
+        facts.append(("Period", f"{_known(board.intake.period_start)} to "
+                                f"{_known(board.intake.period_end)}"))
+    if board.review_type is ReviewType.incident or board.incident_date:
+        facts.append(("Incident date", _iso(board.incident_date)))
+    facts += [
         ("Review date", _iso(board.review_date)),
         ("Severity", board.severity.label),
         ("Template", snapshot.template.name),
         ("Facilitator", _inline(roles.facilitator) or NONE),
         ("Scribe", _inline(roles.scribe) or NONE),
         ("Decision owner", _inline(roles.decision_owner) or NONE),
-        ("Participants on the board", str(len(snapshot.participants))),
     ]
+    facts += [(label, _inline(name)) for label, name in (
+        ("Customer-facing", roles.customer_facing), ("Support", roles.support)) if name]
+    facts.append(("Participants on the board", str(len(snapshot.participants))))
     if board.other_participants.strip():
         facts.append(("Also involved", _inline(board.other_participants)))
+    if board.tracker_url:
+        facts.append(("Tracker issue", _link(board.tracker_url)))
+    if board.labels:
+        facts.append(("Labels", ", ".join(_inline(label) for label in board.labels)))
     lines = [f"# {_inline(board.title)}", ""]
     lines += [f"- **{label}:** {value}" for label, value in facts]
+    return "\n".join(lines)
+
+
+def _known(value: date | None) -> str:
+    return value.isoformat() if value else f"*{UNKNOWN}*"
+
+
+def _link(url: str) -> str:
+    # An autolink shows the address itself, so what is shown is where it goes;
+    # the address was checked to be http(s) without spaces when it was saved.
+    return "<" + url.replace("<", "%3C").replace(">", "%3E") + ">"
+
+
+def _intake(board: Board) -> str:
+    lines = ["## Intake", ""]
+    for item in intake_answers(board):
+        answer = _block(item.answer, "  ") if item.answer else f"*{UNKNOWN}*"
+        lines.append(f"- **{item.question}:** {answer}")
+    return "\n".join(lines)
+
+
+def _source(board: Board) -> str:
+    source = board.source
+    if source.is_empty:
+        return ""
+    lines = ["## Published source", ""]
+    if source.organisation or source.url:
+        by = f" by {_inline(source.organisation)}" if source.organisation else ""
+        where = f": {_link(source.url)}" if source.url else ""
+        lines.append(f"Postmortem published{by}{where}")
+    if source.figures:
+        lines += ["", "### Published figures", ""]
+        rows = [[_inline(figure.name.replace("_", " ")),
+                 _inline(" ".join(part for part in (figure.qualifier, figure.value) if part)),
+                 _inline(figure.measures)] for figure in source.figures]
+        lines.append(_table(["Figure", "Value", "Measures"], rows))
     return "\n".join(lines)
 
 
@@ -119,6 +170,9 @@ def _summary(board: Board) -> str:
 def _timeline(snapshot: BoardSnapshot) -> str:
     zone = snapshot.board.timezone
     events = in_time_order(snapshot.events)
+    if not shows_durations(snapshot.board, events):
+        # A project, OKR or team review without a timeline has no durations to show.
+        return ""
     lines = ["## Timeline", ""]
     if not events:
         lines.append("*No timeline events yet.*")
@@ -128,6 +182,8 @@ def _timeline(snapshot: BoardSnapshot) -> str:
             text = _inline(event.text)
             if event.evidence_url:
                 text += f" (evidence: {_inline(event.evidence_url)})"
+            if event.is_assumption:
+                text += f" {ASSUMPTION}"
             mark = ("≈ " if event.approximate else "") + ("⚠ " if not event.in_range else "")
             rows.append([mark + format_at(event.at, zone), event.kind.label, text])
         lines.append(_table([f"Time ({zone})", "Kind", "What happened"], rows))
@@ -135,6 +191,8 @@ def _timeline(snapshot: BoardSnapshot) -> str:
             lines += ["", "≈ marks a time the source gave only approximately."]
         if any(not event.in_range for event in events):
             lines += ["", f"⚠ marks a time {OUT_OF_RANGE}; it is left out of the durations."]
+        if any(event.is_assumption for event in events):
+            lines += ["", f"{ASSUMPTION} marks what the team believes but has not verified yet."]
     lines += ["", "### Durations", ""]
     rows = []
     for metric in compute_metrics(events):
@@ -221,7 +279,8 @@ def _items(snapshot: BoardSnapshot, step: Step, items: list[VotableItem]) -> lis
 
 
 def _note(note: Note, indent: str) -> str:
-    return f"\\#{note.number} · {_block(note.text, indent)}"
+    mark = f" {ASSUMPTION}" if note.is_assumption else ""
+    return f"\\#{note.number} · {_block(note.text, indent)}{mark}"
 
 
 def _action_state(action: FollowUp, today: date) -> str:

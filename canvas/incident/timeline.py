@@ -85,6 +85,8 @@ class TimelineEvent(BaseModel):
     evidence_url: str | None = None
     # The source gave the time as "about" or "±"; durations from it say so.
     approximate: bool = False
+    # A belief about what happened, still to be verified, not an established fact.
+    is_assumption: bool = False
 
     @field_validator("at", mode="before")
     @classmethod

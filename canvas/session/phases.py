@@ -73,6 +73,8 @@ class Action(str, Enum):
     edit_whys = "edit_whys"
     # Learnings, the decisions taken on them, and the actions tied to those.
     edit_learnings = "edit_learnings"
+    # Mark a note as an assumption to verify: curation too, open to anyone.
+    mark_assumption = "mark_assumption"
     group = "group"  # move notes between clusters; create, rename, merge, dissolve clusters
     vote = "vote"
     # Turn a ranked item into a draft action: part of talking it through.
@@ -114,6 +116,7 @@ RULES: dict[Action, Rule] = {
     Action.set_category: Rule(phases=_OPEN),
     Action.edit_whys: Rule(phases=_OPEN, facilitator_only=True),
     Action.edit_learnings: Rule(phases=_OPEN),
+    Action.mark_assumption: Rule(phases=_OPEN),
     Action.group: Rule(phases=frozenset({Phase.group})),
     Action.vote: Rule(phases=frozenset({Phase.vote})),
     Action.action_from_item: Rule(phases=frozenset({Phase.discuss})),

@@ -26,14 +26,21 @@ ROWS: dict[str, list[dict]] = {
          "other_participants": "Support", "created_at": T("08:00"), "updated_at": T("12:00"),
          "deleted_at": None, "revision": 7, "details_version": 2, "timezone": "Europe/Berlin",
          "phase": "vote", "vote_budget": 4, "vote_max_per_item": 2, "votes_revealed": 1,
-         "show_authors": 1, "timer_started_at": None, "timer_ends_at": None, "focus_item": None},
+         "show_authors": 1, "timer_started_at": None, "timer_ends_at": None, "focus_item": None,
+         "review_type": "project",
+         "intake": '{"reviewed": "Q1 launch", "period_start": "2024-01-01"}',
+         "source": '{"url": "https://example.com/postmortem"}', "labels": '["postmortem"]',
+         "tracker_url": "https://tracker.example.com/1", "invitees": "Ann <ann@example.com>",
+         "customer_facing": "Cy", "support": "Sue"},
         {"id": B2, "title": "Second", "template": "blameless", "severity": "SEV3",
          "incident_date": None, "review_date": None, "summary": "", "impact": "",
          "facilitator": "Bo", "scribe": "", "decision_owner": "", "other_participants": "",
          "created_at": T("09:00"), "updated_at": T("09:00"), "deleted_at": None, "revision": 1,
          "details_version": 1, "timezone": "UTC", "phase": "write", "vote_budget": 5,
          "vote_max_per_item": 3, "votes_revealed": 0, "show_authors": 0,
-         "timer_started_at": None, "timer_ends_at": None, "focus_item": None},
+         "timer_started_at": None, "timer_ends_at": None, "focus_item": None,
+         "review_type": "incident", "intake": "{}", "source": "{}", "labels": "[]",
+         "tracker_url": "", "invitees": "", "customer_facing": "", "support": ""},
     ],
     "participants": [
         {"id": "p1", "board_id": B1, "display_name": "Ann", "token_hash": "h1",
@@ -51,32 +58,33 @@ ROWS: dict[str, list[dict]] = {
     ],
     "events": [
         {"id": "e1", "board_id": B1, "at": T("07:00"), "kind": "trigger", "text": "deploy",
-         "evidence_url": None, "approximate": 0, "created_at": T("08:00"), "deleted_at": None},
+         "evidence_url": None, "approximate": 0, "created_at": T("08:00"), "deleted_at": None,
+         "is_assumption": 1},
     ],
     # Numbers as migration 0002 fills them: per board, in the order written
     # (n1 and n3 share a creation time; the row inserted first comes first).
     "notes": [
         {"id": "n1", "board_id": B1, "step_key": "detect", "text": "one", "colour": "yellow",
          "author_id": "p1", "position": 1, "created_at": T("10:00"), "updated_at": T("10:00"),
-         "deleted_at": None, "version": 1, "cluster_id": "c1", "number": 2, "event_id": "e1", "placed_revision": 0, "category": None},
+         "deleted_at": None, "version": 1, "cluster_id": "c1", "number": 2, "event_id": "e1", "placed_revision": 0, "is_assumption": 1, "category": None},
         {"id": "n2", "board_id": B1, "step_key": "detect", "text": "two", "colour": "blue",
          "author_id": "p2", "position": 2, "created_at": T("09:00"), "updated_at": T("09:30"),
-         "deleted_at": None, "version": 2, "cluster_id": None, "number": 1, "event_id": None, "placed_revision": 0, "category": None},
+         "deleted_at": None, "version": 2, "cluster_id": None, "number": 1, "event_id": None, "placed_revision": 0, "is_assumption": 0, "category": None},
         {"id": "n3", "board_id": B1, "step_key": "react", "text": "three", "colour": "green",
          "author_id": None, "position": 1, "created_at": T("10:00"), "updated_at": T("10:00"),
-         "deleted_at": None, "version": 1, "cluster_id": None, "number": 3, "event_id": None, "placed_revision": 0, "category": None},
+         "deleted_at": None, "version": 1, "cluster_id": None, "number": 3, "event_id": None, "placed_revision": 0, "is_assumption": 0, "category": None},
         {"id": "n4", "board_id": B2, "step_key": "detect", "text": "other board",
          "colour": "yellow", "author_id": None, "position": 1, "created_at": T("11:00"),
          "updated_at": T("11:00"), "deleted_at": None, "version": 1, "cluster_id": None,
-         "number": 1, "event_id": None, "placed_revision": 0, "category": None},
+         "number": 1, "event_id": None, "placed_revision": 0, "is_assumption": 0, "category": None},
         {"id": "n5", "board_id": B1, "step_key": "detect", "text": "binned", "colour": "yellow",
          "author_id": "p1", "position": 3, "created_at": T("11:00"), "updated_at": T("11:30"),
          "deleted_at": T("11:30"), "version": 2, "cluster_id": None, "number": 4,
-         "event_id": None, "placed_revision": 0, "category": None},
+         "event_id": None, "placed_revision": 0, "is_assumption": 0, "category": None},
         {"id": "n6", "board_id": B1, "step_key": "contributing-factors", "text": "one stage",
          "colour": "yellow", "author_id": None, "position": 1, "created_at": T("11:40"),
          "updated_at": T("11:40"), "deleted_at": None, "version": 1, "cluster_id": None,
-         "number": 5, "event_id": None, "placed_revision": 0, "category": "process"},
+         "number": 5, "event_id": None, "placed_revision": 0, "is_assumption": 0, "category": "process"},
     ],
     "votes": [
         {"id": 1, "board_id": B1, "participant_id": "p1", "item_id": "c1", "created_at": T("12:00")},
@@ -120,6 +128,10 @@ LATER = {
     ("boards", "timezone"): "UTC", ("boards", "phase"): "write", ("boards", "vote_budget"): 5,
     ("boards", "vote_max_per_item"): 3, ("boards", "votes_revealed"): 0,
     ("boards", "show_authors"): 0, ("notes", "placed_revision"): 0,
+    ("boards", "review_type"): "incident", ("boards", "intake"): "{}", ("boards", "source"): "{}",
+    ("boards", "labels"): "[]", ("boards", "tracker_url"): "", ("boards", "invitees"): "",
+    ("boards", "customer_facing"): "", ("boards", "support"): "",
+    ("notes", "is_assumption"): 0, ("events", "is_assumption"): 0,
 }
 
 
@@ -132,6 +144,12 @@ def backfilled(table: str, column: str, value):
 
 def columns(db, table) -> list[str]:
     return [row[1] for row in db.execute(f"PRAGMA table_info([{table}])")]
+
+
+def kept_columns(db, table, row: dict) -> dict:
+    """`row` without the columns an older file does not have yet."""
+    have = columns(db, table)
+    return {col: value for col, value in row.items() if col in have}
 
 
 def schema(db) -> dict:
@@ -200,10 +218,33 @@ def test_an_older_database_gets_every_table_and_column_and_keeps_every_row(tmp_p
     assert snapshot.board.vote_budget == (4 if "vote_budget" in had["boards"] else 5)
 
 
+def test_boards_from_before_review_types_open_as_incident_reviews_with_nothing_lost(tmp_path):
+    before = next(name for name in NAMES if name.startswith("0007_"))
+    old = database_at(tmp_path / "old.db", before)
+    had = {table: columns(old, table) for table in ROWS if old[table].exists()}
+    for table, cols in had.items():
+        old[table].insert_all({col: row[col] for col in cols if col in row} for row in ROWS[table])
+    counts = {table: old[table].count for table in had}
+    old.close()
+
+    migrate(tmp_path / "old.db")
+
+    new = connect(tmp_path / "old.db")
+    assert {table: new[table].count for table in had} == counts
+    snapshot = load_snapshot(new, B1)
+    board = snapshot.board
+    assert (board.title, board.summary, board.roles.scribe) == ("Old board", "s", "Sam")
+    assert board.review_type.value == "incident"
+    assert board.intake.reviewed == "" and board.labels == [] and board.tracker_url == ""
+    assert board.source.is_empty
+    assert not any(note.is_assumption for note in snapshot.notes)
+    assert not any(event.is_assumption for event in snapshot.events)
+
+
 def test_duplicate_note_numbers_are_renumbered_before_the_unique_index(tmp_path):
     before = NAMES[NAMES.index("0005_note_numbers_unique_per_board")]
     old = database_at(tmp_path / "old.db", before)
-    old["boards"].insert_all(ROWS["boards"])
+    old["boards"].insert_all(kept_columns(old, "boards", row) for row in ROWS["boards"])
     base = {"step_key": "detect", "colour": "yellow", "version": 1, "text": "t"}
     old["notes"].insert_all([
         {**base, "id": "late", "board_id": B1, "number": 2, "created_at": T("10:00")},
@@ -233,7 +274,8 @@ def test_duplicate_note_numbers_are_renumbered_before_the_unique_index(tmp_path)
 
 def test_the_upgrade_gives_back_dots_beyond_the_vote_rules(tmp_path):
     old = database_at(tmp_path / "old.db", "0004_dots_within_the_vote_rules")
-    old["boards"].insert({**ROWS["boards"][0], "vote_budget": 3, "vote_max_per_item": 2})
+    old["boards"].insert(kept_columns(old, "boards", {**ROWS["boards"][0], "vote_budget": 3,
+                                                      "vote_max_per_item": 2}))
     old["participants"].insert_all(ROWS["participants"])
     old["clusters"].insert_all([{col: value for col, value in row.items() if col != "category"}
                                 for row in ROWS["clusters"]] + [

@@ -10,7 +10,9 @@ import pytest
 
 from canvas.actions import FollowUp, Status, Trigger
 from canvas.exports.markdown_pack import markdown_pack
-from canvas.models import Board, Cluster, Note, Participant, Roles
+from canvas.models import (
+    Board, Cluster, IncidentSource, Intake, Note, Participant, PublishedFigure, Roles,
+)
 from canvas.snapshot import BoardSnapshot
 from canvas.incident.timeline import TimelineEvent
 from canvas.validation import STORED
@@ -104,7 +106,12 @@ def hostile_snapshot() -> BoardSnapshot:
     board = Board(id="H" * 24, template="blameless", created_at=T0, revision=1, details_version=1,
                   title=HOSTILE_LINE[:120], summary=HOSTILE, impact=HOSTILE,
                   roles=Roles(facilitator="**F**|x", scribe="<b>S</b>", decision_owner="`D`"),
-                  other_participants=HOSTILE, votes_revealed=True)
+                  other_participants=HOSTILE, votes_revealed=True,
+                  intake=Intake(reviewed=HOSTILE, audience=HOSTILE), labels=["`c` <i>"],
+                  tracker_url="https://example.com/a|b?c=<d>",
+                  source=IncidentSource(organisation="<b>Org</b>", url="https://example.com/<b>",
+                                        figures=[PublishedFigure(name="| n |", value="**x**",
+                                                                 measures=HOSTILE)]))
     event = TimelineEvent(id="e1", at=T0, kind="detected", text=HOSTILE,
                           evidence_url="https://example.com/a|b?c=<d>")
     notes = [
@@ -144,7 +151,7 @@ def test_hostile_text_keeps_every_table_row_at_its_column_count():
                 if not row.startswith("|"):
                     break
                 assert len(cells(row)) == width, row
-    assert tables == 4  # timeline, durations, actions, triggers
+    assert tables == 5  # published figures, timeline, durations, actions, triggers
 
 
 def test_hostile_text_is_escaped_everywhere():
@@ -157,8 +164,9 @@ def test_hostile_text_is_escaped_everywhere():
     headings = [line for line in text.splitlines() if line.lstrip().startswith("#")]
     assert headings[0].startswith("# \\| a \\| b \\| # heading")
     assert headings[1:] == [
-        "## Summary", "### Customer impact", "## Timeline", "### Durations",
-        "## Contributing factors", "## Detect", "## React",
+        "## Intake", "## Summary", "### Customer impact", "## Published source",
+        "### Published figures", "## Timeline", "### Durations", "## Contributing factors",
+        "## Detect", "## React",
         "## Quick fix", "## Prevent", "## Other areas of risk", "## Next steps", "## Actions",
         "## Kill criteria and triggers", "## Learnings and decisions", "## Risks, open questions and next steps", "### Risks",
         "### Open questions", "### Next steps", "## Completeness: 4 of 11",

@@ -15,8 +15,9 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from canvas.actions import ActionType, FollowUp, Priority, SourceKind, Status, Trigger, TriggerKind
+from canvas.exports.importing import incident_source
 from canvas.learnings import Decision, DecisionKind, EvidenceKind, FactorCategory, Learning, WhyChain, WhyStep
-from canvas.models import Board, Cluster, Note, NoteColour, Participant, Roles, Severity
+from canvas.models import Board, Cluster, Intake, Note, NoteColour, Participant, Roles, Severity
 from canvas.session.phases import Phase
 from canvas.snapshot import BoardSnapshot
 from canvas.incident.timeline import parse_incident_file
@@ -33,11 +34,13 @@ def incident():
 
 
 def _note(number: int, step: str, text: str, colour: str = "yellow", cluster: str | None = None,
-          event: str | None = None, category: FactorCategory | None = None) -> Note:
+          event: str | None = None, category: FactorCategory | None = None,
+          assumption: bool = False) -> Note:
     stamp = T0 + timedelta(minutes=number)
     return Note(id=f"n{number}", board_id=BOARD_ID, step_key=step, text=text, colour=NoteColour(colour),
                 author_id="p1", created_at=stamp, updated_at=stamp, number=number, position=number,
-                cluster_id=cluster, event_id=event, category=category)
+                cluster_id=cluster, event_id=event, category=category,
+                is_assumption=assumption)
 
 
 # The incident file's contributing factors, in its order, by where they live.
@@ -71,6 +74,8 @@ def cloudflare_snapshot() -> BoardSnapshot:
               for index, event in enumerate(source.events, start=1)]
     # The source derives 13:45 from "three minutes later": an approximate time.
     events[4] = events[4].model_copy(update={"approximate": True})
+    # Read from a dashboard graph, not a log line: to be checked against the logs.
+    events[5] = events[5].model_copy(update={"is_assumption": True})
     board = Board(
         id=BOARD_ID, template="blameless", created_at=T0, revision=42, details_version=3,
         title=source.title, summary=source.summary,
@@ -79,6 +84,12 @@ def cloudflare_snapshot() -> BoardSnapshot:
         incident_date=date(2019, 7, 2), review_date=date(2019, 7, 9), severity=Severity.sev1,
         roles=Roles(facilitator="Dana", scribe="Lee", decision_owner="Sam"),
         timezone="Europe/London", phase=Phase.discuss, votes_revealed=True,
+        intake=Intake(reviewed="The global WAF outage of 2 July 2019",
+                      key_dates="Deploy 13:42 UTC; global disable 14:07 UTC",
+                      desired_outcome="Rule deploys that cannot take down the edge",
+                      audience="Engineering, then customers through the blog"),
+        tracker_url="https://tracker.example.com/issues/4217", labels=["postmortem", "waf"],
+        source=incident_source(source),
     )
     participants = [
         Participant(id=f"p{index}", board_id=BOARD_ID, display_name=name, joined_at=T0, last_seen_at=T0)
@@ -104,7 +115,8 @@ def cloudflare_snapshot() -> BoardSnapshot:
               colour="orange"),
         _note(7, "prevent", "Roll out WAF rules in stages like other software", cluster="c2"),
         _note(8, "prevent", "Run new rules on a canary PoP before the global edge", cluster="c2"),
-        _note(9, "prevent", "Add CPU-cost profiling to the rule test suite", colour="pink"),
+        _note(9, "prevent", "Add CPU-cost profiling to the rule test suite", colour="pink",
+              assumption=True),
         *(_note(10 + index, "contributing-factors", text, colour="purple",
                 category=FACTOR_CATEGORIES[index])
           for index, text in enumerate(source.contributing_factors)),
