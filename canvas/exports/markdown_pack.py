@@ -23,7 +23,7 @@ from canvas.learnings import FactorCategory, decision_of
 from canvas.session.grouping import VotableItem, votable_items
 from canvas.models import Board, Note, ReviewType
 from canvas.snapshot import BoardSnapshot
-from canvas.review.completeness import check_completeness
+from canvas.review.completeness import check_completeness, score_rubric
 from canvas.review.intake import UNKNOWN, intake_answers, shows_durations
 from canvas.templates import Step
 from canvas.text import escape_for_documents
@@ -50,6 +50,7 @@ def markdown_pack(snapshot: BoardSnapshot, today: date) -> str:
         _triggers(snapshot),
         _learnings(snapshot),
         _closing(snapshot, today),
+        score_rubric(snapshot, today).markdown(),
         check_completeness(snapshot, today).markdown(),
     ]
     return "\n\n".join(section.strip("\n") for section in sections if section) + "\n"
