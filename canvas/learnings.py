@@ -11,7 +11,7 @@ decision is carried out by actions, linked to it.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 
 from pydantic import BaseModel, Field, field_validator
@@ -162,6 +162,22 @@ def learning_problems(learning: Learning, decision: Decision | None,
     if decision is None:
         problems.append("no decision (or an explicit “no change”)")
     return problems
+
+
+class BoardLearnings(BaseModel):
+    """One board's learnings and decisions, for the review across boards."""
+
+    board_id: str
+    title: str
+    # The board's incident date, or the day it was made when it has none.
+    day: date
+    learnings: list[Learning] = []
+    decisions: list[Decision] = []
+
+
+def in_period(boards: list[BoardLearnings], start: date, end: date) -> list[BoardLearnings]:
+    """The boards whose day falls within start..end (both included)."""
+    return [board for board in boards if start <= board.day <= end]
 
 
 def decision_of(learning_id: str, decisions: list[Decision]) -> Decision | None:

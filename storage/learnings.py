@@ -15,7 +15,7 @@ from canvas.errors import (
 )
 from canvas.ids import new_row_id
 from canvas.learnings import (
-    Decision, DecisionDraft, EvidenceKind, FactorCategory, Learning, LearningDraft, WhyChain,
+    BoardLearnings, Decision, DecisionDraft, EvidenceKind, FactorCategory, Learning, LearningDraft, WhyChain,
     WhyStep,
 )
 from canvas.session.phases import Action, Credentials, authorize
@@ -283,11 +283,11 @@ def add_action_for_decision(db: sqlite_utils.Database, board_id: str, decision_i
 
 
 def all_learnings(db: sqlite_utils.Database, board_ids: list[str] | None = None
-                  ) -> list[tuple[str, str, Learning, Decision | None]]:
-    """Learnings across live boards as (board id, board title, learning, its
-    decision), newest board first, for the Learnings review; only the boards
-    in `board_ids` when given."""
-    sql = ("SELECT b.id AS board_id, b.title AS board_title FROM boards b "
+                  ) -> list[BoardLearnings]:
+    """The learnings and decisions of every live board that has learnings,
+    newest board first, for the Learnings review; only the boards in
+    `board_ids` when given (the boards one browser knows)."""
+    sql = ("SELECT b.id, b.title, b.incident_date, b.created_at FROM boards b "
            "WHERE b.deleted_at IS NULL AND EXISTS (SELECT 1 FROM learnings l "
            "WHERE l.board_id = b.id AND l.deleted_at IS NULL)")
     params: list = []
@@ -298,7 +298,10 @@ def all_learnings(db: sqlite_utils.Database, board_ids: list[str] | None = None
         params += board_ids
     found = []
     for row in db.query(sql + " ORDER BY b.created_at DESC", params):
-        decisions = {d.learning_id: d for d in list_decisions(db, row["board_id"])}
-        found += [(row["board_id"], row["board_title"], learning, decisions.get(learning.id))
-                  for learning in list_learnings(db, row["board_id"])]
+        found.append(BoardLearnings.model_validate({
+            "board_id": row["id"], "title": row["title"],
+            # A board is reviewed as of its incident date, or when it was made.
+            "day": row["incident_date"] or row["created_at"][:10],
+            "learnings": list_learnings(db, row["id"]),
+            "decisions": list_decisions(db, row["id"])}, context=STORED))
     return found

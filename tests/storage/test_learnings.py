@@ -163,7 +163,8 @@ def test_learnings_across_boards_keep_to_the_boards_asked_for(db, board):
     key = facilitation.create_facilitator_key(db, other.id, "creator")
     learnings.add_learning(db, other.id, LearningDraft(text="theirs"),
                            Credentials(facilitator_key=key))
-    assert [row[2].text for row in learnings.all_learnings(db, [board_id])] == [
-        "We learned that ours"]
+    [ours] = learnings.all_learnings(db, [board_id])
+    assert [learning.text for learning in ours.learnings] == ["We learned that ours"]
+    assert ours.title == "Checkout errors" and ours.day is not None
     assert len(learnings.all_learnings(db)) == 2
     assert learnings.all_learnings(db, []) == []
