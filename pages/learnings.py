@@ -14,7 +14,7 @@ from canvas.session.grouping import note_label
 from canvas.session.phases import Action, refusal
 from canvas.templates import StepKind
 from pages import common
-from storage import learnings
+from storage import learnings, notes
 
 page = common.open_board_page()
 board_id = page.board.id
@@ -117,7 +117,9 @@ def link_action(learning_id: str, decision_id: str) -> None:
 
 # --- the list ---------------------------------------------------------------------------
 
-evidence_ids = set(EVIDENCE)
+# A note someone else is still writing is evidence all the same: it is hidden
+# from this person until the facilitator starts grouping, not gone.
+evidence_ids = set(EVIDENCE) | {note.id for note in notes.list_notes(page.db, board_id)}
 actions_by_id = {action.id: action for action in view.actions}
 actions_page = common.page_for(next((s.key for s in page.template.steps
                                      if s.kind == StepKind.actions), ""))
@@ -137,8 +139,10 @@ for number, learning in enumerate(view.learnings, start=1):
         evidence = EVIDENCE.get(learning.evidence_id) if learning.evidence_id else None
         ev_text, ev_link = st.columns([5, 2], vertical_alignment="center")
         if evidence is None:
-            ev_text.caption("Evidence: " + ("none linked" if learning.evidence_id is None
-                                            else "no longer on the board"))
+            ev_text.caption("Evidence: " + (
+                "none linked" if learning.evidence_id is None else
+                "a note others wrote, shown once the facilitator starts grouping"
+                if learning.evidence_id in evidence_ids else "no longer on the board"))
         else:
             ev_text.caption(f"Evidence: {evidence[1]}")
             if evidence[2] and (target := common.page_for(evidence[2])) is not None:
@@ -160,7 +164,8 @@ for number, learning in enumerate(view.learnings, start=1):
             if linked and actions_page is not None:
                 st.page_link(actions_page, label="See the actions", icon=":material/task_alt:")
         if editable:
-            with st.popover("Decision" if decision is None else "Change the decision",
+            decide_col, act_col, edit_col, _ = st.columns([2, 2, 1, 2])
+            with decide_col.popover("Decision" if decision is None else "Change the decision",
                             icon=":material/gavel:", key=f"learned_decide_{learning.id}"):
                 prefix = f"learned_decision_{learning.id}"
                 kinds = list(DecisionKind)
@@ -174,7 +179,7 @@ for number, learning in enumerate(view.learnings, start=1):
                           on_click=save_decision,
                           args=(learning.id, decision.version if decision else None))
             if decision is not None and decision.kind != DecisionKind.no_change:
-                with st.popover("Action for this decision", icon=":material/add_task:",
+                with act_col.popover("Action for this decision", icon=":material/add_task:",
                                 key=f"learned_act_{learning.id}"):
                     prefix = f"learned_action_{learning.id}"
                     st.text_input("What will be done (start with a verb)", key=f"{prefix}_title",
@@ -192,7 +197,7 @@ for number, learning in enumerate(view.learnings, start=1):
                                      key=f"learned_link_{learning.id}",
                                      format_func=lambda a: "—" if a is None else actions_by_id[a].title,
                                      on_change=link_action, args=(learning.id, decision.id))
-            with st.popover("Edit", icon=":material/edit:", key=f"learned_menu_{learning.id}"):
+            with edit_col.popover("Edit", icon=":material/edit:", key=f"learned_menu_{learning.id}"):
                 prefix = f"learned_edit_{learning.id}"
                 st.text_area("We learned that…", value=learning.text, key=f"{prefix}_text")
                 options = [None, *EVIDENCE]
