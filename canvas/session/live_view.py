@@ -150,6 +150,7 @@ def _board_part(snapshot: BoardSnapshot, audience: Viewer) -> dict:
             "author": names.get(note.author_id) if board.show_authors else None,
             "version": note.version,
             "votes": tallies.get(note.id, 0) if revealed else None,
+            "category": note.category.value if note.category else None,
         }
 
     hidden = hidden_note_counts(snapshot, audience)
@@ -164,6 +165,7 @@ def _board_part(snapshot: BoardSnapshot, audience: Viewer) -> dict:
             "clusters": [
                 {
                     "id": cluster.id, "name": cluster.name,
+                    "category": cluster.category.value if cluster.category else None,
                     "votes": (tallies.get(cluster.id, 0) + sum(tallies.get(n.id, 0) for n in members))
                     if revealed else None,
                     "notes": [note_json(n) for n in members],
