@@ -11,6 +11,7 @@ from storage import actions, learnings, notes, participants
 from storage.db import connect
 from tests.e2e.conftest import create_board, settle, shoot
 from tests.e2e.test_live_session import open_page
+from tests.e2e.test_stream import act, session, ticket  # noqa: F401 (session is a fixture)
 
 pytestmark = pytest.mark.e2e
 
@@ -75,3 +76,28 @@ def test_a_learning_leads_to_its_evidence_then_a_decision_then_an_action(server,
     card.get_by_role("link", name="See the actions").click()
     settle(fran)
     expect(fran.get_by_text("Alert when checkout 5xx exceeds 2% for 3 minutes").first).to_be_visible()
+
+
+def test_a_factor_gets_its_category_through_the_live_board_route(server, session):
+    board_id = session["board_id"]
+    value = ticket(server, board_id, session["ben_token"])
+    status, answer = act(server, board_id, value, type="add_note", step_key="contributing-factors",
+                         text="ben-factor-one-stage")
+    [factor] = next(c for c in answer["view"]["columns"]
+                    if c["key"] == "contributing-factors")["notes"]
+    assert (status, factor["category"]) == (200, None)
+
+    status, answer = act(server, board_id, value, type="set_category", item_id=factor["id"],
+                         category="process")
+    [factor] = next(c for c in answer["view"]["columns"]
+                    if c["key"] == "contributing-factors")["notes"]
+    assert (status, factor["category"]) == (200, "process")
+
+    status, answer = act(server, board_id, value, type="set_category", item_id=factor["id"],
+                         category="luck")
+    assert status == 422 and answer["ok"] is False
+    elsewhere = notes.list_notes(session["db"], board_id, "detect")[0]
+    status, answer = act(server, board_id, value, type="set_category", item_id=elsewhere.id,
+                         category="tech")
+    assert status == 409 and "contributing-factors step" in answer["message"]
+
