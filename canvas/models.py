@@ -10,8 +10,6 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Annotated
 
-import re
-
 from pydantic import (
     AfterValidator, BaseModel, TypeAdapter, ValidationError, field_validator, model_validator,
 )
@@ -19,7 +17,9 @@ from pydantic import (
 from canvas.errors import TextRefused, UnknownTemplate
 from canvas.learnings import FactorCategory
 from canvas.session.phases import Phase
-from canvas.text import OptionalLine, OptionalText, RequiredLine, RequiredText, check_visible
+from canvas.text import (
+    WEB_ADDRESS, OptionalLine, OptionalText, RequiredLine, RequiredText, check_visible,
+)
 from canvas.incident.timerange import OptionalDate
 from canvas.incident.timeline import resolve_zone
 from canvas.templates import DEFAULT_TEMPLATE, get_template
@@ -126,7 +126,6 @@ class ReviewType(str, Enum):
 
 LABEL_MAX_CHARS = 40
 URL_MAX_CHARS = 500
-_WEB_ADDRESS = re.compile(r"https?://[^\s/?#]+\S*\Z", re.IGNORECASE)
 
 
 def _web_address(value: str) -> str:
@@ -136,8 +135,7 @@ def _web_address(value: str) -> str:
     if len(value) > URL_MAX_CHARS:
         raise ValueError(f"a link is at most {URL_MAX_CHARS} characters long.")
     check_visible(value)
-    # Only web links: another scheme rendered as a link could attack whoever clicks it.
-    if not _WEB_ADDRESS.match(value):
+    if not WEB_ADDRESS.match(value):
         raise ValueError("a link must be a web address starting with http:// or https://")
     return value
 
@@ -211,6 +209,14 @@ class BoardDetails(BaseModel):
     tracker_url: WebAddress = ""
     labels: list[Label] = []
 
+    @field_validator("labels", mode="before")
+    @classmethod
+    def _comma_separated(cls, value):
+        # The Summary page takes labels as one line: "sev1, database, q3".
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
     @field_validator("labels")
     @classmethod
     def _distinct_labels(cls, labels: list[str]) -> list[str]:
@@ -236,11 +242,12 @@ class IncidentSource(BaseModel):
     """Where an imported incident was published, and the figures it gave."""
 
     organisation: str = ""
-    url: str = ""
+    url: WebAddress = ""
     figures: list[PublishedFigure] = []
 
     @property
     def is_empty(self) -> bool:
+        """True for a board that was not imported from a published incident."""
         return not (self.organisation or self.url or self.figures)
 
 
@@ -352,6 +359,7 @@ class BoardSummary(BaseModel):
     created_at: datetime
     note_count: int
     participant_count: int
+    review_type: ReviewType = ReviewType.incident
 
 
 GROUND_RULES = (

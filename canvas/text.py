@@ -17,6 +17,10 @@ from typing import Annotated
 
 from canvas.validation import entry_rule
 
+# A web address: what the app shows as a link. Other schemes (javascript:,
+# file:) rendered as a link would be a way to attack whoever clicks it.
+WEB_ADDRESS = re.compile(r"https?://[^\s/?#]+\S*\Z", re.IGNORECASE)
+
 # Invisible characters that make a field look filled while it says nothing.
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 _INVISIBLE = str.maketrans("", "", ZERO_WIDTH)

@@ -1,7 +1,7 @@
 """Take the result along: Markdown, PNG, JSON backup, actions as CSV and calendar."""
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 
 import streamlit as st
 
@@ -10,6 +10,8 @@ from canvas.exports.brief import brief
 from canvas.exports.canvas_png import canvas_png
 from canvas.exports.export import export_document
 from canvas.exports.external_summary import external_summary
+from canvas.exports.invite import review_invite
+from canvas.errors import InviteNeedsReviewDate
 from canvas.exports.markdown_pack import markdown_pack
 from canvas.session.visibility import hidden_note_counts, visible_snapshot, visible_votes
 from canvas.incident.timerange import today_in
@@ -74,6 +76,18 @@ left.download_button("One-page brief (.md)", brief(snapshot, today), file_name=f
                      mime="text/markdown", key="export_brief", icon=":material/article:",
                      width="stretch",
                      help="For the wider team: TL;DR, impact, learnings, decisions, top actions.")
+
+try:
+    # The share link's own address, so the invite opens this server.
+    base_url = common.share_url(snapshot.board.id).rsplit("/?", 1)[0]
+    invite = review_invite(snapshot, base_url, datetime.now(UTC))
+except InviteNeedsReviewDate as missing:
+    st.caption(f"Review meeting invite: {missing}")
+else:
+    st.download_button("Review meeting invite (.ics)", invite, file_name=f"{stem}-review.ics",
+                       mime="text/calendar", key="export_invite", icon=":material/groups:",
+                       help="The board link, the agenda, the ground rules and the invitees "
+                            "named on the Summary, for the review meeting.")
 
 with st.expander("Preview the Markdown summary"):
     st.code(pack, language="markdown", wrap_lines=True)

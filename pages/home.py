@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from canvas.models import BoardDraft, Severity
+from canvas.models import BoardDraft, ReviewType, Severity
 from canvas.errors import CanvasError, NotText, decode_text
 from canvas.exports.importing import read_board_file
 from canvas.incident.timerange import EARLIEST_DAY, LATEST_DAY, today_in
@@ -45,10 +45,13 @@ def create_board() -> None:
         draft = BoardDraft.model_validate(
             {
                 "title": state["home_title"],
-                "incident_date": state["home_incident_date"],
+                "incident_date": state.get("home_incident_date"),
                 "severity": state["home_severity"],
                 "template": state["home_template"],
                 "facilitator_name": state["home_name"],
+                "review_type": state["home_review_type"],
+                "period_start": state.get("home_period_start"),
+                "period_end": state.get("home_period_end"),
             }
         )
         started.append(facilitation.start_board(write_db, draft))
@@ -65,14 +68,26 @@ def create_board() -> None:
 
 
 templates = all_templates()
+st.subheader("Start a board", anchor=False)
+# Outside the form, so that picking a type redraws the form with its dates.
+review_type = st.selectbox("Review type", list(ReviewType), key="home_review_type",
+                           format_func=lambda kind: kind.label,
+                           help="Project, OKR and team reviews cover a period instead of an "
+                                "incident date.")
 with st.form("home_create", border=True):
-    st.subheader("Start a board", anchor=False)
     st.text_input("Title", key="home_title", max_chars=120,
                   placeholder="e.g. Checkout errors after the 14:00 deploy")
+    if review_type.has_period:
+        start, end = st.columns(2)
+        start.date_input("Period start", key="home_period_start", value=None,
+                         format="YYYY-MM-DD", min_value=EARLIEST_DAY, max_value=LATEST_DAY)
+        end.date_input("Period end", key="home_period_end", value=None,
+                       format="YYYY-MM-DD", min_value=EARLIEST_DAY, max_value=LATEST_DAY)
     left, middle, right = st.columns(3)
-    # A new board starts in UTC (its zone is set on the Summary page).
-    left.date_input("Incident date", key="home_incident_date", value=today_in("UTC"),
-                    format="YYYY-MM-DD", min_value=EARLIEST_DAY, max_value=LATEST_DAY)
+    if not review_type.has_period:
+        # A new board starts in UTC (its zone is set on the Summary page).
+        left.date_input("Incident date", key="home_incident_date", value=today_in("UTC"),
+                        format="YYYY-MM-DD", min_value=EARLIEST_DAY, max_value=LATEST_DAY)
     middle.selectbox("Severity", list(Severity), key="home_severity", index=2,
                      format_func=lambda sev: sev.label)
     right.selectbox("Template", list(templates), key="home_template",
@@ -142,8 +157,9 @@ for summary in listed:
     with st.container(border=True, key=f"home_board_{summary.id}"):
         text, meta, action = st.columns([5, 4, 1], vertical_alignment="center")
         text.text(summary.title)
+        kind = "" if summary.review_type is ReviewType.incident else f"{summary.review_type.label} · "
         meta.caption(
-            f"{summary.incident_date or 'no date'} · {summary.severity.value} · "
+            f"{kind}{summary.incident_date or 'no date'} · {summary.severity.value} · "
             f"{templates[summary.template].name if summary.template in templates else summary.template}"
             f" · {summary.note_count} notes · {summary.participant_count} people"
         )

@@ -83,6 +83,12 @@ def link_note(note_id: str) -> None:
                       error_key=f"edit_error_{note_id}")
 
 
+def mark_assumption(note_id: str) -> None:
+    common.run_action(notes.mark_assumption, board_id, note_id,
+                      st.session_state[f"step_assumption_{note_id}"], page.credentials,
+                      error_key=f"edit_error_{note_id}")
+
+
 if (undo_id := st.session_state.get("step_undo")) is not None:
     left, right = st.columns([5, 1], vertical_alignment="center")
     left.caption("Note deleted.")
@@ -95,6 +101,7 @@ people = page.view.participants
 names = author_names(page.board.show_authors, people)
 display_names = [person.display_name for person in people]
 may_link = page.may(Action.link_note)
+may_mark = page.may(Action.mark_assumption)
 # The moments a note can point at; a note tied to a deleted event keeps its
 # link in the database, but shows it only once the event is restored.
 moments = {event.id: event for event in page.view.events}
@@ -115,6 +122,8 @@ def note_grid(shown) -> None:
                 # font (headless Linux) draw the emoji as an empty box.
                 box.caption(f":material/timer: {format_clock(moment.at, zone)} · "
                             f"{moment.kind.label.lower()}")
+            if note.is_assumption:
+                box.caption(":material/help: Assumption to verify")
             if note.author_id == page.me.id:
                 # Only the writer sees the nudge on their own note: a nudge, not a pillory.
                 common.show_nudges(
@@ -123,11 +132,14 @@ def note_grid(shown) -> None:
                     key=f"nudge_{note.id}",
                 )
             may_change = page.may(Action.change_note, note.author_id)
-            if may_change or may_link:
+            if may_change or may_link or may_mark:
                 with box.popover("Edit", icon=":material/edit:", key=f"step_menu_{note.id}"):
                     if may_change:
                         edit_fields(note)
-                    link_picker(note)
+                    if may_link:
+                        link_picker(note)
+                    if may_mark:
+                        assumption_toggle(note)
             if message := st.session_state.pop(f"edit_error_{note.id}", None):
                 st.error(message)
             if theirs := st.session_state.pop(f"edit_theirs_{note.id}", None):
@@ -145,6 +157,16 @@ def edit_fields(note) -> None:
     save.button("Save", key=f"edit_save_{note.id}", type="primary",
                 on_click=save_edit, args=(note.id, note.version))
     remove.button("Delete", key=f"edit_delete_{note.id}", on_click=delete, args=(note.id,))
+
+
+def assumption_toggle(note) -> None:
+    """Mark the note as an assumption to verify; saved as soon as it is ticked."""
+    key = f"step_assumption_{note.id}"
+    # From storage on every run, like the link picker: it follows someone else's change.
+    st.session_state[key] = note.is_assumption
+    st.checkbox("Assumption to verify", key=key, on_change=mark_assumption, args=(note.id,),
+                help="Something the team believes but has not checked yet; the exports label "
+                     "it. Anyone on the board can set it.")
 
 
 def link_picker(note) -> None:

@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
 
+from canvas.review.intake import STABILISATION_NOTE, awaits_stabilisation, shows_durations
 from canvas.review.language import check_text
 from canvas.errors import EditConflict, InvalidInput, describe_validation_error
 from canvas.session.phases import Action, refusal as rule_refusal
@@ -68,7 +69,7 @@ BADGE_COLOURS = {
 }
 FIELD_LABELS = {"at": "Time", "kind": "Kind", "text": "What happened",
                 "evidence_url": "Evidence link", "approximate": "Approximate"}
-EDITOR_FIELDS = ("date", "time", "kind", "text", "url", "approx")
+EDITOR_FIELDS = ("date", "time", "kind", "text", "url", "approx", "assumption")
 
 page = common.open_board_page()
 step = common.current_step(page.template)
@@ -98,6 +99,7 @@ def read_event(values: dict, zone: str, keep_at: datetime | None = None) -> Time
         return TimelineEvent.model_validate({
             "at": keep_at, "kind": values["kind"], "text": values["text"] or "",
             "evidence_url": values["url"] or None, "approximate": bool(values["approx"]),
+            "is_assumption": bool(values["assumption"]),
         })
     except ValidationError as error:
         raise InvalidInput(describe_validation_error(error, limit=1, labels=FIELD_LABELS)) from None
@@ -107,7 +109,8 @@ def editor_values(event: TimelineEvent, zone: str) -> dict:
     """What the edit form shows for an event, in `zone`."""
     day, clock = local_day_and_clock(event.at, zone)
     return {"date": day, "time": clock, "kind": event.kind, "text": event.text,
-            "url": event.evidence_url or "", "approx": event.approximate}
+            "url": event.evidence_url or "", "approx": event.approximate,
+            "assumption": event.is_assumption}
 
 
 def editor_key(field: str, event_id: str) -> str:
@@ -129,7 +132,8 @@ def add_event(zone: str) -> None:
     if not common.run_action(write, error_key="timeline_add_error"):
         return
     event = added[0]
-    for field, empty in (("time", ""), ("text", ""), ("url", ""), ("approx", False)):
+    for field, empty in (("time", ""), ("text", ""), ("url", ""), ("approx", False),
+                         ("assumption", False)):
         state[f"timeline_new_{field}"] = empty
     state["timeline_added"] = f"Added: {describe_event(event, zone)}"
 
@@ -355,6 +359,9 @@ def event_fields(keys: dict[str, str], zone: str) -> None:
     link.text_input("Evidence link (optional)", key=keys["url"], placeholder="https://…")
     approx.checkbox("Approximate time", key=keys["approx"],
                     help="The source says “about” or “around”; durations from it say so too.")
+    st.checkbox("Assumption to verify", key=keys["assumption"],
+                help="What the team believes happened but has not checked yet; the exports "
+                     "label it, so nobody takes it for an established fact.")
 
 
 def show_add_form(live: list[TimelineEvent], zone: str) -> None:
@@ -401,6 +408,8 @@ def show_events(live: list[TimelineEvent], zone: str, may_change: bool) -> None:
                 when.caption(escape_markdown(f"⚠ {OUT_OF_RANGE_WARNING}"))
             kind.badge(event.kind.label, color=BADGE_COLOURS[event.kind])
             text.text(event.text)
+            if event.is_assumption:
+                text.caption(":material/help: Assumption to verify")
             with text:
                 common.show_nudges(check_text(event.text), key=f"nudge_event_{event.id}")
             if event.id in linked:
@@ -568,6 +577,8 @@ if why_not:
                 st.error(error)
 zone = pick_zone()
 live = events.list_events(page.db, board_id)
+if awaits_stabilisation(board, live):
+    st.info(STABILISATION_NOTE, icon=":material/healing:")
 metrics = compute_metrics(live)
 # The chart and durations sit on top but are drawn last: if one of them
 # ever fails, the list below is already there, so the event can be fixed.
@@ -579,6 +590,8 @@ show_bin(zone, may_change=not why_not)
 if not why_not:
     show_import(zone)
 with durations_area:
-    show_durations(live, metrics, zone)
+    # A project, OKR or team review shows durations only once it has a timeline.
+    if shows_durations(board, live):
+        show_durations(live, metrics, zone)
 with chart_area:
     show_chart(live, metrics, zone, may_change=not why_not)

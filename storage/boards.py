@@ -150,7 +150,7 @@ def list_boards(db: sqlite_utils.Database, limit: int = 200,
         params += board_ids
     rows = db.query(
         f"""
-        SELECT b.id, b.title, b.incident_date, b.severity, b.template, b.created_at,
+        SELECT b.id, b.title, b.incident_date, b.severity, b.template, b.created_at, b.review_type,
           (SELECT count(*) FROM notes n
             WHERE n.board_id = b.id AND n.deleted_at IS NULL) AS note_count,
           (SELECT count(*) FROM participants p WHERE p.board_id = b.id) AS participant_count

@@ -579,10 +579,12 @@ def _ticks(start: datetime, end: datetime, zone: str, most: int) -> list[datetim
 
 def _event_label(event: TimelineEvent) -> str:
     about = "≈ " if event.approximate else ""
+    # A question mark: the label is short, and the Markdown spells out what it means.
+    unsure = " (?)" if event.is_assumption else ""
     if event.kind in (EventKind.other, EventKind.action):
         words = " ".join(event.text.split())
-        return about + (words if len(words) <= 28 else words[:27].rstrip() + "…")
-    return about + event.kind.label
+        return about + (words if len(words) <= 28 else words[:27].rstrip() + "…") + unsure
+    return about + event.kind.label + unsure
 
 
 def _lay_timeline(snapshot: BoardSnapshot, width: int, top: int) -> TimelineShape:
@@ -753,12 +755,17 @@ def _paint_cluster(draw: ImageDraw.ImageDraw, cluster: ClusterShape) -> None:
         draw_text(draw, left + CLUSTER_PAD, bottom - CLUSTER_PAD - 4, "No notes", SMALL, MUTED)
 
 
+def note_header(note: Note) -> str:
+    """The small line above a note's text: its number, and whether it is an assumption."""
+    return f"#{note.number}" + (" · assumption to verify" if note.is_assumption else "")
+
+
 def _paint_note(draw: ImageDraw.ImageDraw, shape: NoteShape) -> None:
     left, top, right, bottom = shape.box
     draw.rounded_rectangle((left + 2, top + 3, right + 2, bottom + 3), radius=6, fill=SHADOW)
     draw.rounded_rectangle(shape.box, radius=6, fill=NOTE_HEX[shape.note.colour])
     y = top + NOTE_PAD + _line_height(SMALL) - 4
-    draw_text(draw, left + NOTE_PAD, y, f"#{shape.note.number}", SMALL, MUTED)
+    draw_text(draw, left + NOTE_PAD, y, note_header(shape.note), SMALL, MUTED)
     for line in shape.lines:
         y += _line_height(NOTE_TEXT)
         draw_text(draw, left + NOTE_PAD, y, line, NOTE_TEXT, INK)

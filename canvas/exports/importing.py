@@ -106,8 +106,10 @@ def _planned(incident: IncidentFile, template: Template, severity: Severity) -> 
     for index, text in enumerate(incident.actions_published):
         with _place(f"actions_published[{index}]"):
             actions.append(ActionDraft(title=_one_line(text)))
+    with _place("source_url"):
+        source = incident_source(incident)
     return BoardImport(draft=draft, details=details, notes=planned, events=incident.events,
-                       actions=actions, source=incident_source(incident))
+                       actions=actions, source=source)
 
 
 @contextmanager

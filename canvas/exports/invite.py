@@ -42,6 +42,7 @@ class Invitee:
 
     @property
     def described(self) -> str:
+        """"Kim (support, scribe)"; someone without a role is a participant."""
         return f"{self.name} ({', '.join(self.roles or [NO_ROLE])})"
 
 

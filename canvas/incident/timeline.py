@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 
 from canvas.errors import IncidentFileInvalid, describe_validation_error
 from canvas.json_text import load_json
-from canvas.text import OptionalText, RequiredLine, RequiredText, check_visible
+from canvas.text import WEB_ADDRESS, OptionalText, RequiredLine, RequiredText, check_visible
 from canvas.incident.timerange import (
     SUPPORTED, check_day, check_time, plain_time, resolve_zone, time_in_range,
 )
@@ -72,7 +72,6 @@ def parse_kind(value: str | EventKind) -> EventKind:
 
 
 ZONE_REQUIRED = "not an ISO-8601 time with a zone, e.g. 2019-07-02T13:42:00Z or 2019-07-02T15:42:00+02:00"
-_WEB_LINK = re.compile(r"https?://[^\s/?#]+\S*\Z", re.IGNORECASE)
 
 
 class TimelineEvent(BaseModel):
@@ -136,7 +135,7 @@ class TimelineEvent(BaseModel):
         check_visible(value.strip())
         # Only web links: a javascript: or file: link rendered in the app
         # would be a way to attack whoever clicks it.
-        if not _WEB_LINK.match(value.strip()):
+        if not WEB_ADDRESS.match(value.strip()):
             raise ValueError("evidence link must be a web address starting with http:// or https://")
         return value.strip()
 

@@ -67,6 +67,7 @@ from canvas.snapshot import BoardSnapshot
 from canvas.templates import Step, StepKind, Template
 from canvas.text import escape_for_documents
 from canvas.incident.timeline import EventKind, anchor
+from canvas.review.intake import shows_durations
 
 # A summary that says who was hurt, in the words postmortems use for it.
 _CUSTOMER_WORDS = re.compile(
@@ -238,6 +239,10 @@ def _anchor_items(snapshot: BoardSnapshot, template: Template) -> list[CheckItem
     for kind, item_id, label, sentence in _ANCHORS:
         if step is None:
             items.append(_not_applicable(item_id, label, "The template has no timeline step."))
+            continue
+        if not shows_durations(snapshot.board, snapshot.events):
+            items.append(_not_applicable(item_id, label, "A project, OKR or team review needs "
+                                                         "no incident timeline."))
             continue
         missing = "" if anchor(snapshot.events, kind) is not None else sentence
         items.append(_result(item_id, label, missing, step.key))

@@ -149,6 +149,7 @@ def _board_part(snapshot: BoardSnapshot, audience: Viewer) -> dict:
             "colour": note.colour.value, "colour_hex": note.colour.hex,
             "author": names.get(note.author_id) if board.show_authors else None,
             "version": note.version,
+            "assumption": note.is_assumption,
             "votes": tallies.get(note.id, 0) if revealed else None,
             "category": note.category.value if note.category else None,
         }

@@ -8,6 +8,7 @@ from pathlib import Path
 import icalendar
 import pytest
 
+from canvas.exports.actions_export import fold_line
 from canvas.exports.markdown_pack import ASSUMPTION
 from canvas.models import BoardDetails, Roles
 from postmortem_canvas import main
@@ -149,3 +150,33 @@ def test_an_assumption_is_labelled_in_the_markdown_export(tmp_path, capsys):
     assert status == 0
     timeline = markdown.split("## Timeline", 1)[1].split("### Durations", 1)[0]
     assert sum(ASSUMPTION in line for line in timeline.splitlines() if line.startswith("| ")) == 1
+
+
+GOLDEN = Path(__file__).resolve().parents[1] / "unit" / "golden" / "github-2018-10-21-invite.ics"
+FIXED_ID = "GithubInviteFixture00001"
+
+
+def test_the_cli_invite_matches_the_golden_file_apart_from_board_id_and_stamp(tmp_path, capsys):
+    db_path = tmp_path / "cli.db"
+    board_id = imported(capsys, db_path, INCIDENTS / "github-2018-10-21.json")
+    _prepare_review(db_path, board_id, review_date="2018-10-30",
+                    roles=Roles(facilitator="Fran", scribe="Sam", decision_owner="Dee",
+                                customer_facing="Cy", support="Sue"),
+                    invitees="Fran <fran@example.com>\nSue <sue@example.com>\nOps team",
+                    labels=["postmortem", "database"],
+                    tracker_url="https://tracker.example.com/issues/7")
+
+    status, out, err = run(capsys, "export", board_id, "--format", "invite", "--base-url",
+                           "https://canvas.example.com", "--db", db_path)
+
+    assert status == 0, err
+    assert icalendar.Calendar.from_ical(out).walk("VEVENT")
+    # The board id is new on every import and the stamp is the time of export:
+    # unfold, put fixed ones of the same length in, and fold again.
+    unfolded = out.replace("\r\n ", "").split("\r\n")[:-1]
+    produced = "".join(
+        fold_line("DTSTAMP:20181029T120000Z" if line.startswith("DTSTAMP:")
+                  else line.replace(board_id, FIXED_ID)) + "\r\n" for line in unfolded)
+    if os.environ.get("UPDATE_GOLDEN"):
+        GOLDEN.write_bytes(produced.encode("utf-8"))
+    assert produced == GOLDEN.read_bytes().decode("utf-8")

@@ -142,3 +142,16 @@ def test_characters_no_font_has_are_reported():
     assert missing_glyphs("plain ASCII text") == ""
     # U+0378 is unassigned: no font has it.
     assert missing_glyphs("a\u0378b\u0378") == "\u0378"
+
+
+def test_an_assumption_note_and_event_are_labelled_in_the_picture():
+    from canvas.exports.canvas_png import _event_label, note_header
+
+    snapshot = cloudflare_snapshot()
+    marked = [note for note in snapshot.notes if note.is_assumption]
+    plain = [note for note in snapshot.notes if not note.is_assumption]
+    assert note_header(marked[0]) == f"#{marked[0].number} · assumption to verify"
+    assert note_header(plain[0]) == f"#{plain[0].number}"
+    [event] = [event for event in snapshot.events if event.is_assumption]
+    assert _event_label(event).endswith(" (?)")
+    assert not _event_label(event.model_copy(update={"is_assumption": False})).endswith("(?)")

@@ -141,3 +141,43 @@ def test_labels_are_kept_once_each_in_order():
 def test_a_tracker_link_must_be_a_web_address(url):
     with pytest.raises(ValidationError, match="web address"):
         BoardDetails(title="t", tracker_url=url)
+
+
+def test_an_incident_file_whose_source_is_not_a_web_address_is_refused_by_field():
+    from canvas.errors import IncidentFileInvalid
+    from canvas.exports.importing import plan_incident_import
+    from canvas.incident.timeline import IncidentFile
+    from canvas.templates import get_template
+
+    incident = IncidentFile(title="t", source_url="javascript:alert(1)",
+                            events=[event("impact_start")])
+    with pytest.raises(IncidentFileInvalid, match="source_url"):
+        plan_incident_import(incident, get_template("blameless"))
+
+
+def test_published_figures_keep_value_qualifier_and_what_they_measure():
+    from canvas.exports.importing import incident_source
+    from canvas.incident.timeline import IncidentFile
+
+    incident = IncidentFile(title="t", organisation="Org", source_url="https://example.com/pm",
+                            events=[event("impact_start")],
+                            published_figures={"p99": {"value": 2.29, "measures": "seconds"},
+                                               "rows": {"value": 3.0, "qualifier": "about",
+                                                        "measures": "rows lost"}})
+    source = incident_source(incident)
+    assert [(f.name, f.value, f.qualifier, f.measures) for f in source.figures] == [
+        ("p99", "2.29", "", "seconds"), ("rows", "3", "about", "rows lost")]
+    assert (source.organisation, source.url) == ("Org", "https://example.com/pm")
+
+
+def test_a_project_review_without_a_timeline_is_not_asked_for_incident_anchors():
+    from canvas.review.completeness import check_completeness
+
+    def anchors(snapshot):
+        report = check_completeness(snapshot, TODAY)
+        return {item.id: item for item in report.items if item.id.startswith("timeline-")}
+
+    project = anchors(BoardSnapshot(board=board(review_type=ReviewType.project)))
+    incident = anchors(BoardSnapshot(board=board()))
+    assert project and all(not item.applies for item in project.values())
+    assert incident and all(item.applies for item in incident.values())

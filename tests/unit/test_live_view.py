@@ -166,3 +166,16 @@ def test_contributing_factors_carry_their_category_in_the_view():
     assert column["clusters"][0]["category"] == "tech"
     assert column["clusters"][0]["notes"][0]["category"] == "process"
     assert column["notes"][0]["category"] is None
+
+
+def test_a_note_says_whether_it_is_an_assumption_to_verify():
+    snap = snapshot("group")
+    snap.notes[0] = snap.notes[0].model_copy(update={"is_assumption": True})
+    flags = {n["id"]: n["assumption"] for n in all_notes(view(snap, BEN))}
+    assert flags == {"n1": True, "n2": False, "n3": False}
+    from canvas.session.live_view import ViewBuilder
+
+    # The JSON the live route sends, put together from encoded pieces, carries it too.
+    encoded = json.loads(ViewBuilder(snap).view_json(
+        Viewer(participant_id=BEN, is_facilitator=False), my_votes={}, present=["Ana"]))
+    assert {n["id"]: n["assumption"] for n in all_notes(encoded)} == flags
