@@ -49,8 +49,13 @@ for note in view.notes:
                              note.step_key)
 
 
+HIDDEN_EVIDENCE = "A note others wrote (shown once the facilitator starts grouping)"
+
+
 def evidence_label(item_id: str | None) -> str:
-    return "No evidence" if item_id is None else EVIDENCE[item_id][1]
+    if item_id is None:
+        return "No evidence"
+    return EVIDENCE[item_id][1] if item_id in EVIDENCE else HIDDEN_EVIDENCE
 
 
 def read_learning(prefix: str) -> LearningDraft:
@@ -58,7 +63,10 @@ def read_learning(prefix: str) -> LearningDraft:
     evidence = state[f"{prefix}_evidence"]
     return LearningDraft.model_validate({
         "text": state[f"{prefix}_text"],
-        "evidence_kind": EVIDENCE[evidence][0] if evidence else None, "evidence_id": evidence})
+        # Only notes are ever hidden from someone (while people write).
+        "evidence_kind": (EVIDENCE[evidence][0] if evidence in EVIDENCE else EvidenceKind.note)
+        if evidence else None,
+        "evidence_id": evidence})
 
 
 def add_learning() -> None:
@@ -141,8 +149,8 @@ for number, learning in enumerate(view.learnings, start=1):
         if evidence is None:
             ev_text.caption("Evidence: " + (
                 "none linked" if learning.evidence_id is None else
-                "a note others wrote, shown once the facilitator starts grouping"
-                if learning.evidence_id in evidence_ids else "no longer on the board"))
+                HIDDEN_EVIDENCE.lower() if learning.evidence_id in evidence_ids
+                else "no longer on the board"))
         else:
             ev_text.caption(f"Evidence: {evidence[1]}")
             if evidence[2] and (target := common.page_for(evidence[2])) is not None:
@@ -201,10 +209,13 @@ for number, learning in enumerate(view.learnings, start=1):
                 prefix = f"learned_edit_{learning.id}"
                 st.text_area("We learned that…", value=learning.text, key=f"{prefix}_text")
                 options = [None, *EVIDENCE]
+                if learning.evidence_id in evidence_ids and learning.evidence_id not in EVIDENCE:
+                    # Kept as it is: editing the text must not drop a link this person cannot see.
+                    options.append(learning.evidence_id)
                 st.selectbox("Evidence", options, key=f"{prefix}_evidence",
                              format_func=evidence_label,
                              index=options.index(learning.evidence_id)
-                             if learning.evidence_id in EVIDENCE else 0)
+                             if learning.evidence_id in options else 0)
                 save, remove = st.columns(2)
                 save.button("Save", key=f"{prefix}_save", type="primary", on_click=save_learning,
                             args=(learning.id, learning.version))

@@ -34,7 +34,7 @@ def _authorize(db, board_id: str, action: Action, credentials: Credentials) -> N
 
 
 def _factor_table(db, board_id: str, item_id: str) -> str:
-    """"notes" or "clusters": the table of a live item in the board's
+    """The table ("notes" or "clusters") of a live item in the board's
     contributing-factors step; raises NotAFactorStep or NoteNotFound."""
     template = get_board(db, board_id).template_model
     for table in ("notes", "clusters"):

@@ -462,7 +462,7 @@ class Dimension(BaseModel):
 
     @property
     def state(self) -> str:
-        """"met", "partly" or "missing"; "not asked" when it does not apply."""
+        """The score in words: met, partly or missing ("not asked" when it does not apply)."""
         if not self.applies:
             return "not asked"
         return {MET: "met", PARTLY: "partly", MISSING: "missing"}[self.score]

@@ -116,3 +116,26 @@ def test_the_learnings_review_lists_known_boards_and_exports_markdown(app, db_fi
     other.session_state["identities"] = {}
     other.switch_page(page("learnings_review.py")).run()
     assert "We learned that retries hide outages" not in [t.value for t in other.text]
+
+
+def test_evidence_another_person_is_still_writing_is_hidden_not_gone(app, db_file):
+    board_id = create_board(app)
+    ann = join(board_id, "Ann")
+    add_note(ann, "Customers reported errors first")
+    [note] = notes.list_notes(connect(db_file), board_id)
+    learnings_page(ann)
+    ann.text_area(key="learned_new_text").input("customers see errors before we do")
+    ann.selectbox(key="learned_new_evidence").set_value(note.id)
+    ann.button(key="FormSubmitter:learned_new-Add the learning").click().run()
+
+    learnings_page(app)
+    captions = [c.value for c in app.caption]
+    assert any("a note others wrote" in c for c in captions)
+    assert not any("no longer on the board" in c for c in captions)
+    [learning] = learnings.list_learnings(connect(db_file), board_id)
+    # Saving an edit keeps the link this person cannot see.
+    app.text_area(key=f"learned_edit_{learning.id}_text").input("customers see errors first")
+    app.button(key=f"learned_edit_{learning.id}_save").click().run()
+    [learning] = learnings.list_learnings(connect(db_file), board_id)
+    assert (learning.text, learning.evidence_id) == ("We learned that customers see errors first",
+                                                     note.id)
