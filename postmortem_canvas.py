@@ -21,6 +21,7 @@ from canvas.errors import (
 from canvas.exports.calendar_feed import FEED_PATH
 from canvas.exports.digest import digest, digest_json, digest_markdown
 from canvas.exports.tracker_issue import Tracker
+from canvas.exports.brief import brief
 from canvas.exports.export import export_document
 from canvas.exports.external_summary import external_summary
 from canvas.exports.invite import DEFAULT_BASE_URL, review_invite
@@ -42,6 +43,7 @@ FORMATS = {
     "csv": "the board's actions as CSV",
     "ics": "the due dates of the board's actions as an iCalendar file",
     "external": "a summary for customers or the wider company (no names, no notes)",
+    "brief": "a one-page internal shareout: TL;DR, impact, learnings, decisions, top actions",
     "invite": "an iCalendar invite to the review meeting (link, agenda, ground rules, invitees)",
 }
 
@@ -238,6 +240,7 @@ def _export(args) -> int:
             "csv": lambda: actions_csv(rows),
             "ics": lambda: actions_ics(rows, today),
             "external": lambda: external_summary(snapshot, today),
+            "brief": lambda: brief(snapshot, today),
             "invite": lambda: review_invite(snapshot, args.base_url, datetime.now(UTC)),
         }[args.format]()
         data = text.encode("utf-8")

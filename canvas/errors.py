@@ -354,6 +354,29 @@ class MalformedAction(CanvasError):
     """The request is not shaped like any action the canvas sends."""
 
 
+class LearningNotFound(CanvasError):
+    """The learning (or its decision) is not on this board, or was deleted."""
+
+    def __init__(self):
+        super().__init__("That learning is no longer on this board.")
+
+
+class EvidenceNotFound(CanvasError):
+    """A learning points at a timeline event, note or cluster this board does not hold."""
+
+    def __init__(self, kind: str = "item"):
+        super().__init__(f"That {kind} is not on this board any more: pick the evidence again.")
+        self.kind = kind
+
+
+class NotAFactorStep(CanvasError):
+    """Categories and 5 Whys belong to the contributing-factors step only."""
+
+    def __init__(self):
+        super().__init__("Only notes and clusters in the contributing-factors step carry a "
+                         "category or a 5 Whys chain.")
+
+
 class InviteNeedsReviewDate(CanvasError):
     """A review meeting invite was asked for a board without a usable review date."""
 

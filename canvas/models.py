@@ -15,6 +15,7 @@ from pydantic import (
 )
 
 from canvas.errors import TextRefused, UnknownTemplate
+from canvas.learnings import FactorCategory
 from canvas.session.phases import Phase
 from canvas.text import (
     WEB_ADDRESS, OptionalLine, OptionalText, RequiredLine, RequiredText, check_visible,
@@ -303,6 +304,8 @@ class Note(BaseModel):
     position: int = 0
     # Per-board running number: what people say aloud ("note 12").
     number: int = 0
+    # Contributing factors only: where the factor lives (people, process, ...).
+    category: FactorCategory | None = None
     # A belief still to be checked, told apart from established facts.
     is_assumption: bool = False
 
@@ -343,6 +346,8 @@ class Cluster(BaseModel):
     position: int = 0
     created_at: datetime
     deleted_at: datetime | None = None
+    # Contributing factors only: where the factor lives (people, process, ...).
+    category: FactorCategory | None = None
 
 
 class BoardSummary(BaseModel):

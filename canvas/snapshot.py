@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from canvas.actions import FollowUp, Trigger
+from canvas.learnings import Decision, Learning, WhyChain
 from canvas.models import Board, Cluster, Note, Participant
 from canvas.templates import Template
 from canvas.incident.timeline import TimelineEvent
@@ -19,6 +20,9 @@ class BoardSnapshot(BaseModel):
     events: list[TimelineEvent] = []
     actions: list[FollowUp] = []
     triggers: list[Trigger] = []
+    learnings: list[Learning] = []
+    decisions: list[Decision] = []
+    whys: list[WhyChain] = []
 
     @property
     def template(self) -> Template:
@@ -29,3 +33,25 @@ class BoardSnapshot(BaseModel):
 
     def clusters_of(self, step_key: str) -> list[Cluster]:
         return [cluster for cluster in self.clusters if cluster.step_key == step_key]
+
+    def evidence_of(self, learning: Learning) -> str | None:
+        """What a learning rests on, in words ("note #13: …", "cluster "…"",
+        "timeline event: …"); None when it has none or it is gone. The text
+        is what people typed: escape it where it is rendered."""
+        found_id = learning.evidence_id
+        if found_id is None:
+            return None
+        for note in self.notes:
+            if note.id == found_id:
+                return f"note #{note.number}: {note.text}"
+        for cluster in self.clusters:
+            if cluster.id == found_id:
+                return f"cluster “{cluster.name}”"
+        for event in self.events:
+            if event.id == found_id:
+                return f"timeline event: {event.text}"
+        return None
+
+    def whys_of(self, item_id: str) -> WhyChain | None:
+        """The 5 Whys chain run on a contributing factor, if any."""
+        return next((chain for chain in self.whys if chain.item_id == item_id), None)

@@ -18,7 +18,8 @@ from canvas.errors import UnknownTemplate
 
 DEFAULT_TEMPLATE = "blameless"
 RESERVED_STEP_KEYS = frozenset({"home", "overview", "vote", "discuss", "facilitate", "check",
-                                "export", "all-actions"})
+                                "export", "all-actions", "learned",
+                                "learnings-review"})
 
 
 class StepKind(str, Enum):
@@ -59,6 +60,12 @@ class Step(BaseModel):
         weakness lives elsewhere. By key, or by a title that says risk, so a
         custom template's own risk column counts too."""
         return self.key in RISK_STEP_KEYS or "risk" in self.title.lower()
+
+    @property
+    def is_factor_step(self) -> bool:
+        """The contributing-factors step: its notes and clusters carry a
+        category and may get a 5 Whys chain."""
+        return self.key == "contributing-factors"
 
     @property
     def holds_notes(self) -> bool:

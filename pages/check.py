@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from canvas.review.completeness import check_completeness
+from canvas.review.completeness import MET, PARTLY, check_completeness, score_rubric
 from canvas.review.language import count_flags_by_step
 from canvas.incident.timerange import today_in
 from pages.shared import board_page, navigation
@@ -11,9 +11,35 @@ page = board_page.open_board_page()
 # Scored on what this person may see: while people write, another person's
 # notes must not show through a check (open questions list their text).
 snapshot = page.view
-result = check_completeness(snapshot, today_in(snapshot.board.timezone))
+today = today_in(snapshot.board.timezone)
+result = check_completeness(snapshot, today)
+rubric = score_rubric(snapshot, today)
 
 st.title("Is the postmortem done?", anchor=False)
+verdict = "passes the quality gate" if rubric.passes else "does not pass the quality gate yet"
+st.progress(rubric.score, text=f"{rubric.points} of {rubric.max_points} points · {verdict} "
+                              f"(pass mark {round(rubric.pass_mark * 100)}%, and no dimension "
+                              "missing)")
+MARKS = {MET: ":green[:material/check_circle:]", PARTLY: ":orange[:material/timelapse:]"}
+for dimension in rubric.dimensions:
+    if not dimension.applies:
+        continue
+    with st.container(border=True, key=f"check_rubric_{dimension.id}"):
+        mark, text, link = st.columns([1, 12, 3], vertical_alignment="center")
+        mark.markdown(MARKS.get(dimension.score, ":red[:material/cancel:]"))
+        text.markdown(f"**{dimension.label}** · {dimension.state}")
+        if dimension.missing:
+            text.caption(dimension.missing)
+            for detail in dimension.details:
+                text.text(f"• {detail}")
+            if dimension.fix_page and (target := navigation.page_for(dimension.fix_page)) is not None:
+                link.page_link(target, label="Fix it here", icon=":material/arrow_forward:")
+not_asked = [dimension for dimension in rubric.dimensions if not dimension.applies]
+if not_asked:
+    st.caption("Not asked by this template: " + "; ".join(
+        f"{dimension.label} ({dimension.not_applicable_because})" for dimension in not_asked))
+
+st.subheader("Checklist", anchor=False)
 done, applicable = result.done_count, len(result.applicable)
 st.progress(result.score, text=f"{done} of {applicable} checks done")
 for item in result.items:

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 import streamlit as st
 
 from canvas.exports.actions_export import actions_csv, actions_ics
+from canvas.exports.brief import brief
 from canvas.exports.canvas_png import canvas_png
 from canvas.exports.export import export_document
 from canvas.exports.external_summary import external_summary
@@ -70,6 +71,11 @@ left.download_button("Actions (.csv)", actions_csv(rows), file_name=f"{stem}-act
 right.download_button("Due dates (.ics calendar)", actions_ics(rows, today),
                       file_name=f"{stem}-actions.ics", mime="text/calendar", key="export_ics",
                       icon=":material/event:", width="stretch")
+left, right = st.columns(2)
+left.download_button("One-page brief (.md)", brief(snapshot, today), file_name=f"{stem}-brief.md",
+                     mime="text/markdown", key="export_brief", icon=":material/article:",
+                     width="stretch",
+                     help="For the wider team: TL;DR, impact, learnings, decisions, top actions.")
 
 try:
     # The share link's own address, so the invite opens this server.

@@ -314,6 +314,49 @@ def m0009(db: sqlite_utils.Database) -> None:
     db["boards"].add_column("close_reason", str, not_null_default="")
 
 
+@migrations(name="0010_factor_categories_whys_learnings_decisions")
+def m0010(db: sqlite_utils.Database) -> None:
+    # Where a contributing factor lives (people, process, product, tech,
+    # comms, environment); empty until someone picks one.
+    db["notes"].add_column("category", str)
+    db["clusters"].add_column("category", str)
+    # A 5 Whys chain on a factor (note or cluster): one row per level.
+    db["whys"].create(
+        {"id": str, "board_id": str, "item_id": str, "level": int, "why": str, "because": str,
+         "created_at": str},
+        pk="id",
+        foreign_keys=[("board_id", "boards", "id")],
+        not_null={"board_id", "item_id", "level", "why"},
+    )
+    db["whys"].create_index(["board_id", "item_id", "level"], unique=True)
+    db["learnings"].create(
+        {"id": str, "board_id": str, "text": str, "evidence_kind": str, "evidence_id": str,
+         "position": int, "created_at": str, "updated_at": str, "deleted_at": str,
+         "version": int},
+        pk="id",
+        foreign_keys=[("board_id", "boards", "id")],
+        not_null={"board_id", "text", "version"},
+    )
+    db["learnings"].create_index(["board_id"])
+    # At most one decision per learning; "no_change" is a decision too.
+    db["decisions"].create(
+        {"id": str, "board_id": str, "learning_id": str, "kind": str, "text": str,
+         "trade_off": str, "created_at": str, "updated_at": str, "version": int},
+        pk="id",
+        foreign_keys=[("board_id", "boards", "id"), ("learning_id", "learnings", "id")],
+        not_null={"board_id", "learning_id", "kind", "text", "version"},
+    )
+    db["decisions"].create_index(["learning_id"], unique=True)
+    # The actions that carry a decision out.
+    db["decision_actions"].create(
+        {"decision_id": str, "action_id": str, "board_id": str, "position": int},
+        pk=("decision_id", "action_id"),
+        foreign_keys=[("decision_id", "decisions", "id"), ("action_id", "actions", "id"),
+                      ("board_id", "boards", "id")],
+        not_null={"board_id"},
+    )
+
+
 def schema_version(name: str) -> int:
     """The schema version a migration brings a file to: its leading number."""
     prefix = name.split("_", 1)[0]

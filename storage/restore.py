@@ -73,7 +73,7 @@ def restore_board(db: sqlite_utils.Database, plan: BackupPlan) -> tuple[Board, s
             boards.record_source(db, board.id, spec.source)
         with boards.changing_board(db, board.id):
             ids = {item.ref: new_row_id() for item in (*plan.events, *plan.clusters, *plan.notes,
-                                                         *plan.actions)}
+                                                         *plan.actions, *plan.learnings)}
             # Participants are listed by (joined_at, id); they all join now, so
             # sorted ids keep the backup's order.
             people = sorted(new_row_id() for _ in plan.participants)
@@ -100,7 +100,8 @@ def restore_board(db: sqlite_utils.Database, plan: BackupPlan) -> tuple[Board, s
             db["clusters"].insert_all(
                 {"id": ids[cluster.ref], "board_id": board.id, "step_key": cluster.step,
                  "name": cluster.name, "position": cluster.position,
-                 "created_at": iso(cluster.created_at), "deleted_at": None}
+                 "created_at": iso(cluster.created_at), "deleted_at": None,
+                 "category": cluster.category.value if cluster.category else None}
                 for cluster in plan.clusters
             )
             db["notes"].insert_all(
@@ -110,6 +111,7 @@ def restore_board(db: sqlite_utils.Database, plan: BackupPlan) -> tuple[Board, s
                  "updated_at": iso(note.updated_at or note.created_at), "deleted_at": None,
                  "version": 1, "cluster_id": ids.get(note.cluster) if note.cluster else None,
                  "event_id": ids.get(note.event) if note.event else None,
+                 "category": note.category.value if note.category else None,
                  "is_assumption": int(note.is_assumption)}
                 for note in plan.notes
             )
@@ -137,8 +139,37 @@ def restore_board(db: sqlite_utils.Database, plan: BackupPlan) -> tuple[Board, s
                  "created_at": iso(trigger.created_at), "deleted_at": None}
                 for trigger in plan.triggers
             )
+            _restore_learnings(db, board.id, plan, ids, stamp)
         key = facilitation.create_facilitator_key(db, board.id, "restore")
     return boards.get_board(db, board.id), key
+
+
+def _restore_learnings(db: sqlite_utils.Database, board_id: str, plan: BackupPlan,
+                       ids: dict[str, str], stamp: str) -> None:
+    kinds = {**{event.ref: "event" for event in plan.events},
+             **{cluster.ref: "cluster" for cluster in plan.clusters},
+             **{note.ref: "note" for note in plan.notes}}
+    db["whys"].insert_all(
+        {"id": new_row_id(), "board_id": board_id, "item_id": ids[chain.item], "level": level,
+         "why": step.why, "because": step.because, "created_at": stamp}
+        for chain in plan.whys for level, step in enumerate(chain.steps, start=1))
+    db["learnings"].insert_all(
+        {"id": ids[learning.ref], "board_id": board_id, "text": learning.text,
+         "evidence_kind": kinds[learning.evidence] if learning.evidence else None,
+         "evidence_id": ids[learning.evidence] if learning.evidence else None,
+         "position": position, "created_at": stamp, "updated_at": stamp, "deleted_at": None,
+         "version": 1}
+        for position, learning in enumerate(plan.learnings, start=1))
+    for decision in plan.decisions:
+        decision_id = new_row_id()
+        db["decisions"].insert({"id": decision_id, "board_id": board_id,
+                                "learning_id": ids[decision.learning], "kind": decision.kind.value,
+                                "text": decision.text, "trade_off": decision.trade_off,
+                                "created_at": stamp, "updated_at": stamp, "version": 1})
+        db["decision_actions"].insert_all(
+            {"decision_id": decision_id, "action_id": ids[action], "board_id": board_id,
+             "position": position}
+            for position, action in enumerate(dict.fromkeys(decision.actions), start=1))
 
 
 def _day(value) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite_utils
 
 from canvas.snapshot import BoardSnapshot
-from storage import actions, boards, clusters, events, notes, participants, votes
+from storage import actions, boards, clusters, events, learnings, notes, participants, votes
 
 
 def load_snapshot(db: sqlite_utils.Database, board_id: str) -> BoardSnapshot:
@@ -21,6 +21,9 @@ def load_snapshot(db: sqlite_utils.Database, board_id: str) -> BoardSnapshot:
             events=events.list_events(db, board_id),
             actions=actions.list_actions(db, board_id),
             triggers=actions.list_triggers(db, board_id),
+            learnings=learnings.list_learnings(db, board_id),
+            decisions=learnings.list_decisions(db, board_id),
+            whys=learnings.list_whys(db, board_id),
         )
     finally:
         db.conn.execute("COMMIT")

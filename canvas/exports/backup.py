@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from canvas.actions import ActionDraft, CloseReason, TriggerDraft
 from canvas.errors import BackupInvalid, describe_validation_error
+from canvas.learnings import DecisionDraft, FactorCategory, LearningText, WhyStep, WHYS_MAX_LEVELS
 from canvas.json_text import load_json
 from canvas.models import (
     BoardDetails, ClusterName, DisplayName, IncidentSource, NoteColour, NoteText, TemplateSlug,
@@ -59,7 +60,8 @@ def backup_document(
     board = snapshot.board
     refs: dict[str, str] = {}
     for prefix, items in (("event", snapshot.events), ("cluster", snapshot.clusters),
-                          ("note", snapshot.notes), ("action", snapshot.actions)):
+                          ("note", snapshot.notes), ("action", snapshot.actions),
+                          ("learning", snapshot.learnings)):
         for index, item in enumerate(items, start=1):
             if item.id is not None:
                 refs[item.id] = f"{prefix}-{index}"
@@ -111,7 +113,8 @@ def backup_document(
         ],
         "clusters": [
             {"ref": refs[cluster.id], "step": cluster.step_key, "name": cluster.name,
-             "position": cluster.position, "created_at": cluster.created_at.isoformat()}
+             "position": cluster.position, "created_at": cluster.created_at.isoformat(),
+             "category": cluster.category.value if cluster.category else None}
             for cluster in snapshot.clusters
         ],
         "notes": [
@@ -119,6 +122,7 @@ def backup_document(
              "colour": note.colour.value, "position": note.position,
              "cluster": refs.get(note.cluster_id) if note.cluster_id else None,
              "event": refs.get(note.event_id) if note.event_id else None,
+             "category": note.category.value if note.category else None,
              "is_assumption": note.is_assumption,
              "created_at": note.created_at.isoformat(), "updated_at": note.updated_at.isoformat()}
             for note in snapshot.notes
@@ -139,6 +143,21 @@ def backup_document(
             {"signal": trigger.signal, "kind": trigger.kind.value, "response": trigger.response,
              "created_at": trigger.created_at.isoformat()}
             for trigger in snapshot.triggers
+        ],
+        "whys": [
+            {"item": refs[chain.item_id], "steps": [step.model_dump() for step in chain.steps]}
+            for chain in snapshot.whys if chain.item_id in refs
+        ],
+        "learnings": [
+            {"ref": refs[learning.id], "text": learning.text,
+             "evidence": refs.get(learning.evidence_id) if learning.evidence_id else None}
+            for learning in snapshot.learnings
+        ],
+        "decisions": [
+            {"learning": refs[decision.learning_id], "kind": decision.kind.value,
+             "text": decision.text, "trade_off": decision.trade_off,
+             "actions": [refs[action_id] for action_id in decision.action_ids if action_id in refs]}
+            for decision in snapshot.decisions if decision.learning_id in refs
         ],
     }
 
@@ -182,6 +201,7 @@ class BackupCluster(BaseModel):
     name: ClusterName
     position: int = 0
     created_at: SupportedInstant
+    category: FactorCategory | None = None
 
 
 class BackupNote(BaseModel):
@@ -193,6 +213,7 @@ class BackupNote(BaseModel):
     position: int = 0
     cluster: str | None = None
     event: str | None = None
+    category: FactorCategory | None = None
     is_assumption: bool = False
     created_at: SupportedInstant
     updated_at: SupportedInstant | None = None
@@ -215,6 +236,22 @@ class BackupTrigger(TriggerDraft):
     created_at: SupportedInstant
 
 
+class BackupWhys(BaseModel):
+    item: str
+    steps: list[WhyStep] = Field(default_factory=list, max_length=WHYS_MAX_LEVELS)
+
+
+class BackupLearning(BaseModel):
+    ref: str
+    text: LearningText
+    evidence: str | None = None
+
+
+class BackupDecision(DecisionDraft):
+    learning: str
+    actions: list[str] = []
+
+
 class BackupPlan(BaseModel):
     """A validated backup: everything `storage.restore.restore_board` writes."""
 
@@ -229,6 +266,9 @@ class BackupPlan(BaseModel):
     votes: list[BackupVote] = []
     actions: list[BackupAction] = []
     triggers: list[BackupTrigger] = []
+    whys: list[BackupWhys] = []
+    learnings: list[BackupLearning] = []
+    decisions: list[BackupDecision] = []
 
 
 def parse_backup(text: str) -> BackupPlan:
@@ -253,7 +293,7 @@ def _check_references(plan: BackupPlan) -> None:
     note_steps = {step.key for step in template.note_steps}
     kinds: dict[str, str] = {}
     for kind, items in (("event", plan.events), ("cluster", plan.clusters), ("note", plan.notes),
-                        ("action", plan.actions)):
+                        ("action", plan.actions), ("learning", plan.learnings)):
         for index, item in enumerate(items):
             if item.ref in kinds:
                 raise BackupInvalid(f"{kind}s[{index}].ref: {item.ref!r} is used twice")
@@ -289,6 +329,32 @@ def _check_references(plan: BackupPlan) -> None:
                 raise BackupInvalid(
                     f"actions[{index}].source_kind: needed when the action has a source")
             require(f"actions[{index}].source", action.source, action.source_kind.value)
+    factor_steps = {step.key for step in template.note_steps if step.is_factor_step}
+    step_of = {**{note.ref: note.step for note in plan.notes}, **cluster_step}
+    for kind, items in (("clusters", plan.clusters), ("notes", plan.notes)):
+        for index, item in enumerate(items):
+            if item.category is not None and item.step not in factor_steps:
+                raise BackupInvalid(f"{kind}[{index}].category: only contributing factors carry "
+                                    "a category")
+    whys_on: set[str] = set()
+    for index, chain in enumerate(plan.whys):
+        require(f"whys[{index}].item", chain.item, "note", "cluster")
+        if step_of.get(chain.item) not in factor_steps:
+            raise BackupInvalid(f"whys[{index}].item: {chain.item!r} is not a contributing factor")
+        if chain.item in whys_on:
+            raise BackupInvalid(f"whys[{index}].item: {chain.item!r} has two chains")
+        whys_on.add(chain.item)
+    for index, learning in enumerate(plan.learnings):
+        require(f"learnings[{index}].evidence", learning.evidence, "event", "note", "cluster")
+    decided: set[str] = set()
+    for index, decision in enumerate(plan.decisions):
+        require(f"decisions[{index}].learning", decision.learning, "learning")
+        if decision.learning in decided:
+            raise BackupInvalid(f"decisions[{index}].learning: {decision.learning!r} has two "
+                                "decisions")
+        decided.add(decision.learning)
+        for position, action in enumerate(decision.actions):
+            require(f"decisions[{index}].actions[{position}]", action, "action")
     spent: Counter = Counter()
     on_item: Counter = Counter()
     # The same rule as on a live board: dots on a grouped note count toward its cluster.

@@ -19,11 +19,12 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 
 from canvas.actions import FollowUp, Status
+from canvas.learnings import FactorCategory, decision_of
 from canvas.session.grouping import VotableItem, votable_items
 from canvas.models import Board, Note, ReviewType
 from canvas.session.phases import Phase
 from canvas.snapshot import BoardSnapshot
-from canvas.review.completeness import check_completeness
+from canvas.review.completeness import check_completeness, score_rubric
 from canvas.review.intake import UNKNOWN, intake_answers, shows_durations
 from canvas.templates import Step, StepKind
 from canvas.text import escape_for_documents
@@ -51,7 +52,9 @@ def markdown_pack(snapshot: BoardSnapshot, today: date) -> str:
         _actions(snapshot.actions, today),
         _parked(snapshot.actions),
         _triggers(snapshot),
+        _learnings(snapshot),
         _closing(snapshot, today),
+        score_rubric(snapshot, today).markdown(),
         check_completeness(snapshot, today).markdown(),
     ]
     return "\n\n".join(section.strip("\n") for section in sections if section) + "\n"
@@ -249,7 +252,6 @@ def _votes(count: int) -> str:
 
 
 def _step(snapshot: BoardSnapshot, step: Step) -> str:
-    notes = {note.id: note for note in _notes(snapshot) if note.step_key == step.key}
     lines = [f"## {step.title}", "", f"*{step.prompt}*", ""]
     items = _ranked_items(snapshot, step)
     if not items:
@@ -258,6 +260,25 @@ def _step(snapshot: BoardSnapshot, step: Step) -> str:
     show_votes = _votes_visible(snapshot.board)
     if not show_votes and any(snapshot.tallies.get(item.id) for item in items):
         lines += ["*Votes are not revealed yet; items are in board order.*", ""]
+    if not step.is_factor_step:
+        return "\n".join(lines + _items(snapshot, step, items))
+    # Contributing factors read by category, so a reader sees where the
+    # weaknesses cluster (process, tech, ...) before the single items.
+    category = {**{note.id: note.category for note in snapshot.notes},
+                **{cluster.id: cluster.category for cluster in snapshot.clusters}}
+    groups = [(kind.label, [item for item in items if category.get(item.id) == kind])
+              for kind in FactorCategory]
+    groups.append(("No category yet", [item for item in items if category.get(item.id) is None]))
+    for title, members in groups:
+        if members:
+            lines += [f"### {title}", "", *_items(snapshot, step, members), ""]
+    return "\n".join(lines)
+
+
+def _items(snapshot: BoardSnapshot, step: Step, items: list[VotableItem]) -> list[str]:
+    notes = {note.id: note for note in _notes(snapshot) if note.step_key == step.key}
+    show_votes = _votes_visible(snapshot.board)
+    lines = []
     for rank, item in enumerate(items, start=1):
         votes = f" — {_votes(item.votes)}" if show_votes else ""
         if item.kind == "cluster":
@@ -268,7 +289,12 @@ def _step(snapshot: BoardSnapshot, step: Step) -> str:
             lines += [f"   - {_note(note, '     ')}" for note in members]
         else:
             lines.append(f"{rank}. {_note(notes[item.id], '   ')}{votes}")
-    return "\n".join(lines)
+        if chain := snapshot.whys_of(item.id):
+            lines.append("   - 5 Whys:")
+            lines += [f"     {level}. Why? {_inline(why.why)} → Because: "
+                      f"{_inline(why.because) or NONE}"
+                      for level, why in enumerate(chain.steps, start=1)]
+    return lines
 
 
 def _note(note: Note, indent: str) -> str:
@@ -326,6 +352,30 @@ def _triggers(snapshot: BoardSnapshot) -> str:
     rows = [[_inline(trigger.signal), trigger.kind.label, _inline(trigger.response)]
             for trigger in snapshot.triggers]
     lines.append(_table(["If we see", "We commit to", "Namely"], rows))
+    return "\n".join(lines)
+
+
+def _learnings(snapshot: BoardSnapshot) -> str:
+    lines = ["## Learnings and decisions", ""]
+    if not snapshot.learnings:
+        lines.append("*No learnings recorded yet.*")
+        return "\n".join(lines)
+    titles = {action.id: action.title for action in snapshot.actions}
+    for number, learning in enumerate(snapshot.learnings, start=1):
+        lines.append(f"{number}. {_block(learning.text, '   ')}")
+        evidence = snapshot.evidence_of(learning)
+        lines.append(f"   - Evidence: {_inline(evidence) if evidence else '*none linked*'}")
+        decision = decision_of(learning.id, snapshot.decisions)
+        if decision is None:
+            lines.append("   - Decision: *none yet*")
+            continue
+        lines.append(f"   - Decision ({decision.kind.label}): {_inline(decision.text)}")
+        if decision.trade_off:
+            lines.append(f"   - Trade-off: {_inline(decision.trade_off)}")
+        carried = [_inline(titles[action_id]) for action_id in decision.action_ids
+                   if action_id in titles]
+        if carried:
+            lines.append(f"   - Carried out by: {'; '.join(carried)}")
     return "\n".join(lines)
 
 

@@ -63,6 +63,9 @@ from datetime import date
 from pydantic import BaseModel
 
 from canvas.actions import ActionType, FollowUp, Trigger, trigger_warnings
+from canvas.learnings import (
+    LEARNINGS_MAX, LEARNINGS_MIN, DecisionKind, decision_of, learning_problems,
+)
 from canvas.review.language import check_text
 from canvas.models import Note
 from canvas.snapshot import BoardSnapshot
@@ -214,6 +217,8 @@ def _plural(count: int, word: str, plural: str | None = None) -> str:
 
 
 def _join(names: list[str]) -> str:
+    if not names:
+        return ""
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
@@ -437,3 +442,335 @@ def _language_item(snapshot: BoardSnapshot, notes: list[Note], template: Templat
         missing = (f"Blame or hindsight phrases are left in {where}: describe the system "
                    "and what we do next time.")
     return _result("blameless-language", label, missing, _key(flagged[0][0] if flagged else None))
+
+
+# --- the rubric -------------------------------------------------------------------------
+#
+# "Is it done?" as a rubric: eleven dimensions of a finished postmortem, each
+# scored 0 (missing), 1 (partly there) or 2 (met), with what is missing and the
+# page that fixes it. A board passes when it reaches PASS_MARK of the points
+# its template asks for and no dimension is missing outright: a polished
+# timeline does not make up for having no learnings at all.
+
+PASS_MARK = 0.8
+MET, PARTLY, MISSING = 2, 1, 0
+LEARNINGS_PAGE = "learned"
+# Words that mark a belief rather than an established fact.
+_ASSUMING = re.compile(
+    r"\b(?:probably|presumably|assum(?:e|ed|ing|ption)|we\s+think|I\s+think|we\s+believe|"
+    r"seems?\s+(?:like|to)|might\s+have|may\s+have|likely|unclear\s+whether|not\s+sure)\b",
+    re.IGNORECASE)
+
+
+class Dimension(BaseModel):
+    """One dimension of the rubric, scored on one board."""
+
+    id: str
+    label: str
+    score: int = MISSING
+    applies: bool = True
+    # What is missing for full marks ("" when met or not applicable).
+    missing: str = ""
+    not_applicable_because: str = ""
+    # The board page that fixes it: a step key, or "learned" (the Learnings page).
+    fix_page: str | None = None
+    # What people typed that the dimension is about (learnings, notes, titles).
+    details: list[str] = []
+
+    @property
+    def met(self) -> bool:
+        return self.applies and self.score == MET
+
+    @property
+    def state(self) -> str:
+        """The score in words: met, partly or missing ("not asked" when it does not apply)."""
+        if not self.applies:
+            return "not asked"
+        return {MET: "met", PARTLY: "partly", MISSING: "missing"}[self.score]
+
+
+class Rubric(BaseModel):
+    """The rubric for one board, with its pass mark."""
+
+    dimensions: list[Dimension]
+    pass_mark: float = PASS_MARK
+
+    @property
+    def applicable(self) -> list[Dimension]:
+        return [dimension for dimension in self.dimensions if dimension.applies]
+
+    @property
+    def points(self) -> int:
+        return sum(dimension.score for dimension in self.applicable)
+
+    @property
+    def max_points(self) -> int:
+        return MET * len(self.applicable)
+
+    @property
+    def score(self) -> float:
+        """Points over the points asked for, from 0 to 1; 1 when nothing applies."""
+        return self.points / self.max_points if self.max_points else 1.0
+
+    @property
+    def passes(self) -> bool:
+        """At or above the pass mark, with no dimension missing outright."""
+        return self.score >= self.pass_mark and all(
+            dimension.score > MISSING for dimension in self.applicable)
+
+    @property
+    def to_fix(self) -> list[Dimension]:
+        """The applicable dimensions short of full marks, in rubric order."""
+        return [dimension for dimension in self.applicable if dimension.score < MET]
+
+    def dimension(self, dimension_id: str) -> Dimension:
+        """The dimension with this id; raises KeyError."""
+        for dimension in self.dimensions:
+            if dimension.id == dimension_id:
+                return dimension
+        raise KeyError(dimension_id)
+
+    def markdown(self) -> str:
+        """The rubric as a Markdown section: the verdict, then each dimension
+        with its state and what is missing; typed text escaped."""
+        verdict = "passes" if self.passes else "does not pass yet"
+        lines = [f"## Quality gate: {self.points} of {self.max_points} points, {verdict}", "",
+                 f"*Pass mark: {round(self.pass_mark * 100)}% of the points, and no dimension "
+                 "missing.*", ""]
+        for dimension in self.applicable:
+            lines.append(f"- **{dimension.label}:** {dimension.state}")
+            if dimension.missing:
+                lines.append(f"  - {dimension.missing}")
+                lines += [f"    - {escape_for_documents(' '.join(detail.split()))}"
+                          for detail in dimension.details]
+        return "\n".join(lines) + "\n"
+
+
+def _scored(dimension_id: str, label: str, score: int, missing: str, fix_page: str | None,
+            details: Iterable[str] = ()) -> Dimension:
+    return Dimension(id=dimension_id, label=label, score=score,
+                     missing="" if score == MET else missing, fix_page=fix_page,
+                     details=list(details) if score < MET else [])
+
+
+def _not_asked(dimension_id: str, label: str, because: str) -> Dimension:
+    return Dimension(id=dimension_id, label=label, applies=False, not_applicable_because=because)
+
+
+def score_rubric(snapshot: BoardSnapshot, today: date) -> Rubric:
+    """Score the board on every dimension of the rubric (see above)."""
+    template = snapshot.template
+    notes = [note for note in snapshot.notes if not note.is_deleted]
+    summary = _key(_step_of_kind(template, StepKind.summary))
+    return Rubric(dimensions=[
+        _roles_dimension(snapshot, summary),
+        _objective_dimension(snapshot, summary),
+        _timeline_dimension(snapshot, template),
+        _assumptions_dimension(snapshot, notes, template),
+        _factors_dimension(snapshot, notes, template),
+        _learnings_dimension(snapshot),
+        _decisions_dimension(snapshot),
+        _owned_actions_dimension(snapshot, template),
+        _kill_criteria_dimension(snapshot, template),
+        _follow_up_dimension(snapshot, template, summary),
+        _blameless_dimension(snapshot, notes, template),
+    ])
+
+
+def _roles_dimension(snapshot: BoardSnapshot, summary: str | None) -> Dimension:
+    roles = snapshot.board.roles
+    wanted = {"facilitator": roles.facilitator, "scribe": roles.scribe,
+              "decision owner": roles.decision_owner}
+    empty = [role for role, name in wanted.items() if not name.strip()]
+    score = MET if not empty else (PARTLY if len(empty) < len(wanted) else MISSING)
+    return _scored("roles", "Roles assigned", score,
+                   f"No {_join(empty)} named yet on the Summary.", summary)
+
+
+def _objective_dimension(snapshot: BoardSnapshot, summary: str | None) -> Dimension:
+    intake = snapshot.board.intake
+    if intake.desired_outcome.strip():
+        score = MET
+    else:
+        score = PARTLY if intake.reviewed.strip() else MISSING
+    return _scored("objective", "Objective explicit", score,
+                   "The desired outcome of this review is not written down: say what the "
+                   "review should leave the team with.", summary)
+
+
+def _timeline_dimension(snapshot: BoardSnapshot, template: Template) -> Dimension:
+    label = "Timeline with evidence"
+    step = _step_of_kind(template, StepKind.timeline)
+    if step is None:
+        return _not_asked("timeline", label, "The template has no timeline step.")
+    events = snapshot.events
+    if not events:
+        return _scored("timeline", label, MISSING, "The timeline has no events yet.", step.key)
+    missing = []
+    absent = [kind.label.lower() for kind in (EventKind.impact_start, EventKind.detected)
+              if anchor(events, kind) is None]
+    if anchor(events, EventKind.mitigated) is None and anchor(events, EventKind.resolved) is None:
+        absent.append("mitigated or resolved")
+    if absent:
+        missing.append(f"No event marks {_join(absent)}.")
+    if not any(event.evidence_url for event in events):
+        missing.append("No event links its evidence (a log, a graph, a chat message).")
+    return _scored("timeline", label, PARTLY if missing else MET, " ".join(missing), step.key)
+
+
+def _sounds_assumed(text: str) -> bool:
+    return bool(_ASSUMING.search(text))
+
+
+def _assumptions_dimension(snapshot: BoardSnapshot, notes: list[Note],
+                           template: Template) -> Dimension:
+    texts = [(note.text, note.is_assumption, note.step_key) for note in notes]
+    texts += [(event.text, event.is_assumption, _key(_step_of_kind(template, StepKind.timeline)))
+              for event in snapshot.events]
+    labelled = [text for text, marked, _ in texts if marked]
+    unlabelled = [(text, step) for text, marked, step in texts
+                  if not marked and _sounds_assumed(text)]
+    if not unlabelled:
+        score = MET
+    else:
+        score = PARTLY if labelled else MISSING
+    return _scored("assumptions", "Assumptions labelled", score,
+                   f"{_plural(len(unlabelled), 'note or event sounds', 'notes or events sound')} "
+                   "like a belief but {} not marked as an assumption to verify.".format(
+                       "is" if len(unlabelled) == 1 else "are"),
+                   unlabelled[0][1] if unlabelled else None,
+                   [text for text, _ in unlabelled])
+
+
+def _factors_dimension(snapshot: BoardSnapshot, notes: list[Note],
+                       template: Template) -> Dimension:
+    label = "Contributing factors"
+    step = next((step for step in template.note_steps if step.is_factor_step), None)
+    if step is None:
+        return _not_asked("factors", label, "The template has no contributing-factors step.")
+    live_clusters = {cluster.id: cluster for cluster in snapshot.clusters_of(step.key)}
+    items = list(live_clusters.values()) + [
+        note for note in notes if note.step_key == step.key
+        and (note.cluster_id is None or note.cluster_id not in live_clusters)]
+    if not items:
+        return _scored("factors", label, MISSING,
+                       "No contributing factor is written: what made this outcome likely?",
+                       step.key)
+    missing = []
+    uncategorised = [item for item in items if item.category is None]
+    if uncategorised:
+        missing.append(f"{_plural(len(uncategorised), 'factor has', 'factors have')} no category.")
+    if not any(snapshot.whys_of(item.id) for item in items):
+        missing.append("No 5 Whys chain is run on a top factor.")
+    return _scored("factors", label, PARTLY if missing else MET, " ".join(missing), step.key,
+                   [getattr(item, "name", None) or item.text for item in uncategorised])
+
+
+def _evidence_ids(snapshot: BoardSnapshot) -> set[str]:
+    return ({note.id for note in snapshot.notes} | {cluster.id for cluster in snapshot.clusters}
+            | {event.id for event in snapshot.events if event.id})
+
+
+def _learnings_dimension(snapshot: BoardSnapshot) -> Dimension:
+    label = "Learnings tied to evidence"
+    learnings = snapshot.learnings
+    if not learnings:
+        return _scored("learnings", label, MISSING,
+                       f"No learnings yet: write {LEARNINGS_MIN}–{LEARNINGS_MAX} “We learned "
+                       "that…” statements, each tied to its evidence.", LEARNINGS_PAGE)
+    evidence = _evidence_ids(snapshot)
+    problems = [(learning, learning_problems(
+        learning, decision_of(learning.id, snapshot.decisions), evidence)) for learning in learnings]
+    flawed = [(learning, found) for learning, found in problems if found]
+    missing = []
+    if not LEARNINGS_MIN <= len(learnings) <= LEARNINGS_MAX:
+        missing.append(f"{_plural(len(learnings), 'learning')}: the practice asks for "
+                       f"{LEARNINGS_MIN} to {LEARNINGS_MAX}.")
+    if flawed:
+        missing.append(f"{_plural(len(flawed), 'learning lacks', 'learnings lack')} evidence or "
+                       "a decision.")
+    return _scored("learnings", label, PARTLY if missing else MET, " ".join(missing),
+                   LEARNINGS_PAGE,
+                   [f"{learning.text} — {'; '.join(found)}" for learning, found in flawed])
+
+
+def _decisions_dimension(snapshot: BoardSnapshot) -> Dimension:
+    label = "Decisions"
+    decisions = snapshot.decisions
+    if not decisions:
+        return _scored("decisions", label, MISSING,
+                       "No decision is taken on any learning (an explicit “no change” counts).",
+                       LEARNINGS_PAGE)
+    live_actions = {action.id for action in snapshot.actions}
+    unowned = [decision for decision in decisions if decision.kind != DecisionKind.no_change
+               and not live_actions.intersection(decision.action_ids)]
+    undecided = [learning for learning in snapshot.learnings
+                 if decision_of(learning.id, decisions) is None]
+    missing = []
+    if undecided:
+        missing.append(f"{_plural(len(undecided), 'learning has', 'learnings have')} no decision.")
+    if unowned:
+        missing.append(f"{_plural(len(unowned), 'decision has', 'decisions have')} no action "
+                       "carrying it out.")
+    return _scored("decisions", label, PARTLY if missing else MET, " ".join(missing),
+                   LEARNINGS_PAGE, [decision.text for decision in unowned])
+
+
+def _owned_actions_dimension(snapshot: BoardSnapshot, template: Template) -> Dimension:
+    label = "Owned actions with success signals"
+    step = _actions_step(template)
+    if step is None:
+        return _not_asked("owned-actions", label, "The template has no actions step.")
+    active = [action for action in snapshot.actions if action.status.is_active]
+    committed = [action for action in active if action.is_committed]
+    if not committed:
+        return _scored("owned-actions", label, MISSING,
+                       "No action has an owner and a due date yet.", step,
+                       [action.title for action in active])
+    short = [action for action in active
+             if not action.is_committed or not action.success_signal.strip()]
+    return _scored("owned-actions", label, PARTLY if short else MET,
+                   f"{_plural(len(short), 'open action lacks', 'open actions lack')} an owner, a "
+                   "due date or a success signal.", step, [action.title for action in short])
+
+
+def _kill_criteria_dimension(snapshot: BoardSnapshot, template: Template) -> Dimension:
+    label = "Measurable kill criteria"
+    step = _actions_step(template)
+    if step is None:
+        return _not_asked("kill-criteria", label, "The template has no actions step.")
+    triggers = snapshot.triggers
+    if not triggers:
+        return _scored("kill-criteria", label, MISSING,
+                       "No pre-committed trigger: if we see signal X, we commit to response Y.",
+                       step)
+    # The same rule as the kill-criteria tips on the actions page.
+    vague = [trigger for trigger in triggers if trigger_warnings(trigger.signal, trigger.response)]
+    return _scored("kill-criteria", label, PARTLY if vague else MET,
+                   f"{_plural(len(vague), 'trigger has', 'triggers have')} no measurable signal "
+                   "(a number to watch) or only a response to discuss.", step,
+                   [trigger.signal for trigger in vague])
+
+
+def _follow_up_dimension(snapshot: BoardSnapshot, template: Template,
+                         summary: str | None) -> Dimension:
+    undated = [action for action in snapshot.actions
+               if action.status.is_active and action.due_date is None]
+    review = snapshot.board.review_date is not None
+    missing = []
+    if not review:
+        missing.append("No follow-up review date is set on the Summary.")
+    if undated:
+        missing.append(f"{_plural(len(undated), 'open action has', 'open actions have')} no due "
+                       "date.")
+    score = MET if not missing else (PARTLY if len(missing) == 1 else MISSING)
+    fix = summary if not review else _actions_step(template)
+    return _scored("follow-up", "Follow-up dates", score, " ".join(missing), fix,
+                   [action.title for action in undated])
+
+
+def _blameless_dimension(snapshot: BoardSnapshot, notes: list[Note],
+                         template: Template) -> Dimension:
+    item = _language_item(snapshot, notes, template)
+    return _scored("blameless", "Blameless language", MET if item.done else MISSING,
+                   item.missing, item.fix_page)

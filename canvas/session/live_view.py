@@ -151,6 +151,7 @@ def _board_part(snapshot: BoardSnapshot, audience: Viewer) -> dict:
             "version": note.version,
             "assumption": note.is_assumption,
             "votes": tallies.get(note.id, 0) if revealed else None,
+            "category": note.category.value if note.category else None,
         }
 
     hidden = hidden_note_counts(snapshot, audience)
@@ -165,6 +166,7 @@ def _board_part(snapshot: BoardSnapshot, audience: Viewer) -> dict:
             "clusters": [
                 {
                     "id": cluster.id, "name": cluster.name,
+                    "category": cluster.category.value if cluster.category else None,
                     "votes": (tallies.get(cluster.id, 0) + sum(tallies.get(n.id, 0) for n in members))
                     if revealed else None,
                     "notes": [note_json(n) for n in members],

@@ -68,6 +68,13 @@ class Action(str, Enum):
     # Tie a note to a moment of the timeline (or untie it): curation, not
     # authorship, so anyone on the board may do it to any note.
     link_note = "link_note"
+    # Put a contributing factor (note or cluster) in a category: curation,
+    # like linking a note to a moment.
+    set_category = "set_category"
+    # The 5 Whys on the top factors: the facilitator leads it.
+    edit_whys = "edit_whys"
+    # Learnings, the decisions taken on them, and the actions tied to those.
+    edit_learnings = "edit_learnings"
     # Mark a note as an assumption to verify: curation too, open to anyone.
     mark_assumption = "mark_assumption"
     group = "group"  # move notes between clusters; create, rename, merge, dissolve clusters
@@ -109,6 +116,9 @@ RULES: dict[Action, Rule] = {
     Action.edit_actions: Rule(phases=_OPEN),
     Action.update_action_status: Rule(phases=_EVERY_PHASE),
     Action.link_note: Rule(phases=_OPEN),
+    Action.set_category: Rule(phases=_OPEN),
+    Action.edit_whys: Rule(phases=_OPEN, facilitator_only=True),
+    Action.edit_learnings: Rule(phases=_OPEN),
     Action.mark_assumption: Rule(phases=_OPEN),
     Action.group: Rule(phases=frozenset({Phase.group})),
     Action.vote: Rule(phases=frozenset({Phase.vote})),

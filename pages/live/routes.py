@@ -24,12 +24,13 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import anyio
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from canvas.actions import ActionDraft, Status, draft_for_item
+from canvas.learnings import FactorCategory
 from canvas.errors import (
     BoardNotFound, CanvasError, MalformedAction, ParticipantNotFound, StorageProblem, TextRefused,
     describe_validation_error,
@@ -41,7 +42,7 @@ from canvas.session.phases import Credentials, Phase
 from canvas.session.tickets import BadTicket, TicketClaims, check_ticket, issue_ticket
 from canvas.session.visibility import Viewer
 from canvas.session.voting import VoteRules
-from storage import actions, boards, clusters, facilitation, notes, participants, votes
+from storage import actions, boards, clusters, facilitation, learnings, notes, participants, votes
 from storage.changes import ChangeFeed, SqliteChangeFeed
 from storage.db import Database, connect, db_path
 from storage.errors import named_error
@@ -561,6 +562,14 @@ def _make_action(db, board_id, credentials, body):
     actions.add_action_from_item(db, board_id, draft, credentials)
 
 
+_CATEGORY = TypeAdapter(FactorCategory | None)
+
+
+def _set_category(db, board_id, credentials, body):
+    learnings.set_category(db, board_id, _required(body, "item_id"),
+                           _CATEGORY.validate_python(body.get("category") or None), credentials)
+
+
 def _set_action_status(db, board_id, credentials, body):
     actions.set_action_status(db, board_id, _required(body, "action_id"), Status(_required(body, "status")),
                               _text(body.get("reason")))
@@ -574,7 +583,7 @@ _ACTIONS = {
     "set_phase": _set_phase, "reveal_votes": _reveal_votes, "start_timer": _start_timer,
     "stop_timer": _stop_timer, "focus": _focus, "show_authors": _show_authors,
     "set_vote_rules": _set_vote_rules, "make_action": _make_action,
-    "set_action_status": _set_action_status,
+    "set_action_status": _set_action_status, "set_category": _set_category,
 }
 
 

@@ -101,12 +101,14 @@ def build_navigation(selection: Selection) -> dict[str, list]:
     if selection.not_found:
         return {"": [st.Page(PAGES_DIR / "not_found.py", title="Board not found", default=True)]}
     if selection.board is None:
-        return {"": [_home_page(default=True), _all_actions_page()]}
+        return {"": [_home_page(default=True), _all_actions_page(), _learnings_review_page()]}
     board = st.Page(PAGES_DIR / "board.py", title="Board", icon=":material/dashboard:",
                     default=True)
     overview = st.Page(PAGES_DIR / "overview.py", title="Board overview",
                        icon=":material/view_column:", url_path="overview")
     steps = {step.key: _step_page(step) for step in selection.board.template_model.steps}
+    learned = st.Page(PAGES_DIR / "learnings.py", title="Learnings", icon=":material/lightbulb:",
+                      url_path="learned")
     session = {
         "vote": st.Page(PAGES_DIR / "vote.py", title="Vote", icon=":material/how_to_vote:",
                         url_path="vote"),
@@ -119,15 +121,21 @@ def build_navigation(selection: Selection) -> dict[str, list]:
         "facilitate": st.Page(PAGES_DIR / "facilitate.py", title="Facilitate",
                               icon=":material/tune:", url_path="facilitate"),
     }
-    st.session_state["nav_pages"] = {"board": board, "overview": overview, **steps, **session}
-    return {"": [_home_page(default=False), _all_actions_page()],
-            "This board": [board, overview, *steps.values()],
+    st.session_state["nav_pages"] = {"board": board, "overview": overview, **steps,
+                                     "learned": learned, **session}
+    return {"": [_home_page(default=False), _all_actions_page(), _learnings_review_page()],
+            "This board": [board, overview, *steps.values(), learned],
             "Session": list(session.values())}
 
 
 def _all_actions_page():
     return st.Page(PAGES_DIR / "all_actions.py", title="All actions", icon=":material/checklist:",
                    url_path="all-actions")
+
+
+def _learnings_review_page():
+    return st.Page(PAGES_DIR / "learnings_review.py", title="Learnings review",
+                   icon=":material/menu_book:", url_path="learnings-review")
 
 
 def _home_page(default: bool):
@@ -147,6 +155,8 @@ def _step_page(step: Step):
     # One file serves every step of a kind; Streamlit tells pages apart by
     # url_path, and the page reads its step back from `current_step`.
     filename, icon = _STEP_FILES[step.kind]
+    if step.is_factor_step:
+        filename, icon = "factors.py", ":material/account_tree:"
     return st.Page(PAGES_DIR / filename, title=step.title, icon=icon, url_path=step.key)
 
 

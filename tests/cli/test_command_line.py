@@ -42,7 +42,8 @@ def test_import_fills_summary_timeline_and_notes_then_export_holds_them(tmp_path
     texts_by_step = {}
     for note in notes.list_notes(db, board_id):
         texts_by_step.setdefault(note.step_key, []).append(note.text)
-    assert sorted(texts_by_step.get("other-risks", [])) == sorted(source["contributing_factors"])
+    assert sorted(texts_by_step.get("contributing-factors", [])) == sorted(source["contributing_factors"])
+    assert "other-risks" not in texts_by_step
     assert "next-steps" not in texts_by_step
     imported_actions = actions.list_actions(db, board_id)
     assert [a.title for a in imported_actions] == [" ".join(t.split())[:200] for t in source["actions_published"]]
@@ -93,3 +94,32 @@ def test_the_console_script_is_installed():
                             capture_output=True, text=True)
     assert result.returncode == 0
     assert "import" in result.stdout and "export" in result.stdout
+
+
+def _section(markdown: str, heading: str) -> str:
+    """The text under `heading` up to the next heading of the same or a higher level."""
+    level = heading.split(" ", 1)[0]
+    start = markdown.index(f"\n{heading}\n") + len(heading) + 2
+    ends = [markdown.find(f"\n{'#' * size} ", start) for size in range(1, len(level) + 1)]
+    ends = [end for end in ends if end != -1]
+    return markdown[start:min(ends) if ends else len(markdown)]
+
+
+@pytest.mark.parametrize("incident", INCIDENT_FILES, ids=lambda p: p.stem)
+def test_every_incident_file_puts_its_factors_under_contributing_factors_never_risks(
+        tmp_path, capsys, incident):
+    db_path = tmp_path / "cli.db"
+    source = json.loads(incident.read_text())
+    status, out, err = run(capsys, "import", str(incident), "--db", str(db_path))
+    assert status == 0, err
+    status, markdown, err = run(capsys, "export", out.strip(), "--format", "md", "--db", str(db_path))
+    assert status == 0, err
+
+    factors = _section(markdown, "## Contributing factors")
+    risks = _section(markdown, "### Risks")
+    assert source["contributing_factors"]
+    for factor in source["contributing_factors"]:
+        words = " ".join(factor.split())[:40]
+        assert words in factors.replace("\\", ""), factor
+        assert words not in risks.replace("\\", ""), factor
+    assert "No risks recorded." in risks

@@ -60,11 +60,24 @@ def test_markdown_export_is_the_summary_pack(db_path, board_id, capsys):
     status, out, err = run(capsys, "export", board_id, "--format", "md", "--db", db_path)
     assert status == 0, err
     assert out.startswith("# Global Cloudflare outage from a CPU-exhausting WAF rule\n")
-    for heading in ("## Timeline", "### Durations", "## Other areas of risk", "## Actions",
+    for heading in ("## Timeline", "### Durations", "## Contributing factors",
+                    "## Other areas of risk", "## Actions", "## Learnings and decisions",
                     "## Risks, open questions and next steps"):
         assert f"\n{heading}\n" in out
     assert "| Time to mitigate | 27 min |" in out
     assert "**draft** (no owner or due date)" in out  # published actions arrive without owners
+
+
+def test_brief_export_is_one_page_with_learnings_decisions_and_top_actions(db_path, board_id,
+                                                                           capsys):
+    status, out, err = run(capsys, "export", board_id, "--format", "brief", "--db", db_path)
+    assert status == 0, err
+    assert out.startswith("# Brief: Global Cloudflare outage from a CPU-exhausting WAF rule\n")
+    for heading in ("## TL;DR", "## Impact", "## What we learned", "## Decisions",
+                    "## Top actions", "## Follow-up review"):
+        assert f"\n{heading}\n" in out
+    assert "| Re-introduce the removed excessive-CPU protection for regexes. | no owner yet |" in out
+    assert len(out.splitlines()) < 60
 
 
 def test_png_export_goes_to_a_file(tmp_path, db_path, board_id, capsys):

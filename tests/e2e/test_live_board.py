@@ -463,6 +463,8 @@ def test_screenshots_of_every_phase_with_the_top_bar_and_first_notes_above_the_f
               step="prevent", colour=NoteColour.pink)
     put_notes(server, board_id, "Ann", ["Which other config paths skip the rollout?"],
               step="other-risks", colour=NoteColour.purple)
+    put_notes(server, board_id, "Bob", ["Rule changes went global at once by default"],
+              step="contributing-factors", colour=NoteColour.purple)
     go_to(fran, "Group", ann, bob)
     expect(sticky(ann, "Canary PoP first")).to_be_visible(timeout=LIVE)
     drag(ann, sticky(ann, "Status page updated by hand"), sticky(ann, "Status page from the error rate"))
@@ -475,7 +477,7 @@ def test_screenshots_of_every_phase_with_the_top_bar_and_first_notes_above_the_f
     # Above the fold: the whole top bar and the first notes of the first columns.
     bar = box(ann.locator(".pc-bar"))
     assert bar["y"] >= 0 and bar["y"] + bar["height"] <= height
-    for step in ("detect", "react"):
+    for step in ("contributing-factors", "detect"):
         note = box(column(ann, step).locator(".pc-note").first)
         assert note["x"] + 60 <= width and note["y"] + 40 <= height, step
 

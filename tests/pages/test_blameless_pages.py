@@ -54,8 +54,9 @@ def test_the_completeness_panel_lists_what_is_missing_with_a_way_to_fix_it(app):
     create_board(app)
     app.switch_page(page("check.py")).run()
     assert not app.exception
-    [progress] = app.get("progress")
-    assert "checks done" in progress.proto.text
+    rubric, checklist = app.get("progress")
+    assert "points" in rubric.proto.text and "does not pass the quality gate yet" in rubric.proto.text
+    assert "checks done" in checklist.proto.text
     missing = [c.value for c in app.caption]
     assert any("impact started" in m for m in missing)
     assert any("No notes yet" in m for m in missing)
@@ -76,4 +77,4 @@ def test_the_export_page_offers_every_format(app):
     labels = [b.proto.label for b in app.get("download_button")]
     assert labels == ["Markdown summary (.md)", "External summary (.md)",
                       "Picture of the canvas (.png)", "Backup of the whole board (.json)",
-                      "Actions (.csv)", "Due dates (.ics calendar)"]
+                      "Actions (.csv)", "Due dates (.ics calendar)", "One-page brief (.md)"]

@@ -17,7 +17,8 @@ from canvas.models import BoardDetails, NoteColour, NoteDraft, Roles
 from canvas.session.phases import Credentials, Phase
 from canvas.templates import get_template
 from canvas.incident.timeline import parse_incident_file
-from storage import actions, boards, clusters, events, facilitation, notes, participants, restore, votes
+from canvas.learnings import DecisionDraft, DecisionKind, EvidenceKind, FactorCategory, LearningDraft, WhyStep
+from storage import actions, boards, clusters, events, facilitation, learnings, notes, participants, restore, votes
 
 INCIDENTS = Path(os.environ.get("POSTMORTEM_INCIDENTS_DIR",
                                 Path(__file__).resolve().parents[3] / "shared" / "incidents"))
@@ -65,6 +66,26 @@ def build_board(db, incident: Path):
     actions.add_action(db, board.id, ActionDraft(
         title="Rewrite the deploy tool", owner="Bob", status=Status.wont_do,
         status_reason="Replaced by the staged rollout action"))
+    as_facilitator = Credentials(facilitator_key=key)
+    factor = notes.list_notes(db, board.id, "contributing-factors")[0]
+    learnings.set_category(db, board.id, factor.id, FactorCategory.process, as_bob)
+    learnings.save_whys(db, board.id, factor.id, [WhyStep(why="Why was it deployed everywhere?",
+                                                          because="The rollout had one stage"),
+                                                  WhyStep(why="Why one stage?")], as_facilitator)
+    on_event = learnings.add_learning(db, board.id, LearningDraft(
+        text="a single rule change reaches every machine at once", evidence_kind=EvidenceKind.event,
+        evidence_id=timeline[0].id), as_ann)
+    learnings.add_learning(db, board.id, LearningDraft(
+        text="We learned that alerts watch CPU, not errors", evidence_kind=EvidenceKind.cluster,
+        evidence_id=cluster.id), as_bob)
+    learnings.add_learning(db, board.id, LearningDraft(
+        text="roll-back rights are unclear", evidence_kind=EvidenceKind.note,
+        evidence_id=question.id), as_bob)
+    decision = learnings.set_decision(db, board.id, on_event.id, DecisionDraft(
+        kind=DecisionKind.guardrail, text="Stage every rule change", trade_off="Slower rollouts"),
+        as_ann)
+    learnings.add_action_for_decision(db, board.id, decision.id, ActionDraft(
+        title="Staged rollout for rule changes", owner="Dee", due_date=date(2030, 3, 1)), as_ann)
     actions.add_trigger(db, board.id, TriggerDraft(
         signal="Error rate above 2% for 5 minutes after a deploy", kind=TriggerKind.roll_back,
         response="Roll back without waiting for a diagnosis"))
@@ -123,6 +144,23 @@ def test_the_restored_board_has_the_same_votes_links_and_settings(db):
     assert [p.display_name for p in participants.list_participants(db, restored.id)] == ["Ann", "Bob"]
 
 
+def test_the_restored_board_keeps_factors_whys_learnings_and_decisions(db):
+    board_id, _ = build_board(db, INCIDENT_FILES[0])
+    restored, _ = restore.restore_board(db, parse_backup(json.dumps(export(db, board_id))))
+    factors = notes.list_notes(db, restored.id, "contributing-factors")
+    assert factors[0].category == FactorCategory.process
+    [chain] = learnings.list_whys(db, restored.id)
+    assert chain.item_id == factors[0].id and len(chain.steps) == 2
+    found = learnings.list_learnings(db, restored.id)
+    assert [learning.evidence_kind for learning in found] == [
+        EvidenceKind.event, EvidenceKind.cluster, EvidenceKind.note]
+    assert found[0].evidence_id in {event.id for event in events.list_events(db, restored.id)}
+    [decision] = learnings.list_decisions(db, restored.id)
+    assert decision.learning_id == found[0].id and decision.trade_off == "Slower rollouts"
+    [action_id] = decision.action_ids
+    assert actions.get_action(db, restored.id, action_id).title == "Staged rollout for rule changes"
+
+
 def test_a_backup_holds_no_secrets_and_no_authors(db):
     board_id, secrets = build_board(db, INCIDENT_FILES[0])
     text = json.dumps(export(db, board_id))
@@ -146,7 +184,8 @@ def test_a_restore_that_fails_halfway_writes_nothing(db):
     board_id, _ = build_board(db, INCIDENT_FILES[0])
     plan = parse_backup(json.dumps(export(db, board_id)))
     counts = {table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-              for table in ("boards", "participants", "notes", "events", "votes", "actions")}
+              for table in ("boards", "participants", "notes", "events", "votes", "actions",
+                             "learnings", "decisions", "whys")}
     # The last table restore writes refuses every row, as a full disk would.
     db.execute("CREATE TRIGGER refuse BEFORE INSERT ON triggers BEGIN SELECT RAISE(ABORT, 'disk full'); END")
     with pytest.raises(sqlite3.IntegrityError, match="disk full"):
@@ -184,6 +223,11 @@ def broken(document: dict, change) -> str:
     (lambda d: d["votes"][0].update(count=9), "the board allows 3"),
     (lambda d: d["actions"][0].update(source_kind="cluster", source="note-99"), "actions[0].source: no cluster 'note-99'"),
     (lambda d: d["participants"].append(""), "participants[2]: A display name cannot be empty"),
+    (lambda d: d["learnings"][0].update(evidence="action-1"), "learnings[0].evidence: no event or note or cluster 'action-1'"),
+    (lambda d: d["decisions"][0].update(kind="wish"), "decisions[0].kind"),
+    (lambda d: d["decisions"][0].update(actions=["learning-2"]), "decisions[0].actions[0]: no action 'learning-2'"),
+    (lambda d: d["whys"][0].update(item="note-1") if d["notes"][0]["step"] != "contributing-factors" else d["whys"][0].update(item="cluster-1"), "is not a contributing factor"),
+    (lambda d: next(n for n in d["notes"] if n["step"] == "detect").update(category="tech"), "category: only contributing factors"),
 ])
 def test_a_broken_backup_is_refused_naming_the_place(document, change, message):
     with pytest.raises(BackupInvalid) as caught:

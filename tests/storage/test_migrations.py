@@ -56,7 +56,7 @@ ROWS: dict[str, list[dict]] = {
     ],
     "clusters": [
         {"id": "c1", "board_id": B1, "step_key": "detect", "name": "Alerting", "position": 1,
-         "created_at": T("10:30"), "deleted_at": None},
+         "created_at": T("10:30"), "deleted_at": None, "category": None},
     ],
     "events": [
         {"id": "e1", "board_id": B1, "at": T("07:00"), "kind": "trigger", "text": "deploy",
@@ -68,21 +68,25 @@ ROWS: dict[str, list[dict]] = {
     "notes": [
         {"id": "n1", "board_id": B1, "step_key": "detect", "text": "one", "colour": "yellow",
          "author_id": "p1", "position": 1, "created_at": T("10:00"), "updated_at": T("10:00"),
-         "deleted_at": None, "version": 1, "cluster_id": "c1", "number": 2, "event_id": "e1", "placed_revision": 0, "is_assumption": 1},
+         "deleted_at": None, "version": 1, "cluster_id": "c1", "number": 2, "event_id": "e1", "placed_revision": 0, "is_assumption": 1, "category": None},
         {"id": "n2", "board_id": B1, "step_key": "detect", "text": "two", "colour": "blue",
          "author_id": "p2", "position": 2, "created_at": T("09:00"), "updated_at": T("09:30"),
-         "deleted_at": None, "version": 2, "cluster_id": None, "number": 1, "event_id": None, "placed_revision": 0, "is_assumption": 0},
+         "deleted_at": None, "version": 2, "cluster_id": None, "number": 1, "event_id": None, "placed_revision": 0, "is_assumption": 0, "category": None},
         {"id": "n3", "board_id": B1, "step_key": "react", "text": "three", "colour": "green",
          "author_id": None, "position": 1, "created_at": T("10:00"), "updated_at": T("10:00"),
-         "deleted_at": None, "version": 1, "cluster_id": None, "number": 3, "event_id": None, "placed_revision": 0, "is_assumption": 0},
+         "deleted_at": None, "version": 1, "cluster_id": None, "number": 3, "event_id": None, "placed_revision": 0, "is_assumption": 0, "category": None},
         {"id": "n4", "board_id": B2, "step_key": "detect", "text": "other board",
          "colour": "yellow", "author_id": None, "position": 1, "created_at": T("11:00"),
          "updated_at": T("11:00"), "deleted_at": None, "version": 1, "cluster_id": None,
-         "number": 1, "event_id": None, "placed_revision": 0, "is_assumption": 0},
+         "number": 1, "event_id": None, "placed_revision": 0, "is_assumption": 0, "category": None},
         {"id": "n5", "board_id": B1, "step_key": "detect", "text": "binned", "colour": "yellow",
          "author_id": "p1", "position": 3, "created_at": T("11:00"), "updated_at": T("11:30"),
          "deleted_at": T("11:30"), "version": 2, "cluster_id": None, "number": 4,
-         "event_id": None, "placed_revision": 0, "is_assumption": 0},
+         "event_id": None, "placed_revision": 0, "is_assumption": 0, "category": None},
+        {"id": "n6", "board_id": B1, "step_key": "contributing-factors", "text": "one stage",
+         "colour": "yellow", "author_id": None, "position": 1, "created_at": T("11:40"),
+         "updated_at": T("11:40"), "deleted_at": None, "version": 1, "cluster_id": None,
+         "number": 5, "event_id": None, "placed_revision": 0, "is_assumption": 0, "category": "process"},
     ],
     "votes": [
         {"id": 1, "board_id": B1, "participant_id": "p1", "item_id": "c1", "created_at": T("12:00")},
@@ -100,6 +104,23 @@ ROWS: dict[str, list[dict]] = {
     "triggers": [
         {"id": "t1", "board_id": B1, "signal": "errors above 2%", "kind": "roll_back",
          "response": "Roll back first", "created_at": T("12:20"), "deleted_at": None},
+    ],
+    "whys": [
+        {"id": "w1", "board_id": B1, "item_id": "n6", "level": 1, "why": "Why one stage?",
+         "because": "Speed", "created_at": T("12:40")},
+    ],
+    "learnings": [
+        {"id": "l1", "board_id": B1, "text": "We learned that errors go unseen",
+         "evidence_kind": "event", "evidence_id": "e1", "position": 1, "created_at": T("12:41"),
+         "updated_at": T("12:41"), "deleted_at": None, "version": 1},
+    ],
+    "decisions": [
+        {"id": "d1", "board_id": B1, "learning_id": "l1", "kind": "instrumentation",
+         "text": "Alert on errors", "trade_off": "More pages", "created_at": T("12:42"),
+         "updated_at": T("12:42"), "version": 1},
+    ],
+    "decision_actions": [
+        {"decision_id": "d1", "action_id": "a1", "board_id": B1, "position": 1},
     ],
     "instance_secrets": [
         {"name": "ticket_signing_key", "value": "secret", "created_at": T("12:30")},
@@ -195,7 +216,7 @@ def test_an_older_database_gets_every_table_and_column_and_keeps_every_row(tmp_p
         assert found == expected, table
     # The app reads the upgraded board whole.
     snapshot = load_snapshot(new, B1)
-    assert [note.number for note in snapshot.notes] == [2, 1, 3]
+    assert [note.number for note in snapshot.notes if note.step_key != "contributing-factors"] == [2, 1, 3]
     assert snapshot.board.vote_budget == (4 if "vote_budget" in had["boards"] else 5)
 
 
@@ -258,7 +279,8 @@ def test_the_upgrade_gives_back_dots_beyond_the_vote_rules(tmp_path):
     old["boards"].insert(kept_columns(old, "boards", {**ROWS["boards"][0], "vote_budget": 3,
                                                       "vote_max_per_item": 2}))
     old["participants"].insert_all(ROWS["participants"])
-    old["clusters"].insert_all(ROWS["clusters"] + [
+    old["clusters"].insert_all([{col: value for col, value in row.items() if col != "category"}
+                                for row in ROWS["clusters"]] + [
         {"id": "gone", "board_id": B1, "step_key": "detect", "name": "merged away",
          "created_at": T("10:00"), "deleted_at": T("10:40")}])
     base = {"board_id": B1, "step_key": "detect", "colour": "yellow", "version": 1, "text": "t",

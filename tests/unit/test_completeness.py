@@ -31,7 +31,8 @@ TODAY = date(2025, 6, 1)
 NEXT_MONTH = date(2025, 7, 1)
 
 # The blameless template's sticky-note steps, in board order.
-BLAMELESS_NOTE_STEPS = ("detect", "react", "quick-fix", "prevent", "other-risks")
+BLAMELESS_NOTE_STEPS = ("contributing-factors", "detect", "react", "quick-fix", "prevent",
+                        "other-risks")
 
 
 # --- building boards ---------------------------------------------------------------
@@ -217,12 +218,12 @@ def test_an_empty_summary_is_open_even_with_impact_written():
 
 
 def test_imported_board_names_the_note_steps_that_are_still_empty():
-    # The import puts contributing factors into Other areas of risk only.
+    # The import puts contributing factors into their own step only.
     item = check(board_from_incident(incident_path("cloudflare-2019-07-02"))).item(
         "notes-in-every-step")
 
     assert not item.done
-    assert item.missing == "No notes yet in Detect, React, Quick fix and Prevent."
+    assert item.missing == "No notes yet in Detect, React, Quick fix, Prevent and Other areas of risk."
     assert item.fix_page == "detect"
 
 
@@ -379,9 +380,13 @@ def test_detect_or_prevent_does_not_apply_to_a_retrospective_template():
 # --- risks, open questions, next steps ------------------------------------------------------------
 
 
+def with_a_risk(snapshot: BoardSnapshot) -> BoardSnapshot:
+    return plus(snapshot, notes=[note(60, "other-risks", "Other config paths skip the staging")])
+
+
 def test_without_a_dated_open_action_there_is_no_next_step():
-    # Imported: risks are there (contributing factors), actions are drafts.
-    item = check(board_from_incident(incident_path("cloudflare-2019-07-02"))).item(
+    # Imported, plus a risk note: the actions are drafts.
+    item = check(with_a_risk(board_from_incident(incident_path("cloudflare-2019-07-02")))).item(
         "risks-and-next-steps")
 
     assert not item.done
@@ -390,13 +395,13 @@ def test_without_a_dated_open_action_there_is_no_next_step():
 
 
 def test_an_open_action_due_from_today_is_a_next_step():
-    snapshot = plus(board_from_incident(incident_path("cloudflare-2019-07-02")),
+    snapshot = plus(with_a_risk(board_from_incident(incident_path("cloudflare-2019-07-02"))),
                     actions=[action(1, "Stage WAF rule rollouts", due_date=TODAY)])
     assert check(snapshot).item("risks-and-next-steps").done
 
 
 def test_open_actions_all_past_due_are_late_not_next():
-    snapshot = plus(board_from_incident(incident_path("cloudflare-2019-07-02")),
+    snapshot = plus(with_a_risk(board_from_incident(incident_path("cloudflare-2019-07-02"))),
                     actions=[committed(1, "Stage WAF rule rollouts", due_date=date(2025, 5, 1)),
                              committed(2, "Done and dated", status=Status.done, due_date=NEXT_MONTH)])
     item = check(snapshot).item("risks-and-next-steps")
@@ -422,7 +427,7 @@ def test_a_template_without_a_risk_step_only_needs_next_steps():
 
 
 def test_open_questions_are_question_notes_and_drafts_and_never_open_an_item():
-    snapshot = board_from_incident(incident_path("cloudflare-2019-07-02"))  # 7 drafts, 0 questions
+    snapshot = with_a_risk(board_from_incident(incident_path("cloudflare-2019-07-02")))  # 7 drafts
     snapshot = plus(snapshot, notes=[note(70, "detect", "Can the synthetic check page within 1 min?"),
                                      note(71, "detect", "Page within a minute")],
                     actions=[committed(1, "Stage WAF rule rollouts")])
@@ -446,9 +451,9 @@ def test_blame_language_is_counted_per_step_without_naming_the_author():
     item = result.item("blameless-language")
 
     # One imported factor says "removed by mistake".
-    assert item.missing.startswith("Blame or hindsight phrases are left in Detect (1) and "
-                                   "Other areas of risk (1)")
-    assert item.fix_page == "detect"
+    assert item.missing.startswith("Blame or hindsight phrases are left in Contributing factors (1) "
+                                   "and Detect (1)")
+    assert item.fix_page == "contributing-factors"
     assert "Priya" not in item.missing
     assert "Priya" not in result.markdown()
 

@@ -105,7 +105,7 @@ def test_budget_and_controls_follow_the_phase_and_role():
 
 def test_columns_are_the_note_steps_in_order_with_colours_and_people():
     v = view(snapshot("group"), ANA)
-    assert [c["key"] for c in v["columns"]] == ["detect", "react", "quick-fix", "prevent",
+    assert [c["key"] for c in v["columns"]] == ["contributing-factors", "detect", "react", "quick-fix", "prevent",
                                                 "other-risks", "next-steps"]
     prevent = next(c for c in v["columns"] if c["key"] == "prevent")
     assert (prevent["notes"][0]["colour"], prevent["notes"][0]["colour_hex"]) == ("pink", "#ffd1dc")
@@ -150,6 +150,22 @@ def test_the_encoded_view_a_stream_sends_equals_the_view():
             expected = builder.view(viewer, my_votes=mine, present=["Ana", "Zoë"])
             encoded = builder.view_json(viewer, my_votes=mine, present=["Ana", "Zoë"])
             assert json.loads(encoded) == expected
+
+
+def test_contributing_factors_carry_their_category_in_the_view():
+    from canvas.learnings import FactorCategory
+
+    factor = note(7, "One rollout stage for every rule", ANA, step="contributing-factors")
+    factor = factor.model_copy(update={"category": FactorCategory.process, "cluster_id": "c1"})
+    loose = note(8, "Alerts watched CPU only", ANA, step="contributing-factors")
+    group = Cluster(id="c1", board_id="B" * 24, step_key="contributing-factors", name="Rollout",
+                    created_at=T0, category=FactorCategory.tech)
+    snap = snapshot("group", clusters=[group])
+    snap = snap.model_copy(update={"notes": [*snap.notes, factor, loose]})
+    [column] = [c for c in view(snap, BEN)["columns"] if c["key"] == "contributing-factors"]
+    assert column["clusters"][0]["category"] == "tech"
+    assert column["clusters"][0]["notes"][0]["category"] == "process"
+    assert column["notes"][0]["category"] is None
 
 
 def test_a_note_says_whether_it_is_an_assumption_to_verify():

@@ -165,10 +165,12 @@ def test_hostile_text_is_escaped_everywhere():
     assert headings[0].startswith("# \\| a \\| b \\| # heading")
     assert headings[1:] == [
         "## Intake", "## Summary", "### Customer impact", "## Published source",
-        "### Published figures", "## Timeline", "### Durations", "## Detect", "## React",
+        "### Published figures", "## Timeline", "### Durations", "## Contributing factors",
+        "## Detect", "## React",
         "## Quick fix", "## Prevent", "## Other areas of risk", "## Actions",
-        "## Kill criteria and triggers", "## Risks, open questions and next steps", "### Risks",
-        "### Open questions", "### Next steps", "## Completeness: 5 of 12",
+        "## Kill criteria and triggers", "## Learnings and decisions", "## Risks, open questions and next steps", "### Risks",
+        "### Open questions", "### Next steps",
+        "## Quality gate: 10 of 22 points, does not pass yet", "## Completeness: 5 of 12",
     ]
     # An indented line after a blank one would become a code block, where the
     # escapes would show as backslashes; indented continuation lines are fine.

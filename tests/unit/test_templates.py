@@ -4,18 +4,23 @@ from canvas.errors import UnknownTemplate
 from canvas.templates import StepKind, Template, all_templates, get_template
 
 BLAMELESS_TITLES = [
-    "Summary", "Rough timeline", "Detect", "React", "Quick fix", "Prevent",
+    "Summary", "Rough timeline", "Contributing factors", "Detect", "React", "Quick fix", "Prevent",
     "Other areas of risk", "Next steps",
 ]
 
 
-def test_the_default_canvas_has_the_eight_blameless_steps_in_order():
+def test_the_default_canvas_keeps_the_eight_steps_in_order_with_factors_after_the_timeline():
     template = get_template("blameless")
     assert [step.title for step in template.steps] == BLAMELESS_TITLES
     assert template.step("detect").prompt.startswith("How do we detect this")
     assert template.step("summary").kind == StepKind.summary
     assert template.step("timeline").kind == StepKind.timeline
     assert template.step("next-steps").kind == StepKind.actions
+    factors = template.step("contributing-factors")
+    assert factors.kind == StepKind.notes and factors.is_factor_step
+    assert "likely" in factors.prompt and "at the time" in factors.prompt
+    assert template.step_receiving("contributing_factors") is factors
+    assert not template.step("other-risks").receives
 
 
 def test_every_practice_template_ships():

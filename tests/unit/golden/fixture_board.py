@@ -16,6 +16,7 @@ from pathlib import Path
 
 from canvas.actions import ActionType, FollowUp, Priority, SourceKind, Status, Trigger, TriggerKind
 from canvas.exports.importing import incident_source
+from canvas.learnings import Decision, DecisionKind, EvidenceKind, FactorCategory, Learning, WhyChain, WhyStep
 from canvas.models import Board, Cluster, Intake, Note, NoteColour, Participant, Roles, Severity
 from canvas.session.phases import Phase
 from canvas.snapshot import BoardSnapshot
@@ -33,11 +34,32 @@ def incident():
 
 
 def _note(number: int, step: str, text: str, colour: str = "yellow", cluster: str | None = None,
-          event: str | None = None, assumption: bool = False) -> Note:
+          event: str | None = None, category: FactorCategory | None = None,
+          assumption: bool = False) -> Note:
     stamp = T0 + timedelta(minutes=number)
     return Note(id=f"n{number}", board_id=BOARD_ID, step_key=step, text=text, colour=NoteColour(colour),
                 author_id="p1", created_at=stamp, updated_at=stamp, number=number, position=number,
-                cluster_id=cluster, event_id=event, is_assumption=assumption)
+                cluster_id=cluster, event_id=event, category=category,
+                is_assumption=assumption)
+
+
+# The incident file's contributing factors, in its order, by where they live.
+FACTOR_CATEGORIES = [FactorCategory.tech, FactorCategory.tech, FactorCategory.process,
+                     FactorCategory.process, FactorCategory.environment, FactorCategory.comms]
+
+
+def _learning(number: int, text: str, kind: EvidenceKind, evidence: str) -> Learning:
+    stamp = T0 + timedelta(hours=3, minutes=number)
+    return Learning(id=f"l{number}", board_id=BOARD_ID, text=text, evidence_kind=kind,
+                    evidence_id=evidence, position=number, created_at=stamp, updated_at=stamp)
+
+
+def _decision(number: int, kind: DecisionKind, text: str, trade_off: str = "",
+              actions: tuple[str, ...] = ()) -> Decision:
+    stamp = T0 + timedelta(hours=4, minutes=number)
+    return Decision(id=f"d{number}", board_id=BOARD_ID, learning_id=f"l{number}", kind=kind,
+                    text=text, trade_off=trade_off, created_at=stamp, updated_at=stamp,
+                    action_ids=list(actions))
 
 
 def _action(number: int, title: str, **fields) -> FollowUp:
@@ -95,7 +117,8 @@ def cloudflare_snapshot() -> BoardSnapshot:
         _note(8, "prevent", "Run new rules on a canary PoP before the global edge", cluster="c2"),
         _note(9, "prevent", "Add CPU-cost profiling to the rule test suite", colour="pink",
               assumption=True),
-        *(_note(10 + index, "other-risks", text, colour="purple")
+        *(_note(10 + index, "contributing-factors", text, colour="purple",
+                category=FACTOR_CATEGORIES[index])
           for index, text in enumerate(source.contributing_factors)),
         _note(16, "other-risks", "Which other config paths skip the staged rollout?", colour="purple"),
     ]
@@ -125,8 +148,38 @@ def cloudflare_snapshot() -> BoardSnapshot:
                 signal="Edge CPU above 90% for 2 minutes after a WAF rule deploy",
                 response="Roll back the rule set globally without waiting for a diagnosis"),
     ]
+    whys = [WhyChain(item_id="n13", steps=[
+        WhyStep(why="Why did the rule reach every PoP at once?",
+                because="Non-emergency WAF changes used the global path"),
+        WhyStep(why="Why did they use the global path?",
+                because="WAF changes were treated as urgent by default, to answer attacks fast"),
+        WhyStep(why="Why was that default never revisited?"),
+    ])]
+    learnings = [
+        _learning(1, "We learned that a WAF rule change reaches every machine at once, with no "
+                     "stage to stop it.", EvidenceKind.note, "n13"),
+        _learning(2, "We learned that our rule tests check what a rule matches, not what it costs.",
+                  EvidenceKind.event, "e1"),
+        _learning(3, "We learned that responders' own tools depend on the edge that failed.",
+                  EvidenceKind.note, "n5"),
+        _learning(4, "We learned that the status page trailed the incident.",
+                  EvidenceKind.cluster, "c1"),
+    ]
+    decisions = [
+        _decision(1, DecisionKind.guardrail,
+                  "Every non-emergency WAF rule goes through DOG, PIG and canary first",
+                  "Rules for active attacks keep a global path; others take hours, not seconds",
+                  ("a2",)),
+        _decision(2, DecisionKind.instrumentation, "Profile every rule's CPU cost in CI",
+                  "CI runs get longer", ("a3",)),
+        _decision(3, DecisionKind.runbook, "A practised break-glass path to internal tools",
+                  "A game day every quarter", ("a4",)),
+        _decision(4, DecisionKind.no_change,
+                  "No change beyond the status page automation already planned"),
+    ]
     return BoardSnapshot(board=board, participants=participants, notes=notes, clusters=clusters,
-                         tallies=tallies, events=events, actions=actions, triggers=triggers)
+                         tallies=tallies, events=events, actions=actions, triggers=triggers,
+                         learnings=learnings, decisions=decisions, whys=whys)
 
 
 if __name__ == "__main__":

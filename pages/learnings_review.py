@@ -1,0 +1,67 @@
+"""Learnings review: what the postmortems of a period learned and decided, with
+their actions due or overdue, for a weekly or fortnightly review meeting."""
+
+from datetime import timedelta
+
+import streamlit as st
+
+from canvas.exports.learnings_review import due_actions, learnings_review_markdown
+from canvas.incident.timerange import EARLIEST_DAY, LATEST_DAY, today_in
+from canvas.learnings import decision_of, in_period
+from canvas.text import escape_markdown
+from pages.shared import database, identity, navigation
+from storage import actions, learnings
+
+st.title("Learnings review", anchor=False)
+db = database.database()
+# Boards may sit in different zones; across them, days are judged in UTC.
+today = today_in("UTC")
+# The same rule as All actions: boards are private unless the instance lists all.
+if database.settings().list_all_boards:
+    board_ids = None
+else:
+    st.caption("Learnings of the boards this browser joined or created.")
+    board_ids = identity.known_board_ids()
+
+left, middle, right = st.columns([2, 2, 3], vertical_alignment="bottom")
+length = right.segmented_control("Period", ["1 week", "2 weeks", "4 weeks", "13 weeks"],
+                                  default="2 weeks", key="review_length", required=True)
+start = left.date_input("From", value=today - timedelta(weeks=int(length.split()[0])),
+                        key=f"review_start_{length}", format="YYYY-MM-DD",
+                        min_value=EARLIEST_DAY, max_value=LATEST_DAY)
+end = middle.date_input("To", value=today, key="review_end", format="YYYY-MM-DD",
+                        min_value=EARLIEST_DAY, max_value=LATEST_DAY)
+
+boards = in_period(learnings.all_learnings(db, board_ids), start, end)
+due = due_actions(actions.all_actions(db, board_ids), max(end, today))
+
+st.download_button("Review agenda (.md)",
+                   learnings_review_markdown(boards, due, start, end, today),
+                   file_name=f"learnings-review-{start}-{end}.md", mime="text/markdown",
+                   key="review_download", icon=":material/download:")
+
+if not boards:
+    st.info("No board in this period recorded learnings.", icon=":material/lightbulb:")
+for board in boards:
+    with st.container(border=True, key=f"review_board_{board.board_id}"):
+        title, link = st.columns([5, 1], vertical_alignment="center")
+        title.subheader(escape_markdown(board.title) + f" · {board.day.isoformat()}",
+                        anchor=False)
+        link.link_button("Open", navigation.share_url(board.board_id))
+        for learning in board.learnings:
+            st.text(learning.text)
+            if (decision := decision_of(learning.id, board.decisions)) is not None:
+                st.caption(f"Decision · {decision.kind.label}")
+                st.text(f"   {decision.text}"
+                        + (f"\n   Trade-off: {decision.trade_off}" if decision.trade_off else ""))
+
+st.subheader("Actions due or overdue", anchor=False)
+st.dataframe(
+    [{"Due": action.due_date, "Overdue": "⚠ overdue" if action.is_overdue(today) else "",
+      "Action": action.title, "Owner": action.owner or "— draft —",
+      "Status": action.status.label, "Board": title, "Link": navigation.share_url(board_id)}
+     for board_id, title, action in due],
+    hide_index=True, width="stretch", key="review_actions",
+    column_config={"Link": st.column_config.LinkColumn("Open", display_text="open board"),
+                   "Due": st.column_config.DateColumn("Due", format="YYYY-MM-DD")},
+)

@@ -1,0 +1,61 @@
+"""The one-page brief: a golden file of a real incident board, and what it keeps short."""
+
+import difflib
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from canvas.actions import FollowUp
+from canvas.exports.brief import TOP_ACTIONS, brief
+from tests.unit.golden.fixture_board import T0, TODAY, cloudflare_snapshot
+
+GOLDEN = Path(__file__).parent / "golden" / "cloudflare-2019-07-02-brief.md"
+
+
+def test_the_cloudflare_board_matches_the_golden_brief():
+    produced = brief(cloudflare_snapshot(), TODAY)
+    if os.environ.get("UPDATE_GOLDEN"):
+        GOLDEN.write_text(produced, "utf-8")
+    expected = GOLDEN.read_text("utf-8")
+    if produced != expected:
+        diff = "".join(difflib.unified_diff(
+            expected.splitlines(keepends=True), produced.splitlines(keepends=True),
+            fromfile=str(GOLDEN), tofile="brief(...)"))
+        pytest.fail(f"The brief differs from the golden file (UPDATE_GOLDEN=1 rewrites it):\n{diff}")
+
+
+def test_the_brief_has_every_section_and_no_notes():
+    snapshot = cloudflare_snapshot()
+    text = brief(snapshot, TODAY)
+    headings = [line for line in text.splitlines() if line.startswith("#")]
+    assert headings[1:] == ["## TL;DR", "## Impact", "## What we learned", "## Decisions",
+                            "## Top actions", "## Follow-up review"]
+    assert snapshot.board.review_date.isoformat() in text
+    for note in snapshot.notes:
+        assert note.text not in text
+    assert "Kim" in text  # owners are named: the brief is internal
+
+
+def test_the_brief_keeps_to_the_top_actions_and_says_how_many_more():
+    snapshot = cloudflare_snapshot()
+    extra = [FollowUp(id=f"z{index}", board_id=snapshot.board.id, title=f"Extra action {index}",
+                      created_at=T0 + timedelta(days=1, minutes=index),
+                      updated_at=T0 + timedelta(days=1))
+             for index in range(6)]
+    snapshot = snapshot.model_copy(update={"actions": snapshot.actions + extra})
+    text = brief(snapshot, TODAY)
+    active = sum(1 for action in snapshot.actions if action.status.is_active)
+    assert text.count("\n| ") - 2 == TOP_ACTIONS  # rows after the header and its rule
+    assert f"…and {active - TOP_ACTIONS} more open actions on the board." in text
+
+
+def test_an_empty_board_says_what_is_unknown_rather_than_leaving_blanks():
+    snapshot = cloudflare_snapshot()
+    board = snapshot.board.model_copy(update={"summary": "", "impact": "", "review_date": None})
+    empty = snapshot.model_copy(update={"board": board, "learnings": [], "decisions": [],
+                                        "actions": [], "events": []})
+    text = brief(empty, TODAY)
+    assert "## TL;DR\n\n*unknown*" in text and "## Impact\n\n*unknown*" in text
+    assert "*No learnings recorded yet.*" in text and "*No date set yet.*" in text

@@ -1,0 +1,56 @@
+"""The Learnings review across boards: which boards fall in the period, which
+actions are due, and the Markdown agenda."""
+
+from datetime import date, timedelta
+
+from canvas.actions import FollowUp, Status
+from canvas.exports.learnings_review import due_actions, learnings_review_markdown
+from canvas.learnings import BoardLearnings, in_period
+from tests.unit.golden.fixture_board import T0, cloudflare_snapshot
+
+TODAY = date(2019, 7, 20)
+
+
+def cloudflare_learnings() -> BoardLearnings:
+    snapshot = cloudflare_snapshot()
+    return BoardLearnings(board_id=snapshot.board.id, title=snapshot.board.title,
+                          day=snapshot.board.incident_date, learnings=snapshot.learnings,
+                          decisions=snapshot.decisions)
+
+
+def action(number: int, due: date | None, status: Status = Status.open) -> tuple[str, str, FollowUp]:
+    return ("B1", "Board one", FollowUp(id=f"a{number}", board_id="B1", title=f"Action {number}",
+                                        owner="Kim", due_date=due, status=status,
+                                        status_reason="gone" if status == Status.wont_do else "",
+                                        created_at=T0, updated_at=T0))
+
+
+def test_only_boards_whose_day_falls_in_the_period_are_listed():
+    board = cloudflare_learnings()
+    assert in_period([board], date(2019, 7, 1), date(2019, 7, 14)) == [board]
+    assert in_period([board], date(2019, 7, 3), date(2019, 7, 14)) == []
+
+
+def test_actions_due_by_the_end_or_overdue_are_listed_open_ones_only():
+    rows = [action(1, TODAY + timedelta(days=30)), action(2, TODAY - timedelta(days=5)),
+            action(3, TODAY), action(4, None), action(5, TODAY, Status.done),
+            action(6, TODAY, Status.wont_do)]
+    assert [row[2].id for row in due_actions(rows, TODAY)] == ["a2", "a3"]
+
+
+def test_the_agenda_lists_learnings_with_decisions_then_due_actions():
+    text = learnings_review_markdown([cloudflare_learnings()],
+                                     [action(2, TODAY - timedelta(days=5))],
+                                     date(2019, 7, 1), date(2019, 7, 14), TODAY)
+    assert text.startswith("# Learnings review: 2019-07-01 to 2019-07-14\n")
+    assert "*1 board · 4 learnings · 4 decisions · 1 actions due or overdue*" in text
+    assert "## Global Cloudflare outage from a CPU-exhausting WAF rule (2019-07-02)" in text
+    assert "   - Decision (No change): No change beyond the status page automation" in text
+    assert "| 2019-07-15 **overdue** | Action 2 | Kim | Open | Board one |" in text
+
+
+def test_typed_text_in_the_agenda_is_escaped():
+    board = cloudflare_learnings().model_copy(update={"title": "<script>x</script> | y"})
+    text = learnings_review_markdown([board], [], TODAY, TODAY, TODAY)
+    assert "<script>" not in text and "\\<script\\>" in text
+    assert "*No open action is due.*" in text

@@ -1,0 +1,201 @@
+"""The quality gate as a rubric: each dimension scored met / partly / missing,
+with what is missing and the page that fixes it; and the learning checks."""
+
+from datetime import timedelta
+
+import pytest
+
+from canvas.actions import Trigger, TriggerKind
+from canvas.learnings import (
+    Decision, DecisionKind, EvidenceKind, Learning, LearningDraft, as_learning, learning_problems,
+)
+from canvas.models import Intake, Roles
+from canvas.review.completeness import MET, MISSING, PARTLY, PASS_MARK, score_rubric
+from canvas.snapshot import BoardSnapshot
+from tests.unit.golden.fixture_board import BOARD_ID, T0, TODAY, cloudflare_snapshot
+
+
+def changed(snapshot: BoardSnapshot, **fields) -> BoardSnapshot:
+    return snapshot.model_copy(update=fields)
+
+
+def with_board(snapshot: BoardSnapshot, **fields) -> BoardSnapshot:
+    return changed(snapshot, board=snapshot.board.model_copy(update=fields))
+
+
+def dimension(snapshot: BoardSnapshot, dimension_id: str):
+    return score_rubric(snapshot, TODAY).dimension(dimension_id)
+
+
+def learning(number: int, evidence: str | None = "n1", kind=EvidenceKind.note) -> Learning:
+    return Learning(id=f"l{number}", board_id=BOARD_ID, text=f"We learned that thing {number}",
+                    evidence_kind=kind if evidence else None, evidence_id=evidence,
+                    position=number, created_at=T0, updated_at=T0)
+
+
+def decision(number: int, kind=DecisionKind.fix, actions=("a2",)) -> Decision:
+    return Decision(id=f"d{number}", board_id=BOARD_ID, learning_id=f"l{number}", kind=kind,
+                    text=f"Decision {number}", created_at=T0, updated_at=T0,
+                    action_ids=list(actions))
+
+
+# --- the learning checks ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed, kept", [
+    ("alerts watch CPU, not errors", "We learned that alerts watch CPU, not errors"),
+    ("We learned that alerts lag", "We learned that alerts lag"),
+    ("we learned that: alerts lag", "We learned that alerts lag"),
+])
+def test_a_learning_always_reads_we_learned_that(typed, kept):
+    assert as_learning(typed) == kept
+    assert LearningDraft(text=typed).text == kept
+
+
+def test_a_learning_without_evidence_or_decision_names_both_problems():
+    assert learning_problems(learning(1, evidence=None), None, set()) == [
+        "no evidence linked", "no decision (or an explicit “no change”)"]
+
+
+def test_evidence_gone_from_the_board_is_a_problem_and_no_change_is_a_decision():
+    problems = learning_problems(learning(1, "n99"), decision(1, DecisionKind.no_change), {"n1"})
+    assert problems == ["its note is no longer on the board"]
+    assert learning_problems(learning(1, "n1"), decision(1, DecisionKind.no_change), {"n1"}) == []
+
+
+# --- the rubric ---------------------------------------------------------------------------
+
+
+def test_the_rubric_has_the_eleven_dimensions_in_order():
+    rubric = score_rubric(cloudflare_snapshot(), TODAY)
+    assert [d.id for d in rubric.dimensions] == [
+        "roles", "objective", "timeline", "assumptions", "factors", "learnings", "decisions",
+        "owned-actions", "kill-criteria", "follow-up", "blameless"]
+
+
+def test_a_dimension_missing_outright_fails_the_gate_whatever_the_score():
+    snapshot = cloudflare_snapshot()
+    rubric = score_rubric(snapshot, TODAY)
+    assert rubric.dimension("blameless").score == MISSING
+    assert rubric.score >= 0.75 and not rubric.passes
+
+
+def test_a_board_with_every_dimension_met_passes():
+    snapshot = cloudflare_snapshot()
+    events = [event.model_copy(update={"evidence_url": "https://example.com/log"})
+              for event in snapshot.events]
+    factors = [note.model_copy(update={"text": "A CPU safeguard had been removed in a refactor"})
+               if note.id == "n11" else note for note in snapshot.notes]
+    actions = [action.model_copy(update={"owner": "Dana", "due_date": TODAY + timedelta(days=9),
+                                         "success_signal": "Seen in a game day"})
+               for action in snapshot.actions]
+    done = changed(snapshot, events=events, notes=factors, actions=actions)
+    rubric = score_rubric(done, TODAY)
+    assert [d.id for d in rubric.to_fix] == []
+    assert rubric.passes and rubric.score == 1.0 >= PASS_MARK
+
+
+def test_roles_name_the_empty_roles_and_point_at_the_summary():
+    snapshot = with_board(cloudflare_snapshot(), roles=Roles(facilitator="Dana"))
+    found = dimension(snapshot, "roles")
+    assert found.score == PARTLY and found.missing == "No scribe and decision owner named yet on the Summary."
+    assert found.fix_page == "summary"
+    assert dimension(with_board(snapshot, roles=Roles()), "roles").score == MISSING
+
+
+def test_the_objective_is_the_intake_desired_outcome():
+    snapshot = cloudflare_snapshot()
+    assert dimension(with_board(snapshot, intake=Intake()), "objective").score == MISSING
+    assert dimension(with_board(snapshot, intake=Intake(reviewed="The WAF outage")),
+                     "objective").score == PARTLY
+    assert dimension(with_board(snapshot, intake=Intake(desired_outcome="Safer rule rollouts")),
+                     "objective").score == MET
+
+
+def test_a_timeline_without_evidence_links_is_partly_done():
+    found = dimension(cloudflare_snapshot(), "timeline")
+    assert found.score == PARTLY and "evidence" in found.missing and found.fix_page == "timeline"
+    assert dimension(changed(cloudflare_snapshot(), events=[]), "timeline").score == MISSING
+
+
+def test_a_timeline_is_not_asked_of_a_template_without_one():
+    snapshot = with_board(cloudflare_snapshot(), template="mad-sad-glad")
+    assert not dimension(snapshot, "timeline").applies
+    assert not dimension(snapshot, "factors").applies
+
+
+def test_a_note_that_sounds_like_a_belief_must_be_marked_as_an_assumption():
+    snapshot = cloudflare_snapshot()
+    belief = snapshot.notes[0].model_copy(update={"id": "n90", "number": 90,
+                                                  "text": "The alert probably fired late"})
+    found = dimension(changed(snapshot, notes=[*snapshot.notes, belief]), "assumptions")
+    assert found.score == PARTLY  # the fixture marks another note as an assumption
+    assert found.details == ["The alert probably fired late"] and found.fix_page == "detect"
+    marked = belief.model_copy(update={"is_assumption": True})
+    assert dimension(changed(snapshot, notes=[*snapshot.notes, marked]), "assumptions").score == MET
+
+
+def test_factors_need_categories_and_a_five_whys():
+    snapshot = cloudflare_snapshot()
+    assert dimension(snapshot, "factors").score == MET
+    uncategorised = [note.model_copy(update={"category": None}) if note.id == "n10" else note
+                     for note in snapshot.notes]
+    found = dimension(changed(snapshot, notes=uncategorised, whys=[]), "factors")
+    assert found.score == PARTLY
+    assert found.missing == "1 factor has no category. No 5 Whys chain is run on a top factor."
+    assert found.fix_page == "contributing-factors"
+    no_factors = [note for note in snapshot.notes if note.step_key != "contributing-factors"]
+    assert dimension(changed(snapshot, notes=no_factors), "factors").score == MISSING
+
+
+def test_learnings_want_three_to_seven_each_with_evidence_and_a_decision():
+    snapshot = cloudflare_snapshot()
+    assert dimension(snapshot, "learnings").score == MET
+    two = changed(snapshot, learnings=snapshot.learnings[:2])
+    found = dimension(two, "learnings")
+    assert found.score == PARTLY and "the practice asks for 3 to 7" in found.missing
+    assert found.fix_page == "learned"
+    eight = changed(snapshot, learnings=[learning(n) for n in range(1, 9)],
+                    decisions=[decision(n) for n in range(1, 9)])
+    assert "8 learnings" in dimension(eight, "learnings").missing
+    bare = changed(snapshot, learnings=[*snapshot.learnings, learning(9, evidence=None)])
+    found = dimension(bare, "learnings")
+    assert found.details == ["We learned that thing 9 — no evidence linked; no decision "
+                             "(or an explicit “no change”)"]
+    assert dimension(changed(snapshot, learnings=[]), "learnings").score == MISSING
+
+
+def test_a_decision_other_than_no_change_needs_an_action_carrying_it_out():
+    snapshot = cloudflare_snapshot()
+    assert dimension(snapshot, "decisions").score == MET
+    unowned = [d.model_copy(update={"action_ids": []}) for d in snapshot.decisions]
+    found = dimension(changed(snapshot, decisions=unowned), "decisions")
+    assert found.score == PARTLY and "3 decisions have no action" in found.missing
+    assert dimension(changed(snapshot, decisions=[]), "decisions").score == MISSING
+
+
+def test_kill_criteria_need_a_number_to_watch_and_a_committed_response():
+    snapshot = cloudflare_snapshot()
+    assert dimension(snapshot, "kill-criteria").score == MET
+    vague = Trigger(id="t2", board_id=BOARD_ID, created_at=T0, kind=TriggerKind.other,
+                    signal="If things look bad", response="Discuss it in the next meeting")
+    found = dimension(changed(snapshot, triggers=[*snapshot.triggers, vague]), "kill-criteria")
+    assert found.score == PARTLY and found.details == ["If things look bad"]
+    assert dimension(changed(snapshot, triggers=[]), "kill-criteria").score == MISSING
+
+
+def test_follow_up_wants_a_review_date_and_dated_actions():
+    snapshot = cloudflare_snapshot()
+    found = dimension(snapshot, "follow-up")
+    assert found.score == PARTLY and found.fix_page == "next-steps"
+    found = dimension(with_board(snapshot, review_date=None), "follow-up")
+    assert found.score == MISSING and found.fix_page == "summary"
+
+
+def test_the_rubric_in_the_markdown_escapes_what_people_typed():
+    snapshot = cloudflare_snapshot()
+    actions = [action.model_copy(update={"title": "<b>Fix</b> [x](javascript:1)", "owner": ""})
+               if action.id == "a5" else action for action in snapshot.actions]
+    text = score_rubric(changed(snapshot, actions=actions), TODAY).markdown()
+    assert "<b>" not in text and "\\<b\\>Fix" in text
+    assert text.startswith("## Quality gate: ")
