@@ -9,8 +9,9 @@ import sqlite_utils
 from pydantic import BaseModel
 
 from canvas.snapshot import BoardSnapshot
-from storage import actions, boards, clusters, events, notes, participants, votes
+from storage import participants, votes
 from storage.db import write_transaction
+from storage.snapshot import read_snapshot
 
 PRESENT_WITHIN = timedelta(minutes=1)
 
@@ -26,16 +27,7 @@ def load_live_board(db: sqlite_utils.Database, board_id: str) -> LiveBoard:
     """The whole board and everyone's own dots, read in one transaction."""
     db.conn.execute("BEGIN")
     try:
-        snapshot = BoardSnapshot(
-            board=boards.get_board(db, board_id),
-            participants=participants.list_participants(db, board_id),
-            notes=notes.list_notes(db, board_id),
-            clusters=clusters.list_clusters(db, board_id),
-            tallies=dict(votes.tallies(db, board_id)),
-            events=events.list_events(db, board_id),
-            actions=actions.list_actions(db, board_id),
-            triggers=actions.list_triggers(db, board_id),
-        )
+        snapshot = read_snapshot(db, board_id)
         dots = votes.board_dots(db, board_id)
     finally:
         db.conn.execute("COMMIT")

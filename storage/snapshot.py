@@ -12,18 +12,23 @@ def load_snapshot(db: sqlite_utils.Database, board_id: str) -> BoardSnapshot:
     """Everything on the board, read in one transaction so it is consistent."""
     db.conn.execute("BEGIN")
     try:
-        return BoardSnapshot(
-            board=boards.get_board(db, board_id),
-            participants=participants.list_participants(db, board_id),
-            notes=notes.list_notes(db, board_id),
-            clusters=clusters.list_clusters(db, board_id),
-            tallies=dict(votes.tallies(db, board_id)),
-            events=events.list_events(db, board_id),
-            actions=actions.list_actions(db, board_id),
-            triggers=actions.list_triggers(db, board_id),
-            learnings=learnings.list_learnings(db, board_id),
-            decisions=learnings.list_decisions(db, board_id),
-            whys=learnings.list_whys(db, board_id),
-        )
+        return read_snapshot(db, board_id)
     finally:
         db.conn.execute("COMMIT")
+
+
+def read_snapshot(db: sqlite_utils.Database, board_id: str) -> BoardSnapshot:
+    """Everything on the board, read inside the caller's transaction."""
+    return BoardSnapshot(
+        board=boards.get_board(db, board_id),
+        participants=participants.list_participants(db, board_id),
+        notes=notes.list_notes(db, board_id),
+        clusters=clusters.list_clusters(db, board_id),
+        tallies=dict(votes.tallies(db, board_id)),
+        events=events.list_events(db, board_id),
+        actions=actions.list_actions(db, board_id),
+        triggers=actions.list_triggers(db, board_id),
+        learnings=learnings.list_learnings(db, board_id),
+        decisions=learnings.list_decisions(db, board_id),
+        whys=learnings.list_whys(db, board_id),
+    )
