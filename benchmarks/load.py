@@ -50,7 +50,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
 
-from load import Server, free_port, machine, server_log_problems, stop_server  # noqa: E402
+from server import Server, free_port, machine, server_log_problems, stop_server  # noqa: E402
 
 from canvas.models import BoardDraft, NoteDraft  # noqa: E402
 from canvas.session.phases import Credentials, Phase  # noqa: E402
