@@ -1,29 +1,17 @@
 """The one-page brief: a golden file of a real incident board, and what it keeps short."""
 
-import difflib
-import os
 from datetime import timedelta
-from pathlib import Path
 
-import pytest
 
 from canvas.actions import FollowUp
 from canvas.exports.brief import TOP_ACTIONS, brief
+from tests.unit.golden import assert_matches_golden
 from tests.unit.golden.fixture_board import T0, TODAY, cloudflare_snapshot
 
-GOLDEN = Path(__file__).parent / "golden" / "cloudflare-2019-07-02-brief.md"
 
 
 def test_the_cloudflare_board_matches_the_golden_brief():
-    produced = brief(cloudflare_snapshot(), TODAY)
-    if os.environ.get("UPDATE_GOLDEN"):
-        GOLDEN.write_text(produced, "utf-8")
-    expected = GOLDEN.read_text("utf-8")
-    if produced != expected:
-        diff = "".join(difflib.unified_diff(
-            expected.splitlines(keepends=True), produced.splitlines(keepends=True),
-            fromfile=str(GOLDEN), tofile="brief(...)"))
-        pytest.fail(f"The brief differs from the golden file (UPDATE_GOLDEN=1 rewrites it):\n{diff}")
+    assert_matches_golden("cloudflare-2019-07-02-brief.md", brief(cloudflare_snapshot(), TODAY))
 
 
 def test_the_brief_has_every_section_and_no_notes():

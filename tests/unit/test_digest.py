@@ -1,17 +1,14 @@
 """The reminder digest: golden files of boards in three time zones."""
 
-import difflib
 import json
-import os
 from datetime import UTC, date, datetime
-from pathlib import Path
 
-import pytest
+
+from tests.unit.golden import assert_matches_golden
 
 from canvas.actions import FollowUp, Status
 from canvas.exports.digest import digest, digest_json, digest_markdown
 
-GOLDEN = Path(__file__).parent / "golden"
 # 11:30 UTC on 10 March 2026 is already 11 March in Auckland (UTC+13) and
 # still early on 10 March in Los Angeles (UTC-7 since the 8th).
 NOW = datetime(2026, 3, 10, 11, 30, tzinfo=UTC)
@@ -50,23 +47,12 @@ ROWS = [
 ]
 
 
-def _golden(name: str, produced: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("UPDATE_GOLDEN"):
-        path.write_text(produced, "utf-8")
-    expected = path.read_text("utf-8")
-    if produced != expected:
-        diff = "".join(difflib.unified_diff(expected.splitlines(keepends=True),
-                                            produced.splitlines(keepends=True), str(path), "produced"))
-        pytest.fail(f"{name} differs from the golden file (UPDATE_GOLDEN=1 rewrites it):\n{diff}")
-
-
 def test_the_digest_across_time_zones_matches_the_golden_markdown():
-    _golden("digest.md", digest_markdown(digest(ROWS, NOW, 7), NOW, 7))
+    assert_matches_golden("digest.md", digest_markdown(digest(ROWS, NOW, 7), NOW, 7))
 
 
 def test_the_digest_across_time_zones_matches_the_golden_json():
-    _golden("digest.json", digest_json(digest(ROWS, NOW, 7), NOW, 7))
+    assert_matches_golden("digest.json", digest_json(digest(ROWS, NOW, 7), NOW, 7))
 
 
 def test_each_board_counts_days_on_its_own_calendar():

@@ -1,10 +1,7 @@
 """The review meeting invite: a golden file, and the file read back by a real
 iCalendar library (icalendar), as a calendar program would."""
 
-import difflib
-import os
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import icalendar
 import pytest
@@ -13,9 +10,9 @@ from canvas.errors import InviteNeedsReviewDate
 from canvas.exports.invite import invitees_of, review_invite
 from canvas.models import GROUND_RULES, Roles
 from canvas.snapshot import BoardSnapshot
+from tests.unit.golden import assert_matches_golden
 from tests.unit.golden.fixture_board import cloudflare_snapshot
 
-GOLDEN = Path(__file__).parent / "golden" / "cloudflare-2019-07-02-invite.ics"
 STAMP = datetime(2019, 7, 5, 9, 30, tzinfo=UTC)
 BASE = "https://postmortems.example.com/canvas"
 
@@ -32,14 +29,8 @@ def invited_snapshot() -> BoardSnapshot:
 
 
 def test_the_cloudflare_invite_matches_the_golden_file():
-    produced = review_invite(invited_snapshot(), BASE, STAMP)
-    if os.environ.get("UPDATE_GOLDEN"):
-        GOLDEN.write_bytes(produced.encode("utf-8"))
-    expected = GOLDEN.read_bytes().decode("utf-8")
-    if produced != expected:
-        diff = "".join(difflib.unified_diff(expected.splitlines(keepends=True),
-                                            produced.splitlines(keepends=True)))
-        pytest.fail(f"The invite differs from the golden file (UPDATE_GOLDEN=1 rewrites it):\n{diff}")
+    assert_matches_golden("cloudflare-2019-07-02-invite.ics",
+                          review_invite(invited_snapshot(), BASE, STAMP))
 
 
 def test_a_calendar_library_reads_the_meeting_with_link_agenda_rules_and_invitees():

@@ -1,10 +1,7 @@
 """The Markdown summary: a golden file of a real incident board, and hostile text."""
 
-import difflib
-import os
 import re
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 
@@ -16,22 +13,14 @@ from canvas.models import (
 from canvas.snapshot import BoardSnapshot
 from canvas.incident.timeline import TimelineEvent
 from canvas.validation import STORED
+from tests.unit.golden import assert_matches_golden
 from tests.unit.golden.fixture_board import TODAY, cloudflare_snapshot
 
-GOLDEN = Path(__file__).parent / "golden" / "cloudflare-2019-07-02.md"
 T0 = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
 
 
 def test_the_cloudflare_board_matches_the_golden_markdown():
-    produced = markdown_pack(cloudflare_snapshot(), TODAY)
-    if os.environ.get("UPDATE_GOLDEN"):
-        GOLDEN.write_text(produced, "utf-8")
-    expected = GOLDEN.read_text("utf-8")
-    if produced != expected:
-        diff = "".join(difflib.unified_diff(
-            expected.splitlines(keepends=True), produced.splitlines(keepends=True),
-            fromfile=str(GOLDEN), tofile="markdown_pack(...)"))
-        pytest.fail(f"Markdown differs from the golden file (UPDATE_GOLDEN=1 rewrites it):\n{diff}")
+    assert_matches_golden("cloudflare-2019-07-02.md", markdown_pack(cloudflare_snapshot(), TODAY))
 
 
 def test_every_note_is_in_the_summary_even_without_votes():
