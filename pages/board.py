@@ -17,6 +17,7 @@ st.html("<style>[data-testid=stMainBlockContainer] { padding-left: 1rem; padding
 page = board_page.open_board_page(top_bar=False)
 
 if st.session_state.pop("board_created", False):
-    st.toast("Board created. Send the share link in the sidebar to the team.", icon="🎉")
+    st.toast("Board created. Send the team the link from **Copy share link** in the top bar.",
+             icon=":material/celebration:")
 component.show(component.live_data(page.db, page.board.id, page.me.id, page.is_facilitator,
                                    mode="board"))

@@ -46,7 +46,8 @@ def make_action(item) -> None:
 
 
 if st.session_state.pop("discuss_made", None):
-    st.toast("Action drafted. Give it an owner and a due date under Next steps.", icon="✅")
+    st.toast("Action drafted. Give it an owner and a due date under Next steps.",
+             icon=":material/task_alt:")
 
 for place, ranked in enumerate(ranking, start=1):
     item = by_id[ranked.item_id]

@@ -10,7 +10,8 @@ from pages.shared import board_page, navigation, widgets
 page = board_page.open_board_page()
 
 if st.session_state.pop("board_created", False):
-    st.toast("Board created. Send the share link in the sidebar to the team.", icon="🎉")
+    st.toast("Board created. Send the team the link from **Copy share link** in the top bar.",
+             icon=":material/celebration:")
 widgets.literal_title(page.board.title)
 st.caption(f"{page.template.name} · {page.board.severity.value}")
 
