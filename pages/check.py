@@ -21,45 +21,51 @@ st.progress(rubric.score, text=f"{rubric.points} of {rubric.max_points} points �
                               f"(pass mark {round(rubric.pass_mark * 100)}%, and no dimension "
                               "missing)")
 MARKS = {MET: ":green[:material/check_circle:]", PARTLY: ":orange[:material/timelapse:]"}
-for dimension in rubric.dimensions:
-    if not dimension.applies:
-        continue
-    with st.container(border=True, key=f"check_rubric_{dimension.id}"):
-        mark, text, link = st.columns([1, 12, 3], vertical_alignment="center")
-        mark.markdown(MARKS.get(dimension.score, ":red[:material/cancel:]"))
-        text.markdown(f"**{dimension.label}** · {dimension.state}")
-        if dimension.missing:
-            text.caption(dimension.missing)
-            for detail in dimension.details:
+
+
+def scored_row(key: str, mark: str, title: str, missing: str, details: list[str],
+               fix_page: str | None) -> None:
+    """One rubric dimension or checklist item: its mark, what is missing, and
+    a link to the page that fixes it (`missing` is empty when nothing is)."""
+    with st.container(border=True, key=key):
+        mark_col, text, link = st.columns([1, 12, 3], vertical_alignment="center")
+        mark_col.markdown(mark)
+        text.markdown(title)
+        if missing:
+            text.caption(missing)
+            for detail in details:
                 text.text(f"• {detail}")
-            if dimension.fix_page and (target := navigation.page_for(dimension.fix_page)) is not None:
+            if fix_page and (target := navigation.page_for(fix_page)) is not None:
                 link.page_link(target, label="Fix it here", icon=":material/arrow_forward:")
-not_asked = [dimension for dimension in rubric.dimensions if not dimension.applies]
-if not_asked:
-    st.caption("Not asked by this template: " + "; ".join(
-        f"{dimension.label} ({dimension.not_applicable_because})" for dimension in not_asked))
+
+
+def not_asked(rows) -> None:
+    """What this template does not ask for, and why, in one line."""
+    skipped = [row for row in rows if not row.applies]
+    if skipped:
+        st.caption("Not asked by this template: " + "; ".join(
+            f"{row.label} ({row.not_applicable_because})" for row in skipped))
+
+
+for dimension in rubric.dimensions:
+    if dimension.applies:
+        scored_row(f"check_rubric_{dimension.id}",
+                   MARKS.get(dimension.score, ":red[:material/cancel:]"),
+                   f"**{dimension.label}** · {dimension.state}", dimension.missing,
+                   dimension.details, dimension.fix_page)
+not_asked(rubric.dimensions)
 
 st.subheader("Checklist", anchor=False)
 done, applicable = result.done_count, len(result.applicable)
 st.progress(result.score, text=f"{done} of {applicable} checks done")
 for item in result.items:
-    if not item.applies:
-        continue
-    with st.container(border=True, key=f"check_{item.id}"):
-        mark, text, link = st.columns([1, 12, 3], vertical_alignment="center")
-        mark.markdown(":green[:material/check_circle:]" if item.done else
-                      ":orange[:material/radio_button_unchecked:]")
-        text.markdown(f"**{item.label}**")
-        if item.is_open:
-            text.caption(item.missing)
-            for detail in item.details:
-                text.text(f"• {detail}")
-            if item.fix_page and (target := navigation.page_for(item.fix_page)) is not None:
-                link.page_link(target, label="Fix it here", icon=":material/arrow_forward:")
-skipped = [item for item in result.items if not item.applies]
-if skipped:
-    st.caption("Not asked by this template: " + "; ".join(
-        f"{item.label} ({item.not_applicable_because})" for item in skipped))
+    if item.applies:
+        scored_row(f"check_{item.id}",
+                   ":green[:material/check_circle:]" if item.done else
+                   ":orange[:material/radio_button_unchecked:]",
+                   f"**{item.label}**", item.missing if item.is_open else "", item.details,
+                   item.fix_page)
+not_asked(result.items)
 
 if page.is_facilitator:
     st.subheader("Blame and hindsight nudges per step", anchor=False)

@@ -60,3 +60,12 @@ def live_data(tab: AppTest) -> dict:
     [element] = [e for e in tab.get("bidi_component")
                  if e.proto.component_name == "postmortem_live_board"]
     return json.loads(element.proto.json)
+
+
+@pytest.fixture
+def timeline(app, db_file):
+    """The app on a new board's timeline page; returns the board id."""
+    board_id = create_board(app)
+    app.switch_page(page("timeline.py")).run()
+    assert not app.exception, app.exception
+    return board_id

@@ -16,14 +16,6 @@ CLOUDFLARE = Path(__file__).resolve().parents[3] / "shared" / "incidents" / "clo
 ADD_EVENT = "FormSubmitter:timeline_add-Add event"
 
 
-@pytest.fixture
-def timeline(app, db_file):
-    board_id = create_board(app)
-    app.switch_page(page("timeline.py")).run()
-    assert not app.exception, app.exception
-    return board_id
-
-
 def errors(at) -> list[str]:
     return [element.value for element in at.error]
 

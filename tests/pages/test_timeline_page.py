@@ -5,26 +5,16 @@ import json
 from datetime import datetime, timezone
 from pathlib import Path
 
-import pytest
 
 from canvas.models import BoardDetails
 from canvas.session.phases import Phase
 from canvas.incident.timeline import EventKind, TimelineEvent
 from storage import boards, events, facilitation
 from storage.db import connect
-from tests.pages.conftest import create_board, page
+from tests.pages.conftest import page
 
 ADD = "FormSubmitter:timeline_add-Add event"
 INCIDENTS = Path(__file__).resolve().parents[3] / "shared" / "incidents"
-
-
-@pytest.fixture
-def timeline(app, db_file):
-    """The app on a new board's timeline page; returns the board id."""
-    board_id = create_board(app)
-    app.switch_page(page("timeline.py")).run()
-    assert not app.exception, app.exception
-    return board_id
 
 
 def texts(at) -> list[str]:
