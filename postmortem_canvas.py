@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+import psycopg
 from pydantic import ValidationError
 
 from canvas.exports.actions_export import actions_csv, actions_ics
@@ -32,7 +33,7 @@ from canvas.models import Severity
 from canvas.templates import DEFAULT_TEMPLATE, all_templates, get_template
 from canvas.incident.timerange import today_in
 from storage import boards, restore, tracker_links, tracker_sync, trackers
-from storage.db import DB_ENV, DEFAULT_DB_PATH, connect, db_path
+from storage.db import DB_ENV, DEFAULT_DB_PATH, connect, describe
 from storage.errors import named_error
 from storage.migrations import migrate
 
@@ -61,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         # The reader went away (`| head`); nothing left to say to it.
         return 0
-    except (CanvasError, ValidationError, OSError, sqlite3.Error) as error:
+    except (CanvasError, ValidationError, OSError, sqlite3.Error, psycopg.Error) as error:
         print(f"postmortem-canvas: {_message(error, getattr(args, 'db', None))}", file=sys.stderr)
         return 2
 
@@ -82,7 +83,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="postmortem-canvas", description="Blameless postmortem boards, from the shell."
     )
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
-    db_help = f"SQLite file (default: ${DB_ENV} or {DEFAULT_DB_PATH})"
+    db_help = f"SQLite file or postgresql:// URL (default: ${DB_ENV} or {DEFAULT_DB_PATH})"
 
     importing = commands.add_parser(
         "import", help="create a board from an incident file or from a backup (export --format json)")
@@ -350,11 +351,12 @@ def _feed(args) -> int:
 
 def _message(error: Exception, db: str | None) -> str:
     # Database problems name the file: here the reader is the one who runs it.
-    problem = named_error(error, db_path(db)) if isinstance(error, sqlite3.Error) else error
+    database_error = isinstance(error, (sqlite3.Error, psycopg.Error))
+    problem = named_error(error, describe(db)) if database_error else error
     if isinstance(problem, StorageProblem):
-        return f"{db_path(db)}: {problem.shell}"
+        return f"{describe(db)}: {problem.shell}"
     if problem is None:
-        return f"{db_path(db)}: the database failed ({error})"
+        return f"{describe(db)}: the database failed ({' '.join(str(error).split())})"
     if isinstance(error, ValidationError):
         return describe_validation_error(error, limit=1)
     if isinstance(error, OSError):

@@ -126,6 +126,17 @@ class DatabaseUnreadable(StorageProblem):
                          "not a Postmortem Canvas database). Tell whoever runs this server.")
 
 
+class DatabaseUnreachable(StorageProblem):
+    """The PostgreSQL server does not answer, or refuses the login."""
+
+    shell = ("cannot be reached (the PostgreSQL server is down, the address is wrong, "
+             "or it refused the login)")
+
+    def __init__(self):
+        super().__init__("The server cannot reach its database right now: nothing was saved. "
+                         "Try again in a moment, and tell whoever runs this server if it lasts.")
+
+
 class BoardNotFound(CanvasError):
     """No live board has this id (unknown, malformed or deleted)."""
 

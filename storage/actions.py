@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite_utils
 
 from canvas.actions import (
     ActionDraft, FollowUp, Status, Trigger, TriggerDraft, changes_only_follow_through,
@@ -12,7 +11,7 @@ from canvas.ids import new_row_id
 from canvas.session.phases import ANYONE, Action, Credentials, authorize
 from canvas.validation import STORED
 from storage.boards import board_phase, changing_board
-from storage.db import iso, now
+from storage.db import Database, iso, now
 from storage.identity import resolve_actor
 
 
@@ -22,7 +21,7 @@ def _may_edit(db, board_id: str) -> None:
     authorize(Action.edit_actions, board_phase(db, board_id), ANYONE)
 
 
-def add_action(db: sqlite_utils.Database, board_id: str, draft: ActionDraft) -> FollowUp:
+def add_action(db: Database, board_id: str, draft: ActionDraft) -> FollowUp:
     """Store a new action."""
     action_id = new_row_id()
     stamp = iso(now())
@@ -34,7 +33,7 @@ def add_action(db: sqlite_utils.Database, board_id: str, draft: ActionDraft) -> 
     return get_action(db, board_id, action_id)
 
 
-def add_action_from_item(db: sqlite_utils.Database, board_id: str, draft: ActionDraft,
+def add_action_from_item(db: Database, board_id: str, draft: ActionDraft,
                          credentials: Credentials) -> FollowUp:
     """Store the draft action made from a ranked item, which only Discuss allows."""
     with changing_board(db, board_id):
@@ -43,7 +42,7 @@ def add_action_from_item(db: sqlite_utils.Database, board_id: str, draft: Action
         return add_action(db, board_id, draft)
 
 
-def get_action(db: sqlite_utils.Database, board_id: str, action_id: str) -> FollowUp:
+def get_action(db: Database, board_id: str, action_id: str) -> FollowUp:
     row = next(db.query("SELECT * FROM actions WHERE id = ? AND board_id = ? AND deleted_at IS NULL",
                         [action_id, board_id]), None)
     if row is None:
@@ -51,14 +50,14 @@ def get_action(db: sqlite_utils.Database, board_id: str, action_id: str) -> Foll
     return _action(row)
 
 
-def list_actions(db: sqlite_utils.Database, board_id: str) -> list[FollowUp]:
+def list_actions(db: Database, board_id: str) -> list[FollowUp]:
     """A board's live actions, in the order they were created."""
     rows = db.query("SELECT * FROM actions WHERE board_id = ? AND deleted_at IS NULL "
                     "ORDER BY created_at, rowid", [board_id])
     return [_action(row) for row in rows]
 
 
-def edit_action(db: sqlite_utils.Database, board_id: str, action_id: str, draft: ActionDraft,
+def edit_action(db: Database, board_id: str, action_id: str, draft: ActionDraft,
                 expected_version: int) -> FollowUp:
     """Save changes unless someone saved the action since `expected_version`.
     On a closed board only the follow-through (status, owner, dates) may change."""
@@ -76,7 +75,7 @@ def edit_action(db: sqlite_utils.Database, board_id: str, action_id: str, draft:
     return get_action(db, board_id, action_id)
 
 
-def set_action_status(db: sqlite_utils.Database, board_id: str, action_id: str, status: Status,
+def set_action_status(db: Database, board_id: str, action_id: str, status: Status,
                       reason: str = "") -> FollowUp:
     """Record how an action is going (open, in progress, done, won't do with a
     reason); allowed on a closed board too."""
@@ -93,21 +92,21 @@ def set_action_status(db: sqlite_utils.Database, board_id: str, action_id: str, 
     return get_action(db, board_id, action_id)
 
 
-def delete_action(db: sqlite_utils.Database, board_id: str, action_id: str) -> None:
+def delete_action(db: Database, board_id: str, action_id: str) -> None:
     with changing_board(db, board_id):
         _may_edit(db, board_id)
         get_action(db, board_id, action_id)
         db["actions"].update(action_id, {"deleted_at": iso(now())})
 
 
-def restore_action(db: sqlite_utils.Database, board_id: str, action_id: str) -> None:
+def restore_action(db: Database, board_id: str, action_id: str) -> None:
     with changing_board(db, board_id):
         _may_edit(db, board_id)
         db.execute("UPDATE actions SET deleted_at = NULL WHERE id = ? AND board_id = ?",
                    [action_id, board_id])
 
 
-def all_actions(db: sqlite_utils.Database, board_ids: list[str] | None = None) -> list[tuple[str, str, FollowUp]]:
+def all_actions(db: Database, board_ids: list[str] | None = None) -> list[tuple[str, str, FollowUp]]:
     """Actions across live boards as (board id, board title, action), for the
     cross-board list: the next postmortem sees what earlier ones left open."""
     sql = ("SELECT a.*, b.title AS board_title FROM actions a JOIN boards b ON b.id = a.board_id "
@@ -122,7 +121,7 @@ def all_actions(db: sqlite_utils.Database, board_ids: list[str] | None = None) -
     return [(row["board_id"], row.pop("board_title"), _action(row)) for row in db.query(sql, params)]
 
 
-def add_trigger(db: sqlite_utils.Database, board_id: str, draft: TriggerDraft) -> Trigger:
+def add_trigger(db: Database, board_id: str, draft: TriggerDraft) -> Trigger:
     """Record a pre-committed trigger (kill criterion)."""
     trigger_id = new_row_id()
     with changing_board(db, board_id):
@@ -133,13 +132,13 @@ def add_trigger(db: sqlite_utils.Database, board_id: str, draft: TriggerDraft) -
     return next(t for t in list_triggers(db, board_id) if t.id == trigger_id)
 
 
-def list_triggers(db: sqlite_utils.Database, board_id: str) -> list[Trigger]:
+def list_triggers(db: Database, board_id: str) -> list[Trigger]:
     rows = db.query("SELECT * FROM triggers WHERE board_id = ? AND deleted_at IS NULL "
                     "ORDER BY created_at, rowid", [board_id])
     return [Trigger.model_validate(row, context=STORED) for row in rows]
 
 
-def delete_trigger(db: sqlite_utils.Database, board_id: str, trigger_id: str) -> None:
+def delete_trigger(db: Database, board_id: str, trigger_id: str) -> None:
     with changing_board(db, board_id):
         _may_edit(db, board_id)
         db.execute("UPDATE triggers SET deleted_at = ? WHERE id = ? AND board_id = ?",

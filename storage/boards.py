@@ -13,33 +13,40 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 
-import sqlite_utils
-
 from canvas.errors import BoardNotFound, EditConflict
 from canvas.ids import is_well_formed_board_id, new_board_id
 from canvas.models import Board, BoardDetails, BoardDraft, BoardSummary, IncidentSource, Intake
 from canvas.session.phases import ANYONE, Action, Phase, authorize
 from canvas.validation import STORED
-from storage.db import iso, now, write_transaction
+from storage.changes import announce_change
+from storage.db import Database, iso, lock_board_row, now, write_transaction
 
 
 @contextmanager
-def changing_board(db: sqlite_utils.Database, board_id: str) -> Iterator[sqlite_utils.Database]:
-    """A write transaction on one live board that bumps its revision on success."""
+def changing_board(db: Database, board_id: str) -> Iterator[Database]:
+    """A write transaction on one live board that bumps its revision on success.
+
+    The board's row is locked first (on SQLite the whole file already is), so
+    writes to one board take turns and each sees what the one before wrote:
+    the vote budget and the next note number are read and written as one
+    step. The new revision is announced to every app server in the same
+    transaction (storage/changes.py)."""
     with write_transaction(db):
         row = db.execute(
-            "SELECT 1 FROM boards WHERE id = ? AND deleted_at IS NULL", [board_id]
+            "SELECT 1 FROM boards WHERE id = ? AND deleted_at IS NULL" + lock_board_row(db),
+            [board_id],
         ).fetchone()
         if row is None:
             raise BoardNotFound(board_id)
         yield db
-        db.execute(
-            "UPDATE boards SET revision = revision + 1, updated_at = ? WHERE id = ?",
+        revision = db.execute(
+            "UPDATE boards SET revision = revision + 1, updated_at = ? WHERE id = ? RETURNING revision",
             [iso(now()), board_id],
-        )
+        ).fetchone()[0]
+        announce_change(db, board_id, revision)
 
 
-def create_board(db: sqlite_utils.Database, draft: BoardDraft) -> Board:
+def create_board(db: Database, draft: BoardDraft) -> Board:
     """Store a new board and return it."""
     board_id = new_board_id()
     stamp = iso(now())
@@ -70,7 +77,7 @@ def create_board(db: sqlite_utils.Database, draft: BoardDraft) -> Board:
     return get_board(db, board_id)
 
 
-def get_board(db: sqlite_utils.Database, board_id: str | None) -> Board:
+def get_board(db: Database, board_id: str | None) -> Board:
     """The live board with this id; raises BoardNotFound for anything else."""
     if not is_well_formed_board_id(board_id):
         raise BoardNotFound(board_id or "")
@@ -82,7 +89,7 @@ def get_board(db: sqlite_utils.Database, board_id: str | None) -> Board:
     return _board(row)
 
 
-def board_revision(db: sqlite_utils.Database, board_id: str) -> int | None:
+def board_revision(db: Database, board_id: str) -> int | None:
     """The board's revision, the one cheap number a polling page reads."""
     row = db.execute(
         "SELECT revision FROM boards WHERE id = ? AND deleted_at IS NULL", [board_id]
@@ -91,7 +98,7 @@ def board_revision(db: sqlite_utils.Database, board_id: str) -> int | None:
 
 
 def update_details(
-    db: sqlite_utils.Database, board_id: str, details: BoardDetails, expected_version: int
+    db: Database, board_id: str, details: BoardDetails, expected_version: int
 ) -> Board:
     """Save the summary step; refuses with EditConflict if someone saved in
     between, and with PhaseForbids while the board is closed."""
@@ -129,7 +136,7 @@ def update_details(
     return get_board(db, board_id)
 
 
-def record_source(db: sqlite_utils.Database, board_id: str, source: IncidentSource) -> None:
+def record_source(db: Database, board_id: str, source: IncidentSource) -> None:
     """Keep where an imported incident was published and the figures it gave."""
     with changing_board(db, board_id):
         db["boards"].update(board_id, {"source": _json(source)})
@@ -139,7 +146,7 @@ def _json(model) -> str:
     return json.dumps(model.model_dump(mode="json"), ensure_ascii=False)
 
 
-def list_boards(db: sqlite_utils.Database, limit: int = 200,
+def list_boards(db: Database, limit: int = 200,
                 board_ids: list[str] | None = None) -> list[BoardSummary]:
     """Live boards, newest first, with how much is on them; only those in
     `board_ids` when it is given (the boards one browser knows)."""
@@ -162,7 +169,7 @@ def list_boards(db: sqlite_utils.Database, limit: int = 200,
     return [BoardSummary.model_validate(row) for row in rows]
 
 
-def delete_board(db: sqlite_utils.Database, board_id: str) -> None:
+def delete_board(db: Database, board_id: str) -> None:
     """Hide a board: its link then shows "board not found". Rows are kept."""
     with changing_board(db, board_id):
         db["boards"].update(board_id, {"deleted_at": iso(now())})
@@ -199,6 +206,6 @@ def _board(row: dict) -> Board:
     )
 
 
-def board_phase(db: sqlite_utils.Database, board_id: str) -> Phase:
+def board_phase(db: Database, board_id: str) -> Phase:
     """The board's phase as stored now (read inside the caller's transaction)."""
     return Phase(db.execute("SELECT phase FROM boards WHERE id = ?", [board_id]).fetchone()[0])

@@ -1,12 +1,21 @@
 """Which boards changed, pushed to whoever waits: one watcher per server process.
 
-`ChangeFeed` is the small interface the live routes use. The SQLite
-implementation has one thread poll `PRAGMA data_version` on its own
-connection every 50 ms: the number moves whenever any other connection (of
-this process or another) commits to the file, and reading it costs
-microseconds. Only then are the revisions of the boards someone is waiting on
-read, and their waiters woken on their event loops. A PostgreSQL version would
-implement the same interface with LISTEN/NOTIFY.
+`ChangeFeed` is the small interface the live routes use; `open_change_feed`
+picks the implementation for the database.
+
+- SQLite: one thread polls `PRAGMA data_version` on its own connection every
+  50 ms. The number moves whenever any other connection (of this process or
+  another) commits to the file, and reading it costs microseconds. Only then
+  are the revisions of the boards someone is waiting on read.
+- PostgreSQL: every change to a board sends `board_id:revision` on the
+  `board_changes` channel with NOTIFY, in the transaction that makes it
+  (`announce_change`, called by `changing_board`), so it is delivered at the
+  commit, to every app server, and never for a change rolled back. One
+  thread per process LISTENs on its own connection. After a lost connection
+  it connects again and catches up by reading the revisions of the boards it
+  watches, so a change made while it was away is not missed.
+
+Either way, waiters are woken on their own event loops.
 """
 
 from __future__ import annotations
@@ -15,13 +24,17 @@ import asyncio
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Protocol
 
 import anyio
+import psycopg
+import sqlalchemy as sa
 
-from storage.db import BUSY_TIMEOUT_MS
+from storage.db import BUSY_TIMEOUT_MS, CONNECT_TIMEOUT_S, Database, connect, is_postgres
+
+CHANNEL = "board_changes"
 
 POLL_SECONDS = 0.05
 # A board nobody waited on for this long is no longer read after changes.
@@ -45,14 +58,26 @@ class ChangeFeed(Protocol):
         ...
 
 
+def announce_change(db: Database, board_id: str, revision: int) -> None:
+    """Tell every app server on the database that the board is at `revision`
+    (inside the change's transaction). SQLite needs nothing: its watchers
+    see the file change."""
+    if db.is_postgres:
+        db.execute("SELECT pg_notify(?, ?)", [CHANNEL, f"{board_id}:{revision}"])
+
+
+def open_change_feed(target: str) -> ChangeFeed:
+    """The change feed for this database: a file path or a postgresql:// URL."""
+    return PostgresChangeFeed(target) if is_postgres(target) else SqliteChangeFeed(target)
+
+
 _UNKNOWN = object()
 
 
-class SqliteChangeFeed:
-    """ChangeFeed over one SQLite file (see the module's docstring)."""
+class _Watchers:
+    """What both feeds share: the revisions of watched boards and who waits on them."""
 
-    def __init__(self, path: str | Path, interval: float = POLL_SECONDS):
-        self._path = str(path)
+    def __init__(self, interval: float):
         self._interval = interval
         self._lock = threading.Lock()
         self._revisions: dict[str, int | None] = {}
@@ -67,7 +92,7 @@ class SqliteChangeFeed:
         if self._thread is not None:
             return
         self._stopping.clear()
-        self._thread = threading.Thread(target=self._run, name="board-change-watcher", daemon=True)
+        self._thread = threading.Thread(target=self._watch, name="board-change-watcher", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
@@ -112,7 +137,42 @@ class SqliteChangeFeed:
                 self._waiters.get(board_id, set()).discard(entry)
                 self._wanted_at[board_id] = time.monotonic()
 
-    # --- the watcher thread ---------------------------------------------------
+    def _watch(self) -> None:
+        raise NotImplementedError
+
+    def _read_one(self, board_id: str) -> int | None:
+        raise NotImplementedError
+
+    def _refresh(self, read: Callable[[list[str]], dict[str, int | None]]) -> None:
+        """Read the revisions of every watched board and wake whoever waits on a moved one."""
+        cutoff = time.monotonic() - FORGET_AFTER_SECONDS
+        with self._lock:
+            for board_id in [b for b, at in self._wanted_at.items()
+                             if at < cutoff and not self._waiters.get(b)]:
+                self._wanted_at.pop(board_id, None)
+                self._revisions.pop(board_id, None)
+                self._waiters.pop(board_id, None)
+            watched = list(self._revisions)
+        if watched:
+            self._moved(read(watched), watched)
+
+    def _moved(self, fresh: dict[str, int | None], boards: Iterable[str]) -> None:
+        with self._lock:
+            for board_id in boards:
+                revision = fresh.get(board_id)
+                if board_id not in self._revisions or self._revisions[board_id] == revision:
+                    continue
+                self._revisions[board_id] = revision
+                for loop, future in self._waiters.pop(board_id, set()):
+                    loop.call_soon_threadsafe(_resolve, future, revision)
+
+
+class SqliteChangeFeed(_Watchers):
+    """ChangeFeed over one SQLite file (see the module's docstring)."""
+
+    def __init__(self, path: str | Path, interval: float = POLL_SECONDS):
+        super().__init__(interval)
+        self._path = str(path)
 
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self._path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
@@ -127,7 +187,7 @@ class SqliteChangeFeed:
         finally:
             conn.close()
 
-    def _run(self) -> None:
+    def _watch(self) -> None:
         conn = self._connect()
         last_version = None
         try:
@@ -142,33 +202,64 @@ class SqliteChangeFeed:
                     if version == last_version:
                         continue
                     last_version = version
-                    self._refresh(conn)
+                    self._refresh(lambda boards: _revisions(conn, boards))
                 except sqlite3.Error:
                     # A locked or briefly unavailable file: try again next tick.
                     last_version = None
         finally:
             conn.close()
 
-    def _refresh(self, conn: sqlite3.Connection) -> None:
-        cutoff = time.monotonic() - FORGET_AFTER_SECONDS
-        with self._lock:
-            for board_id in [b for b, at in self._wanted_at.items()
-                             if at < cutoff and not self._waiters.get(b)]:
-                self._wanted_at.pop(board_id, None)
-                self._revisions.pop(board_id, None)
-                self._waiters.pop(board_id, None)
-            watched = list(self._revisions)
-        if not watched:
-            return
-        fresh = _revisions(conn, watched)
-        with self._lock:
-            for board_id in watched:
-                revision = fresh.get(board_id)
-                if board_id not in self._revisions or self._revisions[board_id] == revision:
-                    continue
-                self._revisions[board_id] = revision
-                for loop, future in self._waiters.pop(board_id, set()):
-                    loop.call_soon_threadsafe(_resolve, future, revision)
+
+
+class PostgresChangeFeed(_Watchers):
+    """ChangeFeed over a PostgreSQL database (see the module's docstring)."""
+
+    def __init__(self, target: str, interval: float = 1.0):
+        # `interval`: how often the listener looks up from waiting, to stop.
+        super().__init__(interval)
+        self._target = target
+        self.reconnects = 0  # connections lost and made again (for tests and benchmarks)
+
+    def _read_one(self, board_id: str) -> int | None:
+        with connect(self._target) as db:
+            return _revisions(db, [board_id]).get(board_id)
+
+    def _read(self, boards: list[str]) -> dict[str, int | None]:
+        with connect(self._target) as db:
+            return _revisions(db, boards)
+
+    def _listen(self) -> psycopg.Connection:
+        url = sa.make_url(self._target).set(drivername="postgresql")
+        conn = psycopg.connect(url.render_as_string(hide_password=False), autocommit=True,
+                               connect_timeout=CONNECT_TIMEOUT_S)
+        conn.execute(f"LISTEN {CHANNEL}")
+        return conn
+
+    def _watch(self) -> None:
+        conn: psycopg.Connection | None = None
+        while not self._stopping.is_set():
+            try:
+                if conn is None:
+                    conn = self._listen()
+                    # Whatever moved while nobody listened (first start, or a
+                    # lost connection): catch up by revision.
+                    self._refresh(self._read)
+                for note in conn.notifies(timeout=self._interval):
+                    board_id, _, revision = note.payload.rpartition(":")
+                    with self._lock:
+                        watched = board_id in self._revisions
+                    if watched and revision.isdigit() and int(revision) > (self._revisions.get(board_id) or 0):
+                        self._moved({board_id: int(revision)}, [board_id])
+                    if self._stopping.is_set():
+                        break
+            except (psycopg.Error, sa.exc.SQLAlchemyError, OSError):
+                if conn is not None:
+                    conn.close()
+                    conn = None
+                    self.reconnects += 1
+                self._stopping.wait(min(self._interval, 0.5))
+        if conn is not None:
+            conn.close()
 
 
 def _resolve(future: asyncio.Future, revision: int | None) -> None:
@@ -176,7 +267,7 @@ def _resolve(future: asyncio.Future, revision: int | None) -> None:
         future.set_result(revision)
 
 
-def _revisions(conn: sqlite3.Connection, board_ids: Iterable[str]) -> dict[str, int | None]:
+def _revisions(conn: sqlite3.Connection | Database, board_ids: Iterable[str]) -> dict[str, int | None]:
     """Revisions of live boards among `board_ids` (deleted and unknown ones are left out)."""
     ids = list(board_ids)
     found: dict[str, int | None] = {}
@@ -186,5 +277,5 @@ def _revisions(conn: sqlite3.Connection, board_ids: Iterable[str]) -> dict[str, 
             f"SELECT id, revision FROM boards WHERE deleted_at IS NULL AND id IN ({','.join('?' * len(chunk))})",
             chunk,
         ).fetchall()
-        found.update(rows)
+        found.update((board_id, revision) for board_id, revision in rows)
     return found

@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-import sqlite_utils
 
 from canvas.errors import ClusterNotFound, NoteNotFound, NotANoteStep, StaleMove
 from canvas.ids import new_row_id
 from canvas.models import Cluster, checked_name
 from canvas.session.phases import Action, Credentials, authorize
 from storage.boards import board_phase, changing_board, get_board
-from storage.db import iso, now
+from storage.db import Database, iso, now
 from storage.identity import resolve_actor
 from storage.votes import settle_votes
 
@@ -19,7 +18,7 @@ def _may_group(db, board_id: str, credentials: Credentials) -> None:
     authorize(Action.group, board_phase(db, board_id), resolve_actor(db, board_id, credentials))
 
 
-def list_clusters(db: sqlite_utils.Database, board_id: str, step_key: str | None = None) -> list[Cluster]:
+def list_clusters(db: Database, board_id: str, step_key: str | None = None) -> list[Cluster]:
     """Live clusters of a board (or of one step), in column order."""
     sql = "SELECT * FROM clusters WHERE board_id = ? AND deleted_at IS NULL"
     params: list = [board_id]
@@ -29,7 +28,7 @@ def list_clusters(db: sqlite_utils.Database, board_id: str, step_key: str | None
     return [Cluster.model_validate(r) for r in db.query(sql + " ORDER BY position, created_at", params)]
 
 
-def create_cluster(db: sqlite_utils.Database, board_id: str, step_key: str, name: str,
+def create_cluster(db: Database, board_id: str, step_key: str, name: str,
                    credentials: Credentials) -> Cluster:
     """A new, empty cluster at the end of the step (TextRefused for a bad name)."""
     name = checked_name("cluster name", name)
@@ -46,7 +45,7 @@ def create_cluster(db: sqlite_utils.Database, board_id: str, step_key: str, name
     return _get(db, board_id, cluster_id)
 
 
-def rename_cluster(db: sqlite_utils.Database, board_id: str, cluster_id: str, name: str,
+def rename_cluster(db: Database, board_id: str, cluster_id: str, name: str,
                    credentials: Credentials) -> None:
     """Give a live cluster a new name."""
     name = checked_name("cluster name", name)
@@ -56,7 +55,7 @@ def rename_cluster(db: sqlite_utils.Database, board_id: str, cluster_id: str, na
         db["clusters"].update(cluster_id, {"name": name})
 
 
-def merge_clusters(db: sqlite_utils.Database, board_id: str, source_id: str, target_id: str,
+def merge_clusters(db: Database, board_id: str, source_id: str, target_id: str,
                    credentials: Credentials) -> None:
     """Move every note (and any dots) of `source` into `target`, then remove
     `source`. Each person keeps their oldest dots on the merged cluster up to
@@ -72,7 +71,7 @@ def merge_clusters(db: sqlite_utils.Database, board_id: str, source_id: str, tar
         settle_votes(db, board_id)
 
 
-def dissolve_cluster(db: sqlite_utils.Database, board_id: str, cluster_id: str,
+def dissolve_cluster(db: Database, board_id: str, cluster_id: str,
                      credentials: Credentials) -> None:
     """Put the cluster's notes back as ungrouped notes and remove the cluster.
     Dots on the cluster go back to their voters; dots on the notes stay."""
@@ -84,7 +83,7 @@ def dissolve_cluster(db: sqlite_utils.Database, board_id: str, cluster_id: str,
         settle_votes(db, board_id)
 
 
-def move_notes(db: sqlite_utils.Database, board_id: str, step_key: str,
+def move_notes(db: Database, board_id: str, step_key: str,
                moves: dict[str, str | None], credentials: Credentials) -> int:
     """Apply a drop: note id -> cluster id (None = ungrouped). Returns notes moved.
 
@@ -109,7 +108,7 @@ def move_notes(db: sqlite_utils.Database, board_id: str, step_key: str,
     return moved
 
 
-def move_note(db: sqlite_utils.Database, board_id: str, note_id: str, *, step_key: str,
+def move_note(db: Database, board_id: str, note_id: str, *, step_key: str,
               cluster_id: str | None = None, onto_note_id: str | None = None,
               seen_revision: int, credentials: Credentials) -> str | None:
     """One drop on the canvas; returns the note's cluster afterwards (None = ungrouped).

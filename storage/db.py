@@ -1,54 +1,123 @@
-"""Connections and transactions: the rules every write in storage/ follows.
+"""Connections and transactions: the rules every write in storage/ follows,
+on SQLite (the embedded default) and on PostgreSQL.
 
-Streamlit runs each rerun in its own thread, and a sqlite3 connection must not
-be shared across threads, so every script run opens its own connection (it
-costs well under a millisecond). Writers take the write lock up front with
-BEGIN IMMEDIATE: a deferred transaction that reads and then writes fails with
-"database is locked" when another writer got there first, while an immediate
-one simply waits its turn (busy timeout) and then sees fresh data.
+`POSTMORTEM_CANVAS_DB` is a file path or a `postgresql://` URL. Either way
+storage/ talks to it through a SQLAlchemy Core engine (pooling, both
+drivers, one result API) and writes its statements in the SQL both databases
+share; the few differences live here and in migrations.py.
+
+Transactions are spelled out, not left to the drivers:
+- SQLite: writers take the write lock up front with BEGIN IMMEDIATE. A
+  deferred transaction that reads and then writes fails with "database is
+  locked" when another writer got there first, while an immediate one waits
+  its turn (busy timeout) and then sees fresh data. Every script run opens
+  its own connection (no pool: it costs well under a millisecond, and a
+  sqlite3 connection must not move between threads while in use).
+- PostgreSQL: a write is a READ COMMITTED transaction; `changing_board`
+  (storage/boards.py) locks the board's row first, so writes to one board
+  take turns exactly as on SQLite, and each later statement sees what the
+  previous writer committed. Writes to different boards run side by side.
+  A lock held past the busy timeout fails as DatabaseBusy, as on SQLite.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
-from collections.abc import Iterator
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-import sqlite_utils
+import sqlalchemy as sa
+from sqlalchemy.pool import NullPool
 
-from storage.errors import sqlite_errors_named
-
-# What pages and the command line hold between calls into storage/: they pass
-# it along and never run SQL themselves.
-Database = sqlite_utils.Database
+from storage.errors import errors_named
 
 DB_ENV = "POSTMORTEM_CANVAS_DB"
 DEFAULT_DB_PATH = Path("data") / "postmortem-canvas.db"
 BUSY_TIMEOUT_MS = 10_000
+# Connections one app process keeps to PostgreSQL: enough for every thread
+# that may read at once (script runs and the live routes' worker threads),
+# few enough that several processes stay under the server's default limit
+# of 100 connections.
+POOL_SIZE = 10
+POOL_OVERFLOW = 20
+CONNECT_TIMEOUT_S = 5
+
+_POSTGRES_SCHEMES = ("postgresql://", "postgresql+psycopg://", "postgres://")
 
 
-def db_path(explicit: str | os.PathLike | None = None) -> Path:
-    """Where the database lives: an explicit path, $POSTMORTEM_CANVAS_DB, or ./data/."""
+def database_target(explicit: str | os.PathLike | None = None) -> str:
+    """Where the database lives: an explicit path or URL, $POSTMORTEM_CANVAS_DB,
+    or ./data/postmortem-canvas.db."""
     if explicit:
-        return Path(explicit)
-    return Path(os.environ.get(DB_ENV) or DEFAULT_DB_PATH)
+        return str(explicit)
+    return os.environ.get(DB_ENV) or str(DEFAULT_DB_PATH)
 
 
-def connect(path: str | os.PathLike | None = None) -> sqlite_utils.Database:
-    """A fresh connection for this thread, with the settings every connection needs.
+def is_postgres(target: str | os.PathLike) -> bool:
+    return str(target).startswith(_POSTGRES_SCHEMES)
 
-    Raises DatabaseUnreadable (not SQLite, a folder, damaged) or DatabaseReadOnly
-    (a new file in a folder that cannot be written)."""
-    target = db_path(path)
-    with sqlite_errors_named(target):
-        target.parent.mkdir(parents=True, exist_ok=True)
+
+def db_path(explicit: str | os.PathLike | None = None) -> Path | None:
+    """The SQLite file the target names, or None for a PostgreSQL URL."""
+    target = database_target(explicit)
+    return None if is_postgres(target) else Path(target)
+
+
+def describe(target: str | os.PathLike | None = None) -> str:
+    """The target as it may be shown or logged: a URL loses its password."""
+    target = database_target(target)
+    if not is_postgres(target):
+        return target
+    try:
+        return sa.make_url(target).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return "a postgresql:// URL that cannot be parsed"
+
+
+# --- engines ---------------------------------------------------------------------
+
+_engines: OrderedDict[str, sa.Engine] = OrderedDict()
+_engines_lock = threading.Lock()
+# Tests open thousands of temporary files; an engine is cheap to make again.
+_ENGINES_KEPT = 32
+
+
+def _engine(target: str) -> sa.Engine:
+    with _engines_lock:
+        engine = _engines.get(target)
+        if engine is not None:
+            _engines.move_to_end(target)
+            return engine
+        engine = _postgres_engine(target) if is_postgres(target) else _sqlite_engine(Path(target))
+        _engines[target] = engine
+        while len(_engines) > _ENGINES_KEPT:
+            _, old = _engines.popitem(last=False)
+            old.dispose(close=False)
+        return engine
+
+
+def forget(target: str | os.PathLike | None = None) -> None:
+    """Close the pooled connections to this database (tests, copy-db)."""
+    with _engines_lock:
+        engine = _engines.pop(database_target(target), None)
+    if engine is not None:
+        engine.dispose()
+
+
+def _sqlite_engine(path: Path) -> sa.Engine:
+    def open_file() -> sqlite3.Connection:
         # isolation_level=None: no implicit BEGINs from the driver, so the only
-        # transactions are the explicit BEGIN IMMEDIATE ones below (sqlite-utils
-        # nests its own work inside them as savepoints).
-        conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        # transactions are the explicit ones below.
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                               check_same_thread=False)
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA foreign_keys = ON")
@@ -56,28 +125,187 @@ def connect(path: str | os.PathLike | None = None) -> sqlite_utils.Database:
         except BaseException:
             conn.close()
             raise
-    return sqlite_utils.Database(conn)
+        return conn
+
+    return sa.create_engine("sqlite://", creator=open_file, poolclass=NullPool,
+                            isolation_level="AUTOCOMMIT")
 
 
-def hold_open(path: str | os.PathLike | None = None) -> sqlite3.Connection:
-    """A connection to keep for the life of the process.
+def _postgres_engine(target: str) -> sa.Engine:
+    url = sa.make_url(target).set(drivername="postgresql+psycopg")
+    engine = sa.create_engine(
+        url, isolation_level="AUTOCOMMIT", pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW,
+        pool_pre_ping=True, connect_args={"connect_timeout": CONNECT_TIMEOUT_S},
+    )
+
+    @sa.event.listens_for(engine, "connect")
+    def _settings(dbapi_connection, _record) -> None:
+        # The same patience as SQLite's busy timeout, then DatabaseBusy.
+        dbapi_connection.execute(f"SET lock_timeout = {BUSY_TIMEOUT_MS}")
+
+    return engine
+
+
+# --- one connection ----------------------------------------------------------------
+
+@lru_cache(maxsize=4096)
+def _for_driver(sql: str, postgres: bool, has_params: bool) -> str:
+    """The statement as the driver takes it: psycopg binds %s, not ?."""
+    if not postgres:
+        return sql
+    if has_params:
+        sql = sql.replace("%", "%%")
+    return re.sub(r"\?", "%s", sql) if has_params else sql
+
+
+def _bindable(value: Any) -> Any:
+    # SQLite stores True as 1; PostgreSQL refuses a boolean in an integer column.
+    return int(value) if isinstance(value, bool) else value
+
+
+class Database:
+    """One connection, used by one thread at a time: what pages and the
+    command line hold between calls into storage/ and pass along, never
+    running SQL themselves."""
+
+    def __init__(self, target: str, connection: sa.Connection):
+        self.target = target
+        self.connection = connection
+        self.is_postgres = connection.dialect.name == "postgresql"
+        self._depth = 0
+
+    # statements
+    def execute(self, sql: str, params: Sequence | Iterable = ()) -> sa.CursorResult:
+        """Run one statement with `?` placeholders; returns its result."""
+        values = tuple(_bindable(value) for value in params)
+        statement = _for_driver(sql, self.is_postgres, bool(values))
+        try:
+            return self.connection.exec_driver_sql(statement, values) if values \
+                else self.connection.exec_driver_sql(statement)
+        except sa.exc.DBAPIError as error:
+            raise error.orig from None
+
+    def execute_many(self, sql: str, rows: list[tuple]) -> None:
+        if not rows:
+            return
+        statement = _for_driver(sql, self.is_postgres, True)
+        try:
+            self.connection.exec_driver_sql(
+                statement, [tuple(_bindable(value) for value in row) for row in rows])
+        except sa.exc.DBAPIError as error:
+            raise error.orig from None
+
+    def query(self, sql: str, params: Sequence | Iterable = ()) -> Iterator[dict]:
+        """Rows as dicts."""
+        for row in self.execute(sql, params).mappings():
+            yield dict(row)
+
+    def __getitem__(self, table: str) -> Table:
+        return Table(self, table)
+
+    # transactions (see write_transaction and read_transaction)
+    @property
+    def in_transaction(self) -> bool:
+        return self._depth > 0
+
+    def close(self) -> None:
+        if self._depth:
+            self._depth = 0
+            try:
+                self.execute("ROLLBACK")
+            except Exception:  # the connection is being thrown away anyway
+                pass
+        self.connection.close()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+# Primary keys other than "id".
+_PRIMARY_KEYS = {"tracker_links": "action_id", "instance_secrets": "name"}
+
+
+class Table:
+    """Inserts and updates by primary key, written out for both databases.
+    Table and column names come from code, never from people."""
+
+    def __init__(self, db: Database, name: str):
+        self.db = db
+        self.name = name
+
+    def insert(self, row: dict) -> None:
+        self.insert_all([row])
+
+    def insert_all(self, rows: Iterable[dict]) -> None:
+        by_columns: dict[tuple[str, ...], list[tuple]] = {}
+        for row in rows:
+            by_columns.setdefault(tuple(row), []).append(tuple(row.values()))
+        for columns, values in by_columns.items():
+            self.db.execute_many(
+                f'INSERT INTO "{self.name}" ({", ".join(_quoted(columns))}) '
+                f'VALUES ({", ".join("?" * len(columns))})', values)
+
+    def update(self, key: str, values: dict) -> int:
+        """Change these columns of the row with this primary key; returns how many rows changed."""
+        sets = ", ".join(f"{column} = ?" for column in _quoted(values))
+        return self.db.execute(
+            f'UPDATE "{self.name}" SET {sets} WHERE "{_PRIMARY_KEYS.get(self.name, "id")}" = ?',
+            [*values.values(), key]).rowcount
+
+    def upsert(self, row: dict) -> None:
+        """Insert the row, or change every given column of the one with its primary key."""
+        key = _PRIMARY_KEYS.get(self.name, "id")
+        columns = _quoted(row)
+        changes = ", ".join(f"{column} = excluded.{column}" for column in columns if column != f'"{key}"')
+        self.db.execute(
+            f'INSERT INTO "{self.name}" ({", ".join(columns)}) VALUES ({", ".join("?" * len(row))}) '
+            f'ON CONFLICT ("{key}") DO UPDATE SET {changes}', list(row.values()))
+
+
+def _quoted(columns: Iterable[str]) -> list[str]:
+    return [f'"{column}"' for column in columns]
+
+
+def connect(target: str | os.PathLike | None = None) -> Database:
+    """A connection for this thread, with the settings every connection needs.
+
+    Raises DatabaseUnreadable (not SQLite, a folder, damaged), DatabaseReadOnly
+    (a new file in a folder that cannot be written) or DatabaseUnreachable (a
+    PostgreSQL server that does not answer or refuses the login)."""
+    target = database_target(target)
+    with errors_named(target):
+        if not is_postgres(target):
+            Path(target).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            connection = _engine(target).connect()
+        except sa.exc.DBAPIError as error:
+            raise error.orig from None
+    return Database(target, connection)
+
+
+def hold_open(target: str | os.PathLike | None = None) -> sqlite3.Connection | None:
+    """A connection to keep for the life of the process (SQLite only).
 
     SQLite deletes a WAL database's -wal and -shm files when its last
     connection closes, and must create them again to read it; on a full disk
     that fails, and not even a page that only reads could open. One idle
     connection held open keeps them, so reading goes on while the disk is full.
     """
-    conn = sqlite3.connect(db_path(path), check_same_thread=False, isolation_level=None)
-    with sqlite_errors_named(db_path(path)):
+    path = db_path(target)
+    if path is None:
+        return None
+    conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+    with errors_named(str(path)):
         conn.execute("SELECT count(*) FROM sqlite_master").fetchall()
     return conn
 
 
 @contextmanager
-def write_transaction(
-    db: sqlite_utils.Database, *, wait_ms: int | None = None
-) -> Iterator[sqlite_utils.Database]:
-    """One BEGIN IMMEDIATE transaction: all of it is written, or none of it.
+def write_transaction(db: Database, *, wait_ms: int | None = None) -> Iterator[Database]:
+    """One write transaction: all of it is written, or none of it.
 
     Inside an open transaction it joins that one (through a savepoint), so
     storage functions compose into a single larger write, such as an import.
@@ -85,31 +313,91 @@ def write_transaction(
     write held the lock longer than the busy timeout, or `wait_ms` when given)
     or DatabaseReadOnly, after rolling back.
     """
-    if db.conn.in_transaction:
-        with db.atomic():
+    if db.in_transaction:
+        with _savepoint(db):
             yield db
         return
-    with sqlite_errors_named():
-        _begin_immediate(db, wait_ms)
+    with errors_named(db.target):
+        _begin_write(db, wait_ms)
+        db._depth = 1
         try:
             yield db
-            db.conn.execute("COMMIT")
+            db.execute("COMMIT")
         except BaseException:
             # A failed COMMIT (disk full) may leave the transaction open.
-            if db.conn.in_transaction:
-                db.conn.execute("ROLLBACK")
+            _roll_back(db)
             raise
+        finally:
+            db._depth = 0
 
 
-def _begin_immediate(db: sqlite_utils.Database, wait_ms: int | None) -> None:
-    if wait_ms is None:
-        db.conn.execute("BEGIN IMMEDIATE")
+@contextmanager
+def read_transaction(db: Database) -> Iterator[Database]:
+    """Several reads that see one state of the database (inside a write, that one's)."""
+    if db.in_transaction:
+        yield db
         return
-    db.conn.execute(f"PRAGMA busy_timeout = {int(wait_ms)}")
+    with errors_named(db.target):
+        db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" if db.is_postgres else "BEGIN")
+        db._depth = 1
+        try:
+            yield db
+        finally:
+            db._depth = 0
+            _roll_back(db)
+
+
+def lock_board_row(db: Database) -> str:
+    """What a SELECT of a board's row inside a write adds to hold that board
+    until the commit: nothing on SQLite, which holds the whole file already."""
+    return " FOR UPDATE" if db.is_postgres else ""
+
+
+def _begin_write(db: Database, wait_ms: int | None) -> None:
+    if db.is_postgres:
+        db.execute("BEGIN")
+        if wait_ms is not None:
+            db.execute(f"SET LOCAL lock_timeout = {int(wait_ms)}")
+        return
+    if wait_ms is None:
+        db.execute("BEGIN IMMEDIATE")
+        return
+    db.execute(f"PRAGMA busy_timeout = {int(wait_ms)}")
     try:
-        db.conn.execute("BEGIN IMMEDIATE")
+        db.execute("BEGIN IMMEDIATE")
     finally:
-        db.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+
+def _roll_back(db: Database) -> None:
+    try:
+        db.execute("ROLLBACK")
+    except (sqlite3.Error, sa.exc.SQLAlchemyError, Exception):
+        # Nothing was open (SQLite ends a transaction itself on some errors).
+        pass
+
+
+_savepoints = 0
+_savepoints_lock = threading.Lock()
+
+
+@contextmanager
+def _savepoint(db: Database) -> Iterator[None]:
+    global _savepoints
+    with _savepoints_lock:
+        _savepoints += 1
+        name = f"sp_{_savepoints}"
+    db.execute(f"SAVEPOINT {name}")
+    db._depth += 1
+    try:
+        yield
+        db.execute(f"RELEASE SAVEPOINT {name}")
+    except BaseException:
+        db.execute(f"ROLLBACK TO SAVEPOINT {name}")
+        db.execute(f"RELEASE SAVEPOINT {name}")
+        raise
+    finally:
+        db._depth -= 1
 
 
 def now() -> datetime:

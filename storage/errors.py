@@ -1,9 +1,10 @@
-"""SQLite's errors, named: what storage raises when the database itself fails.
+"""The databases' errors, named: what storage raises when the database itself fails.
 
-A full disk, a lock held past the busy timeout, a read-only file or a file that
-is not a database reach pages and the command line as the CanvasError
-subclasses of canvas/errors.py, never as sqlite3 exceptions. Anything else
-(a constraint broken by a bug) stays what it is.
+A full disk, a lock held past the busy timeout, a read-only file, a file that
+is not a database or a PostgreSQL server that does not answer reach pages and
+the command line as the CanvasError subclasses of canvas/errors.py, never as
+sqlite3 or psycopg exceptions. Anything else (a constraint broken by a bug)
+stays what it is.
 """
 
 from __future__ import annotations
@@ -15,9 +16,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import psycopg
+from psycopg import errors as pg
+
 from canvas.errors import (
     DatabaseBusy,
     DatabaseReadOnly,
+    DatabaseUnreachable,
     DatabaseUnreadable,
     DiskFull,
     StorageProblem,
@@ -43,16 +48,39 @@ _BY_ERRNO: dict[int, type[StorageProblem]] = {
     errno.EACCES: DatabaseReadOnly,
     errno.EPERM: DatabaseReadOnly,
 }
+# PostgreSQL's, by class (https://www.postgresql.org/docs/current/errcodes-appendix.html).
+_POSTGRES: tuple[tuple[type[psycopg.Error], type[StorageProblem]], ...] = (
+    (pg.DiskFull, DiskFull),
+    (pg.LockNotAvailable, DatabaseBusy),
+    (pg.DeadlockDetected, DatabaseBusy),
+    (pg.SerializationFailure, DatabaseBusy),
+    (pg.QueryCanceled, DatabaseBusy),
+    (pg.ReadOnlySqlTransaction, DatabaseReadOnly),
+    (pg.InsufficientPrivilege, DatabaseReadOnly),
+    (pg.UndefinedTable, DatabaseUnreadable),
+    (pg.InvalidCatalogName, DatabaseUnreachable),
+    (pg.InvalidAuthorizationSpecification, DatabaseUnreachable),
+    (pg.InvalidPassword, DatabaseUnreachable),
+    (pg.AdminShutdown, DatabaseUnreachable),
+    (pg.CannotConnectNow, DatabaseUnreachable),
+    (pg.TooManyConnections, DatabaseUnreachable),
+    # A connection that failed or broke: no SQLSTATE, only the class.
+    (psycopg.OperationalError, DatabaseUnreachable),
+)
 
 
-def named_error(error: BaseException, path: Path | None = None) -> StorageProblem | None:
-    """The named problem behind an sqlite3 (or file system) error, or None
-    when it is not one the database's surroundings cause (a bug, say).
+def named_error(error: BaseException, path: Path | str | None = None) -> StorageProblem | None:
+    """The named problem behind an sqlite3, psycopg (or file system) error,
+    or None when it is not one the database's surroundings cause (a bug, say).
 
     `path` is the database file: a file that cannot be created because its
     folder is read-only is told apart from one that cannot be read."""
     if isinstance(error, StorageProblem):
         return error
+    if isinstance(error, psycopg.Error):
+        kind = next((named for cls, named in _POSTGRES if isinstance(error, cls)), None)
+        return kind() if kind else None
+    path = Path(path) if path is not None and not str(path).startswith("postgres") else None
     if isinstance(error, sqlite3.Error):
         code = getattr(error, "sqlite_errorcode", None)
         kind = _BY_CODE.get(code & 0xFF) if code is not None else None
@@ -70,12 +98,13 @@ def named_error(error: BaseException, path: Path | None = None) -> StorageProble
 
 
 @contextmanager
-def sqlite_errors_named(path: Path | None = None) -> Iterator[None]:
-    """Raise the named StorageProblem in place of the sqlite3 error it explains."""
+def errors_named(target: Path | str | None = None) -> Iterator[None]:
+    """Raise the named StorageProblem in place of the database error it explains.
+    `target` is the SQLite file or the PostgreSQL URL."""
     try:
         yield
-    except (sqlite3.Error, OSError) as error:
-        named = named_error(error, path)
+    except (sqlite3.Error, psycopg.Error, OSError) as error:
+        named = named_error(error, target)
         if named is None or named is error:
             raise
         raise named from error

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import sqlite_utils
 
 from canvas.errors import EditConflict, EventNotFound
 from canvas.ids import new_row_id
@@ -22,14 +21,14 @@ from canvas.session.phases import ANYONE, Action, authorize
 from canvas.incident.timeline import TimelineEvent
 from canvas.validation import STORED
 from storage.boards import board_phase, changing_board
-from storage.db import iso, now
+from storage.db import Database, iso, now
 
 
 # The fields an edit may change, and the ones compared to detect a conflict.
 _CONTENT = ("at", "kind", "text", "evidence_url", "approximate", "is_assumption")
 
 
-def add_events(db: sqlite_utils.Database, board_id: str, events: Iterable[TimelineEvent]) -> int:
+def add_events(db: Database, board_id: str, events: Iterable[TimelineEvent]) -> int:
     """Add events in one transaction (all or none); returns how many were added."""
     stamp = iso(now())
     rows = [{"id": new_row_id(), "board_id": board_id, **_content(event),
@@ -40,7 +39,7 @@ def add_events(db: sqlite_utils.Database, board_id: str, events: Iterable[Timeli
     return len(rows)
 
 
-def add_event(db: sqlite_utils.Database, board_id: str, event: TimelineEvent) -> TimelineEvent:
+def add_event(db: Database, board_id: str, event: TimelineEvent) -> TimelineEvent:
     """Add one event; returns it as stored (with its id)."""
     event_id = new_row_id()
     with changing_board(db, board_id):
@@ -50,7 +49,7 @@ def add_event(db: sqlite_utils.Database, board_id: str, event: TimelineEvent) ->
     return get_event(db, board_id, event_id)
 
 
-def get_event(db: sqlite_utils.Database, board_id: str, event_id: str) -> TimelineEvent:
+def get_event(db: Database, board_id: str, event_id: str) -> TimelineEvent:
     """A live event of this board; raises EventNotFound (also for a deleted one)."""
     row = _row(db, board_id, event_id)
     if row is None or row["deleted_at"] is not None:
@@ -59,7 +58,7 @@ def get_event(db: sqlite_utils.Database, board_id: str, event_id: str) -> Timeli
 
 
 def list_events(
-    db: sqlite_utils.Database, board_id: str, *, deleted: bool = False
+    db: Database, board_id: str, *, deleted: bool = False
 ) -> list[TimelineEvent]:
     """Live events of a board in time order (ties in the order they were entered).
 
@@ -75,7 +74,7 @@ def list_events(
 
 
 def edit_event(
-    db: sqlite_utils.Database,
+    db: Database,
     board_id: str,
     event_id: str,
     new: TimelineEvent,
@@ -94,7 +93,7 @@ def edit_event(
     return get_event(db, board_id, event_id)
 
 
-def delete_event(db: sqlite_utils.Database, board_id: str, event_id: str) -> None:
+def delete_event(db: Database, board_id: str, event_id: str) -> None:
     """Move an event to the board's bin; `restore_event` brings it back."""
     with changing_board(db, board_id):
         _may_edit(db, board_id)
@@ -107,7 +106,7 @@ def delete_event(db: sqlite_utils.Database, board_id: str, event_id: str) -> Non
         )
 
 
-def restore_event(db: sqlite_utils.Database, board_id: str, event_id: str) -> TimelineEvent:
+def restore_event(db: Database, board_id: str, event_id: str) -> TimelineEvent:
     """Bring a deleted event back onto the timeline (a live one stays as it is)."""
     with changing_board(db, board_id):
         _may_edit(db, board_id)
@@ -123,7 +122,7 @@ def same_content(one: TimelineEvent, other: TimelineEvent) -> bool:
     return _content(one) == _content(other)
 
 
-def _may_edit(db: sqlite_utils.Database, board_id: str) -> None:
+def _may_edit(db: Database, board_id: str) -> None:
     # The timeline is corrected together in every phase of the meeting; only a
     # closed board is read-only. Nobody's role matters, so no actor is needed.
     authorize(Action.edit_timeline, board_phase(db, board_id), ANYONE)
@@ -140,7 +139,7 @@ def _content(event: TimelineEvent) -> dict:
     }
 
 
-def _row(db: sqlite_utils.Database, board_id: str, event_id: str) -> dict | None:
+def _row(db: Database, board_id: str, event_id: str) -> dict | None:
     return next(
         db.query("SELECT * FROM events WHERE id = ? AND board_id = ?", [event_id, board_id]), None
     )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import sqlite_utils
 
 from pydantic import BaseModel
 
@@ -20,7 +19,7 @@ from canvas.session.phases import Action, Actor, Phase, authorize, check_timer
 from canvas.session.voting import VoteRules, check_rules_change
 from storage.actions import list_actions
 from storage.boards import board_phase, changing_board, create_board, get_board
-from storage.db import iso, now, write_transaction
+from storage.db import Database, iso, now, write_transaction
 from storage.identity import is_facilitator
 from storage.participants import join_board
 from storage.votes import most_spent
@@ -34,7 +33,7 @@ class StartedBoard(BaseModel):
     facilitator_key: str
 
 
-def start_board(db: sqlite_utils.Database, draft: BoardDraft) -> StartedBoard:
+def start_board(db: Database, draft: BoardDraft) -> StartedBoard:
     """Create a board, join its creator, and give them the facilitator key: one transaction."""
     with write_transaction(db):
         board = create_board(db, draft)
@@ -44,7 +43,7 @@ def start_board(db: sqlite_utils.Database, draft: BoardDraft) -> StartedBoard:
                         facilitator_key=key)
 
 
-def create_facilitator_key(db: sqlite_utils.Database, board_id: str, label: str) -> str:
+def create_facilitator_key(db: Database, board_id: str, label: str) -> str:
     """A new facilitator key for the board (shown once; stored as a hash)."""
     key = new_secret()
     with changing_board(db, board_id):
@@ -61,7 +60,7 @@ def _require(db, board_id: str, key: str | None, action: Action) -> None:
 
 
 def issue_facilitator_key(
-    db: sqlite_utils.Database, board_id: str, key: str | None, *, revoke_others: bool
+    db: Database, board_id: str, key: str | None, *, revoke_others: bool
 ) -> str:
     """A new facilitator link: for a co-facilitator, or (revoking every other
     key, the caller's included) to hand the session over."""
@@ -75,7 +74,7 @@ def issue_facilitator_key(
         return create_facilitator_key(db, board_id, "handed over" if revoke_others else "co-facilitator")
 
 
-def set_phase(db: sqlite_utils.Database, board_id: str, key: str | None, phase: Phase,
+def set_phase(db: Database, board_id: str, key: str | None, phase: Phase,
               close_reason: str = "") -> None:
     """Move the session to `phase` (forward or back; nothing on the board is lost).
 
@@ -93,7 +92,7 @@ def set_phase(db: sqlite_utils.Database, board_id: str, key: str | None, phase: 
         db["boards"].update(board_id, changes)
 
 
-def set_vote_rules(db: sqlite_utils.Database, board_id: str, key: str | None, rules: VoteRules) -> None:
+def set_vote_rules(db: Database, board_id: str, key: str | None, rules: VoteRules) -> None:
     """Change the budget and per-item limit, never below what someone already spent."""
     with changing_board(db, board_id):
         _require(db, board_id, key, Action.set_vote_rules)
@@ -106,14 +105,14 @@ def set_vote_rules(db: sqlite_utils.Database, board_id: str, key: str | None, ru
 
 
 
-def reveal_votes(db: sqlite_utils.Database, board_id: str, key: str | None, revealed: bool = True) -> None:
+def reveal_votes(db: Database, board_id: str, key: str | None, revealed: bool = True) -> None:
     """Show everyone's dots (or hide them again while voting goes on)."""
     with changing_board(db, board_id):
         _require(db, board_id, key, Action.reveal_votes)
         db["boards"].update(board_id, {"votes_revealed": int(revealed)})
 
 
-def start_timer(db: sqlite_utils.Database, board_id: str, key: str | None, seconds: int) -> None:
+def start_timer(db: Database, board_id: str, key: str | None, seconds: int) -> None:
     """Start a countdown everyone sees; a new start replaces a running one."""
     check_timer(seconds)
     with changing_board(db, board_id):
@@ -125,20 +124,20 @@ def start_timer(db: sqlite_utils.Database, board_id: str, key: str | None, secon
         )
 
 
-def stop_timer(db: sqlite_utils.Database, board_id: str, key: str | None) -> None:
+def stop_timer(db: Database, board_id: str, key: str | None) -> None:
     with changing_board(db, board_id):
         _require(db, board_id, key, Action.run_timer)
         db["boards"].update(board_id, {"timer_started_at": None, "timer_ends_at": None})
 
 
-def set_focus(db: sqlite_utils.Database, board_id: str, key: str | None, item_id: str | None) -> None:
+def set_focus(db: Database, board_id: str, key: str | None, item_id: str | None) -> None:
     """Point everyone at one item in Discuss (None clears the focus)."""
     with changing_board(db, board_id):
         _require(db, board_id, key, Action.focus)
         db["boards"].update(board_id, {"focus_item": item_id})
 
 
-def set_show_authors(db: sqlite_utils.Database, board_id: str, key: str | None, show: bool) -> None:
+def set_show_authors(db: Database, board_id: str, key: str | None, show: bool) -> None:
     with changing_board(db, board_id):
         _require(db, board_id, key, Action.show_authors)
         db["boards"].update(board_id, {"show_authors": int(show)})

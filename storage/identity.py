@@ -8,14 +8,14 @@ it without importing the modules that ask it back.
 
 from __future__ import annotations
 
-import sqlite_utils
 
 from canvas.errors import ParticipantNotFound
 from canvas.ids import hash_secret
 from canvas.session.phases import Actor, Credentials
+from storage.db import Database
 
 
-def is_facilitator(db: sqlite_utils.Database, board_id: str, key: str | None) -> bool:
+def is_facilitator(db: Database, board_id: str, key: str | None) -> bool:
     """Whether `key` is a live facilitator key of this board."""
     if not key:
         return False
@@ -26,7 +26,7 @@ def is_facilitator(db: sqlite_utils.Database, board_id: str, key: str | None) ->
     return row is not None
 
 
-def resolve_actor(db: sqlite_utils.Database, board_id: str, credentials: Credentials) -> Actor:
+def resolve_actor(db: Database, board_id: str, credentials: Credentials) -> Actor:
     """Who is acting, checked against the board as it is now: the facilitator
     key against the board's live (unrevoked) key hashes, the participant
     against the board's own participants.

@@ -7,7 +7,6 @@ transaction that carries it out (changing_board), like every other write.
 
 from __future__ import annotations
 
-import sqlite_utils
 
 from canvas.actions import ActionDraft, FollowUp
 from canvas.errors import (
@@ -22,7 +21,7 @@ from canvas.session.phases import Action, Credentials, authorize
 from canvas.validation import STORED
 from storage import actions as actions_store
 from storage.boards import board_phase, changing_board, get_board
-from storage.db import iso, now
+from storage.db import Database, iso, now
 from storage.identity import resolve_actor
 
 
@@ -48,7 +47,7 @@ def _factor_table(db, board_id: str, item_id: str) -> str:
     raise NoteNotFound(item_id)
 
 
-def set_category(db: sqlite_utils.Database, board_id: str, item_id: str,
+def set_category(db: Database, board_id: str, item_id: str,
                  category: FactorCategory | None, credentials: Credentials) -> None:
     """Put a contributing factor (a note or a cluster of the contributing-factors
     step) in a category, or take it out (None). Anyone on the board may, in
@@ -60,7 +59,7 @@ def set_category(db: sqlite_utils.Database, board_id: str, item_id: str,
         db[table].update(item_id, {"category": category.value if category else None})
 
 
-def save_whys(db: sqlite_utils.Database, board_id: str, item_id: str, steps: list[WhyStep],
+def save_whys(db: Database, board_id: str, item_id: str, steps: list[WhyStep],
               credentials: Credentials) -> WhyChain:
     """Replace the 5 Whys chain on a contributing factor (at most five levels;
     an empty list removes it). Only the facilitator runs it."""
@@ -77,7 +76,7 @@ def save_whys(db: sqlite_utils.Database, board_id: str, item_id: str, steps: lis
     return chain
 
 
-def list_whys(db: sqlite_utils.Database, board_id: str) -> list[WhyChain]:
+def list_whys(db: Database, board_id: str) -> list[WhyChain]:
     """The board's 5 Whys chains on live factors, each in level order."""
     rows = db.query(
         "SELECT w.item_id, w.why, w.because FROM whys w WHERE w.board_id = ? AND ("
@@ -114,7 +113,7 @@ def _evidence_columns(draft: LearningDraft) -> dict:
             "evidence_id": draft.evidence_id}
 
 
-def add_learning(db: sqlite_utils.Database, board_id: str, draft: LearningDraft,
+def add_learning(db: Database, board_id: str, draft: LearningDraft,
                  credentials: Credentials) -> Learning:
     """A new "We learned that…" statement at the end of the board's list,
     with its evidence (an event, note or cluster of this board, checked live)."""
@@ -131,7 +130,7 @@ def add_learning(db: sqlite_utils.Database, board_id: str, draft: LearningDraft,
     return get_learning(db, board_id, learning_id)
 
 
-def get_learning(db: sqlite_utils.Database, board_id: str, learning_id: str) -> Learning:
+def get_learning(db: Database, board_id: str, learning_id: str) -> Learning:
     """A live learning of this board; raises LearningNotFound."""
     row = next(db.query("SELECT * FROM learnings WHERE id = ? AND board_id = ? "
                         "AND deleted_at IS NULL", [learning_id, board_id]), None)
@@ -140,14 +139,14 @@ def get_learning(db: sqlite_utils.Database, board_id: str, learning_id: str) -> 
     return _learning(row)
 
 
-def list_learnings(db: sqlite_utils.Database, board_id: str) -> list[Learning]:
+def list_learnings(db: Database, board_id: str) -> list[Learning]:
     """The board's live learnings, in the order they were written."""
     rows = db.query("SELECT * FROM learnings WHERE board_id = ? AND deleted_at IS NULL "
                     "ORDER BY position, created_at", [board_id])
     return [_learning(row) for row in rows]
 
 
-def edit_learning(db: sqlite_utils.Database, board_id: str, learning_id: str,
+def edit_learning(db: Database, board_id: str, learning_id: str,
                   draft: LearningDraft, expected_version: int,
                   credentials: Credentials) -> Learning:
     """Change a learning's text or evidence, unless someone saved it since
@@ -163,7 +162,7 @@ def edit_learning(db: sqlite_utils.Database, board_id: str, learning_id: str,
     return get_learning(db, board_id, learning_id)
 
 
-def delete_learning(db: sqlite_utils.Database, board_id: str, learning_id: str,
+def delete_learning(db: Database, board_id: str, learning_id: str,
                     credentials: Credentials) -> None:
     """Take a learning off the board (its decision goes with it; the actions stay)."""
     with changing_board(db, board_id):
@@ -180,7 +179,7 @@ def _learning(row: dict) -> Learning:
 # --- decisions ------------------------------------------------------------------------
 
 
-def set_decision(db: sqlite_utils.Database, board_id: str, learning_id: str,
+def set_decision(db: Database, board_id: str, learning_id: str,
                  draft: DecisionDraft, credentials: Credentials,
                  expected_version: int | None = None) -> Decision:
     """Record (or change) the decision taken on a learning: its kind (an explicit
@@ -209,7 +208,7 @@ def set_decision(db: sqlite_utils.Database, board_id: str, learning_id: str,
     return get_decision(db, board_id, decision_id)
 
 
-def get_decision(db: sqlite_utils.Database, board_id: str, decision_id: str) -> Decision:
+def get_decision(db: Database, board_id: str, decision_id: str) -> Decision:
     """A decision on a live learning of this board; raises LearningNotFound."""
     found = [decision for decision in list_decisions(db, board_id) if decision.id == decision_id]
     if not found:
@@ -217,7 +216,7 @@ def get_decision(db: sqlite_utils.Database, board_id: str, decision_id: str) -> 
     return found[0]
 
 
-def list_decisions(db: sqlite_utils.Database, board_id: str) -> list[Decision]:
+def list_decisions(db: Database, board_id: str) -> list[Decision]:
     """Decisions on the board's live learnings, in learning order, each with
     the live actions linked to it."""
     rows = list(db.query(
@@ -235,7 +234,7 @@ def list_decisions(db: sqlite_utils.Database, board_id: str) -> list[Decision]:
             for row in rows]
 
 
-def delete_decision(db: sqlite_utils.Database, board_id: str, decision_id: str,
+def delete_decision(db: Database, board_id: str, decision_id: str,
                     credentials: Credentials) -> None:
     """Withdraw a decision; its linked actions stay on the board, unlinked."""
     with changing_board(db, board_id):
@@ -245,7 +244,7 @@ def delete_decision(db: sqlite_utils.Database, board_id: str, decision_id: str,
         db.execute("DELETE FROM decisions WHERE id = ?", [decision_id])
 
 
-def link_action(db: sqlite_utils.Database, board_id: str, decision_id: str, action_id: str,
+def link_action(db: Database, board_id: str, decision_id: str, action_id: str,
                 credentials: Credentials) -> Decision:
     """Tie an existing action of the board to the decision it carries out
     (linking twice changes nothing)."""
@@ -255,12 +254,13 @@ def link_action(db: sqlite_utils.Database, board_id: str, decision_id: str, acti
         actions_store.get_action(db, board_id, action_id)
         position = db.execute("SELECT coalesce(max(position), 0) + 1 FROM decision_actions "
                               "WHERE decision_id = ?", [decision_id]).fetchone()[0]
-        db.execute("INSERT OR IGNORE INTO decision_actions (decision_id, action_id, board_id, "
-                   "position) VALUES (?, ?, ?, ?)", [decision_id, action_id, board_id, position])
+        db.execute("INSERT INTO decision_actions (decision_id, action_id, board_id, position) "
+                   "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                   [decision_id, action_id, board_id, position])
     return get_decision(db, board_id, decision_id)
 
 
-def unlink_action(db: sqlite_utils.Database, board_id: str, decision_id: str, action_id: str,
+def unlink_action(db: Database, board_id: str, decision_id: str, action_id: str,
                   credentials: Credentials) -> Decision:
     """Untie an action from a decision; the action itself stays."""
     with changing_board(db, board_id):
@@ -271,7 +271,7 @@ def unlink_action(db: sqlite_utils.Database, board_id: str, decision_id: str, ac
     return get_decision(db, board_id, decision_id)
 
 
-def add_action_for_decision(db: sqlite_utils.Database, board_id: str, decision_id: str,
+def add_action_for_decision(db: Database, board_id: str, decision_id: str,
                             draft: ActionDraft, credentials: Credentials) -> FollowUp:
     """A new action that carries the decision out, linked to it, in one transaction."""
     with changing_board(db, board_id):
@@ -282,7 +282,7 @@ def add_action_for_decision(db: sqlite_utils.Database, board_id: str, decision_i
     return action
 
 
-def all_learnings(db: sqlite_utils.Database, board_ids: list[str] | None = None
+def all_learnings(db: Database, board_ids: list[str] | None = None
                   ) -> list[BoardLearnings]:
     """The learnings and decisions of every live board that has learnings,
     newest board first, for the Learnings review; only the boards in

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import timedelta
 
-import sqlite_utils
 from pydantic import BaseModel
 
 from canvas.snapshot import BoardSnapshot
 from storage import participants, votes
-from storage.db import write_transaction
+from storage.db import Database, read_transaction, write_transaction
 from storage.snapshot import read_snapshot
 
 PRESENT_WITHIN = timedelta(minutes=1)
@@ -23,14 +22,11 @@ class LiveBoard(BaseModel):
     votes_by_person: dict[str, dict[str, int]] = {}
 
 
-def load_live_board(db: sqlite_utils.Database, board_id: str) -> LiveBoard:
+def load_live_board(db: Database, board_id: str) -> LiveBoard:
     """The whole board and everyone's own dots, read in one transaction."""
-    db.conn.execute("BEGIN")
-    try:
+    with read_transaction(db):
         snapshot = read_snapshot(db, board_id)
         dots = votes.board_dots(db, board_id)
-    finally:
-        db.conn.execute("COMMIT")
     by_person: dict[str, dict[str, int]] = {}
     for dot in dots:
         mine = by_person.setdefault(dot.participant_id, {})
@@ -38,12 +34,12 @@ def load_live_board(db: sqlite_utils.Database, board_id: str) -> LiveBoard:
     return LiveBoard(snapshot=snapshot, votes_by_person=by_person)
 
 
-def present_names(db: sqlite_utils.Database, board_id: str) -> list[str]:
+def present_names(db: Database, board_id: str) -> list[str]:
     """Who had the board open in the last minute, by name."""
     return [person.display_name for person in participants.present(db, board_id, PRESENT_WITHIN)]
 
 
-def mark_all_seen(db: sqlite_utils.Database, participant_ids: Iterable[str]) -> None:
+def mark_all_seen(db: Database, participant_ids: Iterable[str]) -> None:
     """Record in one transaction that these people have a board open (no revision bump)."""
     ids = list(participant_ids)
     if not ids:

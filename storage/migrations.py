@@ -1,135 +1,177 @@
-"""The schema, as numbered migrations. An applied migration is never edited:
-a change to the schema is a new function after the last one, named with the
-next number ("0006_..."): that number is the schema version.
+"""The schema, as numbered migrations that run on SQLite and on PostgreSQL.
 
-A migration spells out its own rules as they were when it was written (it
-calls nothing in canvas/), so what it does to an old file never changes.
+An applied migration is never edited: a change to the schema is a new
+function after the last one, named with the next number ("0011_..."): that
+number is the schema version. A migration spells out its own rules as they
+were when it was written (it calls nothing in canvas/), so what it does to an
+old database never changes.
+
+The runner is this file, not Alembic: migrations are plain SQL in the subset
+both databases share, applied in order inside one write transaction (on
+PostgreSQL behind an advisory lock, so app servers starting together apply
+each once), and recorded in the `_sqlite_migrations` table that databases made
+by earlier releases already hold. Alembic would add a second configuration
+and an autogeneration step for a schema of a dozen tables, and would have to
+adopt those records anyway.
+
+The two databases differ in two places, both handled here:
+- SQLite numbers every row (`rowid`) in the order it was written, and some
+  lists use that order; on PostgreSQL those tables get the same as an
+  identity column named `rowid` (`_rowid`).
+- An integer key that numbers itself is `INTEGER PRIMARY KEY` on SQLite and
+  an identity column on PostgreSQL (`_auto_id`).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-
-import sqlite_utils
-from sqlite_utils.migrations import Migrations
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from canvas.errors import SchemaTooNew
-from storage.db import connect
+from storage.db import Database, connect, write_transaction
 
-migrations = Migrations("postmortem_canvas")
-
-
-@migrations(name="0001_boards_notes_participants_events")
-def m0001(db: sqlite_utils.Database) -> None:
-    db["boards"].create(
-        {
-            "id": str,
-            "title": str,
-            "template": str,
-            "severity": str,
-            "incident_date": str,
-            "review_date": str,
-            "summary": str,
-            "impact": str,
-            "facilitator": str,
-            "scribe": str,
-            "decision_owner": str,
-            "other_participants": str,
-            "created_at": str,
-            "updated_at": str,
-            "deleted_at": str,
-            "revision": int,
-            "details_version": int,
-        },
-        pk="id",
-        not_null={"title", "template", "created_at", "revision", "details_version"},
-        defaults={"revision": 1, "details_version": 1, "summary": "", "impact": ""},
-    )
-    db["participants"].create(
-        {
-            "id": str,
-            "board_id": str,
-            "display_name": str,
-            "token_hash": str,
-            "joined_at": str,
-            "last_seen_at": str,
-        },
-        pk="id",
-        foreign_keys=[("board_id", "boards", "id")],
-        not_null={"board_id", "display_name", "token_hash"},
-    )
-    db["participants"].create_index(["token_hash"], unique=True)
-    db["notes"].create(
-        {
-            "id": str,
-            "board_id": str,
-            "step_key": str,
-            "text": str,
-            "colour": str,
-            "author_id": str,
-            "position": int,
-            "created_at": str,
-            "updated_at": str,
-            "deleted_at": str,
-            "version": int,
-        },
-        pk="id",
-        foreign_keys=[("board_id", "boards", "id"), ("author_id", "participants", "id")],
-        not_null={"board_id", "step_key", "text", "colour", "version"},
-    )
-    db["notes"].create_index(["board_id", "step_key"])
-    db["events"].create(
-        {
-            "id": str,
-            "board_id": str,
-            "at": str,
-            "kind": str,
-            "text": str,
-            "evidence_url": str,
-            "approximate": int,
-            "created_at": str,
-            "deleted_at": str,
-        },
-        pk="id",
-        foreign_keys=[("board_id", "boards", "id")],
-        not_null={"board_id", "at", "kind", "text"},
-    )
-    db["events"].create_index(["board_id", "at"])
+MIGRATIONS_TABLE = "_sqlite_migrations"
+MIGRATION_SET = "postmortem_canvas"
+# Any fixed number: the advisory lock app servers take while migrating.
+_MIGRATION_LOCK = 7_412_019
 
 
-@migrations(name="0002_phases_facilitators_clusters_votes")
-def m0002(db: sqlite_utils.Database) -> None:
-    boards = db["boards"]
-    boards.add_column("timezone", str, not_null_default="UTC")
-    boards.add_column("phase", str, not_null_default="write")
-    boards.add_column("vote_budget", int, not_null_default=5)
-    boards.add_column("vote_max_per_item", int, not_null_default=3)
-    boards.add_column("votes_revealed", int, not_null_default=0)
-    boards.add_column("show_authors", int, not_null_default=0)
-    boards.add_column("timer_started_at", str)
-    boards.add_column("timer_ends_at", str)
-    boards.add_column("focus_item", str)
-    db["facilitator_keys"].create(
-        {"id": str, "board_id": str, "key_hash": str, "label": str,
-         "created_at": str, "revoked_at": str},
-        pk="id",
-        foreign_keys=[("board_id", "boards", "id")],
-        not_null={"board_id", "key_hash"},
-    )
-    db["facilitator_keys"].create_index(["key_hash"], unique=True)
-    db["clusters"].create(
-        {"id": str, "board_id": str, "step_key": str, "name": str, "position": int,
-         "created_at": str, "deleted_at": str},
-        pk="id",
-        foreign_keys=[("board_id", "boards", "id")],
-        not_null={"board_id", "step_key", "name"},
-    )
-    db["clusters"].create_index(["board_id", "step_key"])
-    notes = db["notes"]
-    notes.add_column("cluster_id", str)
+@dataclass(frozen=True)
+class Migration:
+    name: str
+    apply: Callable[[Database], None]
+
+
+MIGRATIONS: list[Migration] = []
+
+
+def migration(name: str):
+    def register(fn: Callable[[Database], None]) -> Callable[[Database], None]:
+        MIGRATIONS.append(Migration(name, fn))
+        return fn
+    return register
+
+
+def _run(db: Database, script: str) -> None:
+    for statement in script.split(";\n"):
+        if statement.strip():
+            db.execute(statement.strip().rstrip(";"))
+
+
+def _rowid(db: Database, table: str) -> None:
+    if db.is_postgres:
+        db.execute(f'ALTER TABLE "{table}" ADD COLUMN "rowid" BIGINT GENERATED BY DEFAULT AS IDENTITY')
+
+
+def _auto_id(db: Database) -> str:
+    return "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY" if db.is_postgres else "INTEGER PRIMARY KEY"
+
+
+@migration("0001_boards_notes_participants_events")
+def m0001(db: Database) -> None:
+    _run(db, """
+        CREATE TABLE "boards" (
+           "id" TEXT PRIMARY KEY,
+           "title" TEXT NOT NULL,
+           "template" TEXT NOT NULL,
+           "severity" TEXT,
+           "incident_date" TEXT,
+           "review_date" TEXT,
+           "summary" TEXT DEFAULT '',
+           "impact" TEXT DEFAULT '',
+           "facilitator" TEXT,
+           "scribe" TEXT,
+           "decision_owner" TEXT,
+           "other_participants" TEXT,
+           "created_at" TEXT NOT NULL,
+           "updated_at" TEXT,
+           "deleted_at" TEXT,
+           "revision" INTEGER NOT NULL DEFAULT 1,
+           "details_version" INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE TABLE "participants" (
+           "id" TEXT PRIMARY KEY,
+           "board_id" TEXT NOT NULL REFERENCES "boards"("id"),
+           "display_name" TEXT NOT NULL,
+           "token_hash" TEXT NOT NULL,
+           "joined_at" TEXT,
+           "last_seen_at" TEXT
+        );
+        CREATE UNIQUE INDEX "idx_participants_token_hash"
+            ON "participants" ("token_hash");
+        CREATE TABLE "notes" (
+           "id" TEXT PRIMARY KEY,
+           "board_id" TEXT NOT NULL REFERENCES "boards"("id"),
+           "step_key" TEXT NOT NULL,
+           "text" TEXT NOT NULL,
+           "colour" TEXT NOT NULL,
+           "author_id" TEXT REFERENCES "participants"("id"),
+           "position" INTEGER,
+           "created_at" TEXT,
+           "updated_at" TEXT,
+           "deleted_at" TEXT,
+           "version" INTEGER NOT NULL
+        );
+        CREATE INDEX "idx_notes_board_id_step_key"
+            ON "notes" ("board_id", "step_key");
+        CREATE TABLE "events" (
+           "id" TEXT PRIMARY KEY,
+           "board_id" TEXT NOT NULL REFERENCES "boards"("id"),
+           "at" TEXT NOT NULL,
+           "kind" TEXT NOT NULL,
+           "text" TEXT NOT NULL,
+           "evidence_url" TEXT,
+           "approximate" INTEGER,
+           "created_at" TEXT,
+           "deleted_at" TEXT
+        );
+        CREATE INDEX "idx_events_board_id_at"
+            ON "events" ("board_id", "at");
+    """)
+    _rowid(db, "notes")
+    _rowid(db, "events")
+
+
+@migration("0002_phases_facilitators_clusters_votes")
+def m0002(db: Database) -> None:
+    _run(db, """
+        ALTER TABLE "boards" ADD COLUMN "timezone" TEXT NOT NULL DEFAULT 'UTC';
+        ALTER TABLE "boards" ADD COLUMN "phase" TEXT NOT NULL DEFAULT 'write';
+        ALTER TABLE "boards" ADD COLUMN "vote_budget" INTEGER NOT NULL DEFAULT 5;
+        ALTER TABLE "boards" ADD COLUMN "vote_max_per_item" INTEGER NOT NULL DEFAULT 3;
+        ALTER TABLE "boards" ADD COLUMN "votes_revealed" INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE "boards" ADD COLUMN "show_authors" INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE "boards" ADD COLUMN "timer_started_at" TEXT;
+        ALTER TABLE "boards" ADD COLUMN "timer_ends_at" TEXT;
+        ALTER TABLE "boards" ADD COLUMN "focus_item" TEXT;
+        CREATE TABLE "facilitator_keys" (
+           "id" TEXT PRIMARY KEY,
+           "board_id" TEXT NOT NULL REFERENCES "boards"("id"),
+           "key_hash" TEXT NOT NULL,
+           "label" TEXT,
+           "created_at" TEXT,
+           "revoked_at" TEXT
+        );
+        CREATE UNIQUE INDEX "idx_facilitator_keys_key_hash"
+            ON "facilitator_keys" ("key_hash");
+        CREATE TABLE "clusters" (
+           "id" TEXT PRIMARY KEY,
+           "board_id" TEXT NOT NULL REFERENCES "boards"("id"),
+           "step_key" TEXT NOT NULL,
+           "name" TEXT NOT NULL,
+           "position" INTEGER,
+           "created_at" TEXT,
+           "deleted_at" TEXT
+        );
+        CREATE INDEX "idx_clusters_board_id_step_key"
+            ON "clusters" ("board_id", "step_key");
+        ALTER TABLE "notes" ADD COLUMN "cluster_id" TEXT;
+        ALTER TABLE "notes" ADD COLUMN "number" INTEGER;
+    """)
     # A short number per board: what people say aloud ("note 12") and what
     # keeps two notes with the same text apart in the drag-and-drop list.
-    notes.add_column("number", int)
     db.execute(
         """
         UPDATE notes SET number = (
@@ -140,42 +182,65 @@ def m0002(db: sqlite_utils.Database) -> None:
         )
         """
     )
-    db["votes"].create(
-        {"id": int, "board_id": str, "participant_id": str, "item_id": str, "created_at": str},
-        pk="id",
-        foreign_keys=[("board_id", "boards", "id"), ("participant_id", "participants", "id")],
-        not_null={"board_id", "participant_id", "item_id"},
-    )
-    db["votes"].create_index(["board_id", "participant_id"])
-    db["votes"].create_index(["board_id", "item_id"])
+    _run(db, f"""
+        CREATE TABLE "votes" (
+           "id" {_auto_id(db)},
+           "board_id" TEXT NOT NULL REFERENCES "boards"("id"),
+           "participant_id" TEXT NOT NULL REFERENCES "participants"("id"),
+           "item_id" TEXT NOT NULL,
+           "created_at" TEXT
+        );
+        CREATE INDEX "idx_votes_board_id_participant_id"
+            ON "votes" ("board_id", "participant_id");
+        CREATE INDEX "idx_votes_board_id_item_id"
+            ON "votes" ("board_id", "item_id");
+    """)
 
 
-@migrations(name="0003_actions_triggers_note_events")
-def m0003(db: sqlite_utils.Database) -> None:
-    db["actions"].create(
-        {"id": str, "board_id": str, "title": str, "owner": str, "due_date": str, "type": str,
-         "priority": str, "status": str, "status_reason": str, "success_signal": str,
-         "review_date": str, "source_kind": str, "source_id": str, "created_at": str,
-         "updated_at": str, "deleted_at": str, "version": int},
-        pk="id",
-        foreign_keys=[("board_id", "boards", "id")],
-        not_null={"board_id", "title", "type", "priority", "status", "version"},
-    )
-    db["actions"].create_index(["board_id"])
-    db["actions"].create_index(["owner"])
-    db["triggers"].create(
-        {"id": str, "board_id": str, "signal": str, "kind": str, "response": str,
-         "created_at": str, "deleted_at": str},
-        pk="id",
-        foreign_keys=[("board_id", "boards", "id")],
-        not_null={"board_id", "signal", "kind", "response"},
-    )
-    # A note can point at the moment of the incident it is about.
-    db["notes"].add_column("event_id", str)
+@migration("0003_actions_triggers_note_events")
+def m0003(db: Database) -> None:
+    # A note can point at the moment of the incident it is about (notes.event_id).
+    _run(db, """
+        CREATE TABLE "actions" (
+           "id" TEXT PRIMARY KEY,
+           "board_id" TEXT NOT NULL REFERENCES "boards"("id"),
+           "title" TEXT NOT NULL,
+           "owner" TEXT,
+           "due_date" TEXT,
+           "type" TEXT NOT NULL,
+           "priority" TEXT NOT NULL,
+           "status" TEXT NOT NULL,
+           "status_reason" TEXT,
+           "success_signal" TEXT,
+           "review_date" TEXT,
+           "source_kind" TEXT,
+           "source_id" TEXT,
+           "created_at" TEXT,
+           "updated_at" TEXT,
+           "deleted_at" TEXT,
+           "version" INTEGER NOT NULL
+        );
+        CREATE INDEX "idx_actions_board_id"
+            ON "actions" ("board_id");
+        CREATE INDEX "idx_actions_owner"
+            ON "actions" ("owner");
+        CREATE TABLE "triggers" (
+           "id" TEXT PRIMARY KEY,
+           "board_id" TEXT NOT NULL REFERENCES "boards"("id"),
+           "signal" TEXT NOT NULL,
+           "kind" TEXT NOT NULL,
+           "response" TEXT NOT NULL,
+           "created_at" TEXT,
+           "deleted_at" TEXT
+        );
+        ALTER TABLE "notes" ADD COLUMN "event_id" TEXT;
+    """)
+    _rowid(db, "actions")
+    _rowid(db, "triggers")
 
 
-@migrations(name="0004_dots_within_the_vote_rules")
-def m0004(db: sqlite_utils.Database) -> None:
+@migration("0004_dots_within_the_vote_rules")
+def m0004(db: Database) -> None:
     # Older versions left dots on deleted notes (a restore brought them back
     # on top of dots spent meanwhile) and let merges pile up one person's dots
     # on one cluster. Give back what the rules do not allow, as every change
@@ -211,8 +276,8 @@ def m0004(db: sqlite_utils.Database) -> None:
         in_all[board_id, person] += 1
 
 
-@migrations(name="0005_note_numbers_unique_per_board")
-def m0005(db: sqlite_utils.Database) -> None:
+@migration("0005_note_numbers_unique_per_board")
+def m0005(db: Database) -> None:
     # A note's number is what people say aloud and what tells two notes with
     # the same text apart, so no board may hold it twice. Files written
     # before the index may (hand-edited, or merged by other tools): the
@@ -234,163 +299,229 @@ def m0005(db: sqlite_utils.Database) -> None:
         highest[board_id] = highest.get(board_id, 0) + 1
         taken.add((board_id, highest[board_id]))
         db.execute("UPDATE notes SET number = ? WHERE rowid = ?", [highest[board_id], rowid])
-    db["notes"].create_index(["board_id", "number"], unique=True)
+    db.execute('CREATE UNIQUE INDEX "idx_notes_board_id_number" ON "notes" ("board_id", "number")')
 
 
-@migrations(name="0006_instance_secrets_note_placement")
-def m0006(db: sqlite_utils.Database) -> None:
-    # Secrets of this installation shared by every server process on the file,
-    # such as the key that signs live-board tickets.
-    db["instance_secrets"].create({"name": str, "value": str, "created_at": str}, pk="name",
-                                  not_null={"value"})
+@migration("0006_instance_secrets_note_placement")
+def m0006(db: Database) -> None:
+    # Secrets of this installation shared by every server process on the
+    # database, such as the key that signs live-board tickets (instance_secrets).
     # The revision at which a note was last dragged somewhere: a drop made from
-    # an older view of the board than that is refused instead of undoing it.
-    db["notes"].add_column("placed_revision", int, not_null_default=0)
+    # an older view of the board than that is refused instead of undoing it
+    # (notes.placed_revision).
+    _run(db, """
+        CREATE TABLE "instance_secrets" (
+           "name" TEXT PRIMARY KEY,
+           "value" TEXT NOT NULL,
+           "created_at" TEXT
+        );
+        ALTER TABLE "notes" ADD COLUMN "placed_revision" INTEGER NOT NULL DEFAULT 0;
+    """)
 
 
-@migrations(name="0007_review_type_intake_sources_assumptions")
-def m0007(db: sqlite_utils.Database) -> None:
-    boards = db["boards"]
-    # Every board made before review types existed reviewed an incident.
-    boards.add_column("review_type", str, not_null_default="incident")
-    # The intake answers, the incident's published source and the labels are
-    # read and written whole, so each is one JSON document.
-    boards.add_column("intake", str, not_null_default="{}")
-    boards.add_column("source", str, not_null_default="{}")
-    boards.add_column("labels", str, not_null_default="[]")
-    boards.add_column("tracker_url", str, not_null_default="")
-    boards.add_column("invitees", str, not_null_default="")
-    boards.add_column("customer_facing", str, not_null_default="")
-    boards.add_column("support", str, not_null_default="")
-    db["notes"].add_column("is_assumption", int, not_null_default=0)
-    db["events"].add_column("is_assumption", int, not_null_default=0)
+@migration("0007_review_type_intake_sources_assumptions")
+def m0007(db: Database) -> None:
+    # Every board made before review types existed reviewed an incident. The
+    # intake answers, the incident's published source and the labels are read
+    # and written whole, so each is one JSON document.
+    _run(db, """
+        ALTER TABLE "boards" ADD COLUMN "review_type" TEXT NOT NULL DEFAULT 'incident';
+        ALTER TABLE "boards" ADD COLUMN "intake" TEXT NOT NULL DEFAULT '{}';
+        ALTER TABLE "boards" ADD COLUMN "source" TEXT NOT NULL DEFAULT '{}';
+        ALTER TABLE "boards" ADD COLUMN "labels" TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE "boards" ADD COLUMN "tracker_url" TEXT NOT NULL DEFAULT '';
+        ALTER TABLE "boards" ADD COLUMN "invitees" TEXT NOT NULL DEFAULT '';
+        ALTER TABLE "boards" ADD COLUMN "customer_facing" TEXT NOT NULL DEFAULT '';
+        ALTER TABLE "boards" ADD COLUMN "support" TEXT NOT NULL DEFAULT '';
+        ALTER TABLE "notes" ADD COLUMN "is_assumption" INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE "events" ADD COLUMN "is_assumption" INTEGER NOT NULL DEFAULT 0;
+    """)
 
 
-@migrations(name="0008_tracker_links_feed_tokens")
-def m0008(db: sqlite_utils.Database) -> None:
+@migration("0008_tracker_links_feed_tokens")
+def m0008(db: Database) -> None:
     # An action pushed to a tracker: which issue it became, and what both
     # sides said at the last push or sync (so a later sync can tell which side
     # changed). Credentials are never stored: they come from the environment.
-    db["tracker_links"].create(
-        {
-            "action_id": str,
-            "board_id": str,
-            "tracker": str,
-            "project": str,
-            "issue_id": str,
-            "url": str,
-            "issue_closed": int,
-            "synced_status": str,
-            "pushed_at": str,
-            "synced_at": str,
-        },
-        pk="action_id",
-        foreign_keys=[("action_id", "actions", "id"), ("board_id", "boards", "id")],
-        not_null={"board_id", "tracker", "project", "issue_id", "url", "synced_status"},
-        defaults={"issue_closed": 0},
-    )
-    db["tracker_links"].create_index(["board_id"])
     # Calendar feed links: only a hash of the token is kept, so a copy of the
-    # file cannot subscribe to anyone's calendar.
-    db["feed_tokens"].create(
-        {
-            "id": str,
-            "token_hash": str,
-            "scope": str,
-            "value": str,
-            "created_at": str,
-            "revoked_at": str,
-        },
-        pk="id",
-        not_null={"token_hash", "scope", "value", "created_at"},
-    )
-    db["feed_tokens"].create_index(["token_hash"], unique=True)
+    # database cannot subscribe to anyone's calendar.
+    _run(db, """
+        CREATE TABLE "tracker_links" (
+           "action_id" TEXT PRIMARY KEY REFERENCES "actions"("id"),
+           "board_id" TEXT NOT NULL REFERENCES "boards"("id"),
+           "tracker" TEXT NOT NULL,
+           "project" TEXT NOT NULL,
+           "issue_id" TEXT NOT NULL,
+           "url" TEXT NOT NULL,
+           "issue_closed" INTEGER DEFAULT 0,
+           "synced_status" TEXT NOT NULL,
+           "pushed_at" TEXT,
+           "synced_at" TEXT
+        );
+        CREATE INDEX "idx_tracker_links_board_id"
+            ON "tracker_links" ("board_id");
+        CREATE TABLE "feed_tokens" (
+           "id" TEXT PRIMARY KEY,
+           "token_hash" TEXT NOT NULL,
+           "scope" TEXT NOT NULL,
+           "value" TEXT NOT NULL,
+           "created_at" TEXT NOT NULL,
+           "revoked_at" TEXT
+        );
+        CREATE UNIQUE INDEX "idx_feed_tokens_token_hash"
+            ON "feed_tokens" ("token_hash");
+    """)
 
 
-@migrations(name="0009_board_close_reason")
-def m0009(db: sqlite_utils.Database) -> None:
+@migration("0009_board_close_reason")
+def m0009(db: Database) -> None:
     # Why the facilitator closed the board with draft actions left: kept with
     # the board and exported. Empty when it closed with names and dates.
-    db["boards"].add_column("close_reason", str, not_null_default="")
+    _run(db, """
+        ALTER TABLE "boards" ADD COLUMN "close_reason" TEXT NOT NULL DEFAULT '';
+    """)
 
 
-@migrations(name="0010_factor_categories_whys_learnings_decisions")
-def m0010(db: sqlite_utils.Database) -> None:
+@migration("0010_factor_categories_whys_learnings_decisions")
+def m0010(db: Database) -> None:
     # Where a contributing factor lives (people, process, product, tech,
-    # comms, environment); empty until someone picks one.
-    db["notes"].add_column("category", str)
-    db["clusters"].add_column("category", str)
-    # A 5 Whys chain on a factor (note or cluster): one row per level.
-    db["whys"].create(
-        {"id": str, "board_id": str, "item_id": str, "level": int, "why": str, "because": str,
-         "created_at": str},
-        pk="id",
-        foreign_keys=[("board_id", "boards", "id")],
-        not_null={"board_id", "item_id", "level", "why"},
-    )
-    db["whys"].create_index(["board_id", "item_id", "level"], unique=True)
-    db["learnings"].create(
-        {"id": str, "board_id": str, "text": str, "evidence_kind": str, "evidence_id": str,
-         "position": int, "created_at": str, "updated_at": str, "deleted_at": str,
-         "version": int},
-        pk="id",
-        foreign_keys=[("board_id", "boards", "id")],
-        not_null={"board_id", "text", "version"},
-    )
-    db["learnings"].create_index(["board_id"])
-    # At most one decision per learning; "no_change" is a decision too.
-    db["decisions"].create(
-        {"id": str, "board_id": str, "learning_id": str, "kind": str, "text": str,
-         "trade_off": str, "created_at": str, "updated_at": str, "version": int},
-        pk="id",
-        foreign_keys=[("board_id", "boards", "id"), ("learning_id", "learnings", "id")],
-        not_null={"board_id", "learning_id", "kind", "text", "version"},
-    )
-    db["decisions"].create_index(["learning_id"], unique=True)
-    # The actions that carry a decision out.
-    db["decision_actions"].create(
-        {"decision_id": str, "action_id": str, "board_id": str, "position": int},
-        pk=("decision_id", "action_id"),
-        foreign_keys=[("decision_id", "decisions", "id"), ("action_id", "actions", "id"),
-                      ("board_id", "boards", "id")],
-        not_null={"board_id"},
-    )
+    # comms, environment); empty until someone picks one. A 5 Whys chain on a
+    # factor (note or cluster): one row per level. At most one decision per
+    # learning ("no_change" is a decision too), and the actions that carry a
+    # decision out.
+    _run(db, """
+        ALTER TABLE "notes" ADD COLUMN "category" TEXT;
+        ALTER TABLE "clusters" ADD COLUMN "category" TEXT;
+        CREATE TABLE "whys" (
+           "id" TEXT PRIMARY KEY,
+           "board_id" TEXT NOT NULL REFERENCES "boards"("id"),
+           "item_id" TEXT NOT NULL,
+           "level" INTEGER NOT NULL,
+           "why" TEXT NOT NULL,
+           "because" TEXT,
+           "created_at" TEXT
+        );
+        CREATE UNIQUE INDEX "idx_whys_board_id_item_id_level"
+            ON "whys" ("board_id", "item_id", "level");
+        CREATE TABLE "learnings" (
+           "id" TEXT PRIMARY KEY,
+           "board_id" TEXT NOT NULL REFERENCES "boards"("id"),
+           "text" TEXT NOT NULL,
+           "evidence_kind" TEXT,
+           "evidence_id" TEXT,
+           "position" INTEGER,
+           "created_at" TEXT,
+           "updated_at" TEXT,
+           "deleted_at" TEXT,
+           "version" INTEGER NOT NULL
+        );
+        CREATE INDEX "idx_learnings_board_id"
+            ON "learnings" ("board_id");
+        CREATE TABLE "decisions" (
+           "id" TEXT PRIMARY KEY,
+           "board_id" TEXT NOT NULL REFERENCES "boards"("id"),
+           "learning_id" TEXT NOT NULL REFERENCES "learnings"("id"),
+           "kind" TEXT NOT NULL,
+           "text" TEXT NOT NULL,
+           "trade_off" TEXT,
+           "created_at" TEXT,
+           "updated_at" TEXT,
+           "version" INTEGER NOT NULL
+        );
+        CREATE UNIQUE INDEX "idx_decisions_learning_id"
+            ON "decisions" ("learning_id");
+        CREATE TABLE "decision_actions" (
+           "decision_id" TEXT REFERENCES "decisions"("id"),
+           "action_id" TEXT REFERENCES "actions"("id"),
+           "board_id" TEXT NOT NULL REFERENCES "boards"("id"),
+           "position" INTEGER,
+           PRIMARY KEY ("decision_id", "action_id")
+        );
+    """)
 
 
 def schema_version(name: str) -> int:
-    """The schema version a migration brings a file to: its leading number."""
+    """The schema version a migration brings a database to: its leading number."""
     prefix = name.split("_", 1)[0]
     return int(prefix) if prefix.isdigit() else 0
 
 
 def known_version() -> int:
-    """The newest schema version this code can bring a file to."""
-    return max(schema_version(m.name) for m in migrations._migrations)
+    """The newest schema version this code can bring a database to."""
+    return max(schema_version(m.name) for m in MIGRATIONS)
 
 
-def check_schema(db: sqlite_utils.Database) -> None:
-    """Refuse a file that a newer version of the app has migrated (it holds
-    migrations this code does not know), before anything reads or writes it."""
-    known = {m.name for m in migrations._migrations}
-    unknown = [m.name for m in migrations.applied(db) if m.name not in known]
+def applied(db: Database) -> list[str]:
+    """Names of the migrations applied to this database, in the order applied."""
+    if not _has_table(db, MIGRATIONS_TABLE):
+        return []
+    rows = db.execute(f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = ? ORDER BY applied_at, name",
+                      [MIGRATION_SET]).fetchall()
+    return [row[0] for row in rows]
+
+
+def check_schema(db: Database) -> None:
+    """Refuse a database that a newer version of the app has migrated (it
+    holds migrations this code does not know), before anything reads or writes it."""
+    known = {m.name for m in MIGRATIONS}
+    unknown = [name for name in applied(db) if name not in known]
     if unknown:
         found = max(schema_version(name) for name in unknown)
         raise SchemaTooNew(found, known_version())
 
 
-def migrate(path=None) -> list[str]:
-    """Bring the database at `path` up to date; returns the names applied now.
-    Raises SchemaTooNew for a file made by a newer version of the app.
+def migrate(target=None, *, stop_before: str | None = None) -> list[str]:
+    """Bring the database at `target` (a file path or a postgresql:// URL) up to
+    date, or up to the migration named `stop_before` (tests build older
+    databases so); returns the names applied now. Raises SchemaTooNew for a
+    database made by a newer version of the app.
 
-    Also switches the file to WAL, which lets readers (every open tab) read
-    while one writer writes; the mode is stored in the file, so once is enough.
+    On SQLite it also switches the file to WAL, which lets readers (every open
+    tab) read while one writer writes; the mode is stored in the file, so once
+    is enough.
     """
-    db = connect(path)
+    db = connect(target)
     try:
-        check_schema(db)
-        db.conn.execute("PRAGMA journal_mode = WAL")
-        before = {m.name for m in migrations.applied(db)}
-        migrations.apply(db)
-        return [m.name for m in migrations.applied(db) if m.name not in before]
+        if not db.is_postgres:
+            db.execute("PRAGMA journal_mode = WAL")
+        with write_transaction(db):
+            if db.is_postgres:
+                db.execute("SELECT pg_advisory_xact_lock(?)", [_MIGRATION_LOCK])
+            _ensure_table(db)
+            check_schema(db)
+            done = set(applied(db))
+            now_applied = []
+            for step in MIGRATIONS:
+                if step.name == stop_before:
+                    break
+                if step.name in done:
+                    continue
+                step.apply(db)
+                db.execute(f"INSERT INTO {MIGRATIONS_TABLE} (migration_set, name, applied_at) VALUES (?, ?, ?)",
+                           [MIGRATION_SET, step.name, str(datetime.now(UTC))])
+                now_applied.append(step.name)
+        return now_applied
     finally:
         db.close()
+
+
+def _has_table(db: Database, name: str) -> bool:
+    if db.is_postgres:
+        return db.execute("SELECT to_regclass(?) IS NOT NULL", [name]).fetchone()[0]
+    return db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                      [name]).fetchone() is not None
+
+
+def _ensure_table(db: Database) -> None:
+    if _has_table(db, MIGRATIONS_TABLE):
+        return
+    _run(db, f"""
+        CREATE TABLE "{MIGRATIONS_TABLE}" (
+           "id" {_auto_id(db)},
+           "migration_set" TEXT,
+           "name" TEXT,
+           "applied_at" TEXT
+        );
+        CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"
+            ON "{MIGRATIONS_TABLE}" ("migration_set", "name");
+    """)

@@ -3,21 +3,20 @@ and ties to the moments of the timeline they are about."""
 
 from __future__ import annotations
 
-import sqlite_utils
 
 from canvas.errors import EditConflict, NoteNotFound, StepNotFound
 from canvas.ids import new_row_id
 from canvas.models import Note, NoteDraft
 from canvas.session.phases import Action, Credentials, authorize
 from storage.boards import board_phase, changing_board, get_board
-from storage.db import iso, now
+from storage.db import Database, iso, now
 from storage.events import get_event
 from storage.identity import resolve_actor
 from storage.votes import return_votes_on, settle_votes
 
 
 def add_note(
-    db: sqlite_utils.Database, board_id: str, step_key: str, draft: NoteDraft,
+    db: Database, board_id: str, step_key: str, draft: NoteDraft,
     credentials: Credentials,
 ) -> Note:
     """Put a new note, written by whoever `credentials` name, at the end of a
@@ -57,7 +56,7 @@ def add_note(
     return get_note(db, board_id, note_id)
 
 
-def get_note(db: sqlite_utils.Database, board_id: str, note_id: str) -> Note:
+def get_note(db: Database, board_id: str, note_id: str) -> Note:
     """A note of this board, deleted or not; raises NoteNotFound."""
     row = next(
         db.query("SELECT * FROM notes WHERE id = ? AND board_id = ?", [note_id, board_id]), None
@@ -68,7 +67,7 @@ def get_note(db: sqlite_utils.Database, board_id: str, note_id: str) -> Note:
 
 
 def list_notes(
-    db: sqlite_utils.Database, board_id: str, step_key: str | None = None, *, deleted: bool = False
+    db: Database, board_id: str, step_key: str | None = None, *, deleted: bool = False
 ) -> list[Note]:
     """Live notes of a board (or only deleted ones), by step then column position."""
     sql = "SELECT * FROM notes WHERE board_id = ? AND deleted_at IS {} NULL".format(
@@ -83,7 +82,7 @@ def list_notes(
 
 
 def edit_note(
-    db: sqlite_utils.Database, board_id: str, note_id: str, draft: NoteDraft,
+    db: Database, board_id: str, note_id: str, draft: NoteDraft,
     expected_version: int, credentials: Credentials,
 ) -> Note:
     """Change a note's text and colour, unless someone changed it since `expected_version`."""
@@ -107,21 +106,21 @@ def edit_note(
     return get_note(db, board_id, note_id)
 
 
-def delete_note(db: sqlite_utils.Database, board_id: str, note_id: str,
+def delete_note(db: Database, board_id: str, note_id: str,
                 credentials: Credentials) -> Note:
     """Move a note to the board's bin; `restore_note` brings it back.
     Its dots go back to their voters."""
     return _set_deleted(db, board_id, note_id, credentials, deleted=True)
 
 
-def restore_note(db: sqlite_utils.Database, board_id: str, note_id: str,
+def restore_note(db: Database, board_id: str, note_id: str,
                 credentials: Credentials) -> Note:
     """Bring a deleted note back to where it was, without dots (they went
     back to their voters when it was deleted, and may be spent elsewhere)."""
     return _set_deleted(db, board_id, note_id, credentials, deleted=False)
 
 
-def _set_deleted(db: sqlite_utils.Database, board_id: str, note_id: str,
+def _set_deleted(db: Database, board_id: str, note_id: str,
                  credentials: Credentials, *, deleted: bool) -> Note:
     with changing_board(db, board_id):
         actor = resolve_actor(db, board_id, credentials)
@@ -143,7 +142,7 @@ def _set_deleted(db: sqlite_utils.Database, board_id: str, note_id: str,
 
 
 def link_note_to_event(
-    db: sqlite_utils.Database, board_id: str, note_id: str, event_id: str | None,
+    db: Database, board_id: str, note_id: str, event_id: str | None,
     credentials: Credentials,
 ) -> Note:
     """Tie a note to a live event of the same board (None unties it).
@@ -169,7 +168,7 @@ def link_note_to_event(
 
 
 def mark_assumption(
-    db: sqlite_utils.Database, board_id: str, note_id: str, is_assumption: bool,
+    db: Database, board_id: str, note_id: str, is_assumption: bool,
     credentials: Credentials,
 ) -> Note:
     """Mark a live note as an assumption to verify, or as an established fact.
@@ -188,7 +187,7 @@ def mark_assumption(
     return get_note(db, board_id, note_id)
 
 
-def list_linked_notes(db: sqlite_utils.Database, board_id: str) -> dict[str, list[Note]]:
+def list_linked_notes(db: Database, board_id: str) -> dict[str, list[Note]]:
     """Live notes tied to live events, by event id (notes in board order).
 
     A note tied to a deleted event keeps its link, so restoring the event

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import sqlite_utils
 
 from canvas.errors import ParticipantNotFound
 from canvas.ids import hash_secret, new_row_id, new_secret
 from canvas.models import Participant, checked_name
 from storage.boards import changing_board
-from storage.db import iso, now, write_transaction
+from storage.db import Database, iso, now, write_transaction
 
-def join_board(db: sqlite_utils.Database, board_id: str, display_name: str) -> tuple[Participant, str]:
+def join_board(db: Database, board_id: str, display_name: str) -> tuple[Participant, str]:
     """Add a participant; returns it and the token its browser keeps (shown once).
     Raises TextRefused for a name that breaks the text rules."""
     display_name = checked_name("display name", display_name)
@@ -33,7 +32,7 @@ def join_board(db: sqlite_utils.Database, board_id: str, display_name: str) -> t
     return participant_by_token(db, board_id, token), token
 
 
-def participant_by_token(db: sqlite_utils.Database, board_id: str, token: str | None) -> Participant:
+def participant_by_token(db: Database, board_id: str, token: str | None) -> Participant:
     """The participant this token belongs to on this board; raises ParticipantNotFound."""
     if not token:
         raise ParticipantNotFound()
@@ -49,7 +48,7 @@ def participant_by_token(db: sqlite_utils.Database, board_id: str, token: str | 
     return Participant.model_validate(row)
 
 
-def list_participants(db: sqlite_utils.Database, board_id: str) -> list[Participant]:
+def list_participants(db: Database, board_id: str) -> list[Participant]:
     """Everyone who joined the board, in joining order."""
     rows = db.query(
         "SELECT * FROM participants WHERE board_id = ? ORDER BY joined_at, id", [board_id]
@@ -62,7 +61,7 @@ def list_participants(db: sqlite_utils.Database, board_id: str) -> list[Particip
 SEEN_WAIT_MS = 200
 
 
-def mark_seen(db: sqlite_utils.Database, participant_id: str) -> None:
+def mark_seen(db: Database, participant_id: str) -> None:
     """Record that this participant has the board open (no revision bump).
     Raises DatabaseBusy after SEEN_WAIT_MS, DiskFull or DatabaseReadOnly."""
     # Presence is not board content: it does not bump the revision, or every
@@ -71,12 +70,12 @@ def mark_seen(db: sqlite_utils.Database, participant_id: str) -> None:
         db["participants"].update(participant_id, {"last_seen_at": iso(now())})
 
 
-def present(db: sqlite_utils.Database, board_id: str, within: timedelta) -> list[Participant]:
+def present(db: Database, board_id: str, within: timedelta) -> list[Participant]:
     """Participants whose page reported in during the last `within`."""
     since = iso(now() - within)
     rows = db.query(
         "SELECT * FROM participants WHERE board_id = ? AND last_seen_at >= ? "
-        "ORDER BY display_name COLLATE NOCASE",
+        "ORDER BY lower(display_name), display_name",
         [board_id, since],
     )
     return [Participant.model_validate(row) for row in rows]

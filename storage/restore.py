@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-import sqlite_utils
 
 from canvas.exports.backup import BackupPlan
 from canvas.errors import BoardChangingTooFast
@@ -13,14 +12,14 @@ from canvas.models import Board, BoardDraft
 from canvas.session.phases import Credentials
 from canvas.snapshot import BoardSnapshot
 from storage import actions, boards, events, facilitation, notes
-from storage.db import iso, now, write_transaction
+from storage.db import Database, iso, now, write_transaction
 from storage.snapshot import load_snapshot
 from storage.votes import LIVE_VOTES
 
 RESTORED_BY = "Restored"
 
 
-def read_votes(db: sqlite_utils.Database, board_id: str) -> dict[str, dict[str, int]]:
+def read_votes(db: Database, board_id: str) -> dict[str, dict[str, int]]:
     """Dots on live items: participant id -> item id -> count."""
     rows = db.execute(
         f"SELECT participant_id, item_id, count(*) FROM ({LIVE_VOTES}) "
@@ -34,7 +33,7 @@ def read_votes(db: sqlite_utils.Database, board_id: str) -> dict[str, dict[str, 
 
 
 def load_snapshot_and_votes(
-    db: sqlite_utils.Database, board_id: str, attempts: int = 5
+    db: Database, board_id: str, attempts: int = 5
 ) -> tuple[BoardSnapshot, dict[str, dict[str, int]]]:
     """The board and everyone's votes as of one moment, for `backup_document`.
 
@@ -51,7 +50,7 @@ def load_snapshot_and_votes(
     raise BoardChangingTooFast()
 
 
-def restore_board(db: sqlite_utils.Database, plan: BackupPlan) -> tuple[Board, str]:
+def restore_board(db: Database, plan: BackupPlan) -> tuple[Board, str]:
     """Create a board equal to the backup, with fresh ids, in one transaction;
     returns it with a new facilitator key (the backup holds none).
 
@@ -144,7 +143,7 @@ def restore_board(db: sqlite_utils.Database, plan: BackupPlan) -> tuple[Board, s
     return boards.get_board(db, board.id), key
 
 
-def _restore_learnings(db: sqlite_utils.Database, board_id: str, plan: BackupPlan,
+def _restore_learnings(db: Database, board_id: str, plan: BackupPlan,
                        ids: dict[str, str], stamp: str) -> None:
     kinds = {**{event.ref: "event" for event in plan.events},
              **{cluster.ref: "cluster" for cluster in plan.clusters},
@@ -176,7 +175,7 @@ def _day(value) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def create_board_from(db: sqlite_utils.Database, plan) -> tuple[Board, str]:
+def create_board_from(db: Database, plan) -> tuple[Board, str]:
     """A new board from `canvas.exports.importing.read_board_file`'s plan, in one
     transaction; returns it with its facilitator key."""
     if isinstance(plan, BackupPlan):
@@ -184,7 +183,7 @@ def create_board_from(db: sqlite_utils.Database, plan) -> tuple[Board, str]:
     return import_board(db, plan)
 
 
-def import_board(db: sqlite_utils.Database, plan) -> tuple[Board, str]:
+def import_board(db: Database, plan) -> tuple[Board, str]:
     """Create a board with its summary, notes and events in one transaction;
     returns it with a facilitator key (the importer runs the session)."""
     with write_transaction(db):

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import sqlite_utils
 
 from canvas.snapshot import BoardSnapshot
 from storage import actions, boards, clusters, events, learnings, notes, participants, votes
+from storage.db import Database, read_transaction
 
 
-def load_snapshot(db: sqlite_utils.Database, board_id: str) -> BoardSnapshot:
+def load_snapshot(db: Database, board_id: str) -> BoardSnapshot:
     """Everything on the board, read in one transaction so it is consistent."""
-    db.conn.execute("BEGIN")
-    try:
+    with read_transaction(db):
         return read_snapshot(db, board_id)
-    finally:
-        db.conn.execute("COMMIT")
 
 
-def read_snapshot(db: sqlite_utils.Database, board_id: str) -> BoardSnapshot:
+def read_snapshot(db: Database, board_id: str) -> BoardSnapshot:
     """Everything on the board, read inside the caller's transaction."""
     return BoardSnapshot(
         board=boards.get_board(db, board_id),

@@ -8,13 +8,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-import sqlite_utils
 
 from canvas.actions import FollowUp, Status
 from canvas.errors import ActionNotFound, NotFacilitator
 from canvas.ids import new_row_id
 from storage import actions
-from storage.db import iso, now, write_transaction
+from storage.db import Database, iso, now, write_transaction
 from storage.identity import is_facilitator
 
 
@@ -42,21 +41,21 @@ def _link(row: dict) -> IssueLink:
                      pushed_at=stamp(row["pushed_at"]), synced_at=stamp(row["synced_at"]))
 
 
-def links_for_board(db: sqlite_utils.Database, board_id: str) -> dict[str, IssueLink]:
+def links_for_board(db: Database, board_id: str) -> dict[str, IssueLink]:
     """The board's issue links by action id (deleted actions left out)."""
     rows = db.query("SELECT l.* FROM tracker_links l JOIN actions a ON a.id = l.action_id "
                     "WHERE l.board_id = ? AND a.deleted_at IS NULL", [board_id])
     return {row["action_id"]: _link(row) for row in rows}
 
 
-def linked_board_ids(db: sqlite_utils.Database) -> list[str]:
+def linked_board_ids(db: Database) -> list[str]:
     """Live boards that have at least one action linked to an issue."""
     rows = db.execute("SELECT DISTINCT l.board_id FROM tracker_links l JOIN boards b "
                       "ON b.id = l.board_id WHERE b.deleted_at IS NULL ORDER BY l.board_id")
     return [row[0] for row in rows]
 
 
-def record_push(db: sqlite_utils.Database, board_id: str, action: FollowUp, tracker: str,
+def record_push(db: Database, board_id: str, action: FollowUp, tracker: str,
                 project: str, issue_id: str, url: str, issue_closed: bool) -> IssueLink:
     """Remember the issue an action was pushed to, as soon as the tracker has it.
 
@@ -77,11 +76,11 @@ def record_push(db: sqlite_utils.Database, board_id: str, action: FollowUp, trac
             "project": project, "issue_id": issue_id, "url": url,
             "issue_closed": int(issue_closed), "synced_status": action.status.value,
             "pushed_at": stamp, "synced_at": stamp,
-        }, pk="action_id")
+        })
     return links_for_board(db, board_id)[action.id]
 
 
-def record_sync(db: sqlite_utils.Database, board_id: str, action_id: str, issue_closed: bool,
+def record_sync(db: Database, board_id: str, action_id: str, issue_closed: bool,
                 new_status: Status | None, conflict: bool = False) -> FollowUp:
     """Apply what a sync read from an issue: the action's new status (if any)
     and the issue's state, in one transaction. On a conflict the board's
@@ -118,7 +117,7 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def create_feed_token(db: sqlite_utils.Database, scope: str, value: str,
+def create_feed_token(db: Database, scope: str, value: str,
                       facilitator_key: str | None = None) -> tuple[FeedToken, str]:
     """A new feed link for a board or an owner; returns the record and the
     token itself, which is shown once and stored only as its hash. From the
@@ -136,21 +135,21 @@ def create_feed_token(db: sqlite_utils.Database, scope: str, value: str,
     return _feed(record), token
 
 
-def feed_for_token(db: sqlite_utils.Database, token: str) -> FeedToken | None:
+def feed_for_token(db: Database, token: str) -> FeedToken | None:
     """The live feed a token opens, or None for a forged or revoked one."""
     row = next(db.query("SELECT * FROM feed_tokens WHERE token_hash = ? AND revoked_at IS NULL",
                         [_hash(token)]), None)
     return _feed(row) if row else None
 
 
-def feed_tokens(db: sqlite_utils.Database, scope: str, value: str) -> list[FeedToken]:
+def feed_tokens(db: Database, scope: str, value: str) -> list[FeedToken]:
     """The live feed links of a board or an owner."""
     rows = db.query("SELECT * FROM feed_tokens WHERE scope = ? AND value = ? AND revoked_at IS NULL "
                     "ORDER BY created_at", [scope, value])
     return [_feed(row) for row in rows]
 
 
-def revoke_feed_token(db: sqlite_utils.Database, token_id: str,
+def revoke_feed_token(db: Database, token_id: str,
                       facilitator_key: str | None = None) -> None:
     """Stop a feed link working; calendars subscribed to it get 404 from now on.
     From the app (`facilitator_key` given) only the board's facilitator may."""
@@ -169,7 +168,7 @@ def _feed(row: dict) -> FeedToken:
                      revoked=bool(row.get("revoked_at")))
 
 
-def dated_actions(db: sqlite_utils.Database, board_id: str | None = None,
+def dated_actions(db: Database, board_id: str | None = None,
                   owner: str | None = None) -> list[tuple[str, str, str, FollowUp]]:
     """Actions of live boards as (board id, board title, board time zone,
     action), for reminders and calendar feeds; one board or one owner's."""

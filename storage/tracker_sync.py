@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import sqlite_utils
 
 from canvas.actions import FollowUp, Status
 from canvas.errors import CanvasError, NotFacilitator, TrackerRefused
@@ -23,6 +22,7 @@ from storage import tracker_links
 from storage.identity import resolve_actor
 from storage.snapshot import load_snapshot
 from storage.trackers import TrackerClient
+from storage.db import Database
 
 
 @dataclass
@@ -33,7 +33,7 @@ class PushReport:
     failed: list[tuple[FollowUp, str]] = field(default_factory=list)  # (action, why)
 
 
-def push_actions(db: sqlite_utils.Database, board_id: str, client: TrackerClient, *,
+def push_actions(db: Database, board_id: str, client: TrackerClient, *,
                  board_url: str = "", include_drafts: bool = False,
                  action_ids: list[str] | None = None,
                  credentials: Credentials | None = None) -> PushReport:
@@ -95,7 +95,7 @@ class SyncReport:
     checked: int = 0
 
 
-def sync_board(db: sqlite_utils.Database, board_id: str,
+def sync_board(db: Database, board_id: str,
                client_for: Callable[[str, str], TrackerClient], report: SyncReport | None = None
                ) -> SyncReport:
     """Read every linked issue of the board: closed marks its action done,

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 from collections import Counter
 
-import sqlite_utils
 
 from canvas.errors import NotVotable, ParticipantNotFound
 from canvas.session.phases import Action, Credentials, authorize
 from canvas.session import voting
 from canvas.session.voting import Dot, VoteRules, check_vote, counted_item, dots_beyond_rules
 from storage.boards import board_phase, changing_board
-from storage.db import iso, now
+from storage.db import Database, iso, now
 from storage.identity import resolve_actor
 
 # Votes on items that still exist: a deleted or dissolved item gives its dots back.
@@ -32,7 +31,7 @@ SELECT v.* FROM votes v WHERE v.board_id = ? AND (
 """
 
 
-def cast_vote(db: sqlite_utils.Database, board_id: str, credentials: Credentials, item_id: str,
+def cast_vote(db: Database, board_id: str, credentials: Credentials, item_id: str,
               seen: int) -> bool:
     """Add one dot, if this person still has `seen` dots on the item.
 
@@ -52,7 +51,7 @@ def cast_vote(db: sqlite_utils.Database, board_id: str, credentials: Credentials
     return True
 
 
-def retract_vote(db: sqlite_utils.Database, board_id: str, credentials: Credentials,
+def retract_vote(db: Database, board_id: str, credentials: Credentials,
                  item_id: str, seen: int) -> bool:
     """Take one dot back (while voting is open), with the same `seen` guard."""
     with changing_board(db, board_id):
@@ -66,12 +65,12 @@ def retract_vote(db: sqlite_utils.Database, board_id: str, credentials: Credenti
     return True
 
 
-def my_votes(db: sqlite_utils.Database, board_id: str, participant_id: str) -> Counter:
+def my_votes(db: Database, board_id: str, participant_id: str) -> Counter:
     """This person's dots per item; a cluster's count includes the dots on its notes."""
     return _my_counts(db, board_id, participant_id)
 
 
-def board_dots(db: sqlite_utils.Database, board_id: str,
+def board_dots(db: Database, board_id: str,
                participant_id: str | None = None) -> list[Dot]:
     """Every dot on a live item of the board (or only this person's), oldest
     first, each with the item it counts toward (a grouped note's dots count
@@ -90,7 +89,7 @@ def board_dots(db: sqlite_utils.Database, board_id: str,
             for vote_id, person, item_id, cluster_id in rows]
 
 
-def settle_votes(db: sqlite_utils.Database, board_id: str) -> int:
+def settle_votes(db: Database, board_id: str) -> int:
     """Bring the board's dots back within its rules after notes or clusters
     moved, merged, dissolved or were deleted; returns how many dots went back.
 
@@ -100,7 +99,7 @@ def settle_votes(db: sqlite_utils.Database, board_id: str) -> int:
     (`canvas.session.voting.dots_beyond_rules`).
     """
     gone = db.execute(
-        f"DELETE FROM votes WHERE board_id = ? AND id NOT IN (SELECT id FROM ({LIVE_VOTES}))",
+        f"DELETE FROM votes WHERE board_id = ? AND id NOT IN (SELECT id FROM ({LIVE_VOTES}) live)",
         [board_id, board_id],
     ).rowcount
     back = dots_beyond_rules(board_dots(db, board_id), _rules(db, board_id))
@@ -110,7 +109,7 @@ def settle_votes(db: sqlite_utils.Database, board_id: str) -> int:
     return gone + len(back)
 
 
-def return_votes_on(db: sqlite_utils.Database, board_id: str, item_ids: list[str]) -> int:
+def return_votes_on(db: Database, board_id: str, item_ids: list[str]) -> int:
     """Give back every dot placed on these items (a note coming back from
     the bin returns without dots); returns how many. Call it inside the
     change's transaction."""
@@ -122,21 +121,21 @@ def return_votes_on(db: sqlite_utils.Database, board_id: str, item_ids: list[str
     return returned
 
 
-def most_spent(db: sqlite_utils.Database, board_id: str) -> tuple[int, int]:
+def most_spent(db: Database, board_id: str) -> tuple[int, int]:
     """The most dots one person holds in all, and on one item (its notes included)."""
     return voting.most_spent(board_dots(db, board_id))
 
 
-def tallies(db: sqlite_utils.Database, board_id: str) -> Counter:
+def tallies(db: Database, board_id: str) -> Counter:
     """Everyone's dots per item. Callers show these only once votes are revealed."""
-    rows = db.execute(f"SELECT item_id, count(*) FROM ({LIVE_VOTES}) GROUP BY item_id", [board_id])
+    rows = db.execute(f"SELECT item_id, count(*) FROM ({LIVE_VOTES}) live GROUP BY item_id", [board_id])
     return Counter(dict(rows.fetchall()))
 
 
-def voters(db: sqlite_utils.Database, board_id: str) -> tuple[int, int]:
+def voters(db: Database, board_id: str) -> tuple[int, int]:
     """How many people have voted, and how many dots are placed (no one's choices)."""
     row = db.execute(
-        f"SELECT count(DISTINCT participant_id), count(*) FROM ({LIVE_VOTES})", [board_id]
+        f"SELECT count(DISTINCT participant_id), count(*) FROM ({LIVE_VOTES}) live", [board_id]
     ).fetchone()
     return row[0], row[1]
 

@@ -14,7 +14,7 @@ def seed_out_of_range(db: Database, board_id: str, zone: str = "America/New_York
     """Events at year 1 and 9999 beside ordinary ones, board and action dates
     at the calendar's edges, and a note linked to the year-1 event. A zone
     west of UTC makes year 1 unreachable in local time. Returns the ids."""
-    conn = db.conn
+    conn = db
     conn.execute("UPDATE boards SET incident_date = ?, review_date = ?, timezone = ? WHERE id = ?",
                  [EARLY, LATE, zone, board_id])
     rows = [("ev-early", EARLY_AT, "impact_start", "Year one"),

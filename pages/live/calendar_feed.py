@@ -15,14 +15,14 @@ from starlette.routing import Route
 from canvas.errors import BoardNotFound
 from canvas.exports.calendar_feed import FEED_PATH, calendar_feed
 from storage import boards, tracker_links
-from storage.db import connect, db_path, now
+from storage.db import connect, now
 
 log = logging.getLogger(__name__)
 
 
 def feed_text(token: str) -> str | None:
     """The feed a token opens, or None (unknown, revoked, or its board deleted)."""
-    with connect(db_path()) as db:
+    with connect() as db:
         feed = tracker_links.feed_for_token(db, token)
         if feed is None:
             return None

@@ -20,7 +20,8 @@ import signal
 import threading
 import time
 from collections import Counter
-from contextlib import asynccontextmanager
+from collections.abc import Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 import anyio
@@ -43,8 +44,8 @@ from canvas.session.tickets import BadTicket, TicketClaims, check_ticket, issue_
 from canvas.session.visibility import Viewer
 from canvas.session.voting import VoteRules
 from storage import actions, boards, clusters, facilitation, learnings, notes, participants, votes
-from storage.changes import ChangeFeed, SqliteChangeFeed
-from storage.db import Database, connect, db_path
+from storage.changes import ChangeFeed, open_change_feed
+from storage.db import Database, connect, database_target, is_postgres
 from storage.errors import named_error
 from storage.live import LiveBoard, load_live_board, mark_all_seen, present_names
 from storage.migrations import migrate
@@ -64,21 +65,31 @@ _closing = False
 _local = threading.local()
 
 
-def _db() -> Database:
-    """This thread's connection (anyio's worker threads are reused)."""
-    path = str(db_path())
+@contextmanager
+def _db() -> Iterator[Database]:
+    """A connection for this worker thread's call.
+
+    On SQLite each of anyio's worker threads (they are reused) keeps its own
+    open file; on PostgreSQL the call borrows one from the process's pool and
+    gives it back, so idle threads hold no server connections."""
+    target = database_target()
+    if is_postgres(target):
+        with connect(target) as db:
+            yield db
+        return
     cached = getattr(_local, "db", None)
-    if cached is None or getattr(_local, "path", None) != path:
-        _local.db, _local.path = connect(path), path
-    return _local.db
+    if cached is None or getattr(_local, "target", None) != target:
+        _local.db, _local.target = connect(target), target
+    yield _local.db
 
 
 def _key() -> str:
-    # The key never changes once made; every process on the file reads the same one.
-    path = str(db_path())
-    if _signing.get(path) is None:
-        _signing[path] = ticket_signing_key(_db())
-    return _signing[path]
+    # The key never changes once made; every process on the database reads the same one.
+    target = database_target()
+    if _signing.get(target) is None:
+        with _db() as db:
+            _signing[target] = ticket_signing_key(db)
+    return _signing[target]
 
 
 _signing: dict[str, str] = {}
@@ -138,7 +149,8 @@ class _Boards:
 
 def _load(board_id: str) -> _Loaded | None:
     try:
-        return _Loaded(load_live_board(_db(), board_id))
+        with _db() as db:
+            return _Loaded(load_live_board(db, board_id))
     except BoardNotFound:
         return None
 
@@ -163,7 +175,7 @@ class _Presence:
             return await asyncio.shield(self._reading[board_id])
         reading = self._reading[board_id] = asyncio.get_running_loop().create_future()
         try:
-            names = await anyio.to_thread.run_sync(lambda: present_names(_db(), board_id))
+            names = await anyio.to_thread.run_sync(_present_names, board_id)
         except BaseException as error:
             reading.set_exception(error)
             reading.exception()
@@ -175,7 +187,17 @@ class _Presence:
         return names
 
     async def record(self, participant_ids: list[str]) -> None:
-        await anyio.to_thread.run_sync(lambda: mark_all_seen(_db(), participant_ids))
+        await anyio.to_thread.run_sync(_mark_all_seen, participant_ids)
+
+
+def _present_names(board_id: str) -> list[str]:
+    with _db() as db:
+        return present_names(db, board_id)
+
+
+def _mark_all_seen(participant_ids: list[str]) -> None:
+    with _db() as db:
+        mark_all_seen(db, participant_ids)
 
 
 _presence = _Presence()
@@ -195,19 +217,19 @@ async def _keep_presence() -> None:
 async def lifespan(app):
     """Start this process's change watcher and presence keeper; stop them at exit."""
     global _feed, _closing
-    path = db_path()
+    target = database_target()
     try:
-        await anyio.to_thread.run_sync(migrate, path)
+        await anyio.to_thread.run_sync(migrate, target)
     except Exception as error:  # noqa: BLE001 - the pages say what is wrong, in a sentence
         # A database the server cannot use (unreadable, newer, on a full disk)
         # must not stop the server from starting: every page then tells the
         # person what happened, which a refused start never could.
-        problem = error if isinstance(error, CanvasError) else named_error(error, path)
+        problem = error if isinstance(error, CanvasError) else named_error(error, target)
         if problem is None:
             raise
         log.error("database not ready at start-up: %s", getattr(problem, "shell", problem))
     _closing = False
-    _feed = SqliteChangeFeed(path)
+    _feed = open_change_feed(target)
     _feed.start()
     presence_task = asyncio.create_task(_keep_presence())
     _release_streams_on_exit(asyncio.get_running_loop())
@@ -294,7 +316,7 @@ def _guarded(handler):
         except ValidationError as error:
             return _refusal(422, _first_message(error))
         except Exception as error:
-            named = named_error(error, db_path())
+            named = named_error(error, database_target())
             if named is not None:
                 return _refusal(503, str(named))
             log.exception("live board route failed")
@@ -322,13 +344,13 @@ async def tickets(request: Request):
     body = await _json_body(request)
 
     def issue() -> str:
-        db = _db()
-        boards.get_board(db, board_id)
-        token = body.get("token")
-        me = participants.participant_by_token(db, board_id, token if isinstance(token, str) else None)
-        key = body.get("facilitator_key")
-        is_facilitator = facilitation.is_facilitator(db, board_id, key if isinstance(key, str) else None)
-        return ticket_for(db, board_id, me.id, is_facilitator)
+        with _db() as db:
+            boards.get_board(db, board_id)
+            token = body.get("token")
+            me = participants.participant_by_token(db, board_id, token if isinstance(token, str) else None)
+            key = body.get("facilitator_key")
+            is_facilitator = facilitation.is_facilitator(db, board_id, key if isinstance(key, str) else None)
+            return ticket_for(db, board_id, me.id, is_facilitator)
 
     return JSONResponse({"ok": True, "ticket": await anyio.to_thread.run_sync(issue)})
 
@@ -377,10 +399,10 @@ async def _events(board_id: str, viewer: Viewer, sent: int | None):
     except Exception as error:
         # The response has started: end the stream (the browser reconnects and
         # catches up by revision) and keep the details in the server's log.
-        if named_error(error, db_path()) is None:
+        if named_error(error, database_target()) is None:
             log.exception("live board stream failed")
         else:
-            log.warning("live board stream ended: %s", named_error(error, db_path()))
+            log.warning("live board stream ended: %s", named_error(error, database_target()))
     finally:
         _presence.open[seat] -= 1
         if _presence.open[seat] <= 0:
@@ -396,11 +418,11 @@ async def post_action(request: Request):
         raise MalformedAction("That is not something the board can do.")
 
     def run() -> tuple[int, bool]:
-        db = _db()
-        credentials = Credentials(participant_id=claims.participant_id,
-                                  facilitator_key=_text(body.get("facilitator_key")) or None)
-        done = _ACTIONS[kind](db, board_id, credentials, body)
-        return boards.board_revision(db, board_id), done is not False
+        with _db() as db:
+            credentials = Credentials(participant_id=claims.participant_id,
+                                      facilitator_key=_text(body.get("facilitator_key")) or None)
+            done = _ACTIONS[kind](db, board_id, credentials, body)
+            return boards.board_revision(db, board_id), done is not False
 
     try:
         revision, done = await anyio.to_thread.run_sync(run)

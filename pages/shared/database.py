@@ -7,23 +7,23 @@ import os
 import streamlit as st
 
 from canvas.settings import Settings
-from storage.db import Database, connect, db_path, hold_open
+from storage.db import Database, connect, database_target, hold_open
 from storage.migrations import migrate
 
 
 @st.cache_resource
-def _migrated(path: str):
-    # Once per server process and database file, not once per rerun; the
+def _migrated(target: str):
+    # Once per server process and database, not once per rerun; on SQLite the
     # connection held open keeps pages readable when the disk is full.
-    migrate(path)
-    return hold_open(path)
+    migrate(target)
+    return hold_open(target)
 
 
 def database() -> Database:
     """A connection for this script run (never shared across Streamlit's threads)."""
-    path = str(db_path())
-    _migrated(path)
-    return connect(path)
+    target = database_target()
+    _migrated(target)
+    return connect(target)
 
 
 def settings() -> Settings:

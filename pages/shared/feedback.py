@@ -14,7 +14,7 @@ from canvas.errors import (
     describe_validation_error,
 )
 from pages.shared.database import database
-from storage.db import db_path
+from storage.db import database_target
 from storage.errors import named_error
 
 _log = logging.getLogger("postmortem_canvas")
@@ -52,7 +52,7 @@ def error_sentence(error: Exception, unexpected: str = UNEXPECTED_ACTION) -> str
     to the browser."""
     if isinstance(error, ValidationError):
         return first_message(error)
-    named = named_error(error, db_path())
+    named = named_error(error, database_target())
     if isinstance(error, CanvasError) or named is not None:
         return str(named or error)
     _log.error("unexpected error in a page", exc_info=error)

@@ -139,7 +139,7 @@ def test_a_refused_import_writes_nothing(tmp_path, capsys, board):
     status, _, err = run(capsys, ["import", bad, "--db", db])
     assert_one_line_refusal(status, err, "contributing_factors[1]")
     with connect(db) as database:
-        assert database["boards"].count == 1
+        assert database.execute("SELECT count(*) FROM boards").fetchone()[0] == 1
 
 
 def test_a_database_locked_past_the_timeout_is_busy(tmp_path, capsys, board, monkeypatch):
@@ -193,4 +193,4 @@ def test_an_import_onto_a_full_disk_is_refused_and_writes_nothing(capsys, small_
     assert out == ""
     (small_disk / "filler").unlink()
     with connect(db) as database:
-        assert database["boards"].count == 0
+        assert database.execute("SELECT count(*) FROM boards").fetchone()[0] == 0

@@ -137,10 +137,10 @@ def test_an_export_to_the_terminal_never_carries_a_control_character(capsys, see
     path, board_id = seeded
     db = connect(path)
     # Older data, from before the text rules refused control characters.
-    db.conn.execute("UPDATE events SET text = ? WHERE id = 'ev-good'", ["Paged \x1b[2J\x1b]0;owned\x07"])
-    db.conn.execute("UPDATE actions SET title = ?, due_date = '2030-01-01' WHERE id = 'act-late'",
+    db.execute("UPDATE events SET text = ? WHERE id = 'ev-good'", ["Paged \x1b[2J\x1b]0;owned\x07"])
+    db.execute("UPDATE actions SET title = ?, due_date = '2030-01-01' WHERE id = 'act-late'",
                     ["Add \x1b[31malert\x00"])
-    db.conn.execute("UPDATE boards SET title = ? WHERE id = ?", ["Old \x1b[1mboard", board_id])
+    db.execute("UPDATE boards SET title = ? WHERE id = ?", ["Old \x1b[1mboard", board_id])
     db.close()
     status, out, err = run(capsys, "export", board_id, "--format", fmt, "--db", path)
     assert status == 0, err

@@ -13,7 +13,7 @@ from canvas.actions import ActionDraft, Status
 from canvas.incident.timerange import today_in
 from canvas.models import BoardDraft
 from postmortem_canvas import main
-from storage import actions, facilitation, tracker_links
+from storage import actions, copying, facilitation, tracker_links
 from storage.db import connect
 from tests.tracker_emulator import JIRA_USER, Emulator
 
@@ -92,7 +92,7 @@ def test_no_token_in_any_output_log_database_or_export(db_file, capsys, caplog, 
         outputs.append(run(capsys, "export", board_id, "--format", fmt, "--db", str(db_file)))
     assert any("refused it:" in err and "***" in err for _, _, err in outputs)
     assert any("check" in err and "TOKEN" in err for _, _, err in outputs)
-    dump = "\n".join(connect(db_file).conn.iterdump())
+    dump = str(copying.dump(connect(db_file)))
     assert tracker_links.links_for_board(connect(db_file), board_id)
     everything = [dump, caplog.text, *(out + err for _, out, err in outputs)]
     for secret in secrets:

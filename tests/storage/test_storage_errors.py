@@ -33,7 +33,7 @@ def test_a_write_on_a_full_disk_raises_disk_full_and_writes_nothing(small_disk):
                        Credentials(participant_id=me.id, facilitator_key=started.facilitator_key))
     with pytest.raises(DiskFull):
         participants.mark_seen(db, me.id)
-    assert not db.conn.in_transaction
+    assert not db.connection.connection.dbapi_connection.in_transaction
     (small_disk / "filler").unlink()
     assert notes.list_notes(db, started.board.id) == []
     assert boards.get_board(db, started.board.id).revision == started.board.revision
@@ -48,7 +48,7 @@ def test_a_write_behind_a_lock_held_past_the_timeout_is_busy(db_file, monkeypatc
     try:
         with pytest.raises(DatabaseBusy, match="Try again"):
             facilitation.start_board(db, DRAFT)
-        assert not db.conn.in_transaction
+        assert not db.connection.connection.dbapi_connection.in_transaction
     finally:
         holder.execute("ROLLBACK")
         holder.close()
@@ -66,7 +66,7 @@ def test_presence_gives_up_behind_a_long_write_and_the_connection_keeps_its_pati
         with pytest.raises(DatabaseBusy):
             participants.mark_seen(db, me.id)
         # The connection's own patience is back for the next write.
-        assert db.conn.execute("PRAGMA busy_timeout").fetchone()[0] == storage_db.BUSY_TIMEOUT_MS
+        assert db.execute("PRAGMA busy_timeout").fetchone()[0] == storage_db.BUSY_TIMEOUT_MS
     finally:
         holder.execute("ROLLBACK")
         holder.close()

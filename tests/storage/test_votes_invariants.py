@@ -19,7 +19,7 @@ from canvas.models import BoardDraft, NoteDraft
 from canvas.session.phases import Credentials, Phase
 from canvas.session.voting import ItemVoteLimitReached, RulesBelowSpent, VoteRules
 from storage import boards, clusters, facilitation, notes, participants, restore, votes
-from storage.db import connect
+from storage.db import connect, read_transaction
 
 
 def breaches(db, board_id) -> list[str]:
@@ -461,11 +461,8 @@ def test_votes_merges_and_restores_at_once_never_break_the_rules(db_file, db, s)
         own = connect(db_file)
         try:
             while not finished.is_set():
-                own.conn.execute("BEGIN")  # one consistent read of the board
-                try:
+                with read_transaction(own):  # one consistent read of the board
                     seen_breaches.extend(breaches(own, board_id))
-                finally:
-                    own.conn.execute("COMMIT")
         finally:
             own.close()
 

@@ -78,7 +78,7 @@ def test_canvas_modules_import_each_other_without_a_cycle():
 
 
 def test_canvas_imports_neither_streamlit_nor_a_database_library():
-    forbidden = ("streamlit", "sqlite3", "sqlite_utils", "sqlalchemy", "storage", "pages")
+    forbidden = ("streamlit", "sqlite3", "sqlalchemy", "psycopg", "storage", "pages")
     offenders = {
         module_name(path): sorted(m for m in imported_modules(path) if m.split(".")[0] in forbidden)
         for path in (ROOT / "canvas").rglob("*.py")
@@ -89,7 +89,7 @@ def test_canvas_imports_neither_streamlit_nor_a_database_library():
 def test_pages_speak_no_sql():
     offenders = {
         module_name(path): sorted(m for m in imported_modules(path)
-                                  if m.split(".")[0] in ("sqlite3", "sqlite_utils"))
+                                  if m.split(".")[0] in ("sqlite3", "sqlalchemy", "psycopg"))
         for path in [*(ROOT / "pages").rglob("*.py"), ROOT / "app.py"]
     }
     assert {name: mods for name, mods in offenders.items() if mods} == {}
