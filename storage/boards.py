@@ -153,7 +153,7 @@ def list_boards(db: Database, limit: int = 200,
     only = ""
     params: list = []
     if board_ids is not None:
-        only = f"AND b.id IN ({','.join('?' * len(board_ids))})" if board_ids else "AND 0"
+        only = f"AND b.id IN ({','.join('?' * len(board_ids))})" if board_ids else "AND 1 = 0"
         params += board_ids
     rows = db.query(
         f"""

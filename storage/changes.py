@@ -231,7 +231,8 @@ class PostgresChangeFeed(_Watchers):
     def _listen(self) -> psycopg.Connection:
         url = sa.make_url(self._target).set(drivername="postgresql")
         conn = psycopg.connect(url.render_as_string(hide_password=False), autocommit=True,
-                               connect_timeout=CONNECT_TIMEOUT_S)
+                               connect_timeout=CONNECT_TIMEOUT_S,
+                               application_name="postmortem-canvas change feed")
         conn.execute(f"LISTEN {CHANNEL}")
         return conn
 
@@ -244,14 +245,10 @@ class PostgresChangeFeed(_Watchers):
                     # Whatever moved while nobody listened (first start, or a
                     # lost connection): catch up by revision.
                     self._refresh(self._read)
-                for note in conn.notifies(timeout=self._interval):
-                    board_id, _, revision = note.payload.rpartition(":")
-                    with self._lock:
-                        watched = board_id in self._revisions
-                    if watched and revision.isdigit() and int(revision) > (self._revisions.get(board_id) or 0):
-                        self._moved({board_id: int(revision)}, [board_id])
-                    if self._stopping.is_set():
-                        break
+                moved = self._moved_boards(conn)
+                if moved:
+                    # Read back rather than trust the payload: a deleted board reads as gone.
+                    self._moved(self._read(moved), moved)
             except (psycopg.Error, sa.exc.SQLAlchemyError, OSError):
                 if conn is not None:
                     conn.close()
@@ -260,6 +257,26 @@ class PostgresChangeFeed(_Watchers):
                 self._stopping.wait(min(self._interval, 0.5))
         if conn is not None:
             conn.close()
+
+    def _moved_boards(self, conn: psycopg.Connection) -> list[str]:
+        """Watched boards announced at a revision newer than the one known,
+        from the notifications that arrive within one interval."""
+        moved: set[str] = set()
+        for note in conn.notifies(timeout=self._interval, stop_after=None):
+            board_id, _, revision = note.payload.rpartition(":")
+            with self._lock:
+                known = self._revisions.get(board_id, _UNKNOWN)
+            if known is not _UNKNOWN and revision.isdigit() and int(revision) != known:
+                moved.add(board_id)
+                # Take what else has arrived, then read them all at once.
+                break
+        if moved:
+            for note in conn.notifies(timeout=0.0):
+                board_id, _, _ = note.payload.rpartition(":")
+                with self._lock:
+                    if board_id in self._revisions:
+                        moved.add(board_id)
+        return list(moved)
 
 
 def _resolve(future: asyncio.Future, revision: int | None) -> None:

@@ -23,7 +23,6 @@ Transactions are spelled out, not left to the drivers:
 from __future__ import annotations
 
 import os
-import re
 import sqlite3
 import threading
 from collections import OrderedDict
@@ -133,29 +132,19 @@ def _sqlite_engine(path: Path) -> sa.Engine:
 
 def _postgres_engine(target: str) -> sa.Engine:
     url = sa.make_url(target).set(drivername="postgresql+psycopg")
-    engine = sa.create_engine(
+    return sa.create_engine(
         url, isolation_level="AUTOCOMMIT", pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW,
         pool_pre_ping=True, connect_args={"connect_timeout": CONNECT_TIMEOUT_S},
     )
-
-    @sa.event.listens_for(engine, "connect")
-    def _settings(dbapi_connection, _record) -> None:
-        # The same patience as SQLite's busy timeout, then DatabaseBusy.
-        dbapi_connection.execute(f"SET lock_timeout = {BUSY_TIMEOUT_MS}")
-
-    return engine
 
 
 # --- one connection ----------------------------------------------------------------
 
 @lru_cache(maxsize=4096)
-def _for_driver(sql: str, postgres: bool, has_params: bool) -> str:
-    """The statement as the driver takes it: psycopg binds %s, not ?."""
-    if not postgres:
-        return sql
-    if has_params:
-        sql = sql.replace("%", "%%")
-    return re.sub(r"\?", "%s", sql) if has_params else sql
+def _for_driver(sql: str, postgres: bool) -> str:
+    """The statement as the driver takes it: psycopg binds %s, not ?, and
+    reads every % as the start of one (through SQLAlchemy, even with no values)."""
+    return sql.replace("%", "%%").replace("?", "%s") if postgres else sql
 
 
 def _bindable(value: Any) -> Any:
@@ -178,7 +167,7 @@ class Database:
     def execute(self, sql: str, params: Sequence | Iterable = ()) -> sa.CursorResult:
         """Run one statement with `?` placeholders; returns its result."""
         values = tuple(_bindable(value) for value in params)
-        statement = _for_driver(sql, self.is_postgres, bool(values))
+        statement = _for_driver(sql, self.is_postgres)
         try:
             return self.connection.exec_driver_sql(statement, values) if values \
                 else self.connection.exec_driver_sql(statement)
@@ -188,7 +177,7 @@ class Database:
     def execute_many(self, sql: str, rows: list[tuple]) -> None:
         if not rows:
             return
-        statement = _for_driver(sql, self.is_postgres, True)
+        statement = _for_driver(sql, self.is_postgres)
         try:
             self.connection.exec_driver_sql(
                 statement, [tuple(_bindable(value) for value in row) for row in rows])
@@ -356,8 +345,7 @@ def lock_board_row(db: Database) -> str:
 def _begin_write(db: Database, wait_ms: int | None) -> None:
     if db.is_postgres:
         db.execute("BEGIN")
-        if wait_ms is not None:
-            db.execute(f"SET LOCAL lock_timeout = {int(wait_ms)}")
+        db.execute(f"SET LOCAL lock_timeout = {int(BUSY_TIMEOUT_MS if wait_ms is None else wait_ms)}")
         return
     if wait_ms is None:
         db.execute("BEGIN IMMEDIATE")

@@ -22,7 +22,7 @@ RESTORED_BY = "Restored"
 def read_votes(db: Database, board_id: str) -> dict[str, dict[str, int]]:
     """Dots on live items: participant id -> item id -> count."""
     rows = db.execute(
-        f"SELECT participant_id, item_id, count(*) FROM ({LIVE_VOTES}) "
+        f"SELECT participant_id, item_id, count(*) FROM ({LIVE_VOTES}) live "
         "GROUP BY participant_id, item_id ORDER BY participant_id, item_id",
         [board_id],
     )

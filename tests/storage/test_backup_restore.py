@@ -7,6 +7,7 @@ import sqlite3
 from datetime import date
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from canvas.actions import ActionDraft, ActionType, SourceKind, Status, TriggerDraft, TriggerKind
@@ -187,8 +188,13 @@ def test_a_restore_that_fails_halfway_writes_nothing(db):
               for table in ("boards", "participants", "notes", "events", "votes", "actions",
                              "learnings", "decisions", "whys")}
     # The last table restore writes refuses every row, as a full disk would.
-    db.execute("CREATE TRIGGER refuse BEFORE INSERT ON triggers BEGIN SELECT RAISE(ABORT, 'disk full'); END")
-    with pytest.raises(sqlite3.IntegrityError, match="disk full"):
+    if db.is_postgres:
+        db.execute("CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql "
+                   "AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$")
+        db.execute("CREATE TRIGGER refuse BEFORE INSERT ON triggers FOR EACH ROW EXECUTE FUNCTION refuse()")
+    else:
+        db.execute("CREATE TRIGGER refuse BEFORE INSERT ON triggers BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+    with pytest.raises((sqlite3.IntegrityError, psycopg.errors.RaiseException), match="disk full"):
         restore.restore_board(db, plan)
     assert {table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in counts} == counts
 

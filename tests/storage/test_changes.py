@@ -1,4 +1,5 @@
-"""The change watcher: a waiter learns of a board's new revision, whoever wrote it."""
+"""The change watcher: a waiter learns of a board's new revision, whoever wrote it
+(on SQLite by polling the file, on PostgreSQL by LISTEN/NOTIFY)."""
 
 import asyncio
 import sys
@@ -7,7 +8,7 @@ import pytest
 
 from canvas.models import BoardDraft
 from storage import boards, facilitation
-from storage.changes import SqliteChangeFeed
+from storage.changes import open_change_feed
 from storage.db import connect
 
 # Generous: these tests check that a change arrives, not how fast (benchmarks/ measure that).
@@ -21,7 +22,7 @@ def board_id(db):
 
 @pytest.fixture
 def feed(db_file):
-    watcher = SqliteChangeFeed(db_file)
+    watcher = open_change_feed(str(db_file))
     watcher.start()
     yield watcher
     watcher.stop()
@@ -61,6 +62,7 @@ def _in_own_connection(db_file, write, *args):
         own.close()
 
 
+@pytest.mark.sqlite_only
 def test_a_plain_sqlite_write_from_another_process_wakes_the_waiter(db_file, db, feed, board_id):
     before = boards.board_revision(db, board_id)
     writer = ("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
@@ -89,7 +91,7 @@ def test_a_deleted_board_reads_as_gone(db_file, db, feed, board_id):
 
 
 def test_stopping_the_feed_releases_every_waiter(db, db_file, board_id):
-    watcher = SqliteChangeFeed(db_file)
+    watcher = open_change_feed(str(db_file))
     watcher.start()
     current = boards.board_revision(db, board_id)
 
@@ -100,3 +102,54 @@ def test_stopping_the_feed_releases_every_waiter(db, db_file, board_id):
         return await asyncio.wait_for(waiting, PATIENCE)
 
     assert asyncio.run(scenario()) == current
+
+
+def test_a_change_through_another_process_wakes_the_waiter(db_file, db, feed, board_id):
+    """What another app server on the same database does: a change through storage/."""
+    before = boards.board_revision(db, board_id)
+    writer = ("import sys; from storage.db import connect; from storage.boards import changing_board\n"
+              "with connect(sys.argv[1]) as db:\n"
+              "    for _ in range(3):\n"
+              "        with changing_board(db, sys.argv[2]): pass")
+
+    async def scenario():
+        waiting = asyncio.create_task(feed.wait(board_id, before, PATIENCE))
+        await asyncio.sleep(0.2)
+        process = await asyncio.create_subprocess_exec(sys.executable, "-c", writer, str(db_file), board_id)
+        assert await process.wait() == 0
+        first = await waiting
+        # However the three changes were grouped, the waiter ends at the last.
+        latest = first
+        while latest != before + 3:
+            latest = await feed.wait(board_id, latest, PATIENCE)
+        return first, latest
+
+    first, latest = asyncio.run(scenario())
+    assert before < first <= latest == before + 3
+
+
+def test_a_listener_whose_connection_dies_catches_up_by_revision(db_file, db, feed, board_id):
+    if not db.is_postgres:
+        pytest.skip("only PostgreSQL's feed holds a connection to lose")
+    before = boards.board_revision(db, board_id)
+    assert asyncio.run(feed.wait(board_id, before - 1, PATIENCE)) == before  # watched now
+
+    async def scenario():
+        waiting = asyncio.create_task(feed.wait(board_id, before, PATIENCE))
+        await asyncio.sleep(0.2)
+        await asyncio.to_thread(_cut_listener_and_write, db_file, board_id)
+        return await waiting
+
+    assert asyncio.run(scenario()) == before + 1
+    assert feed.reconnects >= 1
+
+
+def _cut_listener_and_write(db_file, board_id):
+    with connect(db_file) as own:
+        cut = own.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                          "WHERE application_name = 'postmortem-canvas change feed' "
+                          "AND query LIKE 'LISTEN%'").fetchall()
+        assert cut, "the feed's listening connection was found"
+        # Written while the feed has no connection: nothing will announce it again.
+        with boards.changing_board(own, board_id):
+            pass

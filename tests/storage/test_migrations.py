@@ -4,6 +4,7 @@ and no row lost; a file from a newer version is refused by name."""
 
 import sqlite3
 
+import psycopg
 import pytest
 
 from canvas.errors import SchemaTooNew
@@ -328,6 +329,6 @@ def test_a_database_from_a_newer_version_is_refused_by_name(tmp_path):
 
 
 def test_connections_enforce_foreign_keys(db):
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises((sqlite3.IntegrityError, psycopg.errors.ForeignKeyViolation)):
         db["notes"].insert({"id": "n", "board_id": "missing", "step_key": "x", "text": "t",
                             "colour": "yellow", "version": 1})

@@ -4,6 +4,7 @@ a read-only folder."""
 
 import sqlite3
 
+import psycopg
 import pytest
 
 from canvas.errors import DatabaseBusy, DatabaseReadOnly, DatabaseUnreadable, DiskFull
@@ -14,6 +15,7 @@ from storage import db as storage_db
 from storage.db import connect, hold_open, write_transaction
 from storage.errors import named_error
 from storage.migrations import migrate
+from tests.databases import write_lock_held
 from tests.disk import fill, read_only_folder, small_disk  # noqa: F401 - fixtures
 
 DRAFT = BoardDraft(title="Checkout errors", facilitator_name="Fran", template="blameless")
@@ -43,15 +45,11 @@ def test_a_write_on_a_full_disk_raises_disk_full_and_writes_nothing(small_disk):
 def test_a_write_behind_a_lock_held_past_the_timeout_is_busy(db_file, monkeypatch):
     monkeypatch.setattr(storage_db, "BUSY_TIMEOUT_MS", 50)
     db = connect(db_file)
-    holder = sqlite3.connect(db_file, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
-    try:
+    with write_lock_held(db_file):
         with pytest.raises(DatabaseBusy, match="Try again"):
             facilitation.start_board(db, DRAFT)
-        assert not db.connection.connection.dbapi_connection.in_transaction
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
+        assert not db.in_transaction
+        assert boards.list_boards(db) == []
     # The lock is gone: the same write goes through on the same connection.
     assert facilitation.start_board(db, DRAFT).board.title == "Checkout errors"
     db.close()
@@ -60,16 +58,15 @@ def test_a_write_behind_a_lock_held_past_the_timeout_is_busy(db_file, monkeypatc
 def test_presence_gives_up_behind_a_long_write_and_the_connection_keeps_its_patience(db, db_file):
     started = facilitation.start_board(db, DRAFT)
     me = participants.participant_by_token(db, started.board.id, started.token)
-    holder = sqlite3.connect(db_file, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
-    try:
+    with write_lock_held(db_file):
         with pytest.raises(DatabaseBusy):
             participants.mark_seen(db, me.id)
         # The connection's own patience is back for the next write.
-        assert db.execute("PRAGMA busy_timeout").fetchone()[0] == storage_db.BUSY_TIMEOUT_MS
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
+        if db.is_postgres:
+            assert db.execute("SHOW lock_timeout").fetchone()[0] == "0"  # SET LOCAL ended with it
+        else:
+            assert db.execute("PRAGMA busy_timeout").fetchone()[0] == storage_db.BUSY_TIMEOUT_MS
+    participants.mark_seen(db, me.id)
 
 
 @pytest.mark.parametrize("content", [b"not a database\n" * 300, b"SQLite format 3\x00" + b"\xff" * 4000],
@@ -107,11 +104,12 @@ def test_a_write_to_a_database_on_a_read_only_disk_is_read_only(read_only_folder
 
 
 def test_a_broken_rule_is_not_dressed_up_as_a_database_problem(db):
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises((sqlite3.IntegrityError, psycopg.errors.IntegrityError)):
         with write_transaction(db):
             db.execute("INSERT INTO notes (id, board_id, step_key, text, colour, version) "
                        "VALUES ('n', 'no-such-board', 'detect', 'x', 'yellow', 1)")
     assert named_error(sqlite3.IntegrityError("FOREIGN KEY constraint failed")) is None
+    assert named_error(psycopg.errors.ForeignKeyViolation("violates foreign key constraint")) is None
 
 
 def test_on_a_full_disk_a_held_connection_keeps_the_database_readable(small_disk):
