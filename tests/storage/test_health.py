@@ -88,8 +88,9 @@ def test_a_locked_database_is_given_up_on_in_time_and_not_checked_twice_at_once(
 def test_a_password_in_a_database_url_is_never_said():
     url = "postgresql://pmc:hunter2@db.internal:5432/pmc"
     error = RuntimeError(f"could not connect to {url}\nTraceback (most recent call last): ...")
-    message = describe_problem(error, "postgresql://pmc:hunter2@db.internal:5432/pmc")
-    assert message == "The database could not be reached: could not connect to postgresql://***@db.internal:5432/pmc."
+    message = describe_problem(error, url)
+    assert message == ("The database could not be reached: "
+                       "could not connect to postgresql://***@db.internal:5432/pmc.")
     assert describe_problem(RuntimeError("password hunter2 was refused"), url) == (
         "The database could not be reached: password *** was refused.")
 
