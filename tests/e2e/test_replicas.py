@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from storage.db import db_path
 from tests.e2e.conftest import ROOT, create_board, free_port, join, shoot, start_server, wait_healthy
 
 pytestmark = pytest.mark.e2e
@@ -105,10 +106,22 @@ class Replicas:
     cookie_for: dict[str, str] = field(default_factory=dict)
 
 
+def shared_database(folder: Path) -> str:
+    url = os.environ.get("POSTMORTEM_CANVAS_TEST_PG")
+    if not url:
+        return str(folder / "shared.db")
+    # A Path folds "//": storage that took the URL for a file name would
+    # quietly make a SQLite file, and the test would prove nothing about PostgreSQL.
+    if "://" not in str(db_path(url)):
+        pytest.fail("POSTMORTEM_CANVAS_TEST_PG is set, but storage.db does not take "
+                    "postgresql:// URLs", pytrace=False)
+    return url
+
+
 @pytest.fixture(scope="module")
 def replicas(tmp_path_factory):
     folder = tmp_path_factory.mktemp("replicas")
-    database = os.environ.get("POSTMORTEM_CANVAS_TEST_PG") or str(folder / "shared.db")
+    database = shared_database(folder)
     # Every process must sign cookies with the same secret.
     env = {"STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_hex(32)}
     app_ports = [free_port(), free_port()]
