@@ -20,6 +20,7 @@ if __name__ == "__main__":
     with navigation.timed_page_run(), feedback.shown_errors():
         page.run()
 else:
-    from pages.live import calendar_feed, routes
+    from pages.live import calendar_feed, health, routes
 
-    app = st.App(__file__, routes=routes.ROUTES + calendar_feed.ROUTES, lifespan=routes.lifespan)
+    app = st.App(__file__, routes=routes.ROUTES + calendar_feed.ROUTES + health.ROUTES,
+                 lifespan=routes.lifespan)
