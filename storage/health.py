@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import os
 import re
-import sqlite3
 import threading
 import time
 from urllib.parse import urlsplit
 
-from canvas.errors import DatabaseBusy, DatabaseReadOnly, DatabaseUnreadable, DiskFull, StorageProblem
-from storage.db import DB_ENV, connect, db_path
+from canvas.errors import (
+    DatabaseBusy, DatabaseReadOnly, DatabaseUnreachable, DatabaseUnreadable, DiskFull, StorageProblem,
+)
+from storage.db import DB_ENV, connect, database_target
 from storage.errors import named_error
 
 CHECK_SECONDS = 3.0
@@ -34,6 +35,8 @@ _SENTENCES: dict[type[StorageProblem], str] = {
     DatabaseReadOnly: "The database file or its folder cannot be written.",
     DatabaseUnreadable: ("The database file cannot be opened (it is a folder, damaged, "
                          "not a database, or not permitted)."),
+    DatabaseUnreachable: ("The PostgreSQL server did not answer, or refused the login "
+                          "(check the server, the address and the credentials)."),
 }
 _CREDENTIALS = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://)[^/@\s]*@")
 _LONGEST_REASON = 200
@@ -48,7 +51,7 @@ def database_reachable(target: str | os.PathLike | None = None,
     """(True, a sentence) when `SELECT 1` works on the database, else (False,
     one sentence naming the problem). Answers within about `timeout` seconds
     and never raises."""
-    where = str(db_path(target))
+    where = database_target(target)
     with _running_lock:
         started = _running.get(where)
         if started is not None:
@@ -76,29 +79,26 @@ def database_reachable(target: str | os.PathLike | None = None,
 
 
 def _select_one(target: str | os.PathLike | None) -> None:
-    with connect(db_path(target)) as db:
+    with connect(target) as db:
         db.execute("SELECT 1").fetchall()
-        conn = getattr(db, "conn", None)
-        if isinstance(conn, sqlite3.Connection):
+        if not db.is_postgres:
             # SQLite opens its file lazily and SELECT 1 never touches it, so a
             # folder, a damaged file or a held lock would all pass. Reading the
             # schema version reads the file's header under a shared lock.
-            conn.execute("PRAGMA schema_version").fetchall()
+            db.execute("PRAGMA schema_version").fetchall()
 
 
 def describe_problem(error: BaseException, target: str | os.PathLike | None = None) -> str:
     """One sentence for an operator saying why the database did not answer,
     with any password in a database URL masked."""
-    where = db_path(target)
+    where = database_target(target)
     named = named_error(error, where)
     if named is not None:
         return _SENTENCES.get(type(named), "The database could not be used.")
     if isinstance(error, OSError) and error.strerror:
         return f"The database file cannot be opened: {error.strerror.lower()}."
     reason = (str(error).strip().splitlines() or [""])[0].strip()
-    # The URL as configured, not only as db_path() gives it back: a Path
-    # folds "//" and would hide the password from urlsplit.
-    spellings = {str(target or ""), str(where), os.environ.get(DB_ENV, "")}
+    spellings = {str(target or ""), where, os.environ.get(DB_ENV, "")}
     reason = _masked(reason, spellings)[:_LONGEST_REASON].rstrip(" .")
     if not reason:
         return f"The database could not be reached ({type(error).__name__})."
