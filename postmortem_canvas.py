@@ -33,6 +33,7 @@ from canvas.models import Severity
 from canvas.templates import DEFAULT_TEMPLATE, all_templates, get_template
 from canvas.incident.timerange import today_in
 from storage import boards, restore, tracker_links, tracker_sync, trackers
+from storage.copying import copy_database
 from storage.db import DB_ENV, DEFAULT_DB_PATH, connect, describe
 from storage.errors import named_error
 from storage.migrations import migrate
@@ -167,6 +168,15 @@ def _parser() -> argparse.ArgumentParser:
                          help="the app's address (default http://localhost:8501)")
     feeding.add_argument("--db", help=db_help)
     feeding.set_defaults(run=_feed)
+
+    copying_db = commands.add_parser(
+        "copy-db", help="copy every board from one database to another (SQLite <-> PostgreSQL)",
+        description="Brings both databases to the current schema, copies every row that TO "
+                    "does not hold yet in one transaction, prints the counts per table and "
+                    "checks that every row of FROM is in TO. Running it again copies nothing.")
+    copying_db.add_argument("source", metavar="FROM", help="SQLite file or postgresql:// URL")
+    copying_db.add_argument("destination", metavar="TO", help="SQLite file or postgresql:// URL")
+    copying_db.set_defaults(run=_copy_db)
     return parser
 
 
@@ -346,6 +356,22 @@ def _feed(args) -> int:
     print(args.base_url.rstrip("/") + FEED_PATH.format(token=token))
     print(f"postmortem-canvas: feed id {record.id} (postmortem-canvas feed --revoke {record.id})",
           file=sys.stderr)
+    return 0
+
+
+def _copy_db(args) -> int:
+    # Each database is opened first on its own, so a problem names the one it is in.
+    for args.db in (args.source, args.destination):
+        migrate(args.db)
+    report = copy_database(args.source, args.destination)
+    print(f"copied {describe(args.source)} -> {describe(args.destination)}")
+    print(f"{'table':18} {'in FROM':>8} {'copied':>8} {'already in TO':>14}")
+    for line in report:
+        print(f"{line.table:18} {line.in_source:8} {line.copied:8} {line.already_there:14}")
+    total = [sum(getattr(line, field) for line in report)
+             for field in ("in_source", "copied", "already_there")]
+    print(f"{'total':18} {total[0]:8} {total[1]:8} {total[2]:14}")
+    print("checked: every row of FROM is in TO")
     return 0
 
 

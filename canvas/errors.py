@@ -137,6 +137,11 @@ class DatabaseUnreachable(StorageProblem):
                          "Try again in a moment, and tell whoever runs this server if it lasts.")
 
 
+class CopyRefused(CanvasError):
+    """copy-db cannot copy: both ends are one database, or rows did not arrive."""
+
+
+
 class BoardNotFound(CanvasError):
     """No live board has this id (unknown, malformed or deleted)."""
 

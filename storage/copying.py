@@ -10,8 +10,10 @@ the source must be found in the destination, or the copy fails.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
-from storage.db import Database, connect, describe, write_transaction
+from canvas.errors import CopyRefused
+from storage.db import Database, connect, describe, is_postgres, write_transaction
 from storage.migrations import MIGRATIONS_TABLE, migrate
 
 # Parents before children. tests/storage/test_copying.py checks that this
@@ -36,10 +38,6 @@ class TableCopy:
     in_source: int
     copied: int
     already_there: int
-
-
-class CopyIncomplete(Exception):
-    """After the copy, the destination lacks rows of the source."""
 
 
 def table_names(db: Database) -> list[str]:
@@ -77,11 +75,11 @@ def dump(db: Database) -> dict[str, list[tuple]]:
 
 def copy_database(source: str, destination: str) -> list[TableCopy]:
     """Copy every row from `source` to `destination` (file paths or
-    postgresql:// URLs); returns the counts per table. Raises
-    CopyIncomplete when a source row is missing from the destination
-    afterwards, and ValueError when both name the same database."""
-    if describe(source) == describe(destination):
-        raise ValueError("copy-db needs two different databases")
+    postgresql:// URLs); returns the counts per table. Raises CopyRefused
+    when both name the same database, or when a source row is missing from
+    the destination afterwards (then nothing is written)."""
+    if _same(source, destination):
+        raise CopyRefused("FROM and TO are the same database: nothing to copy")
     migrate(source)
     migrate(destination)
     with connect(source) as src, connect(destination) as dst:
@@ -111,8 +109,15 @@ def _copy_table(src: Database, dst: Database, table: str) -> TableCopy:
     found = {tuple(row) for row in dst.execute(f'SELECT {", ".join(_quoted(key))} FROM "{table}"')}
     missing = len(wanted - found)
     if missing:
-        raise CopyIncomplete(f"{table}: {missing} of {len(rows)} rows did not arrive")
+        raise CopyRefused(f"{table}: {missing} of {len(rows)} rows did not arrive "
+                          "(the destination holds other rows under the same keys); nothing was copied")
     return TableCopy(table, len(rows), copied, len(rows) - copied)
+
+
+def _same(source: str, destination: str) -> bool:
+    if is_postgres(source) or is_postgres(destination):
+        return describe(source) == describe(destination)
+    return Path(source).resolve() == Path(destination).resolve()
 
 
 def _all_columns(db: Database, table: str) -> list[str]:

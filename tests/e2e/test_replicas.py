@@ -12,12 +12,15 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.databases import PG_ENV, postgres_schema
 from tests.e2e.conftest import ROOT, create_board, free_port, join, shoot, start_server, wait_healthy
 
 pytestmark = pytest.mark.e2e
@@ -105,17 +108,25 @@ class Replicas:
     cookie_for: dict[str, str] = field(default_factory=dict)
 
 
-def shared_database(folder: Path) -> str:
-    url = os.environ.get("POSTMORTEM_CANVAS_TEST_PG")
-    if not url:
-        return str(folder / "shared.db")
-    return url
+@contextmanager
+def shared_database(folder: Path) -> Iterator[str]:
+    """A new PostgreSQL schema when the tests have a server, else a SQLite
+    file. Not migrated: both processes start at once and each migrates it."""
+    if not os.environ.get(PG_ENV):
+        yield str(folder / "shared.db")
+        return
+    with postgres_schema(migrated=False) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def replicas(tmp_path_factory):
     folder = tmp_path_factory.mktemp("replicas")
-    database = shared_database(folder)
+    with shared_database(folder) as database:
+        yield from _replicas(folder, database)
+
+
+def _replicas(folder: Path, database: str):
     # Every process must sign cookies with the same secret.
     env = {"STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_hex(32)}
     app_ports = [free_port(), free_port()]

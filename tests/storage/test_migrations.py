@@ -2,7 +2,12 @@
 up to date with every table and column, the values each migration fills in,
 and no row lost; a file from a newer version is refused by name."""
 
+import json
+import shutil
 import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -11,6 +16,8 @@ from canvas.errors import SchemaTooNew
 from storage.db import connect
 from storage.migrations import MIGRATION_SET, MIGRATIONS, known_version, migrate, schema_version
 from storage.snapshot import load_snapshot
+from tests.databases import postgres_schema
+from tests.storage.test_backup_restore import export
 
 NAMES = [m.name for m in MIGRATIONS]
 B1, B2 = "B" * 24, "C" * 24
@@ -332,3 +339,75 @@ def test_connections_enforce_foreign_keys(db):
     with pytest.raises((sqlite3.IntegrityError, psycopg.errors.ForeignKeyViolation)):
         db["notes"].insert({"id": "n", "board_id": "missing", "step_key": "x", "text": "t",
                             "colour": "yellow", "version": 1})
+
+
+def test_a_database_the_last_release_made_opens_with_nothing_lost(tmp_path):
+    """tests/fixtures/release-0010.db was written by the release before
+    PostgreSQL support (schema 10, made with sqlite-utils' runner): the
+    schema this runner makes is the same, and every row and export is kept."""
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "release-0010.db"
+    path = tmp_path / "release.db"
+    shutil.copy(fixture, path)
+    raw = sqlite3.connect(path)
+    tables = [name for (name,) in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    before = {table: raw.execute(f'SELECT * FROM "{table}" ORDER BY rowid').fetchall() for table in tables}
+    raw.close()
+
+    assert migrate(path) == []
+
+    migrate(tmp_path / "fresh.db")
+    with connect(path) as db, connect(tmp_path / "fresh.db") as fresh:
+        assert schema(db) == schema(fresh)
+        after = {table: db.execute(f'SELECT * FROM "{table}" ORDER BY rowid').fetchall() for table in tables}
+        assert {t: [tuple(r) for r in rows] for t, rows in after.items()} == before
+        assert sum(map(len, before.values())) > 100
+        exported = json.loads(fixture.with_suffix(".json").read_text("utf-8"))
+        for board_id, document in exported.items():
+            assert export(db, board_id) == document
+
+
+def test_postgresql_gets_the_same_tables_columns_and_indexes_as_sqlite(tmp_path):
+    migrate(tmp_path / "fresh.db")
+    with connect(tmp_path / "fresh.db") as lite:
+        expected = {
+            table: ({(name, bool(notnull or pk), _default(default))
+                     for _, name, _, notnull, default, pk in lite.execute(f'PRAGMA table_info("{table}")')},
+                    {(name, bool(unique)) for _, name, unique, origin, _ in
+                     lite.execute(f'PRAGMA index_list("{table}")') if origin == "c"})
+            for (table,) in lite.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert len(expected) == 17 and all(columns for columns, _ in expected.values())
+    with postgres_schema(migrated=False) as url:
+        assert migrate(url) == NAMES
+        assert migrate(url) == []
+        with connect(url) as pg:
+            found = {}
+            for table in expected:
+                cols = {(name, nullable == "NO", _default(default)) for name, nullable, default in pg.execute(
+                    "SELECT column_name, is_nullable, column_default FROM information_schema.columns "
+                    "WHERE table_schema = current_schema() AND table_name = ? AND column_name != 'rowid'",
+                    [table])}
+                indexes = {(name, unique) for name, unique in pg.execute(
+                    "SELECT c.relname, i.indisunique FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                    "JOIN pg_class t ON t.oid = i.indrelid WHERE t.relname = ? AND NOT i.indisprimary "
+                    "AND t.relnamespace = current_schema()::regnamespace", [table])}
+                found[table] = (cols, indexes)
+    assert found == expected
+
+
+def _default(value):
+    """A column default as both databases spell it: 'UTC'::text and 'UTC' alike; identities as none."""
+    if value is None or str(value).startswith("nextval("):
+        return None
+    return str(value).removesuffix("::text")
+
+
+def test_app_servers_starting_together_apply_each_migration_once():
+    with postgres_schema(migrated=False) as url:
+        script = "import sys; from storage.migrations import migrate; print(len(migrate(sys.argv[1])))"
+        starts = [subprocess.Popen([sys.executable, "-c", script, url], stdout=subprocess.PIPE, text=True)
+                  for _ in range(3)]
+        applied = sorted(int(process.communicate(timeout=60)[0]) for process in starts)
+        assert [process.returncode for process in starts] == [0, 0, 0]
+        assert applied == [0, 0, len(NAMES)]
+        with connect(url) as db:
+            assert db.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == len(NAMES)
