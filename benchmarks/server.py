@@ -6,11 +6,15 @@ from __future__ import annotations
 import os
 import platform
 import re
+import secrets
 import socket
 import subprocess
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import streamlit
 
@@ -98,3 +102,23 @@ def machine() -> list[str]:
         f"App: commit {head}{' + uncommitted changes' if dirty else ''}, "
         f"runner.postScriptGC={str(gc).lower()}",
     ]
+
+
+@contextmanager
+def fresh_database(kind: str, folder: Path, name: str, postgres_url: str | None) -> Iterator[str]:
+    """A new database for one run: a SQLite file in `folder`, or a new schema
+    on the PostgreSQL server at `postgres_url` (dropped afterwards)."""
+    if kind == "sqlite":
+        yield str(folder / f"{name}.db")
+        return
+    import psycopg
+
+    schema = "bench_" + secrets.token_hex(4)
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        admin.execute(f"CREATE SCHEMA {schema}")
+    separator = "&" if "?" in postgres_url else "?"
+    try:
+        yield f"{postgres_url}{separator}options={quote(f'-csearch_path={schema}')}"
+    finally:
+        with psycopg.connect(postgres_url, autocommit=True) as admin:
+            admin.execute(f"DROP SCHEMA {schema} CASCADE")
