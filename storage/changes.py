@@ -188,7 +188,7 @@ class SqliteChangeFeed(_Watchers):
             conn.close()
 
     def _watch(self) -> None:
-        conn = self._connect()
+        conn: sqlite3.Connection | None = None
         last_version = None
         try:
             while not self._stopping.is_set():
@@ -197,6 +197,10 @@ class SqliteChangeFeed(_Watchers):
                 if self._stopping.is_set():
                     break
                 try:
+                    # Opened here, not before the loop: a file that cannot be
+                    # opened at start-up (a full disk, a folder not mounted
+                    # yet) is opened once it can be.
+                    conn = conn or self._connect()
                     version = conn.execute("PRAGMA data_version").fetchone()[0]
                     self.polls += 1
                     if version == last_version:
@@ -207,8 +211,8 @@ class SqliteChangeFeed(_Watchers):
                     # A locked or briefly unavailable file: try again next tick.
                     last_version = None
         finally:
-            conn.close()
-
+            if conn is not None:
+                conn.close()
 
 
 class PostgresChangeFeed(_Watchers):

@@ -2,7 +2,9 @@
 (on SQLite by polling the file, on PostgreSQL by LISTEN/NOTIFY)."""
 
 import asyncio
+import shutil
 import sys
+import time
 
 import pytest
 
@@ -153,3 +155,29 @@ def _cut_listener_and_write(db_file, board_id):
         # Written while the feed has no connection: nothing will announce it again.
         with boards.changing_board(own, board_id):
             pass
+
+
+@pytest.mark.sqlite_only
+def test_a_file_that_appears_after_the_start_is_watched_once_it_can_be_opened(db_file, tmp_path):
+    missing = tmp_path / "not-yet" / "board.db"
+    watcher = open_change_feed(str(missing))
+    watcher.start()
+    try:
+        time.sleep(0.3)  # several ticks on a file that cannot be opened
+        missing.parent.mkdir()
+        shutil.copy(db_file, missing)
+        with connect(missing) as db:
+            board_id = facilitation.start_board(db, BoardDraft(title="Late", facilitator_name="Fran")).board.id
+            before = boards.board_revision(db, board_id)
+
+        async def scenario():
+            waiting = asyncio.create_task(watcher.wait(board_id, before, PATIENCE))
+            await asyncio.sleep(0.2)
+            await asyncio.to_thread(_in_own_connection, missing, boards.delete_board, board_id)
+            return await waiting
+
+        # Only the watching thread can tell: it must have opened the file by now.
+        assert asyncio.run(scenario()) is None
+        assert watcher.polls > 0
+    finally:
+        watcher.stop()
