@@ -2,6 +2,7 @@
 and lose nothing that was typed."""
 
 import json
+import socket
 import sqlite3
 
 import pytest
@@ -123,6 +124,19 @@ def test_an_unreadable_database_file_is_a_sentence_on_every_page(app, tmp_path, 
     no_traceback(app)
     assert "cannot read its database" in app.error[0].value
     assert str(tmp_path) not in app.error[0].value
+
+
+def test_a_postgresql_server_that_does_not_answer_is_a_sentence_without_its_password(
+        app, monkeypatch):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv("POSTMORTEM_CANVAS_DB", f"postgresql://canvas:hunter2@127.0.0.1:{port}/canvas")
+    app.run()
+    no_traceback(app)
+    assert "cannot reach its database right now" in app.error[0].value
+    everything = " ".join(str(element.value) for element in [*app.error, *app.markdown, *app.caption])
+    assert "hunter2" not in everything and str(port) not in everything
 
 
 def test_an_unexpected_error_in_a_page_is_a_short_sentence_and_a_logged_traceback(
