@@ -6,6 +6,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -62,21 +64,29 @@ def wait_healthy(port: int, process: subprocess.Popen, timeout: float = 30) -> N
     raise TimeoutError("streamlit did not become healthy")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """Base URL of a running app; the database file is at `server.db`."""
-    db_path = tmp_path_factory.mktemp("e2e") / "e2e.db"
+@contextmanager
+def app_server(db, extra_env: dict | None = None) -> Iterator[tuple[int, subprocess.Popen]]:
+    """The app serving `db` (a file path or a postgresql:// URL) on a free
+    port, healthy; yields the port and the process, stopped afterwards."""
     port = free_port()
-    process = start_server(db_path, port)
+    process = start_server(db, port, extra_env)
     try:
         wait_healthy(port, process)
-        yield Server(f"http://127.0.0.1:{port}", db_path)
+        yield port, process
     finally:
         process.terminate()
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """Base URL of a running app; the database file is at `server.db`."""
+    db_path = tmp_path_factory.mktemp("e2e") / "e2e.db"
+    with app_server(db_path) as (port, _):
+        yield Server(f"http://127.0.0.1:{port}", db_path)
 
 
 class Server:

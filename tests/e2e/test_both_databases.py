@@ -2,42 +2,24 @@
 screens, on a SQLite file and on PostgreSQL. Three people write, group by
 drag and drop, and vote; each change reaches the others live."""
 
-import subprocess
-from contextlib import contextmanager
-
 import pytest
 from playwright.sync_api import expect
 
 from storage import votes
 from storage.db import connect
 from tests.databases import fresh_database
-from tests.e2e.conftest import Server, free_port, shoot, start_server, wait_healthy
+from tests.e2e.conftest import Server, app_server, shoot
 from tests.e2e.test_live_board import LIVE, drag, go_to, grouping_board, sticky, where
 
 pytestmark = pytest.mark.e2e
-
-
-@contextmanager
-def running(target):
-    port = free_port()
-    process = start_server(target, port)
-    try:
-        wait_healthy(port, process)
-        yield Server(f"http://127.0.0.1:{port}", target)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def server_on(request, tmp_path):
     # Not migrated beforehand: the app makes its schema when it starts.
     with fresh_database(request.param, tmp_path, migrated=False) as target:
-        with running(str(target)) as server:
-            yield request.param, server
+        with app_server(str(target)) as (port, _):
+            yield request.param, Server(f"http://127.0.0.1:{port}", str(target))
 
 
 def test_a_session_groups_and_votes_live_on_either_database(server_on, new_person):

@@ -2,13 +2,12 @@
 
 import json
 import sqlite3
-import subprocess
 import time
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
 
-from tests.e2e.conftest import free_port, start_server, wait_healthy
+from tests.e2e.conftest import app_server
 
 # A load balancer gives up on a probe after a few seconds.
 PROBE_SECONDS = 5
@@ -28,18 +27,10 @@ def probe(port: int) -> tuple[int, dict, float]:
 @contextmanager
 def app_on(db):
     """The app serving `db` on a free port; yields the port and, once stopped, its log."""
-    port, log = free_port(), []
-    process = start_server(db, port)
-    try:
-        wait_healthy(port, process)
+    log = []
+    with app_server(db) as (port, process):
         yield port, log
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.append(process.stdout.read().decode(errors="replace"))
+    log.append(process.stdout.read().decode(errors="replace"))
 
 
 def test_a_reachable_database_answers_200(tmp_path):

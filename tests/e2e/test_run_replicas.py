@@ -68,15 +68,25 @@ def test_without_a_shared_cookie_secret_it_refuses_to_start(tmp_path):
     assert not (tmp_path / "x.db").exists()
 
 
-def test_it_starts_n_processes_that_answer_and_stops_them_all_on_sigterm(tmp_path):
+def start_two(db: Path) -> tuple[subprocess.Popen, list[int]]:
+    """deploy/run-replicas starting two processes; returns it once both are healthy."""
     first = consecutive_free_ports(2)
     ports = [first, first + 1]
     script = subprocess.Popen([str(SCRIPT), "2", str(first)],
-                              env=environment(tmp_path / "board.db", STREAMLIT_SERVER_COOKIE_SECRET=SECRET),
+                              env=environment(db, STREAMLIT_SERVER_COOKIE_SECRET=SECRET),
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         for port in ports:
             wait_healthy(port, script)
+    except BaseException:
+        script.kill()
+        raise
+    return script, ports
+
+
+def test_it_starts_n_processes_that_answer_and_stops_them_all_on_sigterm(tmp_path):
+    script, ports = start_two(tmp_path / "board.db")
+    try:
         assert all(answers(port) for port in ports)
         assert len(children(script.pid)) == 2
         script.send_signal(signal.SIGTERM)
@@ -88,14 +98,8 @@ def test_it_starts_n_processes_that_answer_and_stops_them_all_on_sigterm(tmp_pat
 
 
 def test_when_one_process_dies_the_others_are_stopped_too(tmp_path):
-    first = consecutive_free_ports(2)
-    ports = [first, first + 1]
-    script = subprocess.Popen([str(SCRIPT), "2", str(first)],
-                              env=environment(tmp_path / "board.db", STREAMLIT_SERVER_COOKIE_SECRET=SECRET),
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    script, ports = start_two(tmp_path / "board.db")
     try:
-        for port in ports:
-            wait_healthy(port, script)
         os.kill(children(script.pid)[0], signal.SIGKILL)
         assert script.wait(timeout=15) != 0
         wait_until_silent(ports)

@@ -2,7 +2,7 @@
 schema of the PostgreSQL server named by $POSTMORTEM_CANVAS_TEST_PG (CI
 starts one). Without that variable the PostgreSQL runs are skipped, except
 under CI, where they fail. A test about SQLite's file itself is marked
-`sqlite_only`."""
+`sqlite_only`, one about PostgreSQL's connection `postgresql_only`."""
 
 import pytest
 
@@ -13,11 +13,13 @@ BOTH = ("sqlite", "postgresql")
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "sqlite_only: a test about the SQLite file itself")
+    config.addinivalue_line("markers", "postgresql_only: a test about PostgreSQL's connections")
 
 
 def pytest_generate_tests(metafunc):
     if "db_file" in metafunc.fixturenames:
-        kinds = ("sqlite",) if metafunc.definition.get_closest_marker("sqlite_only") else BOTH
+        marked = metafunc.definition.get_closest_marker
+        kinds = ("sqlite",) if marked("sqlite_only") else ("postgresql",) if marked("postgresql_only") else BOTH
         metafunc.parametrize("database_kind", kinds, indirect=True)
 
 

@@ -80,16 +80,20 @@ def test_a_plain_sqlite_write_from_another_process_wakes_the_waiter(db_file, db,
     assert asyncio.run(scenario()) == before + 5
 
 
-def test_a_deleted_board_reads_as_gone(db_file, db, feed, board_id):
-    before = boards.board_revision(db, board_id)
-
+def _waiting_while(feed, board_id, before, db_file, write, *args):
+    """What the waiter gets when `write` runs on its own connection while it waits."""
     async def scenario():
         waiting = asyncio.create_task(feed.wait(board_id, before, PATIENCE))
         await asyncio.sleep(0.2)
-        await asyncio.to_thread(_in_own_connection, db_file, boards.delete_board, board_id)
+        await asyncio.to_thread(_in_own_connection, db_file, write, *args)
         return await waiting
 
-    assert asyncio.run(scenario()) is None
+    return asyncio.run(scenario())
+
+
+def test_a_deleted_board_reads_as_gone(db_file, db, feed, board_id):
+    before = boards.board_revision(db, board_id)
+    assert _waiting_while(feed, board_id, before, db_file, boards.delete_board, board_id) is None
 
 
 def test_stopping_the_feed_releases_every_waiter(db, db_file, board_id):
@@ -130,9 +134,8 @@ def test_a_change_through_another_process_wakes_the_waiter(db_file, db, feed, bo
     assert before < first <= latest == before + 3
 
 
+@pytest.mark.postgresql_only
 def test_a_listener_whose_connection_dies_catches_up_by_revision(db_file, db, feed, board_id):
-    if not db.is_postgres:
-        pytest.skip("only PostgreSQL's feed holds a connection to lose")
     before = boards.board_revision(db, board_id)
     assert asyncio.run(feed.wait(board_id, before - 1, PATIENCE)) == before  # watched now
 
@@ -169,15 +172,8 @@ def test_a_file_that_appears_after_the_start_is_watched_once_it_can_be_opened(db
         with connect(missing) as db:
             board_id = facilitation.start_board(db, BoardDraft(title="Late", facilitator_name="Fran")).board.id
             before = boards.board_revision(db, board_id)
-
-        async def scenario():
-            waiting = asyncio.create_task(watcher.wait(board_id, before, PATIENCE))
-            await asyncio.sleep(0.2)
-            await asyncio.to_thread(_in_own_connection, missing, boards.delete_board, board_id)
-            return await waiting
-
         # Only the watching thread can tell: it must have opened the file by now.
-        assert asyncio.run(scenario()) is None
+        assert _waiting_while(watcher, board_id, before, missing, boards.delete_board, board_id) is None
         assert watcher.polls > 0
     finally:
         watcher.stop()
