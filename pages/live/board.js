@@ -198,8 +198,13 @@ function offerView(s, view, { own = false } = {}) {
     return;
   }
   s.view = view;
-  s.pending = null;
-  delete s.root.dataset.pending;
+  // The reply to this tab's own action can be older than a view that came
+  // in while it was on its way (someone else's change right after it): keep
+  // that one, to draw when the action is done, or it would be lost.
+  if (!s.pending || s.pending.revision <= view.revision) {
+    s.pending = null;
+    delete s.root.dataset.pending;
+  }
   s.root.dataset.revision = String(view.revision);
   s.root.dataset.phase = view.board.phase;
   if (s.mode === "bar" && view.revision > (s.baseRevision || 0)) askForRerun(s, view.revision);
