@@ -95,8 +95,8 @@ def copy_database(source: str, destination: str) -> list[TableCopy]:
 def _copy_table(src: Database, dst: Database, table: str) -> TableCopy:
     names = [name for name in columns(src, table) if name in set(columns(dst, table))]
     key = KEYS.get(table, ("id",))
-    order = ROWID if src.is_postgres and ROWID in _all_columns(src, table) else (
-        "rowid" if not src.is_postgres else ", ".join(_quoted(key)))
+    # The order rows were written in, where the source keeps it.
+    order = ROWID if _has_rowid(src, table) else ", ".join(_quoted(key))
     rows = src.execute(f'SELECT {", ".join(_quoted(names))} FROM "{table}" ORDER BY {order}').fetchall()
     before = _count(dst, table)
     insert = (f'INSERT INTO "{table}" ({", ".join(_quoted(names))}) '
@@ -120,10 +120,11 @@ def _same(source: str, destination: str) -> bool:
     return Path(source).resolve() == Path(destination).resolve()
 
 
-def _all_columns(db: Database, table: str) -> list[str]:
-    return [name for (name,) in db.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
-        "AND table_name = ?", [table])]
+def _has_rowid(db: Database, table: str) -> bool:
+    if not db.is_postgres:
+        return True  # every SQLite table here has one
+    return db.execute("SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() "
+                      "AND table_name = ? AND column_name = ?", [table, ROWID]).fetchone() is not None
 
 
 def _count(db: Database, table: str) -> int:
