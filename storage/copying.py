@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from canvas.errors import CopyRefused
-from storage.db import Database, connect, describe, is_postgres, write_transaction
+from storage.db import (
+    Database, connect, describe, is_postgres, primary_key, quoted, write_transaction,
+)
 from storage.migrations import MIGRATIONS_TABLE, migrate
 
 # Parents before children. tests/storage/test_copying.py checks that this
@@ -23,9 +25,6 @@ COPY_ORDER = (
     "actions", "triggers", "instance_secrets", "tracker_links", "feed_tokens", "whys",
     "learnings", "decisions", "decision_actions",
 )
-# Primary keys other than "id".
-KEYS = {"tracker_links": ("action_id",), "instance_secrets": ("name",),
-        "decision_actions": ("decision_id", "action_id")}
 # PostgreSQL's stand-in for SQLite's rowid (see migrations.py): made anew
 # in the order rows are copied, never copied itself.
 ROWID = "rowid"
@@ -53,13 +52,17 @@ def table_names(db: Database) -> list[str]:
 
 def columns(db: Database, table: str) -> list[str]:
     """The table's columns, without PostgreSQL's rowid."""
+    return [name for name in _column_names(db, table) if name != ROWID]
+
+
+def _column_names(db: Database, table: str) -> list[str]:
     if db.is_postgres:
         rows = db.execute("SELECT column_name FROM information_schema.columns WHERE "
                           "table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position",
                           [table])
     else:
-        rows = db.execute(f'SELECT name FROM pragma_table_info(?)', [table])
-    return [name for (name,) in rows if name != ROWID]
+        rows = db.execute("SELECT name FROM pragma_table_info(?)", [table])
+    return [name for (name,) in rows]
 
 
 def dump(db: Database) -> dict[str, list[tuple]]:
@@ -68,7 +71,7 @@ def dump(db: Database) -> dict[str, list[tuple]]:
     result = {}
     for table in table_names(db):
         names = columns(db, table)
-        rows = db.execute(f'SELECT {", ".join(_quoted(sorted(names)))} FROM "{table}"').fetchall()
+        rows = db.execute(f'SELECT {", ".join(quoted(sorted(names)))} FROM "{table}"').fetchall()
         result[table] = sorted((tuple(row) for row in rows), key=repr)
     return result
 
@@ -93,20 +96,21 @@ def copy_database(source: str, destination: str) -> list[TableCopy]:
 
 
 def _copy_table(src: Database, dst: Database, table: str) -> TableCopy:
-    names = [name for name in columns(src, table) if name in set(columns(dst, table))]
-    key = KEYS.get(table, ("id",))
+    in_destination = set(columns(dst, table))
+    names = [name for name in columns(src, table) if name in in_destination]
+    key = primary_key(table)
     # The order rows were written in, where the source keeps it.
-    order = ROWID if _has_rowid(src, table) else ", ".join(_quoted(key))
-    rows = src.execute(f'SELECT {", ".join(_quoted(names))} FROM "{table}" ORDER BY {order}').fetchall()
+    order = ROWID if _has_rowid(src, table) else ", ".join(quoted(key))
+    rows = src.execute(f'SELECT {", ".join(quoted(names))} FROM "{table}" ORDER BY {order}').fetchall()
     before = _count(dst, table)
-    insert = (f'INSERT INTO "{table}" ({", ".join(_quoted(names))}) '
+    insert = (f'INSERT INTO "{table}" ({", ".join(quoted(names))}) '
               f'VALUES ({", ".join("?" * len(names))}) ON CONFLICT DO NOTHING')
     for start in range(0, len(rows), BATCH):
         dst.execute_many(insert, [tuple(row) for row in rows[start:start + BATCH]])
     copied = _count(dst, table) - before
     positions = [names.index(column) for column in key]
     wanted = {tuple(row[i] for i in positions) for row in rows}
-    found = {tuple(row) for row in dst.execute(f'SELECT {", ".join(_quoted(key))} FROM "{table}"')}
+    found = {tuple(row) for row in dst.execute(f'SELECT {", ".join(quoted(key))} FROM "{table}"')}
     missing = len(wanted - found)
     if missing:
         raise CopyRefused(f"{table}: {missing} of {len(rows)} rows did not arrive "
@@ -121,15 +125,9 @@ def _same(source: str, destination: str) -> bool:
 
 
 def _has_rowid(db: Database, table: str) -> bool:
-    if not db.is_postgres:
-        return True  # every SQLite table here has one
-    return db.execute("SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() "
-                      "AND table_name = ? AND column_name = ?", [table, ROWID]).fetchone() is not None
+    # Every SQLite table here has one; on PostgreSQL, those that lists sort by it.
+    return not db.is_postgres or ROWID in _column_names(db, table)
 
 
 def _count(db: Database, table: str) -> int:
     return db.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
-
-
-def _quoted(names) -> list[str]:
-    return [f'"{name}"' for name in names]

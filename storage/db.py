@@ -214,7 +214,14 @@ class Database:
 
 
 # Primary keys other than "id".
-_PRIMARY_KEYS = {"tracker_links": "action_id", "instance_secrets": "name"}
+PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
+    "tracker_links": ("action_id",), "instance_secrets": ("name",),
+    "decision_actions": ("decision_id", "action_id"),
+}
+
+
+def primary_key(table: str) -> tuple[str, ...]:
+    return PRIMARY_KEYS.get(table, ("id",))
 
 
 class Table:
@@ -225,6 +232,12 @@ class Table:
         self.db = db
         self.name = name
 
+    @property
+    def _key(self) -> str:
+        # Updates and upserts here go by a single-column key.
+        (column,) = primary_key(self.name)
+        return column
+
     def insert(self, row: dict) -> None:
         self.insert_all([row])
 
@@ -234,27 +247,28 @@ class Table:
             by_columns.setdefault(tuple(row), []).append(tuple(row.values()))
         for columns, values in by_columns.items():
             self.db.execute_many(
-                f'INSERT INTO "{self.name}" ({", ".join(_quoted(columns))}) '
+                f'INSERT INTO "{self.name}" ({", ".join(quoted(columns))}) '
                 f'VALUES ({", ".join("?" * len(columns))})', values)
 
     def update(self, key: str, values: dict) -> int:
         """Change these columns of the row with this primary key; returns how many rows changed."""
-        sets = ", ".join(f"{column} = ?" for column in _quoted(values))
+        sets = ", ".join(f"{column} = ?" for column in quoted(values))
         return self.db.execute(
-            f'UPDATE "{self.name}" SET {sets} WHERE "{_PRIMARY_KEYS.get(self.name, "id")}" = ?',
+            f'UPDATE "{self.name}" SET {sets} WHERE "{self._key}" = ?',
             [*values.values(), key]).rowcount
 
     def upsert(self, row: dict) -> None:
         """Insert the row, or change every given column of the one with its primary key."""
-        key = _PRIMARY_KEYS.get(self.name, "id")
-        columns = _quoted(row)
+        key = self._key
+        columns = quoted(row)
         changes = ", ".join(f"{column} = excluded.{column}" for column in columns if column != f'"{key}"')
         self.db.execute(
             f'INSERT INTO "{self.name}" ({", ".join(columns)}) VALUES ({", ".join("?" * len(row))}) '
             f'ON CONFLICT ("{key}") DO UPDATE SET {changes}', list(row.values()))
 
 
-def _quoted(columns: Iterable[str]) -> list[str]:
+def quoted(columns: Iterable[str]) -> list[str]:
+    """Table or column names as SQL identifiers (names from code, never from people)."""
     return [f'"{column}"' for column in columns]
 
 
