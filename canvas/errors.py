@@ -8,12 +8,9 @@ one converter every page and the command line use.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import ValidationError
-
-if TYPE_CHECKING:  # canvas.session.phases imports this module for its errors
-    from canvas.session.phases import Action, Phase
 
 
 class CanvasError(Exception):
@@ -237,19 +234,6 @@ class NotYourNote(CanvasError):
 
     def __init__(self):
         super().__init__("Only the person who wrote this note, or the facilitator, can change it.")
-
-
-class PhaseForbids(CanvasError):
-    """The board's current phase does not allow this action."""
-
-    def __init__(self, action: Action, phase: Phase):
-        if phase.value == "closed":
-            message = "The board is closed: it is read-only until the facilitator reopens it."
-        else:
-            message = f"That is not possible in the {phase.label} phase. {phase.explanation}"
-        super().__init__(message)
-        self.action = action
-        self.phase = phase
 
 
 class ClosingWithDrafts(CanvasError):

@@ -12,7 +12,7 @@ from enum import Enum
 
 from pydantic import BaseModel
 
-from canvas.errors import CanvasError, NotFacilitator, NotYourNote, PhaseForbids, TimerOutOfRange
+from canvas.errors import CanvasError, NotFacilitator, NotYourNote, TimerOutOfRange
 
 
 class Phase(str, Enum):
@@ -154,6 +154,19 @@ class Actor(BaseModel):
 # For actions no role or ownership decides (the summary, the timeline, actions
 # and triggers): any person on the board, or someone who cannot be told apart.
 ANYONE = Actor(participant_id=None, is_facilitator=False)
+
+
+class PhaseForbids(CanvasError):
+    """The board's current phase does not allow this action."""
+
+    def __init__(self, action: Action, phase: Phase):
+        if phase is Phase.closed:
+            message = "The board is closed: it is read-only until the facilitator reopens it."
+        else:
+            message = f"That is not possible in the {phase.label} phase. {phase.explanation}"
+        super().__init__(message)
+        self.action = action
+        self.phase = phase
 
 
 def authorize(action: Action, phase: Phase, actor: Actor, owner_id: str | None = None) -> None:

@@ -21,7 +21,7 @@ from pages.shared.database import database
 from pages.shared.feedback import run_action, show_action_error
 from pages.shared.identity import _remembered_identity, keep_presence, remember_identity
 from pages.shared.navigation import current_board
-from pages.shared.widgets import literal_title, live_top_bar, show_sidebar
+from pages.shared.widgets import literal_title, show_sidebar
 from storage import facilitation, participants
 from storage.db import Database
 from storage.snapshot import load_snapshot
@@ -80,18 +80,30 @@ def open_board_page(*, top_bar: bool = True) -> BoardPage:
     try:
         me = participants.participant_by_token(db, board.id, token)
     except ParticipantNotFound:
-        show_sidebar(board, None)
+        show_sidebar(board)
         _join_form(board)
         st.stop()
     credentials = Credentials(participant_id=me.id, facilitator_key=key)
     page = BoardPage(db, board, board.template_model, me, credentials,
                      facilitation.is_facilitator(db, board.id, key))
     keep_presence(db, me)
-    show_sidebar(board, page)
+    show_sidebar(board)
     if top_bar:
         live_top_bar(page)
     show_action_error()
     return page
+
+
+def live_top_bar(page: BoardPage) -> None:
+    """The phase stepper, the facilitator's controls, the timer and who is
+    here, kept live by the board's event stream; a change someone makes
+    reruns this page (no polling)."""
+    # Imported only when a bar is drawn: importing the component reads board.js and
+    # board.css and declares it to Streamlit.
+    from pages.live import component
+
+    component.show(component.live_data(page.db, page.board.id, page.me.id, page.is_facilitator,
+                                       mode="bar"))
 
 
 def _join_form(board: Board) -> None:

@@ -1,10 +1,8 @@
-"""How things are shown: sticky notes, literal titles, nudges, prompts, the sidebar and the
-live top bar. Nothing a person typed is ever passed to `unsafe_allow_html`: user text is
+"""How things are shown: sticky notes, literal titles, nudges, prompts and the sidebar.
+Nothing a person typed is ever passed to `unsafe_allow_html`: user text is
 shown with `st.text` or escaped for Markdown with `canvas.text.escape_markdown`."""
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 import streamlit as st
 
@@ -12,10 +10,6 @@ from canvas.models import GROUND_RULES, NOTE_HEX, Board, Note
 from canvas.templates import Step
 from canvas.text import escape_markdown
 from pages.shared.navigation import share_url
-
-if TYPE_CHECKING:  # annotations only: that module imports this one
-    from pages.shared.board_page import BoardPage
-
 
 _CSS = """
 <style>
@@ -58,7 +52,7 @@ def sticky(note: Note, *, key_suffix: str = "", author: str | None = None):
     return box
 
 
-def show_sidebar(board: Board, page: "BoardPage | None") -> None:
+def show_sidebar(board: Board) -> None:
     with st.sidebar:
         with st.container(key="share_link"):
             st.caption("Share link: everyone joins with their own name")
@@ -76,16 +70,6 @@ def _ground_rules_dialog() -> None:
         st.markdown("## We are here to learn how our systems failed, not who to blame.")
         for rule in GROUND_RULES:
             st.markdown(f"### {rule}")
-
-
-def live_top_bar(page: "BoardPage") -> None:
-    """The phase stepper, the facilitator's controls, the timer and who is
-    here, kept live by the board's event stream; a change someone makes
-    reruns this page (no polling)."""
-    from pages.live import component
-
-    component.show(component.live_data(page.db, page.board.id, page.me.id, page.is_facilitator,
-                                       mode="bar"))
 
 
 def show_nudges(flags, key: str) -> None:
