@@ -55,7 +55,7 @@ def test_a_folder_in_place_of_the_database_answers_503_in_a_sentence(tmp_path):
 
 def test_a_locked_database_answers_503_within_seconds_then_200_once_released(tmp_path):
     path = tmp_path / "board.db"
-    with app_on(path) as (port, _):
+    with app_on(path) as (port, log):
         holder = sqlite3.connect(path, isolation_level=None)
         try:
             # Exclusive locking keeps every other connection out, readers included,
@@ -74,3 +74,6 @@ def test_a_locked_database_answers_503_within_seconds_then_200_once_released(tmp
         while (answer := probe(port))[0] != 200:
             assert time.monotonic() < deadline, f"still {answer} after the lock was released"
             time.sleep(0.3)
+    # The operator's log says when it went and when it came back, once each.
+    assert log[0].count("health check: the database is unreachable") == 1
+    assert log[0].count("health check: the database is reachable again") == 1

@@ -3,7 +3,9 @@
 import os
 import socket
 import sqlite3
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -104,3 +106,55 @@ def test_a_postgresql_server_that_is_not_listening_is_unreachable_and_its_passwo
                     reason="set POSTMORTEM_CANVAS_TEST_PG to a postgresql:// URL to check PostgreSQL")
 def test_a_running_postgresql_server_is_reachable():
     assert database_reachable(os.environ["POSTMORTEM_CANVAS_TEST_PG"]) == (True, REACHABLE)
+
+
+def folder_blocked(tmp_path):
+    """A database path whose folder is taken by a file: unreachable until the file goes."""
+    blocker = tmp_path / "data"
+    blocker.write_text("")
+    return blocker, blocker / "board.db"
+
+
+def test_an_answer_is_given_again_while_it_is_fresh(tmp_path):
+    blocker, path = folder_blocked(tmp_path)
+    assert database_reachable(path)[0] is False
+    blocker.unlink()
+    assert database_reachable(path, fresh=60)[0] is False
+    assert database_reachable(path, fresh=0) == (True, REACHABLE)
+
+
+def test_an_outage_and_its_end_are_each_logged_once(tmp_path, caplog):
+    blocker, path = folder_blocked(tmp_path)
+    for _ in range(3):
+        assert database_reachable(path, fresh=0)[0] is False
+    blocker.unlink()
+    for _ in range(3):
+        assert database_reachable(path, fresh=0)[0] is True
+    # Warnings both: the server's log shows warnings and above, and whoever
+    # saw the outage there must also see it end.
+    said = [(record.levelname, record.getMessage()) for record in caplog.records]
+    assert [level for level, _ in said] == ["WARNING", "WARNING"]
+    assert said[0][1].startswith("health check: the database is unreachable: "
+                                 "The database file cannot be opened")
+    assert said[1][1] == "health check: the database is reachable again"
+
+
+def test_a_database_reachable_from_the_start_raises_no_warning(tmp_path, caplog):
+    path = tmp_path / "board.db"
+    migrate(path)
+    for _ in range(3):
+        assert database_reachable(path, fresh=0)[0] is True
+    assert [record for record in caplog.records if record.levelname == "WARNING"] == []
+
+
+def test_callers_at_the_same_moment_all_get_the_one_answer(tmp_path):
+    path = tmp_path / "board.db"
+    migrate(path)
+    gate = threading.Barrier(20)
+
+    def ask(_):
+        gate.wait()
+        return database_reachable(path)
+
+    with ThreadPoolExecutor(20) as pool:
+        assert list(pool.map(ask, range(20))) == [(True, REACHABLE)] * 20
