@@ -31,6 +31,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from canvas.actions import FollowUp, Status
+from canvas.exports.status_tables import every_status
 from canvas.session.grouping import votable_items
 from canvas.models import NOTE_HEX, Cluster, Note
 from canvas.snapshot import BoardSnapshot
@@ -478,8 +479,12 @@ def _lay_notes(notes: list[Note], x: int, y: int, width: int, votes: dict[str, i
     return y - NOTE_GAP if notes else y
 
 
-ACTION_STATUS_COLOURS = {Status.open: ACCENT, Status.in_progress: "#1e66c8", Status.done: "#43a047",
-                         Status.wont_do: "#9e9e9e"}
+ACTION_STATUS_COLOURS = every_status({
+    Status.open: ACCENT, Status.in_progress: "#1e66c8", Status.done: "#43a047",
+    Status.wont_do: "#9e9e9e",
+    # A later idea, not a commitment: a quiet colour apart from the active ones.
+    Status.parked: "#8e7cc3",
+})
 
 
 def _lay_actions(actions: list[FollowUp], canvas: CanvasLayout, x: int, y: int, width: int,

@@ -21,6 +21,7 @@ from __future__ import annotations
 from datetime import date
 
 from canvas.actions import FollowUp, Status
+from canvas.exports.status_tables import every_status
 from canvas.review.intake import UNKNOWN, shows_durations
 from canvas.snapshot import BoardSnapshot
 from canvas.text import escape_for_documents
@@ -43,7 +44,12 @@ CUSTOMER_ANCHORS: tuple[tuple[EventKind, str], ...] = (
     (EventKind.resolved, "Resolved"),
 )
 # How a status reads to someone outside the team.
-_STATUS_WORDS = {Status.open: "Planned", Status.in_progress: "In progress", Status.done: "Done"}
+# Only committed actions are listed (never dropped or parked ones), but every
+# status has its words, so a lookup cannot fail whatever the list holds.
+_STATUS_WORDS = every_status({
+    Status.open: "Planned", Status.in_progress: "In progress", Status.done: "Done",
+    Status.wont_do: "Not planned", Status.parked: "Under consideration",
+})
 
 
 def external_summary(snapshot: BoardSnapshot, today: date) -> str:
