@@ -31,7 +31,7 @@ from canvas.exports.importing import read_board_file
 from canvas.exports.markdown_pack import markdown_pack
 from canvas.models import Severity
 from canvas.templates import DEFAULT_TEMPLATE, all_templates, get_template
-from canvas.incident.timerange import today_in
+from canvas.dates import today_in
 from storage import boards, restore, tracker_links, tracker_sync, trackers
 from storage.copying import copy_database
 from storage.db import DB_ENV, DEFAULT_DB_PATH, connect, describe

@@ -14,7 +14,7 @@ from canvas.errors import ClosingWithDrafts, InvalidInput, describe_validation_e
 from canvas.session.grouping import VotableItem
 from canvas.templates import Template
 from canvas.text import OptionalLine, OptionalText, RequiredLine, RequiredText
-from canvas.incident.timerange import OptionalDate
+from canvas.dates import OptionalDate
 
 ACTION_TITLE_MAX = 200
 ACTION_TEXT_MAX = 1000

@@ -215,7 +215,7 @@ class TextRefused(CanvasError, ValueError):
 
 
 class TimeOutOfRange(CanvasError, ValueError):
-    """A date or time outside the supported range (canvas.incident.timerange)."""
+    """A date or time outside the supported range (canvas.dates)."""
 
 
 class BackupInvalid(CanvasError, ValueError):

@@ -20,8 +20,7 @@ from canvas.session.phases import Phase
 from canvas.text import (
     WEB_ADDRESS, OptionalLine, OptionalText, RequiredLine, RequiredText, check_visible,
 )
-from canvas.incident.timerange import OptionalDate
-from canvas.incident.timeline import resolve_zone
+from canvas.dates import OptionalDate, resolve_zone
 from canvas.templates import DEFAULT_TEMPLATE, get_template
 
 NOTE_MAX_CHARS = 1000

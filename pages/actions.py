@@ -14,7 +14,7 @@ from canvas.exports.tracker_issue import Tracker
 from canvas.text import escape_markdown
 from canvas.review.language import check_text
 from canvas.session.phases import Action
-from canvas.incident.timerange import EARLIEST_DAY, LATEST_DAY, SUPPORTED, clamp_day, day_in_range, today_in
+from canvas.dates import SUPPORTED, clamp_day, day_in_range, today_in
 from pages.shared import board_page, feedback, navigation, widgets
 from storage import actions, tracker_links, tracker_sync, trackers
 
@@ -41,12 +41,10 @@ def fields(prefix: str, current: FollowUp | None = None, locked: bool = False) -
     left.text_input("Owner", key=f"{prefix}_owner", max_chars=80,
                     value=current.owner if current else "")
     # A date stored outside the supported range (older data) opens empty.
-    middle.date_input("Due date", key=f"{prefix}_due",
-                      value=clamp_day(current.due_date) if current else None, format="YYYY-MM-DD",
-                      min_value=EARLIEST_DAY, max_value=LATEST_DAY)
-    right.date_input("Follow-up review", key=f"{prefix}_review",
-                     value=clamp_day(current.review_date) if current else None,
-                     format="YYYY-MM-DD", min_value=EARLIEST_DAY, max_value=LATEST_DAY)
+    widgets.date_picker(middle, "Due date", key=f"{prefix}_due",
+                        value=clamp_day(current.due_date) if current else None)
+    widgets.date_picker(right, "Follow-up review", key=f"{prefix}_review",
+                        value=clamp_day(current.review_date) if current else None)
     left, middle, right = st.columns(3)
     left.selectbox("Type", list(ActionType), key=f"{prefix}_type", format_func=lambda t: t.label,
                    index=list(ActionType).index(current.type) if current else 2, disabled=locked)

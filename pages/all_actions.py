@@ -4,7 +4,7 @@ what earlier ones left open."""
 import streamlit as st
 
 from canvas.actions import Status
-from canvas.incident.timerange import today_in
+from canvas.dates import today_in
 from pages.shared import database, identity, navigation
 from storage import actions
 

@@ -4,7 +4,7 @@ import streamlit as st
 
 from canvas.review.completeness import MET, PARTLY, check_completeness, score_rubric
 from canvas.review.language import count_flags_by_step
-from canvas.incident.timerange import today_in
+from canvas.dates import today_in
 from pages.shared import board_page, navigation
 
 page = board_page.open_board_page()

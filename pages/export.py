@@ -14,7 +14,7 @@ from canvas.exports.invite import review_invite
 from canvas.errors import InviteNeedsReviewDate
 from canvas.exports.markdown_pack import markdown_pack
 from canvas.session.visibility import hidden_note_counts, visible_snapshot, visible_votes
-from canvas.incident.timerange import today_in
+from canvas.dates import today_in
 from pages.shared import board_page, navigation
 from storage.restore import load_snapshot_and_votes
 

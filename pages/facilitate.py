@@ -3,10 +3,10 @@
 import streamlit as st
 
 from canvas.actions import ActionDraft, FollowUp
-from canvas.incident.timerange import EARLIEST_DAY, LATEST_DAY, clamp_day
+from canvas.dates import clamp_day
 from canvas.session.phases import Phase
 from canvas.session.voting import BUDGET_RANGE, VoteRules
-from pages.shared import board_page, feedback, navigation
+from pages.shared import board_page, feedback, navigation, widgets
 from storage import actions, facilitation, participants
 
 page = board_page.open_board_page()
@@ -61,8 +61,8 @@ if page.phase != Phase.closed and open_drafts:
             st.text(action.title)
             owner, due, save = st.columns([3, 2, 1], vertical_alignment="bottom")
             owner.text_input("Owner", key=f"{prefix}_owner", value=action.owner, max_chars=80)
-            due.date_input("Due date", key=f"{prefix}_due", value=clamp_day(action.due_date),
-                           format="YYYY-MM-DD", min_value=EARLIEST_DAY, max_value=LATEST_DAY)
+            widgets.date_picker(due, "Due date", key=f"{prefix}_due",
+                                value=clamp_day(action.due_date))
             save.button("Save", key=f"{prefix}_save", on_click=give_owner_and_date, args=(action,))
             if message := st.session_state.pop(f"{prefix}_error", None):
                 st.error(message)

@@ -5,9 +5,9 @@ import streamlit as st
 from canvas.models import BoardDraft, ReviewType, Severity
 from canvas.errors import CanvasError, NotText, TemplateWithoutTimeline, decode_text
 from canvas.exports.importing import read_board_file
-from canvas.incident.timerange import EARLIEST_DAY, LATEST_DAY, today_in
+from canvas.dates import today_in
 from canvas.templates import DEFAULT_TEMPLATE, all_templates, get_template
-from pages.shared import database, feedback, identity, navigation
+from pages.shared import database, feedback, identity, navigation, widgets
 from storage import boards, facilitation, restore
 
 db = database.database()
@@ -79,15 +79,12 @@ with st.form("home_create", border=True):
                   placeholder="e.g. Checkout errors after the 14:00 deploy")
     if review_type.has_period:
         start, end = st.columns(2)
-        start.date_input("Period start", key="home_period_start", value=None,
-                         format="YYYY-MM-DD", min_value=EARLIEST_DAY, max_value=LATEST_DAY)
-        end.date_input("Period end", key="home_period_end", value=None,
-                       format="YYYY-MM-DD", min_value=EARLIEST_DAY, max_value=LATEST_DAY)
+        widgets.date_picker(start, "Period start", key="home_period_start", value=None)
+        widgets.date_picker(end, "Period end", key="home_period_end", value=None)
     left, middle, right = st.columns(3)
     if not review_type.has_period:
         # A new board starts in UTC (its zone is set on the Summary page).
-        left.date_input("Incident date", key="home_incident_date", value=today_in("UTC"),
-                        format="YYYY-MM-DD", min_value=EARLIEST_DAY, max_value=LATEST_DAY)
+        widgets.date_picker(left, "Incident date", key="home_incident_date", value=today_in("UTC"))
     middle.selectbox("Severity", list(Severity), key="home_severity", index=2,
                      format_func=lambda sev: sev.label)
     right.selectbox("Template", list(templates), key="home_template",

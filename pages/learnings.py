@@ -5,7 +5,7 @@ import streamlit as st
 
 from canvas.actions import ActionDraft, ActionType
 from canvas.incident.timeline import describe_event
-from canvas.incident.timerange import EARLIEST_DAY, LATEST_DAY, today_in
+from canvas.dates import today_in
 from canvas.learnings import (
     LEARNING_MAX_CHARS, LEARNINGS_MAX, LEARNINGS_MIN, DecisionDraft, DecisionKind, EvidenceKind,
     LearningDraft, decision_of, learning_problems,
@@ -13,7 +13,7 @@ from canvas.learnings import (
 from canvas.session.grouping import note_label
 from canvas.session.phases import Action, refusal
 from canvas.templates import StepKind
-from pages.shared import board_page, feedback, navigation
+from pages.shared import board_page, feedback, navigation, widgets
 from storage import learnings, notes
 
 page = board_page.open_board_page()
@@ -194,9 +194,7 @@ for number, learning in enumerate(view.learnings, start=1):
                                   max_chars=200)
                     owner, due = st.columns(2)
                     owner.text_input("Owner", key=f"{prefix}_owner", max_chars=80)
-                    due.date_input("Due date", key=f"{prefix}_due", value=None,
-                                   format="YYYY-MM-DD", min_value=EARLIEST_DAY,
-                                   max_value=LATEST_DAY)
+                    widgets.date_picker(due, "Due date", key=f"{prefix}_due", value=None)
                     st.button("Create the action", key=f"{prefix}_create", type="primary",
                               on_click=add_action, args=(learning.id, decision.id, decision.kind))
                     others = [a.id for a in view.actions if a.id not in decision.action_ids]

@@ -6,10 +6,10 @@ from datetime import timedelta
 import streamlit as st
 
 from canvas.exports.learnings_review import due_actions, learnings_review_markdown
-from canvas.incident.timerange import EARLIEST_DAY, LATEST_DAY, today_in
+from canvas.dates import today_in
 from canvas.learnings import decision_of, in_period
 from canvas.text import escape_markdown
-from pages.shared import database, identity, navigation
+from pages.shared import database, identity, navigation, widgets
 from storage import actions, learnings
 
 st.title("Learnings review", anchor=False)
@@ -26,11 +26,9 @@ else:
 left, middle, right = st.columns([2, 2, 3], vertical_alignment="bottom")
 length = right.segmented_control("Period", ["1 week", "2 weeks", "4 weeks", "13 weeks"],
                                   default="2 weeks", key="review_length", required=True)
-start = left.date_input("From", value=today - timedelta(weeks=int(length.split()[0])),
-                        key=f"review_start_{length}", format="YYYY-MM-DD",
-                        min_value=EARLIEST_DAY, max_value=LATEST_DAY)
-end = middle.date_input("To", value=today, key="review_end", format="YYYY-MM-DD",
-                        min_value=EARLIEST_DAY, max_value=LATEST_DAY)
+start = widgets.date_picker(left, "From", key=f"review_start_{length}",
+                            value=today - timedelta(weeks=int(length.split()[0])))
+end = widgets.date_picker(middle, "To", key="review_end", value=today)
 
 boards = in_period(learnings.all_learnings(db, board_ids), start, end)
 due = due_actions(actions.all_actions(db, board_ids), max(end, today))

@@ -10,7 +10,7 @@ from canvas.errors import EditConflict
 from canvas.models import BoardDetails, ReviewType, Severity
 from canvas.review.intake import STABILISATION_NOTE, awaits_stabilisation
 from canvas.session.phases import Action, refusal
-from canvas.incident.timerange import EARLIEST_DAY, LATEST_DAY, SUPPORTED, clamp_day, day_in_range
+from canvas.dates import SUPPORTED, clamp_day, day_in_range
 from canvas.incident.timeline import zone_options
 from pages.shared import board_page, feedback, navigation, widgets
 from storage import boards, participants
@@ -106,24 +106,20 @@ with st.form("summary_form"):
                  placeholder="The incident, project, OKR period or stretch of team work.")
     if review_type.has_period:
         period = st.columns(2)
-        period[0].date_input("Period start", value=clamp_day(board.intake.period_start),
-                             key="summary_period_start", format="YYYY-MM-DD", disabled=read_only,
-                             min_value=EARLIEST_DAY, max_value=LATEST_DAY)
-        period[1].date_input("Period end", value=clamp_day(board.intake.period_end),
-                             key="summary_period_end", format="YYYY-MM-DD", disabled=read_only,
-                             min_value=EARLIEST_DAY, max_value=LATEST_DAY)
+        widgets.date_picker(period[0], "Period start", key="summary_period_start",
+                            value=clamp_day(board.intake.period_start), disabled=read_only)
+        widgets.date_picker(period[1], "Period end", key="summary_period_end",
+                            value=clamp_day(board.intake.period_end), disabled=read_only)
     dates = st.columns([1, 1, 1.2, 1.8])
     # A date stored outside the supported range (older data) opens empty,
     # with a warning below, to be picked again.
     if review_type.has_period:
         dates[0].caption("No incident date: this review covers the period above.")
     else:
-        dates[0].date_input("Incident date", value=clamp_day(board.incident_date),
-                            key="summary_incident_date", format="YYYY-MM-DD", disabled=read_only,
-                            min_value=EARLIEST_DAY, max_value=LATEST_DAY)
-    dates[1].date_input("Review date", value=clamp_day(board.review_date),
-                        key="summary_review_date", format="YYYY-MM-DD", disabled=read_only,
-                        min_value=EARLIEST_DAY, max_value=LATEST_DAY)
+        widgets.date_picker(dates[0], "Incident date", key="summary_incident_date",
+                            value=clamp_day(board.incident_date), disabled=read_only)
+    widgets.date_picker(dates[1], "Review date", key="summary_review_date",
+                        value=clamp_day(board.review_date), disabled=read_only)
     # The zone this form holds stays offered even if the board's default
     # changed meanwhile (it is then the one a save would write).
     zones = zone_options(board.timezone, st.session_state.get("summary_timezone", board.timezone))

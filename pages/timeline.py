@@ -20,7 +20,7 @@ from canvas.review.language import check_text
 from canvas.errors import EditConflict, InvalidInput, describe_validation_error
 from canvas.session.phases import Action, refusal as rule_refusal
 from canvas.text import escape_markdown
-from canvas.incident.timerange import EARLIEST_DAY, LATEST_DAY, clamp_day, today_in
+from canvas.dates import clamp_day, today_in
 from canvas.incident.timeline import (
     METRICS,
     OUT_OF_RANGE_WARNING,
@@ -347,8 +347,7 @@ def show_durations(live: list[TimelineEvent], metrics: list[Metric], zone: str) 
 def event_fields(keys: dict[str, str], zone: str) -> None:
     """The fields of the add and edit forms, bound to `keys`."""
     when, clock, kind = st.columns([1.1, 1, 1.2])
-    when.date_input("Date", key=keys["date"], format="YYYY-MM-DD",
-                    min_value=EARLIEST_DAY, max_value=LATEST_DAY)
+    widgets.date_picker(when, "Date", key=keys["date"])
     clock.text_input(f"Time ({zone})", key=keys["time"], placeholder="13:42",
                      help=f"Read in {zone} unless you add a zone, {TIME_EXAMPLES}.")
     kind.selectbox("Kind", list(EventKind), key=keys["kind"], format_func=lambda k: k.label)
@@ -493,11 +492,9 @@ def show_import(zone: str) -> None:
     chat_tab, csv_tab, incident_tab = st.tabs(["Chat log", "CSV", "Incident file"],
                                               key="timeline_import_source", on_change="rerun")
     with chat_tab:
-        st.date_input("Date of lines without one",
-                      value=clamp_day(board.incident_date) or today_in(zone),
-                      key="timeline_import_chat_date", format="YYYY-MM-DD", width=220,
-                      min_value=EARLIEST_DAY, max_value=LATEST_DAY,
-                      help="A log that runs past midnight moves to the next day by itself.")
+        widgets.date_picker(st, "Date of lines without one", key="timeline_import_chat_date",
+                            value=clamp_day(board.incident_date) or today_in(zone), width=220,
+                            help="A log that runs past midnight moves to the next day by itself.")
         st.text_area(f"Chat lines, one event per line (times in {zone} unless a line names a zone)",
                      key="timeline_import_chat_text", height=180,
                      placeholder="13:42 alice: paged for checkout 5xx\n13:45 bob: ack, looking\n"

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from canvas.actions import FollowUp, Status
 from canvas.text import visible
-from canvas.incident.timerange import day_in_range
+from canvas.dates import day_in_range
 
 Row = tuple[str, FollowUp]  # (board title, action)
 

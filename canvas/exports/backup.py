@@ -34,10 +34,14 @@ from canvas.session.phases import Phase
 from canvas.snapshot import BoardSnapshot
 from canvas.templates import get_template
 from canvas.incident.timeline import TimelineEvent
-from canvas.incident.timerange import SupportedInstant
+from canvas.dates import SupportedInstant
 from canvas.session.voting import BUDGET_RANGE, counted_item
 
 FORMAT = "postmortem-canvas/backup-1"
+# Note numbers and places in a column are small counts on a real board; a
+# billion leaves room for the next one (max + 1) inside PostgreSQL's INTEGER
+# columns and SQLite's 64-bit integers alike.
+ORDINAL_MAX = 1_000_000_000
 
 
 # --- writing ---------------------------------------------------------------------
@@ -199,18 +203,18 @@ class BackupCluster(BaseModel):
     ref: str
     step: str
     name: ClusterName
-    position: int = 0
+    position: int = Field(0, ge=0, le=ORDINAL_MAX)
     created_at: SupportedInstant
     category: FactorCategory | None = None
 
 
 class BackupNote(BaseModel):
     ref: str
-    number: int = Field(ge=1)
+    number: int = Field(ge=1, le=ORDINAL_MAX)
     step: str
     text: NoteText
     colour: NoteColour = NoteColour.yellow
-    position: int = 0
+    position: int = Field(0, ge=0, le=ORDINAL_MAX)
     cluster: str | None = None
     event: str | None = None
     category: FactorCategory | None = None

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from canvas.actions import FollowUp, Status
 from canvas.exports.actions_export import UID_DOMAIN, escape_ics_text, fold_line
-from canvas.incident.timerange import day_in_range
+from canvas.dates import day_in_range
 
 PRODID = "-//Postmortem Canvas//Follow-through//EN"
 FEED_PATH = "/api/calendar/{token}.ics"  # served by the app's own server

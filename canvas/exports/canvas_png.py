@@ -36,7 +36,7 @@ from canvas.session.grouping import votable_items
 from canvas.models import NOTE_HEX, Cluster, Note
 from canvas.snapshot import BoardSnapshot
 from canvas.templates import Step, StepKind
-from canvas.incident.timerange import EARLIEST_TIME
+from canvas.dates import EARLIEST_TIME
 from canvas.incident.timeline import (
     OUT_OF_RANGE, EventKind, TimelineEvent, anchor, compute_metrics, describe_metric, in_range,
     in_time_order, out_of_range, resolve_zone,

@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 from canvas.errors import InviteNeedsReviewDate
-from canvas.incident.timerange import day_in_range
+from canvas.dates import day_in_range
 from canvas.exports.actions_export import UID_DOMAIN, escape_ics_text, fold_line
 from canvas.models import GROUND_RULES, Board
 from canvas.snapshot import BoardSnapshot

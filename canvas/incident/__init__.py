@@ -1,1 +1,1 @@
-"""The incident timeline: events, time range, durations, parsers, the chart."""
+"""The incident timeline: events, durations, parsers, the chart."""

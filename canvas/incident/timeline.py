@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 from canvas.errors import IncidentFileInvalid, describe_validation_error
 from canvas.json_text import load_json
 from canvas.text import WEB_ADDRESS, OptionalText, RequiredLine, RequiredText, check_visible
-from canvas.incident.timerange import (
+from canvas.dates import (
     SUPPORTED, check_day, check_time, plain_time, resolve_zone, time_in_range,
 )
 from canvas.validation import is_stored

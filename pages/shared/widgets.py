@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from canvas.dates import EARLIEST_DAY, LATEST_DAY
 from canvas.models import GROUND_RULES, NOTE_HEX, Board, Note
 from canvas.templates import Step
 from canvas.text import escape_markdown
@@ -39,6 +40,13 @@ def inject_css() -> None:
 
 def literal_title(text: str) -> None:
     st.title(escape_markdown(text), anchor=False)
+
+
+def date_picker(where, label: str, *, key: str, **options):
+    """A date input on `where` (the page, a column, a form) that offers only
+    the days a board supports (`canvas.dates`), written YYYY-MM-DD."""
+    return where.date_input(label, key=key, format="YYYY-MM-DD", min_value=EARLIEST_DAY,
+                            max_value=LATEST_DAY, **options)
 
 
 def sticky(note: Note, *, key_suffix: str = "", author: str | None = None):

@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from canvas.actions import ActionDraft, Status
-from canvas.incident.timerange import today_in
+from canvas.dates import today_in
 from canvas.models import BoardDraft
 from postmortem_canvas import main
 from storage import actions, copying, facilitation, tracker_links

@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 from canvas.actions import ActionDraft
 from canvas.session.phases import Credentials, Phase
-from canvas.incident.timerange import today_in
+from canvas.dates import today_in
 from storage import actions, facilitation, notes, votes
 from storage.db import connect
 from tests.pages.conftest import ROOT, add_note, create_board, facilitator_key, join, page

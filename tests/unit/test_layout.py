@@ -163,3 +163,30 @@ def test_what_pages_share_is_split_by_job_without_cycles():
     assert {"pages.shared.board_page", "pages.shared.feedback", "pages.shared.identity"} <= set(shared)
     assert not (ROOT / "pages" / "common.py").exists()
     assert find_cycle(shared) is None
+
+
+def reachable(graph: dict[str, set[str]], start: str) -> set[str]:
+    seen, queue = set(), [start]
+    while queue:
+        for target in graph.get(queue.pop(), ()):
+            if target not in seen:
+                seen.add(target)
+                queue.append(target)
+    return seen
+
+
+def test_the_board_models_stand_on_foundations_not_on_the_timeline():
+    """canvas/models.py takes its dates and zones from canvas/dates.py, and
+    nothing it imports reaches the timeline or the exports."""
+    reached = reachable(package_graph("canvas"), "canvas.models")
+    assert "canvas.dates" in reached
+    assert sorted(m for m in reached if m.startswith(("canvas.incident", "canvas.exports"))) == []
+
+
+def test_every_date_input_offers_the_supported_range_from_one_place():
+    """Pages ask widgets.date_picker for a date, which bounds it by canvas/dates.py;
+    a page calling Streamlit's date_input itself could offer days a board refuses."""
+    callers = sorted(module_name(path) for path in (ROOT / "pages").rglob("*.py")
+                     for node in ast.walk(ast.parse(path.read_text()))
+                     if isinstance(node, ast.Attribute) and node.attr == "date_input")
+    assert callers == ["pages.shared.widgets"]

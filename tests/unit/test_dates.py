@@ -25,7 +25,7 @@ from canvas.incident.timeline import (
 from canvas.incident.timeline_chart import impact_window, timeline_figure
 from canvas.incident.timeline_import import preview_rows
 from canvas.errors import TimeOutOfRange
-from canvas.incident.timerange import check_day, day_in_range, time_in_range, today_in
+from canvas.dates import check_day, day_in_range, time_in_range, today_in
 from canvas.validation import STORED
 
 EDGES = ["0001-01-01", "9999-12-31"]
