@@ -23,6 +23,7 @@ Transactions are spelled out, not left to the drivers:
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import threading
 from collections import OrderedDict
@@ -140,11 +141,21 @@ def _postgres_engine(target: str) -> sa.Engine:
 
 # --- one connection ----------------------------------------------------------------
 
+# What a statement holds that is text, not SQL: a string literal ('it''s' is
+# two adjacent ones), a quoted name, a comment; or else a placeholder.
+_TEXT_OR_PLACEHOLDER = re.compile(r"""'[^']*'|"[^"]*"|--[^\n]*|/\*.*?\*/|\?""", re.DOTALL)
+
+
 @lru_cache(maxsize=4096)
 def _for_driver(sql: str, postgres: bool) -> str:
     """The statement as the driver takes it: psycopg binds %s, not ?, and
-    reads every % as the start of one (through SQLAlchemy, even with no values)."""
-    return sql.replace("%", "%%").replace("?", "%s") if postgres else sql
+    reads every % as the start of one (through SQLAlchemy, even with no
+    values, and even inside a string literal). A ? that is text, in a
+    literal, a quoted name or a comment, stays as written."""
+    if not postgres:
+        return sql
+    return _TEXT_OR_PLACEHOLDER.sub(lambda found: "%s" if found[0] == "?" else found[0],
+                                    sql.replace("%", "%%"))
 
 
 def _bindable(value: Any) -> Any:
