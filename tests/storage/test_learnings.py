@@ -8,14 +8,14 @@ import pytest
 from canvas.actions import ActionDraft
 from canvas.errors import (
     EditConflict, EvidenceNotFound, LearningNotFound, NotAFactorStep, NotFacilitator,
-    ParticipantNotFound, PhaseForbids,
+    ParticipantNotFound,
 )
 from canvas.learnings import (
     DecisionDraft, DecisionKind, EvidenceKind, FactorCategory, LearningDraft, WhyStep,
 )
 from canvas.models import BoardDraft, NoteDraft
 from canvas.incident.timeline import EventKind, TimelineEvent
-from canvas.session.phases import Credentials, Phase
+from canvas.session.phases import Credentials, Phase, PhaseForbids
 from storage import actions, boards, events, facilitation, learnings, notes, participants
 from storage.snapshot import load_snapshot
 
