@@ -13,8 +13,9 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import psycopg
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
+from canvas.actions import Owner
 from canvas.exports.actions_export import actions_csv, actions_ics
 from canvas.errors import (
     CanvasError, InvalidInput, StorageProblem, decode_text, describe_validation_error,
@@ -33,7 +34,7 @@ from canvas.models import Severity
 from canvas.templates import DEFAULT_TEMPLATE, all_templates, get_template
 from canvas.dates import today_in
 from storage import boards, restore, tracker_links, tracker_sync, trackers
-from storage.copying import copy_database
+from storage.copying import copy_database, require_source
 from storage.db import DB_ENV, DEFAULT_DB_PATH, connect, describe
 from storage.errors import named_error
 from storage.migrations import migrate
@@ -162,7 +163,8 @@ def _parser() -> argparse.ArgumentParser:
                     "its id for --revoke. Calendar apps subscribe to it; the app's server serves it.")
     which = feeding.add_mutually_exclusive_group(required=True)
     which.add_argument("--board", metavar="BOARD_ID", help="due and review dates of one board")
-    which.add_argument("--owner", metavar="NAME", help="one owner's dates across every board")
+    which.add_argument("--owner", metavar="NAME", type=_owner_name,
+                       help="one owner's dates across every board")
     which.add_argument("--revoke", metavar="FEED_ID", help="stop a feed link working")
     feeding.add_argument("--base-url", default="http://localhost:8501",
                          help="the app's address (default http://localhost:8501)")
@@ -191,6 +193,21 @@ def _png_width(value: str) -> int:
     if not value.isdigit() or not 600 <= int(value) <= 6000:
         raise argparse.ArgumentTypeError("a PNG is 600 to 6000 pixels wide")
     return int(value)
+
+
+# An owner's feed matches the owner field of actions, so a name follows its rules.
+_OWNER = TypeAdapter(Owner)
+
+
+def _owner_name(value: str) -> str:
+    try:
+        name = _OWNER.validate_python(value)
+    except ValidationError as error:
+        problem = describe_validation_error(error, limit=1, places=False).rstrip(".")
+        raise argparse.ArgumentTypeError(f"the name {problem}") from None
+    if not name:
+        raise argparse.ArgumentTypeError("the name is empty")
+    return " ".join(name.split())
 
 
 def _base_url(value: str) -> str:
@@ -349,10 +366,8 @@ def _feed(args) -> int:
             return 0
         if args.board:
             boards.get_board(db, args.board)
-        elif not args.owner.strip():
-            raise InvalidInput("--owner needs a name")
         record, token = tracker_links.create_feed_token(
-            db, "board" if args.board else "owner", args.board or " ".join(args.owner.split()))
+            db, "board" if args.board else "owner", args.board or args.owner)
     print(args.base_url.rstrip("/") + FEED_PATH.format(token=token))
     print(f"postmortem-canvas: feed id {record.id} (postmortem-canvas feed --revoke {record.id})",
           file=sys.stderr)
@@ -360,6 +375,8 @@ def _feed(args) -> int:
 
 
 def _copy_db(args) -> int:
+    # Before anything opens it: opening a missing SQLite file would create it.
+    require_source(args.source)
     # Each database is opened first on its own, so a problem names the one it is in.
     for args.db in (args.source, args.destination):
         migrate(args.db)

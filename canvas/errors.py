@@ -423,3 +423,12 @@ class TrackerUnavailable(CanvasError):
 
     def __init__(self, tracker: str, detail: str):
         super().__init__(f"{tracker} is not answering ({detail}); try again later.")
+
+
+class FeedNotFound(CanvasError):
+    """No calendar feed link has this id."""
+
+    def __init__(self, feed_id: str = ""):
+        # repr: an id typed in a shell may hold anything, even an escape sequence.
+        super().__init__(f"There is no calendar feed with the id {feed_id!r}: nothing was revoked.")
+        self.feed_id = feed_id

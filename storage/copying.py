@@ -76,11 +76,22 @@ def dump(db: Database) -> dict[str, list[tuple]]:
     return result
 
 
+def require_source(source: str) -> None:
+    """Raises CopyRefused when `source` names a SQLite file that does not
+    exist. Opening it would create an empty database, and copying nothing
+    from it would look like a copy that worked."""
+    if not is_postgres(source) and not Path(source).exists():
+        raise CopyRefused(f"{describe(source)}: no such database file (FROM must exist); "
+                          "nothing was copied")
+
+
 def copy_database(source: str, destination: str) -> list[TableCopy]:
     """Copy every row from `source` to `destination` (file paths or
     postgresql:// URLs); returns the counts per table. Raises CopyRefused
-    when both name the same database, or when a source row is missing from
-    the destination afterwards (then nothing is written)."""
+    when the source file does not exist, when both name the same database,
+    or when a source row is missing from the destination afterwards (then
+    nothing is written)."""
+    require_source(source)
     if _same(source, destination):
         raise CopyRefused("FROM and TO are the same database: nothing to copy")
     migrate(source)

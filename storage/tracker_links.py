@@ -10,7 +10,7 @@ from datetime import datetime
 
 
 from canvas.actions import FollowUp, Status
-from canvas.errors import ActionNotFound, NotFacilitator
+from canvas.errors import ActionNotFound, FeedNotFound, NotFacilitator
 from canvas.ids import new_row_id
 from storage import actions
 from storage.db import Database, iso, now, write_transaction
@@ -152,12 +152,16 @@ def feed_tokens(db: Database, scope: str, value: str) -> list[FeedToken]:
 def revoke_feed_token(db: Database, token_id: str,
                       facilitator_key: str | None = None) -> None:
     """Stop a feed link working; calendars subscribed to it get 404 from now on.
-    From the app (`facilitator_key` given) only the board's facilitator may."""
+    From the app (`facilitator_key` given) only the board's facilitator may;
+    from the shell, an id no feed has raises FeedNotFound (a typo must not
+    look like a revoked link). Revoking a revoked feed changes nothing."""
     with write_transaction(db):
+        row = db.execute("SELECT scope, value FROM feed_tokens WHERE id = ?", [token_id]).fetchone()
         if facilitator_key is not None:
-            row = db.execute("SELECT scope, value FROM feed_tokens WHERE id = ?", [token_id]).fetchone()
             if row is None or row[0] != "board" or not is_facilitator(db, row[1], facilitator_key):
                 raise NotFacilitator()
+        elif row is None:
+            raise FeedNotFound(token_id)
         db.execute("UPDATE feed_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
                    [iso(now()), token_id])
 
