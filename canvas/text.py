@@ -3,9 +3,10 @@
 The rules for every text field live here, as the annotated types the models
 use (`RequiredLine`, `RequiredText`, `OptionalLine`, `OptionalText`): no
 control characters (a line break and a tab only where the field has several
-lines), no lone surrogates, no text that is empty once whitespace and
-zero-width characters are removed (optional fields store it as empty), and a
-length limit. Values read back from storage skip them (canvas.validation).
+lines), no lone surrogates, no text that shows nothing, only whitespace and
+invisible characters such as zero-width spaces, direction marks or variation
+selectors (optional fields store it as empty), and a length limit. Values
+read back from storage skip them (canvas.validation).
 """
 
 from __future__ import annotations
@@ -21,15 +22,45 @@ from canvas.validation import entry_rule
 # file:) rendered as a link would be a way to attack whoever clicks it.
 WEB_ADDRESS = re.compile(r"https?://[^\s/?#]+\S*\Z", re.IGNORECASE)
 
-# Invisible characters that make a field look filled while it says nothing.
-ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
-_INVISIBLE = str.maketrans("", "", ZERO_WIDTH)
+# Characters that show nothing, yet make a field look filled while it says
+# nothing. The rule is Unicode's Default_Ignorable_Code_Point (what a font
+# draws as nothing): every format character (category Cf: zero-width spaces
+# and joiners, direction marks and controls, the soft hyphen, invisible math
+# operators, tag characters) except the few that draw a sign ...
+_FORMAT_SHOWN = (
+    (0x0600, 0x0605), (0x06DD, 0x06DD), (0x070F, 0x070F), (0x0890, 0x0891), (0x08E2, 0x08E2),
+    (0x110BD, 0x110BD), (0x110CD, 0x110CD),  # number signs and marks written before digits
+    (0xFFF9, 0xFFFB),  # interlinear annotation marks: shown when not understood
+    (0x13430, 0x1343F),  # Egyptian hieroglyph format controls: they arrange visible signs
+)
+# ... and the invisible characters of other categories: the combining
+# grapheme joiner, the Hangul fillers, Khmer's inherent vowels, variation
+# selectors (Mongolian, standard, ideographic), code points reserved as
+# invisible. The braille blank is not default-ignorable but shows as a space.
+_BLANK_OTHERWISE = (
+    (0x034F, 0x034F), (0x115F, 0x1160), (0x17B4, 0x17B5), (0x180B, 0x180F), (0x2065, 0x2065),
+    (0x2800, 0x2800), (0x3164, 0x3164), (0xFE00, 0xFE0F), (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8),
+    (0xE0000, 0xE0FFF),
+)
+
+
+def shows_nothing(char: str) -> bool:
+    """True for whitespace and for a character that is drawn as nothing
+    (see `_FORMAT_SHOWN` and `_BLANK_OTHERWISE` for the rule)."""
+    if char.isspace():
+        return True
+    code = ord(char)
+    if unicodedata.category(char) == "Cf":
+        return not any(low <= code <= high for low, high in _FORMAT_SHOWN)
+    return any(low <= code <= high for low, high in _BLANK_OTHERWISE)
 
 
 def is_blank(text: str) -> bool:
-    """True when nothing visible is left after removing whitespace and
-    zero-width characters (U+200B-U+200D, U+2060, U+FEFF)."""
-    return not text.translate(_INVISIBLE).strip()
+    """True when the text shows nothing: only whitespace and invisible
+    characters (`shows_nothing`). Invisible characters inside visible text
+    stay where they are: a zero-width joiner builds an emoji sequence, a
+    zero-width non-joiner shapes a Persian or Indic word."""
+    return all(shows_nothing(char) for char in text)
 
 
 def check_visible(value: str, multiline: bool = False) -> str:
