@@ -32,18 +32,33 @@ def changing_board(db: Database, board_id: str) -> Iterator[Database]:
     step. The new revision is announced to every app server in the same
     transaction (storage/changes.py)."""
     with write_transaction(db):
-        row = db.execute(
-            "SELECT 1 FROM boards WHERE id = ? AND deleted_at IS NULL" + lock_board_row(db),
-            [board_id],
-        ).fetchone()
-        if row is None:
-            raise BoardNotFound(board_id)
+        lock_live_board(db, board_id)
         yield db
-        revision = db.execute(
-            "UPDATE boards SET revision = revision + 1, updated_at = ? WHERE id = ? RETURNING revision",
-            [iso(now()), board_id],
-        ).fetchone()[0]
-        announce_change(db, board_id, revision)
+        bump_revision(db, board_id)
+
+
+def lock_live_board(db: Database, board_id: str) -> None:
+    """Inside a write transaction, what `changing_board` does first: lock the
+    board's row, or raise BoardNotFound. For a change that may turn out to
+    change nothing (a repeated click), which then leaves the revision alone
+    so no viewer redraws, and calls `bump_revision` only when it wrote."""
+    row = db.execute(
+        "SELECT 1 FROM boards WHERE id = ? AND deleted_at IS NULL" + lock_board_row(db),
+        [board_id],
+    ).fetchone()
+    if row is None:
+        raise BoardNotFound(board_id)
+
+
+def bump_revision(db: Database, board_id: str) -> int:
+    """Inside the transaction that changed the board: its next revision,
+    announced to every app server (storage/changes.py)."""
+    revision = db.execute(
+        "UPDATE boards SET revision = revision + 1, updated_at = ? WHERE id = ? RETURNING revision",
+        [iso(now()), board_id],
+    ).fetchone()[0]
+    announce_change(db, board_id, revision)
+    return revision
 
 
 def create_board(db: Database, draft: BoardDraft) -> Board:

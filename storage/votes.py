@@ -2,7 +2,9 @@
 
 The write lock serialises every vote on a board, so the count a vote checks
 against the budget is the count it is added to: two tabs of one person
-clicking at the same instant cannot overspend.
+clicking at the same instant cannot overspend. A click that changes nothing
+(a repeated one, or taking back a dot that is not there) leaves the board's
+revision where it was, so no viewer redraws for it.
 
 Changes that move or remove notes and clusters call `settle_votes` inside
 their own transaction, which applies the rules of `canvas.session.voting` (dots on a
@@ -19,8 +21,8 @@ from canvas.errors import NotVotable, ParticipantNotFound
 from canvas.session.phases import Action, Credentials, authorize
 from canvas.session import voting
 from canvas.session.voting import Dot, VoteRules, check_vote, counted_item, dots_beyond_rules
-from storage.boards import board_phase, changing_board
-from storage.db import Database, iso, now
+from storage.boards import board_phase, bump_revision, lock_live_board
+from storage.db import Database, iso, now, write_transaction
 from storage.identity import resolve_actor
 
 # Votes on items that still exist: a deleted or dissolved item gives its dots back.
@@ -37,9 +39,11 @@ def cast_vote(db: Database, board_id: str, credentials: Credentials, item_id: st
 
     `seen` is the count the person's page showed when they clicked: a double
     click, or a click replayed from a stale page, finds the count already
-    moved on and adds nothing. Returns whether a dot was added.
+    moved on and adds nothing. Returns whether a dot was added; only then
+    does the board's revision move (nothing changed, so no viewer redraws).
     """
-    with changing_board(db, board_id):
+    with write_transaction(db):
+        lock_live_board(db, board_id)
         participant_id = _voter(db, board_id, credentials)
         _require_votable(db, board_id, item_id)
         mine = _my_counts(db, board_id, participant_id)
@@ -48,13 +52,17 @@ def cast_vote(db: Database, board_id: str, credentials: Credentials, item_id: st
         check_vote(_rules(db, board_id), sum(mine.values()), mine[item_id])
         db["votes"].insert({"board_id": board_id, "participant_id": participant_id,
                             "item_id": item_id, "created_at": iso(now())})
+        bump_revision(db, board_id)
     return True
 
 
 def retract_vote(db: Database, board_id: str, credentials: Credentials,
                  item_id: str, seen: int) -> bool:
-    """Take one dot back (while voting is open), with the same `seen` guard."""
-    with changing_board(db, board_id):
+    """Take one dot back (while voting is open), with the same `seen` guard.
+    Returns whether a dot was taken back: taking back a dot this person does
+    not have there changes nothing, the revision included."""
+    with write_transaction(db):
+        lock_live_board(db, board_id)
         participant_id = _voter(db, board_id, credentials)
         mine = [dot for dot in board_dots(db, board_id, participant_id) if dot.item_id == item_id]
         if len(mine) != seen or seen == 0:
@@ -62,6 +70,7 @@ def retract_vote(db: Database, board_id: str, credentials: Credentials,
         # The newest dot counted on the item, which may sit on one of a
         # cluster's notes (placed before it was grouped).
         db.execute("DELETE FROM votes WHERE id = ?", [max(dot.id for dot in mine)])
+        bump_revision(db, board_id)
     return True
 
 
