@@ -35,10 +35,7 @@ def create_cluster(db: Database, board_id: str, step_key: str, name: str,
     cluster_id = new_row_id()
     with changing_board(db, board_id):
         _may_group(db, board_id, credentials)
-        position = db.execute(
-            "SELECT coalesce(max(position), 0) + 1 FROM clusters WHERE board_id = ? AND step_key = ?",
-            [board_id, step_key],
-        ).fetchone()[0]
+        position = db["clusters"].next_position(board_id=board_id, step_key=step_key)
         db["clusters"].insert({"id": cluster_id, "board_id": board_id, "step_key": step_key,
                                "name": name, "position": position, "created_at": iso(now()),
                                "deleted_at": None})
@@ -139,10 +136,7 @@ def move_note(db: Database, board_id: str, note_id: str, *, step_key: str,
             cluster_id = target["cluster_id"]
             if cluster_id is None:
                 cluster_id = new_row_id()
-                position = db.execute(
-                    "SELECT coalesce(max(position), 0) + 1 FROM clusters WHERE board_id = ? AND step_key = ?",
-                    [board_id, step_key],
-                ).fetchone()[0]
+                position = db["clusters"].next_position(board_id=board_id, step_key=step_key)
                 db["clusters"].insert({"id": cluster_id, "board_id": board_id, "step_key": step_key,
                                        "name": checked_name("cluster name", _name_after(target["text"])),
                                        "position": position,
@@ -151,14 +145,11 @@ def move_note(db: Database, board_id: str, note_id: str, *, step_key: str,
                            [cluster_id, placed, target["id"]])
         elif cluster_id is not None:
             step_key = _get(db, board_id, cluster_id).step_key
-        if not _is_note_step(db, board_id, step_key):
+        if not get_board(db, board_id).template_model.holds_notes(step_key):
             raise NotANoteStep()
         changes: dict = {"cluster_id": cluster_id, "step_key": step_key, "placed_revision": placed}
         if step_key != note["step_key"]:
-            changes["position"] = db.execute(
-                "SELECT coalesce(max(position), 0) + 1 FROM notes WHERE board_id = ? AND step_key = ?",
-                [board_id, step_key],
-            ).fetchone()[0]
+            changes["position"] = db["notes"].next_position(board_id=board_id, step_key=step_key)
         db["notes"].update(note_id, changes)
         # Joining a cluster can put one person's dots beyond the per-item limit.
         settle_votes(db, board_id)
@@ -181,11 +172,6 @@ def _live_note(db, board_id: str, note_id: str) -> dict:
     if row is None:
         raise NoteNotFound(note_id)
     return row
-
-
-def _is_note_step(db, board_id: str, step_key: str) -> bool:
-    step = get_board(db, board_id).template_model.step(step_key)
-    return step is not None and step.holds_notes
 
 
 def _next_revision(db, board_id: str) -> int:

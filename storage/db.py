@@ -268,6 +268,15 @@ class Table:
             f'UPDATE "{self.name}" SET {sets} WHERE "{self._key}" = ?',
             [*values.values(), key]).rowcount
 
+    def next_position(self, **within: Any) -> int:
+        """The position after the last of the rows `within` names (1 when there
+        are none): where a new row goes at the end of its column or list. Asked
+        inside the write that inserts the row."""
+        where = " AND ".join(f"{column} = ?" for column in quoted(within))
+        return self.db.execute(
+            f'SELECT coalesce(max(position), 0) + 1 FROM "{self.name}" WHERE {where}',
+            list(within.values())).fetchone()[0]
+
     def upsert(self, row: dict) -> None:
         """Insert the row, or change every given column of the one with its primary key."""
         key = self._key

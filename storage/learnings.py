@@ -122,8 +122,7 @@ def add_learning(db: Database, board_id: str, draft: LearningDraft,
     with changing_board(db, board_id):
         _authorize(db, board_id, Action.edit_learnings, credentials)
         _check_evidence(db, board_id, draft)
-        position = db.execute("SELECT coalesce(max(position), 0) + 1 FROM learnings "
-                              "WHERE board_id = ?", [board_id]).fetchone()[0]
+        position = db["learnings"].next_position(board_id=board_id)
         db["learnings"].insert({"id": learning_id, "board_id": board_id, **_evidence_columns(draft),
                                 "position": position, "created_at": stamp, "updated_at": stamp,
                                 "deleted_at": None, "version": 1})
@@ -252,8 +251,7 @@ def link_action(db: Database, board_id: str, decision_id: str, action_id: str,
         _authorize(db, board_id, Action.edit_learnings, credentials)
         get_decision(db, board_id, decision_id)
         actions_store.get_action(db, board_id, action_id)
-        position = db.execute("SELECT coalesce(max(position), 0) + 1 FROM decision_actions "
-                              "WHERE decision_id = ?", [decision_id]).fetchone()[0]
+        position = db["decision_actions"].next_position(decision_id=decision_id)
         db.execute("INSERT INTO decision_actions (decision_id, action_id, board_id, position) "
                    "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                    [decision_id, action_id, board_id, position])

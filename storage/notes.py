@@ -27,13 +27,9 @@ def add_note(
     with changing_board(db, board_id):
         actor = resolve_actor(db, board_id, credentials)
         authorize(Action.write_note, board_phase(db, board_id), actor)
-        step = get_board(db, board_id).template_model.step(step_key)
-        if step is None or not step.holds_notes:
+        if not get_board(db, board_id).template_model.holds_notes(step_key):
             raise StepNotFound(step_key)
-        position = db.execute(
-            "SELECT coalesce(max(position), 0) + 1 FROM notes WHERE board_id = ? AND step_key = ?",
-            [board_id, step_key],
-        ).fetchone()[0]
+        position = db["notes"].next_position(board_id=board_id, step_key=step_key)
         number = db.execute(
             "SELECT coalesce(max(number), 0) + 1 FROM notes WHERE board_id = ?", [board_id]
         ).fetchone()[0]

@@ -141,3 +141,18 @@ def test_moves_outside_group_to_unknown_steps_or_gone_targets_are_refused(db, bo
         clusters.move_note(db, board_id, first.id, step_key="react", seen_revision=before, credentials=ana)
     assert revision(db, board_id) == before
     assert placement(db, board_id, first.id) == ("detect", None)
+
+
+def test_new_notes_and_clusters_go_to_the_end_of_their_own_column(db, board):
+    ana, (first, second) = grouping(db, board, "one", "two")
+    board_id = board.board.id
+    elsewhere = clusters.create_cluster(db, board_id, "react", "Paging", ana)
+    here = clusters.create_cluster(db, board_id, "detect", "Alerts", ana)
+    later = clusters.create_cluster(db, board_id, "detect", "Dashboards", ana)
+    assert (elsewhere.position, here.position, later.position) == (1, 1, 2)
+    assert [first.position, second.position] == [1, 2]
+    clusters.move_note(db, board_id, first.id, step_key="react",
+                       seen_revision=revision(db, board_id), credentials=ana)
+    clusters.move_note(db, board_id, second.id, step_key="react",
+                       seen_revision=revision(db, board_id), credentials=ana)
+    assert [notes.get_note(db, board_id, n.id).position for n in (first, second)] == [1, 2]
