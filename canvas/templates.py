@@ -99,6 +99,12 @@ class Template(BaseModel):
         """The step with this key, or None."""
         return next((step for step in self.steps if step.key == key), None)
 
+    def holds_notes(self, key: str) -> bool:
+        """Whether the step with this key exists and is a column of sticky
+        notes: where a note may be written, dropped or moved to."""
+        step = self.step(key)
+        return step is not None and step.holds_notes
+
     def step_receiving(self, what: str) -> Step | None:
         """The first step that receives this kind of imported content."""
         return next((step for step in self.steps if what in step.receives), None)

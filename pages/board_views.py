@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from canvas.models import Note
+from canvas.session.voting import cluster_votes
 from canvas.templates import Step
 from canvas.text import escape_markdown
 from pages.shared import board_page, widgets
@@ -22,7 +23,7 @@ def clustered_view(page: board_page.BoardPage, step: Step, step_notes: list[Note
         with st.container(border=True, key=f"cluster_{cluster.id}"):
             dots = ""
             if totals is not None:
-                count = totals.get(cluster.id, 0) + sum(totals.get(n.id, 0) for n in members)
+                count = cluster_votes(cluster.id, (n.id for n in members), totals)
                 dots = f" · {count} vote{'s' if count != 1 else ''}"
             st.markdown(f"**▣ {escape_markdown(cluster.name)}**{dots}")
             columns = st.columns(3)

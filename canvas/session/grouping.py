@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 from pydantic import BaseModel
 
 from canvas.models import Cluster, Note
+from canvas.session.voting import cluster_votes
 from canvas.templates import Template
 
 LABEL_MAX_CHARS = 160
@@ -51,7 +52,7 @@ def votable_items(
         items.append(VotableItem(
             id=cluster.id, kind="cluster", step_key=cluster.step_key, title=cluster.name,
             note_texts=[n.text for n in members],
-            votes=tallies.get(cluster.id, 0) + sum(tallies.get(n.id, 0) for n in members),
+            votes=cluster_votes(cluster.id, (n.id for n in members), tallies),
             step_index=step_index.get(cluster.step_key, 99), position=cluster.position,
         ))
     for note in notes:

@@ -16,7 +16,7 @@ from canvas.models import Note
 from canvas.session.phases import Action, Actor, Phase, allowed
 from canvas.snapshot import BoardSnapshot
 from canvas.session.visibility import Viewer, hidden_note_counts, visible_snapshot
-from canvas.session.voting import RankedItem, rank
+from canvas.session.voting import RankedItem, cluster_votes, rank
 
 
 def build_view(snapshot: BoardSnapshot, viewer: Viewer, *, my_votes: Mapping[str, int],
@@ -167,7 +167,7 @@ def _board_part(snapshot: BoardSnapshot, audience: Viewer) -> dict:
                 {
                     "id": cluster.id, "name": cluster.name,
                     "category": cluster.category.value if cluster.category else None,
-                    "votes": (tallies.get(cluster.id, 0) + sum(tallies.get(n.id, 0) for n in members))
+                    "votes": cluster_votes(cluster.id, (n.id for n in members), tallies)
                     if revealed else None,
                     "notes": [note_json(n) for n in members],
                 }

@@ -86,6 +86,12 @@ def counted_item(item_id: str, cluster_of: Mapping[str, str | None]) -> str:
     return cluster_of.get(item_id) or item_id
 
 
+def cluster_votes(cluster_id: str, note_ids: Iterable[str], tallies: Mapping[str, int]) -> int:
+    """A cluster's count: the dots on the cluster itself and those placed on
+    its notes (`note_ids`) before they were grouped, which count toward it."""
+    return tallies.get(cluster_id, 0) + sum(tallies.get(note_id, 0) for note_id in note_ids)
+
+
 def dots_beyond_rules(dots: Iterable[Dot], rules: VoteRules) -> list[int]:
     """Ids of the dots to give back so that every person holds at most
     `rules.max_per_item` on each item and `rules.budget` in all. Each person

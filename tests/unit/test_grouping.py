@@ -7,6 +7,7 @@ from canvas.models import Cluster, Note
 from canvas.session.phases import Phase
 from canvas.templates import get_template
 from canvas.session.visibility import author_names, visible_notes
+from canvas.session.voting import cluster_votes
 
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -50,3 +51,10 @@ def test_votable_items_roll_note_votes_up_into_their_cluster():
     assert by_id["c1"].votes == 3
     assert by_id["n2"].votes == 4
     assert "n1" not in by_id
+
+
+def test_a_clusters_count_takes_in_the_dots_placed_on_its_notes_before_grouping():
+    tallies = {"c1": 2, "n1": 1, "n2": 4, "n9": 5}
+    assert cluster_votes("c1", ["n1", "n2"], tallies) == 7
+    assert cluster_votes("c1", [], tallies) == 2
+    assert cluster_votes("c2", ["n3"], tallies) == 0

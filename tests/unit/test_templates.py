@@ -85,3 +85,10 @@ def test_the_ground_rules_ask_for_directness_no_ego_and_a_proposal():
 
     assert {"Be direct and kind.", "No ego: look for the right answer together."} <= set(GROUND_RULES)
     assert any(rule.startswith("Bring a proposal") for rule in GROUND_RULES)
+
+
+def test_a_step_holds_notes_only_if_the_template_has_it_as_a_sticky_note_column():
+    template = get_template("blameless")
+    assert template.holds_notes("detect") and template.holds_notes("next-steps")
+    assert not template.holds_notes("timeline") and not template.holds_notes("summary")
+    assert not template.holds_notes("no-such-step")
