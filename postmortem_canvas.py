@@ -33,7 +33,8 @@ from canvas.exports.markdown_pack import markdown_pack
 from canvas.models import Severity
 from canvas.templates import DEFAULT_TEMPLATE, all_templates, get_template
 from canvas.dates import today_in
-from storage import boards, restore, tracker_links, tracker_sync, trackers
+from integrations import tracker_sync, trackers, webhooks
+from storage import actions, boards, calendar_feeds, restore, tracker_links
 from storage.copying import copy_database, require_source
 from storage.db import DB_ENV, DEFAULT_DB_PATH, connect, describe
 from storage.errors import named_error
@@ -346,7 +347,7 @@ def _digest(args) -> int:
         raise InvalidInput("--webhook needs an http:// or https:// address")
     migrate(args.db)
     with connect(args.db) as db:
-        rows = tracker_links.dated_actions(db)
+        rows = actions.dated_actions(db)
     moment = datetime.now(UTC)
     groups = digest(rows, moment, args.days, args.owner)
     text = (digest_json(groups, moment, args.days) if args.format == "json"
@@ -354,7 +355,7 @@ def _digest(args) -> int:
     sys.stdout.write(text)
     sys.stdout.flush()
     if args.webhook:
-        trackers.post_webhook(args.webhook, digest_markdown(groups, moment, args.days, slack=True))
+        webhooks.post_webhook(args.webhook, digest_markdown(groups, moment, args.days, slack=True))
     return 0
 
 
@@ -362,11 +363,11 @@ def _feed(args) -> int:
     migrate(args.db)
     with connect(args.db) as db:
         if args.revoke:
-            tracker_links.revoke_feed_token(db, args.revoke)
+            calendar_feeds.revoke_feed_token(db, args.revoke)
             return 0
         if args.board:
             boards.get_board(db, args.board)
-        record, token = tracker_links.create_feed_token(
+        record, token = calendar_feeds.create_feed_token(
             db, "board" if args.board else "owner", args.board or args.owner)
     print(args.base_url.rstrip("/") + FEED_PATH.format(token=token))
     print(f"postmortem-canvas: feed id {record.id} (postmortem-canvas feed --revoke {record.id})",

@@ -15,8 +15,9 @@ from canvas.text import escape_markdown
 from canvas.review.language import check_text
 from canvas.session.phases import Action
 from canvas.dates import SUPPORTED, clamp_day, day_in_range, today_in
+from integrations import tracker_sync, trackers
 from pages.shared import board_page, feedback, navigation, widgets
-from storage import actions, tracker_links, tracker_sync, trackers
+from storage import actions, calendar_feeds, tracker_links
 
 page = board_page.open_board_page()
 step = navigation.current_step(page.template)
@@ -166,7 +167,7 @@ def sync() -> None:
 
 def new_feed() -> None:
     def write(db) -> None:
-        _, token = tracker_links.create_feed_token(db, "board", board_id,
+        _, token = calendar_feeds.create_feed_token(db, "board", board_id,
                                                    page.credentials.facilitator_key or "")
         st.session_state["actions_feed_url"] = navigation.share_url(board_id).split("/?", 1)[0] + \
             FEED_PATH.format(token=token)
@@ -282,12 +283,12 @@ with st.expander("Issue tracker and calendar", expanded=bool(issue_links),
         st.caption("Subscribe to this address in a calendar app; it is shown only now.")
         st.code(url, language=None)
     if page.is_facilitator:
-        for feed in tracker_links.feed_tokens(page.db, "board", board_id):
+        for feed in calendar_feeds.feed_tokens(page.db, "board", board_id):
             text, button = st.columns([4, 1], vertical_alignment="center")
             text.caption(f"Calendar feed link made {feed.created_at:%Y-%m-%d %H:%M} UTC")
             button.button("Revoke", key=f"actions_feed_revoke_{feed.id}",
                           on_click=feedback.run_action,
-                          args=(tracker_links.revoke_feed_token, feed.id,
+                          args=(calendar_feeds.revoke_feed_token, feed.id,
                                 page.credentials.facilitator_key or ""))
 
 st.subheader("Kill criteria", anchor=False)

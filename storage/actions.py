@@ -158,3 +158,24 @@ def _action(row: dict) -> FollowUp:
         row[key] = row[key] or ""
     # STORED: older data is read as it is, so it can be shown and corrected.
     return FollowUp.model_validate(row, context=STORED)
+
+
+def dated_actions(db: Database, board_id: str | None = None,
+                  owner: str | None = None) -> list[tuple[str, str, str, FollowUp]]:
+    """Actions of live boards as (board id, board title, board time zone,
+    action), for reminders and calendar feeds; one board or one owner's."""
+    sql = ("SELECT a.*, b.title AS board_title, b.timezone AS board_timezone FROM actions a "
+           "JOIN boards b ON b.id = a.board_id WHERE a.deleted_at IS NULL AND b.deleted_at IS NULL")
+    params: list = []
+    if board_id is not None:
+        sql += " AND a.board_id = ?"
+        params.append(board_id)
+    if owner is not None:
+        sql += " AND lower(trim(a.owner)) = lower(trim(?))"
+        params.append(owner)
+    sql += " ORDER BY b.created_at, a.created_at, a.rowid"
+    result = []
+    for row in db.query(sql, params):
+        title, zone = row.pop("board_title"), row.pop("board_timezone")
+        result.append((row["board_id"], title, zone, _action(row)))
+    return result

@@ -14,7 +14,7 @@ from starlette.routing import Route
 
 from canvas.errors import BoardNotFound
 from canvas.exports.calendar_feed import FEED_PATH, calendar_feed
-from storage import boards, tracker_links
+from storage import actions, boards, calendar_feeds
 from storage.db import connect, now
 
 log = logging.getLogger(__name__)
@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 def feed_text(token: str) -> str | None:
     """The feed a token opens, or None (unknown, revoked, or its board deleted)."""
     with connect() as db:
-        feed = tracker_links.feed_for_token(db, token)
+        feed = calendar_feeds.feed_for_token(db, token)
         if feed is None:
             return None
         if feed.scope == "board":
@@ -31,10 +31,10 @@ def feed_text(token: str) -> str | None:
                 name = boards.get_board(db, feed.value).title
             except BoardNotFound:
                 return None
-            rows = tracker_links.dated_actions(db, board_id=feed.value)
+            rows = actions.dated_actions(db, board_id=feed.value)
         else:
             name = f"Postmortem actions: {feed.value}"
-            rows = tracker_links.dated_actions(db, owner=feed.value)
+            rows = actions.dated_actions(db, owner=feed.value)
     return calendar_feed([(title, action) for _, title, _, action in rows], name, now())
 
 

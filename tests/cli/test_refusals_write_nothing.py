@@ -8,7 +8,7 @@ import json
 import pytest
 
 from postmortem_canvas import main
-from storage import tracker_links
+from storage import calendar_feeds
 from storage.db import connect
 from tests.cli.test_bad_input import assert_one_line_refusal, board, run  # noqa: F401 - fixture
 
@@ -44,12 +44,12 @@ def test_revoking_a_real_feed_still_works(capsys, board):
     db, board_id = board
     assert main(["feed", "--board", board_id, "--db", str(db)]) == 0
     token = capsys.readouterr().out.strip().rsplit("/", 1)[1].removesuffix(".ics")
-    feed = tracker_links.feed_for_token(connect(db), token)
+    feed = calendar_feeds.feed_for_token(connect(db), token)
 
     status, out, err = run(capsys, ["feed", "--revoke", feed.id, "--db", db])
 
     assert (status, out, err) == (0, "", "")
-    assert tracker_links.feed_for_token(connect(db), token) is None
+    assert calendar_feeds.feed_for_token(connect(db), token) is None
 
 
 @pytest.mark.parametrize("name, words", [

@@ -13,7 +13,7 @@ from canvas.actions import ActionDraft, Status
 from canvas.dates import today_in
 from canvas.models import BoardDraft
 from postmortem_canvas import main
-from storage import actions, copying, facilitation, tracker_links
+from storage import actions, calendar_feeds, copying, facilitation, tracker_links
 from storage.db import connect
 from tests.tracker_emulator import JIRA_USER, Emulator
 
@@ -72,7 +72,7 @@ def test_push_twice_then_sync_a_closed_issue(db_file, capsys, board, tracker):
 def test_no_token_in_any_output_log_database_or_export(db_file, capsys, caplog, board, tracker,
                                                         monkeypatch):
     board_id, done, later = board
-    monkeypatch.setattr("storage.trackers.BACKOFF_SECONDS", 0.0)
+    monkeypatch.setattr("integrations.trackers.BACKOFF_SECONDS", 0.0)
     caplog.set_level(logging.DEBUG)
     token = tracker.token
     secrets = [token, base64.b64encode(f"{JIRA_USER}:{token}".encode()).decode()]
@@ -179,10 +179,10 @@ def test_feed_links_are_made_for_a_board_or_an_owner_and_revoked(db_file, capsys
                            "--db", str(db_file))
     assert status == 0 and out.startswith("https://canvas.example/api/calendar/")
     token = out.strip().rsplit("/", 1)[1].removesuffix(".ics")
-    feed = tracker_links.feed_for_token(connect(db_file), token)
+    feed = calendar_feeds.feed_for_token(connect(db_file), token)
     assert (feed.scope, feed.value) == ("owner", "Ann") and f"--revoke {feed.id}" in err
     assert run(capsys, "feed", "--revoke", feed.id, "--db", str(db_file))[0] == 0
-    assert tracker_links.feed_for_token(connect(db_file), token) is None
+    assert calendar_feeds.feed_for_token(connect(db_file), token) is None
     assert run(capsys, "feed", "--board", board_id, "--db", str(db_file))[0] == 0
     status, out, err = run(capsys, "feed", "--board", "nope", "--db", str(db_file))
     assert status == 2 and len(err.strip().splitlines()) == 1

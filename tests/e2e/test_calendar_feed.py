@@ -9,7 +9,7 @@ import pytest
 
 from canvas.actions import ActionDraft, Status
 from canvas.models import BoardDraft
-from storage import actions, facilitation, tracker_links
+from storage import actions, calendar_feeds, facilitation
 from storage.db import connect
 
 pytestmark = pytest.mark.e2e
@@ -48,7 +48,7 @@ def _events(body: bytes) -> dict[str, tuple[str, date]]:
 
 def test_a_board_feed_holds_its_due_and_review_dates(server, boards_with_dates):
     first, second, alert, renew = boards_with_dates
-    _, token = tracker_links.create_feed_token(connect(server.db), "board", first)
+    _, token = calendar_feeds.create_feed_token(connect(server.db), "board", first)
     status, kind, body = _get(f"{server.url}/api/calendar/{token}.ics")
     assert status == 200 and kind.startswith("text/calendar")
     assert icalendar.Calendar.from_ical(body)["X-WR-CALNAME"] == "Checkout errors"
@@ -60,7 +60,7 @@ def test_a_board_feed_holds_its_due_and_review_dates(server, boards_with_dates):
 
 def test_an_owner_feed_spans_boards(server, boards_with_dates):
     first, second, alert, renew = boards_with_dates
-    _, token = tracker_links.create_feed_token(connect(server.db), "owner", "Ann")
+    _, token = calendar_feeds.create_feed_token(connect(server.db), "owner", "Ann")
     status, _, body = _get(f"{server.url}/api/calendar/{token}.ics")
     assert status == 200
     assert sorted(uid.split("@")[0] for uid in _events(body)) == sorted(
@@ -70,10 +70,10 @@ def test_an_owner_feed_spans_boards(server, boards_with_dates):
 def test_a_forged_or_revoked_token_gets_404(server, boards_with_dates):
     first, *_ = boards_with_dates
     db = connect(server.db)
-    record, token = tracker_links.create_feed_token(db, "board", first)
+    record, token = calendar_feeds.create_feed_token(db, "board", first)
     assert _get(f"{server.url}/api/calendar/{token}.ics")[0] == 200
     forged = token[:-2] + ("xx" if not token.endswith("xx") else "yy")
     assert _get(f"{server.url}/api/calendar/{forged}.ics")[0] == 404
-    tracker_links.revoke_feed_token(db, record.id)
+    calendar_feeds.revoke_feed_token(db, record.id)
     status, _, body = _get(f"{server.url}/api/calendar/{token}.ics")
     assert status == 404 and b"Checkout" not in body

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from canvas.actions import ActionDraft, Status
-from storage import actions, tracker_links
+from storage import actions, calendar_feeds, tracker_links
 from storage.db import connect
 from tests.pages.conftest import create_board, join, page
 from tests.tracker_emulator import Emulator
@@ -93,7 +93,7 @@ def test_a_facilitator_makes_and_revokes_a_calendar_feed_link(app, db_file, gitl
     [code] = [c for c in app.code if "/api/calendar/" in c.value]
     assert code.value.endswith(".ics")
     token = code.value.rsplit("/", 1)[1].removesuffix(".ics")
-    assert tracker_links.feed_for_token(connect(db_file), token).value == board_id
-    [feed] = tracker_links.feed_tokens(connect(db_file), "board", board_id)
+    assert calendar_feeds.feed_for_token(connect(db_file), token).value == board_id
+    [feed] = calendar_feeds.feed_tokens(connect(db_file), "board", board_id)
     app.button(key=f"actions_feed_revoke_{feed.id}").click().run()
-    assert tracker_links.feed_for_token(connect(db_file), token) is None
+    assert calendar_feeds.feed_for_token(connect(db_file), token) is None

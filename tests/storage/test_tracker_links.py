@@ -1,4 +1,4 @@
-"""Issue links and calendar feed tokens in the database."""
+"""Issue links in the database."""
 
 from datetime import date
 
@@ -6,7 +6,7 @@ from canvas.actions import ActionDraft
 from canvas.models import BoardDraft
 from storage import actions, facilitation, tracker_links
 from storage.db import connect
-from storage.copying import dump, table_names
+from storage.copying import table_names
 from storage.migrations import migrate
 
 
@@ -25,14 +25,3 @@ def test_a_file_from_before_links_keeps_its_actions_and_gains_links_and_feeds(tm
                                      "https://gitlab.example/ops/platform/-/issues/7", False)
     assert (link.issue_id, link.synced_status, link.issue_closed) == ("7", "open", False)
     assert {"tracker_links", "feed_tokens"} <= set(table_names(db))
-
-
-def test_a_feed_token_is_stored_only_as_its_hash_and_stops_working_when_revoked(db):
-    record, token = tracker_links.create_feed_token(db, "owner", "Ann")
-    assert tracker_links.feed_for_token(db, token).value == "Ann"
-    everything = str(dump(db))
-    assert token not in everything and len(token) >= 40
-    assert tracker_links.feed_for_token(db, token[:-1] + ("A" if token[-1] != "A" else "B")) is None
-    tracker_links.revoke_feed_token(db, record.id)
-    assert tracker_links.feed_for_token(db, token) is None
-    assert tracker_links.feed_tokens(db, "owner", "Ann") == []

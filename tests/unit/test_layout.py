@@ -190,3 +190,17 @@ def test_every_date_input_offers_the_supported_range_from_one_place():
                      for node in ast.walk(ast.parse(path.read_text()))
                      if isinstance(node, ast.Attribute) and node.attr == "date_input")
     assert callers == ["pages.shared.widgets"]
+
+
+def test_storage_speaks_sql_and_leaves_outside_services_to_integrations():
+    """Tracker and webhook clients live in integrations/; storage/ makes no
+    HTTP request and does not reach for a client."""
+    outside = ("integrations", "urllib.request", "urllib.error", "http", "socket", "ssl",
+               "httpx", "requests", "starlette")
+    offenders = {
+        module_name(path): sorted(m for m in imported_modules(path)
+                                  if any(m == o or m.startswith(o + ".") for o in outside))
+        for path in (ROOT / "storage").rglob("*.py")
+    }
+    assert {name: mods for name, mods in offenders.items() if mods} == {}
+    assert (ROOT / "integrations" / "trackers.py").exists()

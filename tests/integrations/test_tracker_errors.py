@@ -8,9 +8,9 @@ import pytest
 from canvas.actions import ActionDraft
 from canvas.errors import TrackerNotConfigured
 from canvas.models import BoardDraft
+from integrations.tracker_sync import push_actions, sync_board
+from integrations.trackers import client_for, tracker_env
 from storage import actions, facilitation, tracker_links
-from storage.tracker_sync import push_actions, sync_board
-from storage.trackers import client_for, tracker_env
 from tests.tracker_emulator import Emulator
 
 # Each tracker's own validation answer (status, body), as its API documents it.

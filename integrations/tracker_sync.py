@@ -18,10 +18,10 @@ from canvas.exports.tracker_issue import (
     RemoteIssue, is_pushable, issue_payload, sync_decision,
 )
 from canvas.session.phases import Credentials
+from integrations.trackers import TrackerClient
 from storage import tracker_links
 from storage.identity import resolve_actor
 from storage.snapshot import load_snapshot
-from storage.trackers import TrackerClient
 from storage.db import Database
 
 

@@ -1,5 +1,5 @@
 """Pushing actions to GitLab, GitHub and Jira and syncing their status back,
-against emulated trackers on 127.0.0.1 and a real temp database."""
+against emulated trackers on 127.0.0.1 and a real database of each kind."""
 
 from datetime import date
 
@@ -9,9 +9,9 @@ from canvas.actions import ActionDraft, Priority, Status
 from canvas.exports.tracker_issue import marker_label
 from canvas.models import BoardDraft, NoteDraft
 from canvas.session.phases import Credentials
+from integrations.tracker_sync import push_actions, sync_board
+from integrations.trackers import client_for
 from storage import actions, facilitation, notes, tracker_links
-from storage.tracker_sync import push_actions, sync_board
-from storage.trackers import client_for
 from tests.tracker_emulator import Emulator
 
 TRACKERS = ["gitlab", "github", "jira"]

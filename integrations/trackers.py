@@ -476,28 +476,3 @@ def tracker_env(environ: Mapping[str, str], secrets: Mapping[str, Any] | None = 
     env = {name: str(secrets[name]) for name in ENV_VARIABLES if secrets and name in secrets}
     env.update({name: environ[name] for name in ENV_VARIABLES if environ.get(name)})
     return env
-
-
-def post_webhook(url: str, text: str, *, timeout: float = TIMEOUT_SECONDS, attempts: int = ATTEMPTS,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
-    """Post `{"text": text}` to a Slack-compatible incoming webhook. The URL
-    is itself a secret (it carries the token), so no message repeats it.
-    Raises TrackerRefused or TrackerUnavailable, named "The webhook"."""
-    data = json.dumps({"text": text}).encode("utf-8")
-    problem = ""
-    for attempt in range(1, attempts + 1):
-        request = urllib.request.Request(url, data=data, method="POST",
-                                         headers={"Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(request, timeout=timeout):
-                return
-        except urllib.error.HTTPError as error:
-            if error.code != 429 and error.code < 500:
-                raise TrackerRefused("The webhook", f"HTTP {error.code}") from None
-            problem = f"HTTP {error.code}"
-        except (urllib.error.URLError, TimeoutError, socket.timeout, ConnectionError, ValueError) as error:
-            reason = getattr(error, "reason", error)
-            problem = "timed out" if isinstance(reason, (TimeoutError, socket.timeout)) else "no connection"
-        if attempt < attempts:
-            sleep(BACKOFF_SECONDS * attempt)
-    raise TrackerUnavailable("The webhook", f"{problem} after {attempts} attempts")
