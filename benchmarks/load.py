@@ -191,7 +191,8 @@ async def post(port: int, path: str, body: dict) -> tuple[int, dict]:
 @dataclass
 class Tab:
     index: int
-    ticket: str = ""
+    ticket: str = ""  # for actions; the stream has its own
+    stream_ticket: str = ""
     arrivals: list[tuple[int, float]] = field(default_factory=list)  # (revision, monotonic)
     first: asyncio.Event = field(default_factory=asyncio.Event)
     bytes_read: int = 0
@@ -295,8 +296,8 @@ async def run_one(label: str, servers: list[Server], n: int, args, *, board_id: 
         for tab, (status, answer) in zip(tabs, answers):
             if status != 200:
                 failures.append(f"ticket refused: {answer}")
-            tab.ticket = answer.get("ticket", "")
-        stream_path = lambda tab: f"/api/boards/{board_id}/stream?ticket={tab.ticket}"  # noqa: E731
+            tab.ticket, tab.stream_ticket = answer.get("action_ticket", ""), answer.get("stream_ticket", "")
+        stream_path = lambda tab: f"/api/boards/{board_id}/stream?ticket={tab.stream_ticket}"  # noqa: E731
     else:
         stream_path = lambda tab: "/api/stream"  # noqa: E731
     await asyncio.sleep(1)

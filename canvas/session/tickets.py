@@ -1,10 +1,14 @@
 """Short-lived tickets that open a board's live stream and carry its actions.
 
-A ticket says "participant P of board B (a facilitator or not) until time T",
-signed with HMAC-SHA256 under a key every server process on the database
-shares. The browser holds it for minutes, never the participant's token, so a
-stream address that leaks into a log is worth little, and checking one costs
-no database read.
+A ticket says "participant P of board B (a facilitator or not) may do S until
+time T", signed with HMAC-SHA256 under a key every server process on the
+database shares. The browser holds tickets for minutes, never the
+participant's token, and checking one costs no database read.
+
+The scope S keeps the two jobs apart. A stream ticket travels in the stream's
+URL, which proxies and access logs keep, so it only opens the stream; an
+action ticket travels only in request bodies and only carries actions. A
+ticket found in a log is worth a read-only view for a few minutes at most.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+from enum import StrEnum
 
 from pydantic import BaseModel
 
@@ -22,11 +27,19 @@ TICKET_TTL_SECONDS = 10 * 60
 SIGNING_KEY_BYTES = 32
 
 
+class TicketScope(StrEnum):
+    """What a ticket is good for."""
+
+    stream = "stream"  # opening the event stream (the ticket is in a URL)
+    act = "act"  # posting actions (the ticket is in a request body)
+
+
 class TicketClaims(BaseModel):
     board_id: str
     participant_id: str
     is_facilitator: bool
     expires_at: int  # Unix seconds
+    scope: TicketScope
 
 
 def new_signing_key() -> str:
@@ -35,14 +48,18 @@ def new_signing_key() -> str:
 
 
 def issue_ticket(key: str, board_id: str, participant_id: str, *, is_facilitator: bool,
-                 now: float, ttl: int = TICKET_TTL_SECONDS) -> str:
-    """A signed ticket for this participant on this board, valid for `ttl` seconds."""
-    payload = f"{board_id}|{participant_id}|{int(is_facilitator)}|{int(now) + ttl}"
+                 scope: TicketScope, now: float, ttl: int = TICKET_TTL_SECONDS) -> str:
+    """A signed ticket for this participant on this board, good for `scope`
+    during `ttl` seconds."""
+    expires_at = int(now) + ttl
+    payload = f"{board_id}|{participant_id}|{int(is_facilitator)}|{expires_at}|{TicketScope(scope).value}"
     return f"{_b64(payload.encode())}.{_b64(_sign(key, payload))}"
 
 
-def check_ticket(key: str, ticket: str | None, board_id: str, *, now: float) -> TicketClaims:
-    """The claims of a genuine, unexpired ticket for `board_id`; raises BadTicket."""
+def check_ticket(key: str, ticket: str | None, board_id: str, *, scope: TicketScope,
+                 now: float) -> TicketClaims:
+    """The claims of a genuine, unexpired ticket for `board_id` and `scope`;
+    raises BadTicket (tickets from before scopes existed included)."""
     try:
         encoded_payload, encoded_signature = (ticket or "").split(".")
         payload = _unb64(encoded_payload).decode()
@@ -52,13 +69,14 @@ def check_ticket(key: str, ticket: str | None, board_id: str, *, now: float) -> 
     if not hmac.compare_digest(signature, _sign(key, payload)):
         raise BadTicket()
     parts = payload.split("|")
-    if len(parts) != 4 or parts[0] != board_id or parts[2] not in ("0", "1"):
+    if (len(parts) != 5 or parts[0] != board_id or parts[2] not in ("0", "1")
+            or not (parts[3].isascii() and parts[3].isdigit()) or parts[4] != TicketScope(scope).value):
         raise BadTicket()
     expires_at = int(parts[3])
     if now >= expires_at:
         raise BadTicket()
-    return TicketClaims(board_id=parts[0], participant_id=parts[1],
-                        is_facilitator=parts[2] == "1", expires_at=expires_at)
+    return TicketClaims(board_id=parts[0], participant_id=parts[1], is_facilitator=parts[2] == "1",
+                        expires_at=expires_at, scope=scope)
 
 
 def _sign(key: str, payload: str) -> bytes:

@@ -1,11 +1,12 @@
 // The live board: columns of sticky notes that Write, Group, Vote and Discuss
 // happen on, and the top bar every board page carries.
 //
-// Python renders this once per script run with {mode, board_id, ticket, view,
-// stream_url, actions_url, tickets_url}. After that the canvas lives on its
-// own: it applies the views the server pushes through the event stream, and
-// sends every change a person makes to the actions endpoint, which checks it
-// with the same storage rules as the pages. Nothing a person typed is ever
+// Python renders this once per script run with {mode, board_id, view,
+// stream_ticket, action_ticket, ticket_seconds, stream_url, actions_url,
+// tickets_url}. After that the canvas lives on its own: it applies the views
+// the server pushes through the event stream, and sends every change a person
+// makes to the actions endpoint, which checks it with the same storage rules
+// as the pages. Nothing a person typed is ever
 // parsed as HTML here: user text goes through textContent only.
 // Length limits and every other rule are the server's: an overlong note is
 // refused with the server's sentence and keeps its text, never cut short here.
@@ -30,10 +31,10 @@ export default function (component) {
   }
   s.setTriggerValue = component.setTriggerValue;
   s.data = data;
-  if (data.ticket && data.ticket !== s.pythonTicket) {
-    // A fresh script run brings a fresh ticket; keep the newest we know.
-    s.pythonTicket = data.ticket;
-    s.ticket = data.ticket;
+  if (data.action_ticket && data.action_ticket !== s.pythonTicket) {
+    // A fresh script run brings fresh tickets; keep the newest we know.
+    s.pythonTicket = data.action_ticket;
+    useTickets(s, data);
   }
   s.baseRevision = data.view ? data.view.revision : s.baseRevision;
   offerView(s, data.view);
@@ -53,7 +54,8 @@ function setUp(parentElement, data) {
   parentElement.appendChild(root);
   const s = {
     parent: parentElement, root, mode: data.mode || "board", data,
-    view: null, pending: null, ticket: data.ticket, pythonTicket: data.ticket,
+    view: null, pending: null, streamTicket: null, actionTicket: null, pythonTicket: null,
+    renewTimer: null, renewing: null, ticketSeconds: 0,
     source: null, connection: "connecting", retryDelay: 1000, retryTimer: null,
     drafts: {}, renaming: null, editing: null, editor: null, menu: null, message: null,
     press: null, drag: null, busy: 0, triggered: 0, timerPhase: {}, lastFocus: null,
@@ -76,6 +78,7 @@ function tearDown(s) {
   s.closed = true;
   if (s.source) s.source.close();
   clearTimeout(s.retryTimer);
+  clearTimeout(s.renewTimer);
   clearTimeout(s.rerunTimer);
   clearInterval(s.clock);
   window.removeEventListener("pointermove", s.onMove);
@@ -88,8 +91,10 @@ function tearDown(s) {
 // --- talking to the server ---------------------------------------------------
 
 function openStream(s) {
-  if (s.source || s.closed || !s.data.stream_url || !s.ticket) return;
-  const url = s.data.stream_url + "?ticket=" + encodeURIComponent(s.ticket);
+  // Only the stream ticket goes into the URL (proxies log URLs); it cannot
+  // carry actions.
+  if (s.source || s.closed || !s.data.stream_url || !s.streamTicket) return;
+  const url = s.data.stream_url + "?ticket=" + encodeURIComponent(s.streamTicket);
   const source = new EventSource(url);
   s.source = source;
   source.addEventListener("open", () => {
@@ -128,18 +133,57 @@ function openStream(s) {
   });
 }
 
-async function renewTicket(s) {
+function reopenStream(s) {
+  if (s.source) s.source.close();
+  s.source = null;
+  clearTimeout(s.retryTimer);
+  openStream(s);
+}
+
+// Tickets run out (after ten minutes by default). The canvas renews them
+// before they do, so an action never starts with a refusal, and again
+// whenever the server refuses one (a laptop that slept, a restarted server).
+function useTickets(s, tickets) {
+  s.streamTicket = tickets.stream_ticket;
+  s.actionTicket = tickets.action_ticket;
+  s.ticketSeconds = Number(tickets.ticket_seconds) || s.ticketSeconds;
+  scheduleRenewal(s);
+}
+
+function scheduleRenewal(s) {
+  clearTimeout(s.renewTimer);
+  if (s.closed || !s.ticketSeconds) return;
+  s.renewTimer = setTimeout(() => renewTicket(s), s.ticketSeconds * 750);
+}
+
+function renewTicket(s) {
+  // The timer, a refused action and a refused stream may all ask at once.
+  if (!s.renewing) s.renewing = fetchTickets(s).finally(() => { s.renewing = null; });
+  return s.renewing;
+}
+
+async function fetchTickets(s) {
   const token = localStorage.getItem(IDENTITY + s.data.board_id) || "";
-  if (!token || !s.data.tickets_url) return false;
+  if (!token || !s.data.tickets_url || s.closed) return false;
   try {
+    // The facilitator key goes along: the server checks the role again
+    // against the board's live keys, so a facilitator's renewed tickets are a
+    // facilitator's, and a revoked key's are a participant's.
     const response = await fetch(s.data.tickets_url, {
       method: "POST", headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ token }),
+      body: JSON.stringify({ token, facilitator_key: facilitatorKey(s) }),
     });
-    if (!response.ok) return false;
-    const reply = await response.json();
-    if (reply.ticket) { s.ticket = reply.ticket; return true; }
+    const reply = response.ok ? await response.json() : {};
+    if (reply.stream_ticket && reply.action_ticket) {
+      useTickets(s, reply);
+      // The open stream keeps the role it was opened with; when the role
+      // changed, open it again so the board is drawn with the right controls.
+      const me = s.view && s.view.me;
+      if (me && me.is_facilitator !== reply.is_facilitator) reopenStream(s);
+      return true;
+    }
   } catch (error) { /* offline: the next retry tries again */ }
+  scheduleRenewal(s);
   return false;
 }
 
@@ -149,7 +193,7 @@ function facilitatorKey(s) {
 
 async function post(s, type, fields) {
   const body = () => JSON.stringify({
-    ticket: s.ticket, facilitator_key: facilitatorKey(s), type, ...fields,
+    ticket: s.actionTicket, facilitator_key: facilitatorKey(s), type, ...fields,
   });
   // A request that never answers must not hold the board (drawing waits for
   // a drop's answer), so it gives up after a while.

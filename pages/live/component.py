@@ -1,9 +1,11 @@
 """The live board as a Streamlit component (components v2, no iframe).
 
 The JavaScript and CSS are plain files beside this module. Python draws the
-first view and hands over a ticket; from then on the canvas keeps itself up
-to date through the board's event stream and sends changes to the actions
-route, so a change on the board costs no script run in anyone's tab.
+first view and hands over two tickets, one for the stream and one for the
+actions, which the canvas renews before they run out. From then on the canvas
+keeps itself up to date through the board's event stream and sends changes to
+the actions route, so a change on the board costs no script run in anyone's
+tab.
 """
 
 from __future__ import annotations
@@ -28,14 +30,15 @@ _canvas = st.components.v2.component(
 def live_data(db: Database, board_id: str, participant_id: str, is_facilitator: bool,
               *, mode: str) -> dict:
     """What the component starts from: this person's view of the board now,
-    a ticket for the stream and the actions, and where those live."""
+    tickets for the stream and the actions (`stream_ticket`, `action_ticket`,
+    `ticket_seconds`), and where those live."""
     from pages.live import routes
 
     base = f"/api/boards/{board_id}"
     return {
         "mode": mode,
         "board_id": board_id,
-        "ticket": routes.ticket_for(db, board_id, participant_id, is_facilitator),
+        **routes.tickets_for(db, board_id, participant_id, is_facilitator),
         "view": routes.view_for(db, board_id, participant_id, is_facilitator),
         "stream_url": f"{base}/stream",
         "actions_url": f"{base}/actions",

@@ -1,11 +1,14 @@
 """The live board's HTTP routes, served beside Streamlit by st.App.
 
 Everything under /api/boards/<id>/:
-- POST tickets: a participant's token (and facilitator key) -> a short-lived ticket;
-- GET stream?ticket=T: server-sent events, the board as this viewer may see it,
-  pushed whenever its revision moves (Last-Event-ID catches a reconnect up);
-- POST actions: every change a person makes on the canvas, through the same
-  storage functions as the pages (storage re-checks phase, role and ownership).
+- POST tickets: a participant's token (and facilitator key) -> two short-lived
+  tickets, one that opens the stream and one that carries actions;
+- GET stream?ticket=S (a stream ticket): server-sent events, the board as this
+  viewer may see it, pushed whenever its revision moves (Last-Event-ID catches
+  a reconnect up);
+- POST actions (an action ticket in the body): every change a person makes on
+  the canvas, through the same storage functions as the pages (storage
+  re-checks phase, role and ownership).
 
 Refusals are JSON `{"ok": false, "message"}` with a status (403 ticket, 404
 board, 409 refused by a rule, 422 invalid input); never a traceback.
@@ -16,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import signal
 import threading
 import time
@@ -40,8 +44,9 @@ from canvas.session.grouping import VotableItem
 from canvas.session.live_view import ViewBuilder
 from canvas.models import NoteColour, NoteDraft
 from canvas.session.phases import Credentials, Phase
-from canvas.session.tickets import BadTicket, TicketClaims, check_ticket, issue_ticket
+from canvas.session.tickets import BadTicket, TicketClaims, TicketScope, check_ticket, issue_ticket
 from canvas.session.visibility import Viewer
+from canvas.settings import Settings
 from canvas.session.voting import VoteRules
 from storage import actions, boards, clusters, facilitation, learnings, notes, participants, votes
 from storage.changes import ChangeFeed, open_change_feed
@@ -266,10 +271,26 @@ def _close_streams() -> None:
 # --- helpers for the board page ---------------------------------------------
 
 
-def ticket_for(db: Database, board_id: str, participant_id: str, is_facilitator: bool) -> str:
-    """A fresh ticket for the board page to hand to the canvas."""
-    return issue_ticket(ticket_signing_key(db), board_id, participant_id,
-                        is_facilitator=is_facilitator, now=time.time())
+def tickets_for(db: Database, board_id: str, participant_id: str, is_facilitator: bool) -> dict:
+    """Fresh tickets for the canvas, from the board page or a renewal: one for
+    the stream's URL, one for the actions' bodies, and how long they last."""
+    key, now, seconds = ticket_signing_key(db), time.time(), _ticket_seconds()
+    issued = {scope: issue_ticket(key, board_id, participant_id, is_facilitator=is_facilitator,
+                                  scope=scope, now=now, ttl=seconds) for scope in TicketScope}
+    return {"stream_ticket": issued[TicketScope.stream], "action_ticket": issued[TicketScope.act],
+            "ticket_seconds": seconds, "is_facilitator": is_facilitator}
+
+
+_refused_settings: set[str] = set()
+
+
+def _ticket_seconds() -> int:
+    settings = Settings.from_env(os.environ)
+    for sentence in settings.refused:
+        if sentence not in _refused_settings:  # said once per process, not per ticket
+            _refused_settings.add(sentence)
+            log.warning("%s", sentence)
+    return settings.ticket_seconds
 
 
 def view_for(db: Database, board_id: str, participant_id: str, is_facilitator: bool) -> dict:
@@ -302,9 +323,10 @@ def _first_message(error: ValidationError) -> str:
     return describe_validation_error(error, limit=1, places=False)
 
 
-async def _claims(board_id: str, ticket: Any) -> TicketClaims:
+async def _claims(board_id: str, ticket: Any, scope: TicketScope) -> TicketClaims:
     key = await anyio.to_thread.run_sync(_key)
-    return check_ticket(key, ticket if isinstance(ticket, str) else None, board_id, now=time.time())
+    return check_ticket(key, ticket if isinstance(ticket, str) else None, board_id, scope=scope,
+                        now=time.time())
 
 
 def _guarded(handler):
@@ -343,21 +365,24 @@ async def tickets(request: Request):
     board_id = request.path_params["board_id"]
     body = await _json_body(request)
 
-    def issue() -> str:
+    def issue() -> dict:
+        # A renewal proves the role again from the browser's own secrets,
+        # checked against the board as it is now: a revoked facilitator key
+        # gets a participant's tickets, an unknown token none.
         with _db() as db:
             boards.get_board(db, board_id)
             token = body.get("token")
             me = participants.participant_by_token(db, board_id, token if isinstance(token, str) else None)
             key = body.get("facilitator_key")
             is_facilitator = facilitation.is_facilitator(db, board_id, key if isinstance(key, str) else None)
-            return ticket_for(db, board_id, me.id, is_facilitator)
+            return tickets_for(db, board_id, me.id, is_facilitator)
 
-    return JSONResponse({"ok": True, "ticket": await anyio.to_thread.run_sync(issue)})
+    return JSONResponse({"ok": True, **await anyio.to_thread.run_sync(issue)})
 
 
 async def stream(request: Request):
     board_id = request.path_params["board_id"]
-    claims = await _claims(board_id, request.query_params.get("ticket"))
+    claims = await _claims(board_id, request.query_params.get("ticket"), TicketScope.stream)
     viewer = Viewer(participant_id=claims.participant_id, is_facilitator=claims.is_facilitator)
     last_event_id = request.headers.get("last-event-id", "")
     sent = int(last_event_id) if last_event_id.isdigit() else None
@@ -412,7 +437,7 @@ async def _events(board_id: str, viewer: Viewer, sent: int | None):
 async def post_action(request: Request):
     board_id = request.path_params["board_id"]
     body = await _json_body(request)
-    claims = await _claims(board_id, body.get("ticket"))
+    claims = await _claims(board_id, body.get("ticket"), TicketScope.act)
     kind = body.get("type")
     if kind not in _ACTIONS:
         raise MalformedAction("That is not something the board can do.")

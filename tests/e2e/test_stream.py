@@ -12,7 +12,7 @@ import pytest
 
 from canvas.models import BoardDraft, NoteDraft
 from canvas.session.phases import Credentials
-from canvas.session.tickets import issue_ticket
+from canvas.session.tickets import TicketScope, issue_ticket
 from storage import boards, facilitation, notes, participants
 from storage.db import connect
 from storage.migrations import migrate
@@ -50,12 +50,23 @@ def request(server, method, path, body=None, headers=None):
     return conn, conn.getresponse()
 
 
-def ticket(server, board_id, token):
+def tickets(server, board_id, token) -> dict:
+    """What the canvas gets for a participant token: a stream and an action ticket."""
     conn, response = request(server, "POST", f"/api/boards/{board_id}/tickets", {"token": token})
     assert response.status == 200
-    value = json.loads(response.read())["ticket"]
+    answer = json.loads(response.read())
     conn.close()
-    return value
+    return answer
+
+
+def ticket(server, board_id, token):
+    """A ticket for the actions route (it travels only in request bodies)."""
+    return tickets(server, board_id, token)["action_ticket"]
+
+
+def stream_ticket(server, board_id, token):
+    """A ticket for the stream's URL."""
+    return tickets(server, board_id, token)["stream_ticket"]
 
 
 class RawStream:
@@ -90,7 +101,8 @@ class RawStream:
 
 
 def test_bens_raw_stream_in_write_holds_his_notes_and_none_of_anas(server, session):
-    stream = RawStream(server, session["board_id"], ticket(server, session["board_id"], session["ben_token"]))
+    board_id = session["board_id"]
+    stream = RawStream(server, board_id, stream_ticket(server, board_id, session["ben_token"]))
     try:
         assert stream.response.status == 200
         assert stream.response.getheader("Content-Type").startswith("text/event-stream")
@@ -111,7 +123,7 @@ def test_bens_raw_stream_in_write_holds_his_notes_and_none_of_anas(server, sessi
 
 def test_a_write_from_another_process_reaches_an_open_stream(server, session):
     board_id = session["board_id"]
-    stream = RawStream(server, board_id, ticket(server, board_id, session["ben_token"]))
+    stream = RawStream(server, board_id, stream_ticket(server, board_id, session["ben_token"]))
     writer = ("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
               "c.execute(\"UPDATE boards SET title = 'Renamed elsewhere', revision = revision + 1 "
               "WHERE id = ?\", (sys.argv[2],)); c.commit()")
@@ -127,7 +139,7 @@ def test_a_write_from_another_process_reaches_an_open_stream(server, session):
 
 def test_a_reconnect_that_is_up_to_date_gets_no_view_until_the_next_change(server, session):
     board_id = session["board_id"]
-    value = ticket(server, board_id, session["ben_token"])
+    value = stream_ticket(server, board_id, session["ben_token"])
     stream = RawStream(server, board_id, value)
     first = stream.next_view()
     stream.close()
@@ -141,30 +153,36 @@ def test_a_reconnect_that_is_up_to_date_gets_no_view_until_the_next_change(serve
     assert again.raw.count("event: view") == 1
 
 
-def forged_tickets(server, session):
+def forged_tickets(server, session, scope: TicketScope):
     board_id = session["board_id"]
-    genuine = ticket(server, board_id, session["ben_token"])
-    payload, signature = genuine.split(".")
+    genuine = tickets(server, board_id, session["ben_token"])
+    mine, other = (("stream_ticket", "action_ticket") if scope is TicketScope.stream
+                   else ("action_ticket", "stream_ticket"))
+    payload, signature = genuine[mine].split(".")
     key = ticket_signing_key(session["db"])
     ben_id = participants.participant_by_token(session["db"], board_id, session["ben_token"]).id
     return {
         "tampered signature": f"{payload}.{signature[::-1]}",
         "signed with another key": issue_ticket("not-the-key", board_id, ben_id, is_facilitator=True,
-                                                now=time.time()),
-        "expired": issue_ticket(key, board_id, ben_id, is_facilitator=False, now=time.time() - 3600),
-        "for another board": issue_ticket(key, "X" * 24, ben_id, is_facilitator=False, now=time.time()),
+                                                scope=scope, now=time.time()),
+        "expired": issue_ticket(key, board_id, ben_id, is_facilitator=False, scope=scope,
+                                now=time.time() - 3600),
+        "for another board": issue_ticket(key, "X" * 24, ben_id, is_facilitator=False, scope=scope,
+                                          now=time.time()),
+        "for the other job": genuine[other],
         "garbage": "not-a-ticket",
     }
 
 
 def test_forged_and_expired_tickets_get_403_and_nothing_of_the_board(server, session):
     board_id = session["board_id"]
-    for reason, bad in forged_tickets(server, session).items():
+    for reason, bad in forged_tickets(server, session, TicketScope.stream).items():
         conn, response = request(server, "GET", f"/api/boards/{board_id}/stream?ticket={bad}")
         body = response.read().decode()
         conn.close()
         assert response.status == 403, reason
         assert "ben-own-pager-note" not in body and "Stream privacy" not in body, reason
+    for reason, bad in forged_tickets(server, session, TicketScope.act).items():
         conn, response = request(server, "POST", f"/api/boards/{board_id}/actions",
                                  {"ticket": bad, "type": "add_note", "step_key": "detect", "text": "sneaky"})
         answer = json.loads(response.read())
@@ -242,7 +260,7 @@ def test_an_open_stream_marks_its_viewer_present_without_a_new_revision(server, 
     db.execute("UPDATE participants SET last_seen_at = '2020-01-01T00:00:00+00:00' WHERE board_id = ?",
                [board_id])
     before = boards.board_revision(db, board_id)
-    stream = RawStream(server, board_id, ticket(server, board_id, session["ben_token"]))
+    stream = RawStream(server, board_id, stream_ticket(server, board_id, session["ben_token"]))
     try:
         view = stream.next_view()
     finally:

@@ -13,7 +13,9 @@ def test_a_board_link_lands_on_the_live_board_with_this_persons_view(app, db_fil
     assert data["mode"] == "board"
     assert data["view"]["me"]["name"] == "Ann"
     assert data["stream_url"] == f"/api/boards/{board_id}/stream"
-    assert data["ticket"], "a ticket for the stream and the actions"
+    assert data["stream_ticket"] and data["action_ticket"], "a ticket for the stream, one for the actions"
+    assert data["stream_ticket"] != data["action_ticket"]
+    assert (data["ticket_seconds"], data["is_facilitator"]) == (600, False)
 
 
 def test_other_board_pages_carry_the_top_bar_and_no_polling(app, db_file):
