@@ -13,7 +13,7 @@ from canvas.exports.external_summary import external_summary
 from canvas.exports.invite import review_invite
 from canvas.errors import InviteNeedsReviewDate
 from canvas.exports.markdown_pack import markdown_pack
-from canvas.session.visibility import hidden_note_counts, visible_snapshot, visible_votes
+from canvas.session.visibility import backup_votes, hidden_note_counts, visible_snapshot
 from canvas.dates import today_in
 from pages.shared import board_page, navigation
 from storage.restore import load_snapshot_and_votes
@@ -25,7 +25,9 @@ whole, whole_votes = load_snapshot_and_votes(page.db, page.board.id)
 # Every file is made from what this person may see, never from the whole board:
 # while people write, that is their own notes and the ones written before the meeting.
 snapshot = visible_snapshot(whole, page.viewer)
-votes = visible_votes(whole_votes, whole, page.viewer)
+# Only a facilitator's backup holds each person's votes (without names); a
+# participant's holds the totals the board shows them.
+votes = backup_votes(whole_votes, whole, page.viewer)
 stem = f"postmortem-{snapshot.board.incident_date or today}"
 
 st.title("Export", anchor=False)
@@ -63,7 +65,10 @@ right.download_button("Backup of the whole board (.json)",
                       json.dumps(export_document(snapshot, votes), indent=2, ensure_ascii=False),
                       file_name=f"{stem}.json", mime="application/json", key="export_json",
                       icon=":material/save:", width="stretch",
-                      help="Import it with `postmortem-canvas import FILE` or on the home page.")
+                      help="Import it with `postmortem-canvas import FILE` or on the home page. "
+                           "Votes are in it as totals"
+                           + (" and as ballots without names, so the restored board keeps "
+                              "each budget." if votes is not None else "."))
 rows = [(snapshot.board.title, action) for action in snapshot.actions]
 left, right = st.columns(2)
 left.download_button("Actions (.csv)", actions_csv(rows), file_name=f"{stem}-actions.csv",

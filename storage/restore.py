@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 
-from canvas.exports.backup import BackupPlan
+from canvas.exports.backup import BackupPlan, planned_dots
 from canvas.errors import BoardChangingTooFast
 from canvas.ids import hash_secret, new_row_id, new_secret
 from canvas.models import Board, BoardDraft
@@ -35,7 +35,9 @@ def read_votes(db: Database, board_id: str) -> dict[str, dict[str, int]]:
 def load_snapshot_and_votes(
     db: Database, board_id: str, attempts: int = 5
 ) -> tuple[BoardSnapshot, dict[str, dict[str, int]]]:
-    """The board and everyone's votes as of one moment, for `backup_document`.
+    """The board and everyone's votes as of one moment, for `backup_document`
+    (only a facilitator's backup, or the command line's, may hold the votes
+    per person).
 
     Every write bumps the board's revision, so votes read while the revision
     stayed put belong with the snapshot read after them; if someone wrote in
@@ -56,10 +58,13 @@ def restore_board(db: Database, plan: BackupPlan) -> tuple[Board, str]:
 
     Participants come back by name only: their tokens were never in the
     backup, so each rejoins from the link. Notes have no author, so only a
-    facilitator can edit them.
+    facilitator can edit them. The dots come back held by the restored
+    participants, within the board's rules (`planned_dots`): from a
+    participant's backup, which holds totals only, spread over them.
     """
     spec = plan.board
     stamp = iso(now())
+    dots = planned_dots(plan)
     with write_transaction(db):
         board = boards.create_board(db, BoardDraft(
             title=spec.title, incident_date=spec.incident_date, severity=spec.severity,
@@ -115,9 +120,9 @@ def restore_board(db: Database, plan: BackupPlan) -> tuple[Board, str]:
                 for note in plan.notes
             )
             db["votes"].insert_all(
-                {"board_id": board.id, "participant_id": people[vote.participant],
-                 "item_id": ids[vote.item], "created_at": stamp}
-                for vote in plan.votes for _ in range(vote.count)
+                {"board_id": board.id, "participant_id": people[dot.participant],
+                 "item_id": ids[dot.item], "created_at": stamp}
+                for dot in dots for _ in range(dot.count)
             )
             db["actions"].insert_all(
                 {"id": ids[action.ref], "board_id": board.id, "title": action.title,

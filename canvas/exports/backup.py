@@ -9,17 +9,31 @@ id, so the backup of a restored board equals the original apart from the
 board's own id and creation time.
 
 Never in a backup: the facilitator key, participants' tokens (only hashes are
-stored anyway) and who wrote which note. A backup travels like an export, and
-votes are counted per participant *index*, which says no more than the board
-shows once votes are revealed.
+stored anyway), who wrote which note, and who voted for what. A backup
+travels like an export, and the board itself only ever shows totals:
+
+- `tallies` holds the dots on each item, as the person making the backup may
+  know them (none before the votes are revealed).
+- `votes` holds each voter's dots, for the facilitator's backup and the
+  command line's only, so that a restored board keeps everyone's budget as
+  it was. Voters are numbered in an order that follows their ballots, not
+  the list of participants: nothing ties a ballot to a name.
+
+A participant's backup holds totals only. Restoring it spreads each item's
+dots over the restored participants within the budget and the per-item
+limit (`planned_dots`); restored participants hold no token, so nobody can
+act as them, and the spread claims nothing about who voted for what.
+Backups of the older format (`FORMAT_1`) numbered each person's votes by
+their place in `participants`; they are still read, never written.
 """
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -37,7 +51,9 @@ from canvas.incident.timeline import TimelineEvent
 from canvas.dates import SupportedInstant
 from canvas.session.voting import BUDGET_RANGE, counted_item
 
-FORMAT = "postmortem-canvas/backup-1"
+FORMAT = "postmortem-canvas/backup-2"
+# Each person's votes by their place in `participants`: read, never written.
+FORMAT_1 = "postmortem-canvas/backup-1"
 # Note numbers and places in a column are small counts on a real board; a
 # billion leaves room for the next one (max + 1) inside PostgreSQL's INTEGER
 # columns and SQLite's 64-bit integers alike.
@@ -52,15 +68,12 @@ def backup_document(
 ) -> dict[str, Any]:
     """Everything on the board as a JSON-ready dict in the backup format.
 
-    `votes` is participant id -> item id -> dots (storage.restore.read_votes);
-    the snapshot's tallies alone do not say whose dots they are. It may be
-    left out only when nobody has voted.
+    Without `votes` (a participant's backup) it holds the snapshot's tallies
+    only. With `votes`, participant id -> item id -> dots
+    (storage.restore.read_votes, cut by visibility.visible_votes), it also
+    holds each person's dots as an anonymous ballot, and the tallies are
+    their sums: for the facilitator's backup and the command line's.
     """
-    if votes is None:
-        if any(snapshot.tallies.values()):
-            raise ValueError(
-                "backup_document needs the votes per participant (storage.restore.read_votes)")
-        votes = {}
     board = snapshot.board
     refs: dict[str, str] = {}
     for prefix, items in (("event", snapshot.events), ("cluster", snapshot.clusters),
@@ -69,14 +82,16 @@ def backup_document(
         for index, item in enumerate(items, start=1):
             if item.id is not None:
                 refs[item.id] = f"{prefix}-{index}"
-    participant_index = {person.id: index for index, person in enumerate(snapshot.participants)}
     order = {ref: index for index, ref in enumerate(refs.values())}
-    vote_rows = [
-        {"item": refs[item_id], "participant": participant_index[person], "count": count}
-        for person, counts in votes.items() if person in participant_index
-        for item_id, count in counts.items() if count > 0 and item_id in refs
-    ]
-    vote_rows.sort(key=lambda row: (row["participant"], order[row["item"]]))
+    ballots = _ballots(votes or {}, snapshot, refs, order)
+    if votes is None:
+        totals = Counter({refs[item]: count for item, count in snapshot.tallies.items()
+                          if count > 0 and item in refs})
+    else:
+        totals = Counter()
+        for ballot in ballots:
+            for _, ref, count in ballot:
+                totals[ref] += count
     return {
         "format": FORMAT,
         "board": {
@@ -131,7 +146,10 @@ def backup_document(
              "created_at": note.created_at.isoformat(), "updated_at": note.updated_at.isoformat()}
             for note in snapshot.notes
         ],
-        "votes": vote_rows,
+        "tallies": [{"item": ref, "count": totals[ref]}
+                    for ref in sorted(totals, key=order.__getitem__)],
+        "votes": [{"voter": voter, "item": ref, "count": count}
+                  for voter, ballot in enumerate(ballots, start=1) for _, ref, count in ballot],
         "actions": [
             {"ref": refs[action.id], "title": action.title, "owner": action.owner,
              "due_date": _iso(action.due_date), "type": action.type.value,
@@ -168,6 +186,21 @@ def backup_document(
 
 def _iso(value: date | None) -> str | None:
     return None if value is None else value.isoformat()
+
+
+def _ballots(votes: Mapping[str, Mapping[str, int]], snapshot: BoardSnapshot,
+             refs: Mapping[str, str], order: Mapping[str, int]) -> list[list[tuple[int, str, int]]]:
+    """Each participant's dots as (place of the item, item ref, dots), the
+    ballots sorted by what they hold: their order says nothing about who
+    joined when, so a voter's number cannot be matched to a name."""
+    people = {person.id for person in snapshot.participants}
+    ballots = []
+    for person, counts in votes.items():
+        ballot = sorted((order[refs[item]], refs[item], count) for item, count in counts.items()
+                        if person in people and count > 0 and item in refs)
+        if ballot:
+            ballots.append(ballot)
+    return sorted(ballots)
 
 
 # --- reading -----------------------------------------------------------------------
@@ -223,9 +256,16 @@ class BackupNote(BaseModel):
     updated_at: SupportedInstant | None = None
 
 
+class BackupTally(BaseModel):
+    item: str
+    count: int = Field(ge=1)
+
+
 class BackupVote(BaseModel):
     item: str
-    participant: int = Field(ge=0)
+    # A voter's number (1, 2, ...); in the older format, a place in `participants`.
+    voter: int | None = Field(None, ge=1)
+    participant: int | None = Field(None, ge=0)
     count: int = Field(ge=1)
 
 
@@ -267,6 +307,7 @@ class BackupPlan(BaseModel):
     events: list[BackupEvent] = []
     clusters: list[BackupCluster] = []
     notes: list[BackupNote] = []
+    tallies: list[BackupTally] = []
     votes: list[BackupVote] = []
     actions: list[BackupAction] = []
     triggers: list[BackupTrigger] = []
@@ -282,13 +323,15 @@ def parse_backup(text: str) -> BackupPlan:
     data = load_json(text, BackupInvalid)
     if not isinstance(data, dict):
         raise BackupInvalid("top level: expected a JSON object")
-    if data.get("format") != FORMAT:
-        raise BackupInvalid(f"format: expected {FORMAT!r}, found {data.get('format')!r}")
+    if data.get("format") not in (FORMAT, FORMAT_1):
+        raise BackupInvalid(f"format: expected {FORMAT!r} or {FORMAT_1!r}, "
+                            f"found {data.get('format')!r}")
     try:
         plan = BackupPlan.model_validate(data)
     except ValidationError as error:
         raise BackupInvalid(describe_validation_error(error)) from error
     _check_references(plan)
+    planned_dots(plan)
     return plan
 
 
@@ -359,24 +402,142 @@ def _check_references(plan: BackupPlan) -> None:
         decided.add(decision.learning)
         for position, action in enumerate(decision.actions):
             require(f"decisions[{index}].actions[{position}]", action, "action")
+
+
+# --- votes -------------------------------------------------------------------------
+
+
+class PlannedDots(NamedTuple):
+    """Dots a restored board gets: `participant` is a place in the backup's
+    `participants`, `item` a note or cluster ref."""
+
+    participant: int
+    item: str
+    count: int
+
+
+def planned_dots(plan: BackupPlan) -> list[PlannedDots]:
+    """The dots of a restored board, each held by a participant, within the
+    board's budget and per-item limit. Raises BackupInvalid naming the place
+    of a vote or a tally that no board could hold.
+
+    Ballots (`votes`) are kept as they are, voter n held by the n-th
+    participant (in the older format, by the participant whose place it
+    names); `tallies`, when present, must be their sums. Tallies alone (a
+    participant's backup) are spread over the participants (`_spread`).
+    """
+    cluster_of = {note.ref: note.cluster for note in plan.notes}
+    kinds = {**{note.ref: "note" for note in plan.notes},
+             **{cluster.ref: "cluster" for cluster in plan.clusters}}
+    tallies: Counter = Counter()
+    for index, tally in enumerate(plan.tallies):
+        if kinds.get(tally.item) is None:
+            raise BackupInvalid(f"tallies[{index}].item: no cluster or note {tally.item!r} in this "
+                                "backup")
+        if tally.item in tallies:
+            raise BackupInvalid(f"tallies[{index}].item: {tally.item!r} is listed twice")
+        tallies[tally.item] = tally.count
+    if not plan.votes:
+        return _spread(plan, tallies, cluster_of)
+    dots = [_ballot_dots(plan, index, vote, kinds) for index, vote in enumerate(plan.votes)]
+    _check_ballots(plan, dots, cluster_of)
+    summed: Counter = Counter()
+    for dot in dots:
+        summed[dot.item] += dot.count
+    if plan.tallies and summed != tallies:
+        item = next(ref for ref in (*tallies, *summed) if tallies[ref] != summed[ref])
+        raise BackupInvalid(f"tallies: {tallies[item]} dots on {item!r}, but the votes hold "
+                            f"{summed[item]}")
+    return dots
+
+
+def _ballot_dots(plan: BackupPlan, index: int, vote: BackupVote,
+                 kinds: Mapping[str, str]) -> PlannedDots:
+    place = f"votes[{index}]"
+    if kinds.get(vote.item) is None:
+        raise BackupInvalid(f"{place}.item: no cluster or note {vote.item!r} in this backup")
+    people = len(plan.participants)
+    if plan.format == FORMAT_1:
+        if vote.participant is None:
+            raise BackupInvalid(f"{place}.participant: needed in a {FORMAT_1!r} backup")
+        if vote.participant >= people:
+            raise BackupInvalid(f"{place}.participant: {vote.participant} is not a place in "
+                                f"participants (there are {people})")
+        return PlannedDots(vote.participant, vote.item, vote.count)
+    if vote.participant is not None:
+        raise BackupInvalid(f"{place}.participant: votes are not tied to participants in this "
+                            "format; number the voters instead (voter)")
+    if vote.voter is None:
+        raise BackupInvalid(f"{place}.voter: needed")
+    if vote.voter > people:
+        raise BackupInvalid(f"{place}.voter: voter {vote.voter}, but only {people} participants "
+                            "to hold their dots")
+    return PlannedDots(vote.voter - 1, vote.item, vote.count)
+
+
+def _check_ballots(plan: BackupPlan, dots: list[PlannedDots],
+                   cluster_of: Mapping[str, str | None]) -> None:
+    budget, limit = plan.board.vote_budget, plan.board.vote_max_per_item
+    who = "participant" if plan.format == FORMAT_1 else "voter"
+
+    def name(seat: int) -> str:
+        return f"{who} {seat if plan.format == FORMAT_1 else seat + 1}"
+
     spent: Counter = Counter()
     on_item: Counter = Counter()
-    # The same rule as on a live board: dots on a grouped note count toward its cluster.
-    cluster_of = {note.ref: note.cluster for note in plan.notes}
-    for index, vote in enumerate(plan.votes):
-        require(f"votes[{index}].item", vote.item, "cluster", "note")
-        if vote.participant >= len(plan.participants):
-            raise BackupInvalid(f"votes[{index}].participant: {vote.participant} is not a place in "
-                                f"participants (there are {len(plan.participants)})")
-        item = counted_item(vote.item, cluster_of)
-        on_item[vote.participant, item] += vote.count
-        if on_item[vote.participant, item] > plan.board.vote_max_per_item:
-            counted = "" if item == vote.item else f" (through note {vote.item!r})"
-            raise BackupInvalid(f"votes[{index}].count: participant {vote.participant} has "
-                                f"{on_item[vote.participant, item]} dots on {item!r}{counted}; "
-                                f"the board allows {plan.board.vote_max_per_item}")
-        spent[vote.participant] += vote.count
-    for person, total in spent.items():
-        if total > plan.board.vote_budget:
-            raise BackupInvalid(f"votes: participant {person} has {total} dots; the board's budget "
-                                f"is {plan.board.vote_budget}")
+    for index, dot in enumerate(dots):
+        # The same rule as on a live board: dots on a grouped note count toward its cluster.
+        item = counted_item(dot.item, cluster_of)
+        on_item[dot.participant, item] += dot.count
+        if on_item[dot.participant, item] > limit:
+            counted = "" if item == dot.item else f" (through note {dot.item!r})"
+            raise BackupInvalid(f"votes[{index}].count: {name(dot.participant)} has "
+                                f"{on_item[dot.participant, item]} dots on {item!r}{counted}; "
+                                f"the board allows {limit}")
+        spent[dot.participant] += dot.count
+    for seat, total in spent.items():
+        if total > budget:
+            raise BackupInvalid(f"votes: {name(seat)} has {total} dots; the board's budget is "
+                                f"{budget}")
+
+
+def _spread(plan: BackupPlan, tallies: Mapping[str, int],
+            cluster_of: Mapping[str, str | None]) -> list[PlannedDots]:
+    """Totals held by the participants within the rules: the biggest totals
+    first, each dot to whoever has the most budget left and room on the item
+    (Ryser's construction), which fits every set of totals that real ballots
+    could have made."""
+    people = len(plan.participants)
+    budget, limit = plan.board.vote_budget, plan.board.vote_max_per_item
+    counted: dict[str, list[str]] = {}
+    for item in tallies:
+        counted.setdefault(counted_item(item, cluster_of), []).append(item)
+    total = {key: sum(tallies[item] for item in items) for key, items in counted.items()}
+    # Checked first, so that no count makes the loop below long.
+    if sum(total.values()) > people * budget:
+        raise BackupInvalid(f"tallies: {sum(total.values())} dots, more than {people} "
+                            f"participants can hold with a budget of {budget}")
+    for key, dots in total.items():
+        if dots > people * limit:
+            raise BackupInvalid(f"tallies: {dots} dots on {key!r}, more than {people} "
+                                f"participants can hold with {limit} per item")
+    left = [budget] * people
+    held: Counter = Counter()
+    for key in sorted(total, key=lambda key: (-total[key], key)):
+        # The most budget left first; among equals, the first participant.
+        queue = [(-left[seat], seat) for seat in range(people) if left[seat]]
+        heapq.heapify(queue)
+        on_item = Counter()
+        for item in counted[key]:
+            for _ in range(tallies[item]):
+                if not queue:
+                    raise BackupInvalid(f"tallies: the dots on {key!r} do not fit {people} "
+                                        f"participants within a budget of {budget} and {limit} "
+                                        "per item")
+                _, seat = heapq.heappop(queue)
+                left[seat] -= 1
+                on_item[seat] += 1
+                held[seat, item] += 1
+                if left[seat] and on_item[seat] < limit:
+                    heapq.heappush(queue, (-left[seat], seat))
+    return [PlannedDots(seat, item, count) for (seat, item), count in sorted(held.items())]

@@ -65,9 +65,10 @@ def visible_snapshot(snapshot: BoardSnapshot, viewer: Viewer) -> BoardSnapshot:
 
 def visible_votes(votes: Mapping[str, Mapping[str, int]], snapshot: BoardSnapshot,
                   viewer: Viewer) -> dict[str, dict[str, int]]:
-    """Whose dots are where (participant id -> item id -> dots, as a backup
-    holds them), cut down to what this viewer may know: their own dots only
-    until the votes are revealed, and only on items the viewer can see."""
+    """Whose dots are where (participant id -> item id -> dots, as
+    `backup_document` takes them), cut down to what this viewer may know:
+    their own dots only until the votes are revealed, and only on items the
+    viewer can see."""
     seen = visible_snapshot(snapshot, viewer)
     items = {note.id for note in seen.notes} | {cluster.id for cluster in seen.clusters}
     kept: dict[str, dict[str, int]] = {}
@@ -78,6 +79,17 @@ def visible_votes(votes: Mapping[str, Mapping[str, int]], snapshot: BoardSnapsho
         if mine:
             kept[person] = mine
     return kept
+
+
+def backup_votes(votes: Mapping[str, Mapping[str, int]], snapshot: BoardSnapshot,
+                 viewer: Viewer) -> dict[str, dict[str, int]] | None:
+    """The votes per person this viewer's backup may hold: a facilitator's
+    holds them (as `visible_votes` cuts them; the backup keeps them as
+    ballots without names), a participant's none, so that it carries only
+    the totals the board shows them (canvas.exports.backup)."""
+    if not viewer.is_facilitator:
+        return None
+    return visible_votes(votes, snapshot, viewer)
 
 
 def visible_bin(deleted: Iterable[Note], phase: Phase, viewer: Viewer) -> list[Note]:

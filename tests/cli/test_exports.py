@@ -52,7 +52,7 @@ def test_a_json_export_imports_back_as_an_equal_board(tmp_path, db_path, board_i
     for document in (first, second):
         del document["board"]["id"], document["board"]["created_at"]
     assert second == first
-    assert first["format"] == "postmortem-canvas/backup-1"
+    assert first["format"] == "postmortem-canvas/backup-2"
     assert first["metrics"]["time_to_mitigate"] == 27 * 60
 
 
@@ -133,7 +133,8 @@ def test_importing_an_old_or_unknown_format_names_the_format(tmp_path, db_path, 
     old.write_text(json.dumps({"format": "postmortem-canvas/1", "board": {"title": "x"}}))
     status, out, err = run(capsys, "import", old, "--db", db_path)
     assert status == 2 and out == ""
-    assert "format: expected 'postmortem-canvas/backup-1', found 'postmortem-canvas/1'" in err
+    assert ("format: expected 'postmortem-canvas/backup-2' or 'postmortem-canvas/backup-1', "
+            "found 'postmortem-canvas/1'") in err
 
 
 def test_a_broken_backup_writes_nothing(tmp_path, db_path, board_id, capsys):

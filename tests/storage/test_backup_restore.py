@@ -215,7 +215,8 @@ def broken(document: dict, change) -> str:
 
 
 @pytest.mark.parametrize("change, message", [
-    (lambda d: d.update(format="postmortem-canvas/1"), "format: expected 'postmortem-canvas/backup-1'"),
+    (lambda d: d.update(format="postmortem-canvas/1"),
+     "format: expected 'postmortem-canvas/backup-2' or 'postmortem-canvas/backup-1', found 'postmortem-canvas/1'"),
     (lambda d: d["board"].update(template="nope"), "board.template: There is no template called 'nope'"),
     (lambda d: d["board"].update(timezone="Mars/Olympus"), "board.timezone: unknown time zone"),
     (lambda d: d["board"].update(vote_budget=2, vote_max_per_item=3), "vote_max_per_item cannot exceed"),
@@ -224,7 +225,14 @@ def broken(document: dict, change) -> str:
     (lambda d: d["notes"][1].update(cluster="cluster-9"), "notes[1].cluster: no cluster 'cluster-9'"),
     (lambda d: d["notes"][1].update(number=d["notes"][0]["number"]), "notes[1].number: note number"),
     (lambda d: d["events"][0].update(at="2019-07-02T13:42:00"), "events[0].at: time has no zone"),
-    (lambda d: d["votes"][0].update(participant=7), "votes[0].participant: 7 is not a place"),
+    (lambda d: d["votes"][0].update(voter=7), "votes[0].voter: voter 7, but only 2 participants"),
+    (lambda d: d["votes"][0].update(participant=0), "votes[0].participant: votes are not tied"),
+    (lambda d: d.update(format="postmortem-canvas/backup-1"), "votes[0].participant: needed"),
+    (lambda d: d["tallies"][0].update(count=d["tallies"][0]["count"] + 1), "but the votes hold"),
+    (lambda d: d.update(votes=[], tallies=[{"item": "note-1", "count": 7}]),
+     "tallies: 7 dots on 'note-1', more than 2 participants can hold with 3 per item"),
+    (lambda d: d.update(votes=[], tallies=[{"item": "action-1", "count": 1}]),
+     "tallies[0].item: no cluster or note 'action-1'"),
     (lambda d: d["votes"][0].update(item="action-1"), "votes[0].item: no cluster or note 'action-1'"),
     (lambda d: d["votes"][0].update(count=9), "the board allows 3"),
     (lambda d: d["actions"][0].update(source_kind="cluster", source="note-99"), "actions[0].source: no cluster 'note-99'"),

@@ -304,8 +304,8 @@ def test_a_backup_counting_a_notes_dots_over_its_clusters_limit_is_refused(db, s
     s.phase(Phase.vote)
     document = json.loads(backup_text(db, s.id))
     parse_backup(json.dumps(document))
-    document["votes"].append({"item": "cluster-1", "participant": 1, "count": 2})
-    with pytest.raises(BackupInvalid, match="participant 1 has 4 dots on 'cluster-1'; the board allows 3"):
+    document["votes"].append({"item": "cluster-1", "voter": 1, "count": 2})
+    with pytest.raises(BackupInvalid, match="voter 1 has 4 dots on 'cluster-1'; the board allows 3"):
         parse_backup(json.dumps(document))
     document["votes"].reverse()
     with pytest.raises(BackupInvalid, match=r"4 dots on 'cluster-1' \(through note 'note-1'\)"):
