@@ -354,6 +354,31 @@ class MalformedAction(CanvasError):
     """The request is not shaped like any action the canvas sends."""
 
 
+class UnreadableRequest(MalformedAction):
+    """A request body that is not UTF-8 JSON the board can read (bad syntax,
+    nested too deep, a number too long, half a surrogate pair)."""
+
+    def __init__(self, detail: str):
+        super().__init__(f"The request is not JSON the board can read: {detail}.")
+
+
+class RequestTooLarge(CanvasError):
+    """A request body larger than the route accepts; it was not read to its end."""
+
+    def __init__(self, limit_bytes: int):
+        super().__init__(f"The request is too large: the board reads at most "
+                         f"{limit_bytes // 1024:,} KiB per request.")
+        self.limit_bytes = limit_bytes
+
+
+class NotFocusable(CanvasError):
+    """The item to focus is not a live cluster or loose note of this board."""
+
+    def __init__(self):
+        super().__init__("That item is not on this board any more (it was moved, merged or "
+                         "deleted), so it cannot be in focus.")
+
+
 class LearningNotFound(CanvasError):
     """The learning (or its decision) is not on this board, or was deleted."""
 

@@ -13,6 +13,7 @@ from datetime import timedelta
 from pydantic import BaseModel
 
 from canvas.actions import close_reason_for
+from canvas.errors import NotFocusable
 from canvas.ids import hash_secret, new_row_id, new_secret
 from canvas.models import Board, BoardDraft, Participant
 from canvas.session.phases import Action, Actor, Phase, authorize, check_timer
@@ -131,10 +132,23 @@ def stop_timer(db: Database, board_id: str, key: str | None) -> None:
 
 
 def set_focus(db: Database, board_id: str, key: str | None, item_id: str | None) -> None:
-    """Point everyone at one item in Discuss (None clears the focus)."""
+    """Point everyone at one item in Discuss (None clears the focus): a live
+    cluster or a loose live note of this board, as the ranking lists them;
+    anything else raises NotFocusable and leaves the focus as it was."""
     with changing_board(db, board_id):
         _require(db, board_id, key, Action.focus)
+        if item_id is not None and not _is_ranked_item(db, board_id, item_id):
+            raise NotFocusable()
         db["boards"].update(board_id, {"focus_item": item_id})
+
+
+def _is_ranked_item(db: Database, board_id: str, item_id: str) -> bool:
+    # What Discuss ranks: clusters, and the notes in no cluster.
+    return db.execute(
+        "SELECT 1 FROM clusters WHERE id = ? AND board_id = ? AND deleted_at IS NULL "
+        "UNION ALL SELECT 1 FROM notes WHERE id = ? AND board_id = ? AND deleted_at IS NULL "
+        "AND cluster_id IS NULL",
+        [item_id, board_id, item_id, board_id]).fetchone() is not None
 
 
 def set_show_authors(db: Database, board_id: str, key: str | None, show: bool) -> None:

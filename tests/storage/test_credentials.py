@@ -3,7 +3,7 @@
 import pytest
 
 from canvas.actions import ActionDraft
-from canvas.errors import ParticipantNotFound, StepNotFound
+from canvas.errors import NotFocusable, ParticipantNotFound, StepNotFound
 from canvas.models import BoardDraft, NoteDraft
 from canvas.session.phases import Credentials, NotYourNote, Phase, PhaseForbids
 from storage import actions, boards, clusters, facilitation, notes, participants, votes
@@ -133,8 +133,34 @@ def test_an_item_becomes_an_action_only_in_discuss(db, started):
 
 def test_the_focus_is_set_only_while_discussing(db, started):
     board_id, key = started.board.id, started.facilitator_key
+    item = notes.add_note(db, board_id, "detect", NoteDraft(text="Pager was muted"), join(db, board_id, "Ann"))
     with pytest.raises(PhaseForbids):
-        facilitation.set_focus(db, board_id, key, "item")
+        facilitation.set_focus(db, board_id, key, item.id)
     facilitation.set_phase(db, board_id, key, Phase.discuss)
-    facilitation.set_focus(db, board_id, key, "item")
-    assert boards.get_board(db, board_id).focus_item == "item"
+    facilitation.set_focus(db, board_id, key, item.id)
+    assert boards.get_board(db, board_id).focus_item == item.id
+    facilitation.set_focus(db, board_id, key, None)
+    assert boards.get_board(db, board_id).focus_item is None
+
+
+def test_the_focus_goes_only_to_an_item_the_ranking_lists(db, started):
+    board_id, key = started.board.id, started.facilitator_key
+    ann = join(db, board_id, "Ann")
+    loose = notes.add_note(db, board_id, "detect", NoteDraft(text="Pager was muted"), ann)
+    grouped = notes.add_note(db, board_id, "detect", NoteDraft(text="Alert went to email"), ann)
+    gone = notes.add_note(db, board_id, "react", NoteDraft(text="Rolled back late"), ann)
+    facilitation.set_phase(db, board_id, key, Phase.group)
+    cluster_id = clusters.move_note(db, board_id, grouped.id, step_key="detect", onto_note_id=loose.id,
+                                    seen_revision=boards.board_revision(db, board_id), credentials=ann)
+    notes.delete_note(db, board_id, gone.id, ann)
+    other = facilitation.start_board(db, BoardDraft(title="Another incident", facilitator_name="Bo"))
+    elsewhere = notes.add_note(db, other.board.id, "detect", NoteDraft(text="Not this board's"),
+                               Credentials(participant_id=other.facilitator.id))
+    facilitation.set_phase(db, board_id, key, Phase.discuss)
+    facilitation.set_focus(db, board_id, key, cluster_id)
+    before = boards.board_revision(db, board_id)
+    for refused in (elsewhere.id, grouped.id, gone.id, "no-such-item", "x" * 100_000):
+        with pytest.raises(NotFocusable):
+            facilitation.set_focus(db, board_id, key, refused)
+    assert boards.get_board(db, board_id).focus_item == cluster_id
+    assert boards.board_revision(db, board_id) == before
