@@ -24,10 +24,13 @@ The two databases differ in two places, both handled here:
 
 from __future__ import annotations
 
+import sqlite3
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+
+import psycopg
 
 from canvas.errors import SchemaTooNew
 from storage.db import Database, connect, write_transaction
@@ -468,6 +471,22 @@ def check_schema(db: Database) -> None:
     if unknown:
         found = max(schema_version(name) for name in unknown)
         raise SchemaTooNew(found, known_version())
+
+
+def is_current(db: Database) -> bool:
+    """Whether the database holds exactly the migrations this code knows, in
+    one small read: cheap enough for a server to ask before every request, so
+    that a database another version migrated underneath it is noticed at
+    once. False means "call migrate", which brings an older database up to
+    date and refuses a newer one with SchemaTooNew."""
+    try:
+        count, last = db.execute(
+            f"SELECT count(*), max(name) FROM {MIGRATIONS_TABLE} WHERE migration_set = ?",
+            [MIGRATION_SET]).fetchone()
+    except (sqlite3.OperationalError, psycopg.errors.UndefinedTable):
+        return False  # no migrations table: a database nothing has migrated yet
+    # Names start with their zero-padded number, so the newest sorts last.
+    return count == len(MIGRATIONS) and last == MIGRATIONS[-1].name
 
 
 def migrate(target=None, *, stop_before: str | None = None) -> list[str]:
