@@ -40,10 +40,13 @@ def present_names(db: Database, board_id: str) -> list[str]:
 
 
 def mark_all_seen(db: Database, participant_ids: Iterable[str]) -> None:
-    """Record in one transaction that these people have a board open (no revision bump)."""
+    """Record in one transaction that these people have a board open (no
+    revision bump). Like `participants.mark_seen` it gives up (DatabaseBusy)
+    after SEEN_WAIT_MS behind a long write, rather than hold a stream for the
+    busy timeout."""
     ids = list(participant_ids)
     if not ids:
         return
-    with write_transaction(db):
+    with write_transaction(db, wait_ms=participants.SEEN_WAIT_MS):
         for participant_id in ids:
             participants.mark_seen(db, participant_id)
