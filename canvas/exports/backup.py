@@ -513,14 +513,15 @@ def _spread(plan: BackupPlan, tallies: Mapping[str, int],
     for item in tallies:
         counted.setdefault(counted_item(item, cluster_of), []).append(item)
     total = {key: sum(tallies[item] for item in items) for key, items in counted.items()}
+    named = f"{people} participant{'s' * (people != 1)}"
     # Checked first, so that no count makes the loop below long.
     if sum(total.values()) > people * budget:
-        raise BackupInvalid(f"tallies: {sum(total.values())} dots, more than {people} "
-                            f"participants can hold with a budget of {budget}")
+        raise BackupInvalid(f"tallies: {sum(total.values())} dots, more than {named} can hold "
+                            f"with a budget of {budget}")
     for key, dots in total.items():
         if dots > people * limit:
-            raise BackupInvalid(f"tallies: {dots} dots on {key!r}, more than {people} "
-                                f"participants can hold with {limit} per item")
+            raise BackupInvalid(f"tallies: {dots} dots on {key!r}, more than {named} can hold "
+                                f"with {limit} per item")
     left = [budget] * people
     held: Counter = Counter()
     for key in sorted(total, key=lambda key: (-total[key], key)):
@@ -531,9 +532,8 @@ def _spread(plan: BackupPlan, tallies: Mapping[str, int],
         for item in counted[key]:
             for _ in range(tallies[item]):
                 if not queue:
-                    raise BackupInvalid(f"tallies: the dots on {key!r} do not fit {people} "
-                                        f"participants within a budget of {budget} and {limit} "
-                                        "per item")
+                    raise BackupInvalid(f"tallies: the dots on {key!r} do not fit {named} "
+                                        f"within a budget of {budget} and {limit} per item")
                 _, seat = heapq.heappop(queue)
                 left[seat] -= 1
                 on_item[seat] += 1

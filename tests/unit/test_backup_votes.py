@@ -165,14 +165,14 @@ def test_the_spread_fits_every_set_of_totals_real_ballots_can_make():
 
 
 @pytest.mark.parametrize("tallies, message", [
-    ([{"item": "note-2", "count": 4}], "tallies: 4 dots on 'note-2', more than 1 participants "
+    ([{"item": "note-2", "count": 4}], "tallies: 4 dots on 'note-2', more than 1 participant "
                                        "can hold with 3 per item"),
     ([{"item": "note-1", "count": 3}, {"item": "note-2", "count": 3}],
-     "tallies: 6 dots, more than 1 participants can hold with a budget of 5"),
+     "tallies: 6 dots, more than 1 participant can hold with a budget of 5"),
     ([{"item": "note-1", "count": 1}, {"item": "note-1", "count": 1}],
      "tallies[1].item: 'note-1' is listed twice"),
     ([{"item": "note-9", "count": 1}], "tallies[0].item: no cluster or note 'note-9'"),
-    ([{"item": "note-1", "count": 2**70}], "more than 1 participants can hold"),
+    ([{"item": "note-1", "count": 2**70}], "more than 1 participant can hold"),
 ])
 def test_totals_no_board_could_hold_are_refused(tallies, message):
     document = backup_document(board({}, ("ann",)))
