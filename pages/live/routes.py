@@ -11,7 +11,10 @@ Everything under /api/boards/<id>/:
   re-checks phase, role and ownership).
 
 Refusals are JSON `{"ok": false, "message"}` with a status (403 ticket, 404
-board, 409 refused by a rule, 422 invalid input); never a traceback.
+board, 409 refused by a rule, 413 a body over 64 KiB, 422 invalid input, 503
+a database this server cannot use now: unreachable, full, or made by a newer
+version); never a traceback. An action's body is one of the typed intents of
+canvas.session.intents; a bug is a 500 with one sentence, logged once.
 """
 
 from __future__ import annotations
@@ -20,30 +23,36 @@ import asyncio
 import json
 import logging
 import os
+import re
 import signal
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 import anyio
-from pydantic import BaseModel, TypeAdapter, ValidationError
-from starlette.requests import Request
+from pydantic import ValidationError
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from canvas.actions import ActionDraft, Status, draft_for_item
-from canvas.learnings import FactorCategory
+from canvas.actions import ActionDraft, draft_for_item
 from canvas.errors import (
-    BoardNotFound, CanvasError, MalformedAction, ParticipantNotFound, StorageProblem, TextRefused,
-    describe_validation_error,
+    BoardNotFound, CanvasError, InvalidInput, MalformedAction, NotANoteStep, NotVotable, ParticipantNotFound,
+    RequestTooLarge, SchemaTooNew, StorageProblem, TextRefused, UnreadableRequest, describe_validation_error,
+)
+from canvas.json_text import load_json
+from canvas.session.intents import (
+    INTENTS, AddNote, DeleteNote, DissolveCluster, EditNote, Focus, Intent, MakeAction, MergeClusters,
+    MoveNote, RenameCluster, RestoreNote, RevealVotes, SetActionStatus, SetCategory, SetPhase,
+    SetVoteRules, ShowAuthors, StartTimer, StopTimer, Unvote, Vote, describe_intent_error,
 )
 from canvas.session.grouping import VotableItem
 from canvas.session.live_view import ViewBuilder
-from canvas.models import NoteColour, NoteDraft
-from canvas.session.phases import Credentials, Phase
+from canvas.models import NoteDraft
+from canvas.session.phases import Credentials
 from canvas.session.tickets import BadTicket, TicketClaims, TicketScope, check_ticket, issue_ticket
 from canvas.session.visibility import Viewer
 from canvas.settings import Settings
@@ -53,7 +62,7 @@ from storage.changes import ChangeFeed, open_change_feed
 from storage.db import Database, connect, database_target, is_postgres
 from storage.errors import named_error
 from storage.live import LiveBoard, load_live_board, mark_all_seen, present_names
-from storage.migrations import migrate
+from storage.migrations import check_schema, is_current, migrate
 from storage.secrets import ticket_signing_key
 
 log = logging.getLogger(__name__)
@@ -62,6 +71,12 @@ log = logging.getLogger(__name__)
 PING_SECONDS = 15.0
 PRESENCE_TTL_SECONDS = 5.0
 RECONNECT_MS = 2000
+# An intent or a ticket request is a few hundred bytes (a note of 1,000
+# characters, escaped, stays under 7 KiB): far below the 5 MB of an upload.
+BODY_LIMIT_BYTES = 64 * 1024
+BODY_MAX_DEPTH = 32
+# Revisions are counted from 1; no board reaches 19 digits.
+_EVENT_ID = re.compile(r"[0-9]{1,18}")
 
 # --- per process state ------------------------------------------------------
 
@@ -72,7 +87,8 @@ _local = threading.local()
 
 @contextmanager
 def _db() -> Iterator[Database]:
-    """A connection for this worker thread's call.
+    """A connection for this worker thread's call, to a database this code
+    knows (see `_ready`).
 
     On SQLite each of anyio's worker threads (they are reused) keeps its own
     open file; on PostgreSQL the call borrows one from the process's pool and
@@ -80,12 +96,29 @@ def _db() -> Iterator[Database]:
     target = database_target()
     if is_postgres(target):
         with connect(target) as db:
+            _ready(db)
             yield db
         return
     cached = getattr(_local, "db", None)
     if cached is None or getattr(_local, "target", None) != target:
         _local.db, _local.target = connect(target), target
+    _ready(_local.db)
     yield _local.db
+
+
+def _ready(db: Database) -> None:
+    """What a page checks when it starts, asked before each use: the database
+    holds exactly the migrations this code knows. A newer version may have
+    migrated it underneath this running server (a rolling upgrade), so the
+    answer is never kept; asking costs one small read (about 20 µs on SQLite,
+    0.1-0.2 ms on PostgreSQL). A database made by a newer version raises
+    SchemaTooNew before anything reads or writes it; one that is behind (the
+    migration at start-up failed on a full disk, or an unreachable server)
+    is migrated, as the first page would."""
+    if is_current(db):
+        return
+    check_schema(db)  # a read: refuse a newer database without taking the write lock
+    migrate(db.target)
 
 
 def _key() -> str:
@@ -165,34 +198,66 @@ _boards = _Boards()
 
 class _Presence:
     """Who has a stream open in this process, recorded in the database every
-    ping without bumping any revision; names read back at most every few seconds."""
+    ping without bumping any revision; names read back at most every few seconds.
+
+    Presence is a courtesy, never a condition: when it cannot be written or
+    read (a full disk, a long write holding the lock, a read-only file) it
+    pauses, and every stream goes on sending views with the names last read.
+    The log says once that it paused and once that it works again."""
 
     def __init__(self) -> None:
         self.open: Counter[tuple[str, str]] = Counter()
         self._names: dict[str, tuple[float, list[str]]] = {}
         self._reading: dict[str, asyncio.Future] = {}
+        # "record" and "read", while each fails: a full disk stops the one, not the other.
+        self.failing: set[str] = set()
 
     async def names(self, board_id: str) -> list[str]:
+        """Who is here, as last read; a failed read keeps the last answer until
+        the next try, PRESENCE_TTL_SECONDS later."""
         cached = self._names.get(board_id)
         if cached is not None and time.monotonic() - cached[0] < PRESENCE_TTL_SECONDS:
             return cached[1]
         if board_id in self._reading:
             return await asyncio.shield(self._reading[board_id])
         reading = self._reading[board_id] = asyncio.get_running_loop().create_future()
+        names = cached[1] if cached is not None else []
         try:
             names = await anyio.to_thread.run_sync(_present_names, board_id)
-        except BaseException as error:
-            reading.set_exception(error)
-            reading.exception()
-            raise
+            self._working("read")
+        except Exception as error:  # noqa: BLE001 - presence pauses, the stream goes on
+            self._failed("read", error)
         finally:
+            # Also when this reader is cancelled: the others waiting get an answer.
             self._reading.pop(board_id, None)
-        self._names[board_id] = (time.monotonic(), names)
-        reading.set_result(names)
+            self._names[board_id] = (time.monotonic(), names)
+            reading.set_result(names)
         return names
 
     async def record(self, participant_ids: list[str]) -> None:
-        await anyio.to_thread.run_sync(_mark_all_seen, participant_ids)
+        """Mark these people present now; a failure pauses presence and is not raised."""
+        try:
+            await anyio.to_thread.run_sync(_mark_all_seen, participant_ids)
+        except Exception as error:  # noqa: BLE001 - presence pauses, the stream goes on
+            self._failed("record", error)
+        else:
+            self._working("record")
+
+    def _failed(self, job: str, error: Exception) -> None:
+        if job in self.failing:
+            return
+        self.failing.add(job)
+        problem = error if isinstance(error, CanvasError) else named_error(error, database_target())
+        if problem is None:
+            log.warning("presence paused: could not %s who is here", job, exc_info=error)
+        else:
+            log.warning("presence paused: could not %s who is here: %s", job,
+                        getattr(problem, "shell", problem))
+
+    def _working(self, job: str) -> None:
+        if job in self.failing:
+            self.failing.discard(job)
+            log.info("presence resumed: %s who is here works again", job)
 
 
 def _present_names(board_id: str) -> list[str]:
@@ -211,11 +276,7 @@ _presence = _Presence()
 async def _keep_presence() -> None:
     while True:
         await asyncio.sleep(PING_SECONDS)
-        people = sorted({pid for (_, pid), count in _presence.open.items() if count > 0})
-        try:
-            await _presence.record(people)
-        except Exception:  # a locked file for 10 s: try again next time
-            log.warning("could not record presence", exc_info=True)
+        await _presence.record(sorted({pid for (_, pid), count in _presence.open.items() if count > 0}))
 
 
 @asynccontextmanager
@@ -312,9 +373,11 @@ def _status_of(error: CanvasError) -> int:
         return 403
     if isinstance(error, BoardNotFound):
         return 404
-    if isinstance(error, (MalformedAction, TextRefused)):
+    if isinstance(error, RequestTooLarge):
+        return 413
+    if isinstance(error, (MalformedAction, TextRefused, InvalidInput)):
         return 422
-    if isinstance(error, StorageProblem):
+    if isinstance(error, (StorageProblem, SchemaTooNew)):
         return 503
     return 409
 
@@ -333,6 +396,11 @@ def _guarded(handler):
     async def route(request: Request):
         try:
             return await handler(request)
+        except ClientDisconnect:
+            # Nobody is left to answer, and a hang-up is nothing to investigate.
+            log.debug("%s %s: the client hung up before its request arrived",
+                      request.method, request.url.path)
+            return Response(status_code=400)
         except CanvasError as error:
             return _refusal(_status_of(error), str(error))
         except ValidationError as error:
@@ -349,13 +417,33 @@ def _guarded(handler):
 
 
 async def _json_body(request: Request) -> dict:
+    """The request's JSON object, read only up to BODY_LIMIT_BYTES and nested
+    at most BODY_MAX_DEPTH deep; RequestTooLarge or a MalformedAction otherwise."""
+    raw = await _limited_body(request, BODY_LIMIT_BYTES)
     try:
-        body = await request.json()
-    except ValueError:
-        body = None
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UnreadableRequest("it is not UTF-8 text") from None
+    body = load_json(text, UnreadableRequest, max_depth=BODY_MAX_DEPTH)
     if not isinstance(body, dict):
         raise MalformedAction("Send a JSON object.")
     return body
+
+
+async def _limited_body(request: Request, limit: int) -> bytes:
+    # Refused before reading when the request says it is too large, and
+    # otherwise read in chunks only up to the limit: a body sent without a
+    # length (chunked) cannot grow the server either.
+    declared = request.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and (len(declared) > 12 or int(declared) > limit):
+        raise RequestTooLarge(limit)
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise RequestTooLarge(limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 # --- routes ----------------------------------------------------------------------
@@ -384,13 +472,26 @@ async def stream(request: Request):
     board_id = request.path_params["board_id"]
     claims = await _claims(board_id, request.query_params.get("ticket"), TicketScope.stream)
     viewer = Viewer(participant_id=claims.participant_id, is_facilitator=claims.is_facilitator)
-    last_event_id = request.headers.get("last-event-id", "")
-    sent = int(last_event_id) if last_event_id.isdigit() else None
+    # Refused now, with a status, or never: once the response has started
+    # only the stream's end can say that something went wrong.
+    await anyio.to_thread.run_sync(_check_database)
     return StreamingResponse(
-        _events(board_id, viewer, sent),
+        _events(board_id, viewer, _last_event_id(request)),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
+
+
+def _check_database() -> None:
+    with _db():
+        pass
+
+
+def _last_event_id(request: Request) -> int | None:
+    """The revision a reconnecting browser drew last; any other header
+    (not digits, or longer than any revision) counts as none: a full view."""
+    value = request.headers.get("last-event-id", "")
+    return int(value) if _EVENT_ID.fullmatch(value) else None
 
 
 async def _events(board_id: str, viewer: Viewer, sent: int | None):
@@ -423,11 +524,13 @@ async def _events(board_id: str, viewer: Viewer, sent: int | None):
                 yield f"event: presence\ndata: {json.dumps({'present': present})}\n\n"
     except Exception as error:
         # The response has started: end the stream (the browser reconnects and
-        # catches up by revision) and keep the details in the server's log.
-        if named_error(error, database_target()) is None:
+        # catches up by revision, or hears the refusal) and keep the details
+        # in the server's log.
+        problem = error if isinstance(error, CanvasError) else named_error(error, database_target())
+        if problem is None:
             log.exception("live board stream failed")
         else:
-            log.warning("live board stream ended: %s", named_error(error, database_target()))
+            log.warning("live board stream ended: %s", problem)
     finally:
         _presence.open[seat] -= 1
         if _presence.open[seat] <= 0:
@@ -438,23 +541,17 @@ async def post_action(request: Request):
     board_id = request.path_params["board_id"]
     body = await _json_body(request)
     claims = await _claims(board_id, body.get("ticket"), TicketScope.act)
-    kind = body.get("type")
-    if kind not in _ACTIONS:
-        raise MalformedAction("That is not something the board can do.")
+    intent = _intent(body)
+    handler = HANDLERS[type(intent)]
+    facilitator_key = _facilitator_key(body)
 
-    def run() -> tuple[int, bool]:
+    def run() -> tuple[int | None, bool]:
         with _db() as db:
-            credentials = Credentials(participant_id=claims.participant_id,
-                                      facilitator_key=_text(body.get("facilitator_key")) or None)
-            done = _ACTIONS[kind](db, board_id, credentials, body)
+            credentials = Credentials(participant_id=claims.participant_id, facilitator_key=facilitator_key)
+            done = handler(db, board_id, credentials, intent)
             return boards.board_revision(db, board_id), done is not False
 
-    try:
-        revision, done = await anyio.to_thread.run_sync(run)
-    except (TypeError, ValueError) as error:
-        if isinstance(error, (ValidationError, CanvasError)):
-            raise
-        raise MalformedAction("Some of the action's fields are missing or malformed.") from None
+    revision, done = await anyio.to_thread.run_sync(run)
     if _feed is not None:
         _feed.nudge()
     if revision is None:
@@ -467,170 +564,150 @@ async def post_action(request: Request):
     return Response(f'{{"ok":true,"done":{json.dumps(done)},"view":{view}}}', media_type="application/json")
 
 
-# --- actions: each calls the storage function the pages call ---------------------
+def _intent(body: dict) -> Intent:
+    # The ticket and the facilitator key travel beside the intent's fields,
+    # which the models ignore.
+    try:
+        return INTENTS.validate_python(body)
+    except ValidationError as error:
+        raise MalformedAction(describe_intent_error(error)) from None
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise MalformedAction("A text field holds something other than text.")
-    return value
+# A key is 43 characters (canvas.ids.new_secret).
+FACILITATOR_KEY_MAX_CHARS = 256
 
 
-def _required(body: dict, name: str) -> str:
-    value = body.get(name)
-    if not isinstance(value, str) or not value:
-        raise MalformedAction(f"The action needs “{name}”.")
-    return value
+def _facilitator_key(body: dict) -> str | None:
+    key = body.get("facilitator_key")
+    if key is None:
+        return None
+    if not isinstance(key, str) or len(key) > FACILITATOR_KEY_MAX_CHARS:
+        raise MalformedAction("The facilitator key sent with the action is not a key.")
+    return key or None
 
 
-def _number(body: dict, name: str) -> int:
-    value = body.get(name)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise MalformedAction(f"The action needs “{name}” as a whole number.")
-    return value
+# --- intents: each calls the storage function the pages call ---------------------
+# Storage checks again, inside the write's transaction, the phase, the role,
+# the owner, and that every id names something of this board.
 
 
-def _note_draft(body: dict) -> NoteDraft:
-    return NoteDraft(text=_text(body.get("text")), colour=body.get("colour") or NoteColour.yellow)
+def _note_draft(intent: AddNote | EditNote) -> NoteDraft:
+    return NoteDraft(text=intent.text, colour=intent.colour)
 
 
-def _add_note(db, board_id, credentials, body):
-    step_key = _required(body, "step_key")
-    step = boards.get_board(db, board_id).template_model.step(step_key)
+def _add_note(db, board_id, credentials, intent: AddNote):
+    step = boards.get_board(db, board_id).template_model.step(intent.step_key)
     if step is None or not step.holds_notes:
-        raise clusters.NotANoteStep()
-    notes.add_note(db, board_id, step_key, _note_draft(body), credentials)
+        raise NotANoteStep()
+    notes.add_note(db, board_id, intent.step_key, _note_draft(intent), credentials)
 
 
-def _edit_note(db, board_id, credentials, body):
-    notes.edit_note(db, board_id, _required(body, "note_id"), _note_draft(body),
-                    _number(body, "version"), credentials)
+def _edit_note(db, board_id, credentials, intent: EditNote):
+    notes.edit_note(db, board_id, intent.note_id, _note_draft(intent), intent.version, credentials)
 
 
-def _delete_note(db, board_id, credentials, body):
-    notes.delete_note(db, board_id, _required(body, "note_id"), credentials)
+def _delete_note(db, board_id, credentials, intent: DeleteNote):
+    notes.delete_note(db, board_id, intent.note_id, credentials)
 
 
-def _restore_note(db, board_id, credentials, body):
-    notes.restore_note(db, board_id, _required(body, "note_id"), credentials)
+def _restore_note(db, board_id, credentials, intent: RestoreNote):
+    notes.restore_note(db, board_id, intent.note_id, credentials)
 
 
-def _move_note(db, board_id, credentials, body):
-    clusters.move_note(db, board_id, _required(body, "note_id"),
-                       step_key=_required(body, "step_key"),
-                       cluster_id=_text(body.get("cluster_id")) or None,
-                       onto_note_id=_text(body.get("onto_note_id")) or None,
-                       seen_revision=_number(body, "revision"),
-                       credentials=credentials)
+def _move_note(db, board_id, credentials, intent: MoveNote):
+    clusters.move_note(db, board_id, intent.note_id, step_key=intent.step_key,
+                       cluster_id=intent.cluster_id, onto_note_id=intent.onto_note_id,
+                       seen_revision=intent.revision, credentials=credentials)
 
 
-def _rename_cluster(db, board_id, credentials, body):
-    clusters.rename_cluster(db, board_id, _required(body, "cluster_id"), _text(body.get("name")), credentials)
+def _rename_cluster(db, board_id, credentials, intent: RenameCluster):
+    clusters.rename_cluster(db, board_id, intent.cluster_id, intent.name, credentials)
 
 
-def _dissolve_cluster(db, board_id, credentials, body):
-    clusters.dissolve_cluster(db, board_id, _required(body, "cluster_id"), credentials)
+def _dissolve_cluster(db, board_id, credentials, intent: DissolveCluster):
+    clusters.dissolve_cluster(db, board_id, intent.cluster_id, credentials)
 
 
-def _merge_clusters(db, board_id, credentials, body):
-    clusters.merge_clusters(db, board_id, _required(body, "cluster_id"), _required(body, "into_id"),
-                            credentials)
+def _merge_clusters(db, board_id, credentials, intent: MergeClusters):
+    clusters.merge_clusters(db, board_id, intent.cluster_id, intent.into_id, credentials)
 
 
-def _vote(db, board_id, credentials, body):
-    return votes.cast_vote(db, board_id, credentials, _required(body, "item_id"),
-                           _number(body, "seen"))
+def _vote(db, board_id, credentials, intent: Vote):
+    return votes.cast_vote(db, board_id, credentials, intent.item_id, intent.seen)
 
 
-def _unvote(db, board_id, credentials, body):
-    return votes.retract_vote(db, board_id, credentials, _required(body, "item_id"),
-                              _number(body, "seen"))
+def _unvote(db, board_id, credentials, intent: Unvote):
+    return votes.retract_vote(db, board_id, credentials, intent.item_id, intent.seen)
 
 
-def _set_phase(db, board_id, credentials, body):
-    facilitation.set_phase(db, board_id, credentials.facilitator_key, Phase(_required(body, "phase")),
-                           _text(body.get("close_reason")))
+def _set_phase(db, board_id, credentials, intent: SetPhase):
+    facilitation.set_phase(db, board_id, credentials.facilitator_key, intent.phase, intent.close_reason)
 
 
-def _reveal_votes(db, board_id, credentials, body):
-    facilitation.reveal_votes(db, board_id, credentials.facilitator_key, bool(body.get("revealed", True)))
+def _reveal_votes(db, board_id, credentials, intent: RevealVotes):
+    facilitation.reveal_votes(db, board_id, credentials.facilitator_key, intent.revealed)
 
 
-def _start_timer(db, board_id, credentials, body):
-    facilitation.start_timer(db, board_id, credentials.facilitator_key, _number(body, "seconds"))
+def _start_timer(db, board_id, credentials, intent: StartTimer):
+    facilitation.start_timer(db, board_id, credentials.facilitator_key, intent.seconds)
 
 
-def _stop_timer(db, board_id, credentials, body):
+def _stop_timer(db, board_id, credentials, intent: StopTimer):
     facilitation.stop_timer(db, board_id, credentials.facilitator_key)
 
 
-def _focus(db, board_id, credentials, body):
-    facilitation.set_focus(db, board_id, credentials.facilitator_key, _text(body.get("item_id")) or None)
+def _focus(db, board_id, credentials, intent: Focus):
+    facilitation.set_focus(db, board_id, credentials.facilitator_key, intent.item_id)
 
 
-def _show_authors(db, board_id, credentials, body):
-    facilitation.set_show_authors(db, board_id, credentials.facilitator_key, bool(body.get("show")))
+def _show_authors(db, board_id, credentials, intent: ShowAuthors):
+    facilitation.set_show_authors(db, board_id, credentials.facilitator_key, intent.show)
 
 
-def _set_vote_rules(db, board_id, credentials, body):
-    rules = VoteRules(budget=_number(body, "budget"), max_per_item=_number(body, "max_per_item"))
+def _set_vote_rules(db, board_id, credentials, intent: SetVoteRules):
+    rules = VoteRules(budget=intent.budget, max_per_item=intent.max_per_item)
     facilitation.set_vote_rules(db, board_id, credentials.facilitator_key, rules)
 
 
-class _MadeAction(BaseModel):
-    title: str
-    owner: str = ""
-    due: str | None = None
-    success_signal: str = ""
-
-
-def _make_action(db, board_id, credentials, body):
-    item_id = _required(body, "item_id")
-    fields = _MadeAction.model_validate({k: body.get(k) for k in ("title", "owner", "due", "success_signal")
-                                         if body.get(k) is not None})
+def _make_action(db, board_id, credentials, intent: MakeAction):
     board = boards.get_board(db, board_id)
-    cluster = next((c for c in clusters.list_clusters(db, board_id) if c.id == item_id), None)
+    cluster = next((c for c in clusters.list_clusters(db, board_id) if c.id == intent.item_id), None)
     if cluster is not None:
         item = VotableItem(id=cluster.id, kind="cluster", step_key=cluster.step_key, title=cluster.name,
                            note_texts=[])
     else:
-        note = notes.get_note(db, board_id, item_id)
+        note = notes.get_note(db, board_id, intent.item_id)
         if note.is_deleted:
-            raise votes.NotVotable()
+            raise NotVotable()
         item = VotableItem(id=note.id, kind="note", step_key=note.step_key, title=note.text,
                            note_texts=[note.text])
     draft = draft_for_item(item, board.template_model)
     draft = ActionDraft.model_validate({
-        **draft.model_dump(), "title": fields.title, "owner": fields.owner,
-        "due_date": fields.due or None, "success_signal": fields.success_signal,
+        **draft.model_dump(), "title": intent.title, "owner": intent.owner or "",
+        "due_date": intent.due or None, "success_signal": intent.success_signal,
     })
     actions.add_action_from_item(db, board_id, draft, credentials)
 
 
-_CATEGORY = TypeAdapter(FactorCategory | None)
+def _set_category(db, board_id, credentials, intent: SetCategory):
+    learnings.set_category(db, board_id, intent.item_id, intent.category, credentials)
 
 
-def _set_category(db, board_id, credentials, body):
-    learnings.set_category(db, board_id, _required(body, "item_id"),
-                           _CATEGORY.validate_python(body.get("category") or None), credentials)
+def _set_action_status(db, board_id, credentials, intent: SetActionStatus):
+    actions.set_action_status(db, board_id, intent.action_id, intent.status, intent.reason)
 
 
-def _set_action_status(db, board_id, credentials, body):
-    actions.set_action_status(db, board_id, _required(body, "action_id"), Status(_required(body, "status")),
-                              _text(body.get("reason")))
-
-
-_ACTIONS = {
-    "add_note": _add_note, "edit_note": _edit_note, "delete_note": _delete_note,
-    "restore_note": _restore_note, "move_note": _move_note,
-    "rename_cluster": _rename_cluster, "dissolve_cluster": _dissolve_cluster,
-    "merge_clusters": _merge_clusters, "vote": _vote, "unvote": _unvote,
-    "set_phase": _set_phase, "reveal_votes": _reveal_votes, "start_timer": _start_timer,
-    "stop_timer": _stop_timer, "focus": _focus, "show_authors": _show_authors,
-    "set_vote_rules": _set_vote_rules, "make_action": _make_action,
-    "set_action_status": _set_action_status, "set_category": _set_category,
+# Intent -> what carries it out. A handler returns False when it changed
+# nothing on purpose (a vote replayed from a stale page), else None.
+HANDLERS: dict[type, Callable[[Database, str, Credentials, Any], bool | None]] = {
+    AddNote: _add_note, EditNote: _edit_note, DeleteNote: _delete_note,
+    RestoreNote: _restore_note, MoveNote: _move_note,
+    RenameCluster: _rename_cluster, DissolveCluster: _dissolve_cluster,
+    MergeClusters: _merge_clusters, Vote: _vote, Unvote: _unvote,
+    SetPhase: _set_phase, RevealVotes: _reveal_votes, StartTimer: _start_timer,
+    StopTimer: _stop_timer, Focus: _focus, ShowAuthors: _show_authors,
+    SetVoteRules: _set_vote_rules, MakeAction: _make_action,
+    SetActionStatus: _set_action_status, SetCategory: _set_category,
 }
 
 

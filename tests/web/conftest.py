@@ -4,9 +4,10 @@
 `st.App` serves, against a fresh migrated SQLite file (and, where a test asks
 for `pg_client`, a fresh PostgreSQL schema)."""
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
+import anyio
 import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
@@ -69,3 +70,62 @@ def board(web_db) -> Iterator[Board]:
     fran_key = facilitation.create_facilitator_key(db, board_id, "test")
     yield Board(db, board_id, fran_key, tokens, ids)
     db.close()
+
+
+# --- what a canvas sends -------------------------------------------------------------
+
+
+def canvas_tickets(client: TestClient, board: Board, name: str, facilitator_key: str | None = None) -> dict:
+    """The tickets `name`'s canvas gets from the tickets route (with the key, a facilitator's)."""
+    body = {"token": board.tokens[name], **({"facilitator_key": facilitator_key} if facilitator_key else {})}
+    response = client.post(f"/api/boards/{board.id}/tickets", json=body)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def act(client: TestClient, board: Board, name: str, kind: str, *, facilitator_key: str | None = None,
+        **fields):
+    """Post one intent as `name`'s canvas does: ticket and facilitator key beside its fields."""
+    ticket = canvas_tickets(client, board, name, facilitator_key)["action_ticket"]
+    return client.post(f"/api/boards/{board.id}/actions",
+                       json={"ticket": ticket, "facilitator_key": facilitator_key or "", "type": kind, **fields})
+
+
+# --- a request as a server hands it over -----------------------------------------------
+
+HANG_UP = None
+
+
+def send_raw(client: TestClient, method: str, path: str, chunks: Iterable[bytes | None],
+             headers: dict[str, str] | None = None) -> tuple[int | None, int]:
+    """Hand the app one request as ASGI messages, the body chunk by chunk (a
+    `HANG_UP` chunk is the client going away), the way a server does and
+    TestClient does not (it reads the whole body first). Returns the status
+    answered (None for none) and how many chunks the app asked for."""
+    pending = iter(chunks)
+    taken = 0
+    answered: list[int] = []
+
+    async def receive() -> dict:
+        nonlocal taken
+        chunk = next(pending, b"")
+        taken += 1
+        if chunk is HANG_UP:
+            return {"type": "http.disconnect"}
+        return {"type": "http.request", "body": chunk, "more_body": chunk != b""}
+
+    async def send(message: dict) -> None:
+        if message["type"] == "http.response.start":
+            answered.append(message["status"])
+
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
+             "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
+             "root_path": "", "client": ("testclient", 50000), "server": ("testserver", 80), "state": {},
+             "headers": [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]}
+
+    async def call() -> None:
+        with anyio.fail_after(30):
+            await client.app(scope, receive, send)
+
+    client.portal.call(call)
+    return (answered[0] if answered else None), taken
