@@ -17,8 +17,7 @@ from pydantic import BaseModel, Field, model_validator
 from canvas.errors import UnknownTemplate
 
 DEFAULT_TEMPLATE = "blameless"
-RESERVED_STEP_KEYS = frozenset({"home", "overview", "vote", "discuss", "facilitate", "check",
-                                "export", "all-actions", "learned",
+RESERVED_STEP_KEYS = frozenset({"home", "facilitate", "check", "export", "all-actions", "learned",
                                 "learnings-review"})
 
 

@@ -7,7 +7,7 @@ from canvas.dates import clamp_day
 from canvas.session.phases import Phase
 from canvas.session.voting import BUDGET_RANGE, VoteRules
 from pages.shared import board_page, feedback, navigation, widgets
-from storage import actions, facilitation, participants
+from storage import actions, facilitation, participants, votes
 
 page = board_page.open_board_page()
 board = page.board
@@ -88,6 +88,10 @@ def save_rules() -> None:
 
 
 st.subheader("Votes", anchor=False)
+# How far the room has got, without anyone's choices: enough to know when to reveal.
+voters, dots = votes.voters(page.db, board.id)
+st.caption(f"{voters} {'person has' if voters == 1 else 'people have'} placed "
+           f"{dots} vote{'' if dots == 1 else 's'} so far.")
 with st.form("facil_rules"):
     left, right = st.columns(2)
     left.number_input("Votes per person", min_value=BUDGET_RANGE[0], max_value=BUDGET_RANGE[1],

@@ -30,8 +30,8 @@ if selection.board is not None:
         st.caption("Share this link with everyone in the meeting:")
         st.code(navigation.share_url(board.id), language=None)
         left, right = st.columns(2)
-        if (overview := navigation.page_for("board")) is not None:
-            left.page_link(overview, label="Go to the board", icon=":material/dashboard:")
+        if (board_screen := navigation.page_for("board")) is not None:
+            left.page_link(board_screen, label="Go to the board", icon=":material/dashboard:")
         if right.button("Leave this board", key="home_leave"):
             navigation.leave_board()
             st.rerun()

@@ -104,16 +104,10 @@ def build_navigation(selection: Selection) -> dict[str, list]:
         return {"": [_home_page(default=True), _all_actions_page(), _learnings_review_page()]}
     board = st.Page(PAGES_DIR / "board.py", title="Board", icon=":material/dashboard:",
                     default=True)
-    overview = st.Page(PAGES_DIR / "overview.py", title="Board overview",
-                       icon=":material/view_column:", url_path="overview")
     steps = {step.key: _step_page(step) for step in selection.board.template_model.steps}
     learned = st.Page(PAGES_DIR / "learnings.py", title="Learnings", icon=":material/lightbulb:",
                       url_path="learned")
     session = {
-        "vote": st.Page(PAGES_DIR / "vote.py", title="Vote", icon=":material/how_to_vote:",
-                        url_path="vote"),
-        "discuss": st.Page(PAGES_DIR / "discuss.py", title="Discuss", icon=":material/forum:",
-                           url_path="discuss"),
         "check": st.Page(PAGES_DIR / "check.py", title="Is it done?",
                          icon=":material/fact_check:", url_path="check"),
         "export": st.Page(PAGES_DIR / "export.py", title="Export", icon=":material/download:",
@@ -121,10 +115,10 @@ def build_navigation(selection: Selection) -> dict[str, list]:
         "facilitate": st.Page(PAGES_DIR / "facilitate.py", title="Facilitate",
                               icon=":material/tune:", url_path="facilitate"),
     }
-    st.session_state["nav_pages"] = {"board": board, "overview": overview, **steps,
+    st.session_state["nav_pages"] = {"board": board, **steps,
                                      "learned": learned, **session}
     return {"": [_home_page(default=False), _all_actions_page(), _learnings_review_page()],
-            "This board": [board, overview, *steps.values(), learned],
+            "This board": [board, *steps.values(), learned],
             "Session": list(session.values())}
 
 
@@ -165,7 +159,7 @@ def remember_current_page(page) -> None:
 
 
 def page_for(name: str):
-    """A board page by step key or "overview" (for st.page_link / switch_page)."""
+    """A board page by step key or "board" (for st.page_link / switch_page)."""
     return st.session_state.get("nav_pages", {}).get(name)
 
 
@@ -180,7 +174,7 @@ def current_board(db: Database) -> Board:
 def current_step(template: Template) -> Step:
     step = template.step(st.session_state.get("nav_url_path", ""))
     if step is None:
-        st.switch_page(page_for("overview"))
+        st.switch_page(page_for("board"))
     return step
 
 

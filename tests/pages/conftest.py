@@ -62,6 +62,14 @@ def live_data(tab: AppTest) -> dict:
     return json.loads(element.proto.json)
 
 
+def board_notes(tab: AppTest) -> list[dict]:
+    """Every note the board screen handed this tab's canvas, clustered or not."""
+    tab.switch_page(page("board.py")).run()
+    assert not tab.exception, tab.exception
+    return [note for column in live_data(tab)["view"]["columns"]
+            for note in [*column["notes"], *(n for c in column["clusters"] for n in c["notes"])]]
+
+
 @pytest.fixture
 def timeline(app, db_file):
     """The app on a new board's timeline page; returns the board id."""

@@ -1,15 +1,14 @@
-"""The actions page, the all-actions page and Discuss → action (AppTest)."""
+"""The actions page and the all-actions page (AppTest)."""
 
 from datetime import timedelta
 
 from streamlit.testing.v1 import AppTest
 
 from canvas.actions import ActionDraft
-from canvas.session.phases import Credentials, Phase
 from canvas.dates import today_in
-from storage import actions, facilitation, notes, votes
+from storage import actions
 from storage.db import connect
-from tests.pages.conftest import ROOT, add_note, create_board, facilitator_key, join, page
+from tests.pages.conftest import ROOT, create_board, page
 
 ADD = "FormSubmitter:action_new-Add action"
 
@@ -53,23 +52,6 @@ def test_an_overdue_action_stands_out_and_the_all_actions_page_filters_it(app, d
     assert len(app.dataframe[0].value) == 1
     app.multiselect(key="all_owner").select("Ann").run()
     assert len(app.dataframe[0].value) == 1
-
-
-def test_a_top_voted_item_becomes_an_action_in_one_click(app, db_file):
-    board_id = create_board(app)
-    ann = join(board_id, "Ann")
-    add_note(ann, "Alert on checkout 5xx")
-    db = connect(db_file)
-    key = facilitator_key(app)
-    facilitation.set_phase(db, board_id, key, Phase.vote)
-    [note] = notes.list_notes(db, board_id)
-    votes.cast_vote(db, board_id, Credentials(participant_id=note.author_id), note.id, 0)
-    facilitation.set_phase(db, board_id, key, Phase.discuss)
-    app.switch_page(page("discuss.py")).run()
-    app.button(key=f"discuss_action_{note.id}").click().run()
-    [made] = actions.list_actions(db, board_id)
-    assert (made.title, made.type.value, made.source_id) == ("Alert on checkout 5xx", "detect", note.id)
-    assert any("has an action" in c.value for c in app.caption)
 
 
 def test_giving_a_draft_an_owner_and_a_date_makes_it_a_commitment(app, db_file):

@@ -2,7 +2,7 @@ from streamlit.testing.v1 import AppTest
 
 from storage import boards, notes, participants
 from storage.db import connect
-from tests.pages.conftest import ROOT, create_board, live_data, page
+from tests.pages.conftest import ROOT, board_notes, create_board, live_data, page
 
 ADD = "FormSubmitter:step_add-Add note"
 
@@ -11,7 +11,7 @@ def texts(at) -> list[str]:
     return [element.value for element in at.text]
 
 
-def test_home_create_board_add_note_and_see_it_on_the_overview(app, db_file):
+def test_home_create_board_add_note_and_see_it_on_the_board(app, db_file):
     board_id = create_board(app, title="Checkout errors")
     assert app.query_params["board"] == board_id
     assert live_data(app)["view"]["board"]["title"] == "Checkout errors", "lands on the board"
@@ -25,8 +25,9 @@ def test_home_create_board_add_note_and_see_it_on_the_overview(app, db_file):
     assert "Alert on checkout 5xx rate" in texts(app)
     assert app.text_area(key="step_text").value == "", "a saved note clears the box"
 
-    app.switch_page(page("overview.py")).run()
-    assert "Alert on checkout 5xx rate" in texts(app)
+    assert [n["text"] for n in board_notes(app)] == ["Alert on checkout 5xx rate"]
+    [detect] = [c for c in live_data(app)["view"]["columns"] if c["key"] == "detect"]
+    assert [n["text"] for n in detect["notes"]] == ["Alert on checkout 5xx rate"], "in its column"
     [stored] = notes.list_notes(connect(db_file), board_id)
     assert stored.step_key == "detect"
 
@@ -126,14 +127,15 @@ def test_a_new_tab_must_join_before_seeing_the_board(app, db_file):
     guest = AppTest.from_string((ROOT / "app.py").read_text(), default_timeout=30)
     guest.query_params["board"] = board_id
     guest.run()
-    guest.switch_page(page("overview.py")).run()
     assert guest.text_input(key="join_name") is not None
+    assert not [element for element in guest.get("bidi_component")
+                if element.proto.component_name == "postmortem_live_board"], "no board before joining"
     guest.text_input(key="join_name").input("Ravi")
     guest.button(key="FormSubmitter:join-Join the board").click().run()
     assert not guest.exception
     joined = participants.list_participants(connect(db_file), board_id)
     assert [p.display_name for p in joined] == ["Fran", "Ravi"]
-    assert [t.value for t in guest.title] == ["Checkout errors"]
+    assert live_data(guest)["view"]["board"]["title"] == "Checkout errors"
 
 
 def test_a_backup_uploaded_on_the_home_page_becomes_an_equal_board(app, db_file, tmp_path):

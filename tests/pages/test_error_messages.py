@@ -148,7 +148,7 @@ def test_an_unexpected_error_in_a_page_is_a_short_sentence_and_a_logged_tracebac
 
     monkeypatch.setattr(boards, "list_boards", broken)
     monkeypatch.setattr("storage.notes.list_notes", broken)
-    app.switch_page(page("overview.py")).run()
+    app.switch_page(page("board.py")).run()
     no_traceback(app)
     assert len(app.error) == 1
     assert "Something went wrong on the server while showing this page" in app.error[0].value
@@ -170,7 +170,7 @@ def test_on_a_full_disk_pages_still_render_and_a_refused_note_keeps_its_text(
     fill(small_disk)
     # Presence ("here now") is a write: it must not stop the page.
     app.session_state["seen_marks"] = {}
-    for name in ("overview.py", "step.py"):
+    for name in ("board.py", "step.py"):
         app.switch_page(page(name)).run()
         no_traceback(app)
         assert not app.error

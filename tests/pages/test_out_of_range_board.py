@@ -12,8 +12,8 @@ from storage.db import connect
 from tests.out_of_range import seed_out_of_range
 from tests.pages.conftest import create_board, facilitator_key, page
 
-PAGES = ["overview.py", "summary.py", "timeline.py", "step.py", "actions.py", "vote.py",
-         "discuss.py", "check.py", "export.py", "facilitate.py", "all_actions.py"]
+PAGES = ["board.py", "summary.py", "timeline.py", "step.py", "actions.py", "check.py", "export.py",
+         "facilitate.py", "all_actions.py"]
 
 
 @pytest.fixture

@@ -45,15 +45,15 @@ def writing(app, db_file):
     return board_id, db, bob
 
 
-PAGES = ["overview.py", "step.py", "vote.py", "discuss.py", "check.py", "export.py",
-         "timeline.py", "summary.py", "actions.py", "facilitate.py"]
+PAGES = ["board.py", "step.py", "check.py", "export.py", "timeline.py", "summary.py", "actions.py",
+         "facilitate.py"]
 
 
 @pytest.mark.parametrize("revealed", [False, True])
 def test_in_write_no_page_sends_another_persons_note(app, writing, revealed):
     board_id, db, bob = writing
     if revealed:
-        # Votes revealed early: Discuss then ranks items, but only Bob's own.
+        # Votes revealed early: the board then ranks items, but only Bob's own.
         facilitation.reveal_votes(db, board_id, facilitator_key(app), True)
     for name in PAGES:
         bob.switch_page(page(name)).run()

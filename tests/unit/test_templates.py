@@ -55,7 +55,7 @@ def test_a_template_repeating_a_step_key_is_refused():
 
 
 def test_a_step_key_that_would_shadow_a_board_page_is_refused():
-    step = {"key": "vote", "title": "Vote", "kind": "notes", "prompt": "?"}
+    step = {"key": "facilitate", "title": "Facilitate", "kind": "notes", "prompt": "?"}
     with pytest.raises(ValueError, match="reserved step keys"):
         Template.model_validate({"slug": "x", "name": "x", "description": "x", "steps": [step]})
 
