@@ -36,11 +36,11 @@ def test_a_top_voted_cluster_becomes_an_action_and_the_markdown_downloads(server
     settle(fran)
     assert boards.get_board(db, board_id).phase == Phase.discuss
 
-    open_page(fran, "Discuss")
-    top = fran.locator('[class*="st-key-discuss_item_"]').first
-    expect(top).to_contain_text("1. ▣ Alert sooner")
+    # On the board: the ranked column, and an action drafted from the top item.
+    top = fran.locator(".pc-ranked").first
+    expect(top.locator(".pc-ranked-label")).to_have_text("Alert sooner")
     top.get_by_role("button", name="Make it an action").click()
-    settle(fran)
+    fran.get_by_role("form", name="New action").get_by_role("button", name="Save action").click()
     expect(top).to_contain_text("has an action")
     open_page(fran, "Next steps")
     expect(fran.get_by_text("Draft: needs an owner and a due date")).to_be_visible()

@@ -79,37 +79,35 @@ def test_write_group_vote_discuss_close_with_three_people(server, new_person):
         timeout=LIVE)
     shoot(bob, "session-2-group")
 
-    # Vote: blind until revealed.
+    # Vote, on the board: blind until revealed.
     fran.get_by_role("button", name="Vote ▶").click()
     settle(fran)
     for person in (ann, bob):
-        open_page(person, "Vote")
-    ann_cluster = ann.locator('[class*="st-key-vote_item_"]', has_text="Alerting")
-    ann_cluster.get_by_role("button", name="＋").click()
-    settle(ann)
-    ann_cluster.get_by_role("button", name="＋").click()
-    settle(ann)
-    expect(ann.get_by_text("You have 3 of 5 votes left", exact=False)).to_be_visible()
-    bob_probe = bob.locator('[class*="st-key-vote_item_"]', has_text="Synthetic checkout probe")
-    bob_probe.get_by_role("button", name="＋").click()
-    settle(bob)
+        expect(person.locator('.pc-step[aria-current="step"]')).to_have_text("Vote", timeout=LIVE)
+    ann_cluster = ann.locator(".pc-cluster", has=ann.locator(".pc-cluster-name", has_text="Alerting"))
+    ann_cluster.get_by_role("button", name="Vote for", exact=False).click()
+    expect(ann.locator(".pc-budget")).to_have_text("Votes left: 4 of 5")
+    ann_cluster.get_by_role("button", name="Vote for", exact=False).click()
+    expect(ann.locator(".pc-budget")).to_have_text("Votes left: 3 of 5")
+    bob.locator(".pc-note", has_text="Synthetic checkout probe").get_by_role(
+        "button", name="Vote for", exact=False).click()
+    expect(bob.locator(".pc-budget")).to_have_text("Votes left: 4 of 5")
     # Bob sees his own dot and nobody's totals.
-    expect(bob.get_by_text("Votes are blind: you see only your own", exact=False)).to_be_visible()
-    assert bob.get_by_text("in total").count() == 0
+    expect(bob.locator(".pc-dot-mine")).to_have_count(1)
+    expect(bob.locator(".pc-total")).to_have_text(["yours: 1"])
+    assert bob.locator(".pc-dot-other").count() == 0
     shoot(bob, "session-3-vote-blind")
 
     # Discuss: votes revealed, items ranked, the facilitator focuses the top one.
     fran.get_by_role("button", name="Discuss ▶").click()
     settle(fran)
-    open_page(fran, "Discuss")
-    open_page(ann, "Discuss")
-    ranked = ann.locator('[class*="st-key-discuss_item_"] [data-testid=stText]').all_inner_texts()
-    assert ranked[0].startswith("1. ▣ Alerting")
-    assert ranked[1].startswith("2. #") and "Synthetic checkout probe" in ranked[1]
-    fran.locator('[class*="st-key-discuss_item_"]', has_text="Alerting").get_by_role(
-        "button", name="Focus").click()
-    settle(fran)
-    expect(ann.locator(".st-key-discuss_focus")).to_contain_text("Alerting", timeout=LIVE)
+    open_page(fran, "Board")
+    ranked = ann.locator(".pc-ranked-label")
+    expect(ranked).to_have_count(2, timeout=LIVE)
+    expect(ranked.first).to_have_text("Alerting")
+    expect(ranked.nth(1)).to_contain_text("Synthetic checkout probe")
+    fran.locator(".pc-ranked", has_text="Alerting").get_by_role("button", name="Focus").click()
+    expect(ann.locator(".pc-ranked.pc-focused")).to_contain_text("Alerting", timeout=LIVE)
     shoot(ann, "session-4-discuss")
 
     # Closed: read-only for participants.

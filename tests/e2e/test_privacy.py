@@ -20,9 +20,9 @@ pytestmark = pytest.mark.e2e
 # Distinctive, ASCII (so they show as-is inside protobuf frames), one per step.
 ANN_TEXTS = ["ann-secret-detect-4c1f", "ann-secret-react-93ab", "ann-secret-linked-77e0"]
 BOB_TEXT = "bob-own-note-5d2e"
-PAGES = ["Board overview", "Summary", "Rough timeline", "Detect", "React", "Quick fix", "Prevent",
-         "Other areas of risk", "Next steps", "Vote", "Discuss", "Is it done?", "Facilitate",
-         "All actions", "Export", "Home"]
+PAGES = ["Board", "Summary", "Rough timeline", "Detect", "React", "Quick fix", "Prevent",
+         "Other areas of risk", "Next steps", "Is it done?", "Facilitate", "All actions", "Export",
+         "Home"]
 DOWNLOADS = ["Markdown summary (.md)", "External summary (.md)", "Picture of the canvas (.png)",
              "Backup of the whole board (.json)", "Actions (.csv)", "Due dates (.ics calendar)"]
 
@@ -38,8 +38,8 @@ def test_a_participant_receives_none_of_anothers_notes_while_people_write(server
     open_page(ann, "React")
     add_note(ann, ANN_TEXTS[1])
 
-    # Ann ties a note to a moment, and the votes are revealed early (Discuss
-    # then ranks items during Write): two more ways a note could travel.
+    # Ann ties a note to a moment, and the votes are revealed early (the board's
+    # view then carries a ranking during Write): two more ways a note could travel.
     db = connect(server.db)
     ann_id = next(p.id for p in participants.list_participants(db, board_id) if p.display_name == "Ann")
     moment = events.add_event(db, board_id, TimelineEvent(at="2026-11-30T13:42:00Z",

@@ -1,6 +1,7 @@
 """A facilitator creates a board, a colleague joins from the share link."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import add_note, create_board, join, settle, shoot
 
@@ -29,31 +30,32 @@ def test_second_person_opens_the_share_link_and_sees_the_notes(server, new_perso
     fran.get_by_role("button", name="Group ▶").click()
     settle(fran)
 
+    # The share link lands Ravi on the board, which shows every note from Group on.
     ravi = join(new_person(), share, "Ravi")
-    ravi.get_by_role("link", name="Board overview").click()
-    settle(ravi)
-    texts = sticky_texts(ravi)
+    on_the_board = ravi.locator(".pc-note .pc-note-text")
+    expect(on_the_board.filter(has_text="Alert on checkout 5xx rate")).to_be_visible()
+    texts = on_the_board.all_inner_texts()
     assert "Alert on checkout 5xx rate above 2% for 3 minutes" in texts
     # Markup typed into a note is shown literally: no image element, no bold.
     assert HOSTILE in texts
-    assert ravi.locator('[class*="st-key-note-"] img').count() == 0
-    assert ravi.locator('[class*="st-key-note-"] strong').count() == 0
+    assert ravi.locator(".pc-note img").count() == 0
+    assert ravi.locator(".pc-note strong").count() == 0
     # The URL names the board and nobody's identity.
     assert "board=" in ravi.url and "token" not in ravi.url
-    shoot(ravi, "03-overview-second-person")
+    shoot(ravi, "03-board-second-person")
 
     # A reload of the same tab keeps who Ravi is: no join form again.
     ravi.reload()
     settle(ravi)
-    ravi.wait_for_selector(".st-key-overview_column_detect")
+    ravi.wait_for_selector('.pc-column[data-step="detect"]')
     assert ravi.locator(".st-key-join_name").count() == 0
 
 
 def test_board_stays_selected_across_sidebar_navigation(server, new_person):
     page = new_person()
     create_board(page, server.url, "Navigation check", "Ann")
-    for link in ["Summary", "React", "Board overview", "Prevent"]:
-        page.get_by_role("link", name=link).click()
+    for link in ["Summary", "React", "Board", "Prevent"]:
+        page.get_by_role("link", name=link, exact=True).click()
         settle(page)
         assert "board=" in page.url, link
         assert page.locator(".st-key-join_name").count() == 0, link
