@@ -282,7 +282,7 @@ async def _keep_presence() -> None:
 @asynccontextmanager
 async def lifespan(app):
     """Start this process's change watcher and presence keeper; stop them at exit."""
-    global _feed, _closing
+    global _feed, _closing, _presence
     target = database_target()
     try:
         await anyio.to_thread.run_sync(migrate, target)
@@ -295,6 +295,7 @@ async def lifespan(app):
             raise
         log.error("database not ready at start-up: %s", getattr(problem, "shell", problem))
     _closing = False
+    _presence = _Presence()  # a server's start begins with no one here and nothing paused
     _feed = open_change_feed(target)
     _feed.start()
     presence_task = asyncio.create_task(_keep_presence())

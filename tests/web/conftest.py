@@ -83,10 +83,10 @@ def canvas_tickets(client: TestClient, board: Board, name: str, facilitator_key:
     return response.json()
 
 
-def act(client: TestClient, board: Board, name: str, kind: str, *, facilitator_key: str | None = None,
+def act(client: TestClient, board: Board, person: str, kind: str, /, *, facilitator_key: str | None = None,
         **fields):
-    """Post one intent as `name`'s canvas does: ticket and facilitator key beside its fields."""
-    ticket = canvas_tickets(client, board, name, facilitator_key)["action_ticket"]
+    """Post one intent as `person`'s canvas does: ticket and facilitator key beside its fields."""
+    ticket = canvas_tickets(client, board, person, facilitator_key)["action_ticket"]
     return client.post(f"/api/boards/{board.id}/actions",
                        json={"ticket": ticket, "facilitator_key": facilitator_key or "", "type": kind, **fields})
 

@@ -180,14 +180,16 @@ def make_newer(db) -> None:
 def assert_refused_as_too_new(client, board, tickets_before: dict) -> None:
     before = boards.board_revision(board.db, board.id)
     url = f"/api/boards/{board.id}"
-    for response in (
-        client.post(f"{url}/tickets", json={"token": board.tokens["Ana"]}),
-        client.post(f"{url}/actions", json={"ticket": tickets_before["action_ticket"], "type": "add_note",
-                                            "step_key": "detect", "text": "written into the future"}),
-        client.get(f"{url}/stream", params={"ticket": tickets_before["stream_ticket"]}),
-    ):
-        message = refused(response, 503)
-        assert message.startswith("This database was made by a newer version of Postmortem Canvas")
+    too_new = "This database was made by a newer version of Postmortem Canvas"
+    assert refused(client.post(f"{url}/tickets", json={"token": board.tokens["Ana"]}), 503).startswith(too_new)
+    action = {"ticket": tickets_before["action_ticket"], "type": "add_note", "step_key": "detect",
+              "text": "written into the future"}
+    assert refused(client.post(f"{url}/actions", json=action), 503).startswith(too_new)
+    # Read as a stream: a stream that was not refused would never end.
+    with client.stream("GET", f"{url}/stream", params={"ticket": tickets_before["stream_ticket"]}) as stream:
+        assert stream.status_code == 503
+        stream.read()
+        assert refused(stream, 503).startswith(too_new)
     assert "written into the future" not in {note.text for note in notes.list_notes(board.db, board.id)}
     assert boards.board_revision(board.db, board.id) == before
 
