@@ -411,8 +411,8 @@ def _guarded(handler):
             if named is not None:
                 return _refusal(503, str(named))
             log.exception("live board route failed")
-            return _refusal(500, "Something went wrong on the server, so this may not have been saved. "
-                                 "Reload the page to check.")
+            return _refusal(500, "Something went wrong on the server, so this may not have been saved; "
+                                 "reload the page to check.")
 
     return route
 

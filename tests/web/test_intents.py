@@ -14,8 +14,8 @@ from pages.live import routes
 from storage import actions, boards, clusters, facilitation, notes
 from tests.web.conftest import act
 
-UNEXPECTED = ("Something went wrong on the server, so this may not have been saved. "
-              "Reload the page to check.")
+UNEXPECTED = ("Something went wrong on the server, so this may not have been saved; "
+              "reload the page to check.")
 
 
 def refusal(response, status: int) -> str:
