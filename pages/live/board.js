@@ -36,8 +36,10 @@ export default function (component) {
     s.pythonTicket = data.action_ticket;
     useTickets(s, data);
   }
-  s.baseRevision = data.view ? data.view.revision : s.baseRevision;
-  offerView(s, data.view);
+  // The view comes as JSON text (see component.py).
+  const view = typeof data.view === "string" ? JSON.parse(data.view) : data.view;
+  s.baseRevision = view ? view.revision : s.baseRevision;
+  offerView(s, view);
   openStream(s);
   return () => {
     // Called on unmount, and possibly between runs: only let go once the

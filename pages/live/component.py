@@ -10,6 +10,7 @@ tab.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import streamlit as st
@@ -54,5 +55,10 @@ def show(data: dict) -> None:
     """
     # Board ids may contain "__", which component keys must not.
     key = f"live_{data['mode']}_{hash_secret(data['board_id'])[:16]}"
-    _canvas(key=key, data=data, default={"revision": None, "gone": None},
+    # The view travels as JSON text. Left a dict, Streamlit checks it for a
+    # dataframe, and that check imports pandas, NumPy and PyArrow with the
+    # first board page a process draws: seconds of CPU on a busy machine, with
+    # every other page run of the process waiting on the import.
+    wire = {**data, "view": json.dumps(data["view"], separators=(",", ":"), ensure_ascii=False)}
+    _canvas(key=key, data=wire, default={"revision": None, "gone": None},
             on_revision_change=lambda: None, on_gone_change=lambda: None)

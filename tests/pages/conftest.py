@@ -59,7 +59,8 @@ def live_data(tab: AppTest) -> dict:
     """What the page handed the live board component (the view JSON, ticket...)."""
     [element] = [e for e in tab.get("bidi_component")
                  if e.proto.component_name == "postmortem_live_board"]
-    return json.loads(element.proto.json)
+    data = json.loads(element.proto.json)
+    return {**data, "view": json.loads(data["view"])}
 
 
 def board_notes(tab: AppTest) -> list[dict]:
