@@ -1,4 +1,4 @@
-"""Postmortem Canvas: page config, database, navigation, and the live routes. Wiring only.
+"""Postmortem Canvas: page config, database, navigation, and the web routes (web/). Wiring only.
 
 `streamlit run app.py` finds `app` below and serves it; the server then runs
 this same file as the page script (as `__main__`), which draws the page.
@@ -20,7 +20,6 @@ if __name__ == "__main__":
     with navigation.timed_page_run(), feedback.shown_errors():
         page.run()
 else:
-    from pages.live import calendar_feed, health, routes
+    from web import routes
 
-    app = st.App(__file__, routes=routes.ROUTES + calendar_feed.ROUTES + health.ROUTES,
-                 lifespan=routes.lifespan)
+    app = st.App(__file__, routes=routes.ROUTES, lifespan=routes.lifespan)

@@ -1,12 +1,12 @@
 """The house rules of the code's layout, read from the source itself:
-canvas/ is pure, the project's modules import without cycles, pages/ hold no SQL."""
+canvas/ is pure, the project's modules import without cycles, pages/ and web/ hold no SQL."""
 
 import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 # The project's own code: every module here is a node of the import graph.
-PACKAGES = ("canvas", "storage", "pages", "integrations", "benchmarks")
+PACKAGES = ("canvas", "storage", "pages", "web", "integrations", "benchmarks")
 TOP_LEVEL_MODULES = ("app.py", "postmortem_canvas.py")
 
 
@@ -108,7 +108,7 @@ def test_imports_under_type_checking_and_inside_functions_are_edges(tmp_path, mo
 
 
 def test_the_project_imports_without_a_cycle():
-    """No module of canvas/, storage/, pages/, integrations/, benchmarks/,
+    """No module of canvas/, storage/, pages/, web/, integrations/, benchmarks/,
     app.py or postmortem_canvas.py reaches itself through its imports.
 
     Every import counts: at the top, inside a function and under `if
@@ -116,7 +116,7 @@ def test_the_project_imports_without_a_cycle():
     import keeps from failing at start-up is still two modules that cannot be
     understood, tested or moved apart; the shared part belongs in a third."""
     graph = import_graph(project_files())
-    assert {"storage.votes", "canvas.session.phases", "pages.shared.widgets", "app"} <= set(graph)
+    assert {"storage.votes", "canvas.session.phases", "pages.shared.widgets", "web.routes", "app"} <= set(graph)
     assert all_cycles(graph) == []
 
 
@@ -136,6 +136,31 @@ def test_pages_speak_no_sql():
         for path in [*(ROOT / "pages").rglob("*.py"), ROOT / "app.py"]
     }
     assert {name: mods for name, mods in offenders.items() if mods} == {}
+
+
+def test_the_web_edge_speaks_no_sql_and_asks_storage():
+    """web/ turns requests into calls of storage/ and canvas/; it opens no
+    database itself, and nothing beneath it reaches back up into it."""
+    sql = ("sqlite3", "sqlalchemy", "psycopg")
+    speaking = {
+        module_name(path): sorted(m for m in imported_modules(path) if m.split(".")[0] in sql)
+        for path in (ROOT / "web").rglob("*.py")
+    }
+    assert {name: mods for name, mods in speaking.items() if mods} == {}
+    assert "storage" in {m.split(".")[0] for path in (ROOT / "web").rglob("*.py") for m in imported_modules(path)}
+    reaching_up = {
+        module_name(path): sorted(m for m in imported_modules(path) if m.split(".")[0] in ("web", "pages"))
+        for package in ("canvas", "storage") for path in (ROOT / package).rglob("*.py")
+    }
+    assert {name: mods for name, mods in reaching_up.items() if mods} == {}
+
+
+def test_every_url_is_listed_in_web_routes():
+    """Only web/routes.py makes a Route; app.py hands its list to st.App."""
+    makers = sorted(module_name(path) for path in [*(ROOT / "web").rglob("*.py"), *(ROOT / "pages").rglob("*.py")]
+                    for node in ast.walk(ast.parse(path.read_text()))
+                    if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Route")
+    assert makers == ["web.routes"] * len(makers) and makers
 
 
 def test_every_named_error_lives_in_canvas_errors_but_the_phase_refusal_beside_its_table():

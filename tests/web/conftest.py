@@ -14,15 +14,14 @@ from starlette.testclient import TestClient
 
 from canvas.models import BoardDraft
 from canvas.session.phases import Credentials
-from pages.live import calendar_feed, health, routes
+from web import routes
 from storage import boards, participants
 from tests.databases import fresh_database
 
 
 def live_app() -> Starlette:
     """The routes `app.py` hands to st.App, with the same lifespan."""
-    return Starlette(routes=routes.ROUTES + calendar_feed.ROUTES + health.ROUTES,
-                     lifespan=routes.lifespan)
+    return Starlette(routes=routes.ROUTES, lifespan=routes.lifespan)
 
 
 @contextmanager

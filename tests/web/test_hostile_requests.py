@@ -8,12 +8,12 @@ import logging
 
 import pytest
 
-from pages.live import routes
+from web import edge
 from storage import boards, notes
 from storage.migrations import MIGRATION_SET, known_version
 from tests.web.conftest import HANG_UP, act, canvas_tickets, running, send_raw
 
-LIMIT = routes.BODY_LIMIT_BYTES
+LIMIT = edge.BODY_LIMIT_BYTES
 
 
 def tracebacks(caplog) -> list[logging.LogRecord]:
@@ -158,11 +158,11 @@ def test_a_last_event_id_no_revision_has_counts_as_none(client, board, last_even
 
 @pytest.mark.parametrize("path", ["tickets", "actions"])
 def test_a_client_hanging_up_mid_body_leaves_no_traceback(client, board, path, caplog):
-    caplog.set_level(logging.DEBUG, logger="pages.live.routes")
+    caplog.set_level(logging.DEBUG, logger="web.edge")
     send_raw(client, "POST", f"/api/boards/{board.id}/{path}", [b'{"token": "abc', HANG_UP],
              {"content-type": "application/json", "content-length": "4000"})
     assert tracebacks(caplog) == []
-    said = [record for record in caplog.records if record.name == "pages.live.routes"]
+    said = [record for record in caplog.records if record.name == "web.edge"]
     assert len(said) <= 1 and all(record.levelno <= logging.INFO for record in said)
     assert all(len(record.getMessage()) < 120 and "\n" not in record.getMessage() for record in said)
 

@@ -10,7 +10,7 @@ from canvas.actions import ActionDraft
 from canvas.models import BoardDraft, NoteDraft
 from canvas.session.intents import INTENT_TYPES, StopTimer
 from canvas.session.phases import Credentials, Phase
-from pages.live import routes
+from web import actions as web_actions
 from storage import actions, boards, clusters, facilitation, notes
 from tests.web.conftest import act
 
@@ -33,7 +33,7 @@ def facilitate(client, board, kind: str, **fields):
 
 
 def test_every_intent_has_one_handler(client):
-    assert set(routes.HANDLERS) == set(INTENT_TYPES)
+    assert set(web_actions.HANDLERS) == set(INTENT_TYPES)
 
 
 # --- flags are booleans ---------------------------------------------------------------------
@@ -182,7 +182,7 @@ def test_an_unexpected_error_is_a_500_with_one_sentence_logged_once(client, boar
         raise TypeError("a bug, not bad input")
 
     # The dispatch table is the seam: every intent reaches its handler through it.
-    monkeypatch.setitem(routes.HANDLERS, StopTimer, broken)
+    monkeypatch.setitem(web_actions.HANDLERS, StopTimer, broken)
     response = facilitate(client, board, "stop_timer")
     assert (response.status_code, response.json()) == (500, {"ok": False, "message": UNEXPECTED})
     logged = [record for record in caplog.records if record.levelno >= logging.ERROR]

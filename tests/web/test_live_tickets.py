@@ -135,7 +135,7 @@ def test_the_ticket_lifetime_follows_the_setting(client, board, monkeypatch):
 def test_a_bad_ticket_lifetime_is_logged_once_and_tickets_last_ten_minutes(client, board, monkeypatch,
                                                                            caplog):
     monkeypatch.setenv("POSTMORTEM_CANVAS_TICKET_SECONDS", "ten")
-    with caplog.at_level("WARNING", logger="pages.live.routes"):
+    with caplog.at_level("WARNING", logger="web.tickets"):
         assert tickets(client, board, "Ana")["ticket_seconds"] == 600
         assert tickets(client, board, "Ben")["ticket_seconds"] == 600
     said = [r.getMessage() for r in caplog.records if "POSTMORTEM_CANVAS_TICKET_SECONDS" in r.getMessage()]

@@ -10,10 +10,9 @@ import logging
 import anyio
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
-from starlette.routing import Route
 
 from canvas.errors import BoardNotFound
-from canvas.exports.calendar_feed import FEED_PATH, calendar_feed
+from canvas.exports.calendar_feed import calendar_feed
 from storage import actions, boards, calendar_feeds
 from storage.db import connect, now
 
@@ -49,6 +48,3 @@ async def feed(request: Request) -> Response:
         return PlainTextResponse("Not found", status_code=404)
     return Response(text, media_type="text/calendar; charset=utf-8",
                     headers={"Cache-Control": "private, max-age=300"})
-
-
-ROUTES = [Route(FEED_PATH, feed, methods=["GET"])]

@@ -13,7 +13,6 @@ from __future__ import annotations
 import anyio
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
 
 from storage.health import database_reachable
 
@@ -25,6 +24,3 @@ async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"ok": True, "database": "reachable"}, headers=headers)
     return JSONResponse({"ok": False, "database": "unreachable", "message": message},
                         status_code=503, headers=headers)
-
-
-ROUTES = [Route("/healthz", healthz, methods=["GET"])]

@@ -1,0 +1,93 @@
+"""GET /api/boards/<id>/stream?ticket=S (a stream ticket): server-sent events,
+the board as this viewer may see it, pushed whenever its revision moves
+(Last-Event-ID catches a reconnect up), with who is present beside it."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+
+import anyio
+from starlette.requests import Request
+from starlette.responses import StreamingResponse
+
+from canvas.errors import CanvasError
+from canvas.session.tickets import TicketScope
+from canvas.session.visibility import Viewer
+from storage.db import database_target
+from storage.errors import named_error
+from web import board_cache, process
+from web.board_cache import PING_SECONDS
+from web.edge import claims
+
+log = logging.getLogger(__name__)
+
+RECONNECT_MS = 2000
+# Revisions are counted from 1; no board reaches 19 digits.
+_EVENT_ID = re.compile(r"[0-9]{1,18}")
+
+
+async def stream(request: Request):
+    board_id = request.path_params["board_id"]
+    said = await claims(board_id, request.query_params.get("ticket"), TicketScope.stream)
+    viewer = Viewer(participant_id=said.participant_id, is_facilitator=said.is_facilitator)
+    # Refused now, with a status, or never: once the response has started
+    # only the stream's end can say that something went wrong.
+    await anyio.to_thread.run_sync(process.check_database)
+    return StreamingResponse(
+        _events(board_id, viewer, _last_event_id(request)),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+def _last_event_id(request: Request) -> int | None:
+    """The revision a reconnecting browser drew last; any other header
+    (not digits, or longer than any revision) counts as none: a full view."""
+    value = request.headers.get("last-event-id", "")
+    return int(value) if _EVENT_ID.fullmatch(value) else None
+
+
+async def _events(board_id: str, viewer: Viewer, sent: int | None):
+    presence = board_cache.presence
+    seat = (board_id, viewer.participant_id or "")
+    presence.open[seat] += 1
+    try:
+        await presence.record([viewer.participant_id])
+        present = await presence.names(board_id)
+        yield f"retry: {RECONNECT_MS}\n\n"
+        while not process.closing:
+            revision = await process.feed.wait(board_id, sent, PING_SECONDS)
+            if process.closing:
+                return
+            live = None if revision is None else await board_cache.boards.get(board_id, revision)
+            if live is None:
+                yield "event: gone\ndata: {}\n\n"
+                return
+            if live.revision != sent:
+                present = await presence.names(board_id)
+                data = live.view_json(viewer, present)
+                sent = live.revision
+                yield f"id: {sent}\nevent: view\ndata: {data}\n\n"
+                # An idle stream should not hold on to the last view it sent.
+                del data
+                continue
+            yield ": ping\n\n"
+            now_present = await presence.names(board_id)
+            if now_present != present:
+                present = now_present
+                yield f"event: presence\ndata: {json.dumps({'present': present})}\n\n"
+    except Exception as error:
+        # The response has started: end the stream (the browser reconnects and
+        # catches up by revision, or hears the refusal) and keep the details
+        # in the server's log.
+        problem = error if isinstance(error, CanvasError) else named_error(error, database_target())
+        if problem is None:
+            log.exception("live board stream failed")
+        else:
+            log.warning("live board stream ended: %s", problem)
+    finally:
+        presence.open[seat] -= 1
+        if presence.open[seat] <= 0:
+            del presence.open[seat]
