@@ -6,7 +6,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -50,18 +50,32 @@ def start_server(db_path: Path, port: int, extra_env: dict | None = None) -> sub
     )
 
 
-def wait_healthy(port: int, process: subprocess.Popen, timeout: float = 30) -> None:
+def eventually(check: Callable[[], object], timeout: float, what: str) -> object:
+    """Poll `check` (something outside the browser: a process, a port, a log
+    file) until it returns a true value; fail with `what` after `timeout` s.
+    Browser state is never polled this way: Playwright waits on it."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    while not (result := check()):
+        if time.monotonic() >= deadline:
+            raise TimeoutError(what)
+        time.sleep(POLL_SECONDS)
+    return result
+
+
+POLL_SECONDS = 0.05
+
+
+def wait_healthy(port: int, process: subprocess.Popen, timeout: float = 30) -> None:
+    def healthy() -> bool:
         if process.poll() is not None:
             raise RuntimeError(process.stdout.read().decode(errors="replace"))
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as r:
-                if r.status == 200:
-                    return
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=5) as r:
+                return r.status == 200
         except OSError:
-            time.sleep(0.2)
-    raise TimeoutError("streamlit did not become healthy")
+            return False
+
+    eventually(healthy, timeout, "streamlit did not become healthy")
 
 
 @contextmanager
@@ -81,9 +95,13 @@ def app_server(db, extra_env: dict | None = None) -> Iterator[tuple[int, subproc
             process.kill()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def server(tmp_path_factory):
-    """Base URL of a running app; the database file is at `server.db`."""
+    """Base URL of a running app; the database file is at `server.db`.
+
+    One for the whole run: starting the app and its first page runs costs
+    seconds on a busy machine, and every test makes its own boards. A module
+    whose tests read across boards starts its own (see test_calendar_feed)."""
     db_path = tmp_path_factory.mktemp("e2e") / "e2e.db"
     with app_server(db_path) as (port, _):
         yield Server(f"http://127.0.0.1:{port}", db_path)
@@ -95,8 +113,9 @@ class Server:
         self.db = db
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
+    """One Chromium for the run; each person gets a fresh context of it."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -107,14 +126,21 @@ def browser():
             chromium.close()
 
 
+def new_context(browser, width: int = 1400, height: int = 1000):
+    """A separate person (their own storage and cookies) whose pages `settle` can follow."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    context.set_default_timeout(20_000)
+    context.add_init_script(RUN_TRACKER)
+    return context
+
+
 @pytest.fixture
 def new_person(browser):
     """Open a fresh browser context (a separate person with their own storage)."""
     contexts = []
 
     def make(width: int = 1400, height: int = 1000):
-        context = browser.new_context(viewport={"width": width, "height": height})
-        context.set_default_timeout(20_000)
+        context = new_context(browser, width, height)
         contexts.append(context)
         return context.new_page()
 
@@ -123,19 +149,93 @@ def new_person(browser):
         context.close()
 
 
+# Streamlit's `data-test-script-state` says whether a script run is going on,
+# but not whether one has been asked for: a widget or component that reports
+# its value (the identity component does on a page's first run) sends a rerun
+# request that shows on the page only once the server starts it. So each page
+# counts, on Streamlit's own websocket, the rerun requests it sends (BackMsg
+# field 11, rerun_script) and the runs the server reports finished (ForwardMsg
+# field 6, script_finished; a run stopped early for a rerun does not count).
+RUN_TRACKER = """
+(() => {
+  const runs = { event: 0, requested: 0, finished: 0, quietFrames: 0 };
+  Object.defineProperty(window, "__streamlitRuns", { value: runs });
+  // The value of a top-level field of a protobuf message: the number for a
+  // varint, true for a length-delimited one, undefined when it is absent.
+  function field(bytes, wanted) {
+    let at = 0;
+    const varint = () => {
+      let value = 0, scale = 1, byte;
+      do { byte = bytes[at++]; value += (byte & 0x7f) * scale; scale *= 128; }
+      while (byte & 0x80 && at < bytes.length);
+      return value;
+    };
+    while (at < bytes.length) {
+      const tag = varint(), number = Math.floor(tag / 8), wire = tag % 8;
+      if (wire === 0) { const value = varint(); if (number === wanted) return value; }
+      else if (wire === 2) { const length = varint(); if (number === wanted) return true; at += length; }
+      else if (wire === 1) at += 8;
+      else if (wire === 5) at += 4;
+      else return undefined;
+    }
+    return undefined;
+  }
+  const bytesOf = (data) => data instanceof ArrayBuffer ? new Uint8Array(data)
+    : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : null;
+  const FINISHED_EARLY_FOR_RERUN = 2;
+  window.WebSocket = class extends window.WebSocket {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("message", (message) => {
+        const bytes = bytesOf(message.data);
+        const status = bytes && field(bytes, 6);
+        if (status !== undefined && status !== true && status !== FINISHED_EARLY_FOR_RERUN) {
+          runs.finished = ++runs.event;
+        }
+      });
+    }
+    send(data) {
+      const bytes = bytesOf(data);
+      if (bytes && field(bytes, 11) === true) runs.requested = ++runs.event;
+      return super.send(data);
+    }
+  };
+})();
+"""
+
+# True once the page's last rerun request has been answered by a finished run,
+# the app says it is not running, and that has held for a few animation frames,
+# so a component the last run drew has had its turn to report a value.
+_QUIET = """
+() => {
+  const runs = window.__streamlitRuns;
+  const app = document.querySelector("[data-testid=stApp]");
+  const quiet = runs && app && app.dataset.testScriptState === "notRunning"
+    && app.dataset.testConnectionState === "CONNECTED" && runs.finished > runs.requested;
+  if (!quiet) { if (runs) runs.quietFrames = 0; return false; }
+  runs.quietFrames += 1;
+  return runs.quietFrames >= 3;
+}
+"""
+
+
 def settle(page) -> None:
-    """Wait until Streamlit has finished rerunning the script for this page."""
-    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]")
-    # A rerun can be queued right after the previous one finished (a widget
-    # reporting its value); give it a moment to start, then wait again.
-    page.wait_for_timeout(300)
-    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]")
+    """Wait until Streamlit has finished running the script for this page and
+    no further run has been asked for."""
+    tracked = page.evaluate("""() => {
+      const runs = window.__streamlitRuns;
+      if (runs) runs.quietFrames = 0;
+      return Boolean(runs);
+    }""")
+    assert tracked, "settle() follows pages of contexts made by new_context() only"
+    page.wait_for_function(_QUIET, polling="raf")
 
 
 def shoot(page, name: str) -> Path:
     SCREENSHOTS.mkdir(exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    # Transitions run to their end first, so a picture never catches one halfway.
+    page.screenshot(path=str(path), full_page=True, animations="disabled")
     return path
 
 

@@ -11,6 +11,7 @@ from canvas.actions import ActionDraft, Status
 from canvas.models import BoardDraft
 from storage import actions, calendar_feeds, facilitation
 from storage.db import connect
+from tests.e2e.conftest import Server, app_server
 
 pytestmark = pytest.mark.e2e
 
@@ -21,6 +22,15 @@ def _get(url: str) -> tuple[int, str, bytes]:
             return response.status, response.headers["Content-Type"], response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.headers["Content-Type"], error.read()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A server of this module's own: an owner's feed spans every board of the
+    database, so no other test's boards may be in it."""
+    db_path = tmp_path_factory.mktemp("calendar") / "calendar.db"
+    with app_server(db_path) as (port, _):
+        yield Server(f"http://127.0.0.1:{port}", db_path)
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import urllib.error
 import urllib.request
 from contextlib import contextmanager
 
-from tests.e2e.conftest import app_server
+from tests.e2e.conftest import app_server, eventually
 
 # A load balancer gives up on a probe after a few seconds.
 PROBE_SECONDS = 5
@@ -70,10 +70,7 @@ def test_a_locked_database_answers_503_within_seconds_then_200_once_released(tmp
         finally:
             holder.execute("ROLLBACK")
             holder.close()
-        deadline = time.monotonic() + 15
-        while (answer := probe(port))[0] != 200:
-            assert time.monotonic() < deadline, f"still {answer} after the lock was released"
-            time.sleep(0.3)
+        eventually(lambda: probe(port)[0] == 200, 15, "still no 200 after the lock was released")
     # The operator's log says when it went and when it came back, once each.
     assert log[0].count("health check: the database is unreachable") == 1
     assert log[0].count("health check: the database is reachable again") == 1

@@ -9,7 +9,6 @@ import pwd
 import re
 import secrets
 import subprocess
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -21,7 +20,9 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.databases import PG_ENV, postgres_schema
-from tests.e2e.conftest import ROOT, create_board, free_port, join, shoot, start_server, wait_healthy
+from tests.e2e.conftest import (
+    ROOT, create_board, eventually, free_port, join, new_context, shoot, start_server, wait_healthy,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -138,16 +139,15 @@ def _replicas(folder: Path, database: str):
         listen = free_port()
         nginx = start_nginx(folder / "nginx", listen, app_ports)
         url = f"http://127.0.0.1:{listen}"
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                if get(f"{url}/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
+
+        def answers() -> bool:
             assert nginx.poll() is None, nginx.stdout.read().decode(errors="replace")
-            assert time.monotonic() < deadline, "nginx did not answer"
-            time.sleep(0.1)
+            try:
+                return get(f"{url}/healthz")[0] == 200
+            except OSError:
+                return False
+
+        eventually(answers, 10, "nginx did not answer")
         found = Replicas(url, [f"127.0.0.1:{port}" for port in app_ports], folder / "nginx")
         for n in range(200):
             value = f"person-{n}"
@@ -193,8 +193,7 @@ def test_the_first_response_sets_the_cookie_that_keeps_a_browser_on_its_process(
 
 def person(browser, replicas: Replicas, upstream: str, size: tuple[int, int]):
     """A browser context pinned to `upstream`, and the upstreams that served it."""
-    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
-    context.set_default_timeout(20_000)
+    context = new_context(browser, *size)
     context.add_cookies([{"name": STICKY_COOKIE, "value": replicas.cookie_for[upstream],
                           "url": replicas.url}])
     served: list[tuple[str, str]] = []
@@ -258,10 +257,8 @@ def test_notes_written_through_one_process_appear_live_on_the_other(replicas, br
     # nginx logs each when it closes.
     for upstream in (upstream_a, upstream_b):
         expected = f"{replicas.cookie_for[upstream]} {upstream} 101 /_stcore/stream"
-        deadline = time.monotonic() + 10
-        while not (sockets := websockets_of(replicas, replicas.cookie_for[upstream])):
-            assert time.monotonic() < deadline, "nginx logged no WebSocket"
-            time.sleep(0.2)
+        sockets = eventually(lambda: websockets_of(replicas, replicas.cookie_for[upstream]), 10,
+                             "nginx logged no WebSocket")
         assert set(sockets) == {expected}
 
 

@@ -6,11 +6,10 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
-from tests.e2e.conftest import ROOT, wait_healthy
+from tests.e2e.conftest import ROOT, eventually, wait_healthy
 
 SCRIPT = ROOT / "deploy" / "run-replicas"
 SECRET = "s" * 32
@@ -54,10 +53,7 @@ def children(pid: int) -> list[int]:
 
 
 def wait_until_silent(ports: list[int], timeout: float = 15) -> None:
-    deadline = time.monotonic() + timeout
-    while any(answers(port) for port in ports):
-        assert time.monotonic() < deadline, "a process still answers"
-        time.sleep(0.2)
+    eventually(lambda: not any(answers(port) for port in ports), timeout, "a process still answers")
 
 
 def test_without_a_shared_cookie_secret_it_refuses_to_start(tmp_path):
