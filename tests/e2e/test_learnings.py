@@ -70,7 +70,8 @@ def test_a_learning_leads_to_its_evidence_then_a_decision_then_an_action(server,
     [decision] = learnings.list_decisions(db, board_id)
     [action] = actions.list_actions(db, board_id)
     assert decision.action_ids == [action.id] and action.owner == "Ann"
-    fran.wait_for_timeout(300)
+    # Escape closes the popover; the picture is of the page without it.
+    expect(fran.locator(f".st-key-learned_action_{learning.id}_title")).to_be_hidden()
     shoot(fran, "learnings")
 
     card.get_by_role("link", name="See the actions").click()

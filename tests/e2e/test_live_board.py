@@ -86,10 +86,10 @@ def box(locator) -> dict:
     """Where an element is; the canvas redraws on every view, so an element
     found a moment ago may just have been replaced by its successor."""
     for _ in range(50):
+        locator.wait_for(state="visible")
         found = locator.bounding_box()
         if found is not None:
             return found
-        locator.page.wait_for_timeout(50)
     raise AssertionError(f"{locator} is not on the page")
 
 

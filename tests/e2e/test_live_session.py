@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import add_note, create_board, join, settle, shoot
+from tests.e2e.test_live_board import drag
 
 pytestmark = pytest.mark.e2e
 
@@ -18,25 +19,6 @@ def open_page(page, name: str) -> None:
 
 def stickies(page):
     return page.locator('[class*="st-key-note-"] [data-testid=stText]')
-
-
-def drag(page, source, target) -> None:
-    """A real mouse drag, in small steps: dnd-kit starts a drag only after ~10 px,
-    and saves a drop only when the pointer is released over a column or a note
-    (released over empty space, the note looks moved but nothing is sent)."""
-    start, end = source.bounding_box(), target.bounding_box()
-    x0, y0 = start["x"] + start["width"] / 2, start["y"] + start["height"] / 2
-    x1, y1 = end["x"] + end["width"] / 2, end["y"] + end["height"] / 2
-    page.mouse.move(x0, y0)
-    page.mouse.down()
-    for step in range(1, 25):
-        page.mouse.move(x0 + (x1 - x0) * step / 24, y0 + (y1 - y0) * step / 24)
-        page.wait_for_timeout(25)
-    # Hover a moment, as a hand does, so the column takes the note before release.
-    page.wait_for_timeout(300)
-    page.mouse.move(x1 + 3, y1 + 3)
-    page.wait_for_timeout(300)
-    page.mouse.up()
 
 
 def test_write_group_vote_discuss_close_with_three_people(server, new_person):

@@ -34,8 +34,18 @@ def shoot_whole_page(page, name: str) -> Path:
         "[data-testid=stMainBlockContainer]')].map(e => e.scrollHeight))")
     width = page.viewport_size["width"]
     page.set_viewport_size({"width": width, "height": int(height) + 80})
-    page.wait_for_timeout(500)  # let the chart redraw at the new size
+    page.wait_for_function(CHART_FITS, polling="raf")
     return shoot(page, name)
+
+
+# Plotly redraws a chart when its box changes size (the scroll bar goes when the
+# viewport grows): drawn, the chart is as wide as its box.
+CHART_FITS = """
+() => [...document.querySelectorAll('.js-plotly-plot')].every((plot) => {
+  const drawn = plot.querySelector('.main-svg');
+  return drawn && Math.abs(drawn.getBoundingClientRect().width - plot.getBoundingClientRect().width) < 1;
+})
+"""
 
 
 def rows_text(page) -> list[str]:
