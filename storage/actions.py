@@ -4,15 +4,18 @@ from __future__ import annotations
 
 
 from canvas.actions import (
-    ActionDraft, FollowUp, Status, Trigger, TriggerDraft, changes_only_follow_through,
+    ActionDraft, FollowUp, Status, Trigger, TriggerDraft, changes_only_follow_through, draft_for_item,
 )
-from canvas.errors import ActionNotFound, EditConflict
+from canvas.errors import ActionNotFound, EditConflict, NotVotable
 from canvas.ids import new_row_id
+from canvas.session.grouping import VotableItem
 from canvas.session.phases import ANYONE, Action, Credentials, authorize
 from canvas.validation import STORED
-from storage.boards import board_phase, changing_board
+from storage.boards import board_phase, changing_board, get_board
+from storage.clusters import list_clusters
 from storage.db import Database, iso, now
 from storage.identity import resolve_actor
+from storage.notes import get_note
 
 
 def _may_edit(db, board_id: str) -> None:
@@ -40,6 +43,33 @@ def add_action_from_item(db: Database, board_id: str, draft: ActionDraft,
         authorize(Action.action_from_item, board_phase(db, board_id),
                   resolve_actor(db, board_id, credentials))
         return add_action(db, board_id, draft)
+
+
+def add_action_for_item(db: Database, board_id: str, item_id: str, fields: dict,
+                        credentials: Credentials) -> FollowUp:
+    """Make a ranked item (a live cluster, or a note) of this board into an
+    action, typed by its step and linked back to it, with the person's
+    `fields` (title, owner, due_date, success_signal) over the draft.
+
+    The item and the board's template are read inside the write's
+    transaction, so the action is made from the item as it is when written:
+    NoteNotFound for an id this board does not have, NotVotable for a
+    deleted note, a ValidationError for fields an action refuses, and
+    PhaseForbids outside Discuss."""
+    with changing_board(db, board_id):
+        cluster = next((c for c in list_clusters(db, board_id) if c.id == item_id), None)
+        if cluster is not None:
+            item = VotableItem(id=cluster.id, kind="cluster", step_key=cluster.step_key, title=cluster.name,
+                               note_texts=[])
+        else:
+            note = get_note(db, board_id, item_id)
+            if note.is_deleted:
+                raise NotVotable()
+            item = VotableItem(id=note.id, kind="note", step_key=note.step_key, title=note.text,
+                               note_texts=[note.text])
+        draft = draft_for_item(item, get_board(db, board_id).template_model)
+        draft = ActionDraft.model_validate({**draft.model_dump(), **fields})
+        return add_action_from_item(db, board_id, draft, credentials)
 
 
 def get_action(db: Database, board_id: str, action_id: str) -> FollowUp:

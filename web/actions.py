@@ -14,8 +14,7 @@ from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.responses import Response
 
-from canvas.actions import ActionDraft, draft_for_item
-from canvas.errors import BoardNotFound, MalformedAction, NotANoteStep, NotVotable
+from canvas.errors import BoardNotFound, MalformedAction, NotANoteStep
 from canvas.models import NoteDraft
 from canvas.session.intents import (
     INTENTS, AddNote, DeleteNote, DissolveCluster, EditNote, Focus, Intent, MakeAction, MergeClusters,
@@ -23,7 +22,6 @@ from canvas.session.intents import (
     SetVoteRules, ShowAuthors, StartTimer, StopTimer, Unvote, Vote, describe_intent_error,
 )
 from canvas.session.phases import Credentials
-from canvas.session.grouping import VotableItem
 from canvas.session.tickets import TicketScope
 from canvas.session.visibility import Viewer
 from canvas.session.voting import VoteRules
@@ -90,8 +88,9 @@ def _note_draft(intent: AddNote | EditNote) -> NoteDraft:
 
 
 def _add_note(db, board_id, credentials, intent: AddNote):
-    step = boards.get_board(db, board_id).template_model.step(intent.step_key)
-    if step is None or not step.holds_notes:
+    # Checked before storage's phase check, so a note aimed at a step without
+    # notes hears why, whatever the phase.
+    if not boards.get_board(db, board_id).template_model.holds_notes(intent.step_key):
         raise NotANoteStep()
     notes.add_note(db, board_id, intent.step_key, _note_draft(intent), credentials)
 
@@ -164,23 +163,10 @@ def _set_vote_rules(db, board_id, credentials, intent: SetVoteRules):
 
 
 def _make_action(db, board_id, credentials, intent: MakeAction):
-    board = boards.get_board(db, board_id)
-    cluster = next((c for c in clusters.list_clusters(db, board_id) if c.id == intent.item_id), None)
-    if cluster is not None:
-        item = VotableItem(id=cluster.id, kind="cluster", step_key=cluster.step_key, title=cluster.name,
-                           note_texts=[])
-    else:
-        note = notes.get_note(db, board_id, intent.item_id)
-        if note.is_deleted:
-            raise NotVotable()
-        item = VotableItem(id=note.id, kind="note", step_key=note.step_key, title=note.text,
-                           note_texts=[note.text])
-    draft = draft_for_item(item, board.template_model)
-    draft = ActionDraft.model_validate({
-        **draft.model_dump(), "title": intent.title, "owner": intent.owner or "",
-        "due_date": intent.due or None, "success_signal": intent.success_signal,
-    })
-    actions.add_action_from_item(db, board_id, draft, credentials)
+    actions.add_action_for_item(db, board_id, intent.item_id, {
+        "title": intent.title, "owner": intent.owner or "", "due_date": intent.due or None,
+        "success_signal": intent.success_signal,
+    }, credentials)
 
 
 def _set_category(db, board_id, credentials, intent: SetCategory):
