@@ -11,12 +11,20 @@ import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
+from canvas.actions import Status
 from canvas.session.grouping import votable_items
-from canvas.models import Note
-from canvas.session.phases import Action, Actor, Phase, allowed
+from canvas.models import Note, NoteColour
+from canvas.session.phases import RULES, Action, Actor, Phase, allowed
 from canvas.snapshot import BoardSnapshot
 from canvas.session.visibility import Viewer, hidden_note_counts, visible_snapshot
-from canvas.session.voting import RankedItem, cluster_votes, rank
+from canvas.session.voting import RankedItem, VoteRules, cluster_votes, dot_fits, rank
+
+# The phases whose board shows dots: voting, and the two that rank by them.
+DOTS_SHOWN = frozenset({Phase.vote, Phase.discuss, Phase.closed})
+# The ranking and the actions stand beside the columns from here on (and
+# earlier too once an action exists, but never while people write alone).
+DISCUSSION_SHOWN = frozenset({Phase.discuss, Phase.closed})
+TIMER_PRESETS_MINUTES = (3, 5)
 
 
 def build_view(snapshot: BoardSnapshot, viewer: Viewer, *, my_votes: Mapping[str, int],
@@ -63,22 +71,29 @@ class ViewBuilder:
             encoded = self._encoded[audience] = _encode_part(part)
         me_id = viewer.participant_id
         authors = self._authors
-        mine_true = ',"mine":true,"my_votes":'
-        mine_false = ',"mine":false,"my_votes":'
+        flags = _ViewerFlags(self.snapshot, viewer, my_votes)
+        # A note's own fields, as JSON, for each of the four ways they can fall.
+        own = {(mine, may_change): f',"mine":{_dumps(mine)},"may_change":{_dumps(may_change)},'
+                                   f'"may_move":{_dumps(flags.move)},"my_votes":'
+               for mine in (True, False) for may_change in (True, False)}
+
+        def votes_of(item_id: str) -> str:
+            mine, may_vote, may_unvote = flags.votes(item_id)
+            return f'{mine},"may_vote":{_dumps(may_vote)},"may_unvote":{_dumps(may_unvote)}'
 
         def note(fragment: tuple[str, str]) -> str:
             note_id, head = fragment
-            flag = mine_true if me_id is not None and authors.get(note_id) == me_id else mine_false
-            return f"{head}{flag}{my_votes.get(note_id, 0)}}}"
+            mine = me_id is not None and authors.get(note_id) == me_id
+            return f"{head}{own[mine, flags.change(mine)]}{votes_of(note_id)}}}"
 
         columns = []
         for head, clusters, loose in encoded["columns"]:
             cluster_json = ",".join(
-                f'{cluster_head},"my_votes":{my_votes.get(cluster_id, 0)},"notes":[{",".join(map(note, members))}]}}'
+                f'{cluster_head},"my_votes":{votes_of(cluster_id)},"notes":[{",".join(map(note, members))}]}}'
                 for cluster_id, cluster_head, members in clusters
             )
             columns.append(f'{head},"clusters":[{cluster_json}],"notes":[{",".join(map(note, loose))}]}}')
-        per_viewer = self._per_viewer(viewer, part, my_votes, present)
+        per_viewer = self._per_viewer(viewer, part, my_votes, present, flags)
         return (f'{{"revision":{self.snapshot.board.revision},"board":{encoded["board"]},'
                 f'"me":{_dumps(per_viewer["me"])},"present":{_dumps(per_viewer["present"])},'
                 f'"people":{encoded["people"]},"can":{_dumps(per_viewer["can"])},'
@@ -86,23 +101,19 @@ class ViewBuilder:
                 f'"actions":{encoded["actions"]}}}')
 
     def _per_viewer(self, viewer: Viewer, part: dict, my_votes: Mapping[str, int],
-                    present: Iterable[str]) -> dict:
+                    present: Iterable[str], flags: "_ViewerFlags") -> dict:
         board = self.snapshot.board
-        used = sum(my_votes.values())
+        used = flags.used
         return {
             "me": {
                 "id": viewer.participant_id, "name": part["names"].get(viewer.participant_id),
                 "is_facilitator": viewer.is_facilitator,
                 "votes_used": used, "votes_left": max(board.vote_budget - used, 0),
+                # The budget line: while voting, and afterwards for whoever voted.
+                "show_budget": board.phase == Phase.vote or (board.phase == Phase.discuss and used > 0),
             },
             "present": list(present),
-            "can": {
-                "write": _allowed(Action.write_note, board.phase, viewer),
-                "group": _allowed(Action.group, board.phase, viewer),
-                "vote": _allowed(Action.vote, board.phase, viewer),
-                "make_action": _allowed(Action.edit_actions, board.phase, viewer),
-                "facilitate": viewer.is_facilitator,
-            },
+            "can": board_flags(board.phase, _actor(viewer)),
         }
 
     def view(self, viewer: Viewer, *, my_votes: Mapping[str, int], present: Iterable[str]) -> dict:
@@ -110,19 +121,25 @@ class ViewBuilder:
         me_id = viewer.participant_id
         _, part = self._part(viewer)
         authors = self._authors
+        flags = _ViewerFlags(self.snapshot, viewer, my_votes)
+
+        def votes_of(item_id: str) -> dict:
+            mine, may_vote, may_unvote = flags.votes(item_id)
+            return {"my_votes": mine, "may_vote": may_vote, "may_unvote": may_unvote}
 
         def mine(note: dict) -> dict:
-            return {**note, "mine": me_id is not None and authors.get(note["id"]) == me_id,
-                    "my_votes": my_votes.get(note["id"], 0)}
+            is_mine = me_id is not None and authors.get(note["id"]) == me_id
+            return {**note, "mine": is_mine, "may_change": flags.change(is_mine), "may_move": flags.move,
+                    **votes_of(note["id"])}
 
         columns = [
             {**column,
-             "clusters": [{**cluster, "my_votes": my_votes.get(cluster["id"], 0),
+             "clusters": [{**cluster, **votes_of(cluster["id"]),
                            "notes": [mine(n) for n in cluster["notes"]]} for cluster in column["clusters"]],
              "notes": [mine(n) for n in column["notes"]]}
             for column in part["columns"]
         ]
-        per_viewer = self._per_viewer(viewer, part, my_votes, present)
+        per_viewer = self._per_viewer(viewer, part, my_votes, present, flags)
         return {
             "revision": board.revision,
             "board": part["board"],
@@ -136,6 +153,87 @@ class ViewBuilder:
         }
 
 
+def board_flags(phase: Phase, actor: Actor) -> dict:
+    """The board-wide controls `actor` is offered now, each asked of the rule
+    table (`allowed`) that storage enforces; `phase_moves` are the phases the
+    actor may move the board to (the one before and the one after)."""
+    def may(action: Action) -> bool:
+        return allowed(action, phase, actor)
+
+    moves = [{"key": to.value, "label": to.label, "direction": direction}
+             for direction, to in (("back", phase.previous), ("next", phase.next))
+             if to is not None and may(Action.change_phase)]
+    return {
+        "write": may(Action.write_note),
+        "group": may(Action.group),
+        "vote": may(Action.vote),
+        "make_action": may(Action.action_from_item),
+        "set_category": may(Action.set_category),
+        "set_action_status": may(Action.update_action_status),
+        "reveal_votes": may(Action.reveal_votes),
+        "run_timer": may(Action.run_timer),
+        "focus": may(Action.focus),
+        "show_authors": may(Action.show_authors),
+        "set_vote_rules": may(Action.set_vote_rules),
+        "phase_moves": moves,
+        "facilitate": actor.is_facilitator,
+    }
+
+
+class _ViewerFlags:
+    """One viewer's per-note and per-item controls, each decided once per
+    case from the rule table and then looked up per note."""
+
+    def __init__(self, snapshot: BoardSnapshot, viewer: Viewer, my_votes: Mapping[str, int]):
+        board = snapshot.board
+        actor = _actor(viewer)
+        self.my_votes = my_votes
+        self.used = sum(my_votes.values())
+        # Changing a note (edit, delete, restore) depends only on whether the
+        # viewer wrote it: ask the rule for each answer once.
+        self._change = {
+            True: viewer.participant_id is not None
+            and allowed(Action.change_note, board.phase, actor, viewer.participant_id),
+            False: allowed(Action.change_note, board.phase, actor, None),
+        }
+        self.move = allowed(Action.group, board.phase, actor)
+        self._vote = allowed(Action.vote, board.phase, actor)
+        self._rules = VoteRules.model_construct(budget=board.vote_budget, max_per_item=board.vote_max_per_item)
+
+    def change(self, mine: bool) -> bool:
+        return self._change[mine]
+
+    def votes(self, item_id: str) -> tuple[int, bool, bool]:
+        """The viewer's dots on the item, whether they may add one, and take one back."""
+        mine = self.my_votes.get(item_id, 0)
+        may_vote = self._vote and dot_fits(self._rules, self.used, mine)
+        return mine, may_vote, self._vote and mine > 0
+
+
+def _actor(viewer: Viewer) -> Actor:
+    return Actor(participant_id=viewer.participant_id, is_facilitator=viewer.is_facilitator)
+
+
+def _move_targets(columns: list[dict]) -> list[dict]:
+    """Where a note can be moved, by column: its loose notes (out of any
+    cluster), each cluster, each loose note (a new cluster with it). A target
+    says what the note is dropped on; storage decides what that means. The
+    canvas leaves out the one a note is already at (its `place`, or itself)."""
+    groups = []
+    for column in columns:
+        step = column["key"]
+        targets = [{"key": f"column:{step}", "label": "Ungrouped",
+                    "move": {"step_key": step, "cluster_id": None, "onto_note_id": None}}]
+        targets += [{"key": f"cluster:{cluster['id']}", "label": f"Into {cluster['name']}",
+                     "move": {"step_key": step, "cluster_id": cluster["id"], "onto_note_id": None}}
+                    for cluster in column["clusters"]]
+        targets += [{"key": f"note:{note['id']}", "label": f"New cluster with #{note['number']}",
+                     "move": {"step_key": step, "cluster_id": None, "onto_note_id": note["id"]}}
+                    for note in column["notes"]]
+        groups.append({"title": column["title"], "targets": targets})
+    return groups
+
+
 def _board_part(snapshot: BoardSnapshot, audience: Viewer) -> dict:
     board = snapshot.board
     seen = visible_snapshot(snapshot, audience)
@@ -143,9 +241,9 @@ def _board_part(snapshot: BoardSnapshot, audience: Viewer) -> dict:
     tallies = seen.tallies
     names = {person.id: person.display_name for person in snapshot.participants}
 
-    def note_json(note: Note) -> dict:
+    def note_json(note: Note, place: str) -> dict:
         return {
-            "id": note.id, "number": note.number, "text": note.text,
+            "id": note.id, "number": note.number, "text": note.text, "place": place,
             "colour": note.colour.value, "colour_hex": note.colour.hex,
             "author": names.get(note.author_id) if board.show_authors else None,
             "version": note.version,
@@ -163,18 +261,21 @@ def _board_part(snapshot: BoardSnapshot, audience: Viewer) -> dict:
         columns.append({
             "key": step.key, "title": step.title, "prompt": step.prompt,
             "hidden_count": hidden.get(step.key, 0),
+            "loose_label": "Your notes" if board.phase == Phase.write and not step_clusters else "Ungrouped",
             "clusters": [
                 {
                     "id": cluster.id, "name": cluster.name,
                     "category": cluster.category.value if cluster.category else None,
                     "votes": cluster_votes(cluster.id, (n.id for n in members), tallies)
                     if revealed else None,
-                    "notes": [note_json(n) for n in members],
+                    "merge_into": [{"id": other.id, "name": other.name}
+                                   for other in step_clusters if other.id != cluster.id],
+                    "notes": [note_json(n, f"cluster:{cluster.id}") for n in members],
                 }
                 for cluster in step_clusters
                 for members in [[n for n in step_notes if n.cluster_id == cluster.id]]
             ],
-            "notes": [note_json(n) for n in step_notes if n.cluster_id not in cluster_ids],
+            "notes": [note_json(n, f"column:{step.key}") for n in step_notes if n.cluster_id not in cluster_ids],
         })
 
     items = votable_items(board.template_model, seen.notes, seen.clusters, tallies)
@@ -191,6 +292,16 @@ def _board_part(snapshot: BoardSnapshot, audience: Viewer) -> dict:
             "timer_ends_at": _iso(board.timer_ends_at),
             "focus_item_id": board.focus_item,
             "vote_rules": {"budget": board.vote_budget, "max_per_item": board.vote_max_per_item},
+            "show": {
+                "dots": board.phase in DOTS_SHOWN,
+                "discussion": board.phase in DISCUSSION_SHOWN
+                or (bool(seen.actions) and board.phase != Phase.write),
+            },
+            "palette": [{"key": colour.value, "hex": colour.hex} for colour in NoteColour],
+            "statuses": [{"key": status.value, "label": status.label} for status in Status],
+            "timer_presets_minutes": list(TIMER_PRESETS_MINUTES),
+            # Only while notes can be grouped: a list the size of the board.
+            "move_targets": _move_targets(columns) if board.phase in RULES[Action.group].phases else [],
         },
         "people": [person.display_name for person in snapshot.participants],
         "columns": columns,
@@ -239,11 +350,6 @@ def _encode_part(part: dict) -> dict:
             for column in part["columns"]
         ],
     }
-
-
-def _allowed(action: Action, phase: Phase, viewer: Viewer) -> bool:
-    return allowed(action, phase, Actor(participant_id=viewer.participant_id,
-                                        is_facilitator=viewer.is_facilitator))
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -56,6 +56,16 @@ def check_vote(rules: VoteRules, spent_total: int, spent_on_item: int) -> None:
         raise ItemVoteLimitReached(rules.max_per_item)
 
 
+def dot_fits(rules: VoteRules, spent_total: int, spent_on_item: int) -> bool:
+    """Whether `check_vote` would take one more dot: what a page or the canvas
+    asks before it offers "vote again" on an item."""
+    try:
+        check_vote(rules, spent_total, spent_on_item)
+    except (VoteBudgetExceeded, ItemVoteLimitReached):
+        return False
+    return True
+
+
 def check_rules_change(new: VoteRules, most_spent_total: int, most_spent_on_an_item: int) -> None:
     """Limits may go down, but never below what someone has already spent
     (taking back votes people placed in good faith would be unfair)."""

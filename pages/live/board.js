@@ -13,13 +13,6 @@
 
 const STATES = new WeakMap();
 const IDENTITY = "postmortem-canvas:";
-const COLOUR_NAMES = ["yellow", "pink", "blue", "green", "orange", "purple"];
-const COLOUR_HEX = {
-  yellow: "#fff1a8", pink: "#ffd1dc", blue: "#cfe8ff",
-  green: "#d3f4c8", orange: "#ffdcb5", purple: "#e5d7ff",
-};
-const STATUSES = [["open", "Open"], ["in_progress", "In progress"], ["done", "Done"],
-                  ["wont_do", "Won't do"], ["parked", "Parked"]];
 const DRAG_THRESHOLD = 5;
 
 export default function (component) {
@@ -389,7 +382,8 @@ function renderBar(s) {
     stepper.appendChild(item);
   }
   first.appendChild(stepper);
-  if (view.me.is_facilitator) first.appendChild(renderFacilitation(s));
+  const facilitation = renderFacilitation(s);
+  if (facilitation.children.length) first.appendChild(facilitation);
   bar.appendChild(first);
 
   const second = el("div", "pc-bar-row pc-bar-second");
@@ -397,7 +391,7 @@ function renderBar(s) {
   const timer = el("span", "pc-timer");
   timer.hidden = true;
   second.appendChild(timer);
-  if (board.phase === "vote" || (board.phase === "discuss" && view.me.votes_used)) {
+  if (view.me.show_budget) {
     const rules = board.vote_rules || {};
     const left = el("span", "pc-budget",
                     `Votes left: ${view.me.votes_left} of ${rules.budget}`);
@@ -452,34 +446,28 @@ function setConnection(s, state) {
 
 function renderFacilitation(s) {
   const board = s.view.board;
-  const phases = board.phases.map((phase) => phase.key);
-  const at = phases.indexOf(board.phase);
+  const can = s.view.can;
   const box = el("div", "pc-facilitation");
   box.setAttribute("aria-label", "Facilitator controls");
-  if (at > 0) {
-    const back = board.phases[at - 1];
-    box.appendChild(button("◀ " + back.label, "pc-button",
-                           () => act(s, "set_phase", { phase: back.key }),
-                           { "data-focus": "phase-back" }));
+  for (const move of can.phase_moves || []) {
+    const back = move.direction === "back";
+    box.appendChild(button(back ? "◀ " + move.label : move.label + " ▶",
+                           back ? "pc-button" : "pc-button pc-primary",
+                           () => act(s, "set_phase", { phase: move.key }),
+                           { "data-focus": "phase-" + move.direction }));
   }
-  if (at < phases.length - 1) {
-    const next = board.phases[at + 1];
-    box.appendChild(button(next.label + " ▶", "pc-button pc-primary",
-                           () => act(s, "set_phase", { phase: next.key }),
-                           { "data-focus": "phase-next" }));
-  }
-  if (board.phase === "vote" || board.phase === "discuss") {
+  if (can.reveal_votes) {
     const revealed = board.votes_revealed;
     box.appendChild(button(revealed ? "Hide votes" : "Reveal votes", "pc-button",
                            () => act(s, "reveal_votes", { revealed: !revealed }),
                            { "data-focus": "reveal" }));
   }
-  if (board.phase !== "closed") {
+  if (can.run_timer) {
     if (board.timer_ends_at) {
       box.appendChild(button("Stop timer", "pc-button", () => act(s, "stop_timer", {}),
                              { "data-focus": "timer-stop" }));
     } else {
-      for (const minutes of [3, 5]) {
+      for (const minutes of board.timer_presets_minutes || []) {
         box.appendChild(button(`${minutes} min timer`, "pc-button",
                                () => act(s, "start_timer", { seconds: minutes * 60 }),
                                { "data-focus": `timer-${minutes}`,
@@ -529,17 +517,13 @@ function renderBoard(s) {
   const view = s.view;
   const board = el("div", "pc-board pc-phase-" + view.board.phase);
   board.setAttribute("aria-label", "Board");
-  if (view.board.phase === "discuss" || view.board.phase === "closed"
-      || (view.actions && view.actions.length && view.board.phase !== "write")) {
-    board.appendChild(renderDiscussion(s));
-  }
+  if (view.board.show.discussion) board.appendChild(renderDiscussion(s));
   for (const column of view.columns) board.appendChild(renderColumn(s, column));
   return board;
 }
 
 function renderColumn(s, column) {
   const view = s.view;
-  const phase = view.board.phase;
   const section = el("section", "pc-column");
   section.dataset.step = column.key;
   section.dataset.drop = "column";
@@ -562,8 +546,7 @@ function renderColumn(s, column) {
   loose.dataset.drop = "column";
   loose.dataset.step = column.key;
   if (column.notes.length || (column.clusters.length && view.can.group)) {
-    const label = phase === "write" && !column.clusters.length ? "Your notes" : "Ungrouped";
-    loose.appendChild(el("div", "pc-ungrouped-label", label));
+    loose.appendChild(el("div", "pc-ungrouped-label", column.loose_label));
   }
   const grid = el("div", "pc-notes");
   for (const note of column.notes) grid.appendChild(renderNote(s, column, note, null));
@@ -638,7 +621,7 @@ function renderClusterTools(s, column, cluster) {
   tools.appendChild(button("Dissolve", "pc-link",
     () => act(s, "dissolve_cluster", { cluster_id: cluster.id }),
     { "aria-label": `Dissolve cluster ${cluster.name}` }));
-  const others = column.clusters.filter((c) => c.id !== cluster.id);
+  const others = cluster.merge_into || [];
   if (others.length) {
     const select = el("select", "pc-select");
     select.setAttribute("aria-label", `Merge cluster ${cluster.name} into`);
@@ -656,7 +639,7 @@ function renderClusterTools(s, column, cluster) {
 function renderNote(s, column, note, cluster) {
   const view = s.view;
   const card = el("article", "pc-note");
-  card.style.background = note.colour_hex || COLOUR_HEX[note.colour] || COLOUR_HEX.yellow;
+  card.style.background = note.colour_hex;
   card.dataset.note = note.id;
   card.dataset.drop = "note";
   card.dataset.step = column.key;
@@ -667,7 +650,7 @@ function renderNote(s, column, note, cluster) {
     card.dataset.item = note.id;
     if (view.board.focus_item_id === note.id) card.classList.add("pc-focused");
   }
-  if (view.can.group) {
+  if (note.may_move) {
     card.classList.add("pc-draggable");
     card.setAttribute("aria-keyshortcuts", "M");
     card.addEventListener("pointerdown", (event) => pointerDown(s, event, note.id, card));
@@ -688,11 +671,11 @@ function renderNote(s, column, note, cluster) {
   const meta = "#" + note.number + (note.author ? " · " + note.author : "");
   foot.appendChild(el("span", "pc-number", meta));
   if (!cluster) foot.appendChild(renderDots(s, note.id, "#" + note.number, note));
-  if (view.can.group) {
+  if (note.may_move) {
     foot.appendChild(button("Move", "pc-link pc-move",
       () => openMenu(s, note.id), { "aria-label": `Move note #${note.number}`, "aria-haspopup": "menu" }));
   }
-  if (note.mine && view.can.write) {
+  if (note.may_change) {
     foot.appendChild(button("Edit", "pc-link", () => {
       s.editing = { id: note.id, text: note.text, error: null };
       s.focusAfter = "edit:" + note.id;
@@ -744,17 +727,15 @@ function renderNoteEditor(s, note) {
 // after the reveal everyone's total.
 function renderDots(s, itemId, label, item) {
   const view = s.view;
-  const phase = view.board.phase;
   const row = el("div", "pc-dots");
   row.dataset.dots = itemId;
   const mine = item.my_votes || 0;
   const total = item.votes;
-  const canVote = view.can.vote;
-  if (phase === "write" || phase === "group") return row;
+  if (!view.board.show.dots) return row;
   const others = total === null || total === undefined ? 0 : Math.max(total - mine, 0);
   for (let i = 0; i < others; i += 1) row.appendChild(el("span", "pc-dot pc-dot-other"));
   for (let i = 0; i < mine; i += 1) {
-    if (canVote) {
+    if (item.may_unvote) {
       row.appendChild(button("", "pc-dot pc-dot-mine",
         () => act(s, "unvote", { item_id: itemId, seen: mine }),
         { "aria-label": `Take back a vote from ${label}`, title: "Take this vote back" }));
@@ -762,14 +743,12 @@ function renderDots(s, itemId, label, item) {
       row.appendChild(el("span", "pc-dot pc-dot-mine"));
     }
   }
-  if (canVote) {
-    const left = view.me.votes_left || 0;
-    const most = (view.board.vote_rules || {}).max_per_item;
+  if (view.can.vote) {
     const add = button("+ Vote", "pc-vote",
       () => act(s, "vote", { item_id: itemId, seen: mine }),
       { "aria-label": `Vote for ${label}`, title: "Add a vote",
         "data-focus": "vote:" + itemId });
-    if (left <= 0 || (most && mine >= most)) add.disabled = true;
+    if (!item.may_vote) add.disabled = true;
     row.appendChild(add);
   }
   if (total !== null && total !== undefined) {
@@ -789,7 +768,7 @@ function renderComposer(s, column) {
   area.placeholder = "Add a note… (Enter saves, Shift+Enter: new line)";
   area.dataset.focus = "compose:" + column.key;
   area.setAttribute("aria-label", `New note for ${column.title}`);
-  area.style.background = COLOUR_HEX[draft.colour];
+  area.style.background = colourHex(s, draft.colour);
   area.addEventListener("input", () => { draft.text = area.value; });
   area.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
@@ -801,11 +780,11 @@ function renderComposer(s, column) {
   const colours = el("div", "pc-colours");
   colours.setAttribute("role", "radiogroup");
   colours.setAttribute("aria-label", "Note colour");
-  for (const colour of COLOUR_NAMES) {
+  for (const { key: colour, hex } of s.view.board.palette) {
     const swatch = button("", "pc-swatch", () => {
       draft.colour = colour; s.lastColour = colour; s.focusAfter = "compose:" + column.key; render(s);
     }, { role: "radio", "aria-checked": String(draft.colour === colour), "aria-label": colour, title: colour });
-    swatch.style.background = COLOUR_HEX[colour];
+    swatch.style.background = hex;
     colours.appendChild(swatch);
   }
   colours.appendChild(button("Add note", "pc-button pc-primary pc-add",
@@ -817,6 +796,11 @@ function renderComposer(s, column) {
     box.appendChild(error);
   }
   return box;
+}
+
+function colourHex(s, colour) {
+  const found = s.view.board.palette.find((entry) => entry.key === colour);
+  return found ? found.hex : "";
 }
 
 async function submitNote(s, column, draft) {
@@ -864,7 +848,7 @@ function renderDiscussion(s) {
       (made ? " · has " + (made === 1 ? "an action" : made + " actions") : "");
     row.appendChild(el("div", "pc-meta", meta));
     const tools = el("div", "pc-ranked-tools");
-    if (view.me.is_facilitator && view.board.phase === "discuss") {
+    if (view.can.focus) {
       const focused = view.board.focus_item_id === item.item_id;
       tools.appendChild(button(focused ? "In focus" : "Focus", "pc-link",
         () => act(s, "focus", { item_id: focused ? null : item.item_id }),
@@ -974,11 +958,12 @@ function renderAction(s, action) {
   const select = el("select", "pc-select");
   select.setAttribute("aria-label", `Status of ${action.title}`);
   select.dataset.focus = "status:" + action.id;
-  for (const [value, label] of STATUSES) {
+  for (const { key: value, label } of s.view.board.statuses) {
     const option = new Option(label, value);
     if (value === action.status) option.selected = true;
     select.appendChild(option);
   }
+  select.disabled = !s.view.can.set_action_status;
   select.addEventListener("change", () => act(s, "set_action_status", { action_id: action.id, status: select.value }));
   row.appendChild(select);
   return row;
@@ -986,27 +971,13 @@ function renderAction(s, action) {
 
 // --- moving notes: the menu (mouse or keyboard) ------------------------------
 
+// The server lists where a note can go; the menu leaves out where it is.
 function moveTargets(s, noteId) {
-  const here = s.index.notes[noteId];
-  const targets = [];
-  for (const column of s.view.columns) {
-    const group = { title: column.title, options: [] };
-    if (!(here.step === column.key && here.cluster === null)) {
-      group.options.push({ label: "Ungrouped", move: { step_key: column.key, cluster_id: null, onto_note_id: null } });
-    }
-    for (const cluster of column.clusters) {
-      if (cluster.id === here.cluster) continue;
-      group.options.push({ label: "Into " + cluster.name,
-                           move: { step_key: column.key, cluster_id: cluster.id, onto_note_id: null } });
-    }
-    for (const note of column.notes) {
-      if (note.id === noteId) continue;
-      group.options.push({ label: `New cluster with #${note.number}`,
-                           move: { step_key: column.key, cluster_id: null, onto_note_id: note.id } });
-    }
-    if (group.options.length) targets.push(group);
-  }
-  return targets;
+  const here = s.index.notes[noteId].note;
+  return (s.view.board.move_targets || []).map((group) => ({
+    title: group.title,
+    options: group.targets.filter((target) => target.key !== here.place && target.key !== "note:" + noteId),
+  })).filter((group) => group.options.length);
 }
 
 function openMenu(s, noteId) {
@@ -1024,7 +995,7 @@ function closeMenu(s, refocus = true) {
 
 function renderMenu(s) {
   if (!s.menu) return;
-  if (!s.index.notes[s.menu.note] || !s.view.can.group) { s.menu = null; return; }
+  if (!s.index.notes[s.menu.note] || !s.index.notes[s.menu.note].note.may_move) { s.menu = null; return; }
   const card = s.root.querySelector(`[data-note="${CSS.escape(s.menu.note)}"]`);
   const here = s.index.notes[s.menu.note];
   const menu = el("div", "pc-menu");
@@ -1081,7 +1052,6 @@ async function moveNote(s, noteId, move) {
   if (!noteId) return;
   const here = s.index.notes[noteId];
   if (!here) return;
-  if (!move.onto_note_id && move.step_key === here.step && move.cluster_id === here.cluster) return;
   const card = s.root.querySelector(`[data-note="${CSS.escape(noteId)}"]`);
   if (card) card.classList.add("pc-moving");
   await act(s, "move_note", { note_id: noteId, ...move, revision: s.view.revision });
@@ -1202,7 +1172,8 @@ async function pointerUp(s, event) {
   const drag = endDrag(s);
   if (!drag || !drag.target) { applyPending(s); return; }
   const move = dropMove(s, drag.target);
-  if (!move) { applyPending(s); return; }
+  // Dropped back where it was (its own cluster, or its column's loose notes): nothing to do.
+  if (dropPlace(drag.target) === s.index.notes[drag.noteId].note.place) { applyPending(s); return; }
   // The drop is judged against the board as the dragger saw it; the newer
   // view waits until the server has answered.
   s.press = { noteId: drag.noteId, pointer: null };
@@ -1214,16 +1185,21 @@ async function pointerUp(s, event) {
   }
 }
 
+// What was dropped on what; the server decides what that means (a note
+// dropped on a grouped note joins its cluster).
 function dropMove(s, target) {
   const step = target.dataset.step;
   if (target.dataset.drop === "note") {
-    const onto = s.index.notes[target.dataset.note];
-    if (!onto) return null;
-    if (onto.cluster) return { step_key: step, cluster_id: onto.cluster, onto_note_id: null };
-    return { step_key: step, cluster_id: null, onto_note_id: onto.note.id };
+    return { step_key: step, cluster_id: null, onto_note_id: target.dataset.note };
   }
   if (target.dataset.drop === "cluster") {
     return { step_key: step, cluster_id: target.dataset.cluster, onto_note_id: null };
   }
   return { step_key: step, cluster_id: null, onto_note_id: null };
+}
+
+function dropPlace(target) {
+  if (target.dataset.drop === "cluster") return "cluster:" + target.dataset.cluster;
+  if (target.dataset.drop === "column") return "column:" + target.dataset.step;
+  return "note:" + target.dataset.note;
 }

@@ -2,6 +2,7 @@
 canvas/ is pure, the project's modules import without cycles, pages/ and web/ hold no SQL."""
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -229,3 +230,28 @@ def test_storage_speaks_sql_and_leaves_outside_services_to_integrations():
     }
     assert {name: mods for name, mods in offenders.items() if mods} == {}
     assert (ROOT / "integrations" / "trackers.py").exists()
+
+
+PHASE_NAMES = "write|group|vote|discuss|closed"
+# A comparison with a phase's name, whichever side it stands on:
+# `board.phase === "vote"`, `"vote" !== view.board.phase`, `phase == 'group'`.
+PHASE_DECISION = re.compile(
+    rf"""phase[A-Za-z_.\]\["']*\s*[!=]==?\s*['"`]({PHASE_NAMES})['"`]"""
+    rf"""|['"`]({PHASE_NAMES})['"`]\s*[!=]==?\s*[A-Za-z_.]*phase"""
+    # a switch on the phase, or a lookup of a phase's name in a list
+    rf"""|switch\s*\([^)]*phase|case\s+['"`]({PHASE_NAMES})['"`]"""
+    rf"""|\[[^\]]*['"`]({PHASE_NAMES})['"`][^\]]*\]\s*\.\s*includes\s*\(""",
+    re.IGNORECASE,
+)
+
+
+def test_the_live_canvas_decides_nothing_by_the_name_of_a_phase():
+    """Which controls the board offers is the server's decision, sent as flags;
+    the canvas may draw a phase's name, never branch on it."""
+    found = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in sorted((ROOT / "pages" / "live").glob("*.js"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if PHASE_DECISION.search(line)
+    ]
+    assert found == []
