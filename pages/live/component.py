@@ -1,6 +1,8 @@
 """The live board as a Streamlit component (components v2, no iframe).
 
-The JavaScript and CSS are plain files beside this module. Python draws the
+The JavaScript and CSS are plain files beside this module, the JavaScript
+one file per concern (`BOARD_FILES`), joined in that order into the one
+module components v2 takes: no build step. Python draws the
 first view and hands over two tickets, one for the stream and one for the
 actions, which the canvas renews before they run out. From then on the canvas
 keeps itself up to date through the board's event stream and sends changes to
@@ -19,12 +21,23 @@ from canvas.ids import hash_secret
 from storage.db import Database
 
 HERE = Path(__file__).resolve().parent
+# State and the entry point, the network (stream, tickets, actions), drawing
+# (building the DOM and bringing the page to it by key), the top bar, the
+# columns, the discussion, the Move menu and its keyboard, drag and drop.
+BOARD_FILES = ("state.js", "network.js", "draw.js", "bar.js", "columns.js", "discussion.js",
+               "menu.js", "drag.js")
+
+
+def board_js() -> str:
+    """The canvas's JavaScript: its files in order, as one module."""
+    return "\n".join(f"// ---- {name}\n" + (HERE / name).read_text(encoding="utf-8") for name in BOARD_FILES)
+
 
 _canvas = st.components.v2.component(
     "postmortem_live_board",
     html="",
     css=(HERE / "board.css").read_text(encoding="utf-8"),
-    js=(HERE / "board.js").read_text(encoding="utf-8"),
+    js=board_js(),
 )
 
 

@@ -98,7 +98,7 @@ def live_top_bar(page: BoardPage) -> None:
     """The phase stepper, the facilitator's controls, the timer and who is
     here, kept live by the board's event stream; a change someone makes
     reruns this page (no polling)."""
-    # Imported only when a bar is drawn: importing the component reads board.js and
+    # Imported only when a bar is drawn: importing the component reads the canvas files and
     # board.css and declares it to Streamlit.
     from pages.live import component
 

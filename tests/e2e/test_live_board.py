@@ -340,6 +340,59 @@ def test_a_note_moves_with_the_keyboard_alone(server, new_person):
     assert where(server, board_id, "Practise the kill switch")[0] == "detect"
 
 
+# --- a view arriving under someone's hands ------------------------------------------------
+
+# The element that has the keyboard, inside the component's shadow root if it has one.
+ACTIVE_JS = """() => {
+  let node = document.activeElement;
+  while (node && node.shadowRoot && node.shadowRoot.activeElement) node = node.shadowRoot.activeElement;
+  return node;
+}"""
+
+
+def revision(page) -> int:
+    return int(page.locator(".pc-root").get_attribute("data-revision"))
+
+
+def test_a_view_arriving_while_someone_types_leaves_the_text_and_the_caret(server, new_person):
+    board_id, fran, ann, bob = session(server, new_person, "Typing through a change")
+    area = column(ann, "detect").locator("textarea")
+    area.click()
+    ann.keyboard.type("Alert on the error rate")
+    area.evaluate("a => { a.setSelectionRange(6, 8); a.keptMark = 'yes'; }")
+    before = revision(ann)
+    put_notes(server, board_id, "Bob", ["Bob writes meanwhile"])
+    expect(column(ann, "detect").locator(".pc-hidden")).to_have_text("1 note by others, hidden until Group",
+                                                                      timeout=LIVE)
+    assert revision(ann) > before
+    # The very same element, still in focus, with its text and selection.
+    active = ann.evaluate_handle(ACTIVE_JS)
+    assert active.evaluate("a => [a.keptMark, a.value, a.selectionStart, a.selectionEnd]") == [
+        "yes", "Alert on the error rate", 6, 8]
+    ann.keyboard.type("XY")
+    expect(area).to_have_value("Alert XY the error rate")
+
+
+def test_a_view_arriving_while_the_move_menu_is_open_leaves_the_menu_and_its_item(server, new_person):
+    board_id, fran, ann, bob = grouping_board(server, new_person, "Menu through a change")
+    sticky(ann, "Practise the kill switch").get_by_role("button", name="Move", exact=False).click()
+    menu = ann.get_by_role("menu")
+    expect(menu).to_be_visible()
+    ann.keyboard.press("ArrowDown")
+    chosen = ann.evaluate_handle(ACTIVE_JS)
+    chosen.evaluate("item => { item.keptMark = 'yes'; }")
+    label = chosen.evaluate("item => item.textContent")
+    before = revision(ann)
+    put_notes(server, board_id, "Bob", ["Bob adds a note while Ann chooses"])
+    expect(sticky(ann, "Bob adds a note while Ann chooses")).to_be_visible(timeout=LIVE)
+    assert revision(ann) > before
+    expect(menu).to_be_visible()
+    assert ann.evaluate_handle(ACTIVE_JS).evaluate("item => [item.keptMark, item.textContent]") == [
+        "yes", label]
+    # The new note is offered in the open menu too.
+    expect(menu.get_by_role("menuitem", name="New cluster with #6")).to_be_visible()
+
+
 # --- Vote and Discuss ----------------------------------------------------------------------
 
 

@@ -12,7 +12,7 @@ from canvas.session.intents import (
 )
 from canvas.session.phases import Phase
 
-# What pages/live/board.js sends, one body per `act(s, type, fields)` call,
+# What the live canvas (pages/live/*.js) sends, one body per `act(s, type, fields)` call,
 # with the ticket and facilitator key it puts beside every intent.
 ENVELOPE = {"ticket": "t.s", "facilitator_key": ""}
 CANVAS_SENDS = [

@@ -1,0 +1,150 @@
+// --- drawing -----------------------------------------------------------------
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  return node;
+}
+
+function button(label, className, onClick, attrs = {}) {
+  const node = el("button", className, label);
+  node.type = "button";
+  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
+  node.onclick = (event) => { event.stopPropagation(); onClick(event); };
+  return node;
+}
+
+function plural(count, word) {
+  return count + " " + word + (count === 1 ? "" : "s");
+}
+
+function activeIn(s) {
+  const host = s.parent.getRootNode ? s.parent.getRootNode() : document;
+  return (host.activeElement) || document.activeElement;
+}
+
+// Draw the state: build the DOM the view calls for, then bring the page's
+// DOM to it (`morph`), keeping every element whose key (note, cluster,
+// column, ranked item, action) is still there. So a view that arrives while
+// someone types, drags or has a menu open leaves their text, caret and menu
+// where they were.
+function render(s) {
+  const view = s.view;
+  if (!view) return;
+  s.index = indexView(view);
+  const fresh = el("div");
+  fresh.appendChild(renderBar(s));
+  if (s.mode !== "bar") fresh.appendChild(renderBoard(s));
+  const menu = renderMenu(s);
+  if (menu) fresh.appendChild(menu);
+  morphChildren(s.root, fresh, activeIn(s));
+  if (s.focusAfter) {
+    const target = s.root.querySelector(`[data-focus="${CSS.escape(s.focusAfter)}"]`);
+    s.focusAfter = null;
+    if (target) target.focus({ preventScroll: false });
+  }
+  const focused = view.board.focus_item_id;
+  if (focused && focused !== s.shownFocus && s.mode !== "bar") {
+    const item = s.root.querySelector(`.pc-board [data-item="${CSS.escape(focused)}"]`);
+    if (item) item.scrollIntoView({ block: "nearest", inline: "nearest" });
+  }
+  s.shownFocus = focused;
+  updateTimer(s);
+}
+
+// --- bringing the page's DOM to a freshly drawn one ---------------------------
+
+const HANDLERS = ["onclick", "oninput", "onkeydown", "onchange", "onsubmit", "onpointerdown"];
+// Classes a drag puts on the page's own elements, which no drawing knows of.
+const DRAG_CLASSES = ["pc-dragging", "pc-drop-target"];
+
+function keyOf(node) {
+  return node.nodeType === 1 ? node.dataset.key || null : null;
+}
+
+function isTransient(node) {
+  return node.nodeType === 1 && node.dataset.transient !== undefined;
+}
+
+function sameKind(a, b) {
+  return a.nodeType === b.nodeType && a.nodeName === b.nodeName && keyOf(a) === keyOf(b);
+}
+
+function morph(old, fresh, active) {
+  if (old.nodeType !== 1) {
+    if (old.nodeValue !== fresh.nodeValue) old.nodeValue = fresh.nodeValue;
+    return;
+  }
+  for (const { name } of [...old.attributes]) {
+    if (!fresh.hasAttribute(name)) old.removeAttribute(name);
+  }
+  for (const { name, value } of [...fresh.attributes]) {
+    let wanted = value;
+    if (name === "class") {
+      const kept = DRAG_CLASSES.filter((c) => old.classList.contains(c) && !fresh.classList.contains(c));
+      wanted = [value, ...kept].join(" ").trim();
+    }
+    if (old.getAttribute(name) !== wanted) old.setAttribute(name, wanted);
+  }
+  for (const name of HANDLERS) if (old[name] !== fresh[name]) old[name] = fresh[name];
+  morphChildren(old, fresh, active);
+  // What a person is typing or choosing stays theirs; the rest follows the view.
+  if ((old.nodeName === "TEXTAREA" || old.nodeName === "INPUT" || old.nodeName === "SELECT")
+      && old !== active && old.value !== fresh.value) {
+    old.value = fresh.value;
+  }
+}
+
+function morphChildren(parent, freshParent, active) {
+  const old = [...parent.childNodes].filter((node) => !isTransient(node));
+  const keyed = new Map();
+  for (const node of old) if (keyOf(node)) keyed.set(keyOf(node), node);
+  const unkeyed = old.filter((node) => !keyOf(node));
+  let nextUnkeyed = 0;
+  const used = new Set();
+  const wanted = [...freshParent.childNodes].map((fresh) => {
+    let match = null;
+    const key = keyOf(fresh);
+    if (key) {
+      match = keyed.get(key);
+    } else if (nextUnkeyed < unkeyed.length && sameKind(unkeyed[nextUnkeyed], fresh)) {
+      match = unkeyed[nextUnkeyed];
+      nextUnkeyed += 1;
+    }
+    if (match && sameKind(match, fresh) && !used.has(match)) {
+      used.add(match);
+      morph(match, fresh, active);
+      return match;
+    }
+    return fresh;
+  });
+  for (const node of old) if (!used.has(node)) node.remove();
+  let at = parent.firstChild;
+  while (at && isTransient(at)) at = at.nextSibling;
+  for (const node of wanted) {
+    if (node === at) {
+      at = at.nextSibling;
+      while (at && isTransient(at)) at = at.nextSibling;
+    } else {
+      parent.insertBefore(node, at);
+    }
+  }
+}
+
+function indexView(view) {
+  const notes = {}, clusters = {}, items = {};
+  for (const column of view.columns) {
+    for (const cluster of column.clusters) {
+      clusters[cluster.id] = { cluster, step: column.key };
+      items[cluster.id] = cluster.name;
+      for (const note of cluster.notes) notes[note.id] = { note, step: column.key, cluster: cluster.id };
+    }
+    for (const note of column.notes) {
+      notes[note.id] = { note, step: column.key, cluster: null };
+      items[note.id] = "#" + note.number;
+    }
+  }
+  return { notes, clusters, items };
+}
+

@@ -1,0 +1,144 @@
+// --- talking to the server ---------------------------------------------------
+
+function openStream(s) {
+  // Only the stream ticket goes into the URL (proxies log URLs); it cannot
+  // carry actions.
+  if (s.source || s.closed || !s.data.stream_url || !s.streamTicket) return;
+  const url = s.data.stream_url + "?ticket=" + encodeURIComponent(s.streamTicket);
+  const source = new EventSource(url);
+  s.source = source;
+  source.addEventListener("open", () => {
+    s.retryDelay = 1000;
+    setConnection(s, "live");
+  });
+  source.addEventListener("view", (event) => {
+    setConnection(s, "live");
+    let view;
+    try { view = JSON.parse(event.data); } catch (error) { return; }
+    offerView(s, view);
+  });
+  source.addEventListener("gone", () => {
+    source.close();
+    s.source = null;
+    s.closed = true;
+    setConnection(s, "gone");
+    showMessage(s, "This board was deleted.");
+    if (s.setTriggerValue) s.setTriggerValue("gone", true);
+  });
+  source.addEventListener("error", () => {
+    if (s.closed) return;
+    setConnection(s, "reconnecting");
+    if (source.readyState === EventSource.CLOSED) {
+      // Refused (an expired ticket) or the server went away: get a new
+      // ticket, then open again; the first view brings us up to date.
+      source.close();
+      s.source = null;
+      clearTimeout(s.retryTimer);
+      s.retryTimer = setTimeout(async () => {
+        await renewTicket(s);
+        openStream(s);
+      }, s.retryDelay);
+      s.retryDelay = Math.min(s.retryDelay * 2, 15000);
+    }
+  });
+}
+
+function reopenStream(s) {
+  if (s.source) s.source.close();
+  s.source = null;
+  clearTimeout(s.retryTimer);
+  openStream(s);
+}
+
+// Tickets run out (after ten minutes by default). The canvas renews them
+// before they do, so an action never starts with a refusal, and again
+// whenever the server refuses one (a laptop that slept, a restarted server).
+function useTickets(s, tickets) {
+  s.streamTicket = tickets.stream_ticket;
+  s.actionTicket = tickets.action_ticket;
+  s.ticketSeconds = Number(tickets.ticket_seconds) || s.ticketSeconds;
+  scheduleRenewal(s);
+}
+
+function scheduleRenewal(s) {
+  clearTimeout(s.renewTimer);
+  if (s.closed || !s.ticketSeconds) return;
+  s.renewTimer = setTimeout(() => renewTicket(s), s.ticketSeconds * 750);
+}
+
+function renewTicket(s) {
+  // The timer, a refused action and a refused stream may all ask at once.
+  if (!s.renewing) s.renewing = fetchTickets(s).finally(() => { s.renewing = null; });
+  return s.renewing;
+}
+
+async function fetchTickets(s) {
+  const token = localStorage.getItem(IDENTITY + s.data.board_id) || "";
+  if (!token || !s.data.tickets_url || s.closed) return false;
+  try {
+    // The facilitator key goes along: the server checks the role again
+    // against the board's live keys, so a facilitator's renewed tickets are a
+    // facilitator's, and a revoked key's are a participant's.
+    const response = await fetch(s.data.tickets_url, {
+      method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ token, facilitator_key: facilitatorKey(s) }),
+    });
+    const reply = response.ok ? await response.json() : {};
+    if (reply.stream_ticket && reply.action_ticket) {
+      useTickets(s, reply);
+      // The open stream keeps the role it was opened with; when the role
+      // changed, open it again so the board is drawn with the right controls.
+      const me = s.view && s.view.me;
+      if (me && me.is_facilitator !== reply.is_facilitator) {
+        s.roleChanged = true;
+        reopenStream(s);
+      }
+      return true;
+    }
+  } catch (error) { /* offline: the next retry tries again */ }
+  scheduleRenewal(s);
+  return false;
+}
+
+function facilitatorKey(s) {
+  return localStorage.getItem(IDENTITY + "facilitator:" + s.data.board_id) || "";
+}
+
+async function post(s, type, fields) {
+  const body = () => JSON.stringify({
+    ticket: s.actionTicket, facilitator_key: facilitatorKey(s), type, ...fields,
+  });
+  // A request that never answers must not hold the board (drawing waits for
+  // a drop's answer), so it gives up after a while.
+  const send = () => fetch(s.data.actions_url, {
+    method: "POST", headers: { "Content-Type": "application/json" }, body: body(),
+    signal: AbortSignal.timeout(15000),
+  });
+  let response = await send();
+  if (response.status === 403 && await renewTicket(s)) response = await send();
+  try {
+    return await response.json();
+  } catch (error) {
+    return { ok: false, message: "The board did not answer. Try again in a moment." };
+  }
+}
+
+// Carry out one action; the reply's view (this person's board after the
+// change) is drawn at once. Returns the reply so callers can keep a
+// refused text where it was.
+async function act(s, type, fields, { quiet = false } = {}) {
+  s.busy += 1;
+  s.root.classList.add("pc-busy");
+  let reply;
+  try {
+    reply = await post(s, type, fields);
+  } catch (error) {
+    reply = { ok: false, message: "Could not reach the board. Check the connection and try again." };
+  }
+  s.busy -= 1;
+  if (!s.busy) s.root.classList.remove("pc-busy");
+  if (reply.ok && reply.view) offerView(s, reply.view, { own: true });
+  if (!reply.ok && !quiet) showMessage(s, reply.message || "That did not work.");
+  return reply;
+}
+
