@@ -4,6 +4,7 @@
 `st.App` serves, against a fresh migrated SQLite file (and, where a test asks
 for `pg_client`, a fresh PostgreSQL schema)."""
 
+import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
@@ -128,3 +129,17 @@ def send_raw(client: TestClient, method: str, path: str, chunks: Iterable[bytes 
 
     client.portal.call(call)
     return (answered[0] if answered else None), taken
+
+
+def stream_views(client: TestClient, board: Board, ticket: str, headers: dict | None = None) -> Iterator[dict]:
+    """The views a stream opened with `ticket` sends, as they arrive (the
+    stream stays open while this is iterated)."""
+    with client.stream("GET", f"/api/boards/{board.id}/stream", params={"ticket": ticket},
+                       headers=headers or {}) as response:
+        assert response.status_code == 200
+        event = None
+        for line in response.iter_lines():
+            if line.startswith("event: "):
+                event = line[7:]
+            elif line.startswith("data: ") and event == "view":
+                yield json.loads(line[6:])

@@ -11,7 +11,7 @@ import pytest
 from web import edge
 from storage import boards, notes
 from storage.migrations import MIGRATION_SET, known_version
-from tests.web.conftest import HANG_UP, act, canvas_tickets, running, send_raw
+from tests.web.conftest import HANG_UP, act, canvas_tickets, running, send_raw, stream_views
 
 LIMIT = edge.BODY_LIMIT_BYTES
 
@@ -127,20 +127,9 @@ def test_actions_without_a_ticket_are_403_and_with_a_ticket_but_no_intent_422(cl
 
 
 def first_view(client, board, name: str, last_event_id: bytes | None = None) -> dict:
-    import json
-
     ticket = canvas_tickets(client, board, name)["stream_ticket"]
     headers = {} if last_event_id is None else {"Last-Event-ID": last_event_id}
-    with client.stream("GET", f"/api/boards/{board.id}/stream", params={"ticket": ticket},
-                       headers=headers) as response:
-        assert response.status_code == 200
-        event = None
-        for line in response.iter_lines():
-            if line.startswith("event: "):
-                event = line[7:]
-            elif line.startswith("data: ") and event == "view":
-                return json.loads(line[6:])
-    raise AssertionError("the stream ended without a view")
+    return next(stream_views(client, board, ticket, headers))
 
 
 # Header values are bytes, read as Latin-1: b"\xb2" arrives as "²", which

@@ -10,19 +10,7 @@ from storage import facilitation, notes, participants
 from storage.db import connect
 from storage.migrations import migrate
 from tests.disk import fill, small_disk  # noqa: F401 - fixture
-from tests.web.conftest import Board, canvas_tickets, running
-
-
-def views(client, board: Board, ticket: str):
-    """The views a stream opened with `ticket` sends, as they arrive (it stays open while iterated)."""
-    with client.stream("GET", f"/api/boards/{board.id}/stream", params={"ticket": ticket}) as response:
-        assert response.status_code == 200
-        event = None
-        for line in response.iter_lines():
-            if line.startswith("event: "):
-                event = line[7:]
-            elif line.startswith("data: ") and event == "view":
-                yield json.loads(line[6:])
+from tests.web.conftest import Board, canvas_tickets, running, stream_views
 
 
 def paused(caplog) -> list[logging.LogRecord]:
@@ -32,7 +20,7 @@ def paused(caplog) -> list[logging.LogRecord]:
 def test_the_stream_sends_views_while_the_database_refuses_presence(client, board, caplog):
     board.db.execute("CREATE TRIGGER presence_refused BEFORE UPDATE OF last_seen_at ON participants "
                      "BEGIN SELECT RAISE(ABORT, 'presence is not written here'); END")
-    stream = views(client, board, canvas_tickets(client, board, "Ana")["stream_ticket"])
+    stream = stream_views(client, board, canvas_tickets(client, board, "Ana")["stream_ticket"])
     first = next(stream)
     notes.add_note(board.db, board.id, "detect", NoteDraft(text="written while presence fails"),
                    board.credentials("Ana"))
@@ -51,7 +39,7 @@ def test_the_stream_sends_its_first_view_on_a_full_disk(small_disk, monkeypatch,
     ana, token = participants.join_board(db, started.board.id, "Ana")
     board = Board(db, started.board.id, started.facilitator_key, {"Ana": token}, {"Ana": ana.id})
     with running(path, monkeypatch) as client:
-        stream = views(client, board, canvas_tickets(client, board, "Ana")["stream_ticket"])
+        stream = stream_views(client, board, canvas_tickets(client, board, "Ana")["stream_ticket"])
         # An empty write-ahead log: recording presence must grow a file on the full disk.
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         fill(small_disk)
