@@ -156,10 +156,30 @@ def new_person(browser):
 # counts, on Streamlit's own websocket, the rerun requests it sends (BackMsg
 # field 11, rerun_script) and the runs the server reports finished (ForwardMsg
 # field 6, script_finished; a run stopped early for a rerun does not count).
+# A component reports after its code has loaded, which may be after the run
+# that drew it: Streamlit shows a skeleton until an element's code is there,
+# and each component's script is counted when made and again once it has run
+# and Streamlit has sent what it reported (widget values go out in a
+# setTimeout(0) after the call; two timers later, they have gone).
 RUN_TRACKER = """
 (() => {
-  const runs = { event: 0, requested: 0, finished: 0, quietFrames: 0 };
+  // requested and finished: when each last happened (a count of events);
+  // requests: how many runs the page has asked for since it loaded;
+  // scripts, scriptsRun: components' scripts made, and run.
+  const runs = { event: 0, requested: 0, finished: 0, requests: 0, scripts: 0, scriptsRun: 0 };
   Object.defineProperty(window, "__streamlitRuns", { value: runs });
+  // Streamlit imports a component's script from a Blob it makes of the
+  // script's text and a sourceURL line naming the component.
+  window.Blob = new Proxy(window.Blob, {
+    construct(Native, [parts, options]) {
+      const text = parts && parts.length === 1 && typeof parts[0] === "string" ? parts[0] : "";
+      if (options && options.type === "text/javascript" && text.includes("//# sourceURL=st-bidi-")) {
+        runs.scripts += 1;
+        parts = [text + "\\n;setTimeout(() => setTimeout(() => { window.__streamlitRuns.scriptsRun += 1; }));\\n"];
+      }
+      return Reflect.construct(Native, options === undefined ? [parts] : [parts, options]);
+    },
+  });
   // The value of a top-level field of a protobuf message: the number for a
   // varint, true for a length-delimited one, undefined when it is absent.
   function field(bytes, wanted) {
@@ -196,39 +216,53 @@ RUN_TRACKER = """
     }
     send(data) {
       const bytes = bytesOf(data);
-      if (bytes && field(bytes, 11) === true) runs.requested = ++runs.event;
+      if (bytes && field(bytes, 11) === true) {
+        runs.requested = ++runs.event;
+        runs.requests += 1;
+      }
       return super.send(data);
     }
   };
 })();
 """
 
-# True once the page's last rerun request has been answered by a finished run,
-# the app says it is not running, and that has held for a few animation frames,
-# so a component the last run drew has had its turn to report a value.
-_QUIET = """
-() => {
+# Whether the page is at rest: its last rerun request has been answered by a
+# finished run, the app says it is not running, every element's code has
+# loaded and every component's script has run.
+_SETTLE = """
+async (patience) => {
   const runs = window.__streamlitRuns;
-  const app = document.querySelector("[data-testid=stApp]");
-  const quiet = runs && app && app.dataset.testScriptState === "notRunning"
-    && app.dataset.testConnectionState === "CONNECTED" && runs.finished > runs.requested;
-  if (!quiet) { if (runs) runs.quietFrames = 0; return false; }
-  runs.quietFrames += 1;
-  return runs.quietFrames >= 3;
+  if (!runs) throw new Error("settle() follows pages of contexts made by new_context() only");
+  const atRest = () => {
+    const app = document.querySelector("[data-testid=stApp]");
+    return Boolean(app) && app.dataset.testScriptState === "notRunning"
+      && app.dataset.testConnectionState === "CONNECTED" && runs.finished > runs.requested
+      && !document.querySelector("[data-testid=stSkeleton]") && runs.scriptsRun === runs.scripts;
+  };
+  // One turn of the page's event loop: a frame is drawn (React commits what
+  // it has), and what was queued before, such as Streamlit sending a value a
+  // click or a component just set, has run.
+  const turn = () => new Promise((done) => requestAnimationFrame(() => setTimeout(() => setTimeout(done))));
+  const started = performance.now();
+  for (let calm = 0; calm < 3;) {
+    await turn();
+    calm = atRest() ? calm + 1 : 0;
+    if (performance.now() - started > patience) {
+      throw new Error("the page did not settle: " + JSON.stringify(runs));
+    }
+  }
 }
 """
 
 
 def settle(page) -> None:
     """Wait until Streamlit has finished running the script for this page and
-    no further run has been asked for."""
-    tracked = page.evaluate("""() => {
-      const runs = window.__streamlitRuns;
-      if (runs) runs.quietFrames = 0;
-      return Boolean(runs);
-    }""")
-    assert tracked, "settle() follows pages of contexts made by new_context() only"
-    page.wait_for_function(_QUIET, polling="raf")
+    nothing has asked for another run: at rest for three turns of its event loop."""
+    page.evaluate(_SETTLE, SETTLE_PATIENCE_MS)
+
+
+# A bound for a page that never settles (a test that fails), not a pause.
+SETTLE_PATIENCE_MS = 20_000
 
 
 def shoot(page, name: str) -> Path:
