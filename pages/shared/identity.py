@@ -28,10 +28,16 @@ export default function(component) {
   // identity, and a reload (or a second tab) of the same browser keeps it.
   if (data.token) { window.localStorage.setItem(tokenKey, data.token); }
   if (data.facilitator_key) { window.localStorage.setItem(facilitatorKey, data.facilitator_key); }
-  setStateValue("identity", {
+  const stored = {
     token: window.localStorage.getItem(tokenKey) || "",
     facilitator_key: window.localStorage.getItem(facilitatorKey) || "",
-  });
+  };
+  // Each report runs the whole page again: send one only when the browser
+  // holds something the page was not drawn with (a reload, a new tab), not
+  // after a join or a new board, whose secrets the page itself handed over.
+  if (stored.token !== data.token || stored.facilitator_key !== data.facilitator_key) {
+    setStateValue("identity", stored);
+  }
 }
 """
 
