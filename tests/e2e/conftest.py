@@ -113,9 +113,13 @@ class Server:
         self.db = db
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
-    """One Chromium for the run; each person gets a fresh context of it."""
+    """One Chromium for the browser tests; each person gets a fresh context of it.
+
+    Closed when they are done, not at the end of the run: while Playwright's
+    sync API is open it keeps an event loop running in the main thread, and
+    every later test that calls asyncio.run() would fail."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
