@@ -107,6 +107,12 @@ def export(db, board_id) -> dict:
     return json.loads(json.dumps(export_document(snapshot, by_person)))
 
 
+def without_votes(document: dict) -> dict:
+    """A backup with its format and vote sections left out: what a release
+    before backup-2 (votes kept apart from names) wrote the same."""
+    return {key: value for key, value in document.items() if key not in {"format", "votes", "tallies"}}
+
+
 def without_identity(document: dict) -> dict:
     document = copy.deepcopy(document)
     del document["board"]["id"], document["board"]["created_at"]

