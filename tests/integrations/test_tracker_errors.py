@@ -145,14 +145,16 @@ def test_a_failed_create_is_searched_for_before_trying_again(db, pushed_once, tr
 def test_timeouts_are_retried_then_reported(db, pushed_once, tracker):
     board_id, first, *_ , before = pushed_once
     # Late answers that change nothing on the server (503 after the wait).
-    tracker.fail(503, delay=0.5, times=3)
-    report = _push(db, board_id, tracker, timeout=0.1)
+    # The timeout leaves a busy machine time to answer the prompt requests;
+    # the delay is far beyond it.
+    tracker.fail(503, delay=2.0, times=3)
+    report = _push(db, board_id, tracker, timeout=0.5)
     assert "timed out after 3 attempts" in report.failed[0][1]
     _nothing_lost(db, board_id, before)
-    tracker.fail(503, delay=0.5)
+    tracker.fail(503, delay=2.0)
     waits: list[float] = []
     changed = sync_board(db, board_id, lambda kind, project: client_for(
-        kind, project, tracker.env(), timeout=0.1, sleep=waits.append))
+        kind, project, tracker.env(), timeout=0.5, sleep=waits.append))
     assert changed.checked == 1 and not changed.failed and len(waits) == 1
 
 
