@@ -32,6 +32,9 @@ export default function (component) {
   // The view comes as JSON text (see component.py).
   const view = typeof data.view === "string" ? JSON.parse(data.view) : data.view;
   s.baseRevision = view ? view.revision : s.baseRevision;
+  // The revision the page was drawn at, beside the one shown (data-revision):
+  // while the bar's is newer, the page has a run on its way.
+  if (s.baseRevision !== undefined) s.root.dataset.drawn = String(s.baseRevision);
   offerView(s, view);
   openStream(s);
   return () => {

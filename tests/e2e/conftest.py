@@ -232,7 +232,8 @@ RUN_TRACKER = """
 
 # Whether the page is at rest: its last rerun request has been answered by a
 # finished run, the app says it is not running, every element's code has
-# loaded and every component's script has run.
+# loaded, every component's script has run, and no live top bar knows of a
+# newer board than the page was drawn with (it asks for a run when it does).
 _SETTLE = """
 async (patience) => {
   const runs = window.__streamlitRuns;
@@ -241,7 +242,9 @@ async (patience) => {
     const app = document.querySelector("[data-testid=stApp]");
     return Boolean(app) && app.dataset.testScriptState === "notRunning"
       && app.dataset.testConnectionState === "CONNECTED" && runs.finished > runs.requested
-      && !document.querySelector("[data-testid=stSkeleton]") && runs.scriptsRun === runs.scripts;
+      && !document.querySelector("[data-testid=stSkeleton]") && runs.scriptsRun === runs.scripts
+      && [...document.querySelectorAll(".pc-root[data-mode=bar][data-drawn]")].every(
+        (bar) => Number(bar.dataset.drawn) >= Number(bar.dataset.revision));
   };
   // One turn of the page's event loop: a frame is drawn (React commits what
   // it has), and what was queued before, such as Streamlit sending a value a

@@ -13,6 +13,9 @@ LIVE = 10_000
 
 
 def open_page(page, name: str) -> None:
+    # A run the page has on its way (its top bar heard of a change) would
+    # take the person back to this page after the click.
+    settle(page)
     page.get_by_role("link", name=name, exact=True).click()
     settle(page)
 
