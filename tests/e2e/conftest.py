@@ -95,13 +95,14 @@ def app_server(db, extra_env: dict | None = None) -> Iterator[tuple[int, subproc
             process.kill()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def server(tmp_path_factory):
     """Base URL of a running app; the database file is at `server.db`.
 
-    One for the whole run: starting the app and its first page runs costs
-    seconds on a busy machine, and every test makes its own boards. A module
-    whose tests read across boards starts its own (see test_calendar_feed)."""
+    One for the browser tests (stopped when they are done): starting the app
+    and its first page runs costs seconds on a busy machine, and every test
+    makes its own boards. A module whose tests read across boards starts its
+    own (see test_calendar_feed)."""
     db_path = tmp_path_factory.mktemp("e2e") / "e2e.db"
     with app_server(db_path) as (port, _):
         yield Server(f"http://127.0.0.1:{port}", db_path)
