@@ -30,10 +30,19 @@ def changing_board(db: Database, board_id: str) -> Iterator[Database]:
     writes to one board take turns and each sees what the one before wrote:
     the vote budget and the next note number are read and written as one
     step. The new revision is announced to every app server in the same
-    transaction (storage/changes.py)."""
+    transaction (storage/changes.py). A change made inside another change of
+    the same board (an action made from a ranked item, which adds an action)
+    is part of it: the board moves by one revision, announced once."""
+    if board_id in db.changing_boards:
+        yield db
+        return
     with write_transaction(db):
         lock_live_board(db, board_id)
-        yield db
+        db.changing_boards.add(board_id)
+        try:
+            yield db
+        finally:
+            db.changing_boards.discard(board_id)
         bump_revision(db, board_id)
 
 

@@ -173,6 +173,9 @@ class Database:
         self.connection = connection
         self.is_postgres = connection.dialect.name == "postgresql"
         self._depth = 0
+        # Boards whose change is open on this connection (storage/boards.py
+        # changing_board): a change nested in it joins it instead of bumping again.
+        self.changing_boards: set[str] = set()
 
     # statements
     def execute(self, sql: str, params: Sequence | Iterable = ()) -> sa.CursorResult:

@@ -47,6 +47,13 @@ def test_a_cluster_and_a_note_become_actions_typed_by_their_step(db, meeting):
         ActionType.prevent, SourceKind.note, loose.id, "Kim")
 
 
+def test_an_action_made_from_an_item_moves_the_board_by_one_revision(db, meeting):
+    started, ann, cluster, loose = meeting
+    before = boards.board_revision(db, started.board.id)
+    actions.add_action_for_item(db, started.board.id, loose.id, {"title": "Canary"}, ann)
+    assert boards.board_revision(db, started.board.id) == before + 1
+
+
 @pytest.mark.parametrize("refusal", ["deleted note", "another board's note", "empty title", "not discussing"])
 def test_a_refused_item_writes_nothing(db, meeting, refusal):
     started, ann, cluster, loose = meeting
