@@ -28,6 +28,7 @@ from canvas.session.voting import VoteRules
 from storage import actions, boards, clusters, facilitation, learnings, notes, votes
 from storage.db import Database
 from web import board_cache, process
+from web.parts import HANDLERS as PART_HANDLERS
 from web.edge import claims, json_body
 
 # A key is 43 characters (canvas.ids.new_secret).
@@ -188,4 +189,5 @@ HANDLERS: dict[type, Callable[[Database, str, Credentials, Any], bool | None]] =
     StopTimer: _stop_timer, Focus: _focus, ShowAuthors: _show_authors,
     SetVoteRules: _set_vote_rules, MakeAction: _make_action,
     SetActionStatus: _set_action_status, SetCategory: _set_category,
+    **PART_HANDLERS,
 }

@@ -19,42 +19,21 @@ so an older server still reads a newer canvas's intents.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal, Union
 
-from pydantic import (
-    BaseModel, BeforeValidator, ConfigDict, Field, Strict, StringConstraints, TypeAdapter, ValidationError,
-)
+from pydantic import BeforeValidator, Field, TypeAdapter, ValidationError
 
 from canvas.actions import Status
 from canvas.learnings import FactorCategory
 from canvas.models import NoteColour
+from canvas.session.intent_fields import (
+    ID_MAX_CHARS, TEXT_MAX_CHARS, WHOLE_NUMBER_MAX, Flag, Id, IntentModel as _Intent, OptionalId, StepKey,
+    Text, WholeNumber, empty_is_none,
+)
+from canvas.session.parts import PART_INTENT_TYPES
 from canvas.session.phases import Phase
 
-# Row ids are 16 characters; older releases and backups stay far below this.
-ID_MAX_CHARS = 64
-# Above every text field's own limit (a note takes 1,000 characters), so that
-# field's rule gives its own sentence; far below what would cost anything to read.
-TEXT_MAX_CHARS = 10_000
-# The largest integer a browser's JSON keeps exactly (2**53 - 1).
-WHOLE_NUMBER_MAX = 9_007_199_254_740_991
-
-
-def _empty_is_none(value: Any) -> Any:
-    # The canvas sends "" for "none" in a few places (a select left empty).
-    return None if value == "" else value
-
-
-Id = Annotated[str, Strict(), StringConstraints(min_length=1, max_length=ID_MAX_CHARS)]
-OptionalId = Annotated[Id | None, BeforeValidator(_empty_is_none)]
-StepKey = Annotated[str, Strict(), StringConstraints(min_length=1, max_length=ID_MAX_CHARS)]
-Text = Annotated[str, Strict(), StringConstraints(max_length=TEXT_MAX_CHARS)]
-Flag = Annotated[bool, Strict()]
-WholeNumber = Annotated[int, Strict(), Field(ge=-WHOLE_NUMBER_MAX, le=WHOLE_NUMBER_MAX)]
-
-
-class _Intent(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="ignore")
-
+__all__ = ["ID_MAX_CHARS", "TEXT_MAX_CHARS", "WHOLE_NUMBER_MAX", "INTENTS", "INTENT_TYPES", "Intent"]
 
 # --- notes ---------------------------------------------------------------------------
 
@@ -197,21 +176,19 @@ class SetActionStatus(_Intent):
 class SetCategory(_Intent):
     type: Literal["set_category"]
     item_id: Id
-    category: Annotated[FactorCategory | None, BeforeValidator(_empty_is_none)] = None
+    category: Annotated[FactorCategory | None, BeforeValidator(empty_is_none)] = None
 
 
+# The intents of the note columns and the facilitator, then those of the
+# meeting's other parts (the summary, the timeline, the factors, learnings,
+# actions and kill criteria), each declared beside its part's view.
 INTENT_TYPES: tuple[type[_Intent], ...] = (
     AddNote, EditNote, DeleteNote, RestoreNote, MoveNote, RenameCluster, DissolveCluster,
     MergeClusters, Vote, Unvote, SetPhase, RevealVotes, StartTimer, StopTimer, Focus,
     ShowAuthors, SetVoteRules, MakeAction, SetActionStatus, SetCategory,
-)
+) + PART_INTENT_TYPES
 
-Intent = Annotated[
-    AddNote | EditNote | DeleteNote | RestoreNote | MoveNote | RenameCluster | DissolveCluster
-    | MergeClusters | Vote | Unvote | SetPhase | RevealVotes | StartTimer | StopTimer | Focus
-    | ShowAuthors | SetVoteRules | MakeAction | SetActionStatus | SetCategory,
-    Field(discriminator="type"),
-]
+Intent = Annotated[Union[INTENT_TYPES], Field(discriminator="type")]  # noqa: UP007 - built from a tuple
 INTENTS: TypeAdapter[Intent] = TypeAdapter(Intent)
 
 NOT_AN_INTENT = "That is not something the board can do."

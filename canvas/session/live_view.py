@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from canvas.actions import Status
 from canvas.session.grouping import votable_items
 from canvas.models import Note, NoteColour
+from canvas.session.parts import TITLES, layout, parts_view
 from canvas.session.phases import RULES, Action, Actor, Phase, allowed
 from canvas.snapshot import BoardSnapshot
 from canvas.session.visibility import Viewer, hidden_note_counts, visible_snapshot
@@ -98,7 +99,7 @@ class ViewBuilder:
                 f'"me":{_dumps(per_viewer["me"])},"present":{_dumps(per_viewer["present"])},'
                 f'"people":{encoded["people"]},"can":{_dumps(per_viewer["can"])},'
                 f'"columns":[{",".join(columns)}],"ranking":{encoded["ranking"]},'
-                f'"actions":{encoded["actions"]}}}')
+                f'"actions":{encoded["actions"]},"parts":{encoded["parts"]}}}')
 
     def _per_viewer(self, viewer: Viewer, part: dict, my_votes: Mapping[str, int],
                     present: Iterable[str], flags: "_ViewerFlags") -> dict:
@@ -150,6 +151,7 @@ class ViewBuilder:
             "columns": columns,
             "ranking": part["ranking"],
             "actions": part["actions"],
+            "parts": part["parts"],
         }
 
 
@@ -175,6 +177,14 @@ def board_flags(phase: Phase, actor: Actor) -> dict:
         "focus": may(Action.focus),
         "show_authors": may(Action.show_authors),
         "set_vote_rules": may(Action.set_vote_rules),
+        # The meeting's other parts.
+        "edit_summary": may(Action.edit_summary),
+        "edit_timeline": may(Action.edit_timeline),
+        "link_note": may(Action.link_note),
+        "mark_assumption": may(Action.mark_assumption),
+        "edit_whys": may(Action.edit_whys),
+        "edit_learnings": may(Action.edit_learnings),
+        "edit_actions": may(Action.edit_actions),
         "phase_moves": moves,
         "facilitate": actor.is_facilitator,
     }
@@ -278,6 +288,7 @@ def _board_part(snapshot: BoardSnapshot, audience: Viewer) -> dict:
             "notes": [note_json(n, f"column:{step.key}") for n in step_notes if n.cluster_id not in cluster_ids],
         })
 
+    order = layout(board.template_model)
     items = votable_items(board.template_model, seen.notes, seen.clusters, tallies)
     by_id = {item.id: item for item in items}
     ranked = rank(RankedItem(item_id=item.id, votes=item.votes, step_index=item.step_index,
@@ -302,7 +313,10 @@ def _board_part(snapshot: BoardSnapshot, audience: Viewer) -> dict:
             "timer_presets_minutes": list(TIMER_PRESETS_MINUTES),
             # Only while notes can be grouped: a list the size of the board.
             "move_targets": _move_targets(columns) if board.phase in RULES[Action.group].phases else [],
+            # The board's parts from top to bottom, and what each is called.
+            "layout": [{"key": key, "title": TITLES[key]} for key in order],
         },
+        "parts": parts_view(seen, order),
         "people": [person.display_name for person in snapshot.participants],
         "columns": columns,
         "ranking": [
@@ -340,6 +354,7 @@ def _encode_part(part: dict) -> dict:
     return {
         "board": _dumps(part["board"]), "people": _dumps(part["people"]),
         "ranking": _dumps(part["ranking"]), "actions": _dumps(part["actions"]),
+        "parts": _dumps(part["parts"]),
         "columns": [
             (
                 _dumps({k: v for k, v in column.items() if k not in ("clusters", "notes")})[:-1],

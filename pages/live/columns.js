@@ -1,6 +1,7 @@
 // --- the board ---------------------------------------------------------------
 
-function renderBoard(s) {
+// The note columns (and the discussion beside them): one part of the board.
+function renderColumns(s) {
   const view = s.view;
   const board = el("div", "pc-board pc-phase-" + view.board.phase);
   board.setAttribute("aria-label", "Board");

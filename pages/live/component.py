@@ -24,8 +24,12 @@ HERE = Path(__file__).resolve().parent
 # State and the entry point, the network (stream, tickets, actions), drawing
 # (building the DOM and bringing the page to it by key), the top bar, the
 # columns, the discussion, the Move menu and its keyboard, drag and drop.
+# Then the meeting's parts around the columns (parts.js lays them out), one
+# file each, JavaScript and CSS.
+PARTS = ("summary", "timeline", "factors", "learnings", "actions", "kill_criteria")
 BOARD_FILES = ("state.js", "network.js", "draw.js", "bar.js", "columns.js", "discussion.js",
-               "menu.js", "drag.js")
+               "menu.js", "drag.js", "parts.js", *(f"part_{part}.js" for part in PARTS))
+BOARD_CSS = ("board.css", *(f"part_{part}.css" for part in PARTS))
 
 
 def board_js() -> str:
@@ -33,10 +37,15 @@ def board_js() -> str:
     return "\n".join(f"// ---- {name}\n" + (HERE / name).read_text(encoding="utf-8") for name in BOARD_FILES)
 
 
+def board_css() -> str:
+    """The canvas's CSS: the board's, then each part's."""
+    return "\n".join((HERE / name).read_text(encoding="utf-8") for name in BOARD_CSS)
+
+
 _canvas = st.components.v2.component(
     "postmortem_live_board",
     html="",
-    css=(HERE / "board.css").read_text(encoding="utf-8"),
+    css=board_css(),
     js=board_js(),
 )
 

@@ -30,22 +30,30 @@ FLAG_ACTIONS = {
     "set_action_status": Action.update_action_status, "reveal_votes": Action.reveal_votes,
     "run_timer": Action.run_timer, "focus": Action.focus, "show_authors": Action.show_authors,
     "set_vote_rules": Action.set_vote_rules,
+    "edit_summary": Action.edit_summary, "edit_timeline": Action.edit_timeline,
+    "link_note": Action.link_note, "mark_assumption": Action.mark_assumption,
+    "edit_whys": Action.edit_whys, "edit_learnings": Action.edit_learnings,
+    "edit_actions": Action.edit_actions,
 }
 
 STEERING = {"reveal_votes", "run_timer", "show_authors", "set_vote_rules", "facilitate"}
+# The meeting's parts are worked on together while the board is open.
+MEETING = {"set_category", "set_action_status", "edit_summary", "edit_timeline", "link_note",
+           "mark_assumption", "edit_learnings", "edit_actions"}
 # What each phase offers a participant, and what a facilitator has on top.
 EXPECTED_FOR_A_PARTICIPANT = {
-    Phase.write: {"write", "set_category", "set_action_status"},
-    Phase.group: {"write", "group", "set_category", "set_action_status"},
-    Phase.vote: {"vote", "set_category", "set_action_status"},
-    Phase.discuss: {"make_action", "set_category", "set_action_status"},
+    Phase.write: {"write"} | MEETING,
+    Phase.group: {"write", "group"} | MEETING,
+    Phase.vote: {"vote"} | MEETING,
+    Phase.discuss: {"make_action"} | MEETING,
     Phase.closed: {"set_action_status"},
 }
+# The facilitator leads the 5 Whys.
 EXPECTED_FOR_THE_FACILITATOR_TOO = {
-    Phase.write: STEERING | {"move:next"},
-    Phase.group: STEERING | {"move:back", "move:next"},
-    Phase.vote: STEERING | {"move:back", "move:next"},
-    Phase.discuss: STEERING | {"focus", "move:back", "move:next"},
+    Phase.write: STEERING | {"move:next", "edit_whys"},
+    Phase.group: STEERING | {"move:back", "move:next", "edit_whys"},
+    Phase.vote: STEERING | {"move:back", "move:next", "edit_whys"},
+    Phase.discuss: STEERING | {"focus", "move:back", "move:next", "edit_whys"},
     Phase.closed: STEERING | {"move:back"},
 }
 # Notes change (edit, delete, restore) while written and grouped: by their

@@ -1,0 +1,59 @@
+"""The meeting's parts on the live board, beside the note columns: the
+summary card, the timeline lane, the contributing factors, the learnings and
+decisions, the actions and the kill criteria.
+
+Each part is one module with the same two things:
+
+- `build(seen)`: the part's JSON for the board, made from the snapshot as
+  `visible_snapshot` cut it for the audience, so a part never carries what
+  that audience may not see (another person's note while writing);
+- `INTENTS`: the intents that change it, typed as every intent is
+  (canvas.session.intent_fields), carried out by web.parts.
+
+`layout` puts the parts in the template's order around the columns.
+"""
+
+from __future__ import annotations
+
+from canvas.session.parts import actions, factors, kill_criteria, learnings, summary, timeline
+from canvas.snapshot import BoardSnapshot
+from canvas.templates import StepKind, Template
+
+PARTS = {
+    "summary": summary, "timeline": timeline, "factors": factors,
+    "learnings": learnings, "actions": actions, "kill_criteria": kill_criteria,
+}
+COLUMNS = "columns"
+# What a person reads in the board's navigation and a follow request names.
+TITLES = {
+    "summary": "Summary", "timeline": "Timeline", COLUMNS: "Notes", "factors": "Factors",
+    "learnings": "Learnings", "actions": "Actions", "kill_criteria": "Kill criteria",
+}
+PART_INTENT_TYPES: tuple[type, ...] = tuple(kind for part in PARTS.values() for kind in part.INTENTS)
+
+
+def layout(template: Template) -> list[str]:
+    """The board's parts from top to bottom, in the template's order: its
+    summary and timeline steps where they stand, the note columns at the
+    first note step (the factors right after them when a column holds the
+    contributing factors), then learnings, actions and, for an incident (a
+    template with a timeline), kill criteria."""
+    order: list[str] = []
+    for step in template.steps:
+        if step.kind == StepKind.summary and "summary" not in order:
+            order.append("summary")
+        elif step.kind == StepKind.timeline and "timeline" not in order:
+            order.append("timeline")
+        elif step.holds_notes and COLUMNS not in order:
+            order.append(COLUMNS)
+    if any(step.is_factor_step for step in template.steps):
+        order.insert(order.index(COLUMNS) + 1 if COLUMNS in order else len(order), "factors")
+    order += ["learnings", "actions"]
+    if "timeline" in order:
+        order.append("kill_criteria")
+    return order
+
+
+def parts_view(seen: BoardSnapshot, order: list[str]) -> dict[str, dict]:
+    """Each part of `order` (but the columns) as the board draws it."""
+    return {key: PARTS[key].build(seen) for key in order if key in PARTS}

@@ -1,0 +1,8 @@
+// --- the kill criteria part ---------------------------------------------------------
+
+PART_RENDERERS.kill_criteria = function (s, part, title) {
+  const section = el("section", "pc-part-body");
+  section.setAttribute("aria-label", title);
+  section.appendChild(el("h3", "pc-part-title", title));
+  return section;
+};

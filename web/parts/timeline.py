@@ -1,0 +1,9 @@
+"""Carrying out the timeline part's intents (canvas.session.parts.timeline)
+through the storage functions the pages call."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+HANDLERS: dict[type, Callable[..., Any]] = {}
