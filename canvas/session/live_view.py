@@ -55,6 +55,10 @@ class ViewBuilder:
         self._parts: dict[str | None, dict] = {}
         self._encoded: dict[str | None, dict] = {}
         self._authors = {note.id: note.author_id for note in snapshot.notes}
+        # What the rules answer for each kind of viewer (see _role).
+        self._cans: dict[tuple[bool, bool], dict] = {}
+        self._can_texts: dict[tuple[bool, bool], str] = {}
+        self._rules: dict[tuple[bool, bool], _RoleRules] = {}
 
     def _part(self, viewer: Viewer) -> tuple[str | None, dict]:
         audience = viewer.participant_id if self.snapshot.board.phase == Phase.write else None
@@ -72,15 +76,24 @@ class ViewBuilder:
             encoded = self._encoded[audience] = _encode_part(part)
         me_id = viewer.participant_id
         authors = self._authors
-        flags = _ViewerFlags(self.snapshot, viewer, my_votes)
+        flags = self._flags(viewer, my_votes)
         # A note's own fields, as JSON, for each of the four ways they can fall.
-        own = {(mine, may_change): f',"mine":{_dumps(mine)},"may_change":{_dumps(may_change)},'
-                                   f'"may_move":{_dumps(flags.move)},"my_votes":'
+        own = {(mine, may_change): f',"mine":{_JSON_BOOL[mine]},"may_change":{_JSON_BOOL[may_change]},'
+                                   f'"may_move":{_JSON_BOOL[flags.move]},"my_votes":'
                for mine in (True, False) for may_change in (True, False)}
+        # An item's vote fields depend only on the viewer's dots on it: most
+        # items have none, so each count's text is made once.
+        vote_texts: dict[int, str] = {}
+        my_dots = flags.my_votes
 
         def votes_of(item_id: str) -> str:
-            mine, may_vote, may_unvote = flags.votes(item_id)
-            return f'{mine},"may_vote":{_dumps(may_vote)},"may_unvote":{_dumps(may_unvote)}'
+            mine = my_dots.get(item_id, 0)
+            text = vote_texts.get(mine)
+            if text is None:
+                may_vote, may_unvote = flags.votes_for(mine)
+                text = vote_texts[mine] = (f'{mine},"may_vote":{_JSON_BOOL[may_vote]},'
+                                           f'"may_unvote":{_JSON_BOOL[may_unvote]}')
+            return text
 
         def note(fragment: tuple[str, str]) -> str:
             note_id, head = fragment
@@ -97,7 +110,7 @@ class ViewBuilder:
         per_viewer = self._per_viewer(viewer, part, my_votes, present, flags)
         return (f'{{"revision":{self.snapshot.board.revision},"board":{encoded["board"]},'
                 f'"me":{_dumps(per_viewer["me"])},"present":{_dumps(per_viewer["present"])},'
-                f'"people":{encoded["people"]},"can":{_dumps(per_viewer["can"])},'
+                f'"people":{encoded["people"]},"can":{self._can_json(viewer)},'
                 f'"columns":[{",".join(columns)}],"ranking":{encoded["ranking"]},'
                 f'"actions":{encoded["actions"]},"parts":{encoded["parts"]}}}')
 
@@ -114,15 +127,41 @@ class ViewBuilder:
                 "show_budget": board.phase == Phase.vote or (board.phase == Phase.discuss and used > 0),
             },
             "present": list(present),
-            "can": board_flags(board.phase, _actor(viewer)),
+            "can": self._can(viewer),
         }
+
+    def _role(self, viewer: Viewer) -> tuple[bool, bool]:
+        # Every rule a view asks depends on the viewer only through these two
+        # (an owner check compares the viewer with themselves).
+        return viewer.participant_id is not None, viewer.is_facilitator
+
+    def _can(self, viewer: Viewer) -> dict:
+        role = self._role(viewer)
+        can = self._cans.get(role)
+        if can is None:
+            can = self._cans[role] = board_flags(self.snapshot.board.phase, _actor(viewer))
+        return can
+
+    def _can_json(self, viewer: Viewer) -> str:
+        role = self._role(viewer)
+        text = self._can_texts.get(role)
+        if text is None:
+            text = self._can_texts[role] = _dumps(self._can(viewer))
+        return text
+
+    def _flags(self, viewer: Viewer, my_votes: Mapping[str, int]) -> "_ViewerFlags":
+        role = self._role(viewer)
+        rules = self._rules.get(role)
+        if rules is None:
+            rules = self._rules[role] = _RoleRules(self.snapshot.board, viewer)
+        return _ViewerFlags(rules, my_votes)
 
     def view(self, viewer: Viewer, *, my_votes: Mapping[str, int], present: Iterable[str]) -> dict:
         board = self.snapshot.board
         me_id = viewer.participant_id
         _, part = self._part(viewer)
         authors = self._authors
-        flags = _ViewerFlags(self.snapshot, viewer, my_votes)
+        flags = self._flags(viewer, my_votes)
 
         def votes_of(item_id: str) -> dict:
             mine, may_vote, may_unvote = flags.votes(item_id)
@@ -190,34 +229,47 @@ def board_flags(phase: Phase, actor: Actor) -> dict:
     }
 
 
-class _ViewerFlags:
-    """One viewer's per-note and per-item controls, each decided once per
-    case from the rule table and then looked up per note."""
+class _RoleRules:
+    """What the rule table answers for one kind of viewer (with or without a
+    seat, facilitator or not) on this board, each asked once."""
 
-    def __init__(self, snapshot: BoardSnapshot, viewer: Viewer, my_votes: Mapping[str, int]):
-        board = snapshot.board
+    def __init__(self, board, viewer: Viewer):
         actor = _actor(viewer)
-        self.my_votes = my_votes
-        self.used = sum(my_votes.values())
         # Changing a note (edit, delete, restore) depends only on whether the
         # viewer wrote it: ask the rule for each answer once.
-        self._change = {
+        self.change = {
             True: viewer.participant_id is not None
             and allowed(Action.change_note, board.phase, actor, viewer.participant_id),
             False: allowed(Action.change_note, board.phase, actor, None),
         }
         self.move = allowed(Action.group, board.phase, actor)
-        self._vote = allowed(Action.vote, board.phase, actor)
-        self._rules = VoteRules.model_construct(budget=board.vote_budget, max_per_item=board.vote_max_per_item)
+        self.vote = allowed(Action.vote, board.phase, actor)
+        self.vote_rules = VoteRules.model_construct(budget=board.vote_budget,
+                                                    max_per_item=board.vote_max_per_item)
+
+
+class _ViewerFlags:
+    """One viewer's per-note and per-item controls: their role's answers,
+    and their own dots."""
+
+    def __init__(self, rules: _RoleRules, my_votes: Mapping[str, int]):
+        self._role = rules
+        self.my_votes = my_votes
+        self.used = sum(my_votes.values())
+        self.move = rules.move
 
     def change(self, mine: bool) -> bool:
-        return self._change[mine]
+        return self._role.change[mine]
+
+    def votes_for(self, mine: int) -> tuple[bool, bool]:
+        """Whether the viewer, with `mine` dots on an item, may add one, and take one back."""
+        may_vote = self._role.vote and dot_fits(self._role.vote_rules, self.used, mine)
+        return may_vote, self._role.vote and mine > 0
 
     def votes(self, item_id: str) -> tuple[int, bool, bool]:
         """The viewer's dots on the item, whether they may add one, and take one back."""
         mine = self.my_votes.get(item_id, 0)
-        may_vote = self._vote and dot_fits(self._rules, self.used, mine)
-        return mine, may_vote, self._vote and mine > 0
+        return mine, *self.votes_for(mine)
 
 
 def _actor(viewer: Viewer) -> Actor:
@@ -339,6 +391,9 @@ def _board_part(snapshot: BoardSnapshot, audience: Viewer) -> dict:
             for action in seen.actions
         ],
     }
+
+
+_JSON_BOOL = {True: "true", False: "false"}
 
 
 def _dumps(value) -> str:
