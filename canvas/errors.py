@@ -371,6 +371,13 @@ class RequestTooLarge(CanvasError):
         self.limit_bytes = limit_bytes
 
 
+class NotAPlace(InvalidInput):
+    """Everyone can be brought only to a part or a column of this board."""
+
+    def __init__(self):
+        super().__init__("That is not a part of this board, so nobody can be brought there.")
+
+
 class NotFocusable(CanvasError):
     """The item to focus is not a live cluster or loose note of this board."""
 

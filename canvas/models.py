@@ -265,6 +265,10 @@ class Board(BoardDetails):
     timer_started_at: datetime | None = None
     timer_ends_at: datetime | None = None
     focus_item: str | None = None
+    # Where the facilitator brought everyone (a place of the board's layout),
+    # and how many times they have done so.
+    lead_target: str | None = None
+    lead_count: int = 0
     # Why it was closed with draft actions left (empty otherwise).
     close_reason: str = ""
 

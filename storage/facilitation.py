@@ -13,9 +13,10 @@ from datetime import timedelta
 from pydantic import BaseModel
 
 from canvas.actions import close_reason_for
-from canvas.errors import NotFocusable
+from canvas.errors import NotAPlace, NotFocusable
 from canvas.ids import hash_secret, new_row_id, new_secret
 from canvas.models import Board, BoardDraft, Participant
+from canvas.session.parts import places
 from canvas.session.phases import Action, Actor, Phase, authorize, check_timer
 from canvas.session.voting import VoteRules, check_rules_change
 from storage.actions import list_actions
@@ -140,6 +141,18 @@ def set_focus(db: Database, board_id: str, key: str | None, item_id: str | None)
         if item_id is not None and not _is_ranked_item(db, board_id, item_id):
             raise NotFocusable()
         db["boards"].update(board_id, {"focus_item": item_id})
+
+
+def lead_to(db: Database, board_id: str, key: str | None, target: str | None) -> None:
+    """Bring everyone to one place of the board (canvas.session.parts.places),
+    or let everyone look around (None). Bringing them to the same place again
+    counts too: it scrolls back whoever wandered off."""
+    with changing_board(db, board_id):
+        _require(db, board_id, key, Action.lead)
+        board = get_board(db, board_id)
+        if target is not None and target not in {place["key"] for place in places(board.template_model)}:
+            raise NotAPlace()
+        db["boards"].update(board_id, {"lead_target": target, "lead_count": board.lead_count + 1})
 
 
 def _is_ranked_item(db: Database, board_id: str, item_id: str) -> bool:

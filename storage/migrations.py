@@ -443,6 +443,17 @@ def m0010(db: Database) -> None:
     """)
 
 
+@migration("0011_board_lead")
+def m0011(db: Database) -> None:
+    # Where the facilitator has brought everyone on the board ("part:timeline",
+    # "column:detect"), and a count that moves each time they do, so bringing
+    # everyone to the same place again scrolls those who wandered off.
+    _run(db, """
+        ALTER TABLE "boards" ADD COLUMN "lead_target" TEXT;
+        ALTER TABLE "boards" ADD COLUMN "lead_count" INTEGER NOT NULL DEFAULT 0;
+    """)
+
+
 def schema_version(name: str) -> int:
     """The schema version a migration brings a database to: its leading number."""
     prefix = name.split("_", 1)[0]

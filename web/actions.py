@@ -17,7 +17,7 @@ from starlette.responses import Response
 from canvas.errors import BoardNotFound, MalformedAction, NotANoteStep
 from canvas.models import NoteDraft
 from canvas.session.intents import (
-    INTENTS, AddNote, DeleteNote, DissolveCluster, EditNote, Focus, Intent, MakeAction, MergeClusters,
+    INTENTS, AddNote, DeleteNote, DissolveCluster, EditNote, Focus, Intent, Lead, MakeAction, MergeClusters,
     MoveNote, RenameCluster, RestoreNote, RevealVotes, SetActionStatus, SetCategory, SetPhase,
     SetVoteRules, ShowAuthors, StartTimer, StopTimer, Unvote, Vote, describe_intent_error,
 )
@@ -154,6 +154,10 @@ def _focus(db, board_id, credentials, intent: Focus):
     facilitation.set_focus(db, board_id, credentials.facilitator_key, intent.item_id)
 
 
+def _lead(db, board_id, credentials, intent: Lead):
+    facilitation.lead_to(db, board_id, credentials.facilitator_key, intent.target)
+
+
 def _show_authors(db, board_id, credentials, intent: ShowAuthors):
     facilitation.set_show_authors(db, board_id, credentials.facilitator_key, intent.show)
 
@@ -186,7 +190,7 @@ HANDLERS: dict[type, Callable[[Database, str, Credentials, Any], bool | None]] =
     RenameCluster: _rename_cluster, DissolveCluster: _dissolve_cluster,
     MergeClusters: _merge_clusters, Vote: _vote, Unvote: _unvote,
     SetPhase: _set_phase, RevealVotes: _reveal_votes, StartTimer: _start_timer,
-    StopTimer: _stop_timer, Focus: _focus, ShowAuthors: _show_authors,
+    StopTimer: _stop_timer, Focus: _focus, Lead: _lead, ShowAuthors: _show_authors,
     SetVoteRules: _set_vote_rules, MakeAction: _make_action,
     SetActionStatus: _set_action_status, SetCategory: _set_category,
     **PART_HANDLERS,

@@ -69,7 +69,7 @@ class Loaded:
     def __init__(self, live: LiveBoard):
         self.live = live
         self.revision = live.snapshot.board.revision
-        self.views = ViewBuilder(live.snapshot)
+        self.views = ViewBuilder(live.snapshot, live.votes_by_person)
 
     def view(self, viewer: Viewer, present: list[str]) -> dict:
         return self.views.view(viewer, my_votes=self._my_votes(viewer), present=present)

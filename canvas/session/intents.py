@@ -141,6 +141,14 @@ class Focus(_Intent):
     item_id: OptionalId = None
 
 
+class Lead(_Intent):
+    """Bring everyone to one place of the board (`part:timeline`,
+    `column:detect`); None lets everyone look around."""
+
+    type: Literal["lead"]
+    target: OptionalId = None
+
+
 class ShowAuthors(_Intent):
     type: Literal["show_authors"]
     show: Flag
@@ -184,7 +192,7 @@ class SetCategory(_Intent):
 # actions and kill criteria), each declared beside its part's view.
 INTENT_TYPES: tuple[type[_Intent], ...] = (
     AddNote, EditNote, DeleteNote, RestoreNote, MoveNote, RenameCluster, DissolveCluster,
-    MergeClusters, Vote, Unvote, SetPhase, RevealVotes, StartTimer, StopTimer, Focus,
+    MergeClusters, Vote, Unvote, SetPhase, RevealVotes, StartTimer, StopTimer, Focus, Lead,
     ShowAuthors, SetVoteRules, MakeAction, SetActionStatus, SetCategory,
 ) + PART_INTENT_TYPES
 

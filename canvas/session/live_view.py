@@ -14,8 +14,9 @@ from datetime import UTC, datetime
 from canvas.actions import Status
 from canvas.session.grouping import votable_items
 from canvas.models import Note, NoteColour
-from canvas.session.parts import TITLES, layout, parts_view
+from canvas.session.parts import TITLES, layout, parts_view, places
 from canvas.session.phases import RULES, Action, Actor, Phase, allowed
+from canvas.session.progress import progress
 from canvas.snapshot import BoardSnapshot
 from canvas.session.visibility import Viewer, hidden_note_counts, visible_snapshot
 from canvas.session.voting import RankedItem, VoteRules, cluster_votes, dot_fits, rank
@@ -50,8 +51,11 @@ class ViewBuilder:
     and their controls.
     """
 
-    def __init__(self, snapshot: BoardSnapshot):
+    def __init__(self, snapshot: BoardSnapshot,
+                 votes_by_person: Mapping[str, Mapping[str, int]] | None = None):
         self.snapshot = snapshot
+        self._votes_by_person = votes_by_person or {}
+        self._progress: str | None = None
         self._parts: dict[str | None, dict] = {}
         self._encoded: dict[str | None, dict] = {}
         self._authors = {note.id: note.author_id for note in snapshot.notes}
@@ -112,7 +116,16 @@ class ViewBuilder:
                 f'"me":{_dumps(per_viewer["me"])},"present":{_dumps(per_viewer["present"])},'
                 f'"people":{encoded["people"]},"can":{self._can_json(viewer)},'
                 f'"columns":[{",".join(columns)}],"ranking":{encoded["ranking"]},'
-                f'"actions":{encoded["actions"]},"parts":{encoded["parts"]}}}')
+                f'"actions":{encoded["actions"]},"parts":{encoded["parts"]},'
+                f'"progress":{self._progress_json(viewer)}}}')
+
+    def _progress_json(self, viewer: Viewer) -> str:
+        # The room's progress is the facilitator's to see.
+        if not viewer.is_facilitator:
+            return "null"
+        if self._progress is None:
+            self._progress = _dumps(progress(self.snapshot, self._votes_by_person))
+        return self._progress
 
     def _per_viewer(self, viewer: Viewer, part: dict, my_votes: Mapping[str, int],
                     present: Iterable[str], flags: "_ViewerFlags") -> dict:
@@ -191,6 +204,8 @@ class ViewBuilder:
             "ranking": part["ranking"],
             "actions": part["actions"],
             "parts": part["parts"],
+            "progress": (progress(self.snapshot, self._votes_by_person) if viewer.is_facilitator
+                         else None),
         }
 
 
@@ -214,6 +229,7 @@ def board_flags(phase: Phase, actor: Actor) -> dict:
         "reveal_votes": may(Action.reveal_votes),
         "run_timer": may(Action.run_timer),
         "focus": may(Action.focus),
+        "lead": may(Action.lead),
         "show_authors": may(Action.show_authors),
         "set_vote_rules": may(Action.set_vote_rules),
         # The meeting's other parts.
@@ -367,6 +383,10 @@ def _board_part(snapshot: BoardSnapshot, audience: Viewer) -> dict:
             "move_targets": _move_targets(columns) if board.phase in RULES[Action.group].phases else [],
             # The board's parts from top to bottom, and what each is called.
             "layout": [{"key": key, "title": TITLES[key]} for key in order],
+            # Where a person can go, and where the facilitator brought everyone
+            # (`count` moves each time, so the same place again still counts).
+            "places": places(board.template_model),
+            "lead": _lead(board),
         },
         "parts": parts_view(seen, order),
         "people": [person.display_name for person in snapshot.participants],
@@ -420,6 +440,15 @@ def _encode_part(part: dict) -> dict:
             for column in part["columns"]
         ],
     }
+
+
+def _lead(board) -> dict | None:
+    if board.lead_target is None:
+        return None
+    title = next((place["title"] for place in places(board.template_model)
+                  if place["key"] == board.lead_target), None)
+    # A place the template no longer has (an old board) leads nowhere.
+    return None if title is None else {"target": board.lead_target, "title": title, "count": board.lead_count}
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -87,6 +87,7 @@ class Action(str, Enum):
     reveal_votes = "reveal_votes"
     run_timer = "run_timer"
     focus = "focus"
+    lead = "lead"  # bring everyone to one part of the board
     show_authors = "show_authors"
     issue_facilitator_link = "issue_facilitator_link"
 
@@ -130,6 +131,8 @@ RULES: dict[Action, Rule] = {
     # Everyone follows the focus while talking items through; outside Discuss
     # there is no ranking to point into.
     Action.focus: Rule(phases=frozenset({Phase.discuss}), facilitator_only=True),
+    # Bringing everyone to a part of the board is steering, in every phase.
+    Action.lead: Rule(phases=_EVERY_PHASE, facilitator_only=True),
     Action.show_authors: Rule(phases=_EVERY_PHASE, facilitator_only=True),
     Action.issue_facilitator_link: Rule(phases=_EVERY_PHASE, facilitator_only=True),
 }

@@ -54,6 +54,7 @@ function renderBar(s) {
   connection.setAttribute("role", "status");
   second.appendChild(connection);
   bar.appendChild(second);
+  if (s.mode !== "bar") bar.appendChild(renderPlaces(s));
 
   const message = el("div", "pc-message");
   message.setAttribute("role", "alert");

@@ -50,6 +50,7 @@ function render(s) {
     if (item) item.scrollIntoView({ block: "nearest", inline: "nearest" });
   }
   s.shownFocus = focused;
+  followLead(s);
   updateTimer(s);
 }
 

@@ -28,7 +28,7 @@ FLAG_ACTIONS = {
     "write": Action.write_note, "group": Action.group, "vote": Action.vote,
     "make_action": Action.action_from_item, "set_category": Action.set_category,
     "set_action_status": Action.update_action_status, "reveal_votes": Action.reveal_votes,
-    "run_timer": Action.run_timer, "focus": Action.focus, "show_authors": Action.show_authors,
+    "run_timer": Action.run_timer, "focus": Action.focus, "lead": Action.lead, "show_authors": Action.show_authors,
     "set_vote_rules": Action.set_vote_rules,
     "edit_summary": Action.edit_summary, "edit_timeline": Action.edit_timeline,
     "link_note": Action.link_note, "mark_assumption": Action.mark_assumption,
@@ -36,7 +36,7 @@ FLAG_ACTIONS = {
     "edit_actions": Action.edit_actions,
 }
 
-STEERING = {"reveal_votes", "run_timer", "show_authors", "set_vote_rules", "facilitate"}
+STEERING = {"reveal_votes", "run_timer", "show_authors", "set_vote_rules", "facilitate", "lead"}
 # The meeting's parts are worked on together while the board is open.
 MEETING = {"set_category", "set_action_status", "edit_summary", "edit_timeline", "link_note",
            "mark_assumption", "edit_learnings", "edit_actions"}

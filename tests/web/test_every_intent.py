@@ -61,6 +61,7 @@ ACCEPTED = {
     "start_timer": (Phase.write, True, lambda s: {"seconds": 300}),
     "stop_timer": (Phase.write, True, lambda s: {}),
     "focus": (Phase.discuss, True, lambda s: {"item_id": s.other}),
+    "lead": (Phase.write, True, lambda s: {"target": "part:timeline"}),
     "show_authors": (Phase.write, True, lambda s: {"show": True}),
     "set_vote_rules": (Phase.write, True, lambda s: {"budget": 7, "max_per_item": 2}),
     "make_action": (Phase.discuss, False, lambda s: {"item_id": s.other, "title": "Alert on 5xx"}),

@@ -54,6 +54,20 @@ def layout(template: Template) -> list[str]:
     return order
 
 
+def places(template: Template) -> list[dict]:
+    """Where a person can go on the board, top to bottom, and where the
+    facilitator can bring everyone: each part, and each note column in place
+    of the columns. A key is what the canvas marks the place with
+    (`part:timeline`, `column:detect`)."""
+    found: list[dict] = []
+    for key in layout(template):
+        if key == COLUMNS:
+            found += [{"key": f"column:{step.key}", "title": step.title} for step in template.note_steps]
+        else:
+            found.append({"key": f"part:{key}", "title": TITLES[key]})
+    return found
+
+
 def parts_view(seen: BoardSnapshot, order: list[str]) -> dict[str, dict]:
     """Each part of `order` (but the columns) as the board draws it."""
     return {key: PARTS[key].build(seen) for key in order if key in PARTS}
