@@ -37,6 +37,12 @@ CANVAS_SENDS = [
      "revision": 7},
     {"type": "move_note", "note_id": "n1", "step_key": "react", "cluster_id": "c1", "onto_note_id": None,
      "revision": 7},
+    {"type": "set_category", "item_id": "n1", "category": "tech"},
+    {"type": "set_category", "item_id": "n1", "category": None},
+    {"type": "add_why", "item_id": "n1", "why": "Why global?", "because": "", "expected_steps": 0},
+    {"type": "edit_why", "item_id": "n1", "index": 0, "why": "Why global?", "because": "One stage",
+     "expected_steps": 1, "expected_why": "Why global?", "expected_because": ""},
+    {"type": "remove_last_why", "item_id": "n1", "expected_steps": 1},
 ]
 
 
@@ -55,7 +61,7 @@ def test_every_intent_the_canvas_sends_is_read_with_its_ticket_beside_it(body):
 
 def test_the_union_reads_each_type_into_its_own_model():
     tags = [cls.model_fields["type"].annotation.__args__[0] for cls in INTENT_TYPES]
-    assert len(set(tags)) == len(INTENT_TYPES) == 20
+    assert len(set(tags)) == len(INTENT_TYPES) == 23
     for cls, tag in zip(INTENT_TYPES, tags):
         assert type(INTENTS.validate_python(minimal(tag))) is cls
 
