@@ -91,6 +91,9 @@ def test_factors_are_categorised_by_click_and_drag_and_two_whys_reach_a_particip
     expect(their_chain.locator(".pc-why")).to_have_count(2, timeout=LIVE)
     expect(their_chain.locator(".pc-why").nth(1)).to_contain_text("Staging was never asked of the vendor")
     expect(factor(ann, GLOBAL)).to_contain_text("2 whys")
+    # Everyone sees the chain; only the facilitator has its controls.
+    expect(their_chain.get_by_role("button")).to_have_count(0)
+    expect(their_chain.locator("input")).to_have_count(0)
 
     # The part from its title down, without the toast that greeted the new board.
     for toast in fran.get_by_test_id("stToast").all():
@@ -101,3 +104,15 @@ def test_factors_are_categorised_by_click_and_drag_and_two_whys_reach_a_particip
     fran.screenshot(path=str(DOCS_SCREENSHOTS / f"part-factors-{width}.png"))
     assert fran.locator(".pc-part-factors").evaluate(LOW_CONTRAST_JS) == []
     assert ann.locator(".pc-part-factors").evaluate(LOW_CONTRAST_JS) == []
+
+    # A step reworded, then the last one taken back: Ann's tab follows both.
+    chain.get_by_role("button", name="Edit why 1", exact=False).click()
+    editor = chain.locator(".pc-why-form").first
+    expect(editor.get_by_label("Because")).to_have_value("The WAF tool has no staged rollout")
+    editor.get_by_label("Because").fill("The WAF tool pushes every rule to every PoP")
+    editor.get_by_role("button", name="Save").click()
+    expect(their_chain.locator(".pc-why").first).to_contain_text("pushes every rule to every PoP", timeout=LIVE)
+    expect(chain.get_by_role("button", name="Edit why 1", exact=False)).to_be_focused()
+    chain.get_by_role("button", name="Remove the last why").click()
+    expect(their_chain.locator(".pc-why")).to_have_count(1, timeout=LIVE)
+    expect(factor(ann, GLOBAL)).to_contain_text("1 why")
