@@ -83,7 +83,7 @@ def save_whys(db: Database, board_id: str, item_id: str, steps: list[WhyStep],
 
 
 def _chain_rows(db, board_id: str, item_id: str) -> list[dict]:
-    return list(db.query("SELECT id, why, because FROM whys WHERE board_id = ? AND item_id = ? "
+    return list(db.query("SELECT id, level, why, because FROM whys WHERE board_id = ? AND item_id = ? "
                          "ORDER BY level", [board_id, item_id]))
 
 
@@ -108,7 +108,8 @@ def add_why(db: Database, board_id: str, item_id: str, step: WhyStep, expected_s
         if len(rows) >= WHYS_MAX_LEVELS:
             raise InvalidInput(f"A 5 Whys chain stops at {WHYS_MAX_LEVELS} steps: edit one instead.")
         db["whys"].insert({"id": new_row_id(), "board_id": board_id, "item_id": item_id,
-                           "level": len(rows) + 1, "why": step.why, "because": step.because,
+                           "level": rows[-1]["level"] + 1 if rows else 1, "why": step.why,
+                           "because": step.because,
                            "created_at": iso(now())})
 
 
