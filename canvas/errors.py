@@ -409,6 +409,16 @@ class NotAFactorStep(CanvasError):
                          "category or a 5 Whys chain.")
 
 
+class WhysChanged(CanvasError):
+    """A 5 Whys chain changed after the person changing it last saw it."""
+
+    def __init__(self, steps: int):
+        count = f"{steps} step" + ("" if steps == 1 else "s")
+        super().__init__(f"Someone changed these 5 Whys meanwhile (the chain now has {count}): "
+                         "it is shown as it is now, and your text is still in the box.")
+        self.steps = steps
+
+
 class InviteNeedsReviewDate(CanvasError):
     """A review meeting invite was asked for a board without a usable review date."""
 

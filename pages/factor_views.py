@@ -7,13 +7,12 @@ import streamlit as st
 
 from canvas.learnings import WHYS_MAX_LEVELS, FactorCategory, WhyStep
 from canvas.session.grouping import votable_items
+from canvas.session.parts.factors import CATEGORIES_HINT, WHYS_HINT, WHYS_ON_TOP
 from canvas.session.phases import Action
 from canvas.templates import Step
 from pages.shared import board_page, feedback
 from storage import learnings
 
-# The practice runs the 5 Whys on the top one or two factors, not on all.
-WHYS_ON_TOP = 2
 NO_CATEGORY = "—"
 
 
@@ -27,8 +26,7 @@ def factor_section(page: board_page.BoardPage, step: Step) -> None:
     category = {**{note.id: note.category for note in view.notes},
                 **{cluster.id: cluster.category for cluster in view.clusters}}
     st.subheader("Where each factor lives", anchor=False)
-    st.caption("People, process, product, technology, communication or environment: the "
-               "Markdown groups the factors by it.")
+    st.caption(CATEGORIES_HINT)
     may_set = page.may(Action.set_category)
     for item in items:
         key = f"step_category_{item.id}"
@@ -64,7 +62,7 @@ def _whys_section(page: board_page.BoardPage, ranked) -> None:
                 st.text(f"{level}. Why? {why.why}\n   Because: {why.because or '—'}")
     if not page.may(Action.edit_whys):
         if not page.view.whys:
-            st.caption("The facilitator runs the 5 Whys on the top one or two factors.")
+            st.caption(WHYS_HINT)
         return
     top = [item.id for item in ranked[:WHYS_ON_TOP]]
     picked = st.selectbox("Run the 5 Whys on", top, key="step_whys_item",

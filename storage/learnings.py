@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from canvas.actions import ActionDraft, FollowUp
 from canvas.errors import (
-    EditConflict, EvidenceNotFound, LearningNotFound, NotAFactorStep, NoteNotFound,
+    EditConflict, EvidenceNotFound, InvalidInput, LearningNotFound, NotAFactorStep, NoteNotFound,
+    WhysChanged,
 )
 from canvas.ids import new_row_id
 from canvas.learnings import (
-    BoardLearnings, Decision, DecisionDraft, EvidenceKind, FactorCategory, Learning, LearningDraft, WhyChain,
-    WhyStep,
+    WHYS_MAX_LEVELS, BoardLearnings, Decision, DecisionDraft, EvidenceKind, FactorCategory, Learning,
+    LearningDraft, WhyChain, WhyStep,
 )
 from canvas.session.phases import Action, Credentials, authorize
 from canvas.validation import STORED
@@ -74,6 +75,69 @@ def save_whys(db: Database, board_id: str, item_id: str, steps: list[WhyStep],
              "why": step.why, "because": step.because, "created_at": stamp}
             for level, step in enumerate(chain.steps, start=1))
     return chain
+
+
+# One step at a time, as the live board runs the 5 Whys: each change names how
+# many steps its author saw, so two tabs of the facilitator never overwrite
+# each other's steps unseen.
+
+
+def _chain_rows(db, board_id: str, item_id: str) -> list[dict]:
+    return list(db.query("SELECT id, level, why, because FROM whys WHERE board_id = ? AND item_id = ? "
+                         "ORDER BY level", [board_id, item_id]))
+
+
+def _changing_chain(db, board_id: str, item_id: str, expected_steps: int,
+                    credentials: Credentials) -> list[dict]:
+    """Inside the board's transaction: the chain's rows, once the facilitator,
+    the factor and the count the editor saw are checked."""
+    _authorize(db, board_id, Action.edit_whys, credentials)
+    _factor_table(db, board_id, item_id)
+    rows = _chain_rows(db, board_id, item_id)
+    if len(rows) != expected_steps:
+        raise WhysChanged(len(rows))
+    return rows
+
+
+def add_why(db: Database, board_id: str, item_id: str, step: WhyStep, expected_steps: int,
+            credentials: Credentials) -> None:
+    """Add one "why → because" at the end of a factor's 5 Whys chain, unless
+    it no longer has `expected_steps` steps (WhysChanged) or is full."""
+    with changing_board(db, board_id):
+        rows = _changing_chain(db, board_id, item_id, expected_steps, credentials)
+        if len(rows) >= WHYS_MAX_LEVELS:
+            raise InvalidInput(f"A 5 Whys chain stops at {WHYS_MAX_LEVELS} steps: edit one instead.")
+        db["whys"].insert({"id": new_row_id(), "board_id": board_id, "item_id": item_id,
+                           "level": rows[-1]["level"] + 1 if rows else 1, "why": step.why,
+                           "because": step.because,
+                           "created_at": iso(now())})
+
+
+def edit_why(db: Database, board_id: str, item_id: str, index: int, step: WhyStep,
+             expected_steps: int, credentials: Credentials, *,
+             expected: tuple[str, str] | None = None) -> None:
+    """Change the step at `index` (from 0) of a factor's 5 Whys chain. Refused
+    (WhysChanged) when the chain no longer has `expected_steps` steps, or
+    when that step no longer reads `expected` (why, because), when given."""
+    with changing_board(db, board_id):
+        rows = _changing_chain(db, board_id, item_id, expected_steps, credentials)
+        if not 0 <= index < len(rows):
+            raise InvalidInput(f"This chain has no step {index + 1}.")
+        row = rows[index]
+        if expected is not None and (row["why"], row["because"] or "") != expected:
+            raise WhysChanged(len(rows))
+        db["whys"].update(row["id"], {"why": step.why, "because": step.because})
+
+
+def remove_last_why(db: Database, board_id: str, item_id: str, expected_steps: int,
+                    credentials: Credentials) -> None:
+    """Take the last step off a factor's 5 Whys chain, unless the chain no
+    longer has `expected_steps` steps (WhysChanged)."""
+    with changing_board(db, board_id):
+        rows = _changing_chain(db, board_id, item_id, expected_steps, credentials)
+        if not rows:
+            raise InvalidInput("This factor has no 5 Whys step to remove.")
+        db.execute("DELETE FROM whys WHERE id = ?", [rows[-1]["id"]])
 
 
 def list_whys(db: Database, board_id: str) -> list[WhyChain]:

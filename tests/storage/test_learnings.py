@@ -7,8 +7,8 @@ import pytest
 
 from canvas.actions import ActionDraft
 from canvas.errors import (
-    EditConflict, EvidenceNotFound, LearningNotFound, NotAFactorStep, NotFacilitator,
-    ParticipantNotFound,
+    EditConflict, EvidenceNotFound, InvalidInput, LearningNotFound, NotAFactorStep, NoteNotFound,
+    NotFacilitator, ParticipantNotFound, WhysChanged,
 )
 from canvas.learnings import (
     DecisionDraft, DecisionKind, EvidenceKind, FactorCategory, LearningDraft, WhyStep,
@@ -168,3 +168,63 @@ def test_learnings_across_boards_keep_to_the_boards_asked_for(db, board):
     assert ours.title == "Checkout errors" and ours.day is not None
     assert len(learnings.all_learnings(db)) == 2
     assert learnings.all_learnings(db, []) == []
+
+
+# --- the 5 Whys, one step at a time ---------------------------------------------------
+
+
+def steps_of(db, board_id, item_id) -> list[tuple[str, str]]:
+    chain = load_snapshot(db, board_id).whys_of(item_id)
+    return [(step.why, step.because) for step in chain.steps] if chain else []
+
+
+def test_whys_are_added_edited_and_removed_one_step_at_a_time(db, board):
+    board_id, fran, ann = board
+    note = factor(db, board_id, ann)
+    learnings.add_why(db, board_id, note.id, WhyStep(why="Why global?", because="One stage"), 0, fran)
+    learnings.add_why(db, board_id, note.id, WhyStep(why="Why one stage?"), 1, fran)
+    learnings.edit_why(db, board_id, note.id, 1, WhyStep(why="Why one stage?", because="Nobody asked"), 2,
+                       fran, expected=("Why one stage?", ""))
+    assert steps_of(db, board_id, note.id) == [("Why global?", "One stage"), ("Why one stage?", "Nobody asked")]
+    learnings.remove_last_why(db, board_id, note.id, 2, fran)
+    assert steps_of(db, board_id, note.id) == [("Why global?", "One stage")]
+
+
+def test_a_why_step_on_a_chain_that_changed_meanwhile_is_refused_and_loses_nothing(db, board):
+    board_id, fran, ann = board
+    note = factor(db, board_id, ann)
+    learnings.add_why(db, board_id, note.id, WhyStep(why="First tab's why"), 0, fran)
+    revision = boards.board_revision(db, board_id)
+    with pytest.raises(WhysChanged, match="now has 1 step"):
+        learnings.add_why(db, board_id, note.id, WhyStep(why="Second tab's why"), 0, fran)
+    with pytest.raises(WhysChanged):
+        learnings.remove_last_why(db, board_id, note.id, 2, fran)
+    with pytest.raises(WhysChanged):
+        learnings.edit_why(db, board_id, note.id, 0, WhyStep(why="Mine"), 1, fran, expected=("Older", ""))
+    assert steps_of(db, board_id, note.id) == [("First tab's why", "")]
+    assert boards.board_revision(db, board_id) == revision
+
+
+def test_a_participant_runs_no_whys_and_a_full_chain_takes_no_sixth(db, board):
+    board_id, fran, ann = board
+    note = factor(db, board_id, ann)
+    with pytest.raises(NotFacilitator):
+        learnings.add_why(db, board_id, note.id, WhyStep(why="Why?"), 0, ann)
+    for level in range(5):
+        learnings.add_why(db, board_id, note.id, WhyStep(why=f"Why {level}?"), level, fran)
+    with pytest.raises(InvalidInput, match="stops at 5"):
+        learnings.add_why(db, board_id, note.id, WhyStep(why="Why 6?"), 5, fran)
+    with pytest.raises(InvalidInput, match="no step 6"):
+        learnings.edit_why(db, board_id, note.id, 5, WhyStep(why="Why 6?"), 5, fran)
+    assert len(steps_of(db, board_id, note.id)) == 5
+
+
+def test_whys_go_only_on_a_live_factor_of_this_board(db, board):
+    board_id, fran, ann = board
+    other = notes.add_note(db, board_id, "detect", NoteDraft(text="Alert on errors"), ann)
+    with pytest.raises(NotAFactorStep):
+        learnings.add_why(db, board_id, other.id, WhyStep(why="Why?"), 0, fran)
+    with pytest.raises(NoteNotFound):
+        learnings.add_why(db, board_id, "no-such-note", WhyStep(why="Why?"), 0, fran)
+    with pytest.raises(InvalidInput, match="no 5 Whys step"):
+        learnings.remove_last_why(db, board_id, factor(db, board_id, ann).id, 0, fran)

@@ -39,6 +39,12 @@ CANVAS_SENDS = [
      "revision": 7},
     {"type": "move_note", "note_id": "n1", "step_key": "react", "cluster_id": "c1", "onto_note_id": None,
      "revision": 7},
+    {"type": "set_category", "item_id": "n1", "category": "tech"},
+    {"type": "set_category", "item_id": "n1", "category": None},
+    {"type": "add_why", "item_id": "n1", "why": "Why global?", "because": "", "expected_steps": 0},
+    {"type": "edit_why", "item_id": "n1", "index": 0, "why": "Why global?", "because": "One stage",
+     "expected_steps": 1, "expected_why": "Why global?", "expected_because": ""},
+    {"type": "remove_last_why", "item_id": "n1", "expected_steps": 1},
 ]
 
 

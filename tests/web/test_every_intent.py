@@ -11,11 +11,12 @@ import json
 import pytest
 
 from canvas.actions import ActionDraft
+from canvas.learnings import WhyStep
 from canvas.models import BoardDraft, NoteDraft
 from canvas.session.intents import INTENT_TYPES
-from canvas.session.phases import Phase
+from canvas.session.phases import Credentials, Phase
 from canvas.session.voting import VoteRules
-from storage import actions, boards, clusters, facilitation, notes, votes
+from storage import actions, boards, clusters, facilitation, learnings, notes, votes
 from tests.web.conftest import act, canvas_tickets
 
 
@@ -40,6 +41,8 @@ class Scene:
         votes.cast_vote(db, board_id, ana, self.other, 0)
         facilitation.set_phase(db, board_id, key, Phase.discuss)
         self.action = actions.add_action(db, board_id, ActionDraft(title="Page on 5xx")).id
+        learnings.add_why(db, board_id, self.factor, WhyStep(why="Why every region?"), 0,
+                          Credentials(facilitator_key=key))
         facilitation.set_phase(db, board_id, key, Phase.write)
 
 
@@ -67,6 +70,10 @@ ACCEPTED = {
     "make_action": (Phase.discuss, False, lambda s: {"item_id": s.other, "title": "Alert on 5xx"}),
     "set_action_status": (Phase.discuss, False, lambda s: {"action_id": s.action, "status": "in_progress"}),
     "set_category": (Phase.discuss, False, lambda s: {"item_id": s.factor, "category": "tech"}),
+    "add_why": (Phase.discuss, True, lambda s: {"item_id": s.factor, "why": "Why global?", "expected_steps": 1}),
+    "edit_why": (Phase.discuss, True, lambda s: {"item_id": s.factor, "index": 0, "why": "Why at once?",
+                                                 "expected_steps": 1}),
+    "remove_last_why": (Phase.discuss, True, lambda s: {"item_id": s.factor, "expected_steps": 1}),
 }
 
 KINDS = [model.model_fields["type"].annotation.__args__[0] for model in INTENT_TYPES]
