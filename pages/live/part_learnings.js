@@ -420,3 +420,17 @@ async function addLearning(s, draft) {
   s.focusAfter = "learning-new";
   render(s);
 }
+
+// A note dropped on a learning card becomes its evidence. drag.js calls this
+// for a drop target with data-drop="learning"; views that arrive meanwhile
+// wait, as they do for a move, until the server has answered.
+async function dropOnLearning(s, target, noteId) {
+  s.press = { noteId, pointer: null };
+  try {
+    s.focusAfter = "evidence:" + target.dataset.learningId;
+    await act(s, "link_evidence", { learning_id: target.dataset.learningId, evidence_id: noteId });
+  } finally {
+    s.press = null;
+    applyPending(s);
+  }
+}

@@ -9,11 +9,14 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.test_live_board import LIVE, LOW_CONTRAST_JS, go_to, session, write
+from tests.e2e.test_live_board import LIVE, LOW_CONTRAST_JS, drag, go_to, session, sticky, write
 
 pytestmark = pytest.mark.e2e
 
-DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+ROOT = Path(__file__).resolve().parents[2]
+DOCS_SCREENSHOTS = ROOT / "docs" / "screenshots"
+# The drag code routes a drop on a learning card to the card's part.
+DROPS_ON_LEARNINGS = "dropOnLearning" in (ROOT / "pages" / "live" / "drag.js").read_text(encoding="utf-8")
 SIZES = {"1024": (1024, 768), "1440": (1440, 900)}
 CHANGED = ("Someone changed the summary while you were editing: theirs is shown under your text, "
            "which is kept. Save again to put yours in its place.")
@@ -110,6 +113,22 @@ def test_a_learning_with_evidence_and_a_decision_makes_its_action_and_everyone_s
     expect(learning_card(fran, statement).locator(".pc-evidence-select option:checked")).to_have_text(
         "Detect · #2 · Nobody owned the pager rota", timeout=LIVE)
     expect(learning_card(fran, statement).locator(".pc-learning-problems")).to_have_count(0)
+
+
+@pytest.mark.skipif(not DROPS_ON_LEARNINGS, reason="drag.js does not route drops onto learning cards yet")
+def test_a_note_dropped_on_a_learning_becomes_its_evidence_for_everyone(server, new_person):
+    _, fran, ann, bob = session(server, new_person, "Pager muted", size=(1400, 1400))
+    write(ann, "Pager was muted during the deploy")
+    add_learning(ann, "the pager can be muted without anyone noticing")
+    statement = "We learned that the pager can be muted without anyone noticing"
+    go_to(fran, "Group", ann, bob)
+    drag(ann, sticky(ann, "Pager was muted"), learning_card(ann, statement))
+    for page in (fran, bob):
+        expect(learning_card(page, statement).locator(".pc-evidence-select option:checked")).to_have_text(
+            "Detect · #1 · Pager was muted during the deploy", timeout=LIVE)
+    # The note stays where it was: a drop on a learning links it, and moves nothing.
+    expect(sticky(bob, "Pager was muted")).to_have_count(1)
+    expect(bob.locator(".pc-cluster")).to_have_count(0)
 
 
 def test_the_summary_edited_in_one_tab_appears_in_the_others_and_bad_dates_are_refused(server, new_person):
