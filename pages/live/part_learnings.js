@@ -40,7 +40,9 @@ function findLearning(s, id) {
 }
 
 function learnState(s) {
-  if (!s.learn) s.learn = { draft: { text: "", evidence: "", error: null }, editing: null, deciding: null, acting: null };
+  if (!s.learn) {
+    s.learn = { draft: { text: "", evidence: "", error: null }, editing: null, deciding: null, acting: null };
+  }
   return s.learn;
 }
 
@@ -149,7 +151,8 @@ function choicesKey(part) {
 
 function evidenceSelect(part, chosen, label, extra, keyed) {
   const select = el("select", "pc-select pc-evidence-select");
-  select.dataset.key = "evidence-select:" + choicesKey(part) + (keyed ? ":" + (extra ? "kept" : chosen || "") : "");
+  const chosenKey = keyed ? ":" + (extra ? "kept" : chosen || "") : "";
+  select.dataset.key = "evidence-select:" + choicesKey(part) + chosenKey;
   select.setAttribute("aria-label", label);
   if (extra) {
     const kept = new Option(extra, "", true, true);
@@ -180,7 +183,8 @@ function renderEvidence(s, part, learning) {
   }
   // A link this person cannot see stays as it is until they pick another.
   const unseen = evidence && evidence.state !== "linked" ? evidence.label : null;
-  const select = evidenceSelect(part, evidence && evidence.id, `Evidence for learning ${learning.number}`, unseen, true);
+  const label = `Evidence for learning ${learning.number}`;
+  const select = evidenceSelect(part, evidence && evidence.id, label, unseen, true);
   select.dataset.focus = "evidence:" + learning.id;
   select.onchange = (event) => {
     const value = event.currentTarget.value;
@@ -189,7 +193,9 @@ function renderEvidence(s, part, learning) {
   };
   row.appendChild(select);
   // Only while notes can be dragged at all.
-  if (!evidence && s.view.can.group) row.appendChild(el("span", "pc-drop-hint pc-learning-hint", "or drop a note here"));
+  if (!evidence && s.view.can.group) {
+    row.appendChild(el("span", "pc-drop-hint pc-learning-hint", "or drop a note here"));
+  }
   return row;
 }
 
@@ -382,7 +388,10 @@ function renderLearningComposer(s, part) {
   area.setAttribute("aria-label", "New learning: we learned that…");
   area.oninput = (event) => { draft.text = event.currentTarget.value; };
   area.onkeydown = (event) => {
-    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) { event.preventDefault(); addLearning(s, draft); }
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      addLearning(s, draft);
+    }
   };
   box.appendChild(area);
   const row = el("div", "pc-learning-composer-row");

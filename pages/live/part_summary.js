@@ -13,7 +13,7 @@ PART_RENDERERS.summary = function (s, part, title) {
   head.appendChild(el("span", "pc-summary-type", part.review_type));
   const open = part.unanswered.length;
   head.appendChild(el("span", "pc-summary-unanswered",
-    open ? `${open} of 8 intake questions unknown` : "Every intake question answered"));
+    open ? `${open} of ${part.intake_questions} intake questions unknown` : "Every intake question answered"));
   section.appendChild(head);
   const edit = s.summaryEdit;
   if (edit && !part.fields.some((field) => field.key === edit.key)) s.summaryEdit = null;

@@ -9,18 +9,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from canvas.dates import clamp_day
-from canvas.errors import CanvasError, EditConflict, InvalidInput, describe_validation_error
+from canvas.errors import EditConflict, InvalidInput, SummaryChanged, describe_validation_error
 from canvas.models import BoardDetails
 from canvas.session.parts.summary import BY_KEY, EditSummaryField
 from storage import boards
-
-
-class SummaryChanged(CanvasError):
-    """Someone saved the summary after this editor opened it."""
-
-    def __init__(self):
-        super().__init__("Someone changed the summary while you were editing: theirs is shown "
-                         "under your text, which is kept. Save again to put yours in its place.")
 
 
 def _details(board, field: str, value: str) -> BoardDetails:

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Literal
 
 from canvas.models import Board, ROLE_LABELS, Severity
-from canvas.review.intake import unanswered
+from canvas.review.intake import intake_answers
 from canvas.session.intent_fields import IntentModel, Text, WholeNumber
 from canvas.snapshot import BoardSnapshot
 
@@ -109,6 +109,7 @@ def build(seen: BoardSnapshot) -> dict:
     """The part as the board draws it: each field with its value ("" where
     nothing is answered, which the card shows as *Unknown*)."""
     board = seen.board
+    answers = intake_answers(board)
     return {
         "version": board.details_version,
         "review_type": board.review_type.label,
@@ -119,5 +120,6 @@ def build(seen: BoardSnapshot) -> dict:
             for field in FIELDS if shows(board, field)
         ],
         "severities": [{"key": severity.value, "label": severity.label} for severity in Severity],
-        "unanswered": unanswered(board),
+        "unanswered": [item.question for item in answers if item.answer is None],
+        "intake_questions": len(answers),
     }
