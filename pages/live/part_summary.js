@@ -22,11 +22,17 @@ PART_RENDERERS.summary = function (s, part, title) {
   // themselves while one of their fields is being edited.
   const editingMore = s.summaryEdit && FOLDED_GROUPS.includes(fieldOf(part, s.summaryEdit.key).group);
   const more = Boolean(s.summaryMore || editingMore);
+  // The headline fields share a row as they fit; the folded ones line up in a grid.
+  const headline = el("dl", "pc-summary-headline");
+  headline.dataset.key = "summary-headline";
   const grid = el("dl", "pc-summary-grid");
+  grid.dataset.key = "summary-more-fields";
   for (const field of part.fields) {
-    if (more || !FOLDED_GROUPS.includes(field.group)) grid.appendChild(renderSummaryField(s, part, field));
+    if (!FOLDED_GROUPS.includes(field.group)) headline.appendChild(renderSummaryField(s, part, field));
+    else if (more) grid.appendChild(renderSummaryField(s, part, field));
   }
-  section.appendChild(grid);
+  section.appendChild(headline);
+  if (more) section.appendChild(grid);
   const roles = part.fields.filter((field) => field.group === "roles" && field.value)
     .map((field) => `${field.value} (${field.label.toLowerCase()})`);
   const toggle = button((more ? "▾ Hide roles and intake" : "▸ Roles and intake") + (more ? "" : " · "

@@ -115,6 +115,37 @@ def test_a_learning_with_evidence_and_a_decision_makes_its_action_and_everyone_s
     expect(learning_card(fran, statement).locator(".pc-learning-problems")).to_have_count(0)
 
 
+LEARNING_CONFLICT = ("Someone else changed this while you were editing. Their version is shown below; "
+                     "your text is still in the box.")
+
+
+def test_two_people_editing_one_learning_the_later_hears_it_and_keeps_their_text(server, new_person):
+    _, fran, ann, bob = session(server, new_person, "Rollout without stages")
+    add_learning(ann, "rules reach every PoP at once")
+    statement = "We learned that rules reach every PoP at once"
+    expect(learning_card(bob, statement)).to_be_visible(timeout=LIVE)
+    ann_text = learning_card(ann, statement)
+    ann_text.get_by_role("button", name="Edit learning 1").click()
+    ann_box = part(ann, "learnings").get_by_label("Text of learning 1")
+    expect(ann_box).to_be_focused()
+    ann_box.fill("We learned that a rule reaches every PoP within a minute")
+    learning_card(bob, statement).get_by_role("button", name="Edit learning 1").click()
+    bob_box = part(bob, "learnings").get_by_label("Text of learning 1")
+    bob_box.fill("We learned that nothing stages a rule change")
+    bob_box.press("Enter")
+    expect(learning_card(fran, "nothing stages a rule change")).to_be_visible(timeout=LIVE)
+
+    expect(part(ann, "learnings").locator(".pc-learning-theirs")).to_have_text(
+        "Theirs now: We learned that nothing stages a rule change", timeout=LIVE)
+    ann_box.press("Enter")
+    expect(part(ann, "learnings").locator(".pc-error")).to_have_text(LEARNING_CONFLICT)
+    expect(ann_box).to_have_value("We learned that a rule reaches every PoP within a minute")
+    ann_box.press("Enter")
+    for page in (fran, bob):
+        expect(learning_card(page, "within a minute")).to_be_visible(timeout=LIVE)
+    expect(part(ann, "learnings").get_by_role("button", name="Edit learning 1")).to_be_focused()
+
+
 @pytest.mark.skipif(not DROPS_ON_LEARNINGS, reason="drag.js does not route drops onto learning cards yet")
 def test_a_note_dropped_on_a_learning_becomes_its_evidence_for_everyone(server, new_person):
     _, fran, ann, bob = session(server, new_person, "Pager muted", size=(1400, 1400))
