@@ -166,6 +166,15 @@ class EditConflict(CanvasError):
         self.current_text = current_text
 
 
+class SummaryChanged(CanvasError):
+    """Someone saved the summary after this editor opened it (the board's
+    summary card saves one field at a time, against the details version)."""
+
+    def __init__(self):
+        super().__init__("Someone changed the summary while you were editing: theirs is shown "
+                         "under your text, which is kept. Save again to put yours in its place.")
+
+
 class UnknownTemplate(CanvasError):
     """No template has this slug."""
 

@@ -171,6 +171,18 @@ def _check_evidence(db, board_id: str, draft: LearningDraft) -> None:
         raise EvidenceNotFound(draft.evidence_kind.label)
 
 
+def evidence_kind(db: Database, board_id: str, item_id: str) -> EvidenceKind:
+    """What a live item of this board is, as evidence (an event, a note or a
+    cluster); raises EvidenceNotFound. A learning's write checks it again."""
+    for kind, table in ((EvidenceKind.note, "notes"), (EvidenceKind.cluster, "clusters"),
+                        (EvidenceKind.event, "events")):
+        row = db.execute(f"SELECT 1 FROM {table} WHERE id = ? AND board_id = ? AND deleted_at IS NULL",
+                         [item_id, board_id]).fetchone()
+        if row is not None:
+            return kind
+    raise EvidenceNotFound("evidence")
+
+
 def _evidence_columns(draft: LearningDraft) -> dict:
     return {"text": draft.text,
             "evidence_kind": draft.evidence_kind.value if draft.evidence_kind else None,

@@ -45,6 +45,18 @@ CANVAS_SENDS = [
     {"type": "edit_why", "item_id": "n1", "index": 0, "why": "Why global?", "because": "One stage",
      "expected_steps": 1, "expected_why": "Why global?", "expected_because": ""},
     {"type": "remove_last_why", "item_id": "n1", "expected_steps": 1},
+    # The summary and learnings parts (pages/live/part_summary.js, part_learnings.js).
+    {"type": "edit_summary_field", "field": "roles.scribe", "value": "Kim", "version": 3},
+    {"type": "add_learning", "text": "deploys skip canaries", "evidence_id": "n1"},
+    {"type": "edit_learning", "learning_id": "l1", "text": "We learned that x", "version": 1},
+    {"type": "link_evidence", "learning_id": "l1", "evidence_id": None},
+    {"type": "delete_learning", "learning_id": "l1"},
+    {"type": "set_decision", "learning_id": "l1", "kind": "fix", "text": "Canary first", "trade_off": "",
+     "version": None},
+    {"type": "add_action_for_decision", "decision_id": "d1", "title": "Add a canary", "owner": "Kim",
+     "due": "2026-12-24"},
+    {"type": "link_action", "decision_id": "d1", "action_id": "a1"},
+    {"type": "unlink_action", "decision_id": "d1", "action_id": "a1"},
 ]
 
 

@@ -11,7 +11,7 @@ import json
 import pytest
 
 from canvas.actions import ActionDraft
-from canvas.learnings import WhyStep
+from canvas.learnings import DecisionDraft, DecisionKind, EvidenceKind, LearningDraft, WhyStep
 from canvas.models import BoardDraft, NoteDraft
 from canvas.session.intents import INTENT_TYPES
 from canvas.session.phases import Credentials, Phase
@@ -44,6 +44,13 @@ class Scene:
         learnings.add_why(db, board_id, self.factor, WhyStep(why="Why every region?"), 0,
                           Credentials(facilitator_key=key))
         facilitation.set_phase(db, board_id, key, Phase.write)
+        # A learning resting on a note, decided, carried out by the action.
+        self.learning = learnings.add_learning(db, board_id, LearningDraft(
+            text="alerts lag", evidence_kind=EvidenceKind.note, evidence_id=self.other), ana).id
+        self.decision = learnings.set_decision(db, board_id, self.learning,
+                                               DecisionDraft(kind=DecisionKind.fix, text="Alert sooner"), ana).id
+        learnings.link_action(db, board_id, self.decision, self.action, ana)
+        self.spare_action = actions.add_action(db, board_id, ActionDraft(title="Tune the pager")).id
 
 
 # intent -> (phase, whether Fran's key goes with it, the fields), the fields drawn from the scene
@@ -74,6 +81,19 @@ ACCEPTED = {
     "edit_why": (Phase.discuss, True, lambda s: {"item_id": s.factor, "index": 0, "why": "Why at once?",
                                                  "expected_steps": 1}),
     "remove_last_why": (Phase.discuss, True, lambda s: {"item_id": s.factor, "expected_steps": 1}),
+    "edit_summary_field": (Phase.write, False, lambda s: {"field": "summary", "value": "DNS broke",
+                                                          "version": 1}),
+    "add_learning": (Phase.write, False, lambda s: {"text": "runbooks age", "evidence_id": s.note}),
+    "edit_learning": (Phase.write, False, lambda s: {"learning_id": s.learning, "text": "alerts lag behind",
+                                                     "version": 1}),
+    "link_evidence": (Phase.group, False, lambda s: {"learning_id": s.learning, "evidence_id": s.clusters[0]}),
+    "delete_learning": (Phase.write, False, lambda s: {"learning_id": s.learning}),
+    "set_decision": (Phase.discuss, False, lambda s: {"learning_id": s.learning, "kind": "guardrail",
+                                                      "text": "Stage rollouts", "version": 1}),
+    "add_action_for_decision": (Phase.discuss, False, lambda s: {"decision_id": s.decision,
+                                                                 "title": "Add a canary stage"}),
+    "link_action": (Phase.discuss, False, lambda s: {"decision_id": s.decision, "action_id": s.spare_action}),
+    "unlink_action": (Phase.discuss, False, lambda s: {"decision_id": s.decision, "action_id": s.action}),
 }
 
 KINDS = [model.model_fields["type"].annotation.__args__[0] for model in INTENT_TYPES]

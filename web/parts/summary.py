@@ -6,4 +6,46 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-HANDLERS: dict[type, Callable[..., Any]] = {}
+from pydantic import ValidationError
+
+from canvas.dates import clamp_day
+from canvas.errors import EditConflict, InvalidInput, SummaryChanged, describe_validation_error
+from canvas.models import BoardDetails
+from canvas.session.parts.summary import BY_KEY, EditSummaryField
+from storage import boards
+
+
+def _details(board, field: str, value: str) -> BoardDetails:
+    """The board's details with one field replaced, checked by BoardDetails
+    as the Summary page's form is; InvalidInput names the field."""
+    stored = board.model_dump(include=set(BoardDetails.model_fields))
+    # A date stored outside the supported range (older data) is dropped, as
+    # the form drops it, so it does not refuse an edit of another field.
+    for name in ("incident_date", "review_date"):
+        stored[name] = clamp_day(stored[name])
+    for name in ("period_start", "period_end"):
+        stored["intake"][name] = clamp_day(stored["intake"][name])
+    *parents, leaf = BY_KEY[field].path
+    place = stored
+    for name in parents:
+        place = place[name]
+    place[leaf] = None if BY_KEY[field].kind == "date" and not value.strip() else value
+    try:
+        return BoardDetails.model_validate(stored)
+    except ValidationError as error:
+        reason = describe_validation_error(error, limit=1, places=False)
+        label = BY_KEY[field].label
+        joined = f"{label} {reason}" if reason.startswith(("is ", "contains ", "must ")) else f"{label}: {reason}"
+        raise InvalidInput(joined.rstrip(".") + ".") from None
+
+
+def _edit_summary_field(db, board_id, credentials, intent: EditSummaryField):
+    board = boards.get_board(db, board_id)
+    details = _details(board, intent.field, intent.value)
+    try:
+        boards.update_details(db, board_id, details, intent.version)
+    except EditConflict:
+        raise SummaryChanged() from None
+
+
+HANDLERS: dict[type, Callable[..., Any]] = {EditSummaryField: _edit_summary_field}

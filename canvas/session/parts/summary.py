@@ -1,13 +1,125 @@
-"""The summary part of the live board: its view and the intents that change it."""
+"""The summary part of the live board: its view and the intents that change it.
+
+The card shows what the Summary page's form holds (the summary, the customer
+impact, the dates, severity, roles and the intake answers), each field edited
+on its own, against the board's `details_version`: two people editing at once,
+the later save is refused and the editor keeps its text.
+"""
 
 from __future__ import annotations
 
-from canvas.session.intent_fields import IntentModel
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from canvas.models import Board, ROLE_LABELS, Severity
+from canvas.review.intake import intake_answers
+from canvas.session.intent_fields import IntentModel, Text, WholeNumber
 from canvas.snapshot import BoardSnapshot
 
-INTENTS: tuple[type[IntentModel], ...] = ()
+
+@dataclass(frozen=True)
+class Field:
+    """One field of the card: where it lives in BoardDetails and how it is typed."""
+
+    key: str
+    label: str
+    kind: Literal["text", "line", "date", "select"]
+    group: Literal["what", "when", "roles", "intake"]
+    placeholder: str = ""
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        """Where the value sits in BoardDetails' dump: ("intake", "reviewed")."""
+        return tuple(self.key.split("."))
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("summary", "Summary", "text", "what", "One or two sentences: what happened."),
+    Field("impact", "Customer impact", "text", "what", "Who was affected, how, for how long."),
+    Field("incident_date", "Incident date", "date", "when"),
+    Field("intake.period_start", "Period start", "date", "when"),
+    Field("intake.period_end", "Period end", "date", "when"),
+    Field("review_date", "Review date", "date", "when"),
+    Field("severity", "Severity", "select", "when"),
+    *(Field(f"roles.{role}", label[:1].upper() + label[1:], "line", "roles")
+      for role, label in ROLE_LABELS.items()),
+    Field("intake.reviewed", "What is reviewed", "text", "intake",
+          "The incident, project, OKR period or stretch of team work."),
+    Field("intake.key_dates", "Key dates", "text", "intake", "Milestones, deploys, deadlines worth naming."),
+    Field("intake.desired_outcome", "Desired outcome", "text", "intake",
+          "What the review should produce, and for whom."),
+    Field("intake.evidence", "Available evidence", "text", "intake",
+          "Dashboards, logs, tickets, chat threads, documents."),
+    Field("intake.privacy", "Privacy constraints", "text", "intake", "What must not leave the room."),
+    Field("intake.audience", "Audience", "text", "intake", "Who reads what this review produces."),
+)
+BY_KEY = {field.key: field for field in FIELDS}
+FieldKey = Literal[
+    "summary", "impact", "incident_date", "intake.period_start", "intake.period_end", "review_date",
+    "severity", "roles.facilitator", "roles.scribe", "roles.decision_owner", "roles.customer_facing",
+    "roles.support", "intake.reviewed", "intake.key_dates", "intake.desired_outcome",
+    "intake.evidence", "intake.privacy", "intake.audience",
+]
+GROUPS = {"what": "", "when": "Dates and severity", "roles": "Roles", "intake": "Intake"}
+
+
+class EditSummaryField(IntentModel):
+    """One field of the summary, as the card's inline editor saves it; `version`
+    is the board's details version the editor opened at."""
+
+    type: Literal["edit_summary_field"]
+    field: FieldKey
+    value: Text
+    version: WholeNumber
+
+
+INTENTS: tuple[type[IntentModel], ...] = (EditSummaryField,)
+
+
+def value_of(board: Board, field: Field):
+    """The stored value of `field` on the board (a date, a Severity, text)."""
+    value = board
+    for name in field.path:
+        value = getattr(value, name)
+    return value
+
+
+def _shown(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Severity):
+        return value.value
+    return value
+
+
+def shows(board: Board, field: Field) -> bool:
+    """Whether the card shows the field: a review over a period has no
+    incident date, an incident review no period."""
+    if field.key == "incident_date":
+        return not board.review_type.has_period
+    if field.key.startswith("intake.period_"):
+        return board.review_type.has_period
+    return True
 
 
 def build(seen: BoardSnapshot) -> dict:
-    """The part as the board draws it."""
-    return {}
+    """The part as the board draws it: each field with its value ("" where
+    nothing is answered, which the card shows as *Unknown*)."""
+    board = seen.board
+    answers = intake_answers(board)
+    return {
+        "version": board.details_version,
+        "review_type": board.review_type.label,
+        "groups": [{"key": key, "title": title} for key, title in GROUPS.items()],
+        "fields": [
+            {"key": field.key, "label": field.label, "kind": field.kind, "group": field.group,
+             "placeholder": field.placeholder, "value": _shown(value_of(board, field))}
+            for field in FIELDS if shows(board, field)
+        ],
+        "severities": [{"key": severity.value, "label": severity.label} for severity in Severity],
+        "unanswered": [item.question for item in answers if item.answer is None],
+        "intake_questions": len(answers),
+    }
