@@ -10,6 +10,7 @@ from canvas.session.intents import (
     ID_MAX_CHARS, INTENT_TYPES, INTENTS, NOT_AN_INTENT, AddNote, Focus, MoveNote, RevealVotes, SetCategory,
     ShowAuthors, describe_intent_error,
 )
+from canvas.session.parts import PART_INTENT_TYPES
 from canvas.session.phases import Phase
 
 # What the live canvas (pages/live/*.js) sends, one body per `act(s, type, fields)` call,
@@ -37,6 +38,18 @@ CANVAS_SENDS = [
      "revision": 7},
     {"type": "move_note", "note_id": "n1", "step_key": "react", "cluster_id": "c1", "onto_note_id": None,
      "revision": 7},
+    # the timeline lane
+    {"type": "add_event", "day": "2019-07-02", "time": "13:42", "zone": "Europe/Berlin", "kind": "action",
+     "text": "Rolled back"},
+    {"type": "edit_event", "event_id": "e1", "zone": "UTC", "base_at": "2019-07-02T13:42:00Z",
+     "base_kind": "detected", "base_text": "Paged", "day": "2019-07-02", "time": "13:45", "text": "Paged late"},
+    {"type": "delete_event", "event_id": "e1"},
+    {"type": "restore_event", "event_id": "e1"},
+    {"type": "mark_event_assumption", "event_id": "e1", "assumption": True},
+    {"type": "link_note", "note_id": "n1", "event_id": None},
+    {"type": "import_timeline", "text": "13:42 paged", "day": "2019-07-02", "zone": "UTC", "confirm": False},
+    {"type": "import_timeline", "text": "13:42 paged", "day": "2019-07-02", "zone": "UTC", "confirm": True,
+     "choices": [{"index": 0, "add": True, "kind": "detected"}]},
 ]
 
 
@@ -55,7 +68,7 @@ def test_every_intent_the_canvas_sends_is_read_with_its_ticket_beside_it(body):
 
 def test_the_union_reads_each_type_into_its_own_model():
     tags = [cls.model_fields["type"].annotation.__args__[0] for cls in INTENT_TYPES]
-    assert len(set(tags)) == len(INTENT_TYPES) == 20
+    assert len(set(tags)) == len(INTENT_TYPES) == 20 + len(PART_INTENT_TYPES)
     for cls, tag in zip(INTENT_TYPES, tags):
         assert type(INTENTS.validate_python(minimal(tag))) is cls
 

@@ -11,11 +11,12 @@ import json
 import pytest
 
 from canvas.actions import ActionDraft
+from canvas.incident.timeline import TimelineEvent
 from canvas.models import BoardDraft, NoteDraft
 from canvas.session.intents import INTENT_TYPES
 from canvas.session.phases import Phase
 from canvas.session.voting import VoteRules
-from storage import actions, boards, clusters, facilitation, notes, votes
+from storage import actions, boards, clusters, events, facilitation, notes, votes
 from tests.web.conftest import act, canvas_tickets
 
 
@@ -40,6 +41,10 @@ class Scene:
         votes.cast_vote(db, board_id, ana, self.other, 0)
         facilitation.set_phase(db, board_id, key, Phase.discuss)
         self.action = actions.add_action(db, board_id, ActionDraft(title="Page on 5xx")).id
+        self.event, self.binned_event = (
+            events.add_event(db, board_id, TimelineEvent(at="2019-07-02T13:45:00Z", kind="detected", text=text))
+            for text in ("Paged on 5xx", "binned moment"))
+        events.delete_event(db, board_id, self.binned_event.id)
         facilitation.set_phase(db, board_id, key, Phase.write)
 
 
@@ -66,6 +71,17 @@ ACCEPTED = {
     "make_action": (Phase.discuss, False, lambda s: {"item_id": s.other, "title": "Alert on 5xx"}),
     "set_action_status": (Phase.discuss, False, lambda s: {"action_id": s.action, "status": "in_progress"}),
     "set_category": (Phase.discuss, False, lambda s: {"item_id": s.factor, "category": "tech"}),
+    "add_event": (Phase.write, False, lambda s: {"day": "2019-07-02", "time": "13:42", "text": "Rule deployed"}),
+    "edit_event": (Phase.group, False, lambda s: {
+        "event_id": s.event.id, "text": "Paged by the synthetic check", "base_at": s.event.at.isoformat(),
+        "base_kind": s.event.kind.value, "base_text": s.event.text}),
+    "delete_event": (Phase.vote, False, lambda s: {"event_id": s.event.id}),
+    "restore_event": (Phase.discuss, False, lambda s: {"event_id": s.binned_event.id}),
+    "mark_event_assumption": (Phase.write, False, lambda s: {"event_id": s.event.id, "assumption": True}),
+    "link_note": (Phase.group, False, lambda s: {"note_id": s.note, "event_id": s.event.id}),
+    "import_timeline": (Phase.discuss, False, lambda s: {
+        "text": "13:42 deploy started", "day": "2019-07-02", "confirm": True,
+        "choices": [{"index": 0, "add": True, "kind": "trigger"}]}),
 }
 
 KINDS = [model.model_fields["type"].annotation.__args__[0] for model in INTENT_TYPES]
