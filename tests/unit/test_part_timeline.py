@@ -109,7 +109,8 @@ def test_in_write_a_participant_sees_only_their_own_notes_linked_to_a_moment():
     part = lane(snapshot("write"), BEN)
     assert "ana-private" not in json.dumps(part)
     by_id = {e["id"]: e for e in part["events"]}
-    assert by_id["e2"]["notes"] == [{"id": "n2", "number": 2, "text": "Ben saw the 502s"}]
+    assert by_id["e2"]["notes"] == [{"id": "n2", "number": 2, "text": "Ben saw the 502s",
+                                       "colour_hex": "#fff1a8"}]
     assert by_id["e3"]["notes"] == []
     grouped = {e["id"]: e for e in lane(snapshot("group"), BEN)["events"]}
     assert [n["text"] for n in grouped["e3"]["notes"]] == ["ana-private-pager-was-muted"]

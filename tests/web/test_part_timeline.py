@@ -193,7 +193,8 @@ def test_a_note_dropped_on_a_moment_is_listed_on_it_and_can_be_unlinked(client, 
     event = put(board)
     note = notes.add_note(board.db, board.id, "detect", NoteDraft(text="Pager was muted"), board.credentials("Ana"))
     part = accepted(act(client, board, "Ana", "link_note", note_id=note.id, event_id=event.id))
-    assert part["events"][0]["notes"] == [{"id": note.id, "number": note.number, "text": "Pager was muted"}]
+    assert part["events"][0]["notes"] == [{"id": note.id, "number": note.number, "text": "Pager was muted",
+                                          "colour_hex": "#fff1a8"}]
     part = accepted(act(client, board, "Ana", "link_note", note_id=note.id, event_id=None))
     assert part["events"][0]["notes"] == []
     assert notes.get_note(board.db, board.id, note.id).event_id is None

@@ -288,7 +288,7 @@ def build(seen: BoardSnapshot) -> dict:
     for note in sorted(seen.notes, key=lambda n: n.number):
         if note.event_id is not None:
             linked.setdefault(note.event_id, []).append(
-                {"id": note.id, "number": note.number, "text": note.text})
+                {"id": note.id, "number": note.number, "text": note.text, "colour_hex": note.colour.hex})
     warnings = [warning.message for warning in out_of_order(events)]
     if outside := out_of_range(events):
         count = len(outside)
