@@ -41,7 +41,7 @@ PART_RENDERERS.timeline = function (s, part, title) {
       ? "No events yet. Add the first moment below, or paste a chat log."
       : "No events on this timeline."));
   }
-  section.appendChild(tlDurations(part, zone));
+  if (part.events.length) section.appendChild(tlDurations(part, zone));
   if (t.undo) section.appendChild(tlUndo(s));
   if (can.edit_timeline) section.appendChild(tlAddForm(s, part, zone));
   if (can.edit_timeline && t.paste) section.appendChild(tlPaste(s, part, zone));

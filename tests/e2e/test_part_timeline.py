@@ -151,3 +151,32 @@ def test_screenshots_of_a_real_incident_on_the_lane(server, new_person, size):
     DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     lane(ann).screenshot(path=str(DOCS_SCREENSHOTS / f"part-timeline-{size}.png"), animations="disabled")
     assert re.match(r"\d", lane(ann).locator(".pc-tl-metric-value").first.inner_text())
+
+
+CHAT = """13:42 deploy of the WAF rule started
+13:45 alice: paged for checkout 5xx
+not a line with a time
+14:02 rolled back the WAF rule"""
+
+
+@pytest.mark.xfail(strict=True, reason="the actions route does not yet hand a handler's preview to the "
+                                      "canvas (web/actions.py)")
+def test_a_pasted_chat_log_is_previewed_corrected_and_added_for_everyone(server, new_person):
+    board_id, fran, ann, bob = session(server, new_person, "Pasted log")
+    lane(ann).get_by_role("button", name="Paste a chat log").click()
+    lane(ann).get_by_label("Date of lines without one").fill("2019-07-02")
+    lane(ann).get_by_role("textbox", name="Chat lines, one event per line").fill(CHAT)
+    lane(ann).get_by_role("button", name="Preview").click()
+    preview = lane(ann).locator(".pc-tl-preview")
+    expect(preview).to_contain_text("3 events found, 1 line not usable", timeout=LIVE)
+    expect(preview.locator(".pc-tl-preview-errors")).to_contain_text("Line 3")
+    assert events.list_events(connect(server.db), board_id) == []
+    preview.get_by_label("Add “alice: paged for checkout 5xx”").uncheck()
+    preview.get_by_label("Kind of “deploy of the WAF rule started”").select_option("impact_start")
+    lane(ann).screenshot(path=str(SCREENSHOTS / "part-timeline-paste.png"), animations="disabled")
+    preview.get_by_role("button", name="Confirm: add 2 events").click()
+    for page in (fran, bob):
+        expect(card(page, "rolled back the WAF rule")).to_be_visible(timeout=LIVE)
+        expect(metric(page, "time_to_mitigate").locator(".pc-tl-metric-value")).to_have_text("20 min")
+    assert [(e.kind.value, e.text) for e in events.list_events(connect(server.db), board_id)] == [
+        ("impact_start", "deploy of the WAF rule started"), ("mitigated", "rolled back the WAF rule")]
