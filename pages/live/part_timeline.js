@@ -133,7 +133,7 @@ function tlAxis(s, part, zone) {
   const height = Math.max(...rows, 0) + 1;
   const track = el("div", "pc-tl-track");
   // The first row is the impact window's label; the markers stack below it.
-  track.style.height = (height * 26 + 28) + "px";
+  track.style.height = (height * 23 + 26) + "px";
   if (part.impact) {
     const band = el("div", "pc-tl-impact" + (part.impact.open ? " pc-tl-impact-open" : ""));
     band.style.left = (part.impact.from * 100) + "%";
@@ -154,7 +154,7 @@ function tlAxis(s, part, zone) {
       title: `${event.number} · ${tlWhen(event.at, zone)} · ${event.kind_label}\n${event.text}`,
     });
     marker.style.left = (event.offset * 100) + "%";
-    marker.style.top = (rows[index] * 26 + 16) + "px";
+    marker.style.top = (rows[index] * 23 + 16) + "px";
     track.appendChild(marker);
   });
   axis.appendChild(track);
@@ -561,7 +561,8 @@ function tlPreviewTable(s, part, paste) {
   const box = el("div", "pc-tl-preview");
   const found = preview.events.length, unusable = preview.errors.length;
   box.appendChild(el("p", "pc-tl-preview-head",
-    `Preview: ${plural(found, "event")} found, ${plural(unusable, "line")} not usable. Nothing is added until you confirm.`));
+    `Preview: ${plural(found, "event")} found, ${plural(unusable, "line")} not usable. `
+    + "Nothing is added until you confirm."));
   if (unusable) {
     const errors = el("ul", "pc-tl-preview-errors");
     for (const error of preview.errors) {

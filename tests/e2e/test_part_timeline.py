@@ -150,6 +150,7 @@ def test_screenshots_of_a_real_incident_on_the_lane(server, new_person, size):
     assert lane(ann).evaluate(LOW_CONTRAST_JS) == []
     DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     lane(ann).screenshot(path=str(DOCS_SCREENSHOTS / f"part-timeline-{size}.png"), animations="disabled")
+    ann.screenshot(path=str(SCREENSHOTS / f"part-timeline-page-{size}.png"), animations="disabled")
     assert re.match(r"\d", lane(ann).locator(".pc-tl-metric-value").first.inner_text())
 
 
