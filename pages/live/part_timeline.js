@@ -42,6 +42,7 @@ PART_RENDERERS.timeline = function (s, part, title) {
       : "No events on this timeline."));
   }
   if (part.events.length) section.appendChild(tlDurations(part, zone));
+  if (t.editing && !part.events.some((event) => event.id === t.editing.id)) section.appendChild(tlOrphan(s));
   if (t.undo) section.appendChild(tlUndo(s));
   if (can.edit_timeline) section.appendChild(tlAddForm(s, part, zone));
   if (can.edit_timeline && t.paste) section.appendChild(tlPaste(s, part, zone));
@@ -261,7 +262,7 @@ function tlCard(s, part, event, zone, showDay) {
     tools.appendChild(button("Edit", "pc-link", () => {
       const start = tlParts(event.at, zone);
       t.editing = { id: event.id, zone, day: start.day, time: start.clock, kind: event.kind, text: event.text,
-                    start: { day: start.day, time: start.clock },
+                    start: { day: start.day, time: start.clock, kind: event.kind, text: event.text },
                     base: { at: event.at, kind: event.kind, text: event.text }, error: null };
       s.focusAfter = "tl-edit-time:" + event.id;
       render(s);
@@ -384,14 +385,15 @@ async function tlSaveEdit(s, event, overTheirs) {
   const base = overTheirs ? { at: event.at, kind: event.kind, text: event.text } : editing.base;
   const fields = { event_id: event.id, zone: editing.zone,
                    base_at: base.at, base_kind: base.kind, base_text: base.text };
-  // A time left as it was is not sent, so it keeps its exact instant (an
-  // hour that happens twice when clocks go back stays the one it was).
-  if (editing.day !== editing.start.day || editing.time !== editing.start.time || overTheirs) {
+  // Only what this person changed is sent, so what others changed meanwhile
+  // in the other fields stays theirs. A time left as it was keeps its exact
+  // instant (an hour that happens twice when clocks go back stays the one it was).
+  if (editing.day !== editing.start.day || editing.time !== editing.start.time) {
     fields.day = editing.day;
     fields.time = editing.time;
   }
-  if (editing.kind !== editing.base.kind || overTheirs) fields.kind = editing.kind;
-  if (editing.text !== editing.base.text || overTheirs) fields.text = editing.text;
+  if (editing.kind !== editing.start.kind) fields.kind = editing.kind;
+  if (editing.text !== editing.start.text) fields.text = editing.text;
   const reply = await act(s, "edit_event", fields, { quiet: true });
   if (t.editing !== editing) return;
   if (reply.ok) {
@@ -402,6 +404,26 @@ async function tlSaveEdit(s, event, overTheirs) {
     if (overTheirs) editing.base = base;
   }
   render(s);
+}
+
+// The event someone was editing was deleted meanwhile: what they typed stays
+// on screen, to be added again or let go.
+function tlOrphan(s) {
+  const t = tlState(s);
+  const editing = t.editing;
+  const line = el("div", "pc-tl-orphan");
+  line.setAttribute("role", "alert");
+  line.appendChild(el("p", "pc-error", "Someone deleted the event you were editing. What you typed:"));
+  line.appendChild(el("p", "pc-tl-theirs", `${editing.day} ${editing.time} · ${editing.text}`));
+  line.appendChild(button("Put it in the new event form", "pc-link", () => {
+    t.draft = { ...(t.draft || {}), zone: editing.zone, day: editing.day, suggested: null, time: editing.time,
+                kind: editing.kind, text: editing.text, error: null };
+    t.editing = null;
+    s.focusAfter = "tl-new-text";
+    render(s);
+  }));
+  line.appendChild(button("Dismiss", "pc-link", () => { t.editing = null; render(s); }));
+  return line;
 }
 
 function tlUndo(s) {

@@ -99,6 +99,7 @@ def test_the_later_of_two_corrections_of_one_text_hears_a_conflict_and_keeps_its
     ann_text = ann.get_by_role("textbox", name="What happened, event 1")
     bob_text = bob.get_by_role("textbox", name="What happened, event 1")
     ann_text.fill("Paged by the synthetic WAF check")
+    ann.get_by_label("Kind of event 1").select_option("acknowledged")
     bob_text.fill("Paged at 13:45 by PagerDuty")
     ann.get_by_role("button", name="Save").click()
     expect(card(fran, "Paged by the synthetic WAF check")).to_be_visible(timeout=LIVE)
@@ -114,7 +115,18 @@ def test_the_later_of_two_corrections_of_one_text_hears_a_conflict_and_keeps_its
     bob.get_by_role("button", name="Save mine over theirs").click()
     for page in (fran, ann):
         expect(card(page, "Paged at 13:45 by PagerDuty")).to_be_visible(timeout=LIVE)
-    assert events.list_events(connect(server.db), board_id)[0].text == "Paged at 13:45 by PagerDuty"
+    # Bob's text replaces Ann's; the kind she set, which he never touched, stays hers.
+    [now] = events.list_events(connect(server.db), board_id)
+    assert (now.text, now.kind.value) == ("Paged at 13:45 by PagerDuty", "acknowledged")
+
+    # Bob edits again while Ann deletes the moment: his typing is not lost.
+    card(bob, "Paged at 13:45 by PagerDuty").get_by_role("button", name="Edit event 1").click()
+    bob_text.fill("Paged at 13:46 by PagerDuty")
+    card(ann, "Paged at 13:45 by PagerDuty").get_by_role("button", name="Delete event 1").click()
+    expect(lane(bob).locator(".pc-tl-orphan")).to_contain_text("Paged at 13:46 by PagerDuty", timeout=LIVE)
+    lane(bob).get_by_role("button", name="Put it in the new event form").click()
+    expect(bob.get_by_role("form", name="Add an event").get_by_role("textbox", name="What happened")).to_have_value(
+        "Paged at 13:46 by PagerDuty")
 
 
 SIZES = {"1024": (1024, 768), "1440": (1440, 900)}
