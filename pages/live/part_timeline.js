@@ -203,6 +203,8 @@ function tlTicks(part, zone) {
   }
   const first = tlParts(part.axis.start, zone);
   ticks.appendChild(el("span", "pc-tl-tick-day", days.size > 1 ? first.zone : `${first.day} · ${first.zone}`));
+  ticks.appendChild(el("span", "pc-tl-legend", "Squares: the moments the durations are measured from. "
+    + "Dashed: an approximate time."));
   return ticks;
 }
 
