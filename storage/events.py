@@ -93,6 +93,40 @@ def edit_event(
     return get_event(db, board_id, event_id)
 
 
+def revise_event(
+    db: Database, board_id: str, event_id: str, changes: dict, expected: dict,
+) -> TimelineEvent:
+    """Set some of an event's fields (`changes`, by name: at, kind, text), unless
+    the stored value of one of them no longer matches `expected`, what the
+    editor started from: then EditConflict. Only the fields being set are
+    compared, so two people correcting different fields of one moment (one
+    its time, the other its text) both keep their change. The event is
+    checked whole as entered (pydantic's ValidationError otherwise).
+    """
+    with changing_board(db, board_id):
+        _may_edit(db, board_id)
+        current = get_event(db, board_id, event_id)
+        if any(getattr(current, name) != expected[name] for name in changes):
+            raise EditConflict(current.text)
+        new = TimelineEvent.model_validate({**current.model_dump(), **changes})
+        db["events"].update(event_id, _content(new))
+    return get_event(db, board_id, event_id)
+
+
+def set_event_assumption(db: Database, board_id: str, event_id: str, is_assumption: bool) -> TimelineEvent:
+    """Mark a live event as an assumption to verify, or as an established fact.
+
+    Curation, like marking a note: it asks the assumption rule, and being a
+    flag of its own it never makes an edit of the event's time or text conflict
+    (see `revise_event`).
+    """
+    with changing_board(db, board_id):
+        authorize(Action.mark_assumption, board_phase(db, board_id), ANYONE)
+        get_event(db, board_id, event_id)
+        db["events"].update(event_id, {"is_assumption": int(is_assumption)})
+    return get_event(db, board_id, event_id)
+
+
 def delete_event(db: Database, board_id: str, event_id: str) -> None:
     """Move an event to the board's bin; `restore_event` brings it back."""
     with changing_board(db, board_id):

@@ -43,13 +43,16 @@ async def post_action(request: Request):
     handler = HANDLERS[type(intent)]
     facilitator_key = _facilitator_key(body)
 
-    def run() -> tuple[int | None, bool]:
+    def run() -> tuple[int | None, Any]:
         with process.database() as db:
             credentials = Credentials(participant_id=said.participant_id, facilitator_key=facilitator_key)
-            done = handler(db, board_id, credentials, intent)
-            return boards.board_revision(db, board_id), done is not False
+            result = handler(db, board_id, credentials, intent)
+            return boards.board_revision(db, board_id), result
 
-    revision, done = await anyio.to_thread.run_sync(run)
+    revision, result = await anyio.to_thread.run_sync(run)
+    # A handler that only reads (a preview) answers with what it read, and changed nothing.
+    preview = result.get("preview") if isinstance(result, dict) else None
+    done = result is not False and preview is None
     process.nudge_feed()
     if revision is None:
         raise BoardNotFound(board_id)
@@ -58,7 +61,9 @@ async def post_action(request: Request):
         raise BoardNotFound(board_id)
     viewer = Viewer(participant_id=said.participant_id, is_facilitator=said.is_facilitator)
     view = live.view_json(viewer, await board_cache.presence.names(board_id))
-    return Response(f'{{"ok":true,"done":{json.dumps(done)},"view":{view}}}', media_type="application/json")
+    extra = "" if preview is None else f',"preview":{json.dumps(preview, ensure_ascii=False)}'
+    return Response(f'{{"ok":true,"done":{json.dumps(done)}{extra},"view":{view}}}',
+                    media_type="application/json")
 
 
 def _intent(body: dict) -> Intent:
@@ -183,8 +188,9 @@ def _set_action_status(db, board_id, credentials, intent: SetActionStatus):
 
 
 # Intent -> what carries it out. A handler returns False when it changed
-# nothing on purpose (a vote replayed from a stale page), else None.
-HANDLERS: dict[type, Callable[[Database, str, Credentials, Any], bool | None]] = {
+# nothing on purpose (a vote replayed from a stale page), {"preview": ...}
+# when it only read (a pasted timeline before it is confirmed), else None.
+HANDLERS: dict[type, Callable[[Database, str, Credentials, Any], bool | dict | None]] = {
     AddNote: _add_note, EditNote: _edit_note, DeleteNote: _delete_note,
     RestoreNote: _restore_note, MoveNote: _move_note,
     RenameCluster: _rename_cluster, DissolveCluster: _dissolve_cluster,

@@ -1,8 +1,636 @@
-// --- the timeline part ---------------------------------------------------------
+// --- the timeline part: the moments of the incident along a time axis ----------
+//
+// The server places each event on the axis (its `offset`, 0 to 1), finds the
+// impact window and measures the durations; this file only draws them, in
+// the board's zone or one the viewer picks (kept in this browser only, since
+// it changes nothing but what is shown). What a person types is sent as
+// typed, with the zone it was typed in, and read on the server.
+
+const TL_ZONE_KEY = "postmortem-canvas:timeline-zone:";
+// Markers closer than this (in pixels) stack instead of covering each other.
+const TL_MARKER_GAP = 24;
+const TL_MAX_ROWS = 4;
+const TL_FORMATS = new Map();
 
 PART_RENDERERS.timeline = function (s, part, title) {
-  const section = el("section", "pc-part-body");
+  const t = tlState(s);
+  const zone = tlZone(s, part);
+  const can = s.view.can;
+  const section = el("section", "pc-part-body pc-tl");
   section.setAttribute("aria-label", title);
-  section.appendChild(el("h3", "pc-part-title", title));
+
+  const head = el("div", "pc-tl-head");
+  head.appendChild(el("h3", "pc-part-title", title));
+  head.appendChild(el("span", "pc-meta", plural(part.events.length, "event")));
+  head.appendChild(tlZonePicker(s, part, zone));
+  if (can.edit_timeline) {
+    head.appendChild(button(t.paste ? "Close the chat log" : "Paste a chat log", "pc-link pc-tl-paste-toggle", () => {
+      t.paste = t.paste ? null : { text: "", day: tlDefaultDay(part, zone), preview: null, error: null };
+      s.focusAfter = t.paste ? "tl-paste-text" : "tl-paste-toggle";
+      render(s);
+    }, { "data-focus": "tl-paste-toggle", "aria-expanded": String(Boolean(t.paste)) }));
+  }
+  section.appendChild(head);
+
+  for (const warning of part.warnings) section.appendChild(el("p", "pc-tl-warning", "⚠ " + warning));
+  if (part.events.length) {
+    if (part.axis) section.appendChild(tlAxis(s, part, zone));
+    section.appendChild(tlCards(s, part, zone));
+  } else {
+    section.appendChild(el("p", "pc-meta pc-tl-empty", can.edit_timeline
+      ? "No events yet. Add the first moment below, or paste a chat log."
+      : "No events on this timeline."));
+  }
+  if (part.events.length) section.appendChild(tlDurations(part, zone));
+  if (t.editing && !part.events.some((event) => event.id === t.editing.id)) section.appendChild(tlOrphan(s));
+  if (t.undo) section.appendChild(tlUndo(s));
+  if (can.edit_timeline) section.appendChild(tlAddForm(s, part, zone));
+  if (can.edit_timeline && t.paste) section.appendChild(tlPaste(s, part, zone));
   return section;
 };
+
+function tlState(s) {
+  if (!s.tl) s.tl = { draft: null, editing: null, undo: null, paste: null, zone: undefined };
+  return s.tl;
+}
+
+// --- zones and times --------------------------------------------------------------
+
+function tlZone(s, part) {
+  const t = tlState(s);
+  if (t.zone === undefined) {
+    try { t.zone = localStorage.getItem(TL_ZONE_KEY + s.view.board.id); } catch (error) { t.zone = null; }
+  }
+  return t.zone && tlFormat(t.zone) ? t.zone : part.zone;
+}
+
+function tlFormat(zone) {
+  if (!TL_FORMATS.has(zone)) {
+    let format = null;
+    try {
+      format = new Intl.DateTimeFormat("en-GB", {
+        timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit",
+        minute: "2-digit", second: "2-digit", hourCycle: "h23", timeZoneName: "short",
+      });
+    } catch (error) { /* a zone this browser does not know: the board's is used */ }
+    TL_FORMATS.set(zone, format);
+  }
+  return TL_FORMATS.get(zone);
+}
+
+// An instant in `zone`: its day ("2019-07-02"), its clock ("13:42", with
+// seconds only when there are some) and the zone's short name.
+function tlParts(iso, zone) {
+  const parts = {};
+  for (const { type, value } of tlFormat(zone).formatToParts(new Date(iso))) parts[type] = value;
+  const clock = parts.hour + ":" + parts.minute + (parts.second && parts.second !== "00" ? ":" + parts.second : "");
+  return { day: `${parts.year}-${parts.month}-${parts.day}`, clock, zone: parts.timeZoneName };
+}
+
+function tlWhen(iso, zone) {
+  const parts = tlParts(iso, zone);
+  return `${parts.day} ${parts.clock} ${parts.zone}`;
+}
+
+function tlDefaultDay(part, zone) {
+  const last = [...part.events].reverse().find((event) => event.in_range);
+  if (last) return tlParts(last.at, zone).day;
+  return part.incident_date || tlParts(new Date().toISOString(), zone).day;
+}
+
+function tlZonePicker(s, part, zone) {
+  const label = el("label", "pc-tl-zone");
+  label.appendChild(el("span", "pc-meta", "Times in"));
+  const select = el("select", "pc-select");
+  select.dataset.focus = "tl-zone";
+  const options = part.zones.includes(zone) ? part.zones : [...part.zones, zone];
+  for (const name of options) {
+    select.appendChild(new Option(name === part.zone ? name + " (board)" : name, name));
+  }
+  select.value = zone;
+  select.onchange = (event) => {
+    const picked = event.currentTarget.value;
+    const t = tlState(s);
+    t.zone = picked === part.zone ? null : picked;
+    try {
+      if (t.zone) localStorage.setItem(TL_ZONE_KEY + s.view.board.id, t.zone);
+      else localStorage.removeItem(TL_ZONE_KEY + s.view.board.id);
+    } catch (error) { /* private mode: the pick lasts while the page is open */ }
+    s.focusAfter = "tl-zone";
+    render(s);
+  };
+  label.appendChild(select);
+  return label;
+}
+
+// --- the axis ------------------------------------------------------------------------
+
+function tlAxis(s, part, zone) {
+  const axis = el("div", "pc-tl-axis");
+  axis.dataset.key = "tl-axis";
+  const existing = s.root.querySelector(".pc-tl-track");
+  const width = (existing && existing.clientWidth) || Math.max(s.root.clientWidth - 40, 600);
+  const rows = tlRows(part.events, width);
+  const height = Math.max(...rows, 0) + 1;
+  const track = el("div", "pc-tl-track");
+  // The first row is the impact window's label; the markers stack below it.
+  track.style.height = (height * 23 + 26) + "px";
+  if (part.impact) {
+    const band = el("div", "pc-tl-impact" + (part.impact.open ? " pc-tl-impact-open" : ""));
+    band.style.left = (part.impact.from * 100) + "%";
+    band.style.width = Math.max((part.impact.to - part.impact.from) * 100, 0.6) + "%";
+    const words = part.impact.open ? "Impact (no end yet)" : "Impact";
+    band.appendChild(el("span", "pc-tl-impact-label", words));
+    band.title = words + " from " + tlWhen(part.impact.start_at, zone)
+      + (part.impact.end_at ? " to " + tlWhen(part.impact.end_at, zone) : "");
+    track.appendChild(band);
+  }
+  track.appendChild(el("div", "pc-tl-line"));
+  part.events.forEach((event, index) => {
+    if (event.offset === null) return;
+    const marker = button(String(event.number), "pc-tl-marker pc-tl-kind-" + event.kind
+      + (event.anchor ? " pc-tl-marker-anchor" : "") + (event.approximate ? " pc-tl-marker-approx" : ""),
+    () => tlShowCard(s, event.id), {
+      "aria-label": `Event ${event.number}: ${tlWhen(event.at, zone)}, ${event.kind_label}`,
+      title: `${event.number} · ${tlWhen(event.at, zone)} · ${event.kind_label}\n${event.text}`,
+    });
+    marker.style.left = (event.offset * 100) + "%";
+    marker.style.top = (rows[index] * 23 + 16) + "px";
+    track.appendChild(marker);
+  });
+  axis.appendChild(track);
+  axis.appendChild(tlTicks(part, zone));
+  return axis;
+}
+
+// Which row each marker sits in: the first row whose last marker is far
+// enough to the left, so markers of the same minute stack, not cover.
+function tlRows(events, width) {
+  const ends = [];
+  return events.map((event) => {
+    if (event.offset === null) return 0;
+    const x = event.offset * width;
+    let row = ends.findIndex((end) => x - end >= TL_MARKER_GAP);
+    if (row === -1) row = ends.length < TL_MAX_ROWS ? ends.length : ends.indexOf(Math.min(...ends));
+    ends[row] = x;
+    return row;
+  });
+}
+
+const TL_TICK_MINUTES = [1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 10080, 43200];
+
+// Round times along the axis: a step chosen so about six fit.
+function tlTicks(part, zone) {
+  const ticks = el("div", "pc-tl-ticks");
+  ticks.setAttribute("aria-hidden", "true");
+  const start = Date.parse(part.axis.start), end = Date.parse(part.axis.end);
+  const span = end - start;
+  const place = (time) => span > 0 ? part.axis.margin + (1 - 2 * part.axis.margin) * (time - start) / span : 0.5;
+  let times = [start];
+  if (span > 0) {
+    const step = (TL_TICK_MINUTES.find((minutes) => span / (minutes * 60000) <= 6) || 43200) * 60000;
+    times = [];
+    for (let time = Math.ceil(start / step) * step; time <= end; time += step) times.push(time);
+    if (!times.length) times = [start, end];
+  }
+  const days = new Set(times.map((time) => tlParts(new Date(time).toISOString(), zone).day));
+  for (const time of times) {
+    const parts = tlParts(new Date(time).toISOString(), zone);
+    const label = (days.size > 1 ? parts.day.slice(5) + " " : "") + parts.clock;
+    const tick = el("span", "pc-tl-tick", label);
+    tick.style.left = (place(time) * 100) + "%";
+    ticks.appendChild(tick);
+  }
+  const first = tlParts(part.axis.start, zone);
+  ticks.appendChild(el("span", "pc-tl-tick-day", days.size > 1 ? first.zone : `${first.day} · ${first.zone}`));
+  ticks.appendChild(el("span", "pc-tl-legend", "Squares: the moments the durations are measured from. "
+    + "Dashed: an approximate time."));
+  return ticks;
+}
+
+function tlShowCard(s, eventId) {
+  const card = s.root.querySelector(`.pc-tl-event[data-event-id="${CSS.escape(eventId)}"]`);
+  if (!card) return;
+  card.scrollIntoView({ block: "nearest", inline: "center" });
+  card.focus({ preventScroll: true });
+}
+
+// --- the events, in time order ------------------------------------------------------
+
+function tlCards(s, part, zone) {
+  const list = el("ol", "pc-tl-events");
+  list.setAttribute("aria-label", "Events in time order");
+  let previousDay = null;
+  for (const event of part.events) {
+    const day = tlParts(event.at, zone).day;
+    list.appendChild(tlCard(s, part, event, zone, day !== previousDay));
+    previousDay = day;
+  }
+  return list;
+}
+
+function tlCard(s, part, event, zone, showDay) {
+  const t = tlState(s);
+  const can = s.view.can;
+  const card = el("li", "pc-tl-event pc-tl-kind-" + event.kind + (event.anchor ? " pc-tl-event-anchor" : ""));
+  card.dataset.key = "event:" + event.id;
+  card.dataset.drop = "event";
+  card.dataset.eventId = event.id;
+  card.dataset.focus = "event:" + event.id;
+  card.tabIndex = -1;
+  if (t.editing && t.editing.id === event.id) {
+    card.classList.add("pc-tl-editing");
+    card.appendChild(tlEditor(s, part, event));
+    return card;
+  }
+  const when = tlParts(event.at, zone);
+  const top = el("div", "pc-tl-event-top");
+  top.appendChild(el("span", "pc-tl-number", event.number));
+  const time = el("time", "pc-tl-time", (showDay ? when.day + " " : "") + when.clock
+    + (event.approximate ? " ≈" : ""));
+  time.dateTime = event.at;
+  time.title = tlWhen(event.at, zone) + (event.approximate ? " (approximate)" : "");
+  top.appendChild(time);
+  top.appendChild(el("span", "pc-tl-kind", event.kind_label));
+  card.appendChild(top);
+  if (!event.in_range) card.appendChild(el("p", "pc-tl-warning", "⚠ Outside the supported dates: edit or delete it."));
+  const text = el("p", "pc-tl-text", event.text);
+  text.title = event.text;
+  card.appendChild(text);
+  if (event.assumption) card.appendChild(el("p", "pc-tl-assumption", "Assumption to verify"));
+  if (event.notes.length) card.appendChild(tlLinkedNotes(s, event));
+  const tools = el("div", "pc-tl-tools");
+  if (can.edit_timeline) {
+    tools.appendChild(button("Edit", "pc-link", () => {
+      const start = tlParts(event.at, zone);
+      t.editing = { id: event.id, zone, day: start.day, time: start.clock, kind: event.kind, text: event.text,
+                    start: { day: start.day, time: start.clock, kind: event.kind, text: event.text },
+                    base: { at: event.at, kind: event.kind, text: event.text }, error: null };
+      s.focusAfter = "tl-edit-time:" + event.id;
+      render(s);
+    }, { "aria-label": `Edit event ${event.number}`, "data-focus": "tl-edit:" + event.id }));
+    tools.appendChild(button("Delete", "pc-link", async () => {
+      const reply = await act(s, "delete_event", { event_id: event.id });
+      if (reply.ok) { t.undo = { id: event.id, text: event.text }; s.focusAfter = "tl-undo"; render(s); }
+    }, { "aria-label": `Delete event ${event.number}` }));
+  }
+  if (can.mark_assumption) {
+    tools.appendChild(button(event.assumption ? "Mark verified" : "Mark assumption", "pc-link", () => {
+      s.focusAfter = "tl-assume:" + event.id;
+      act(s, "mark_event_assumption", { event_id: event.id, assumption: !event.assumption });
+    }, { "aria-label": event.assumption ? `Event ${event.number} is verified, no longer an assumption`
+                                          : `Mark event ${event.number} as an assumption to verify`,
+         "aria-pressed": String(event.assumption), "data-focus": "tl-assume:" + event.id }));
+  }
+  if (tools.children.length) card.appendChild(tools);
+  return card;
+}
+
+function tlLinkedNotes(s, event) {
+  const box = el("ul", "pc-tl-notes");
+  box.setAttribute("aria-label", `Notes about event ${event.number}`);
+  for (const note of event.notes) {
+    const item = el("li", "pc-tl-note");
+    item.style.background = note.colour_hex;
+    item.appendChild(el("span", "pc-tl-note-text", "#" + note.number + " " + note.text));
+    if (s.view.can.link_note) {
+      item.appendChild(button("Unlink", "pc-link", () => {
+        s.focusAfter = "event:" + event.id;
+        act(s, "link_note", { note_id: note.id, event_id: null });
+      }, { "aria-label": `Unlink note #${note.number} from event ${event.number}` }));
+    }
+    box.appendChild(item);
+  }
+  return box;
+}
+
+// --- changing an event ----------------------------------------------------------------
+
+function tlFields(s, values, part, prefix, labels) {
+  const row = el("div", "pc-tl-fields");
+  const day = tlInput("date", "pc-input pc-tl-day", values.day, `Date (${labels.zone})`, prefix + "day");
+  day.oninput = (event) => { values.day = event.currentTarget.value; };
+  const time = tlInput("text", "pc-input pc-tl-clock", values.time, `Time (${labels.zone})`, prefix + "time");
+  time.placeholder = "hh:mm";
+  time.oninput = (event) => { values.time = event.currentTarget.value; };
+  const kind = el("select", "pc-select pc-tl-kind-select");
+  kind.setAttribute("aria-label", labels.kind);
+  kind.dataset.focus = prefix + "kind";
+  for (const option of part.kinds) kind.appendChild(new Option(option.label, option.key));
+  kind.value = values.kind;
+  kind.onchange = (event) => { values.kind = event.currentTarget.value; };
+  row.append(day, time, kind);
+  return row;
+}
+
+function tlInput(type, className, value, label, focus) {
+  const input = el("input", className);
+  input.type = type;
+  input.value = value || "";
+  input.setAttribute("aria-label", label);
+  input.dataset.focus = focus;
+  return input;
+}
+
+function tlEditor(s, part, event) {
+  const t = tlState(s);
+  const editing = t.editing;
+  const box = el("form", "pc-tl-editor");
+  box.dataset.key = "tl-editor:" + event.id;
+  box.appendChild(tlFields(s, editing, part, "tl-edit-", { zone: editing.zone, kind: `Kind of event ${event.number}` }));
+  const area = el("textarea", "pc-input pc-tl-textarea");
+  area.value = editing.text;
+  area.rows = 3;
+  area.dataset.focus = "tl-edit-text:" + event.id;
+  area.setAttribute("aria-label", `What happened, event ${event.number}`);
+  area.oninput = (e) => { editing.text = e.currentTarget.value; };
+  box.appendChild(area);
+  // Someone else saved this event since the editor opened: show theirs
+  // beside what this person typed, which stays in the boxes.
+  const theirs = event.at !== editing.base.at || event.kind !== editing.base.kind || event.text !== editing.base.text;
+  if (editing.error) {
+    const error = el("p", "pc-error", editing.error);
+    error.setAttribute("role", "alert");
+    box.appendChild(error);
+  }
+  if (theirs && editing.error) {
+    const their = el("p", "pc-tl-theirs");
+    their.appendChild(el("strong", "", "Their version: "));
+    their.appendChild(document.createTextNode(`${tlWhen(event.at, editing.zone)} · ${event.kind_label} · ${event.text}`));
+    box.appendChild(their);
+  }
+  const buttons = el("div", "pc-editor-buttons");
+  buttons.appendChild(button(theirs && editing.error ? "Save mine over theirs" : "Save", "pc-button pc-primary",
+    (e) => e.target.closest("form").requestSubmit(), { "data-focus": "tl-save:" + event.id }));
+  if (theirs && editing.error) {
+    buttons.appendChild(button("Use theirs", "pc-button", () => {
+      t.editing = null; s.focusAfter = "event:" + event.id; render(s);
+    }));
+  }
+  buttons.appendChild(button("Cancel", "pc-link", () => {
+    t.editing = null; s.focusAfter = "tl-edit:" + event.id; render(s);
+  }));
+  box.appendChild(buttons);
+  box.onsubmit = (e) => { e.preventDefault(); tlSaveEdit(s, event, theirs && editing.error); };
+  box.onkeydown = (e) => {
+    if (e.key === "Escape") { t.editing = null; s.focusAfter = "tl-edit:" + event.id; render(s); }
+    tlEnterSubmits(e);
+  };
+  return box;
+}
+
+async function tlSaveEdit(s, event, overTheirs) {
+  const t = tlState(s);
+  const editing = t.editing;
+  if (!editing) return;
+  // Saving over someone else's version starts from theirs, as now stored.
+  const base = overTheirs ? { at: event.at, kind: event.kind, text: event.text } : editing.base;
+  const fields = { event_id: event.id, zone: editing.zone,
+                   base_at: base.at, base_kind: base.kind, base_text: base.text };
+  // Only what this person changed is sent, so what others changed meanwhile
+  // in the other fields stays theirs. A time left as it was keeps its exact
+  // instant (an hour that happens twice when clocks go back stays the one it was).
+  if (editing.day !== editing.start.day || editing.time !== editing.start.time) {
+    fields.day = editing.day;
+    fields.time = editing.time;
+  }
+  if (editing.kind !== editing.start.kind) fields.kind = editing.kind;
+  if (editing.text !== editing.start.text) fields.text = editing.text;
+  const reply = await act(s, "edit_event", fields, { quiet: true });
+  if (t.editing !== editing) return;
+  if (reply.ok) {
+    t.editing = null;
+    s.focusAfter = "tl-edit:" + event.id;
+  } else {
+    editing.error = reply.message || "The event was not saved.";
+    if (overTheirs) editing.base = base;
+  }
+  render(s);
+}
+
+// The event someone was editing was deleted meanwhile: what they typed stays
+// on screen, to be added again or let go.
+function tlOrphan(s) {
+  const t = tlState(s);
+  const editing = t.editing;
+  const line = el("div", "pc-tl-orphan");
+  line.setAttribute("role", "alert");
+  line.appendChild(el("p", "pc-error", "Someone deleted the event you were editing. What you typed:"));
+  line.appendChild(el("p", "pc-tl-theirs", `${editing.day} ${editing.time} · ${editing.text}`));
+  line.appendChild(button("Put it in the new event form", "pc-link", () => {
+    t.draft = { ...(t.draft || {}), zone: editing.zone, day: editing.day, suggested: null, time: editing.time,
+                kind: editing.kind, text: editing.text, error: null };
+    t.editing = null;
+    s.focusAfter = "tl-new-text";
+    render(s);
+  }));
+  line.appendChild(button("Dismiss", "pc-link", () => { t.editing = null; render(s); }));
+  return line;
+}
+
+function tlUndo(s) {
+  const t = tlState(s);
+  const line = el("p", "pc-tl-undo");
+  line.setAttribute("role", "status");
+  line.appendChild(document.createTextNode("Event deleted. "));
+  line.appendChild(button("Undo", "pc-link", async () => {
+    const undo = t.undo;
+    const reply = await act(s, "restore_event", { event_id: undo.id });
+    if (reply.ok) { t.undo = null; s.focusAfter = "event:" + undo.id; render(s); }
+  }, { "data-focus": "tl-undo", "aria-label": `Undo deleting “${t.undo.text}”` }));
+  line.appendChild(button("Dismiss", "pc-link", () => { t.undo = null; render(s); }));
+  return line;
+}
+
+function tlAddForm(s, part, zone) {
+  const t = tlState(s);
+  const suggested = tlDefaultDay(part, zone);
+  if (!t.draft || t.draft.zone !== zone) {
+    t.draft = { zone, day: suggested, suggested, time: "", kind: "action", text: "", error: null,
+                ...(t.draft ? { time: t.draft.time, kind: t.draft.kind, text: t.draft.text } : {}) };
+  }
+  const draft = t.draft;
+  // The day follows the timeline (the day of its last moment) until the
+  // person picks another one.
+  if (draft.day === draft.suggested) draft.day = suggested;
+  draft.suggested = suggested;
+  const form = el("form", "pc-tl-add");
+  form.dataset.key = "tl-add";
+  form.setAttribute("aria-label", "Add an event");
+  form.appendChild(tlFields(s, draft, part, "tl-new-", { zone, kind: "Kind of the new event" }));
+  const text = tlInput("text", "pc-input pc-tl-new-text", draft.text, "What happened", "tl-new-text");
+  text.placeholder = "What was seen or done, by which system or role";
+  text.oninput = (event) => { draft.text = event.currentTarget.value; };
+  form.appendChild(text);
+  // The form on the page may be an earlier drawing of this one (see morph):
+  // submit the one the button is in.
+  form.appendChild(button("Add event", "pc-button pc-primary", (event) => event.target.closest("form").requestSubmit(),
+                          { "data-focus": "tl-add" }));
+  form.onkeydown = tlEnterSubmits;
+  form.onsubmit = async (event) => {
+    event.preventDefault();
+    const sent = { day: draft.day, time: draft.time, zone, kind: draft.kind, text: draft.text };
+    const reply = await act(s, "add_event", sent, { quiet: true });
+    if (reply.ok) {
+      // Only what was sent is cleared: typing may have gone on meanwhile.
+      if (draft.text === sent.text) draft.text = "";
+      if (draft.time === sent.time) draft.time = "";
+      draft.error = null;
+      for (const name of ["tl-new-text", "tl-new-time"]) {
+        const box = s.root.querySelector(`[data-focus="${name}"]`);
+        if (box && box.value === sent[name === "tl-new-text" ? "text" : "time"]) box.value = "";
+      }
+      s.focusAfter = "tl-new-time";
+    } else {
+      draft.error = reply.message || "The event was not added.";
+    }
+    render(s);
+  };
+  if (draft.error) {
+    const error = el("p", "pc-error pc-tl-add-error", draft.error);
+    error.setAttribute("role", "alert");
+    form.appendChild(error);
+  }
+  return form;
+}
+
+// Enter saves from any field (Shift+Enter breaks a line of text), as in a note.
+function tlEnterSubmits(event) {
+  const field = event.target;
+  if (event.key !== "Enter" || event.shiftKey || event.isComposing) return;
+  if (field.nodeName !== "INPUT" && field.nodeName !== "TEXTAREA") return;
+  event.preventDefault();
+  event.currentTarget.requestSubmit();
+}
+
+// --- the durations ---------------------------------------------------------------------
+
+function tlDurations(part, zone) {
+  const list = el("dl", "pc-tl-durations");
+  list.setAttribute("aria-label", "Durations");
+  for (const metric of part.metrics) {
+    const item = el("div", "pc-tl-metric" + (metric.seconds === null ? " pc-tl-metric-missing" : ""));
+    item.dataset.metric = metric.name;
+    item.appendChild(el("dt", "pc-tl-metric-label", metric.label));
+    const value = el("dd", "pc-tl-metric-value", metric.value);
+    item.appendChild(value);
+    item.appendChild(el("dd", "pc-tl-formula", tlFormula(metric, zone)));
+    list.appendChild(item);
+  }
+  return list;
+}
+
+// "= detected 13:45 − impact start 13:42": the formula with the anchors'
+// times, dated when the two fall on different days.
+function tlFormula(metric, zone) {
+  if (!metric.start || !metric.end) return metric.formula;
+  const end = tlParts(metric.end.at, zone), start = tlParts(metric.start.at, zone);
+  const dated = end.day !== start.day;
+  const at = (parts, anchor) => (anchor.approximate ? "≈" : "") + (dated ? parts.day.slice(5) + " " : "") + parts.clock;
+  return `= ${metric.end.label.toLowerCase()} ${at(end, metric.end)} − ${metric.start.label.toLowerCase()} `
+    + `${at(start, metric.start)}`;
+}
+
+// --- pasting a chat log ---------------------------------------------------------------
+
+function tlPaste(s, part, zone) {
+  const t = tlState(s);
+  const paste = t.paste;
+  const box = el("div", "pc-tl-paste");
+  box.dataset.key = "tl-paste";
+  const row = el("div", "pc-tl-paste-row");
+  const day = tlInput("date", "pc-input pc-tl-day", paste.day, "Date of lines without one", "tl-paste-day");
+  day.oninput = (event) => { paste.day = event.currentTarget.value; };
+  const dayLabel = el("label", "pc-meta pc-tl-paste-day", "Lines without a date are on ");
+  dayLabel.appendChild(day);
+  row.appendChild(dayLabel);
+  row.appendChild(el("span", "pc-meta", `Times in ${zone} unless a line names a zone.`));
+  box.appendChild(row);
+  const area = el("textarea", "pc-input pc-tl-textarea");
+  area.rows = 5;
+  area.value = paste.text;
+  area.placeholder = "13:42 alice: paged for checkout 5xx\n13:45 bob: ack, looking\n14:05 rolled back deploy 4812";
+  area.setAttribute("aria-label", "Chat lines, one event per line");
+  area.dataset.focus = "tl-paste-text";
+  area.oninput = (event) => { paste.text = event.currentTarget.value; paste.preview = null; };
+  box.appendChild(area);
+  box.appendChild(button("Preview", "pc-button", () => tlPreview(s, zone), { "data-focus": "tl-preview" }));
+  if (paste.error) {
+    const error = el("p", "pc-error", paste.error);
+    error.setAttribute("role", "alert");
+    box.appendChild(error);
+  }
+  if (paste.preview) box.appendChild(tlPreviewTable(s, part, paste));
+  return box;
+}
+
+async function tlPreview(s, zone) {
+  const paste = tlState(s).paste;
+  const sent = { text: paste.text, day: paste.day, zone };
+  const reply = await act(s, "import_timeline", { ...sent, confirm: false }, { quiet: true });
+  if (tlState(s).paste !== paste) return;
+  if (reply.ok && reply.preview) {
+    paste.preview = { ...reply.preview, sent };
+    paste.error = null;
+    s.focusAfter = "tl-confirm";
+  } else {
+    paste.preview = null;
+    paste.error = reply.ok ? "The server did not send a preview; nothing was added." : reply.message;
+  }
+  render(s);
+}
+
+function tlPreviewTable(s, part, paste) {
+  const preview = paste.preview;
+  const box = el("div", "pc-tl-preview");
+  const found = preview.events.length, unusable = preview.errors.length;
+  box.appendChild(el("p", "pc-tl-preview-head",
+    `Preview: ${plural(found, "event")} found, ${plural(unusable, "line")} not usable. `
+    + "Nothing is added until you confirm."));
+  if (unusable) {
+    const errors = el("ul", "pc-tl-preview-errors");
+    for (const error of preview.errors) {
+      errors.appendChild(el("li", "", `Line ${error.line}: ${error.reason} — ${error.raw}`));
+    }
+    box.appendChild(errors);
+  }
+  const table = el("table", "pc-tl-preview-table");
+  const head = table.appendChild(el("thead")).appendChild(el("tr"));
+  for (const name of ["Add", `Time (${preview.sent.zone})`, "Kind", "What happened"]) head.appendChild(el("th", "", name));
+  const body = table.appendChild(el("tbody"));
+  for (const row of preview.events) {
+    const line = body.appendChild(el("tr"));
+    const tick = el("input");
+    tick.type = "checkbox";
+    tick.checked = row.add;
+    tick.setAttribute("aria-label", `Add “${row.text}”`);
+    tick.onchange = (event) => { row.add = event.currentTarget.checked; render(s); };
+    line.appendChild(el("td")).appendChild(tick);
+    line.appendChild(el("td", "pc-tl-preview-time", tlWhen(row.at, preview.sent.zone)));
+    const kind = el("select", "pc-select");
+    kind.setAttribute("aria-label", `Kind of “${row.text}”`);
+    for (const option of part.kinds) kind.appendChild(new Option(option.label, option.key));
+    kind.value = row.kind;
+    kind.onchange = (event) => { row.kind = event.currentTarget.value; };
+    line.appendChild(el("td")).appendChild(kind);
+    const text = line.appendChild(el("td", "", row.text));
+    if (row.duplicate) text.appendChild(el("span", "pc-meta", " (already on the timeline)"));
+  }
+  if (found) box.appendChild(table);
+  const chosen = preview.events.filter((row) => row.add).length;
+  const buttons = el("div", "pc-editor-buttons");
+  const confirm = button(`Confirm: add ${plural(chosen, "event")}`, "pc-button pc-primary", async () => {
+    const choices = preview.events.map((row) => ({ index: row.index, add: row.add, kind: row.kind }));
+    const reply = await act(s, "import_timeline", { ...preview.sent, confirm: true, choices }, { quiet: true });
+    const t = tlState(s);
+    if (t.paste !== paste) return;
+    if (reply.ok) { t.paste = null; s.focusAfter = "tl-paste-toggle"; }
+    else paste.error = reply.message || "Nothing was imported.";
+    render(s);
+  }, { "data-focus": "tl-confirm" });
+  confirm.disabled = !chosen;
+  buttons.appendChild(confirm);
+  buttons.appendChild(button("Discard preview", "pc-link", () => { paste.preview = null; render(s); }));
+  box.appendChild(buttons);
+  return box;
+}

@@ -57,6 +57,18 @@ CANVAS_SENDS = [
      "due": "2026-12-24"},
     {"type": "link_action", "decision_id": "d1", "action_id": "a1"},
     {"type": "unlink_action", "decision_id": "d1", "action_id": "a1"},
+    # the timeline lane
+    {"type": "add_event", "day": "2019-07-02", "time": "13:42", "zone": "Europe/Berlin", "kind": "action",
+     "text": "Rolled back"},
+    {"type": "edit_event", "event_id": "e1", "zone": "UTC", "base_at": "2019-07-02T13:42:00Z",
+     "base_kind": "detected", "base_text": "Paged", "day": "2019-07-02", "time": "13:45", "text": "Paged late"},
+    {"type": "delete_event", "event_id": "e1"},
+    {"type": "restore_event", "event_id": "e1"},
+    {"type": "mark_event_assumption", "event_id": "e1", "assumption": True},
+    {"type": "link_note", "note_id": "n1", "event_id": None},
+    {"type": "import_timeline", "text": "13:42 paged", "day": "2019-07-02", "zone": "UTC", "confirm": False},
+    {"type": "import_timeline", "text": "13:42 paged", "day": "2019-07-02", "zone": "UTC", "confirm": True,
+     "choices": [{"index": 0, "add": True, "kind": "detected"}]},
 ]
 
 

@@ -11,12 +11,13 @@ import json
 import pytest
 
 from canvas.actions import ActionDraft
+from canvas.incident.timeline import TimelineEvent
 from canvas.learnings import DecisionDraft, DecisionKind, EvidenceKind, LearningDraft, WhyStep
 from canvas.models import BoardDraft, NoteDraft
 from canvas.session.intents import INTENT_TYPES
 from canvas.session.phases import Credentials, Phase
 from canvas.session.voting import VoteRules
-from storage import actions, boards, clusters, facilitation, learnings, notes, votes
+from storage import actions, boards, clusters, events, facilitation, learnings, notes, votes
 from tests.web.conftest import act, canvas_tickets
 
 
@@ -43,6 +44,10 @@ class Scene:
         self.action = actions.add_action(db, board_id, ActionDraft(title="Page on 5xx")).id
         learnings.add_why(db, board_id, self.factor, WhyStep(why="Why every region?"), 0,
                           Credentials(facilitator_key=key))
+        self.event, self.binned_event = (
+            events.add_event(db, board_id, TimelineEvent(at="2019-07-02T13:45:00Z", kind="detected", text=text))
+            for text in ("Paged on 5xx", "binned moment"))
+        events.delete_event(db, board_id, self.binned_event.id)
         facilitation.set_phase(db, board_id, key, Phase.write)
         # A learning resting on a note, decided, carried out by the action.
         self.learning = learnings.add_learning(db, board_id, LearningDraft(
@@ -94,6 +99,17 @@ ACCEPTED = {
                                                                  "title": "Add a canary stage"}),
     "link_action": (Phase.discuss, False, lambda s: {"decision_id": s.decision, "action_id": s.spare_action}),
     "unlink_action": (Phase.discuss, False, lambda s: {"decision_id": s.decision, "action_id": s.action}),
+    "add_event": (Phase.write, False, lambda s: {"day": "2019-07-02", "time": "13:42", "text": "Rule deployed"}),
+    "edit_event": (Phase.group, False, lambda s: {
+        "event_id": s.event.id, "text": "Paged by the synthetic check", "base_at": s.event.at.isoformat(),
+        "base_kind": s.event.kind.value, "base_text": s.event.text}),
+    "delete_event": (Phase.vote, False, lambda s: {"event_id": s.event.id}),
+    "restore_event": (Phase.discuss, False, lambda s: {"event_id": s.binned_event.id}),
+    "mark_event_assumption": (Phase.write, False, lambda s: {"event_id": s.event.id, "assumption": True}),
+    "link_note": (Phase.group, False, lambda s: {"note_id": s.note, "event_id": s.event.id}),
+    "import_timeline": (Phase.discuss, False, lambda s: {
+        "text": "13:42 deploy started", "day": "2019-07-02", "confirm": True,
+        "choices": [{"index": 0, "add": True, "kind": "trigger"}]}),
 }
 
 KINDS = [model.model_fields["type"].annotation.__args__[0] for model in INTENT_TYPES]
