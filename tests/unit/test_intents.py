@@ -10,6 +10,7 @@ from canvas.session.intents import (
     ID_MAX_CHARS, INTENT_TYPES, INTENTS, NOT_AN_INTENT, AddNote, Focus, MoveNote, RevealVotes, SetCategory,
     ShowAuthors, describe_intent_error,
 )
+from canvas.session.parts import PART_INTENT_TYPES
 from canvas.session.phases import Phase
 
 # What the live canvas (pages/live/*.js) sends, one body per `act(s, type, fields)` call,
@@ -37,6 +38,15 @@ CANVAS_SENDS = [
      "revision": 7},
     {"type": "move_note", "note_id": "n1", "step_key": "react", "cluster_id": "c1", "onto_note_id": None,
      "revision": 7},
+    {"type": "add_action", "title": "Add a canary stage"},
+    {"type": "edit_action", "action_id": "a1", "version": 3, "owner": "Ana", "due_date": ""},
+    {"type": "delete_action", "action_id": "a1"},
+    {"type": "restore_action", "action_id": "a1"},
+    {"type": "set_phase", "phase": "closed", "close_reason": "Owners are picked on Monday"},
+    {"type": "add_kill_criterion", "signal": "5xx above 2%", "kind": "roll_back", "response": "Roll back"},
+    {"type": "edit_kill_criterion", "criterion_id": "k1", "seen": "0123456789abcdef", "signal": "5xx above 1%",
+     "kind": "pause", "response": "Pause the rollout"},
+    {"type": "delete_kill_criterion", "criterion_id": "k1"},
 ]
 
 
@@ -55,7 +65,7 @@ def test_every_intent_the_canvas_sends_is_read_with_its_ticket_beside_it(body):
 
 def test_the_union_reads_each_type_into_its_own_model():
     tags = [cls.model_fields["type"].annotation.__args__[0] for cls in INTENT_TYPES]
-    assert len(set(tags)) == len(INTENT_TYPES) == 20
+    assert len(set(tags)) == len(INTENT_TYPES) == 20 + len(PART_INTENT_TYPES)
     for cls, tag in zip(INTENT_TYPES, tags):
         assert type(INTENTS.validate_python(minimal(tag))) is cls
 

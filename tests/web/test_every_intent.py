@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from canvas.actions import ActionDraft
+from canvas.actions import ActionDraft, TriggerDraft, trigger_fingerprint
 from canvas.models import BoardDraft, NoteDraft
 from canvas.session.intents import INTENT_TYPES
 from canvas.session.phases import Phase
@@ -40,6 +40,10 @@ class Scene:
         votes.cast_vote(db, board_id, ana, self.other, 0)
         facilitation.set_phase(db, board_id, key, Phase.discuss)
         self.action = actions.add_action(db, board_id, ActionDraft(title="Page on 5xx")).id
+        self.dropped = actions.add_action(db, board_id, ActionDraft(title="Dropped")).id
+        actions.delete_action(db, board_id, self.dropped)
+        self.trigger = actions.add_trigger(db, board_id, TriggerDraft(
+            signal="5xx above 2% for 10 minutes", response="Roll back the release"))
         facilitation.set_phase(db, board_id, key, Phase.write)
 
 
@@ -66,6 +70,15 @@ ACCEPTED = {
     "make_action": (Phase.discuss, False, lambda s: {"item_id": s.other, "title": "Alert on 5xx"}),
     "set_action_status": (Phase.discuss, False, lambda s: {"action_id": s.action, "status": "in_progress"}),
     "set_category": (Phase.discuss, False, lambda s: {"item_id": s.factor, "category": "tech"}),
+    "add_action": (Phase.write, False, lambda s: {"title": "Add a canary stage"}),
+    "edit_action": (Phase.write, False, lambda s: {"action_id": s.action, "version": 1, "owner": "Ana"}),
+    "delete_action": (Phase.write, False, lambda s: {"action_id": s.action}),
+    "restore_action": (Phase.write, False, lambda s: {"action_id": s.dropped}),
+    "add_kill_criterion": (Phase.write, False, lambda s: {"signal": "p99 above 2 s", "response": "Pause"}),
+    "edit_kill_criterion": (Phase.write, False, lambda s: {
+        "criterion_id": s.trigger.id, "seen": trigger_fingerprint(s.trigger), "signal": "5xx above 1%",
+        "kind": "roll_back", "response": "Roll back the release"}),
+    "delete_kill_criterion": (Phase.write, False, lambda s: {"criterion_id": s.trigger.id}),
 }
 
 KINDS = [model.model_fields["type"].annotation.__args__[0] for model in INTENT_TYPES]
