@@ -10,6 +10,7 @@
 PART_RENDERERS.actions = function (s, part, title) {
   const st = apState(s);
   const can = s.view.can;
+  apKeepFocus(s, "ap-");
   const section = el("section", "pc-part-body pc-ap");
   section.setAttribute("aria-label", title);
 
@@ -62,8 +63,24 @@ PART_RENDERERS.actions = function (s, part, title) {
 const AP_FIELDS = ["title", "owner", "due_date", "review_date", "status", "status_reason", "priority",
                    "success_signal"];
 
+// The form a control belongs to, sent. The page keeps its own form element
+// through a redraw (morph), so the control finds it rather than the one drawn.
+function apSubmit(event) {
+  event.preventDefault();
+  event.currentTarget.closest("form").requestSubmit();
+}
+
+// A box replaced by a newer version of its action keeps the focus.
+function apKeepFocus(s, prefix) {
+  const active = activeIn(s);
+  const key = active && active.dataset ? active.dataset.focus : null;
+  if (key && key.startsWith(prefix) && !s.focusAfter && s.root.contains(active)) s.focusAfter = key;
+}
+
 function apState(s) {
-  if (!s.actionsPart) s.actionsPart = { edits: {}, composer: null, deleted: null, closing: { reason: "", error: null } };
+  if (!s.actionsPart) {
+    s.actionsPart = { edits: {}, composer: null, deleted: null, closing: { reason: "", error: null } };
+  }
   return s.actionsPart;
 }
 
@@ -150,7 +167,7 @@ function apEditFoot(s, part, action, edit) {
   const theirs = edit.version !== action.version;
   if (theirs) {
     const changed = Object.keys(edit.base).filter((field) => edit.base[field] !== action[field]);
-    const shown = changed.map((field) => apLabel(field) + ": " + (apShown(part, field, action[field]) || "—"));
+    const shown = changed.map((field) => `${apLabel(field)}: ${apShown(part, field, action[field]) || "—"}`);
     box.appendChild(el("p", "pc-ap-theirs",
       shown.length ? "Their version: " + shown.join(" · ") : "Someone else saved this action meanwhile."));
   }
@@ -184,7 +201,11 @@ function apControl(s, part, action, field, control, label, { wide = false, class
   const open = apFieldOpen(s, part, field);
   const wrap = el("label", "pc-ap-field" + (wide ? " pc-ap-wide" : "") + (className ? " " + className : ""));
   wrap.appendChild(el("span", "pc-ap-label", label));
-  control.dataset.key = `ap-${field}:${action.id}`;
+  // Keyed by the version the field shows: while the person edits, theirs
+  // (their text stays); otherwise the action's, so a save from another tab
+  // replaces the box even where the cursor rests (see apKeepFocus).
+  const edit = apState(s).edits[action.id];
+  control.dataset.key = `ap-${field}:${action.id}:${edit ? edit.version : action.version}`;
   control.dataset.focus = `ap-${field}:${action.id}`;
   control.setAttribute("aria-label", `${label} of action ${action.title}`);
   control.disabled = !open;
@@ -192,12 +213,14 @@ function apControl(s, part, action, field, control, label, { wide = false, class
   return wrap;
 }
 
-function apText(s, part, action, field, label, { wide = false, className = "", placeholder = "", lines = false } = {}) {
+function apText(s, part, action, field, label,
+                { wide = false, className = "", placeholder = "", lines = false } = {}) {
   // Long text wraps and the box grows with it (CSS field-sizing), so a title is read whole.
   const input = el(lines ? "textarea" : "input", "pc-input pc-ap-input");
   if (lines) input.rows = 1;
   input.value = apValue(s, action, field) || "";
-  if (placeholder) input.placeholder = placeholder;
+  // A hint to type is no content: a field the viewer cannot change shows a dash.
+  input.placeholder = apFieldOpen(s, part, field) ? placeholder : "—";
   input.oninput = (event) => apChange(s, action, field, event.currentTarget.value, { draw: false });
   input.onkeydown = (event) => apKeys(s, action, event);
   return apControl(s, part, action, field, input, label, { wide, className });
@@ -231,7 +254,10 @@ function apChoice(s, part, action, field, label, choices, { inline = false } = {
 }
 
 function apKeys(s, action, event) {
-  if (event.key === "Enter" && !event.shiftKey && !event.isComposing) { event.preventDefault(); apSave(s, action); }
+  if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+    event.preventDefault();
+    apSave(s, action);
+  }
   if (event.key === "Escape") { event.preventDefault(); apCancel(s, action); }
 }
 
@@ -252,6 +278,12 @@ function apChange(s, action, field, value, { draw }) {
   if (draw || was !== Boolean(st.edits[action.id])) render(s);
 }
 
+// The action as the newest view shows it.
+function apNewest(s, action) {
+  const part = s.view.parts.actions;
+  return (part ? part.actions : []).find((entry) => entry.id === action.id) || action;
+}
+
 function apCancel(s, action) {
   const st = apState(s);
   const edit = st.edits[action.id];
@@ -263,15 +295,16 @@ function apCancel(s, action) {
 async function apSave(s, action, { over = false } = {}) {
   const st = apState(s);
   const edit = st.edits[action.id];
-  if (!edit) return;
+  // One save at a time: a second Enter would only be refused as a conflict with the first.
+  if (!edit || edit.saving) return;
+  edit.saving = true;
   const changed = {};
   for (const [field, value] of Object.entries(edit.values)) {
     if (value !== edit.base[field]) changed[field] = value;
   }
   // Over theirs: the newest version this tab has, so only a save made after
   // that one is refused again.
-  const shown = (s.view.parts.actions.actions || []).find((entry) => entry.id === action.id);
-  const version = over && shown ? shown.version : edit.version;
+  const version = over ? apNewest(s, action).version : edit.version;
   const sent = { ...edit.values };
   const reply = await act(s, "edit_action", { action_id: action.id, version, ...changed }, { quiet: true });
   const now = st.edits[action.id];
@@ -280,8 +313,8 @@ async function apSave(s, action, { over = false } = {}) {
     if (now) {
       const later = Object.keys(now.values).filter((field) => now.values[field] !== sent[field]);
       if (later.length) {
-        const fresh = (s.view.parts.actions.actions || []).find((entry) => entry.id === action.id) || action;
-        st.edits[action.id] = { ...now, version: fresh.version, error: null,
+        const fresh = apNewest(s, action);
+        st.edits[action.id] = { ...now, version: fresh.version, error: null, saving: false,
           base: Object.fromEntries(AP_FIELDS.map((name) => [name, fresh[name]])),
           values: Object.fromEntries(later.map((field) => [field, now.values[field]])) };
       } else {
@@ -290,6 +323,7 @@ async function apSave(s, action, { over = false } = {}) {
     }
   } else if (now) {
     now.error = reply.message || "The action was not saved.";
+    now.saving = false;
   }
   s.focusAfter = `ap-${edit.field || "title"}:${action.id}`;
   render(s);
@@ -300,7 +334,7 @@ function apComposer(s) {
   const composer = st.composer;
   const form = el("form", "pc-ap-composer");
   form.dataset.key = "ap-composer";
-  form.setAttribute("aria-label", "New action");
+  form.setAttribute("aria-label", "Add an action");
   const input = el("input", "pc-input");
   input.value = composer.title;
   input.placeholder = "What will be done? Start with a verb: “Add an alert when …”";
@@ -308,12 +342,16 @@ function apComposer(s) {
   input.setAttribute("aria-label", "New action: what will be done");
   input.oninput = (event) => { composer.title = event.currentTarget.value; };
   input.onkeydown = (event) => {
+    if (event.key === "Enter" && !event.isComposing) apSubmit(event);
     if (event.key === "Escape") { st.composer = null; s.focusAfter = "ap-open-new"; render(s); }
   };
   form.appendChild(input);
-  form.appendChild(button("Add", "pc-button pc-primary", () => form.requestSubmit(),
-    { "data-focus": "ap-add" }));
-  form.appendChild(button("Cancel", "pc-link", () => { st.composer = null; s.focusAfter = "ap-open-new"; render(s); }));
+  form.appendChild(button("Add", "pc-button pc-primary", apSubmit, { "data-focus": "ap-add" }));
+  form.appendChild(button("Cancel", "pc-link", () => {
+    st.composer = null;
+    s.focusAfter = "ap-open-new";
+    render(s);
+  }));
   if (composer.error) {
     const error = el("p", "pc-error pc-ap-wide", composer.error);
     error.setAttribute("role", "alert");
@@ -351,10 +389,10 @@ function apClosing(s, part) {
   box.dataset.key = "ap-closing";
   box.setAttribute("role", "region");
   box.setAttribute("aria-label", "Before closing");
-  box.appendChild(el("p", "pc-ap-closing-title",
-    `Before closing: ${drafts.length === 1 ? "1 draft needs" : drafts.length + " drafts need"} an owner and a due date`));
-  box.appendChild(el("p", "pc-meta",
-    "A meeting ends with names and dates. Give each draft an owner and a due date on its card, or close anyway and say why."));
+  const need = drafts.length === 1 ? "1 draft needs" : drafts.length + " drafts need";
+  box.appendChild(el("p", "pc-ap-closing-title", `Before closing: ${need} an owner and a due date`));
+  box.appendChild(el("p", "pc-meta", "A meeting ends with names and dates. Give each draft an owner and "
+    + "a due date on its card, or close anyway and say why."));
   const list = el("ul", "pc-ap-drafts");
   for (const draft of drafts) {
     const item = el("li");
@@ -380,8 +418,7 @@ function apClosing(s, part) {
     reason.oninput = (event) => { st.closing.reason = event.currentTarget.value; };
     label.appendChild(reason);
     form.appendChild(label);
-    form.appendChild(button("Close anyway", "pc-button", () => form.requestSubmit(),
-      { "data-focus": "ap-close-anyway" }));
+    form.appendChild(button("Close anyway", "pc-button", apSubmit, { "data-focus": "ap-close-anyway" }));
     form.onsubmit = async (event) => {
       event.preventDefault();
       const reply = await act(s, "set_phase", { phase: part.close_phase, close_reason: st.closing.reason },

@@ -8,6 +8,7 @@
 PART_RENDERERS.kill_criteria = function (s, part, title) {
   const st = kcState(s);
   const can = s.view.can;
+  kcKeepFocus(s);
   const section = el("section", "pc-part-body pc-kc");
   section.setAttribute("aria-label", title);
   const head = el("div", "pc-kc-head");
@@ -33,6 +34,13 @@ PART_RENDERERS.kill_criteria = function (s, part, title) {
   }
   return section;
 };
+
+// A box replaced by a newer version of its criterion keeps the focus.
+function kcKeepFocus(s) {
+  const active = activeIn(s);
+  const key = active && active.dataset ? active.dataset.focus : null;
+  if (key && key.startsWith("kc-") && !s.focusAfter && s.root.contains(active)) s.focusAfter = key;
+}
 
 function kcState(s) {
   if (!s.killCriteria) s.killCriteria = { edits: {}, composer: null };
@@ -67,12 +75,16 @@ function kcCard(s, part, criterion) {
       const box = el("textarea", "pc-input pc-kc-text");
       box.rows = rows;
       box.value = value(field);
-      box.dataset.key = `kc-${field}:${criterion.id}`;
+      // Keyed by what it showed, so another tab's save replaces an untouched box (see kcKeepFocus).
+      box.dataset.key = `kc-${field}:${criterion.id}:${edit ? edit.seen : criterion.seen}`;
       box.dataset.focus = `kc-${field}:${criterion.id}`;
       box.setAttribute("aria-label", `${label} (kill criterion: ${criterion.signal})`);
       box.oninput = (event) => kcChange(s, criterion, field, event.currentTarget.value, false);
       box.onkeydown = (event) => {
-        if (event.key === "Enter" && !event.shiftKey && !event.isComposing) { event.preventDefault(); kcSave(s, criterion); }
+        if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+          event.preventDefault();
+          kcSave(s, criterion);
+        }
         if (event.key === "Escape") { event.preventDefault(); kcCancel(s, criterion); }
       };
       wrap.appendChild(box);
@@ -87,7 +99,7 @@ function kcCard(s, part, criterion) {
       if (key === value("kind")) option.selected = true;
       select.appendChild(option);
     }
-    select.dataset.key = "kc-kind:" + criterion.id;
+    select.dataset.key = `kc-kind:${criterion.id}:${edit ? edit.seen : criterion.seen}`;
     select.dataset.focus = "kc-kind:" + criterion.id;
     select.setAttribute("aria-label", `What we do (kill criterion: ${criterion.signal})`);
     select.onchange = (event) => kcChange(s, criterion, "kind", event.currentTarget.value, true);
@@ -118,8 +130,9 @@ function kcEditFoot(s, part, criterion, edit) {
   }
   const theirs = edit.seen !== criterion.seen;
   if (theirs) {
+    const kind = criterion.kind_label.toLowerCase();
     box.appendChild(el("p", "pc-kc-theirs",
-      `Their version: if we see ${criterion.signal} → we ${criterion.kind_label.toLowerCase()}: ${criterion.response}`));
+      `Their version: if we see ${criterion.signal} → we ${kind}: ${criterion.response}`));
   }
   const buttons = el("div", "pc-editor-buttons");
   buttons.appendChild(button(theirs ? "Save mine over theirs" : "Save", "pc-button pc-primary",
@@ -146,6 +159,18 @@ function kcChange(s, criterion, field, value, draw) {
   if (draw || was !== Boolean(st.edits[criterion.id])) render(s);
 }
 
+// The criterion as the newest view shows it.
+function kcShown(s, criterion) {
+  const criteria = s.view.parts.kill_criteria ? s.view.parts.kill_criteria.criteria : [];
+  return criteria.find((entry) => entry.id === criterion.id) || criterion;
+}
+
+// The page keeps its own form element through a redraw, so a control sends the form it is in.
+function kcSubmit(event) {
+  event.preventDefault();
+  event.currentTarget.closest("form").requestSubmit();
+}
+
 function kcCancel(s, criterion) {
   const st = kcState(s);
   const edit = st.edits[criterion.id];
@@ -157,11 +182,13 @@ function kcCancel(s, criterion) {
 async function kcSave(s, criterion, { over = false } = {}) {
   const st = kcState(s);
   const edit = st.edits[criterion.id];
-  if (!edit) return;
+  if (!edit || edit.saving) return;
+  edit.saving = true;
   // A criterion is said whole: the person's fields over the one it showed.
-  const shown = (s.view.parts.kill_criteria.criteria || []).find((entry) => entry.id === criterion.id) || criterion;
+  const shown = kcShown(s, criterion);
   const base = over ? shown : edit.base;
-  const said = Object.fromEntries(KC_FIELDS.map((name) => [name, name in edit.values ? edit.values[name] : base[name]]));
+  const said = Object.fromEntries(
+    KC_FIELDS.map((name) => [name, name in edit.values ? edit.values[name] : base[name]]));
   const reply = await act(s, "edit_kill_criterion",
     { criterion_id: criterion.id, seen: over ? shown.seen : edit.seen, ...said }, { quiet: true });
   const now = st.edits[criterion.id];
@@ -169,13 +196,15 @@ async function kcSave(s, criterion, { over = false } = {}) {
     if (now && KC_FIELDS.every((name) => !(name in now.values) || now.values[name] === said[name])) {
       delete st.edits[criterion.id];
     } else if (now) {
-      const fresh = (s.view.parts.kill_criteria.criteria || []).find((entry) => entry.id === criterion.id) || criterion;
+      const fresh = kcShown(s, criterion);
       now.seen = fresh.seen;
+      now.saving = false;
       now.base = Object.fromEntries(KC_FIELDS.map((name) => [name, fresh[name]]));
       now.error = null;
     }
   } else if (now) {
     now.error = reply.message || "The kill criterion was not saved.";
+    now.saving = false;
   }
   s.focusAfter = `kc-${edit.field || "signal"}:${criterion.id}`;
   render(s);
@@ -196,6 +225,7 @@ function kcComposer(s, part) {
     input.dataset.focus = "kc-new-" + name;
     input.oninput = (event) => { composer[name] = event.currentTarget.value; };
     input.onkeydown = (event) => {
+      if (event.key === "Enter" && !event.isComposing) kcSubmit(event);
       if (event.key === "Escape") { st.composer = null; s.focusAfter = "kc-open-new"; render(s); }
     };
     wrap.appendChild(input);
@@ -216,8 +246,12 @@ function kcComposer(s, part) {
   form.appendChild(kind);
   form.appendChild(field("response", "Committed response", "e.g. roll back the WAF rule set"));
   const buttons = el("div", "pc-editor-buttons");
-  buttons.appendChild(button("Add", "pc-button pc-primary", () => form.requestSubmit(), { "data-focus": "kc-add" }));
-  buttons.appendChild(button("Cancel", "pc-link", () => { st.composer = null; s.focusAfter = "kc-open-new"; render(s); }));
+  buttons.appendChild(button("Add", "pc-button pc-primary", kcSubmit, { "data-focus": "kc-add" }));
+  buttons.appendChild(button("Cancel", "pc-link", () => {
+    st.composer = null;
+    s.focusAfter = "kc-open-new";
+    render(s);
+  }));
   form.appendChild(buttons);
   if (composer.error) {
     const error = el("p", "pc-error pc-kc-wide", composer.error);
