@@ -58,7 +58,7 @@ def add_action(page, title: str) -> None:
         part(page, "actions").get_by_role("button", name="Add an action").click()
     composer.get_by_role("textbox").fill(title)
     composer.get_by_role("textbox").press("Enter")
-    expect(composer.get_by_role("textbox")).to_have_value("")
+    expect(composer.get_by_role("textbox")).to_have_value("", timeout=LIVE)
 
 
 def test_facilitator_and_participant_see_each_others_action_and_kill_criterion_edits(server, new_person):
@@ -77,7 +77,7 @@ def test_facilitator_and_participant_see_each_others_action_and_kill_criterion_e
     expect(field(fran, "owner", first.id)).to_have_value("Ann", timeout=LIVE)
     expect(field(fran, "due_date", first.id)).to_have_value("2026-12-20")
     expect(card(fran, first.id).locator(".pc-ap-badge")).to_have_count(0)
-    expect(field(ann, "due_date", first.id)).to_be_focused()
+    expect(field(ann, "due_date", first.id)).to_be_focused(timeout=LIVE)
 
     # Ann adds one; Fran gives it an owner and a due date; Ann's tab follows.
     add_action(ann, "Add an alert when checkout 5xx exceed 2% for 3 minutes")
@@ -96,6 +96,7 @@ def test_facilitator_and_participant_see_each_others_action_and_kill_criterion_e
     composer.get_by_role("combobox").select_option("roll_back")
     composer.get_by_role("textbox", name="Committed response").fill("Roll back the WAF rule set")
     composer.get_by_role("button", name="Add").click()
+    expect(composer.get_by_role("textbox", name="If we see")).to_have_value("", timeout=LIVE)
     [made] = actions.list_triggers(connect(server.db), board_id)
     response = criterion(fran, made.id).locator(f'[data-focus="kc-response:{made.id}"]')
     expect(response).to_have_value("Roll back the WAF rule set", timeout=LIVE)
@@ -123,14 +124,14 @@ def test_facilitator_and_participant_see_each_others_action_and_kill_criterion_e
     expect(theirs).to_have_text("Their version: Owner: Ann B.", timeout=LIVE)
     field(fran, "owner", first.id).press("Enter")
     expect(card(fran, first.id).get_by_role("alert")).to_contain_text(
-        "Someone else changed this while you were editing.")
+        "Someone else changed this while you were editing.", timeout=LIVE)
     expect(field(fran, "owner", first.id)).to_have_value("Fran")
     assert stored_actions(server, board_id)[0].owner == "Ann B."
     card(fran, first.id).scroll_into_view_if_needed()
     shoot(fran, "part-actions-conflict")
     card(fran, first.id).get_by_role("button", name="Save mine over theirs").click()
     expect(field(ann, "owner", first.id)).to_have_value("Fran", timeout=LIVE)
-    expect(card(fran, first.id).locator(".pc-ap-edit")).to_have_count(0)
+    expect(card(fran, first.id).locator(".pc-ap-edit")).to_have_count(0, timeout=LIVE)
     assert (stored_actions(server, board_id)[0].owner, str(stored_actions(server, board_id)[0].due_date)) == (
         "Fran", "2026-12-20")
 
@@ -145,7 +146,8 @@ def test_closing_with_drafts_is_refused_until_a_draft_is_fixed_or_a_reason_is_gi
         expect(page.locator('.pc-step[aria-current="step"]')).to_have_text("Discuss", timeout=LIVE)
 
     fran.locator(".pc-facilitation").get_by_role("button", name="Closed ▶").click()
-    expect(fran.locator(".pc-message")).to_contain_text("The board cannot close yet: 2 draft actions have")
+    expect(fran.locator(".pc-message")).to_contain_text("The board cannot close yet: 2 draft actions have",
+                                                          timeout=LIVE)
     assert boards.get_board(db, board_id).phase == Phase.discuss
     before = {page: page.get_by_role("region", name="Before closing") for page in (fran, ann)}
     for page, block in before.items():
@@ -163,13 +165,13 @@ def test_closing_with_drafts_is_refused_until_a_draft_is_fixed_or_a_reason_is_gi
 
     # Closing anyway needs the reason, which is kept with the board.
     before[fran].get_by_role("button", name="Close anyway").click()
-    expect(before[fran].get_by_role("alert")).to_contain_text("The board cannot close yet")
+    expect(before[fran].get_by_role("alert")).to_contain_text("The board cannot close yet", timeout=LIVE)
     before[fran].get_by_role("textbox", name="Close anyway, because…").fill(
         "The runbook owner is picked at Monday's planning")
     before[fran].get_by_role("button", name="Close anyway").click()
     for page in (fran, ann):
         expect(page.locator('.pc-step[aria-current="step"]')).to_have_text("Closed", timeout=LIVE)
-        expect(page.get_by_role("region", name="Before closing")).to_have_count(0)
+        expect(page.get_by_role("region", name="Before closing")).to_have_count(0, timeout=LIVE)
     closed = boards.get_board(db, board_id)
     assert (closed.phase, closed.close_reason) == (Phase.closed, "The runbook owner is picked at Monday's planning")
 
