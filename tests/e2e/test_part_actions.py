@@ -141,6 +141,7 @@ def test_closing_with_drafts_is_refused_until_a_draft_is_fixed_or_a_reason_is_gi
     db = connect(server.db)
     fixable = actions.add_action(db, board_id, ActionDraft(title="Add a canary stage to the WAF rollout"))
     actions.add_action(db, board_id, ActionDraft(title="Write the payments runbook"))
+    kept = actions.add_trigger(db, board_id, TriggerDraft(signal="a second refund report", response="Stop refunds"))
     to_phase(server, board_id, fran, Phase.discuss)
     for page in (fran, ann):
         expect(page.locator('.pc-step[aria-current="step"]')).to_have_text("Discuss", timeout=LIVE)
@@ -180,6 +181,10 @@ def test_closing_with_drafts_is_refused_until_a_draft_is_fixed_or_a_reason_is_gi
     card(ann, fixable.id).scroll_into_view_if_needed()
     shoot(ann, "part-actions-closed")
     expect(part(ann, "actions").get_by_role("button", name="Add an action")).to_have_count(0)
+    # The kill criteria read as the meeting left them.
+    expect(criterion(ann, kept.id)).to_contain_text("a second refund report")
+    expect(criterion(ann, kept.id).get_by_role("textbox")).to_have_count(0)
+    expect(part(ann, "kill_criteria").get_by_role("button")).to_have_count(0)
     card(ann, fixable.id).get_by_role("combobox", name="Status of action", exact=False).select_option("in_progress")
     card(ann, fixable.id).get_by_role("button", name="Save action").click()
     expect(card(fran, fixable.id).get_by_role("combobox", name="Status of action", exact=False)
