@@ -3,6 +3,7 @@ that make an action a commitment rather than a wish."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import date, datetime
 from enum import Enum
@@ -55,6 +56,11 @@ class Status(str, Enum):
     def is_active(self) -> bool:
         return self in (Status.open, Status.in_progress)
 
+    @property
+    def needs_reason(self) -> bool:
+        """Dropping an action needs a reason: the next postmortem will ask."""
+        return self == Status.wont_do
+
 
 class SourceKind(str, Enum):
     cluster = "cluster"
@@ -86,7 +92,7 @@ class ActionDraft(BaseModel):
 
     @model_validator(mode="after")
     def _wont_do_needs_a_reason(self) -> "ActionDraft":
-        if self.status == Status.wont_do and not self.status_reason:
+        if self.status.needs_reason and not self.status_reason:
             raise ValueError("Say why this action won't be done (the next postmortem will ask).")
         if self.review_date and self.due_date and self.review_date < self.due_date:
             raise ValueError("The follow-up review should come on or after the due date.")
@@ -153,11 +159,17 @@ CloseReason = OptionalText(ACTION_TEXT_MAX)
 _CLOSE_REASON = TypeAdapter(CloseReason)
 
 
+def drafts_blocking_close(actions: list[ActionDraft]) -> list[ActionDraft]:
+    """The actions a meeting must not end with unless someone says why: drafts
+    (no owner or due date) still open or in progress."""
+    return [action for action in actions if action.is_open_draft]
+
+
 def close_reason_for(actions: list[ActionDraft], reason: str) -> str:
     """The reason kept with a closed board, after the rule that a meeting ends
     with names and dates: with open drafts left, closing needs a stated reason
     (raises ClosingWithDrafts without one); without drafts none is kept."""
-    drafts = [action for action in actions if action.is_open_draft]
+    drafts = drafts_blocking_close(actions)
     if not drafts:
         return ""
     try:
@@ -193,6 +205,13 @@ class Trigger(TriggerDraft):
     id: str
     board_id: str
     created_at: datetime
+
+
+def trigger_fingerprint(trigger: TriggerDraft) -> str:
+    """A short token of what a kill criterion says, for telling whether it
+    changed since someone opened it (it carries no version of its own)."""
+    said = "\x1f".join((trigger.signal, trigger.kind.value, trigger.response))
+    return hashlib.sha256(said.encode("utf-8")).hexdigest()[:16]
 
 
 # Gentle checks on action titles: each is (pattern, advice). They nudge and

@@ -253,7 +253,8 @@ class ClosingWithDrafts(CanvasError):
         drafts = "1 draft action has" if count == 1 else f"{count} draft actions have"
         super().__init__(
             f"The board cannot close yet: {drafts} no owner and due date. Give each one an "
-            "owner and a date, or close anyway from the Facilitate page with a reason.")
+            "owner and a date, or close anyway with a reason (under the board's Actions, or on "
+            "the Facilitate page).")
         self.titles = titles
 
 
@@ -313,6 +314,13 @@ class ActionNotFound(CanvasError):
 
     def __init__(self):
         super().__init__("That action no longer exists on this board.")
+
+
+class TriggerNotFound(CanvasError):
+    """The kill criterion is gone from this board."""
+
+    def __init__(self):
+        super().__init__("That kill criterion no longer exists on this board.")
 
 
 class ClusterNotFound(CanvasError):

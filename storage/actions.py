@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from canvas.actions import (
     ActionDraft, FollowUp, Status, Trigger, TriggerDraft, changes_only_follow_through, draft_for_item,
+    trigger_fingerprint,
 )
-from canvas.errors import ActionNotFound, EditConflict, NotVotable
+from canvas.errors import ActionNotFound, EditConflict, NotVotable, TriggerNotFound
 from canvas.ids import new_row_id
 from canvas.session.grouping import VotableItem
 from canvas.session.phases import ANYONE, Action, Credentials, authorize
@@ -105,6 +106,21 @@ def edit_action(db: Database, board_id: str, action_id: str, draft: ActionDraft,
     return get_action(db, board_id, action_id)
 
 
+def change_action(db: Database, board_id: str, action_id: str, changes: dict,
+                  expected_version: int) -> FollowUp:
+    """Change some of an action's fields (`changes`, by ActionDraft's names;
+    the rest stay as stored), unless someone saved it since
+    `expected_version` (EditConflict). Read and written in one transaction,
+    so two people changing different fields at once never undo each other."""
+    with changing_board(db, board_id):
+        current = get_action(db, board_id, action_id)
+        if current.version != expected_version:
+            raise EditConflict(current.title)
+        draft = ActionDraft.model_validate(
+            {**current.model_dump(include=set(ActionDraft.model_fields)), **changes})
+        return edit_action(db, board_id, action_id, draft, expected_version)
+
+
 def set_action_status(db: Database, board_id: str, action_id: str, status: Status,
                       reason: str = "") -> FollowUp:
     """Record how an action is going (open, in progress, done, won't do with a
@@ -168,9 +184,34 @@ def list_triggers(db: Database, board_id: str) -> list[Trigger]:
     return [Trigger.model_validate(row, context=STORED) for row in rows]
 
 
-def delete_trigger(db: Database, board_id: str, trigger_id: str) -> None:
+def get_trigger(db: Database, board_id: str, trigger_id: str) -> Trigger:
+    """A live kill criterion of this board; TriggerNotFound otherwise."""
+    row = next(db.query("SELECT * FROM triggers WHERE id = ? AND board_id = ? AND deleted_at IS NULL",
+                        [trigger_id, board_id]), None)
+    if row is None:
+        raise TriggerNotFound()
+    return Trigger.model_validate(row, context=STORED)
+
+
+def edit_trigger(db: Database, board_id: str, trigger_id: str, draft: TriggerDraft,
+                 seen: str) -> Trigger:
+    """Say a kill criterion anew, unless it changed since it read as `seen`
+    (its canvas.actions.trigger_fingerprint then): EditConflict."""
     with changing_board(db, board_id):
         _may_edit(db, board_id)
+        current = get_trigger(db, board_id, trigger_id)
+        if trigger_fingerprint(current) != seen:
+            raise EditConflict(current.signal)
+        db.execute("UPDATE triggers SET signal = ?, kind = ?, response = ? WHERE id = ? AND board_id = ?",
+                   [draft.signal, draft.kind.value, draft.response, trigger_id, board_id])
+    return get_trigger(db, board_id, trigger_id)
+
+
+def delete_trigger(db: Database, board_id: str, trigger_id: str) -> None:
+    """Remove a live kill criterion of this board (TriggerNotFound for any other id)."""
+    with changing_board(db, board_id):
+        _may_edit(db, board_id)
+        get_trigger(db, board_id, trigger_id)
         db.execute("UPDATE triggers SET deleted_at = ? WHERE id = ? AND board_id = ?",
                    [iso(now()), trigger_id, board_id])
 

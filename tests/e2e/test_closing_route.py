@@ -19,7 +19,7 @@ def test_closing_from_the_top_bar_with_drafts_is_refused_with_what_to_do(server,
     status, refused = act(server, board_id, value, key, type="set_phase", phase="closed")
     assert (status, refused["ok"]) == (409, False)
     assert refused["message"].startswith("The board cannot close yet: 1 draft action has no owner")
-    assert "close anyway from the Facilitate page with a reason" in refused["message"]
+    assert "close anyway with a reason (under the board's Actions" in refused["message"]
     assert boards.get_board(db, board_id).phase == Phase.write
     status, answer = act(server, board_id, value, key, type="set_phase", phase="closed",
                          close_reason="Owners are picked at Monday's planning")

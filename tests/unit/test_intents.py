@@ -69,6 +69,15 @@ CANVAS_SENDS = [
     {"type": "import_timeline", "text": "13:42 paged", "day": "2019-07-02", "zone": "UTC", "confirm": False},
     {"type": "import_timeline", "text": "13:42 paged", "day": "2019-07-02", "zone": "UTC", "confirm": True,
      "choices": [{"index": 0, "add": True, "kind": "detected"}]},
+    {"type": "add_action", "title": "Add a canary stage"},
+    {"type": "edit_action", "action_id": "a1", "version": 3, "owner": "Ana", "due_date": ""},
+    {"type": "delete_action", "action_id": "a1"},
+    {"type": "restore_action", "action_id": "a1"},
+    {"type": "set_phase", "phase": "closed", "close_reason": "Owners are picked on Monday"},
+    {"type": "add_kill_criterion", "signal": "5xx above 2%", "kind": "roll_back", "response": "Roll back"},
+    {"type": "edit_kill_criterion", "criterion_id": "k1", "seen": "0123456789abcdef", "signal": "5xx above 1%",
+     "kind": "pause", "response": "Pause the rollout"},
+    {"type": "delete_kill_criterion", "criterion_id": "k1"},
 ]
 
 

@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from canvas.actions import ActionDraft
+from canvas.actions import ActionDraft, TriggerDraft, trigger_fingerprint
 from canvas.incident.timeline import TimelineEvent
 from canvas.learnings import DecisionDraft, DecisionKind, EvidenceKind, LearningDraft, WhyStep
 from canvas.models import BoardDraft, NoteDraft
@@ -48,6 +48,10 @@ class Scene:
             events.add_event(db, board_id, TimelineEvent(at="2019-07-02T13:45:00Z", kind="detected", text=text))
             for text in ("Paged on 5xx", "binned moment"))
         events.delete_event(db, board_id, self.binned_event.id)
+        self.dropped = actions.add_action(db, board_id, ActionDraft(title="Dropped")).id
+        actions.delete_action(db, board_id, self.dropped)
+        self.trigger = actions.add_trigger(db, board_id, TriggerDraft(
+            signal="5xx above 2% for 10 minutes", response="Roll back the release"))
         facilitation.set_phase(db, board_id, key, Phase.write)
         # A learning resting on a note, decided, carried out by the action.
         self.learning = learnings.add_learning(db, board_id, LearningDraft(
@@ -110,6 +114,15 @@ ACCEPTED = {
     "import_timeline": (Phase.discuss, False, lambda s: {
         "text": "13:42 deploy started", "day": "2019-07-02", "confirm": True,
         "choices": [{"index": 0, "add": True, "kind": "trigger"}]}),
+    "add_action": (Phase.write, False, lambda s: {"title": "Add a canary stage"}),
+    "edit_action": (Phase.write, False, lambda s: {"action_id": s.action, "version": 1, "owner": "Ana"}),
+    "delete_action": (Phase.write, False, lambda s: {"action_id": s.action}),
+    "restore_action": (Phase.write, False, lambda s: {"action_id": s.dropped}),
+    "add_kill_criterion": (Phase.write, False, lambda s: {"signal": "p99 above 2 s", "response": "Pause"}),
+    "edit_kill_criterion": (Phase.write, False, lambda s: {
+        "criterion_id": s.trigger.id, "seen": trigger_fingerprint(s.trigger), "signal": "5xx above 1%",
+        "kind": "roll_back", "response": "Roll back the release"}),
+    "delete_kill_criterion": (Phase.write, False, lambda s: {"criterion_id": s.trigger.id}),
 }
 
 KINDS = [model.model_fields["type"].annotation.__args__[0] for model in INTENT_TYPES]
