@@ -1,6 +1,12 @@
 """GET /api/boards/<id>/stream?ticket=S (a stream ticket): server-sent events,
 the board as this viewer may see it, pushed whenever its revision moves
-(Last-Event-ID catches a reconnect up), with who is present beside it."""
+(Last-Event-ID catches a reconnect up), with who is present beside it.
+
+The first event of a connection is the whole view (`view`); after that each
+event is a `patch` holding only the pieces that changed (a column, a part of
+the meeting, the bar's flags), which the canvas lays over the view it has
+from this stream. A change to one note of a 300-note board so sends one
+column, not the board."""
 
 from __future__ import annotations
 
@@ -13,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import StreamingResponse
 
 from canvas.errors import CanvasError
+from canvas.session.live_view import assemble_view, remember_pieces, view_patch
 from canvas.session.tickets import TicketScope
 from canvas.session.visibility import Viewer
 from storage.db import database_target
@@ -53,6 +60,9 @@ async def _events(board_id: str, viewer: Viewer, sent: int | None):
     presence = board_cache.presence
     seat = (board_id, viewer.participant_id or "")
     presence.open[seat] += 1
+    # What this connection last sent, piece by piece (hashes only): none yet,
+    # so the first view goes whole.
+    pieces_sent: dict[str, int] | None = None
     try:
         await presence.record([viewer.participant_id])
         present = await presence.names(board_id)
@@ -67,9 +77,16 @@ async def _events(board_id: str, viewer: Viewer, sent: int | None):
                 return
             if live.revision != sent:
                 present = await presence.names(board_id)
-                data = live.view_json(viewer, present)
+                pieces = live.view_pieces(viewer, present)
                 sent = live.revision
-                yield f"id: {sent}\nevent: view\ndata: {data}\n\n"
+                if pieces_sent is None:
+                    data = assemble_view(sent, pieces)
+                    pieces_sent = remember_pieces(pieces)
+                    yield f"id: {sent}\nevent: view\ndata: {data}\n\n"
+                else:
+                    data = view_patch(sent, pieces, pieces_sent)
+                    yield f"id: {sent}\nevent: patch\ndata: {data}\n\n"
+                del pieces
                 # An idle stream should not hold on to the last view it sent.
                 del data
                 continue

@@ -74,6 +74,15 @@ class ViewBuilder:
     def view_json(self, viewer: Viewer, *, my_votes: Mapping[str, int], present: Iterable[str]) -> str:
         """`view(...)` as compact JSON, made from pieces encoded once per audience
         (what a stream sends: encoding a whole board per viewer would dominate)."""
+        return assemble_view(self.snapshot.board.revision,
+                             self.view_pieces(viewer, my_votes=my_votes, present=present))
+
+    def view_pieces(self, viewer: Viewer, *, my_votes: Mapping[str, int],
+                    present: Iterable[str]) -> list[tuple[str, str]]:
+        """The view as (key, JSON text) pieces, in order: the board-wide ones
+        by name, then `column:<step>` per column and `part:<key>` per part
+        of the meeting. A stream compares them with what it sent before and
+        sends only those that changed (`view_patch`)."""
         audience, part = self._part(viewer)
         encoded = self._encoded.get(audience)
         if encoded is None:
@@ -105,19 +114,22 @@ class ViewBuilder:
             return f"{head}{own[mine, flags.change(mine)]}{votes_of(note_id)}}}"
 
         columns = []
-        for head, clusters, loose in encoded["columns"]:
+        for key, head, clusters, loose in encoded["columns"]:
             cluster_json = ",".join(
                 f'{cluster_head},"my_votes":{votes_of(cluster_id)},"notes":[{",".join(map(note, members))}]}}'
                 for cluster_id, cluster_head, members in clusters
             )
-            columns.append(f'{head},"clusters":[{cluster_json}],"notes":[{",".join(map(note, loose))}]}}')
+            columns.append((f"column:{key}",
+                            f'{head},"clusters":[{cluster_json}],"notes":[{",".join(map(note, loose))}]}}'))
         per_viewer = self._per_viewer(viewer, part, my_votes, present, flags)
-        return (f'{{"revision":{self.snapshot.board.revision},"board":{encoded["board"]},'
-                f'"me":{_dumps(per_viewer["me"])},"present":{_dumps(per_viewer["present"])},'
-                f'"people":{encoded["people"]},"can":{self._can_json(viewer)},'
-                f'"columns":[{",".join(columns)}],"ranking":{encoded["ranking"]},'
-                f'"actions":{encoded["actions"]},"parts":{encoded["parts"]},'
-                f'"progress":{self._progress_json(viewer)}}}')
+        return [
+            ("board", encoded["board"]), ("me", _dumps(per_viewer["me"])),
+            ("present", _dumps(per_viewer["present"])), ("people", encoded["people"]),
+            ("can", self._can_json(viewer)), *columns,
+            ("ranking", encoded["ranking"]), ("actions", encoded["actions"]),
+            *((f"part:{key}", text) for key, text in encoded["parts"]),
+            ("progress", self._progress_json(viewer)),
+        ]
 
     def _progress_json(self, viewer: Viewer) -> str:
         # The room's progress is the facilitator's to see.
@@ -420,6 +432,57 @@ def _dumps(value) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
+def assemble_view(revision: int, pieces: list[tuple[str, str]]) -> str:
+    """The whole view as JSON, from `ViewBuilder.view_pieces`."""
+    named = ",".join(f'"{key}":{text}' for key, text in pieces if ":" not in key)
+    columns = ",".join(text for key, text in pieces if key.startswith("column:"))
+    parts = ",".join(f"{_dumps(key[5:])}:{text}" for key, text in pieces if key.startswith("part:"))
+    return f'{{"revision":{revision},{named},"columns":[{columns}],"parts":{{{parts}}}}}'
+
+
+def view_patch(revision: int, pieces: list[tuple[str, str]], sent: dict[str, int]) -> str:
+    """What changed since the view whose pieces' hashes are in `sent` (which
+    then holds this one's): the revision, the order of the columns and
+    parts, and under `set` each piece whose text differs. Most changes touch
+    one column or one part, so a stream sends that, not the whole board."""
+    changed = []
+    for key, text in pieces:
+        digest = hash(text)
+        if sent.get(key) != digest:
+            changed.append(f"{_dumps(key)}:{text}")
+            sent[key] = digest
+    keys = {key for key, _ in pieces}
+    for gone in [key for key in sent if key not in keys]:
+        del sent[gone]
+    columns = [key[7:] for key, _ in pieces if key.startswith("column:")]
+    parts = [key[5:] for key, _ in pieces if key.startswith("part:")]
+    return (f'{{"revision":{revision},"columns":{_dumps(columns)},"parts":{_dumps(parts)},'
+            f'"set":{{{",".join(changed)}}}}}')
+
+
+def apply_patch(view: dict, patch: dict) -> dict:
+    """The view a patch makes of the view before it (what the canvas does in
+    network.js), for clients other than the canvas: tests and benchmarks."""
+    columns = {column["key"]: column for column in view["columns"]}
+    parts = dict(view["parts"])
+    made = {**view, "revision": patch["revision"]}
+    for key, value in patch["set"].items():
+        if key.startswith("column:"):
+            columns[key[7:]] = value
+        elif key.startswith("part:"):
+            parts[key[5:]] = value
+        else:
+            made[key] = value
+    made["columns"] = [columns[key] for key in patch["columns"]]
+    made["parts"] = {key: parts[key] for key in patch["parts"]}
+    return made
+
+
+def remember_pieces(pieces: list[tuple[str, str]]) -> dict[str, int]:
+    """The hashes `view_patch` compares with, for a view sent whole."""
+    return {key: hash(text) for key, text in pieces}
+
+
 def _encode_part(part: dict) -> dict:
     """The board part as JSON pieces; a note or cluster is left open (no closing
     brace) so each viewer's own fields can be appended."""
@@ -429,9 +492,10 @@ def _encode_part(part: dict) -> dict:
     return {
         "board": _dumps(part["board"]), "people": _dumps(part["people"]),
         "ranking": _dumps(part["ranking"]), "actions": _dumps(part["actions"]),
-        "parts": _dumps(part["parts"]),
+        "parts": [(key, _dumps(value)) for key, value in part["parts"].items()],
         "columns": [
             (
+                column["key"],
                 _dumps({k: v for k, v in column.items() if k not in ("clusters", "notes")})[:-1],
                 [(c["id"], _dumps({k: v for k, v in c.items() if k != "notes"})[:-1],
                   [note(n) for n in c["notes"]]) for c in column["clusters"]],

@@ -11,11 +11,23 @@ function openStream(s) {
     s.retryDelay = 1000;
     setConnection(s, "live");
   });
+  // The first event is the whole view; each later one a patch of the pieces
+  // that changed, laid over the last view this stream brought (not the one
+  // drawn, which may be the newer reply to this tab's own action).
   source.addEventListener("view", (event) => {
     setConnection(s, "live");
     let view;
     try { view = JSON.parse(event.data); } catch (error) { return; }
+    s.streamView = view;
     offerView(s, view);
+  });
+  source.addEventListener("patch", (event) => {
+    setConnection(s, "live");
+    let patch;
+    try { patch = JSON.parse(event.data); } catch (error) { return; }
+    if (!s.streamView) return;
+    s.streamView = applyPatch(s.streamView, patch);
+    offerView(s, s.streamView);
   });
   source.addEventListener("gone", () => {
     source.close();
@@ -41,6 +53,22 @@ function openStream(s) {
       s.retryDelay = Math.min(s.retryDelay * 2, 15000);
     }
   });
+}
+
+// Unchanged columns and parts keep their objects, so drawing can tell what
+// a change touched (canvas.session.live_view.apply_patch does the same).
+function applyPatch(view, patch) {
+  const columns = Object.fromEntries(view.columns.map((column) => [column.key, column]));
+  const parts = { ...view.parts };
+  const made = { ...view, revision: patch.revision };
+  for (const [key, value] of Object.entries(patch.set)) {
+    if (key.startsWith("column:")) columns[key.slice(7)] = value;
+    else if (key.startsWith("part:")) parts[key.slice(5)] = value;
+    else made[key] = value;
+  }
+  made.columns = patch.columns.map((key) => columns[key]);
+  made.parts = Object.fromEntries(patch.parts.map((key) => [key, parts[key]]));
+  return made;
 }
 
 function reopenStream(s) {

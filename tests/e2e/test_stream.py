@@ -11,6 +11,7 @@ from urllib.parse import urlparse
 import pytest
 
 from canvas.models import BoardDraft, NoteDraft
+from canvas.session.live_view import apply_patch
 from canvas.session.phases import Credentials
 from canvas.session.tickets import TicketScope, issue_ticket
 from storage import boards, facilitation, notes, participants
@@ -79,6 +80,7 @@ class RawStream:
         self.conn, self.response = request(server, "GET", f"/api/boards/{board_id}/stream?ticket={ticket_value}",
                                            headers=headers)
         self.raw = ""
+        self.view = None
 
     def next_view(self) -> dict:
         """Read until the next complete `view` event; returns its data."""
@@ -93,7 +95,11 @@ class RawStream:
             elif line.startswith("data: "):
                 data = line[6:]
             elif line == "\n" and event == "view":
-                return json.loads(data)
+                self.view = json.loads(data)
+                return self.view
+            elif line == "\n" and event == "patch":
+                self.view = apply_patch(self.view, json.loads(data))
+                return self.view
         raise AssertionError("no view event arrived")
 
     def close(self):

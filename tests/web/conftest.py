@@ -14,6 +14,7 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from canvas.models import BoardDraft
+from canvas.session.live_view import apply_patch
 from canvas.session.phases import Credentials
 from web import routes
 from storage import boards, participants
@@ -137,9 +138,13 @@ def stream_views(client: TestClient, board: Board, ticket: str, headers: dict | 
     with client.stream("GET", f"/api/boards/{board.id}/stream", params={"ticket": ticket},
                        headers=headers or {}) as response:
         assert response.status_code == 200
-        event = None
+        event, view = None, None
         for line in response.iter_lines():
             if line.startswith("event: "):
                 event = line[7:]
             elif line.startswith("data: ") and event == "view":
-                yield json.loads(line[6:])
+                view = json.loads(line[6:])
+                yield view
+            elif line.startswith("data: ") and event == "patch":
+                view = apply_patch(view, json.loads(line[6:]))
+                yield view
