@@ -51,10 +51,8 @@ def _last_event_id(request: Request) -> int | None:
 
 async def _events(board_id: str, viewer: Viewer, sent: int | None):
     presence = board_cache.presence
-    seat = (board_id, viewer.participant_id or "")
-    presence.open[seat] += 1
     try:
-        await presence.record([viewer.participant_id])
+        await presence.arrive(board_id, viewer.participant_id)
         present = await presence.names(board_id)
         yield f"retry: {RECONNECT_MS}\n\n"
         while not process.closing:
@@ -88,6 +86,4 @@ async def _events(board_id: str, viewer: Viewer, sent: int | None):
         else:
             log.warning("live board stream ended: %s", problem)
     finally:
-        presence.open[seat] -= 1
-        if presence.open[seat] <= 0:
-            del presence.open[seat]
+        presence.leave(board_id, viewer.participant_id)

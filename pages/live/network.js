@@ -17,6 +17,14 @@ function openStream(s) {
     try { view = JSON.parse(event.data); } catch (error) { return; }
     offerView(s, view);
   });
+  // Who is here changes without the board changing: the stream says so on its own.
+  source.addEventListener("presence", (event) => {
+    let said;
+    try { said = JSON.parse(event.data); } catch (error) { return; }
+    if (!s.view || !Array.isArray(said.present)) return;
+    s.view = { ...s.view, present: said.present };
+    if (!s.drag) render(s);
+  });
   source.addEventListener("gone", () => {
     source.close();
     s.source = null;
