@@ -181,3 +181,25 @@ def test_a_note_says_whether_it_is_an_assumption_to_verify():
     encoded = json.loads(ViewBuilder(snap).view_json(
         Viewer(participant_id=BEN, is_facilitator=False), my_votes={}, present=["Ana"]))
     assert {n["id"]: n["assumption"] for n in all_notes(encoded)} == flags
+
+
+def test_only_the_writer_is_nudged_about_blame_language_in_their_note():
+    from canvas.session.live_view import ViewBuilder
+
+    snap = snapshot("group")
+    snap.notes[0] = snap.notes[0].model_copy(update={"text": "The rollout was careless"})
+    snap.notes[2] = snap.notes[2].model_copy(update={"text": "A canary stage for every rule"})
+    builder = ViewBuilder(snap)
+    for encode in (False, True):
+        def seen(viewer_id):
+            viewer = Viewer(participant_id=viewer_id, is_facilitator=False)
+            if encode:
+                return json.loads(builder.view_json(viewer, my_votes={}, present=[]))
+            return builder.view(viewer, my_votes={}, present=[])
+
+        ana = {n["id"]: n for n in all_notes(seen(ANA))}
+        (flag,) = ana["n1"]["nudge"]
+        assert flag["phrase"].lower() == "careless" and flag["explanation"] and flag["suggestion"]
+        assert ana["n3"]["nudge"] == []
+        # Ben sees Ana's note in Group, never the nudge on it.
+        assert all("nudge" not in n for n in all_notes(seen(BEN)) if n["id"] in ("n1", "n3"))
