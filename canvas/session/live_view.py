@@ -16,7 +16,7 @@ from canvas.session.grouping import votable_items
 from canvas.models import Note, NoteColour
 from canvas.review.language import check_text
 from canvas.session.parts import TITLES, layout, parts_view
-from canvas.session.phases import RULES, Action, Actor, Phase, allowed
+from canvas.session.phases import RULES, Action, Actor, Phase, allowed, board_explanation
 from canvas.snapshot import BoardSnapshot
 from canvas.session.visibility import Viewer, hidden_note_counts, visible_snapshot
 from canvas.session.voting import RankedItem, VoteRules, cluster_votes, dot_fits, rank
@@ -323,7 +323,7 @@ def _board_part(snapshot: BoardSnapshot, audience: Viewer) -> dict:
         "board": {
             "id": board.id, "title": board.title, "phase": board.phase.value,
             "phases": [{"key": phase.value, "label": phase.label} for phase in Phase],
-            "explanation": board.phase.explanation,
+            "explanation": board_explanation(board.phase, revealed),
             "votes_revealed": revealed, "show_authors": board.show_authors,
             "timer_ends_at": _iso(board.timer_ends_at),
             "focus_item_id": board.focus_item,

@@ -203,3 +203,10 @@ def test_only_the_writer_is_nudged_about_blame_language_in_their_note():
         assert ana["n3"]["nudge"] == []
         # Ben sees Ana's note in Group, never the nudge on it.
         assert all("nudge" not in n for n in all_notes(seen(BEN)) if n["id"] in ("n1", "n3"))
+
+
+def test_the_bar_stops_saying_votes_are_blind_once_they_are_revealed():
+    blind = view(snapshot("vote", votes_revealed=False), BEN)["board"]["explanation"]
+    shown = view(snapshot("vote", votes_revealed=True), BEN)["board"]["explanation"]
+    assert "blind until revealed" in blind
+    assert "blind" not in shown and "revealed" in shown
