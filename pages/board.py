@@ -13,7 +13,10 @@ from pages.live import component
 # The canvas needs the width: a thin margin, so two columns fit beside the
 # sidebar at 1024 px.
 st.html("<style>[data-testid=stMainBlockContainer] { padding-left: 1rem; padding-right: 1rem; "
-        "max-width: none; }</style>")
+        "max-width: none; } "
+        # The bar sticks just below Streamlit's header: notes scrolling up pass
+        # behind an opaque header, not through a see-through gap.
+        "[data-testid=stHeader] { background: #fbf8f1; }</style>")
 page = board_page.open_board_page(top_bar=False)
 
 # Above the board, not over it: a toast would cover the bar's timer and its
