@@ -348,9 +348,15 @@ class StaleMove(CanvasError):
     """Someone else moved the dragged note (or the note it was dropped on) after
     the mover's view of the board was drawn."""
 
-    def __init__(self):
-        super().__init__("Someone else moved that note while you were dragging it; "
-                         "look again at where it is now.")
+    def __init__(self, number: int | None = None, onto: int | None = None):
+        # Name what moved: the dragged note, or the one it was dropped on.
+        if onto is not None:
+            super().__init__(f"Someone else moved #{onto}, the note you dropped "
+                             f"{'#' + str(number) if number is not None else 'yours'} on, while you "
+                             "were dragging; your note stayed where it was. Look again and drop it anew.")
+        else:
+            super().__init__(f"Someone else moved that note{f' (#{number})' if number is not None else ''} "
+                             "while you were dragging it; look again at where it is now.")
 
 
 class NotANoteStep(CanvasError):

@@ -217,3 +217,8 @@ def _escape_marker(match: re.Match) -> str:
     if symbol:
         return f"{indent}\\{symbol}"
     return f"{indent}{digits}\\{closer}"
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """"1 note", "2 notes": a count with its word as the count wants it."""
+    return f"{count} {word if count == 1 else (many or word + 's')}"

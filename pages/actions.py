@@ -11,7 +11,7 @@ from canvas.actions import (
 from canvas.errors import EditConflict, InvalidInput
 from canvas.exports.calendar_feed import FEED_PATH
 from canvas.exports.tracker_issue import Tracker
-from canvas.text import escape_markdown
+from canvas.text import escape_markdown, plural
 from canvas.review.language import check_text
 from canvas.session.phases import Action
 from canvas.dates import SUPPORTED, clamp_day, day_in_range, today_in
@@ -182,8 +182,8 @@ overdue = [a for a in board_actions if a.is_overdue(today)]
 parked = [a for a in board_actions if a.is_parked]
 commitments = [a for a in board_actions if not a.is_parked]
 st.caption(
-    f"{len(commitments)} actions · {len(drafts)} drafts without an owner and a due date · "
-    f"{len(overdue)} overdue · {len(parked)} parked ideas"
+    f"{plural(len(commitments), 'action')} · {plural(len(drafts), 'draft')} without an owner "
+    f"and a due date · {len(overdue)} overdue · {plural(len(parked), 'parked idea')}"
 )
 if st.session_state.get("action_undo"):
     left, right = st.columns([5, 1], vertical_alignment="center")

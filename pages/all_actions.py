@@ -5,6 +5,7 @@ import streamlit as st
 
 from canvas.actions import Status
 from canvas.dates import today_in
+from canvas.text import plural
 from pages.shared import database, identity, navigation
 from storage import actions
 
@@ -36,9 +37,9 @@ shown = [
     and (not picked_boards or title in picked_boards)
     and (not only_overdue or action.is_overdue(today))
 ]
-st.caption(f"{len(shown)} of {len(rows)} actions · "
+st.caption(f"{len(shown)} of {plural(len(rows), 'action')} · "
            f"{sum(a.is_overdue(today) for _, _, a in shown)} overdue · "
-           f"{sum(a.is_open_draft for _, _, a in shown)} drafts")
+           f"{plural(sum(a.is_open_draft for _, _, a in shown), 'draft')}")
 st.dataframe(
     [
         {

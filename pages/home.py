@@ -6,6 +6,7 @@ from canvas.models import BoardDraft, ReviewType, Severity
 from canvas.errors import CanvasError, NotText, TemplateWithoutTimeline, decode_text
 from canvas.exports.importing import read_board_file
 from canvas.dates import today_in
+from canvas.text import plural
 from canvas.templates import DEFAULT_TEMPLATE, all_templates, get_template
 from pages.shared import database, feedback, identity, navigation, widgets
 from storage import boards, facilitation, restore
@@ -171,7 +172,8 @@ for summary in listed:
         meta.caption(
             f"{kind}{summary.incident_date or 'no date'} · {summary.severity.value} · "
             f"{templates[summary.template].name if summary.template in templates else summary.template}"
-            f" · {summary.note_count} notes · {summary.participant_count} people"
+            f" · {plural(summary.note_count, 'note')} · "
+            f"{plural(summary.participant_count, 'person', 'people')}"
         )
         if action.button("Open", key=f"home_open_{summary.id}"):
             navigation.open_board(summary.id)

@@ -127,11 +127,11 @@ def move_note(db: Database, board_id: str, note_id: str, *, step_key: str,
         placed = _next_revision(db, board_id)
         note = _live_note(db, board_id, note_id)
         if note["placed_revision"] > seen_revision:
-            raise StaleMove()
+            raise StaleMove(note["number"])
         if onto_note_id is not None and onto_note_id != note_id:
             target = _live_note(db, board_id, onto_note_id)
             if target["placed_revision"] > seen_revision:
-                raise StaleMove()
+                raise StaleMove(note["number"], onto=target["number"])
             step_key = target["step_key"]
             cluster_id = target["cluster_id"]
             if cluster_id is None:

@@ -12,7 +12,9 @@ from storage import participants, votes
 from storage.db import Database, read_transaction, write_transaction
 from storage.snapshot import read_snapshot
 
-PRESENT_WITHIN = timedelta(minutes=1)
+# Every process records who has a stream open every few seconds (see
+# web/board_cache.py); a few missed records, and the person is gone.
+PRESENT_WITHIN = timedelta(seconds=20)
 
 
 class LiveBoard(BaseModel):
@@ -35,7 +37,8 @@ def load_live_board(db: Database, board_id: str) -> LiveBoard:
 
 
 def present_names(db: Database, board_id: str) -> list[str]:
-    """Who had the board open in the last minute, by name."""
+    """Who has the board open now (reported in during PRESENT_WITHIN), by
+    name: one name per person, so two people of one name are both listed."""
     return [person.display_name for person in participants.present(db, board_id, PRESENT_WITHIN)]
 
 
@@ -50,3 +53,8 @@ def mark_all_seen(db: Database, participant_ids: Iterable[str]) -> None:
     with write_transaction(db, wait_ms=participants.SEEN_WAIT_MS):
         for participant_id in ids:
             participants.mark_seen(db, participant_id)
+
+
+def mark_gone(db: Database, participant_id: str) -> None:
+    """This person closed their last page of the board here (no revision bump)."""
+    participants.mark_gone(db, participant_id)

@@ -70,12 +70,25 @@ def mark_seen(db: Database, participant_id: str) -> None:
         db["participants"].update(participant_id, {"last_seen_at": iso(now())})
 
 
+def mark_gone(db: Database, participant_id: str) -> None:
+    """Record that this participant closed the board (no revision bump): they
+    are not here again until their page reports in. Raises like `mark_seen`."""
+    # "Seen" goes back to the moment they joined, which `present` reads as
+    # "not since joining"; nothing else reads the stamp.
+    with write_transaction(db, wait_ms=SEEN_WAIT_MS):
+        db.execute("UPDATE participants SET last_seen_at = joined_at WHERE id = ?", [participant_id])
+
+
 def present(db: Database, board_id: str, within: timedelta) -> list[Participant]:
-    """Participants whose page reported in during the last `within`."""
+    """Participants whose page reported in during the last `within`, each once.
+
+    Only a page reports in: a row stamped when it was made (a joined person
+    whose page has not reported yet, the people of an imported board) or put
+    back by `mark_gone` is nobody here."""
     since = iso(now() - within)
     rows = db.query(
         "SELECT * FROM participants WHERE board_id = ? AND last_seen_at >= ? "
-        "ORDER BY lower(display_name), display_name",
+        "AND last_seen_at > joined_at ORDER BY lower(display_name), display_name, id",
         [board_id, since],
     )
     return [Participant.model_validate(row) for row in rows]

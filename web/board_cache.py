@@ -22,14 +22,19 @@ from canvas.session.live_view import ViewBuilder
 from canvas.session.visibility import Viewer
 from storage.db import Database, database_target
 from storage.errors import named_error
-from storage.live import LiveBoard, load_live_board, mark_all_seen, present_names
+from storage.live import LiveBoard, load_live_board, mark_all_seen, mark_gone, present_names
 from web import process
 
 log = logging.getLogger(__name__)
 
-# How often an idle stream says it is alive, and how often presence is recorded.
-PING_SECONDS = 15.0
-PRESENCE_TTL_SECONDS = 5.0
+# "Here" must be true within seconds: an idle stream wakes this often to say
+# it is alive and to send who is here when that changed; every process records
+# who has a stream open every RECORD_SECONDS (storage.live.PRESENT_WITHIN
+# allows a few missed records); the names read are shared for
+# PRESENCE_TTL_SECONDS. A closed page is recorded as gone at once.
+PING_SECONDS = 3.0
+RECORD_SECONDS = 5.0
+PRESENCE_TTL_SECONDS = 2.0
 
 T = TypeVar("T")
 
@@ -138,6 +143,9 @@ class Presence:
         self._reads: SingleFlight[list[str]] = SingleFlight()
         # "record" and "read", while each fails: a full disk stops the one, not the other.
         self.failing: set[str] = set()
+        # An arrival and a departure of the same person are written in the order they happened.
+        self._writing = asyncio.Lock()
+        self._leaving: set[asyncio.Task] = set()
 
     async def names(self, board_id: str) -> list[str]:
         """Who is here, as last read; a failed read keeps the last answer until
@@ -161,12 +169,52 @@ class Presence:
 
     async def record(self, participant_ids: list[str]) -> None:
         """Mark these people present now; a failure pauses presence and is not raised."""
-        try:
-            await anyio.to_thread.run_sync(_mark_all_seen, participant_ids)
-        except Exception as error:  # noqa: BLE001 - presence pauses, the stream goes on
-            self._failed("record", error)
-        else:
-            self._working("record")
+        ids = [pid for pid in participant_ids if pid]
+        if not ids:
+            return
+        async with self._writing:
+            try:
+                await anyio.to_thread.run_sync(_mark_all_seen, ids)
+            except Exception as error:  # noqa: BLE001 - presence pauses, the stream goes on
+                self._failed("record", error)
+            else:
+                self._working("record")
+
+    async def arrive(self, board_id: str, participant_id: str | None) -> None:
+        """A stream opened: this person is here, and this process's streams
+        of the board read who is here afresh."""
+        self.open[(board_id, participant_id or "")] += 1
+        await self.record([participant_id] if participant_id else [])
+        self._names.pop(board_id, None)
+
+    def leave(self, board_id: str, participant_id: str | None) -> None:
+        """A stream closed. Their last one here: record them gone, without
+        waiting (the stream may be ending because it was cancelled)."""
+        seat = (board_id, participant_id or "")
+        self.open[seat] -= 1
+        if self.open[seat] > 0:
+            return
+        del self.open[seat]
+        if not participant_id:
+            return
+        task = asyncio.ensure_future(self._gone(seat))
+        self._leaving.add(task)
+        task.add_done_callback(self._leaving.discard)
+
+    async def _gone(self, seat: tuple[str, str]) -> None:
+        board_id, participant_id = seat
+        async with self._writing:
+            # Back already (a reload opens the new stream as the old one closes).
+            if self.open[seat] > 0:
+                return
+            self.open.pop(seat, None)
+            try:
+                await anyio.to_thread.run_sync(_mark_gone, participant_id)
+            except Exception as error:  # noqa: BLE001 - presence pauses, the stream goes on
+                self._failed("record", error)
+            else:
+                self._working("record")
+        self._names.pop(board_id, None)
 
     def _failed(self, job: str, error: Exception) -> None:
         if job in self.failing:
@@ -195,6 +243,11 @@ def _mark_all_seen(participant_ids: list[str]) -> None:
         mark_all_seen(db, participant_ids)
 
 
+def _mark_gone(participant_id: str) -> None:
+    with process.database() as db:
+        mark_gone(db, participant_id)
+
+
 presence = Presence()
 
 
@@ -205,9 +258,9 @@ def forget_presence() -> None:
 
 
 async def keep_presence() -> None:
-    """Record everyone with a stream open every ping, until cancelled."""
+    """Record everyone with a stream open every RECORD_SECONDS, until cancelled."""
     while True:
-        await asyncio.sleep(PING_SECONDS)
+        await asyncio.sleep(RECORD_SECONDS)
         await presence.record(sorted({pid for (_, pid), count in presence.open.items() if count > 0}))
 
 

@@ -58,13 +58,11 @@ def _last_event_id(request: Request) -> int | None:
 
 async def _events(board_id: str, viewer: Viewer, sent: int | None):
     presence = board_cache.presence
-    seat = (board_id, viewer.participant_id or "")
-    presence.open[seat] += 1
     # What this connection last sent, piece by piece (hashes only): none yet,
     # so the first view goes whole.
     pieces_sent: dict[str, int] | None = None
     try:
-        await presence.record([viewer.participant_id])
+        await presence.arrive(board_id, viewer.participant_id)
         present = await presence.names(board_id)
         yield f"retry: {RECONNECT_MS}\n\n"
         while not process.closing:
@@ -94,6 +92,9 @@ async def _events(board_id: str, viewer: Viewer, sent: int | None):
             now_present = await presence.names(board_id)
             if now_present != present:
                 present = now_present
+                if pieces_sent is not None:
+                    # The canvas lays this over its view: the next patch compares with it.
+                    pieces_sent["present"] = hash(json.dumps(present, separators=(",", ":"), ensure_ascii=False))
                 yield f"event: presence\ndata: {json.dumps({'present': present})}\n\n"
     except Exception as error:
         # The response has started: end the stream (the browser reconnects and
@@ -105,6 +106,4 @@ async def _events(board_id: str, viewer: Viewer, sent: int | None):
         else:
             log.warning("live board stream ended: %s", problem)
     finally:
-        presence.open[seat] -= 1
-        if presence.open[seat] <= 0:
-            del presence.open[seat]
+        presence.leave(board_id, viewer.participant_id)

@@ -14,8 +14,9 @@ from datetime import UTC, datetime
 from canvas.actions import Status
 from canvas.session.grouping import votable_items
 from canvas.models import Note, NoteColour
+from canvas.review.language import check_text
 from canvas.session.parts import TITLES, layout, parts_view, places
-from canvas.session.phases import RULES, Action, Actor, Phase, allowed
+from canvas.session.phases import RULES, Action, Actor, Phase, allowed, board_explanation
 from canvas.session.progress import progress
 from canvas.snapshot import BoardSnapshot
 from canvas.session.visibility import Viewer, hidden_note_counts, visible_snapshot
@@ -63,6 +64,19 @@ class ViewBuilder:
         self._cans: dict[tuple[bool, bool], dict] = {}
         self._can_texts: dict[tuple[bool, bool], str] = {}
         self._rules: dict[tuple[bool, bool], _RoleRules] = {}
+        self._nudges: dict[str, list[dict]] = {}
+
+    def nudge(self, note_id: str) -> list[dict]:
+        """Blame or hindsight wording in a note, as the step pages nudge its
+        writer: only ever put on the writer's own note (a nudge, not a pillory)."""
+        found = self._nudges.get(note_id)
+        if found is None:
+            if not self._nudges:
+                self._notes = {note.id: note for note in self.snapshot.notes}
+                self._names = [person.display_name for person in self.snapshot.participants]
+                self._steps = {step.key: step for step in self.snapshot.board.template_model.note_steps}
+            found = self._nudges[note_id] = _nudge(self._notes.get(note_id), self._steps, self._names)
+        return found
 
     def _part(self, viewer: Viewer) -> tuple[str | None, dict]:
         audience = viewer.participant_id if self.snapshot.board.phase == Phase.write else None
@@ -111,7 +125,8 @@ class ViewBuilder:
         def note(fragment: tuple[str, str]) -> str:
             note_id, head = fragment
             mine = me_id is not None and authors.get(note_id) == me_id
-            return f"{head}{own[mine, flags.change(mine)]}{votes_of(note_id)}}}"
+            nudge = f',"nudge":{_dumps(self.nudge(note_id))}' if mine else ""
+            return f"{head}{own[mine, flags.change(mine)]}{votes_of(note_id)}{nudge}}}"
 
         columns = []
         for key, head, clusters, loose in encoded["columns"]:
@@ -195,7 +210,7 @@ class ViewBuilder:
         def mine(note: dict) -> dict:
             is_mine = me_id is not None and authors.get(note["id"]) == me_id
             return {**note, "mine": is_mine, "may_change": flags.change(is_mine), "may_move": flags.move,
-                    **votes_of(note["id"])}
+                    **votes_of(note["id"]), **({"nudge": self.nudge(note["id"])} if is_mine else {})}
 
         columns = [
             {**column,
@@ -300,6 +315,16 @@ class _ViewerFlags:
         return mine, *self.votes_for(mine)
 
 
+def _nudge(note: Note | None, steps: Mapping, names: list[str]) -> list[dict]:
+    if note is None:
+        return []
+    step = steps.get(note.step_key)
+    flags = check_text(note.text, names=names,
+                       names_as_subjects=step is not None and step.names_as_subjects)
+    return [{"phrase": flag.phrase, "explanation": flag.explanation, "suggestion": flag.suggestion}
+            for flag in flags]
+
+
 def _actor(viewer: Viewer) -> Actor:
     return Actor(participant_id=viewer.participant_id, is_facilitator=viewer.is_facilitator)
 
@@ -378,7 +403,7 @@ def _board_part(snapshot: BoardSnapshot, audience: Viewer) -> dict:
         "board": {
             "id": board.id, "title": board.title, "phase": board.phase.value,
             "phases": [{"key": phase.value, "label": phase.label} for phase in Phase],
-            "explanation": board.phase.explanation,
+            "explanation": board_explanation(board.phase, revealed),
             "votes_revealed": revealed, "show_authors": board.show_authors,
             "timer_ends_at": _iso(board.timer_ends_at),
             "focus_item_id": board.focus_item,

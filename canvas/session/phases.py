@@ -43,6 +43,18 @@ class Phase(str, Enum):
         return order[index - 1] if index > 0 else None
 
 
+# While votes are revealed, voting says so instead of promising blindness.
+REVEALED_VOTE_EXPLANATION = ("Dot-vote on the clusters and notes that matter most. "
+                             "Votes are revealed: everyone sees the totals.")
+
+
+def board_explanation(phase: "Phase", votes_revealed: bool) -> str:
+    """What the board's bar says about the phase, as the board stands."""
+    if phase == Phase.vote and votes_revealed:
+        return REVEALED_VOTE_EXPLANATION
+    return phase.explanation
+
+
 PHASE_EXPLANATIONS = {
     Phase.write: "Write on your own: only you see your notes; others see how many each step has.",
     Phase.group: "All notes are revealed. Drag notes into clusters of the same idea.",

@@ -60,7 +60,12 @@ function renderBar(s) {
   message.setAttribute("role", "alert");
   if (s.message) {
     message.appendChild(el("span", "", s.message));
-    message.appendChild(button("Dismiss", "pc-link", () => { s.message = null; render(s); }));
+    const action = s.messageAction;
+    if (action) {
+      message.appendChild(button(action.label, "pc-button pc-message-action", () => action.run(),
+                                 { "data-focus": "message-action" }));
+    }
+    message.appendChild(button("Dismiss", "pc-link", () => { s.message = null; s.messageAction = null; render(s); }));
   } else {
     message.hidden = true;
   }
@@ -141,12 +146,24 @@ function updateTimer(s) {
   }
 }
 
-function showMessage(s, text) {
+// A message in the bar, gone after a while. One with an action (Undo) stays
+// while the person is on its button, so reaching it by keyboard is enough.
+function showMessage(s, text, { action = null, seconds = 10 } = {}) {
   s.message = text;
+  s.messageAction = action;
   clearTimeout(s.messageTimer);
-  s.messageTimer = setTimeout(() => {
-    if (s.message === text) { s.message = null; if (s.view) render(s); }
-  }, 10000);
+  const expire = () => {
+    if (s.message !== text || s.messageAction !== action) return;
+    const active = activeIn(s);
+    if (action && active && active.dataset && active.dataset.focus === "message-action") {
+      s.messageTimer = setTimeout(expire, 2000);
+      return;
+    }
+    s.message = null;
+    s.messageAction = null;
+    if (s.view) render(s);
+  };
+  s.messageTimer = setTimeout(expire, seconds * 1000);
   if (s.view) render(s);
 }
 

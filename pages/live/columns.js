@@ -3,11 +3,16 @@
 // The note columns (and the discussion beside them): one part of the board.
 function renderColumns(s) {
   const view = s.view;
+  const part = el("div", "pc-columns");
   const board = el("div", "pc-board pc-phase-" + view.board.phase);
   board.setAttribute("aria-label", "Board");
   if (view.board.show.discussion) board.appendChild(renderDiscussion(s));
   for (const column of view.columns) board.appendChild(renderColumn(s, column));
-  return board;
+  part.appendChild(board);
+  part.appendChild(el("p", "pc-keys", "Keyboard: Tab reaches each note; [ and ] (or Alt+← and Alt+→, "
+    + "also while writing) jump to the column before or after"
+    + (view.can.group ? "; M or Enter on a note opens Move." : ".")));
+  return part;
 }
 
 function renderColumn(s, column) {
@@ -144,21 +149,24 @@ function renderNote(s, column, note, cluster) {
   }
   if (note.may_move) {
     card.classList.add("pc-draggable");
-    card.setAttribute("aria-keyshortcuts", "M");
     card.onpointerdown = (event) => pointerDown(s, event, note.id, event.currentTarget);
-    card.onkeydown = (event) => {
-      if (event.target !== card) return;
-      if (event.key === "m" || event.key === "M" || event.key === "Enter") {
-        event.preventDefault();
-        openMenu(s, note.id);
-      }
-    };
   }
+  card.setAttribute("aria-keyshortcuts", (note.may_move ? "M " : "") + "[ ] Alt+ArrowLeft Alt+ArrowRight");
+  // The card on the page may be an earlier drawing of this one (see morph):
+  // compare with the element the handler runs on, not this fresh `card`.
+  card.onkeydown = (event) => {
+    if (event.target !== event.currentTarget || jumpColumn(s, event, column.key)) return;
+    if (note.may_move && (event.key === "m" || event.key === "M" || event.key === "Enter")) {
+      event.preventDefault();
+      openMenu(s, note.id);
+    }
+  };
   if (s.editing && s.editing.id === note.id) {
     card.appendChild(renderNoteEditor(s, note));
     return card;
   }
-  card.appendChild(el("p", "pc-note-text", note.text));
+  card.appendChild(renderNoteText(s, note));
+  if (note.nudge && note.nudge.length) card.appendChild(renderNudge(s, note));
   const foot = el("div", "pc-note-foot");
   const meta = "#" + note.number + (note.author ? " · " + note.author : "");
   foot.appendChild(el("span", "pc-number", meta));
@@ -174,12 +182,109 @@ function renderNote(s, column, note, cluster) {
       render(s);
     }, { "aria-label": `Edit note #${note.number}` }));
     foot.appendChild(button("Delete", "pc-link",
-      () => act(s, "delete_note", { note_id: note.id }),
+      () => deleteNote(s, note),
       { "aria-label": `Delete note #${note.number}` }));
   }
   card.appendChild(foot);
   if (!cluster && view.board.focus_item_id === note.id) card.appendChild(el("div", "pc-focus-label", "In focus"));
   return card;
+}
+
+// A long note shows its first lines; "Show all" opens it in place. The
+// button is offered only where the text was really cut (measured after each
+// drawing, see measureClamps), so short notes carry no control.
+function renderNoteText(s, note) {
+  const wrap = el("div", "pc-note-body");
+  const text = el("p", "pc-note-text", note.text);
+  const open = s.expanded.has(note.id);
+  if (!open) text.classList.add("pc-clamped");
+  text.id = "text-" + note.id;
+  wrap.appendChild(text);
+  if (open || s.clipped.get(note.id) === note.text) {
+    wrap.appendChild(button(open ? "Show less" : "Show all", "pc-link pc-more", () => {
+      if (open) s.expanded.delete(note.id); else s.expanded.add(note.id);
+      s.focusAfter = "more:" + note.id;
+      render(s);
+    }, { "aria-expanded": String(open), "aria-controls": "text-" + note.id,
+         "aria-label": `${open ? "Show less of" : "Show all of"} note #${note.number}`,
+         "data-focus": "more:" + note.id }));
+  }
+  return wrap;
+}
+
+// Which clamped notes lost lines; draws again when that changed.
+function measureClamps(s) {
+  let changed = false;
+  for (const text of s.root.querySelectorAll(".pc-board .pc-note:not(.pc-ghost) .pc-note-text.pc-clamped")) {
+    const id = text.closest(".pc-note").dataset.note;
+    const cut = text.scrollHeight > text.clientHeight + 1;
+    const known = s.clipped.get(id) === text.textContent;
+    if (cut && !known) { s.clipped.set(id, text.textContent); changed = true; }
+    else if (!cut && s.clipped.has(id)) { s.clipped.delete(id); changed = true; }
+  }
+  return changed;
+}
+
+// Only the writer receives a nudge (the server puts it on their own notes).
+function renderNudge(s, note) {
+  const box = el("div", "pc-nudge");
+  box.setAttribute("role", "note");
+  for (const flag of note.nudge) {
+    const line = el("p", "pc-nudge-line");
+    line.appendChild(el("strong", "", "Nudge"));
+    line.appendChild(document.createTextNode(` · “${flag.phrase}” — ${flag.explanation} `));
+    line.appendChild(el("em", "", "Try: "));
+    line.appendChild(document.createTextNode(flag.suggestion));
+    box.appendChild(line);
+  }
+  box.appendChild(el("p", "pc-nudge-only", "Only you see this."));
+  return box;
+}
+
+// Deleting takes one click, so it can be taken back for a few seconds.
+const UNDO_SECONDS = 6;
+
+async function deleteNote(s, note) {
+  const reply = await act(s, "delete_note", { note_id: note.id });
+  if (!reply.ok) return;
+  showMessage(s, `Note #${note.number} deleted.`, {
+    seconds: UNDO_SECONDS,
+    action: { label: "Undo", run: async () => {
+      const back = await act(s, "restore_note", { note_id: note.id });
+      if (back.ok) {
+        s.message = null;
+        s.focusAfter = "note:" + note.id;
+        render(s);
+      }
+    } },
+  });
+  s.focusAfter = "message-action";
+  render(s);
+}
+
+// Move keyboard focus to the column before or after: its first note, or its
+// composer when it has no notes. `[` and `]` on a note, Alt+Left and
+// Alt+Right on a note or in the composer. True when the key was taken.
+function jumpColumn(s, event, step) {
+  let direction = 0;
+  if (event.altKey && (event.key === "ArrowLeft" || event.key === "ArrowRight")) {
+    direction = event.key === "ArrowLeft" ? -1 : 1;
+  } else if (!event.altKey && !event.ctrlKey && !event.metaKey && event.target.nodeName !== "TEXTAREA"
+             && (event.key === "[" || event.key === "]")) {
+    direction = event.key === "[" ? -1 : 1;
+  }
+  if (!direction) return false;
+  event.preventDefault();
+  const columns = [...s.root.querySelectorAll(".pc-board .pc-column[data-step]")];
+  const at = columns.findIndex((column) => column.dataset.step === step);
+  const next = columns[at + direction];
+  if (!next) return true;
+  const target = next.querySelector(".pc-note:not(.pc-ghost)") || next.querySelector(".pc-composer-text");
+  if (target) {
+    target.focus({ preventScroll: true });
+    target.scrollIntoView({ block: "nearest", inline: "nearest" });
+  }
+  return true;
 }
 
 function renderNoteEditor(s, note) {
@@ -230,15 +335,16 @@ function renderDots(s, itemId, label, item) {
   for (let i = 0; i < mine; i += 1) {
     if (item.may_unvote) {
       row.appendChild(button("", "pc-dot pc-dot-mine",
-        () => act(s, "unvote", { item_id: itemId, seen: mine }),
-        { "aria-label": `Take back a vote from ${label}`, title: "Take this vote back" }));
+        () => castVote(s, "unvote", itemId, mine),
+        { "aria-label": `Take back a vote from ${label}`, title: "Take this vote back",
+          "data-focus": "unvote:" + itemId }));
     } else {
       row.appendChild(el("span", "pc-dot pc-dot-mine"));
     }
   }
   if (view.can.vote) {
     const add = button("+ Vote", "pc-vote",
-      () => act(s, "vote", { item_id: itemId, seen: mine }),
+      () => castVote(s, "vote", itemId, mine),
       { "aria-label": `Vote for ${label}`, title: "Add a vote",
         "data-focus": "vote:" + itemId });
     if (!item.may_vote) add.disabled = true;
@@ -252,6 +358,19 @@ function renderDots(s, itemId, label, item) {
   return row;
 }
 
+// A vote or a vote taken back keeps the keyboard on the item: the button
+// pressed may be gone (the last dot) or disabled (the limit reached), so
+// focus goes to the item's other vote button.
+async function castVote(s, type, itemId, seen) {
+  const before = activeIn(s);
+  const wasHere = Boolean(before && before.closest && before.closest(`[data-dots="${CSS.escape(itemId)}"]`));
+  await act(s, type, { item_id: itemId, seen });
+  const row = wasHere && s.root.querySelector(`.pc-board [data-dots="${CSS.escape(itemId)}"]`);
+  if (!row) return;
+  const target = row.querySelector(".pc-vote:not([disabled])") || row.querySelector("button.pc-dot-mine");
+  if (target && activeIn(s) !== target) target.focus();
+}
+
 function renderComposer(s, column) {
   const draft = s.drafts[column.key] || (s.drafts[column.key] = { text: "", colour: s.lastColour || "yellow", error: null });
   const box = el("div", "pc-composer");
@@ -260,11 +379,13 @@ function renderComposer(s, column) {
   area.value = draft.text;
   area.rows = 2;
   area.placeholder = "Add a note… (Enter saves, Shift+Enter: new line)";
+  area.setAttribute("aria-keyshortcuts", "Alt+ArrowLeft Alt+ArrowRight");
   area.dataset.focus = "compose:" + column.key;
   area.setAttribute("aria-label", `New note for ${column.title}`);
   area.style.background = colourHex(s, draft.colour);
   area.oninput = (event) => { draft.text = event.currentTarget.value; };
   area.onkeydown = (event) => {
+    if (jumpColumn(s, event, column.key)) return;
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
       submitNote(s, column, draft);

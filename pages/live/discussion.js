@@ -50,7 +50,9 @@ function renderDiscussion(s) {
 }
 
 function openEditor(s, item) {
-  s.editor = { item_id: item.item_id, title: item.label, owner: "", due: "", signal: "", error: null };
+  // The title is the action's own words; what it came from is shown beside it.
+  s.editor = { item_id: item.item_id, source: item.label, title: "", owner: "", due: "", signal: "",
+               error: null };
   s.focusAfter = "editor-title";
   render(s);
 }
@@ -70,8 +72,10 @@ function renderEditor(s) {
     form.appendChild(wrap);
     return input;
   };
+  form.appendChild(el("p", "pc-meta pc-editor-source", "From: " + editor.source));
   const title = el("input", "pc-input");
   title.value = editor.title;
+  title.placeholder = "What will we do?";
   field("Action", title, "title");
   const owner = el("input", "pc-input");
   owner.value = editor.owner;

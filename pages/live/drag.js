@@ -14,10 +14,12 @@ function pointerMove(s, event) {
   }
   event.preventDefault();
   const drag = s.drag;
+  drag.x = event.clientX;
+  drag.y = event.clientY;
   drag.ghost.style.transform =
     `translate(${event.clientX - drag.offsetX}px, ${event.clientY - drag.offsetY}px) rotate(2deg)`;
   setDropTarget(s, findDropTarget(s, event.clientX, event.clientY));
-  autoScroll(s, event.clientX, event.clientY);
+  autoScroll(s);
 }
 
 function startDrag(s, press) {
@@ -35,8 +37,8 @@ function startDrag(s, press) {
   s.root.appendChild(ghost);
   press.card.classList.add("pc-dragging");
   s.root.classList.add("pc-is-dragging");
-  s.drag = { noteId: press.noteId, card: press.card, ghost, target: null,
-             offsetX: press.x - box.left, offsetY: press.y - box.top };
+  s.drag = { noteId: press.noteId, card: press.card, ghost, target: null, x: press.x, y: press.y,
+             scrolling: null, offsetX: press.x - box.left, offsetY: press.y - box.top };
   if (s.menu) { s.menu = null; const open = s.root.querySelector(".pc-menu"); if (open) open.remove(); }
 }
 
@@ -64,17 +66,53 @@ function setDropTarget(s, target) {
   if (target) target.classList.add("pc-drop-target");
 }
 
-// Near an edge, a drag scrolls: the columns sideways, the page up and down,
-// so a note can travel from the foot of a long column to its top.
-function autoScroll(s, x, y) {
+// Held near an edge, a drag scrolls, and goes on scrolling while the pointer
+// rests there: the columns sideways near the board's left or right edge, the
+// page near the window's top or bottom. So a note reaches a column that is
+// off-screen, or the top of a long column, without the mouse moving.
+const EDGE = 48;
+const MAX_STEP = 18;
+
+function autoScroll(s) {
+  const drag = s.drag;
+  if (!drag || drag.scrolling) return;
+  const tick = () => {
+    if (s.drag !== drag) { drag.scrolling = null; return; }
+    const { dx, dy } = edgeSpeeds(s, drag.x, drag.y);
+    if (!dx && !dy) { drag.scrolling = null; return; }
+    const board = s.root.querySelector(".pc-board");
+    if (dx && board) board.scrollLeft += dx;
+    if (dy) scrollingAncestor(s.parent).scrollTop += dy;
+    // What lies under the pointer changed with the scroll.
+    setDropTarget(s, findDropTarget(s, drag.x, drag.y));
+    drag.scrolling = requestAnimationFrame(tick);
+  };
+  const { dx, dy } = edgeSpeeds(s, drag.x, drag.y);
+  if (dx || dy) drag.scrolling = requestAnimationFrame(tick);
+}
+
+// How far to scroll each frame: faster the nearer the pointer is to an edge.
+function edgeSpeeds(s, x, y) {
+  const speed = (distance) => Math.ceil(MAX_STEP * Math.min(1, (EDGE - distance) / EDGE));
+  let dx = 0, dy = 0;
   const board = s.root.querySelector(".pc-board");
-  if (!board) return;
-  const box = board.getBoundingClientRect();
-  if (x > box.right - 40) board.scrollLeft += 16;
-  else if (x < box.left + 40) board.scrollLeft -= 16;
+  if (board && board.scrollWidth > board.clientWidth) {
+    const box = board.getBoundingClientRect();
+    // The board's edges as seen: it may reach past the window.
+    const left = Math.max(box.left, 0), right = Math.min(box.right, window.innerWidth);
+    const top = Math.max(box.top, 0), bottom = Math.min(box.bottom, window.innerHeight);
+    if (y >= top && y <= bottom) {
+      if (x > right - EDGE && board.scrollLeft + board.clientWidth < board.scrollWidth) dx = speed(right - x);
+      else if (x < left + EDGE && board.scrollLeft > 0) dx = -speed(x - left);
+    }
+  }
   const page = scrollingAncestor(s.parent);
-  if (y < 60) page.scrollTop -= 20;
-  else if (y > window.innerHeight - 60) page.scrollTop += 20;
+  const view = page === document.scrollingElement || page === document.documentElement
+    ? { top: 0, bottom: window.innerHeight } : page.getBoundingClientRect();
+  const top = Math.max(view.top, 0), bottom = Math.min(view.bottom, window.innerHeight);
+  if (y < top + EDGE && page.scrollTop > 0) dy = -speed(y - top);
+  else if (y > bottom - EDGE && page.scrollTop + page.clientHeight < page.scrollHeight) dy = speed(bottom - y);
+  return { dx, dy };
 }
 
 function scrollingAncestor(node) {
@@ -91,6 +129,8 @@ function scrollingAncestor(node) {
 function endDrag(s) {
   const drag = s.drag;
   if (drag) {
+    if (drag.scrolling) cancelAnimationFrame(drag.scrolling);
+    drag.scrolling = null;
     drag.ghost.remove();
     drag.card.classList.remove("pc-dragging");
     if (drag.target) drag.target.classList.remove("pc-drop-target");
@@ -111,10 +151,20 @@ async function pointerUp(s, event) {
   const press = s.press;
   if (!press || event.pointerId !== press.pointer) return;
   const drag = endDrag(s);
-  if (!drag || !drag.target) { applyPending(s); return; }
+  if (!drag) { applyPending(s); return; }
+  // A drop that does nothing says so, or it looks like a move that failed.
+  if (!drag.target) {
+    showMessage(s, "Dropped outside the columns: the note stayed where it was.");
+    applyPending(s);
+    return;
+  }
   const move = dropMove(s, drag.target);
-  // Dropped back where it was (its own cluster, or its column's loose notes): nothing to do.
-  if (dropPlace(drag.target) === s.index.notes[drag.noteId].note.place) { applyPending(s); return; }
+  // Dropped back where it was (its own cluster, or its column's loose notes).
+  if (dropPlace(drag.target) === s.index.notes[drag.noteId].note.place) {
+    showMessage(s, "Dropped where it already was: nothing moved.");
+    applyPending(s);
+    return;
+  }
   // The drop is judged against the board as the dragger saw it; the newer
   // view waits until the server has answered.
   s.press = { noteId: drag.noteId, pointer: null };

@@ -39,6 +39,12 @@ function render(s) {
   const menu = renderMenu(s);
   if (menu) fresh.appendChild(menu);
   morphChildren(s.root, fresh, activeIn(s));
+  // Long notes are cut to their first lines; where that hid text, draw again
+  // with "Show all" (measured on the page: only layout knows).
+  if (s.mode !== "bar" && !s.measuring) {
+    s.measuring = true;
+    try { if (measureClamps(s)) render(s); } finally { s.measuring = false; }
+  }
   if (s.focusAfter) {
     const target = s.root.querySelector(`[data-focus="${CSS.escape(s.focusAfter)}"]`);
     s.focusAfter = null;

@@ -1,11 +1,13 @@
 // --- moving notes: the menu (mouse or keyboard) ------------------------------
 
-// The server lists where a note can go; the menu leaves out where it is.
+// The server lists where a note can go. Where the note is now stays in the
+// list, marked, and the menu opens on it: Enter at once moves nothing.
 function moveTargets(s, noteId) {
   const here = s.index.notes[noteId].note;
   return (s.view.board.move_targets || []).map((group) => ({
     title: group.title,
-    options: group.targets.filter((target) => target.key !== here.place && target.key !== "note:" + noteId),
+    options: group.targets.filter((target) => target.key !== "note:" + noteId)
+      .map((target) => ({ ...target, here: target.key === here.place })),
   })).filter((group) => group.options.length);
 }
 
@@ -32,17 +34,21 @@ function renderMenu(s) {
   menu.setAttribute("role", "menu");
   menu.setAttribute("aria-label", `Move note #${here.note.number} to`);
   menu.appendChild(el("div", "pc-menu-title", `Move #${here.note.number} to…`));
-  let first = true;
-  for (const group of moveTargets(s, s.menu.note)) {
+  const groups = moveTargets(s, s.menu.note);
+  const options = groups.flatMap((group) => group.options);
+  const start = options.find((option) => option.here) || options[0];
+  for (const group of groups) {
     menu.appendChild(el("div", "pc-menu-group", group.title));
     for (const option of group.options) {
-      const item = button(option.label, "pc-menu-item", () => {
-        closeMenu(s);
-        moveNote(s, s.index.notes[here.note.id] ? here.note.id : null, option.move);
-      }, { role: "menuitem", tabindex: "-1" });
+      const item = option.here
+        ? button(option.label + " (where it is now)", "pc-menu-item pc-menu-here", () => closeMenu(s),
+                 { role: "menuitem", tabindex: "-1", "aria-current": "location" })
+        : button(option.label, "pc-menu-item", () => {
+          closeMenu(s);
+          moveNote(s, s.index.notes[here.note.id] ? here.note.id : null, option.move);
+        }, { role: "menuitem", tabindex: "-1" });
       item.dataset.key = option.key;
-      if (first) item.dataset.focus = "menu-first";
-      if (first) { item.tabIndex = 0; first = false; }
+      if (option === start) { item.dataset.focus = "menu-first"; item.tabIndex = 0; }
       menu.appendChild(item);
     }
   }

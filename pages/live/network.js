@@ -29,6 +29,16 @@ function openStream(s) {
     s.streamView = applyPatch(s.streamView, patch);
     offerView(s, s.streamView);
   });
+  // Who is here changes without the board changing: the stream says so on its own.
+  source.addEventListener("presence", (event) => {
+    let said;
+    try { said = JSON.parse(event.data); } catch (error) { return; }
+    if (!s.view || !Array.isArray(said.present)) return;
+    // The stream's next patch is laid over what it told.
+    if (s.streamView) s.streamView = { ...s.streamView, present: said.present };
+    s.view = { ...s.view, present: said.present };
+    if (!s.drag) render(s);
+  });
   source.addEventListener("gone", () => {
     source.close();
     s.source = null;

@@ -56,6 +56,7 @@ function setUp(parentElement, data) {
     renewTimer: null, renewing: null, ticketSeconds: 0,
     source: null, connection: "connecting", retryDelay: 1000, retryTimer: null,
     drafts: {}, renaming: null, editing: null, editor: null, menu: null, message: null,
+    messageAction: null, expanded: new Set(), clipped: new Map(),
     press: null, drag: null, busy: 0, triggered: 0, timerPhase: {}, lastFocus: null,
     clock: null, closed: false,
   };
@@ -101,6 +102,9 @@ function offerView(s, view, { own = false } = {}) {
     s.root.dataset.pending = String(s.pending.revision);
     return;
   }
+  // A refusal belongs to the board it was said on: when what this person
+  // may do changes (a new phase, a new role), yesterday's "not now" goes.
+  if (s.view && JSON.stringify(s.view.can) !== JSON.stringify(view.can)) forgetRefusals(s);
   s.view = view;
   s.roleChanged = false;
   // The reply to this tab's own action can be older than a view that came
@@ -115,6 +119,12 @@ function offerView(s, view, { own = false } = {}) {
   if (s.mode === "bar" && view.revision > (s.baseRevision || 0)) askForRerun(s, view.revision);
   render(s);
   if (own) s.lastOwnRevision = view.revision;
+}
+
+function forgetRefusals(s) {
+  for (const draft of Object.values(s.drafts)) draft.error = null;
+  if (s.editing) s.editing.error = null;
+  if (s.editor) s.editor.error = null;
 }
 
 // Pages other than the board are drawn by Python: ask for a rerun when the

@@ -23,6 +23,7 @@ def test_an_action_without_owner_and_date_shows_as_a_draft_and_vague_titles_get_
     assert stored.title == "Look into monitoring" and stored.is_draft
     assert any("Draft" in w.value for w in app.warning)
     assert any("“Look into” has no end" in c.value for c in app.caption)
+    assert any(c.value.startswith("1 action · 1 draft without an owner") for c in app.caption)
 
 
 def test_wont_do_without_a_reason_is_refused_and_the_typed_title_kept(app, db_file):

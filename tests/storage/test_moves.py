@@ -95,8 +95,9 @@ def test_a_drop_from_before_someone_else_moved_the_note_is_refused(db, board):
     board_id = board.board.id
     both_saw = revision(db, board_id)
     clusters.move_note(db, board_id, first.id, step_key="react", seen_revision=both_saw, credentials=ben)
-    with pytest.raises(StaleMove):
+    with pytest.raises(StaleMove) as refused:
         clusters.move_note(db, board_id, first.id, step_key="prevent", seen_revision=both_saw, credentials=ana)
+    assert str(refused.value).startswith(f"Someone else moved that note (#{first.number})")
     assert placement(db, board_id, first.id) == ("react", None)
 
 
@@ -116,9 +117,13 @@ def test_a_drop_onto_a_note_someone_just_moved_is_refused(db, board):
     board_id = board.board.id
     saw = revision(db, board_id)
     clusters.move_note(db, board_id, first.id, step_key="react", seen_revision=saw, credentials=ana)
-    with pytest.raises(StaleMove):
+    with pytest.raises(StaleMove) as refused:
         clusters.move_note(db, board_id, second.id, step_key="detect", onto_note_id=first.id,
                            seen_revision=saw, credentials=ana)
+    # The sentence names the note that moved, the one dropped on, not the dragged one.
+    said = str(refused.value)
+    assert said.startswith(f"Someone else moved #{first.number}, the note you dropped #{second.number} on")
+    assert "moved that note" not in said
     assert clusters.list_clusters(db, board_id) == []
 
 

@@ -181,3 +181,32 @@ def test_a_note_says_whether_it_is_an_assumption_to_verify():
     encoded = json.loads(ViewBuilder(snap).view_json(
         Viewer(participant_id=BEN, is_facilitator=False), my_votes={}, present=["Ana"]))
     assert {n["id"]: n["assumption"] for n in all_notes(encoded)} == flags
+
+
+def test_only_the_writer_is_nudged_about_blame_language_in_their_note():
+    from canvas.session.live_view import ViewBuilder
+
+    snap = snapshot("group")
+    snap.notes[0] = snap.notes[0].model_copy(update={"text": "The rollout was careless"})
+    snap.notes[2] = snap.notes[2].model_copy(update={"text": "A canary stage for every rule"})
+    builder = ViewBuilder(snap)
+    for encode in (False, True):
+        def seen(viewer_id):
+            viewer = Viewer(participant_id=viewer_id, is_facilitator=False)
+            if encode:
+                return json.loads(builder.view_json(viewer, my_votes={}, present=[]))
+            return builder.view(viewer, my_votes={}, present=[])
+
+        ana = {n["id"]: n for n in all_notes(seen(ANA))}
+        (flag,) = ana["n1"]["nudge"]
+        assert flag["phrase"].lower() == "careless" and flag["explanation"] and flag["suggestion"]
+        assert ana["n3"]["nudge"] == []
+        # Ben sees Ana's note in Group, never the nudge on it.
+        assert all("nudge" not in n for n in all_notes(seen(BEN)) if n["id"] in ("n1", "n3"))
+
+
+def test_the_bar_stops_saying_votes_are_blind_once_they_are_revealed():
+    blind = view(snapshot("vote", votes_revealed=False), BEN)["board"]["explanation"]
+    shown = view(snapshot("vote", votes_revealed=True), BEN)["board"]["explanation"]
+    assert "blind until revealed" in blind
+    assert "blind" not in shown and "revealed" in shown

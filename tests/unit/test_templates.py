@@ -92,3 +92,14 @@ def test_a_step_holds_notes_only_if_the_template_has_it_as_a_sticky_note_column(
     assert template.holds_notes("detect") and template.holds_notes("next-steps")
     assert not template.holds_notes("timeline") and not template.holds_notes("summary")
     assert not template.holds_notes("no-such-step")
+
+
+def test_a_template_named_by_its_step_count_has_that_many_steps():
+    import re
+
+    from canvas.templates import all_templates
+
+    for template in all_templates().values():
+        said = re.search(r"\((\d+) steps\)", template.name)
+        if said:
+            assert int(said.group(1)) == len(template.steps), template.name
