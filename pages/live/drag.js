@@ -158,6 +158,22 @@ async function pointerUp(s, event) {
     applyPending(s);
     return;
   }
+  // Onto a part of the meeting: a note dropped on a learning is its
+  // evidence, on a moment of the timeline it is linked to that moment.
+  if (drag.target.dataset.drop === "learning") {
+    await dropOnLearning(s, drag.target, drag.noteId);
+    return;
+  }
+  if (drag.target.dataset.drop === "event") {
+    s.press = { noteId: drag.noteId, pointer: null };
+    try {
+      await act(s, "link_note", { note_id: drag.noteId, event_id: drag.target.dataset.eventId });
+    } finally {
+      s.press = null;
+      applyPending(s);
+    }
+    return;
+  }
   const move = dropMove(s, drag.target);
   // Dropped back where it was (its own cluster, or its column's loose notes).
   if (dropPlace(drag.target) === s.index.notes[drag.noteId].note.place) {

@@ -16,7 +16,6 @@ pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
 DOCS_SCREENSHOTS = ROOT / "docs" / "screenshots"
 # The drag code routes a drop on a learning card to the card's part.
-DROPS_ON_LEARNINGS = "dropOnLearning" in (ROOT / "pages" / "live" / "drag.js").read_text(encoding="utf-8")
 SIZES = {"1024": (1024, 768), "1440": (1440, 900)}
 CHANGED = ("Someone changed the summary while you were editing: theirs is shown under your text, "
            "which is kept. Save again to put yours in its place.")
@@ -146,7 +145,6 @@ def test_two_people_editing_one_learning_the_later_hears_it_and_keeps_their_text
     expect(part(ann, "learnings").get_by_role("button", name="Edit learning 1")).to_be_focused()
 
 
-@pytest.mark.skipif(not DROPS_ON_LEARNINGS, reason="drag.js does not route drops onto learning cards yet")
 def test_a_note_dropped_on_a_learning_becomes_its_evidence_for_everyone(server, new_person):
     _, fran, ann, bob = session(server, new_person, "Pager muted", size=(1400, 1400))
     write(ann, "Pager was muted during the deploy")

@@ -11,10 +11,13 @@ from playwright.sync_api import expect
 
 from canvas.incident.timeline import TimelineEvent, parse_incident_file
 from canvas.models import NoteDraft
+from canvas.session.phases import Phase
 from storage import events, notes
 from storage.db import connect
 from tests.e2e.conftest import SCREENSHOTS
-from tests.e2e.test_live_board import DOCS_SCREENSHOTS, LIVE, LOW_CONTRAST_JS, session, writer
+from tests.e2e.test_live_board import (
+    DOCS_SCREENSHOTS, LIVE, LOW_CONTRAST_JS, drag, put_notes, session, sticky, to_phase, writer,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -191,3 +194,19 @@ def test_a_pasted_chat_log_is_previewed_corrected_and_added_for_everyone(server,
         expect(metric(page, "time_to_mitigate").locator(".pc-tl-metric-value")).to_have_text("20 min")
     assert [(e.kind.value, e.text) for e in events.list_events(connect(server.db), board_id)] == [
         ("impact_start", "deploy of the WAF rule started"), ("mitigated", "rolled back the WAF rule")]
+
+
+def test_a_note_dropped_on_a_moment_is_linked_to_it_for_everyone(server, new_person):
+    board_id, fran, ann, bob = session(server, new_person, "Linked moment")
+    [moment] = put_events(server, board_id, [("2019-07-02T13:45:00Z", "detected", "First page from the WAF check")])
+    put_notes(server, board_id, "Ann", ["Pager was muted overnight"])
+    to_phase(server, board_id, fran, Phase.group)
+    for page in (fran, ann, bob):
+        expect(sticky(page, "Pager was muted overnight")).to_be_visible(timeout=LIVE)
+        expect(card(page, "First page from the WAF check")).to_be_visible(timeout=LIVE)
+    drag(ann, sticky(ann, "Pager was muted overnight"), card(ann, "First page from the WAF check"))
+    for page in (fran, ann, bob):
+        expect(card(page, "First page from the WAF check").locator(".pc-tl-note")).to_contain_text(
+            "Pager was muted overnight", timeout=LIVE)
+    [note] = notes.list_notes(connect(server.db), board_id)
+    assert note.event_id == moment.id
