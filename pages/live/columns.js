@@ -7,7 +7,12 @@ function renderColumns(s) {
   const board = el("div", "pc-board pc-phase-" + view.board.phase);
   board.setAttribute("aria-label", "Board");
   if (view.board.show.discussion) board.appendChild(renderDiscussion(s));
-  for (const column of view.columns) board.appendChild(renderColumn(s, column));
+  const board_ = view.board;
+  for (const column of view.columns) {
+    const inputs = [column, view.can, view.me, board_.phase, board_.focus_item_id, board_.show.dots,
+                    board_.show.discussion, s.localTick];
+    board.appendChild(unchanged(s, "column:" + column.key, inputs, "section") || renderColumn(s, column));
+  }
   part.appendChild(board);
   part.appendChild(el("p", "pc-keys", "Keyboard: Tab reaches each note; [ and ] (or Alt+← and Alt+→, "
     + "also while writing) jump to the column before or after"

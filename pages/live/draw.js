@@ -29,9 +29,12 @@ function activeIn(s) {
 // column, ranked item, action) is still there. So a view that arrives while
 // someone types, drags or has a menu open leaves their text, caret and menu
 // where they were.
-function render(s) {
+function render(s, { fromView = false } = {}) {
   const view = s.view;
   if (!view) return;
+  // Anything but a view arriving (a click, typing, a menu, a measurement)
+  // may change how any part looks: nothing drawn before is reused then.
+  if (!fromView) s.localTick = (s.localTick || 0) + 1;
   s.index = indexView(view);
   const fresh = el("div");
   fresh.appendChild(renderBar(s));
@@ -121,6 +124,8 @@ function morphChildren(parent, freshParent, active) {
     }
     if (match && sameKind(match, fresh) && !used.has(match)) {
       used.add(match);
+      // Drawn from the same data as the page's element (see `unchanged`): leave it be.
+      if (fresh.nodeType === 1 && fresh.dataset.unchanged !== undefined) return match;
       morph(match, fresh, active);
       return match;
     }
@@ -137,6 +142,22 @@ function morphChildren(parent, freshParent, active) {
       parent.insertBefore(node, at);
     }
   }
+}
+
+// A column or part drawn from the very same objects as last time (a stream
+// patch keeps the objects of what did not change) needs no drawing: a
+// stand-in with its key tells morphChildren to leave the page's element as
+// it is. On a 300-note board a change so redraws one column, not all.
+function unchanged(s, key, inputs, tag) {
+  const memo = s.drawn || (s.drawn = new Map());
+  const last = memo.get(key);
+  memo.set(key, inputs);
+  if (!last || last.length !== inputs.length || last.some((value, i) => value !== inputs[i])) return null;
+  if (!s.root.querySelector(`[data-key="${CSS.escape(key)}"]`)) return null;
+  const standIn = el(tag);
+  standIn.dataset.key = key;
+  standIn.dataset.unchanged = "";
+  return standIn;
 }
 
 function indexView(view) {

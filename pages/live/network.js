@@ -37,7 +37,7 @@ function openStream(s) {
     // The stream's next patch is laid over what it told.
     if (s.streamView) s.streamView = { ...s.streamView, present: said.present };
     s.view = { ...s.view, present: said.present };
-    if (!s.drag) render(s);
+    if (!s.drag) render(s, { fromView: true });
   });
   source.addEventListener("gone", () => {
     source.close();

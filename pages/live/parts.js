@@ -9,6 +9,12 @@ function renderBoard(s) {
   const view = s.view;
   const meeting = el("div", "pc-meeting");
   for (const { key, title } of view.board.layout) {
+    const inputs = [view.parts[key], view.can, view.people, view.board.id, s.localTick];
+    const kept = key === "columns" ? null : unchanged(s, "part:" + key, inputs, "div");
+    if (kept) {
+      meeting.appendChild(kept);
+      continue;
+    }
     const drawn = key === "columns" ? renderColumns(s) : renderPart(s, key, title, view.parts[key]);
     if (!drawn) continue;
     const section = el("div", "pc-part pc-part-" + key);

@@ -117,7 +117,7 @@ function offerView(s, view, { own = false } = {}) {
   s.root.dataset.revision = String(view.revision);
   s.root.dataset.phase = view.board.phase;
   if (s.mode === "bar" && view.revision > (s.baseRevision || 0)) askForRerun(s, view.revision);
-  render(s);
+  render(s, { fromView: true });
   if (own) s.lastOwnRevision = view.revision;
 }
 

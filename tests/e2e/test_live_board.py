@@ -94,7 +94,12 @@ def box(locator) -> dict:
 
 
 def hold(page, source, target, steps: int = 12) -> tuple[float, float]:
-    """Press on `source` and move, in small steps, over `target`; keep holding."""
+    """Press on `source` and move, in small steps, over `target`; keep holding.
+    The page is first scrolled to bring the source to the middle of the
+    window, as a person scrolls to what they are about to drag (the meeting's
+    other parts stand above the columns)."""
+    source.wait_for(state="visible")
+    source.evaluate("node => node.scrollIntoView({block: 'center', inline: 'nearest'})")
     start, end = box(source), box(target)
     x0, y0 = start["x"] + start["width"] / 2, start["y"] + start["height"] / 2
     x1, y1 = end["x"] + end["width"] / 2, end["y"] + min(end["height"] / 2, 40)
@@ -282,9 +287,11 @@ def test_a_column_with_many_notes_and_clusters_still_drags_without_errors(server
     ann.mouse.move(start["x"] + 30, start["y"] + 30)
     ann.mouse.down()
     target = ann.locator(".pc-cluster").first
+    # The bar stays in view at the top: the cluster is in reach once below it.
+    bar = box(ann.locator(".pc-bar"))
     for step in range(200):
         ann.mouse.move(start["x"] + 30 + step % 2, 20)
-        if box(target)["y"] > 80:
+        if box(target)["y"] > bar["y"] + bar["height"] + 10:
             break
     # Out of the scrolling edge first, then over the cluster where it now is.
     ann.mouse.move(start["x"] + 30, 400)
