@@ -24,6 +24,11 @@ _CSS = """
 }
 %(colours)s
 .st-key-identity_hidden, [class*="st-key-identity_"] { display: none; }
+/* Streamlit draws captions at 0.6 opacity and a selected segment in the
+   theme's colour, both below 4.5:1 on this background: solid and darker. */
+.stApp [data-testid="stCaptionContainer"] { color: #5c5952; opacity: 1; }
+.stApp [data-testid="stButtonGroup"] button[data-selected="true"],
+.stApp [data-testid="stButtonGroup"] button[data-selected="true"] * { color: #9a3412; }
 /* The live top bar sits at the top of every board page, above the fold. */
 [data-testid="stMainBlockContainer"] { padding-top: 3.9rem; }
 </style>
