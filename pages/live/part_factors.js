@@ -81,9 +81,10 @@ function renderFactorCard(s, part, factor) {
   }
   if (factor.top) meta.appendChild(el("span", "pc-factor-badge", "Top"));
   if (can.edit_whys) {
-    meta.appendChild(button(factor.whys.length ? `5 Whys (${factor.whys.length})` : "5 Whys",
-      "pc-link pc-factor-whys", () => openWhys(s, factor, true),
-      { "data-focus": "whys-open:" + factor.id, "aria-label": `5 Whys on ${factor.title}` }));
+    // The name starts with the words shown, count included (voice control).
+    const words = factor.whys.length ? `5 Whys (${factor.whys.length})` : "5 Whys";
+    meta.appendChild(button(words, "pc-link pc-factor-whys", () => openWhys(s, factor, true),
+      { "data-focus": "whys-open:" + factor.id, "aria-label": `${words} on ${factor.title}` }));
   } else if (factor.whys.length) {
     meta.appendChild(el("span", "pc-meta", plural(factor.whys.length, "why")));
   }

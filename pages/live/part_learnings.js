@@ -69,7 +69,7 @@ function renderLearning(s, part, learning) {
   card.appendChild(renderDecision(s, part, learning));
   if (can && !(mine.editing && mine.editing.learningId === learning.id)) {
     const tools = el("div", "pc-learning-tools");
-    tools.appendChild(button("Edit text", "pc-link", () => {
+    tools.appendChild(button("Edit", "pc-link", () => {
       mine.editing = { learningId: learning.id, text: learning.text, original: learning.text,
                        version: learning.version, error: null };
       s.focusAfter = "learning-edit:" + learning.id;
@@ -311,7 +311,7 @@ function renderDecisionActions(s, part, learning, decision) {
     return box;
   }
   const tools = el("div", "pc-decision-tools");
-  tools.appendChild(button("Make its action", "pc-button", () => {
+  tools.appendChild(button("Make an action", "pc-button", () => {
     mine.acting = { learningId: learning.id, title: "", owner: "", due: "", error: null };
     s.focusAfter = "action-title:" + learning.id;
     render(s);

@@ -141,7 +141,7 @@ function renderSummaryEditor(s, part, field, edit) {
     note.appendChild(el("span", "pc-summary-theirs-label", "Theirs now: "));
     note.appendChild(el("span", "pc-summary-theirs-text", summaryShown(part, field, theirs.value) || "Unknown"));
     const keep = button("Keep theirs", "pc-link", () => closeSummaryEditor(s, field.key),
-      { "aria-label": `Keep their ${field.label.toLowerCase()} and drop your edit` });
+      { "aria-label": `Keep theirs: their ${field.label.toLowerCase()} replaces your edit` });
     keep.onmousedown = (event) => event.preventDefault();
     note.appendChild(keep);
     box.appendChild(note);

@@ -275,12 +275,15 @@ function tlCard(s, part, event, zone, showDay) {
     }, { "aria-label": `Delete event ${event.number}` }));
   }
   if (can.mark_assumption) {
-    tools.appendChild(button(event.assumption ? "Mark verified" : "Mark assumption", "pc-link", () => {
+    // The name starts with the words on the button, so a person who speaks
+    // what they see (voice control) reaches it; those words tell the state.
+    const words = event.assumption ? "Mark verified" : "Mark assumption";
+    tools.appendChild(button(words, "pc-link", () => {
       s.focusAfter = "tl-assume:" + event.id;
       act(s, "mark_event_assumption", { event_id: event.id, assumption: !event.assumption });
-    }, { "aria-label": event.assumption ? `Event ${event.number} is verified, no longer an assumption`
-                                          : `Mark event ${event.number} as an assumption to verify`,
-         "aria-pressed": String(event.assumption), "data-focus": "tl-assume:" + event.id }));
+    }, { "aria-label": event.assumption ? `${words}: event ${event.number}, now an assumption`
+                                          : `${words}: event ${event.number}`,
+         "data-focus": "tl-assume:" + event.id }));
   }
   if (tools.children.length) card.appendChild(tools);
   return card;

@@ -24,9 +24,12 @@ _CSS = """
 }
 %(colours)s
 .st-key-identity_hidden, [class*="st-key-identity_"] { display: none; }
-/* Captions in ink's muted shade, not Streamlit's ink at 0.6 opacity (3.7-3.9:1
-   on this paper): at least 6:1 on the page and the sidebar, 5.6:1 on a pink note. */
-[data-testid="stCaptionContainer"] { color: #57534e; opacity: 1; }
+/* Streamlit draws captions at 0.6 opacity (3.7-3.9:1 on this paper) and a
+   selected segment in the theme's colour, both below 4.5:1: solid and darker
+   (captions at least 6:1 on the page and the sidebar, 5.6:1 on a pink note). */
+.stApp [data-testid="stCaptionContainer"] { color: #57534e; opacity: 1; }
+.stApp [data-testid="stButtonGroup"] button[data-selected="true"],
+.stApp [data-testid="stButtonGroup"] button[data-selected="true"] * { color: #9a3412; }
 /* The live top bar sits at the top of every board page, above the fold. */
 [data-testid="stMainBlockContainer"] { padding-top: 3.9rem; }
 </style>
