@@ -27,6 +27,11 @@ temporary SQLite database.
    and as one gzip stream flushed after each event (how a compressed event
    stream would go out).
 
+Each table says too how much CPU the server process and this client used
+while the changes were made and followed (% of one core; the machine has
+two): a server short of CPU falls behind, and a stream then skips to the
+newest view.
+
 Beside both, the same figures for load.py's trivial st.App (one SSE route
 relaying a 40-byte event to every stream on each POST) with as many tabs and
 changes at the same pace, from the same run: the floor that Streamlit,
@@ -143,10 +148,12 @@ class Run:
     failures: list[str] = field(default_factory=list)
     sized: list[Sized] = field(default_factory=list)
     seconds: float = 0.0
+    server_cpu: float = 0.0  # share of a core while the changes were made and followed
+    client_cpu: float = 0.0
 
 
 async def follow(label: str, port: int, n: int, stream_path, warm_up, change, *,
-                 changes: int, interval: float, timeout: float) -> Run:
+                 changes: int, interval: float, timeout: float, cpu) -> Run:
     """Open n streams, make one unmeasured change, then `changes` changes, one
     every `interval` s; `change(k)` returns (author tab, kind, status, answer)."""
     run = Run(label, n)
@@ -169,7 +176,7 @@ async def follow(label: str, port: int, n: int, stream_path, warm_up, change, *,
         run.acks.append(time.monotonic() - started)
         done.append((author, kind, answer["view"]["revision"], started))
 
-    began = time.monotonic()
+    began, server_began, client_began = time.monotonic(), cpu(), time.process_time()
     pending = []
     for k in range(changes):
         pending.append(asyncio.create_task(one(k)))
@@ -177,6 +184,8 @@ async def follow(label: str, port: int, n: int, stream_path, warm_up, change, *,
     await asyncio.gather(*pending)
     await asyncio.sleep(min(timeout, 3))
     run.seconds = time.monotonic() - began
+    run.server_cpu = (cpu() - server_began) / run.seconds
+    run.client_cpu = (time.process_time() - client_began) / run.seconds
     for listener in listeners:
         listener.cancel()
     await asyncio.gather(*listeners, return_exceptions=True)
@@ -225,7 +234,7 @@ def prepare_parts_board(target: str, n: int):
     return board_id, tokens, key, factors
 
 
-async def parts_run(port: int, board_id: str, tokens: list[str], key: str, factors: list[str], args) -> Run:
+async def parts_run(port: int, cpu, board_id: str, tokens: list[str], key: str, factors: list[str], args) -> Run:
     tabs = await tickets(port, board_id, tokens, key)
     path = f"/api/boards/{board_id}/actions"
     action = {}
@@ -273,7 +282,7 @@ async def parts_run(port: int, board_id: str, tokens: list[str], key: str, facto
     return await follow("board: parts", port, len(tabs),
                         lambda tab: f"/api/boards/{board_id}/stream?ticket={tabs[tab.index].stream_ticket}",
                         warm_up, change, changes=args.parts_changes, interval=args.parts_interval,
-                        timeout=args.change_timeout)
+                        timeout=args.change_timeout, cpu=cpu)
 
 
 # --- 2. a large board in Group --------------------------------------------------------------
@@ -296,7 +305,7 @@ def prepare_notes_board(target: str, n: int, count: int):
     return board_id, tokens, key, board_notes
 
 
-async def notes_run(port: int, board_id: str, tokens: list[str], key: str, board_notes, args) -> Run:
+async def notes_run(port: int, cpu, board_id: str, tokens: list[str], key: str, board_notes, args) -> Run:
     tabs = await tickets(port, board_id, [tokens[0], *tokens], key)  # tab i + 1 is token i
     # Only a note's author edits it, from their own tab.
     board_notes = [note for note in board_notes if note[2] + 1 < len(tabs)]
@@ -332,16 +341,16 @@ async def notes_run(port: int, board_id: str, tokens: list[str], key: str, board
     return await follow("board: notes", port, len(tabs),
                         lambda tab: f"/api/boards/{board_id}/stream?ticket={tabs[tab.index].stream_ticket}",
                         warm_up, change, changes=args.notes_changes, interval=args.notes_interval,
-                        timeout=args.change_timeout)
+                        timeout=args.change_timeout, cpu=cpu)
 
 
-async def trivial_run(port: int, n: int, changes: int, interval: float, timeout: float) -> Run:
+async def trivial_run(port: int, cpu, n: int, changes: int, interval: float, timeout: float) -> Run:
     async def poke(k: int = -1):
         status, answer = await post(port, "/api/poke", {"k": k})
         return 0, "poke", status, answer
 
     return await follow("trivial SSE app", port, n, lambda tab: "/api/stream", poke, poke,
-                        changes=changes, interval=interval, timeout=timeout)
+                        changes=changes, interval=interval, timeout=timeout, cpu=cpu)
 
 
 # --- the figures ----------------------------------------------------------------------------
@@ -372,7 +381,8 @@ def sizes(run: Run) -> str:
 def line(run: Run) -> str:
     delivered = "yes" if run.undelivered == 0 else f"no: {run.undelivered} tab-deliveries missing"
     return (f"| {run.label} | {run.n} | {len(run.latencies)} | {percentiles(run.latencies)} "
-            f"| {delivered} | {percentiles(run.acks)} | {len(run.failures)} |")
+            f"| {delivered} | {percentiles(run.acks)} | {100 * run.server_cpu:.0f} % "
+            f"| {100 * run.client_cpu:.0f} % | {len(run.failures)} |")
 
 
 def per_kind(run: Run) -> list[str]:
@@ -388,8 +398,8 @@ def table(title: str, runs: list[Run]) -> None:
     print(title)
     print()
     print("| app | tabs | changes | change reaching every other tab p50 / p95 / max | every change delivered? "
-          "| own change acknowledged p50 / p95 / max | failures |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
+          "| own change acknowledged p50 / p95 / max | server CPU (% of a core) | client CPU | failures |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for run in runs:
         print(line(run))
     for run in runs:
@@ -419,9 +429,9 @@ def main() -> None:
             target = str(folder / "parts.db")
             board_id, tokens, key, factors = prepare_parts_board(target, n)
             runs = [bench(ROOT / "app.py", target, folder / "parts.log",
-                          lambda port: parts_run(port, board_id, tokens[:n], key, factors, args)),
+                          lambda port, cpu: parts_run(port, cpu, board_id, tokens[:n], key, factors, args)),
                     bench(trivial, str(folder / "trivial-a.db"), folder / "trivial-a.log",
-                          lambda port: trivial_run(port, n, args.parts_changes, args.parts_interval,
+                          lambda port, cpu: trivial_run(port, cpu, n, args.parts_changes, args.parts_interval,
                                                    args.change_timeout))]
             table(f"1. Edits of the meeting's parts on a board in Discuss, {n} tabs, one every "
                   f"{args.parts_interval} s (target: p95 <= 150 ms)", runs)
@@ -432,9 +442,9 @@ def main() -> None:
             target = str(folder / "notes.db")
             board_id, tokens, key, board_notes = prepare_notes_board(target, n, args.notes)
             runs = [bench(ROOT / "app.py", target, folder / "notes.log",
-                          lambda port: notes_run(port, board_id, tokens[:n - 1], key, board_notes, args)),
+                          lambda port, cpu: notes_run(port, cpu, board_id, tokens[:n - 1], key, board_notes, args)),
                     bench(trivial, str(folder / "trivial-b.db"), folder / "trivial-b.log",
-                          lambda port: trivial_run(port, n, args.notes_changes, args.notes_interval,
+                          lambda port, cpu: trivial_run(port, cpu, n, args.notes_changes, args.notes_interval,
                                                    args.change_timeout))]
             table(f"2. A {args.notes}-note board in Group, {n} tabs, a note moved or edited every "
                   f"{args.notes_interval} s (target: p95 <= 100 ms)", runs)
@@ -450,7 +460,7 @@ def main() -> None:
 def bench(script: Path, db_path: str, log_path: Path, body) -> Run:
     server = start(script, db_path, log_path)
     try:
-        run = asyncio.run(body(int(server.url.rsplit(":", 1)[1])))
+        run = asyncio.run(body(int(server.url.rsplit(":", 1)[1]), server.cpu_seconds))
     finally:
         stop_server(server)
     run.failures += server_log_problems(log_path)
