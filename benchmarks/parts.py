@@ -29,8 +29,10 @@ temporary SQLite database.
 
 Each table says too how much CPU the server process and this client used
 while the changes were made and followed (% of one core; the machine has
-two): a server short of CPU falls behind, and a stream then skips to the
-newest view.
+two), and how long its threads were ready to run but found no CPU free
+(/proc/<pid>/task/*/schedstat): on a machine busy with other work, that wait
+is part of every figure. A server that falls behind sends each stream the
+newest view, skipping those in between.
 
 Beside both, the same figures for load.py's trivial st.App (one SSE route
 relaying a 40-byte event to every stream on each POST) with as many tabs and
@@ -149,6 +151,7 @@ class Run:
     sized: list[Sized] = field(default_factory=list)
     seconds: float = 0.0
     server_cpu: float = 0.0  # share of a core while the changes were made and followed
+    server_waited: float = 0.0  # share of that time its threads were ready to run but had no CPU
     client_cpu: float = 0.0
 
 
@@ -176,7 +179,7 @@ async def follow(label: str, port: int, n: int, stream_path, warm_up, change, *,
         run.acks.append(time.monotonic() - started)
         done.append((author, kind, answer["view"]["revision"], started))
 
-    began, server_began, client_began = time.monotonic(), cpu(), time.process_time()
+    began, (cpu_began, waited_began), client_began = time.monotonic(), cpu(), time.process_time()
     pending = []
     for k in range(changes):
         pending.append(asyncio.create_task(one(k)))
@@ -184,7 +187,9 @@ async def follow(label: str, port: int, n: int, stream_path, warm_up, change, *,
     await asyncio.gather(*pending)
     await asyncio.sleep(min(timeout, 3))
     run.seconds = time.monotonic() - began
-    run.server_cpu = (cpu() - server_began) / run.seconds
+    cpu_now, waited_now = cpu()
+    run.server_cpu = (cpu_now - cpu_began) / run.seconds
+    run.server_waited = (waited_now - waited_began) / run.seconds
     run.client_cpu = (time.process_time() - client_began) / run.seconds
     for listener in listeners:
         listener.cancel()
@@ -382,6 +387,7 @@ def line(run: Run) -> str:
     delivered = "yes" if run.undelivered == 0 else f"no: {run.undelivered} tab-deliveries missing"
     return (f"| {run.label} | {run.n} | {len(run.latencies)} | {percentiles(run.latencies)} "
             f"| {delivered} | {percentiles(run.acks)} | {100 * run.server_cpu:.0f} % "
+            f"| {100 * run.server_waited:.0f} % "
             f"| {100 * run.client_cpu:.0f} % | {len(run.failures)} |")
 
 
@@ -398,8 +404,9 @@ def table(title: str, runs: list[Run]) -> None:
     print(title)
     print()
     print("| app | tabs | changes | change reaching every other tab p50 / p95 / max | every change delivered? "
-          "| own change acknowledged p50 / p95 / max | server CPU (% of a core) | client CPU | failures |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+          "| own change acknowledged p50 / p95 / max | server CPU (% of a core) "
+          "| server threads waiting for a CPU (% of the time) | client CPU | failures |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for run in runs:
         print(line(run))
     for run in runs:
@@ -457,10 +464,24 @@ def main() -> None:
     print(f"Load average (1, 5, 15 min) at the end: {load_average()}")
 
 
+def waited(pid: int) -> float:
+    """Seconds the process's threads have spent ready to run while no CPU was
+    free for them (/proc/<pid>/task/*/schedstat, second field; threads that
+    ended are not counted)."""
+    total = 0
+    for stat in Path(f"/proc/{pid}/task").glob("*/schedstat"):
+        try:
+            total += int(stat.read_text().split()[1])
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / 1e9
+
+
 def bench(script: Path, db_path: str, log_path: Path, body) -> Run:
     server = start(script, db_path, log_path)
     try:
-        run = asyncio.run(body(int(server.url.rsplit(":", 1)[1]), server.cpu_seconds))
+        run = asyncio.run(body(int(server.url.rsplit(":", 1)[1]),
+                               lambda: (server.cpu_seconds(), waited(server.pid))))
     finally:
         stop_server(server)
     run.failures += server_log_problems(log_path)
