@@ -30,7 +30,7 @@ temporary SQLite database.
 Each table says too how much CPU the server process and this client used
 while the changes were made and followed (% of one core; the machine has
 two), and how long its threads were ready to run but found no CPU free
-(/proc/<pid>/task/*/schedstat): on a machine busy with other work, that wait
+(/proc/<pid>/task/*/schedstat, summed over the threads): on a machine busy with other work, that wait
 is part of every figure. A server that falls behind sends each stream the
 newest view, skipping those in between.
 
