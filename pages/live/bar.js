@@ -115,7 +115,7 @@ function renderFacilitation(s) {
         box.appendChild(button(`${minutes} min timer`, "pc-button",
                                () => act(s, "start_timer", { seconds: minutes * 60 }),
                                { "data-focus": `timer-${minutes}`,
-                                 "aria-label": `Start a ${minutes}-minute timer` }));
+                                 title: `Start a ${minutes}-minute timer that everyone sees` }));
       }
     }
   }

@@ -112,11 +112,22 @@ function placeElement(s, key) {
   return s.root.querySelector(`.pc-meeting [data-key="${CSS.escape(key)}"]`);
 }
 
+// Bring a place to just below the bar (which stays in view at the top), and
+// a column into sight sideways.
+function scrollToPlace(s, target) {
+  if (target.matches(".pc-column")) target.scrollIntoView({ block: "nearest", inline: "start" });
+  const bar = s.root.querySelector(".pc-bar");
+  const stuckTop = bar ? parseFloat(getComputedStyle(bar).top) || 0 : 0;
+  const below = bar ? stuckTop + bar.offsetHeight + 8 : 8;
+  const page = scrollingAncestor(s.root);
+  page.scrollBy({ top: target.getBoundingClientRect().top - below, behavior: "instant" });
+}
+
 function goToPlace(s, key) {
   const target = placeElement(s, key);
   if (!target) return;
   s.lastPlace = key;
-  target.scrollIntoView({ block: "start", inline: "start", behavior: "smooth" });
+  scrollToPlace(s, target);
   // A person who goes somewhere on their own is looking around.
   const lead = s.view.board.lead;
   if (lead && lead.target !== key && !s.view.can.lead) {
@@ -157,5 +168,5 @@ function followLead(s) {
   if (s.shownLead === seen || s.lookingAround) return;
   s.shownLead = seen;
   const target = placeElement(s, lead.target);
-  if (target) target.scrollIntoView({ block: "start", inline: "start", behavior: "smooth" });
+  if (target) scrollToPlace(s, target);
 }

@@ -105,6 +105,9 @@ function offerView(s, view, { own = false } = {}) {
   // A refusal belongs to the board it was said on: when what this person
   // may do changes (a new phase, a new role), yesterday's "not now" goes.
   if (s.view && JSON.stringify(s.view.can) !== JSON.stringify(view.can)) forgetRefusals(s);
+  // A refusal said in another phase ("cannot close yet") is old news once
+  // the phase moved; an Undo on offer stays.
+  if (s.view && s.message && !s.messageAction && view.board.phase !== s.view.board.phase) s.message = null;
   s.view = view;
   s.roleChanged = false;
   // The reply to this tab's own action can be older than a view that came

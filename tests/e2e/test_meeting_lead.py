@@ -27,7 +27,14 @@ def wait_in_view(page, key: str, timeout: float = LIVE) -> None:
     """Wait until the place's top is in sight, and not hidden under the top bar."""
     node = page.locator(f'.pc-meeting [data-key="{key}"]').element_handle()
     bar = page.locator(".pc-bar").element_handle()
-    page.wait_for_function(IN_SIGHT, arg=[node, bar], timeout=timeout)
+    try:
+        page.wait_for_function(IN_SIGHT, arg=[node, bar], timeout=timeout)
+    except Exception as error:
+        shoot(page, f"lead-not-in-view-{key.replace(':', '-')}")
+        top = node.evaluate("n => n.getBoundingClientRect().top")
+        below = bar.evaluate("n => n.getBoundingClientRect().bottom")
+        raise AssertionError(f"{key} is not in sight: its top at {top:.0f} px, the bar ends at {below:.0f} px "
+                             f"in a window {page.evaluate('innerHeight')} px high") from error
 
 
 def test_the_facilitator_brings_everyone_to_the_actions_and_a_wanderer_stays_put(server, new_person):
