@@ -173,12 +173,7 @@ class Presence:
         if not ids:
             return
         async with self._writing:
-            try:
-                await anyio.to_thread.run_sync(_mark_all_seen, ids)
-            except Exception as error:  # noqa: BLE001 - presence pauses, the stream goes on
-                self._failed("record", error)
-            else:
-                self._working("record")
+            await self._write(_mark_all_seen, ids)
 
     async def arrive(self, board_id: str, participant_id: str | None) -> None:
         """A stream opened: this person is here, and this process's streams
@@ -208,13 +203,17 @@ class Presence:
             if self.open[seat] > 0:
                 return
             self.open.pop(seat, None)
-            try:
-                await anyio.to_thread.run_sync(_mark_gone, participant_id)
-            except Exception as error:  # noqa: BLE001 - presence pauses, the stream goes on
-                self._failed("record", error)
-            else:
-                self._working("record")
+            await self._write(_mark_gone, participant_id)
         self._names.pop(board_id, None)
+
+    async def _write(self, write, *args) -> None:
+        # Under self._writing. A failure pauses presence and is not raised.
+        try:
+            await anyio.to_thread.run_sync(write, *args)
+        except Exception as error:  # noqa: BLE001 - presence pauses, the stream goes on
+            self._failed("record", error)
+        else:
+            self._working("record")
 
     def _failed(self, job: str, error: Exception) -> None:
         if job in self.failing:
