@@ -59,8 +59,9 @@ from storage import participants  # noqa: E402
 from storage.db import connect  # noqa: E402
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
-# Runs before any of the page's scripts: wraps every 'view' listener of an
-# EventSource, and notes the first frame in which a selector is laid out
+# Runs before any of the page's scripts: wraps every 'view' and 'patch'
+# listener of an EventSource (the first event is the whole view, later ones
+# patches), and notes the first frame in which a selector is laid out
 # (in the document or a shadow root).
 HOOKS = """
 (() => {
@@ -68,7 +69,9 @@ HOOKS = """
   Object.defineProperty(window, "__applied", { value: applied });
   const add = EventTarget.prototype.addEventListener;
   EventSource.prototype.addEventListener = function (type, listener, options) {
-    if (type !== "view" || typeof listener !== "function") return add.call(this, type, listener, options);
+    if ((type !== "view" && type !== "patch") || typeof listener !== "function") {
+      return add.call(this, type, listener, options);
+    }
     const wrapped = function (event) {
       const start = performance.now();
       try {

@@ -122,7 +122,7 @@ async def listen(port: int, path: str, tab: Tab, sized: Sized, keep: bool) -> No
                 for line in message.split(b"\n"):
                     if line.startswith(b"id: "):
                         event_id = int(line[4:])
-                    elif line == b"event: view":
+                    elif line in (b"event: view", b"event: patch"):
                         is_view = True
                 if is_view and event_id is not None:
                     if keep:
