@@ -12,7 +12,7 @@ Playwright) as one participant whose browser already holds their identity.
 1. applying a change: another participant makes --changes changes through
    the actions route (a note moved to another column, then a note edited by
    its author, in turn), each after the page has applied the one before. An
-   init script wraps the page's EventSource 'view' listeners: from the
+   init script wraps the page's EventSource 'view' and 'patch' listeners: from the
    event's dispatch (its data has arrived) to the listener's return (the JSON
    parsed, the canvas redrawn and its DOM morphed), and on to the next frame
    (a requestAnimationFrame, then a message posted from it: style, layout
