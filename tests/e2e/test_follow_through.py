@@ -40,7 +40,11 @@ def test_a_top_voted_cluster_becomes_an_action_and_the_markdown_downloads(server
     top = fran.locator(".pc-ranked").first
     expect(top.locator(".pc-ranked-label")).to_have_text("Alert sooner")
     top.get_by_role("button", name="Make it an action").click()
-    fran.get_by_role("form", name="New action").get_by_role("button", name="Save action").click()
+    form = fran.get_by_role("form", name="New action")
+    # The title starts empty (a cluster's name is a topic, not a deed).
+    expect(form.get_by_role("textbox", name="Action", exact=True)).to_have_value("")
+    form.get_by_role("textbox", name="Action", exact=True).fill("Alert sooner on checkout errors")
+    form.get_by_role("button", name="Save action").click()
     expect(top).to_contain_text("has an action")
     open_page(fran, "Next steps")
     expect(fran.get_by_text("Draft: needs an owner and a due date")).to_be_visible()
