@@ -93,13 +93,27 @@ def box(locator) -> dict:
     raise AssertionError(f"{locator} is not on the page")
 
 
+# Up or down only, and only when the note is out of sight (below the window,
+# or under the bar that stays at the top): sideways stays as the test left it.
+BRING_INTO_REACH = """node => {
+    const box = node.getBoundingClientRect();
+    const bar = node.getRootNode().querySelector('.pc-bar');
+    const top = bar ? bar.getBoundingClientRect().bottom : 0;
+    if (box.top >= top && box.bottom <= innerHeight) return;
+    let page = node.parentNode || node.host;
+    while (page && !(page.nodeType === 1 && /(auto|scroll)/.test(getComputedStyle(page).overflowY)
+                     && page.scrollHeight > page.clientHeight)) page = page.parentNode || page.host;
+    (page || document.scrollingElement).scrollBy(0, box.top - innerHeight / 2);
+}"""
+
+
 def hold(page, source, target, steps: int = 12) -> tuple[float, float]:
     """Press on `source` and move, in small steps, over `target`; keep holding.
     The page is first scrolled to bring the source to the middle of the
     window, as a person scrolls to what they are about to drag (the meeting's
     other parts stand above the columns)."""
     source.wait_for(state="visible")
-    source.evaluate("node => node.scrollIntoView({block: 'center', inline: 'nearest'})")
+    source.evaluate(BRING_INTO_REACH)
     start, end = box(source), box(target)
     x0, y0 = start["x"] + start["width"] / 2, start["y"] + start["height"] / 2
     x1, y1 = end["x"] + end["width"] / 2, end["y"] + min(end["height"] / 2, 40)
