@@ -103,7 +103,7 @@ def test_parked_ideas_are_listed_apart_and_not_counted_as_drafts(app, db_file):
     actions.add_action(db, board_id, ActionDraft(title="Add a canary stage"))
     actions.add_action(db, board_id, ActionDraft(title="Rewrite the router", status=Status.parked))
     app.switch_page(page("actions.py")).run()
-    assert any("1 actions · 1 drafts without an owner and a due date · 0 overdue · 1 parked ideas"
+    assert any("1 action · 1 draft without an owner and a due date · 0 overdue · 1 parked idea"
                == c.value for c in app.caption)
     assert [h.value for h in app.subheader][:1] == ["Parked ideas"]
     titles = [t.value for t in app.text]
