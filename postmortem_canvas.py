@@ -370,7 +370,8 @@ def _feed(args) -> int:
         record, token = calendar_feeds.create_feed_token(
             db, "board" if args.board else "owner", args.board or args.owner)
     print(args.base_url.rstrip("/") + FEED_PATH.format(token=token))
-    print(f"postmortem-canvas: feed id {record.id} (postmortem-canvas feed --revoke {record.id})",
+    # Written with "=": an id may begin with "-", which would read as an option.
+    print(f"postmortem-canvas: feed id {record.id} (postmortem-canvas feed --revoke={record.id})",
           file=sys.stderr)
     return 0
 

@@ -40,13 +40,20 @@ def test_revoking_a_feed_that_does_not_exist_says_so(capsys, board):
     assert out == "" and counts(db) == before
 
 
+def test_a_feed_id_that_begins_with_a_dash_is_read_as_an_id(capsys, board):
+    # Row ids may begin with "-": the hint the command prints uses "=".
+    db, _ = board
+    status, out, err = run(capsys, ["feed", "--revoke=-no-such-feed", "--db", db])
+    assert_one_line_refusal(status, err, "no calendar feed with the id '-no-such-feed'")
+
+
 def test_revoking_a_real_feed_still_works(capsys, board):
     db, board_id = board
     assert main(["feed", "--board", board_id, "--db", str(db)]) == 0
     token = capsys.readouterr().out.strip().rsplit("/", 1)[1].removesuffix(".ics")
     feed = calendar_feeds.feed_for_token(connect(db), token)
 
-    status, out, err = run(capsys, ["feed", "--revoke", feed.id, "--db", db])
+    status, out, err = run(capsys, ["feed", f"--revoke={feed.id}", "--db", db])
 
     assert (status, out, err) == (0, "", "")
     assert calendar_feeds.feed_for_token(connect(db), token) is None

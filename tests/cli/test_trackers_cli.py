@@ -180,8 +180,8 @@ def test_feed_links_are_made_for_a_board_or_an_owner_and_revoked(db_file, capsys
     assert status == 0 and out.startswith("https://canvas.example/api/calendar/")
     token = out.strip().rsplit("/", 1)[1].removesuffix(".ics")
     feed = calendar_feeds.feed_for_token(connect(db_file), token)
-    assert (feed.scope, feed.value) == ("owner", "Ann") and f"--revoke {feed.id}" in err
-    assert run(capsys, "feed", "--revoke", feed.id, "--db", str(db_file))[0] == 0
+    assert (feed.scope, feed.value) == ("owner", "Ann") and f"--revoke={feed.id}" in err
+    assert run(capsys, "feed", f"--revoke={feed.id}", "--db", str(db_file))[0] == 0
     assert calendar_feeds.feed_for_token(connect(db_file), token) is None
     assert run(capsys, "feed", "--board", board_id, "--db", str(db_file))[0] == 0
     status, out, err = run(capsys, "feed", "--board", "nope", "--db", str(db_file))
