@@ -1,5 +1,6 @@
 """A real server on a free port against a temp database, and real Chromium."""
 
+import json
 import os
 import socket
 import subprocess
@@ -307,3 +308,36 @@ def add_note(page, text: str) -> None:
     page.locator(".st-key-step_text textarea").fill(text)
     page.get_by_role("button", name="Add note").click()
     settle(page)
+
+
+def seat(server, new_person, title: str, names=("Fran", "Ann", "Bob"), size=(1400, 1000)):
+    """A board made through storage with `names[0]` as its facilitator and the
+    others joined, each person's page opened on the board screen holding who
+    they are, as a browser that joined before does (the join and create forms
+    have tests of their own). Returns the board's id and the pages, all live."""
+    from canvas.models import BoardDraft
+    from storage import facilitation, participants
+    from storage.db import connect
+
+    db = connect(server.db)
+    try:
+        started = facilitation.start_board(db, BoardDraft(title=title, facilitator_name=names[0]))
+        board_id = started.board.id
+        seats = [(started.token, started.facilitator_key)]
+        seats += [(participants.join_board(db, board_id, name)[1], None) for name in names[1:]]
+    finally:
+        db.close()
+    pages = []
+    for token, key in seats:
+        page = new_person(*size)
+        remembered = {f"postmortem-canvas:{board_id}": token}
+        if key:
+            remembered[f"postmortem-canvas:facilitator:{board_id}"] = key
+        page.context.add_init_script(
+            "".join(f"localStorage.setItem({json.dumps(k)}, {json.dumps(v)});" for k, v in remembered.items()))
+        page.goto(f"{server.url}/?board={board_id}")
+        pages.append(page)
+    for page in pages:
+        settle(page)
+        page.locator(".pc-connection-live").wait_for(timeout=30_000)
+    return board_id, pages

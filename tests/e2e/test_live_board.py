@@ -10,7 +10,7 @@ from canvas.models import NoteColour, NoteDraft
 from canvas.session.phases import Credentials, Phase
 from storage import actions, clusters, facilitation, notes, participants
 from storage.db import connect
-from tests.e2e.conftest import create_board, join
+from tests.e2e.conftest import create_board, seat
 
 pytestmark = pytest.mark.e2e
 
@@ -51,14 +51,8 @@ def go_to(facilitator, label: str, *others) -> None:
 
 
 def session(server, new_person, title: str, size=(1400, 1000)):
-    """Fran facilitates; Ann and Bob join from the share link. All on the board screen."""
-    fran = new_person(*size)
-    share = create_board(fran, server.url, title, "Fran")
-    ann = join(new_person(*size), share, "Ann")
-    bob = join(new_person(*size), share, "Bob")
-    for page in (fran, ann, bob):
-        expect(page.locator(".pc-connection-live")).to_be_visible(timeout=LIVE)
-    board_id = share.split("board=")[1]
+    """Fran facilitates; Ann and Bob have joined. All on the board screen."""
+    board_id, (fran, ann, bob) = seat(server, new_person, title, size=size)
     return board_id, fran, ann, bob
 
 
