@@ -13,7 +13,7 @@ from canvas.actions import ActionDraft, TriggerDraft
 from canvas.session.phases import Phase
 from storage import actions, boards
 from storage.db import connect
-from tests.e2e.conftest import create_board, join, shoot
+from tests.e2e.conftest import seat, shoot
 from tests.e2e.test_live_board import LIVE, LOW_CONTRAST_JS, box, to_phase
 
 pytestmark = pytest.mark.e2e
@@ -22,13 +22,9 @@ DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def meeting(server, new_person, title: str, size=(1400, 1000)):
-    """Fran facilitates, Ann joins from the share link; both on the board screen."""
-    fran = new_person(*size)
-    share = create_board(fran, server.url, title, "Fran")
-    ann = join(new_person(*size), share, "Ann")
-    for page in (fran, ann):
-        expect(page.locator(".pc-connection-live")).to_be_visible(timeout=LIVE)
-    return share.split("board=")[1], fran, ann
+    """Fran facilitates, Ann has joined; both on the board screen."""
+    board_id, (fran, ann) = seat(server, new_person, title, names=("Fran", "Ann"), size=size)
+    return board_id, fran, ann
 
 
 def part(page, key: str):

@@ -11,7 +11,7 @@ from canvas.models import NoteColour
 from canvas.session.phases import Phase
 from storage import facilitation, notes, votes
 from storage.db import connect
-from tests.e2e.conftest import create_board, join
+from tests.e2e.conftest import seat
 from tests.e2e.test_live_board import LIVE, LOW_CONTRAST_JS, SIZES, hold, put_notes, to_phase, writer
 
 pytestmark = pytest.mark.e2e
@@ -36,10 +36,8 @@ def factor(page, text: str):
 def test_factors_are_categorised_by_click_and_drag_and_two_whys_reach_a_participant(
         server, new_person, size):
     width, height = SIZES[size]
-    fran = new_person(width, height)
-    share = create_board(fran, server.url, "Checkout errors after the WAF rule", "Fran")
-    ann = join(new_person(width, height), share, "Ann")
-    board_id = share.split("board=")[1]
+    board_id, (fran, ann) = seat(server, new_person, "Checkout errors after the WAF rule",
+                                 names=("Fran", "Ann"), size=(width, height))
     put_notes(server, board_id, "Ann", [GLOBAL, OWNER], step="contributing-factors", colour=NoteColour.purple)
     put_notes(server, board_id, "Ann", [THRESHOLDS, CHANGE_WINDOW], step="contributing-factors",
               colour=NoteColour.blue)
