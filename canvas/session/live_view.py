@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from canvas.actions import Status
 from canvas.session.grouping import votable_items
@@ -64,19 +65,24 @@ class ViewBuilder:
         self._cans: dict[tuple[bool, bool], dict] = {}
         self._can_texts: dict[tuple[bool, bool], str] = {}
         self._rules: dict[tuple[bool, bool], _RoleRules] = {}
-        self._nudges: dict[str, list[dict]] = {}
+        self._notes: dict[str, Note] | None = None
+
+    def nudge_json(self, note_id: str) -> str:
+        """Blame or hindsight wording in a note, as the step pages nudge its
+        writer, as JSON: only ever put on the writer's own note (a nudge, not
+        a pillory). Checked once per text, step and roster, not per change."""
+        if self._notes is None:
+            self._notes = {note.id: note for note in self.snapshot.notes}
+            self._names = tuple(person.display_name for person in self.snapshot.participants)
+            self._steps = {step.key: step for step in self.snapshot.board.template_model.note_steps}
+        note = self._notes.get(note_id)
+        if note is None:
+            return "[]"
+        step = self._steps.get(note.step_key)
+        return _nudge_json(note.text, step is not None and step.names_as_subjects, self._names)
 
     def nudge(self, note_id: str) -> list[dict]:
-        """Blame or hindsight wording in a note, as the step pages nudge its
-        writer: only ever put on the writer's own note (a nudge, not a pillory)."""
-        found = self._nudges.get(note_id)
-        if found is None:
-            if not self._nudges:
-                self._notes = {note.id: note for note in self.snapshot.notes}
-                self._names = [person.display_name for person in self.snapshot.participants]
-                self._steps = {step.key: step for step in self.snapshot.board.template_model.note_steps}
-            found = self._nudges[note_id] = _nudge(self._notes.get(note_id), self._steps, self._names)
-        return found
+        return json.loads(self.nudge_json(note_id))
 
     def _part(self, viewer: Viewer) -> tuple[str | None, dict]:
         audience = viewer.participant_id if self.snapshot.board.phase == Phase.write else None
@@ -125,7 +131,7 @@ class ViewBuilder:
         def note(fragment: tuple[str, str]) -> str:
             note_id, head = fragment
             mine = me_id is not None and authors.get(note_id) == me_id
-            nudge = f',"nudge":{_dumps(self.nudge(note_id))}' if mine else ""
+            nudge = f',"nudge":{self.nudge_json(note_id)}' if mine else ""
             return f"{head}{own[mine, flags.change(mine)]}{votes_of(note_id)}{nudge}}}"
 
         columns = []
@@ -315,14 +321,12 @@ class _ViewerFlags:
         return mine, *self.votes_for(mine)
 
 
-def _nudge(note: Note | None, steps: Mapping, names: list[str]) -> list[dict]:
-    if note is None:
-        return []
-    step = steps.get(note.step_key)
-    flags = check_text(note.text, names=names,
-                       names_as_subjects=step is not None and step.names_as_subjects)
-    return [{"phrase": flag.phrase, "explanation": flag.explanation, "suggestion": flag.suggestion}
-            for flag in flags]
+@lru_cache(maxsize=4096)
+def _nudge_json(text: str, names_as_subjects: bool, names: tuple[str, ...]) -> str:
+    # A board's notes change one at a time: the rest are answered from here.
+    flags = check_text(text, names=list(names), names_as_subjects=names_as_subjects)
+    return _dumps([{"phrase": flag.phrase, "explanation": flag.explanation, "suggestion": flag.suggestion}
+                   for flag in flags])
 
 
 def _actor(viewer: Viewer) -> Actor:
