@@ -53,14 +53,18 @@ async def post_action(request: Request):
     # A handler that only reads (a preview) answers with what it read, and changed nothing.
     preview = result.get("preview") if isinstance(result, dict) else None
     done = result is not False and preview is None
-    process.nudge_feed()
-    if revision is None:
-        raise BoardNotFound(board_id)
-    live = await board_cache.boards.get(board_id, revision)
-    if live is None:
-        raise BoardNotFound(board_id)
-    viewer = Viewer(participant_id=said.participant_id, is_facilitator=said.is_facilitator)
-    view = live.view_json(viewer, await board_cache.presence.names(board_id))
+    try:
+        if revision is None:
+            raise BoardNotFound(board_id)
+        live = await board_cache.boards.get(board_id, revision)
+        if live is None:
+            raise BoardNotFound(board_id)
+        viewer = Viewer(participant_id=said.participant_id, is_facilitator=said.is_facilitator)
+        view = live.view_json(viewer, await board_cache.presence.names(board_id))
+    finally:
+        # The author's answer first, then everyone else's streams: they find
+        # the board already read, and the author does not wait behind them.
+        process.nudge_feed()
     extra = "" if preview is None else f',"preview":{json.dumps(preview, ensure_ascii=False)}'
     return Response(f'{{"ok":true,"done":{json.dumps(done)}{extra},"view":{view}}}',
                     media_type="application/json")

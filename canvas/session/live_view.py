@@ -333,24 +333,23 @@ def _actor(viewer: Viewer) -> Actor:
     return Actor(participant_id=viewer.participant_id, is_facilitator=viewer.is_facilitator)
 
 
-def _move_targets(columns: list[dict]) -> list[dict]:
-    """Where a note can be moved, by column: its loose notes (out of any
+def _move_targets(column: dict) -> list[dict]:
+    """Where a note can be moved in this column: its loose notes (out of any
     cluster), each cluster, each loose note (a new cluster with it). A target
     says what the note is dropped on; storage decides what that means. The
-    canvas leaves out the one a note is already at (its `place`, or itself)."""
-    groups = []
-    for column in columns:
-        step = column["key"]
-        targets = [{"key": f"column:{step}", "label": "Ungrouped",
-                    "move": {"step_key": step, "cluster_id": None, "onto_note_id": None}}]
-        targets += [{"key": f"cluster:{cluster['id']}", "label": f"Into {cluster['name']}",
-                     "move": {"step_key": step, "cluster_id": cluster["id"], "onto_note_id": None}}
-                    for cluster in column["clusters"]]
-        targets += [{"key": f"note:{note['id']}", "label": f"New cluster with #{note['number']}",
-                     "move": {"step_key": step, "cluster_id": None, "onto_note_id": note["id"]}}
-                    for note in column["notes"]]
-        groups.append({"title": column["title"], "targets": targets})
-    return groups
+    canvas leaves out the one a note is already at (its `place`, or itself).
+    Each column carries its own, so a change in one column resends only its
+    targets."""
+    step = column["key"]
+    targets = [{"key": f"column:{step}", "label": "Ungrouped",
+                "move": {"step_key": step, "cluster_id": None, "onto_note_id": None}}]
+    targets += [{"key": f"cluster:{cluster['id']}", "label": f"Into {cluster['name']}",
+                 "move": {"step_key": step, "cluster_id": cluster["id"], "onto_note_id": None}}
+                for cluster in column["clusters"]]
+    targets += [{"key": f"note:{note['id']}", "label": f"New cluster with #{note['number']}",
+                 "move": {"step_key": step, "cluster_id": None, "onto_note_id": note["id"]}}
+                for note in column["notes"]]
+    return targets
 
 
 def _board_part(snapshot: BoardSnapshot, audience: Viewer) -> dict:
@@ -397,6 +396,11 @@ def _board_part(snapshot: BoardSnapshot, audience: Viewer) -> dict:
             "notes": [note_json(n, f"column:{step.key}") for n in step_notes if n.cluster_id not in cluster_ids],
         })
 
+    discussion = board.phase in DISCUSSION_SHOWN or (bool(seen.actions) and board.phase != Phase.write)
+    # Only while notes can be grouped: a list the size of the column.
+    grouping = board.phase in RULES[Action.group].phases
+    for column in columns:
+        column["move_targets"] = _move_targets(column) if grouping else []
     order = layout(board.template_model)
     items = votable_items(board.template_model, seen.notes, seen.clusters, tallies)
     by_id = {item.id: item for item in items}
@@ -412,16 +416,10 @@ def _board_part(snapshot: BoardSnapshot, audience: Viewer) -> dict:
             "timer_ends_at": _iso(board.timer_ends_at),
             "focus_item_id": board.focus_item,
             "vote_rules": {"budget": board.vote_budget, "max_per_item": board.vote_max_per_item},
-            "show": {
-                "dots": board.phase in DOTS_SHOWN,
-                "discussion": board.phase in DISCUSSION_SHOWN
-                or (bool(seen.actions) and board.phase != Phase.write),
-            },
+            "show": {"dots": board.phase in DOTS_SHOWN, "discussion": discussion},
             "palette": [{"key": colour.value, "hex": colour.hex} for colour in NoteColour],
             "statuses": [{"key": status.value, "label": status.label} for status in Status],
             "timer_presets_minutes": list(TIMER_PRESETS_MINUTES),
-            # Only while notes can be grouped: a list the size of the board.
-            "move_targets": _move_targets(columns) if board.phase in RULES[Action.group].phases else [],
             # The board's parts from top to bottom, and what each is called.
             "layout": [{"key": key, "title": TITLES[key]} for key in order],
             # Where a person can go, and where the facilitator brought everyone
@@ -440,7 +438,8 @@ def _board_part(snapshot: BoardSnapshot, audience: Viewer) -> dict:
                 "step_key": by_id[entry.item_id].step_key,
                 "votes": entry.votes if revealed else None, "rank": index,
             }
-            for index, entry in enumerate(ranked, start=1)
+            # Only where the discussion shows it: a list the size of the board.
+            for index, entry in enumerate(ranked if discussion else (), start=1)
         ],
         "actions": [
             {

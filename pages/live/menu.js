@@ -4,9 +4,9 @@
 // list, marked, and the menu opens on it: Enter at once moves nothing.
 function moveTargets(s, noteId) {
   const here = s.index.notes[noteId].note;
-  return (s.view.board.move_targets || []).map((group) => ({
-    title: group.title,
-    options: group.targets.filter((target) => target.key !== "note:" + noteId)
+  return s.view.columns.map((column) => ({
+    title: column.title,
+    options: (column.move_targets || []).filter((target) => target.key !== "note:" + noteId)
       .map((target) => ({ ...target, here: target.key === here.place })),
   })).filter((group) => group.options.length);
 }

@@ -45,9 +45,18 @@ function renderPlaces(s) {
   const nav = el("nav", "pc-places");
   nav.setAttribute("aria-label", "Parts of the board");
   const lead = board.lead;
+  // The columns are one stop here (their own keys, [ and ], move between
+  // them), so the row fits on one line beside the bar's other rows.
+  const stops = [];
   for (const place of board.places || []) {
+    const column = place.key.startsWith("column:");
+    if (column && stops.some((stop) => stop.column)) continue;
+    stops.push({ ...place, column, title: column ? "Notes" : place.title });
+  }
+  for (const place of stops) {
     const go = button(place.title, "pc-place", () => goToPlace(s, place.key), { "data-place": place.key });
-    if (lead && lead.target === place.key) {
+    const led = lead && (lead.target === place.key || (place.column && lead.target.startsWith("column:")));
+    if (led) {
       go.classList.add("pc-place-lead");
       go.setAttribute("aria-current", "location");
     }

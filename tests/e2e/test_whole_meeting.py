@@ -123,7 +123,7 @@ def move_on(fran, label: str, *others) -> None:
         expect(step_now(page)).to_have_text(label, timeout=LIVE)
 
 
-def bring_everyone(fran, place: str, key: str, *others) -> None:
+def bring_everyone(fran, place: str, key: str, *others, title: str | None = None) -> None:
     """Fran goes to a place of the board (`key` marks it) and, once she is
     there, brings everyone who follows her; their boards scroll there too.
 
@@ -138,9 +138,10 @@ def bring_everyone(fran, place: str, key: str, *others) -> None:
             go_to_place(page, place, key)
         return
     lead.click()
-    expect(fran.locator(".pc-following")).to_have_text(f"Everyone is with you at {place}", timeout=LIVE)
+    title = title or place
+    expect(fran.locator(".pc-following")).to_have_text(f"Everyone is with you at {title}", timeout=LIVE)
     for page in others:
-        expect(page.locator(".pc-following")).to_have_text(f"Following the facilitator: {place}", timeout=LIVE)
+        expect(page.locator(".pc-following")).to_have_text(f"Following the facilitator: {title}", timeout=LIVE)
         wait_in_view(page, key)
 
 
@@ -277,7 +278,8 @@ def test_the_payments_outage_retrospective_runs_start_to_end_on_one_board_screen
             "= mitigated 14:31 − impact start 14:05")
 
     # --- notes, each in its column; while writing others see only counts ---------------
-    bring_everyone(fran, "Detect", "column:detect", ann, bob)
+    # The columns are one stop in the places row: it brings everyone to the first.
+    bring_everyone(fran, "Notes", "column:contributing-factors", ann, bob, title="Contributing factors")
     write(ann, "detect", NO_ALERT)
     write(ann, "contributing-factors", SKIPPED_CANARY)
     write(bob, "detect", DASHBOARDS)

@@ -182,8 +182,8 @@ def test_the_vocabulary_comes_from_the_server():
 def test_the_move_menu_names_what_a_note_is_dropped_on():
     view = views(Phase.group, ROLES["author"])[0]
     title = next(c["title"] for c in view["columns"] if c["key"] == "detect")
-    detect = next(g for g in view["board"]["move_targets"] if g["title"] == title)
-    by_key = {t["key"]: t["move"] for t in detect["targets"]}
+    detect = next(c for c in view["columns"] if c["title"] == title)
+    by_key = {t["key"]: t["move"] for t in detect["move_targets"]}
     assert by_key["cluster:c1"] == {"step_key": "detect", "cluster_id": "c1", "onto_note_id": None}
     assert by_key["note:n1"] == {"step_key": "detect", "cluster_id": None, "onto_note_id": "n1"}
     assert by_key["column:detect"] == {"step_key": "detect", "cluster_id": None, "onto_note_id": None}
@@ -191,4 +191,4 @@ def test_the_move_menu_names_what_a_note_is_dropped_on():
     assert "note:n2" not in by_key
     places = {n["id"]: n["place"] for n in shown_notes(view)}
     assert places == {"n1": "column:detect", "n2": "cluster:c1", "n3": "column:detect", "n4": "column:detect"}
-    assert views(Phase.vote, ROLES["author"])[0]["board"]["move_targets"] == []
+    assert all(c["move_targets"] == [] for c in views(Phase.vote, ROLES["author"])[0]["columns"])

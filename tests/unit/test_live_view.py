@@ -64,14 +64,16 @@ def test_from_group_on_everyone_sees_every_note():
 
 
 def test_tallies_are_null_before_the_reveal_and_counts_after():
-    blind = view(snapshot("vote", tallies={"n1": 3}), BEN, my_votes={"n2": 1})
+    blind = view(snapshot("discuss", tallies={"n1": 3}), BEN, my_votes={"n2": 1})
     assert {n["votes"] for n in all_notes(blind)} == {None}
     assert all(item["votes"] is None for item in blind["ranking"])
     assert next(n for n in all_notes(blind) if n["id"] == "n2")["my_votes"] == 1
     assert "3" not in json.dumps([n["votes"] for n in all_notes(blind)])
-    shown = view(snapshot("vote", tallies={"n1": 3}, votes_revealed=True), BEN)
+    shown = view(snapshot("discuss", tallies={"n1": 3}, votes_revealed=True), BEN)
     assert next(n for n in all_notes(shown) if n["id"] == "n1")["votes"] == 3
     assert shown["ranking"][0]["item_id"] == "n1" and shown["ranking"][0]["votes"] == 3
+    # While voting the ranking is not shown, so not sent: a list the size of the board.
+    assert view(snapshot("vote", tallies={"n1": 3}, votes_revealed=True), BEN)["ranking"] == []
 
 
 def test_authors_are_null_while_hidden_and_named_when_shown():

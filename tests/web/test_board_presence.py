@@ -31,8 +31,10 @@ def present_after(stream, wanted, seconds: float = WITHIN) -> list[str]:
     deadline = time.monotonic() + seconds
     last = None
     for event, data in stream:
-        if event in ("view", "presence"):
-            last = data["present"]
+        # A view or presence event says who is here; a patch, when it changed.
+        said = data.get("set", {}) if event == "patch" else data if event in ("view", "presence") else {}
+        if "present" in said:
+            last = said["present"]
             if last == wanted:
                 return last
         if time.monotonic() > deadline:
