@@ -56,6 +56,8 @@ import tempfile
 import textwrap
 import time
 import urllib.request
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -195,24 +197,34 @@ class Tab:
     stream_ticket: str = ""
     arrivals: list[tuple[int, float]] = field(default_factory=list)  # (revision, monotonic)
     first: asyncio.Event = field(default_factory=asyncio.Event)
-    bytes_read: int = 0
+    bytes_read: int = 0  # on the wire
+    encoding: str = "identity"  # the stream's Content-Encoding
     error: str | None = None
 
 
-async def listen(port: int, path: str, tab: Tab) -> None:
-    """Read one event stream until cancelled; note when each view event is complete."""
+async def listen(port: int, path: str, tab: Tab, *, gzip: bool = False,
+                 on_view: Callable[[bytes], None] | None = None) -> None:
+    """Read one event stream until cancelled; note when each view event is
+    complete. With `gzip` the stream is asked for it (and inflated when it
+    answers so). Each view event's JSON is parsed, as the browser would before
+    drawing, or, with `on_view`, handed over whole instead."""
+    writer = None
     try:
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n".encode())
-        status, _ = await _read_head(reader)
+        accept = "Accept-Encoding: gzip\r\n" if gzip else ""
+        writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
+                     f"{accept}\r\n".encode())
+        status, headers = await _read_head(reader)
         if status != 200:
             tab.error = f"stream answered {status}"
             return
+        tab.encoding = headers.get("content-encoding", "identity")
+        inflate = zlib.decompressobj(wbits=47) if tab.encoding == "gzip" else None
         buffer = b""
         event_id = None
         async for chunk in _chunks(reader):
             tab.bytes_read += len(chunk)
-            buffer += chunk
+            buffer += inflate.decompress(chunk) if inflate else chunk
             while b"\n\n" in buffer:
                 message, buffer = buffer.split(b"\n\n", 1)
                 is_view = False
@@ -222,13 +234,16 @@ async def listen(port: int, path: str, tab: Tab) -> None:
                     elif line in (b"event: view", b"event: patch"):
                         is_view = True
                 if is_view and event_id is not None:
-                    # The browser would parse the JSON before drawing: so does this client.
-                    json.loads(message[message.index(b"data: ") + 6:])
+                    if on_view is None:
+                        json.loads(message[message.index(b"data: ") + 6:])
+                    else:
+                        on_view(message)
                     tab.arrivals.append((event_id, time.monotonic()))
                     tab.first.set()
         tab.error = "stream ended"
     except asyncio.CancelledError:
-        writer.close()
+        if writer is not None:
+            writer.close()
         raise
     except Exception as error:  # noqa: BLE001 - reported in the table
         tab.error = repr(error)

@@ -65,8 +65,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from load import (  # noqa: E402
-    NOTE_STEPS, ROOT, TRIVIAL_APP, Tab, _chunks, _read_head, percentiles, post, prepare_board, start,
+    NOTE_STEPS, ROOT, TRIVIAL_APP, Tab, percentiles, post, prepare_board, start,
 )
+from load import listen as load_listen  # noqa: E402
 from server import machine, server_log_problems, stop_server  # noqa: E402
 
 from canvas.learnings import FactorCategory  # noqa: E402
@@ -86,57 +87,17 @@ def load_average() -> str:
 # --- the streams -------------------------------------------------------------------------
 
 
-@dataclass
-class Sized:
-    """What one stream carried: its Content-Encoding, bytes on the wire and each view event."""
+async def listen(port: int, path: str, tab: Tab, views: list[bytes], keep: bool) -> None:
+    """Read one event stream, asking for gzip, until cancelled; when `keep`,
+    parse each view event and keep it (an empty entry counts it otherwise).
+    Fifty browsers each parse their own copy on their own machine; fifty
+    copies of a large view parsed in this one process would measure this client."""
+    def seen(message: bytes) -> None:
+        if keep:
+            json.loads(message[message.index(b"data: ") + 6:])
+        views.append(message + b"\n\n" if keep else b"")
 
-    encoding: str = "identity"
-    wire: int = 0
-    views: list[bytes] = field(default_factory=list)
-
-
-async def listen(port: int, path: str, tab: Tab, sized: Sized, keep: bool) -> None:
-    """Read one event stream, asking for gzip, until cancelled; note when each
-    view event is complete and, when `keep`, parse it and keep it. Fifty
-    browsers each parse their own copy on their own machine; fifty copies of a
-    large view parsed in this one process would measure this client."""
-    writer = None
-    try:
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
-                     "Accept-Encoding: gzip\r\n\r\n".encode())
-        status, headers = await _read_head(reader)
-        if status != 200:
-            tab.error = f"stream answered {status}"
-            return
-        sized.encoding = headers.get("content-encoding", "identity")
-        inflate = zlib.decompressobj(wbits=47) if sized.encoding == "gzip" else None
-        buffer = b""
-        event_id = None
-        async for chunk in _chunks(reader):
-            sized.wire += len(chunk)
-            buffer += inflate.decompress(chunk) if inflate else chunk
-            while b"\n\n" in buffer:
-                message, buffer = buffer.split(b"\n\n", 1)
-                is_view = False
-                for line in message.split(b"\n"):
-                    if line.startswith(b"id: "):
-                        event_id = int(line[4:])
-                    elif line in (b"event: view", b"event: patch"):
-                        is_view = True
-                if is_view and event_id is not None:
-                    if keep:
-                        json.loads(message[message.index(b"data: ") + 6:])
-                    tab.arrivals.append((event_id, time.monotonic()))
-                    tab.first.set()
-                    sized.views.append(message + b"\n\n" if keep else b"")
-        tab.error = "stream ended"
-    except asyncio.CancelledError:
-        if writer is not None:
-            writer.close()
-        raise
-    except Exception as error:  # noqa: BLE001 - reported in the table
-        tab.error = repr(error)
+    await load_listen(port, path, tab, gzip=True, on_view=seen)
 
 
 @dataclass
@@ -148,7 +109,8 @@ class Run:
     undelivered: int = 0
     acks: list[float] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
-    sized: list[Sized] = field(default_factory=list)
+    tabs: list[Tab] = field(default_factory=list)
+    views: list[list[bytes]] = field(default_factory=list)  # per tab, each view event (empty unless kept)
     seconds: float = 0.0
     server_cpu: float = 0.0  # share of a core while the changes were made and followed
     server_waited: float = 0.0  # share of that time its threads were ready to run but had no CPU
@@ -161,8 +123,8 @@ async def follow(label: str, port: int, n: int, stream_path, warm_up, change, *,
     every `interval` s; `change(k)` returns (author tab, kind, status, answer)."""
     run = Run(label, n)
     tabs = [Tab(i) for i in range(n)]
-    run.sized = [Sized() for _ in tabs]
-    listeners = [asyncio.create_task(listen(port, stream_path(tab), tab, run.sized[tab.index], tab.index == 1))
+    run.tabs, run.views = tabs, [[] for _ in tabs]
+    listeners = [asyncio.create_task(listen(port, stream_path(tab), tab, run.views[tab.index], tab.index == 1))
                  for tab in tabs]
     await asyncio.wait_for(asyncio.gather(*(tab.first.wait() for tab in tabs)), 60)
     # The first change of a process imports and reads what later ones find ready.
@@ -368,15 +330,15 @@ def size(count: float) -> str:
 def sizes(run: Run) -> str:
     """Bytes of each view event as sent, what came back for Accept-Encoding: gzip,
     and what gzip would make of the same events."""
-    views = [view for view in run.sized[1].views if view]
+    views = [view for view in run.views[1] if view]
     if not views:
         return "no view events"
-    encodings = sorted({s.encoding for s in run.sized})
+    encodings = sorted({tab.encoding for tab in run.tabs})
     plain = statistics.median(len(view) for view in views)
     alone = statistics.median(len(gzip.compress(view, 6)) for view in views)
     deflate = zlib.compressobj(6, zlib.DEFLATED, 31)
     flushed = [len(deflate.compress(view) + deflate.flush(zlib.Z_SYNC_FLUSH)) for view in views]
-    wire = sum(s.wire for s in run.sized) / max(1, sum(len(s.views) for s in run.sized))
+    wire = sum(tab.bytes_read for tab in run.tabs) / max(1, sum(len(views) for views in run.views))
     return (f"{size(plain)} per view event (median of {len(views)}; {size(wire)} on the wire "
             f"per event, pings included); Accept-Encoding: gzip answered with Content-Encoding: "
             f"{', '.join(encodings)}; gzip would make it {size(alone)} per event alone, "
