@@ -28,7 +28,9 @@ HERE = Path(__file__).resolve().parent
 # file each, JavaScript and CSS.
 PARTS = ("summary", "timeline", "factors", "learnings", "actions", "kill_criteria")
 BOARD_FILES = ("state.js", "network.js", "draw.js", "bar.js", "columns.js", "discussion.js",
-               "menu.js", "drag.js", "parts.js", *(f"part_{part}.js" for part in PARTS))
+               "menu.js", "drag.js", "parts.js", *(f"part_{part}.js" for part in PARTS),
+               # The timeline's editing and pasting, apart from drawing the lane.
+               "part_timeline_edit.js")
 BOARD_CSS = ("board.css", *(f"part_{part}.css" for part in PARTS))
 
 
