@@ -157,33 +157,20 @@ function apCard(s, part, action) {
 // Save and Cancel while the card holds unsaved changes; the refusal and,
 // once someone else's save has arrived, their version.
 function apEditFoot(s, part, action, edit) {
-  const box = el("div", "pc-ap-edit");
-  box.dataset.key = "ap-edit:" + action.id;
-  if (edit.error) {
-    const error = el("p", "pc-error", edit.error);
-    error.setAttribute("role", "alert");
-    box.appendChild(error);
-  }
-  const theirs = edit.version !== action.version;
-  if (theirs) {
+  let theirs = null;
+  if (edit.version !== action.version) {
     const changed = Object.keys(edit.base).filter((field) => edit.base[field] !== action[field]);
     const shown = changed.map((field) => `${apLabel(field)}: ${apShown(part, field, action[field]) || "—"}`);
-    box.appendChild(el("p", "pc-ap-theirs",
-      shown.length ? "Their version: " + shown.join(" · ") : "Someone else saved this action meanwhile."));
+    theirs = shown.length ? "Their version: " + shown.join(" · ") : "Someone else saved this action meanwhile.";
   }
-  const buttons = el("div", "pc-editor-buttons");
-  if (theirs) {
-    buttons.appendChild(button("Save mine over theirs", "pc-button pc-primary",
-      () => apSave(s, action, { over: true }), { "data-focus": "ap-save:" + action.id }));
-    buttons.appendChild(button("Take theirs", "pc-link", () => apCancel(s, action)));
-  } else {
-    buttons.appendChild(button("Save", "pc-button pc-primary", () => apSave(s, action),
-      { "data-focus": "ap-save:" + action.id, "aria-label": `Save action ${action.title}` }));
-    buttons.appendChild(button("Cancel", "pc-link", () => apCancel(s, action),
-      { "aria-label": `Cancel changes to ${action.title}` }));
-  }
-  box.appendChild(buttons);
-  return box;
+  return editFoot({
+    key: "ap-edit:" + action.id, className: "pc-ap-edit", theirsClass: "pc-ap-theirs", error: edit.error,
+    theirs, focus: "ap-save:" + action.id,
+    onSave: (over) => apSave(s, action, { over }),
+    onCancel: () => apCancel(s, action),
+    saveAttrs: { "aria-label": `Save action ${action.title}` },
+    cancelAttrs: { "aria-label": `Cancel changes to ${action.title}` },
+  });
 }
 
 function apLabel(field) {

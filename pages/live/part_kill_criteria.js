@@ -121,25 +121,14 @@ function kcCard(s, part, criterion) {
 }
 
 function kcEditFoot(s, part, criterion, edit) {
-  const box = el("div", "pc-kc-edit");
-  box.dataset.key = "kc-edit:" + criterion.id;
-  if (edit.error) {
-    const error = el("p", "pc-error", edit.error);
-    error.setAttribute("role", "alert");
-    box.appendChild(error);
-  }
-  const theirs = edit.seen !== criterion.seen;
-  if (theirs) {
-    const kind = criterion.kind_label.toLowerCase();
-    box.appendChild(el("p", "pc-kc-theirs",
-      `Their version: if we see ${criterion.signal} → we ${kind}: ${criterion.response}`));
-  }
-  const buttons = el("div", "pc-editor-buttons");
-  buttons.appendChild(button(theirs ? "Save mine over theirs" : "Save", "pc-button pc-primary",
-    () => kcSave(s, criterion, { over: theirs }), { "data-focus": "kc-save:" + criterion.id }));
-  buttons.appendChild(button(theirs ? "Take theirs" : "Cancel", "pc-link", () => kcCancel(s, criterion)));
-  box.appendChild(buttons);
-  return box;
+  const theirs = edit.seen === criterion.seen ? null
+    : `Their version: if we see ${criterion.signal} → we ${criterion.kind_label.toLowerCase()}: `
+      + criterion.response;
+  return editFoot({
+    key: "kc-edit:" + criterion.id, className: "pc-kc-edit", theirsClass: "pc-kc-theirs", error: edit.error,
+    theirs, focus: "kc-save:" + criterion.id,
+    onSave: (over) => kcSave(s, criterion, { over }), onCancel: () => kcCancel(s, criterion),
+  });
 }
 
 function kcChange(s, criterion, field, value, draw) {

@@ -26,6 +26,34 @@ function renderBoard(s) {
   return meeting;
 }
 
+// The foot of a card someone is changing: the refusal if there was one; once
+// someone else's save has arrived (`theirs`, what it says, or null), their
+// version with "Save mine over theirs" and "Take theirs"; Save and Cancel
+// otherwise. The person's own text stays in the card above.
+function editFoot({ key, className, theirsClass, error, theirs, focus, onSave, onCancel,
+                    saveAttrs = {}, cancelAttrs = {} }) {
+  const box = el("div", className);
+  box.dataset.key = key;
+  if (error) {
+    const said = el("p", "pc-error", error);
+    said.setAttribute("role", "alert");
+    box.appendChild(said);
+  }
+  if (theirs !== null) box.appendChild(el("p", theirsClass, theirs));
+  const buttons = el("div", "pc-editor-buttons");
+  if (theirs !== null) {
+    buttons.appendChild(button("Save mine over theirs", "pc-button pc-primary", () => onSave(true),
+                               { "data-focus": focus }));
+    buttons.appendChild(button("Take theirs", "pc-link", onCancel));
+  } else {
+    buttons.appendChild(button("Save", "pc-button pc-primary", () => onSave(false),
+                               { "data-focus": focus, ...saveAttrs }));
+    buttons.appendChild(button("Cancel", "pc-link", onCancel, cancelAttrs));
+  }
+  box.appendChild(buttons);
+  return box;
+}
+
 function renderPart(s, key, title, part) {
   const draw = PART_RENDERERS[key];
   if (!draw || !part) return null;
