@@ -82,8 +82,8 @@ class Loaded:
     def view_json(self, viewer: Viewer, present: list[str]) -> str:
         return self.views.view_json(viewer, my_votes=self._my_votes(viewer), present=present)
 
-    def view_pieces(self, viewer: Viewer, present: list[str]) -> list[tuple[str, str]]:
-        return self.views.view_pieces(viewer, my_votes=self._my_votes(viewer), present=present)
+    def view_pieces(self, viewer: Viewer, present: list[str], *, whole: bool) -> list[tuple[str, str]]:
+        return self.views.view_pieces(viewer, my_votes=self._my_votes(viewer), present=present, whole=whole)
 
     def _my_votes(self, viewer: Viewer) -> dict[str, int]:
         return self.live.votes_by_person.get(viewer.participant_id or "", {})

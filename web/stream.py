@@ -3,10 +3,10 @@ the board as this viewer may see it, pushed whenever its revision moves
 (Last-Event-ID catches a reconnect up), with who is present beside it.
 
 The first event of a connection is the whole view (`view`); after that each
-event is a `patch` holding only the pieces that changed (a column, a part of
-the meeting, the bar's flags), which the canvas lays over the view it has
-from this stream. A change to one note of a 300-note board so sends one
-column, not the board."""
+event is a `patch` holding only the pieces that changed (a note, a column's
+shape, a part of the meeting, the bar's flags), which the canvas lays over
+the view it has from this stream. A change to one note of a 300-note board
+so sends that note, not its column or the board."""
 
 from __future__ import annotations
 
@@ -75,10 +75,10 @@ async def _events(board_id: str, viewer: Viewer, sent: int | None):
                 return
             if live.revision != sent:
                 present = await presence.names(board_id)
-                pieces = live.view_pieces(viewer, present)
+                pieces = live.view_pieces(viewer, present, whole=False)
                 sent = live.revision
                 if pieces_sent is None:
-                    data = assemble_view(sent, pieces)
+                    data = assemble_view(sent, live.view_pieces(viewer, present, whole=True))
                     pieces_sent = remember_pieces(pieces)
                     yield f"id: {sent}\nevent: view\ndata: {data}\n\n"
                 else:

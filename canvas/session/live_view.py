@@ -66,6 +66,9 @@ class ViewBuilder:
         self._can_texts: dict[tuple[bool, bool], str] = {}
         self._rules: dict[tuple[bool, bool], _RoleRules] = {}
         self._notes: dict[str, Note] | None = None
+        # (audience, role, its answers, the vote fields of an item without the
+        # viewer's dots) -> note id -> the note's JSON for such a viewer
+        self._shared_notes: dict[tuple, dict[str, str]] = {}
 
     def nudge_json(self, note_id: str) -> str:
         """Blame or hindsight wording in a note, as the step pages nudge its
@@ -98,11 +101,15 @@ class ViewBuilder:
                              self.view_pieces(viewer, my_votes=my_votes, present=present))
 
     def view_pieces(self, viewer: Viewer, *, my_votes: Mapping[str, int],
-                    present: Iterable[str]) -> list[tuple[str, str]]:
+                    present: Iterable[str], whole: bool = True) -> list[tuple[str, str]]:
         """The view as (key, JSON text) pieces, in order: the board-wide ones
         by name, then `column:<step>` per column and `part:<key>` per part
         of the meeting. A stream compares them with what it sent before and
-        sends only those that changed (`view_patch`)."""
+        sends only those that changed (`view_patch`).
+
+        `whole=False` gives each column as its shape (its clusters and their
+        note ids, `"notes":["<id>",…]`) followed by a `note:<id>` piece per
+        note: a change to one note of a 300-note board so sends that note."""
         audience, part = self._part(viewer)
         encoded = self._encoded.get(audience)
         if encoded is None:
@@ -128,20 +135,44 @@ class ViewBuilder:
                                            f'"may_unvote":{_JSON_BOOL[may_unvote]}')
             return text
 
-        def note(fragment: tuple[str, str]) -> str:
-            note_id, head = fragment
+        # A note that is not the viewer's and carries none of their dots reads
+        # the same for everyone whose role and budget answer alike: made once
+        # for all of them (and its hash, which a stream compares, with it).
+        shared = self._shared_notes.setdefault(
+            (audience, self._role(viewer), flags.change(False), flags.move, votes_of("")), {})
+
+        def note(fragment: tuple[str, str, str, str]) -> str:
+            note_id, head = fragment[0], fragment[1]
             mine = me_id is not None and authors.get(note_id) == me_id
+            if not mine and note_id not in my_dots:
+                text = shared.get(note_id)
+                if text is None:
+                    text = shared[note_id] = f"{head}{own[False, flags.change(False)]}{votes_of(note_id)}}}"
+                return text
             nudge = f',"nudge":{self.nudge_json(note_id)}' if mine else ""
             return f"{head}{own[mine, flags.change(mine)]}{votes_of(note_id)}{nudge}}}"
 
-        columns = []
+        columns: list[tuple[str, str]] = []
         for key, head, clusters, loose in encoded["columns"]:
+            if whole:
+                def notes_json(members) -> str:
+                    return ",".join(map(note, members))
+            else:
+                at = len(columns)
+                columns.append(("", ""))  # the column's shape goes before its notes
+
+                def notes_json(members) -> str:
+                    columns.extend((member[2], note(member)) for member in members)
+                    return ",".join(member[3] for member in members)
             cluster_json = ",".join(
-                f'{cluster_head},"my_votes":{votes_of(cluster_id)},"notes":[{",".join(map(note, members))}]}}'
+                f'{cluster_head},"my_votes":{votes_of(cluster_id)},"notes":[{notes_json(members)}]}}'
                 for cluster_id, cluster_head, members in clusters
             )
-            columns.append((f"column:{key}",
-                            f'{head},"clusters":[{cluster_json}],"notes":[{",".join(map(note, loose))}]}}'))
+            text = f'{head},"clusters":[{cluster_json}],"notes":[{notes_json(loose)}]}}'
+            if whole:
+                columns.append((f"column:{key}", text))
+            else:
+                columns[at] = (f"column:{key}", text)
         per_viewer = self._per_viewer(viewer, part, my_votes, present, flags)
         return [
             ("board", encoded["board"]), ("me", _dumps(per_viewer["me"])),
@@ -335,20 +366,18 @@ def _actor(viewer: Viewer) -> Actor:
 
 def _move_targets(column: dict) -> list[dict]:
     """Where a note can be moved in this column: its loose notes (out of any
-    cluster), each cluster, each loose note (a new cluster with it). A target
-    says what the note is dropped on; storage decides what that means. The
-    canvas leaves out the one a note is already at (its `place`, or itself).
-    Each column carries its own, so a change in one column resends only its
-    targets."""
+    cluster), and each cluster. A target says what the note is dropped on;
+    storage decides what that means. The canvas leaves out the one a note is
+    already at (its `place`). Each loose note is a target too (a new cluster
+    with it), which `onto_loose_notes` says once rather than a target per
+    note: a column of a hundred notes would otherwise resend a hundred
+    targets whenever one of them moves."""
     step = column["key"]
     targets = [{"key": f"column:{step}", "label": "Ungrouped",
                 "move": {"step_key": step, "cluster_id": None, "onto_note_id": None}}]
     targets += [{"key": f"cluster:{cluster['id']}", "label": f"Into {cluster['name']}",
                  "move": {"step_key": step, "cluster_id": cluster["id"], "onto_note_id": None}}
                 for cluster in column["clusters"]]
-    targets += [{"key": f"note:{note['id']}", "label": f"New cluster with #{note['number']}",
-                 "move": {"step_key": step, "cluster_id": None, "onto_note_id": note["id"]}}
-                for note in column["notes"]]
     return targets
 
 
@@ -401,6 +430,7 @@ def _board_part(snapshot: BoardSnapshot, audience: Viewer) -> dict:
     grouping = board.phase in RULES[Action.group].phases
     for column in columns:
         column["move_targets"] = _move_targets(column) if grouping else []
+        column["onto_loose_notes"] = grouping
     order = layout(board.template_model)
     items = votable_items(board.template_model, seen.notes, seen.clusters, tallies)
     by_id = {item.id: item for item in items}
@@ -461,7 +491,7 @@ def _dumps(value) -> str:
 
 
 def assemble_view(revision: int, pieces: list[tuple[str, str]]) -> str:
-    """The whole view as JSON, from `ViewBuilder.view_pieces`."""
+    """The whole view as JSON, from `ViewBuilder.view_pieces(..., whole=True)`."""
     named = ",".join(f'"{key}":{text}' for key, text in pieces if ":" not in key)
     columns = ",".join(text for key, text in pieces if key.startswith("column:"))
     parts = ",".join(f"{_dumps(key[5:])}:{text}" for key, text in pieces if key.startswith("part:"))
@@ -471,8 +501,9 @@ def assemble_view(revision: int, pieces: list[tuple[str, str]]) -> str:
 def view_patch(revision: int, pieces: list[tuple[str, str]], sent: dict[str, int]) -> str:
     """What changed since the view whose pieces' hashes are in `sent` (which
     then holds this one's): the revision, the order of the columns and
-    parts, and under `set` each piece whose text differs. Most changes touch
-    one column or one part, so a stream sends that, not the whole board."""
+    parts, and under `set` each piece whose text differs. `pieces` are made
+    with `whole=False`: most changes touch one note or one part, so a stream
+    sends that, not its column or the whole board."""
     changed = []
     for key, text in pieces:
         digest = hash(text)
@@ -490,20 +521,52 @@ def view_patch(revision: int, pieces: list[tuple[str, str]], sent: dict[str, int
 
 def apply_patch(view: dict, patch: dict) -> dict:
     """The view a patch makes of the view before it (what the canvas does in
-    network.js), for clients other than the canvas: tests and benchmarks."""
+    network.js), for clients other than the canvas: tests and benchmarks.
+    A column whose shape and notes are all unchanged keeps its object."""
     columns = {column["key"]: column for column in view["columns"]}
+    notes = {note["id"]: note for column in view["columns"] for note in _notes_in(column)}
+    shapes: dict[str, dict] = {}
     parts = dict(view["parts"])
     made = {**view, "revision": patch["revision"]}
     for key, value in patch["set"].items():
-        if key.startswith("column:"):
-            columns[key[7:]] = value
+        if key.startswith("note:"):
+            notes[key[5:]] = value
+        elif key.startswith("column:"):
+            shapes[key[7:]] = value
         elif key.startswith("part:"):
             parts[key[5:]] = value
         else:
             made[key] = value
-    made["columns"] = [columns[key] for key in patch["columns"]]
+    changed = {key[5:] for key in patch["set"] if key.startswith("note:")}
+
+    def column(key: str) -> dict:
+        shape = shapes.get(key)
+        if shape is None:
+            old = columns[key]
+            if not any(note["id"] in changed for note in _notes_in(old)):
+                return old
+            shape = _shape_of(old)
+        return {**shape,
+                "clusters": [{**cluster, "notes": [notes[i] for i in cluster["notes"]]}
+                             for cluster in shape["clusters"]],
+                "notes": [notes[i] for i in shape["notes"]]}
+
+    made["columns"] = [column(key) for key in patch["columns"]]
     made["parts"] = {key: parts[key] for key in patch["parts"]}
     return made
+
+
+def _notes_in(column: dict) -> Iterable[dict]:
+    for cluster in column["clusters"]:
+        yield from cluster["notes"]
+    yield from column["notes"]
+
+
+def _shape_of(column: dict) -> dict:
+    return {**column,
+            "clusters": [{**cluster, "notes": [note["id"] for note in cluster["notes"]]}
+                         for cluster in column["clusters"]],
+            "notes": [note["id"] for note in column["notes"]]}
 
 
 def remember_pieces(pieces: list[tuple[str, str]]) -> dict[str, int]:
@@ -514,8 +577,9 @@ def remember_pieces(pieces: list[tuple[str, str]]) -> dict[str, int]:
 def _encode_part(part: dict) -> dict:
     """The board part as JSON pieces; a note or cluster is left open (no closing
     brace) so each viewer's own fields can be appended."""
-    def note(n: dict) -> tuple[str, str]:
-        return n["id"], _dumps(n)[:-1]
+    def note(n: dict) -> tuple[str, str, str, str]:
+        # id, its fields, and for a patch its piece's key and the id as JSON
+        return n["id"], _dumps(n)[:-1], f"note:{n['id']}", _dumps(n["id"])
 
     return {
         "board": _dumps(part["board"]), "people": _dumps(part["people"]),

@@ -11,7 +11,7 @@ function renderColumns(s) {
   for (const column of view.columns) {
     const inputs = [column, view.can, view.me, board_.phase, board_.focus_item_id, board_.show.dots,
                     board_.show.discussion, s.localTick];
-    board.appendChild(unchanged(s, "column:" + column.key, inputs, "section") || renderColumn(s, column));
+    board.appendChild(kept(s, "column:" + column.key, inputs, "section", () => renderColumn(s, column)));
   }
   part.appendChild(board);
   part.appendChild(el("p", "pc-keys", "Keyboard: Tab reaches each note; [ and ] (or Alt+← and Alt+→, "
@@ -48,7 +48,7 @@ function renderColumn(s, column) {
     loose.appendChild(el("div", "pc-ungrouped-label", column.loose_label));
   }
   const grid = el("div", "pc-notes");
-  for (const note of column.notes) grid.appendChild(renderNote(s, column, note, null));
+  for (const note of column.notes) grid.appendChild(noteCard(s, column, note, null));
   loose.appendChild(grid);
   if (!column.notes.length && view.can.group) {
     loose.appendChild(el("p", "pc-drop-hint", "Drop a note here to take it out of its cluster."));
@@ -89,7 +89,7 @@ function renderCluster(s, column, cluster) {
   }
   if (view.board.focus_item_id === cluster.id) frame.appendChild(el("div", "pc-focus-label", "In focus"));
   const grid = el("div", "pc-notes");
-  for (const note of cluster.notes) grid.appendChild(renderNote(s, column, note, cluster));
+  for (const note of cluster.notes) grid.appendChild(noteCard(s, column, note, cluster));
   frame.appendChild(grid);
   return frame;
 }
@@ -137,7 +137,16 @@ function renderClusterTools(s, column, cluster) {
   return tools;
 }
 
+// A note drawn again only when it, where it sits, or what the viewer may do changed.
+function noteCard(s, column, note, cluster) {
+  const board = s.view.board;
+  const inputs = [note, column.key, cluster && cluster.id, cluster && cluster.name, s.view.can,
+                  board.phase, board.focus_item_id, board.show.dots, s.localTick];
+  return kept(s, "note:" + note.id, inputs, "article", () => renderNote(s, column, note, cluster));
+}
+
 function renderNote(s, column, note, cluster) {
+  (s.notesDrawn || (s.notesDrawn = new Set())).add(note.id);
   const view = s.view;
   const card = el("article", "pc-note");
   card.style.background = note.colour_hex;
@@ -217,11 +226,16 @@ function renderNoteText(s, note) {
   return wrap;
 }
 
-// Which clamped notes lost lines; draws again when that changed.
+// Which clamped notes lost lines; draws again when that changed. Only the
+// notes drawn since the last look are measured: the others kept their text.
 function measureClamps(s) {
+  const drawn = s.notesDrawn || new Set();
+  s.notesDrawn = new Set();
+  if (!drawn.size) return false;
   let changed = false;
   for (const text of s.root.querySelectorAll(".pc-board .pc-note:not(.pc-ghost) .pc-note-text.pc-clamped")) {
     const id = text.closest(".pc-note").dataset.note;
+    if (!drawn.has(id)) continue;
     const cut = text.scrollHeight > text.clientHeight + 1;
     const known = s.clipped.get(id) === text.textContent;
     if (cut && !known) { s.clipped.set(id, text.textContent); changed = true; }

@@ -86,8 +86,10 @@ function morph(old, fresh, active) {
     if (old.nodeValue !== fresh.nodeValue) old.nodeValue = fresh.nodeValue;
     return;
   }
+  // A select filled with its choices while someone is in it stays as it is.
+  const filled = old === active && old.dataset.filled !== undefined;
   for (const { name } of [...old.attributes]) {
-    if (!fresh.hasAttribute(name)) old.removeAttribute(name);
+    if (!fresh.hasAttribute(name) && !(filled && name === "data-filled")) old.removeAttribute(name);
   }
   for (const { name, value } of [...fresh.attributes]) {
     let wanted = value;
@@ -98,6 +100,7 @@ function morph(old, fresh, active) {
     if (old.getAttribute(name) !== wanted) old.setAttribute(name, wanted);
   }
   for (const name of HANDLERS) if (old[name] !== fresh[name]) old[name] = fresh[name];
+  if (filled) return;
   morphChildren(old, fresh, active);
   // What a person is typing or choosing stays theirs; the rest follows the view.
   if ((old.nodeName === "TEXTAREA" || old.nodeName === "INPUT" || old.nodeName === "SELECT")
@@ -122,15 +125,16 @@ function morphChildren(parent, freshParent, active) {
       match = unkeyed[nextUnkeyed];
       nextUnkeyed += 1;
     }
+    const standIn = fresh.nodeType === 1 && fresh.dataset.unchanged !== undefined;
     if (match && sameKind(match, fresh) && !used.has(match)) {
       used.add(match);
-      // Drawn from the same data as the page's element (see `unchanged`): leave it be.
-      if (fresh.nodeType === 1 && fresh.dataset.unchanged !== undefined) return match;
+      // Drawn from the same data as the page's element (see `kept`): leave it be.
+      if (standIn) return match;
       morph(match, fresh, active);
       return match;
     }
-    return fresh;
-  });
+    return standIn ? fresh.redraw() : fresh;
+  }).filter((node) => node);  // a part with nothing to show draws nothing
   for (const node of old) if (!used.has(node)) node.remove();
   let at = parent.firstChild;
   while (at && isTransient(at)) at = at.nextSibling;
@@ -144,19 +148,20 @@ function morphChildren(parent, freshParent, active) {
   }
 }
 
-// A column or part drawn from the very same objects as last time (a stream
-// patch keeps the objects of what did not change) needs no drawing: a
-// stand-in with its key tells morphChildren to leave the page's element as
-// it is. On a 300-note board a change so redraws one column, not all.
-function unchanged(s, key, inputs, tag) {
+// A note, column or part drawn from the very same objects as last time (a
+// stream patch keeps the objects of what did not change) needs no drawing:
+// a stand-in with its key tells morphChildren to leave the page's element as
+// it is, and carries `draw` for when the page has no such element there. On
+// a 300-note board a change so redraws one note, not its column or the board.
+function kept(s, key, inputs, tag, draw) {
   const memo = s.drawn || (s.drawn = new Map());
   const last = memo.get(key);
   memo.set(key, inputs);
-  if (!last || last.length !== inputs.length || last.some((value, i) => value !== inputs[i])) return null;
-  if (!s.root.querySelector(`[data-key="${CSS.escape(key)}"]`)) return null;
+  if (!last || last.length !== inputs.length || last.some((value, i) => value !== inputs[i])) return draw();
   const standIn = el(tag);
   standIn.dataset.key = key;
   standIn.dataset.unchanged = "";
+  standIn.redraw = draw;
   return standIn;
 }
 

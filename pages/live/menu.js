@@ -1,14 +1,22 @@
 // --- moving notes: the menu (mouse or keyboard) ------------------------------
 
-// The server lists where a note can go. Where the note is now stays in the
-// list, marked, and the menu opens on it: Enter at once moves nothing.
+// The server lists where a note can go, and says whether each loose note
+// of a column is a target too (a new cluster with it). Where the note is now
+// stays in the list, marked, and the menu opens on it: Enter at once moves
+// nothing.
 function moveTargets(s, noteId) {
   const here = s.index.notes[noteId].note;
-  return s.view.columns.map((column) => ({
-    title: column.title,
-    options: (column.move_targets || []).filter((target) => target.key !== "note:" + noteId)
-      .map((target) => ({ ...target, here: target.key === here.place })),
-  })).filter((group) => group.options.length);
+  return s.view.columns.map((column) => {
+    const targets = [...(column.move_targets || [])];
+    if (column.onto_loose_notes) {
+      for (const note of column.notes) {
+        if (note.id === noteId) continue;
+        targets.push({ key: "note:" + note.id, label: `New cluster with #${note.number}`,
+                       move: { step_key: column.key, cluster_id: null, onto_note_id: note.id } });
+      }
+    }
+    return { title: column.title, options: targets.map((target) => ({ ...target, here: target.key === here.place })) };
+  }).filter((group) => group.options.length);
 }
 
 function openMenu(s, noteId) {

@@ -65,20 +65,41 @@ function openStream(s) {
   });
 }
 
-// Unchanged columns and parts keep their objects, so drawing can tell what
-// a change touched (canvas.session.live_view.apply_patch does the same).
+// Unchanged notes, columns and parts keep their objects, so drawing can tell
+// what a change touched (canvas.session.live_view.apply_patch does the same).
+// A column arrives as its shape (note ids) and each changed note on its own.
 function applyPatch(view, patch) {
   const columns = Object.fromEntries(view.columns.map((column) => [column.key, column]));
+  const notes = new Map();
+  for (const column of view.columns) for (const note of notesIn(column)) notes.set(note.id, note);
+  const shapes = {};
+  const changed = new Set();
   const parts = { ...view.parts };
   const made = { ...view, revision: patch.revision };
   for (const [key, value] of Object.entries(patch.set)) {
-    if (key.startsWith("column:")) columns[key.slice(7)] = value;
+    if (key.startsWith("note:")) { notes.set(key.slice(5), value); changed.add(key.slice(5)); }
+    else if (key.startsWith("column:")) shapes[key.slice(7)] = value;
     else if (key.startsWith("part:")) parts[key.slice(5)] = value;
     else made[key] = value;
   }
-  made.columns = patch.columns.map((key) => columns[key]);
+  const column = (key) => {
+    let shape = shapes[key];
+    if (!shape) {
+      const old = columns[key];
+      if (!notesIn(old).some((note) => changed.has(note.id))) return old;
+      shape = { ...old, clusters: old.clusters.map((c) => ({ ...c, notes: c.notes.map((n) => n.id) })),
+                notes: old.notes.map((n) => n.id) };
+    }
+    return { ...shape, clusters: shape.clusters.map((c) => ({ ...c, notes: c.notes.map((id) => notes.get(id)) })),
+             notes: shape.notes.map((id) => notes.get(id)) };
+  };
+  made.columns = patch.columns.map(column);
   made.parts = Object.fromEntries(patch.parts.map((key) => [key, parts[key]]));
   return made;
+}
+
+function notesIn(column) {
+  return [...column.clusters.flatMap((cluster) => cluster.notes), ...column.notes];
 }
 
 function reopenStream(s) {

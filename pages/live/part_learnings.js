@@ -133,26 +133,17 @@ function renderLearningEditor(s, learning, editing) {
   return box;
 }
 
-// A select is redrawn whole when its choices or its chosen value change:
-// bringing an old select's options to new ones would leave it showing
-// whichever option now stands where the chosen one stood.
-function choicesKey(part) {
-  if (part.choicesKey === undefined) {
-    let hash = 5381;
-    for (const group of part.evidence_choices) {
-      for (const option of group.options) {
-        for (const char of option.id + option.label) hash = ((hash * 33) ^ char.charCodeAt(0)) >>> 0;
-      }
-    }
-    part.choicesKey = hash.toString(36);
-  }
-  return part.choicesKey;
-}
-
-function evidenceSelect(part, chosen, label, extra, keyed) {
+// Every event, cluster and note can be evidence: on a 300-note board that is
+// 300 options per select. A select is so drawn with what it shows (its
+// chosen evidence, or none) and filled with the choices when someone reaches
+// it (focus, a press, a key): a note changing elsewhere redraws no select.
+// It is drawn anew when its chosen value changes: bringing an old select's
+// options to new ones would leave it showing whichever option now stands
+// where the chosen one stood.
+function evidenceSelect(s, chosen, chosenLabel, label, extra, keyed) {
   const select = el("select", "pc-select pc-evidence-select");
-  const chosenKey = keyed ? ":" + (extra ? "kept" : chosen || "") : "";
-  select.dataset.key = "evidence-select:" + choicesKey(part) + chosenKey;
+  select.dataset.key = "evidence-select:" + (keyed ? (extra ? "kept" : chosen || "") : "");
+  select.dataset.lazy = "";
   select.setAttribute("aria-label", label);
   if (extra) {
     const kept = new Option(extra, "", true, true);
@@ -161,14 +152,45 @@ function evidenceSelect(part, chosen, label, extra, keyed) {
     select.appendChild(kept);
   }
   select.appendChild(new Option("No evidence", extra ? "-" : ""));
-  for (const group of part.evidence_choices) {
+  if (chosen && !extra) select.appendChild(new Option(chosenLabel || chosen, chosen));
+  if (!extra) select.value = chosen || "";
+  const fill = () => fillEvidenceChoices(s, select);
+  for (const type of ["focus", "pointerdown", "mousedown", "keydown"]) select.addEventListener(type, fill);
+  return select;
+}
+
+// The choices, as the server groups them: the timeline's events and each
+// step's clusters, and for a note step the notes of its column as this
+// person's board shows them (the server sent only those they may see).
+function evidenceChoices(s) {
+  const part = s.view.parts.learnings;
+  const columns = Object.fromEntries(s.view.columns.map((column) => [column.key, column]));
+  const cut = (text) => (text.length <= part.choice_label_max ? text
+    : text.slice(0, part.choice_label_max - 1) + "…");
+  return part.evidence_choices.map((group) => {
+    const column = group.step ? columns[group.step] : null;
+    const notes = column ? notesIn(column).slice().sort((a, b) => a.number - b.number) : [];
+    return {
+      title: group.title,
+      options: [...group.options, ...notes.map((note) => ({
+        id: note.id, label: cut(`${group.title} · #${note.number} · ${note.text.split(/\s+/).filter(Boolean).join(" ")}`),
+      }))],
+    };
+  }).filter((group) => group.options.length);
+}
+
+function fillEvidenceChoices(s, select) {
+  if (select.dataset.filled !== undefined || !s.view.parts.learnings) return;
+  select.dataset.filled = "";
+  const value = select.value;
+  for (const option of [...select.options]) if (option.dataset.kept === undefined && option.value !== "" && option.value !== "-") option.remove();
+  for (const group of evidenceChoices(s)) {
     const optgroup = document.createElement("optgroup");
     optgroup.label = group.title;
     for (const option of group.options) optgroup.appendChild(new Option(option.label, option.id));
     select.appendChild(optgroup);
   }
-  if (!extra) select.value = chosen || "";
-  return select;
+  select.value = value;
 }
 
 function renderEvidence(s, part, learning) {
@@ -184,7 +206,7 @@ function renderEvidence(s, part, learning) {
   // A link this person cannot see stays as it is until they pick another.
   const unseen = evidence && evidence.state !== "linked" ? evidence.label : null;
   const label = `Evidence for learning ${learning.number}`;
-  const select = evidenceSelect(part, evidence && evidence.id, label, unseen, true);
+  const select = evidenceSelect(s, evidence && evidence.id, evidence && evidence.label, label, unseen, true);
   select.dataset.focus = "evidence:" + learning.id;
   select.onchange = (event) => {
     const value = event.currentTarget.value;
@@ -395,9 +417,13 @@ function renderLearningComposer(s, part) {
   };
   box.appendChild(area);
   const row = el("div", "pc-learning-composer-row");
-  const select = evidenceSelect(part, draft.evidence, "Evidence for the new learning", null, false);
+  const select = evidenceSelect(s, draft.evidence, draft.evidenceLabel, "Evidence for the new learning", null, false);
   select.dataset.focus = "learning-new-evidence";
-  select.onchange = (event) => { draft.evidence = event.currentTarget.value; };
+  select.onchange = (event) => {
+    const picked = event.currentTarget.selectedOptions[0];
+    draft.evidence = event.currentTarget.value;
+    draft.evidenceLabel = picked ? picked.label : "";
+  };
   row.appendChild(select);
   row.appendChild(button("Add learning", "pc-button pc-primary", () => addLearning(s, draft),
     { "data-focus": "learning-add" }));

@@ -10,18 +10,18 @@ function renderBoard(s) {
   const meeting = el("div", "pc-meeting");
   for (const { key, title } of view.board.layout) {
     const inputs = [view.parts[key], view.can, view.people, view.board.id, s.localTick];
-    const kept = key === "columns" ? null : unchanged(s, "part:" + key, inputs, "div");
-    if (kept) {
-      meeting.appendChild(kept);
-      continue;
-    }
-    const drawn = key === "columns" ? renderColumns(s) : renderPart(s, key, title, view.parts[key]);
-    if (!drawn) continue;
-    const section = el("div", "pc-part pc-part-" + key);
-    section.dataset.key = "part:" + key;
-    section.dataset.part = key;
-    section.appendChild(drawn);
-    meeting.appendChild(section);
+    const draw = () => {
+      const drawn = key === "columns" ? renderColumns(s) : renderPart(s, key, title, view.parts[key]);
+      if (!drawn) return null;
+      const section = el("div", "pc-part pc-part-" + key);
+      section.dataset.key = "part:" + key;
+      section.dataset.part = key;
+      section.appendChild(drawn);
+      return section;
+    };
+    // The columns keep their own notes and columns (see renderColumns).
+    const part = key === "columns" ? draw() : kept(s, "part:" + key, inputs, "div", draw);
+    if (part) meeting.appendChild(part);
   }
   return meeting;
 }

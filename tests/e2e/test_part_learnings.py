@@ -54,7 +54,9 @@ def add_learning(page, text: str, evidence_label: str | None = None) -> None:
     composer = part(page, "learnings").locator(".pc-learning-composer")
     composer.get_by_label("New learning: we learned that…").fill(text)
     if evidence_label:
-        composer.get_by_label("Evidence for the new learning").select_option(label=evidence_label)
+        choices = composer.get_by_label("Evidence for the new learning")
+        choices.focus()  # a select is filled with its choices when someone reaches it
+        choices.select_option(label=evidence_label)
     composer.get_by_role("button", name="Add learning").click()
     expect(learning_card(page, text)).to_be_visible(timeout=LIVE)
 
@@ -66,6 +68,7 @@ def test_a_learning_with_evidence_and_a_decision_makes_its_action_and_everyone_s
 
     # While people write, Bob can pick only what he sees, and reads nothing of Ann's note.
     bob_choices = part(bob, "learnings").get_by_label("Evidence for the new learning")
+    bob_choices.focus()
     expect(bob_choices.locator("option", has_text="Nobody owned the pager rota")).to_have_count(1, timeout=LIVE)
     expect(bob_choices.locator("option", has_text="Pager was muted")).to_have_count(0)
 
@@ -107,8 +110,9 @@ def test_a_learning_with_evidence_and_a_decision_makes_its_action_and_everyone_s
     expect(card.get_by_role("button", name="Make an action for learning 1")).to_be_focused()
 
     # Without dragging: Bob picks his own note as the evidence, and Fran sees it.
-    learning_card(bob, statement).get_by_label("Evidence for learning 1").select_option(
-        label="Detect · #2 · Nobody owned the pager rota")
+    choices = learning_card(bob, statement).get_by_label("Evidence for learning 1")
+    choices.focus()
+    choices.select_option(label="Detect · #2 · Nobody owned the pager rota")
     expect(learning_card(fran, statement).locator(".pc-evidence-select option:checked")).to_have_text(
         "Detect · #2 · Nobody owned the pager rota", timeout=LIVE)
     expect(learning_card(fran, statement).locator(".pc-learning-problems")).to_have_count(0)

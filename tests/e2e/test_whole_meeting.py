@@ -110,7 +110,9 @@ def write(page, step: str, text: str) -> None:
 
 
 def choose(select, containing: str) -> None:
-    """Pick the option whose text holds `containing`, as a person reads the list."""
+    """Pick the option whose text holds `containing`, as a person reads the
+    list (reaching the select first: an evidence list is filled then)."""
+    select.focus()
     option = select.locator("option", has_text=containing)
     expect(option).to_have_count(1, timeout=LIVE)
     select.select_option(option.get_attribute("value"))

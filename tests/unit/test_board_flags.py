@@ -185,10 +185,12 @@ def test_the_move_menu_names_what_a_note_is_dropped_on():
     detect = next(c for c in view["columns"] if c["title"] == title)
     by_key = {t["key"]: t["move"] for t in detect["move_targets"]}
     assert by_key["cluster:c1"] == {"step_key": "detect", "cluster_id": "c1", "onto_note_id": None}
-    assert by_key["note:n1"] == {"step_key": "detect", "cluster_id": None, "onto_note_id": "n1"}
     assert by_key["column:detect"] == {"step_key": "detect", "cluster_id": None, "onto_note_id": None}
-    # A note in a cluster is reached through its cluster, never as a new pair.
-    assert "note:n2" not in by_key
+    # Each loose note is a target too (a new cluster with it), said once for
+    # the column; a note in a cluster is reached through its cluster.
+    assert detect["onto_loose_notes"] is True
+    assert {n["id"] for n in detect["notes"]} == {"n1", "n3", "n4"}
     places = {n["id"]: n["place"] for n in shown_notes(view)}
     assert places == {"n1": "column:detect", "n2": "cluster:c1", "n3": "column:detect", "n4": "column:detect"}
-    assert all(c["move_targets"] == [] for c in views(Phase.vote, ROLES["author"])[0]["columns"])
+    assert all(c["move_targets"] == [] and c["onto_loose_notes"] is False
+               for c in views(Phase.vote, ROLES["author"])[0]["columns"])

@@ -51,14 +51,31 @@ def part_for(snap, viewer_id, facilitator=False) -> dict:
     return build(visible_snapshot(snap, Viewer(participant_id=viewer_id, is_facilitator=facilitator)))
 
 
-def choice_ids(part) -> list[str]:
-    return [option["id"] for group in part["evidence_choices"] for option in group["options"]]
+def choice_ids(part, view=None) -> list[str]:
+    """What the canvas offers: each group's options, then (for a note step)
+    the notes of that column in the view, by number."""
+    columns = {column["key"]: column for column in (view or {"columns": []})["columns"]}
+    ids = []
+    for group in part["evidence_choices"]:
+        ids += [option["id"] for option in group["options"]]
+        column = columns.get(group["step"])
+        if column:
+            notes = [n for c in column["clusters"] for n in c["notes"]] + column["notes"]
+            ids += [n["id"] for n in sorted(notes, key=lambda n: n["number"])]
+    return ids
+
+
+def offered(snap, viewer_id, facilitator=False) -> list[str]:
+    view = build_view(snap, Viewer(participant_id=viewer_id, is_facilitator=facilitator),
+                      my_votes={}, present=[])
+    return choice_ids(view["parts"]["learnings"], view)
 
 
 def test_in_write_ben_can_pick_only_what_he_sees():
     part = part_for(snapshot("write"), BEN)
-    assert choice_ids(part) == ["e1", "c1", "n2"]
-    assert [group["title"] for group in part["evidence_choices"]] == ["Timeline", "Detect"]
+    assert offered(snapshot("write"), BEN) == ["e1", "c1", "n2"]
+    groups = {group["title"]: group for group in part["evidence_choices"]}
+    assert part["evidence_choices"][0]["title"] == "Timeline" and groups["Detect"]["step"] == "detect"
 
 
 def test_in_write_a_learning_resting_on_anas_note_shows_ben_neither_its_text_nor_its_id():
@@ -78,12 +95,12 @@ def test_the_whole_view_ben_receives_in_write_holds_nothing_of_anas_note():
 
 def test_the_facilitator_is_no_exception_while_people_write():
     part = part_for(snapshot("write"), "p-fran", facilitator=True)
-    assert "n1" not in choice_ids(part) and SECRET not in json.dumps(part)
+    assert "n1" not in offered(snapshot("write"), "p-fran", True) and SECRET not in json.dumps(part)
 
 
 def test_from_group_on_everyone_sees_and_can_pick_every_note():
     part = part_for(snapshot("group"), BEN)
-    assert choice_ids(part) == ["e1", "c1", "n1", "n2"]
+    assert offered(snapshot("group"), BEN) == ["e1", "c1", "n1", "n2"]
     assert part["learnings"][0]["evidence"] == {"id": "n1", "state": "linked",
                                                 "label": "Detect · #1 · " + SECRET}
 
