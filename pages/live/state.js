@@ -108,6 +108,10 @@ function offerView(s, view, { own = false } = {}) {
   // A refusal said in another phase ("cannot close yet") is old news once
   // the phase moved; an Undo on offer stays.
   if (s.view && s.message && !s.messageAction && view.board.phase !== s.view.board.phase) s.message = null;
+  // Whatever reads the same as what is drawn keeps its object, so drawing
+  // redraws only what changed, whether the view came as a patch, whole on a
+  // new stream, or as the reply to this tab's own action.
+  if (s.view) view = shareUnchanged(s.view, view);
   s.view = view;
   s.roleChanged = false;
   // The reply to this tab's own action can be older than a view that came
@@ -122,6 +126,46 @@ function offerView(s, view, { own = false } = {}) {
   if (s.mode === "bar" && view.revision > (s.baseRevision || 0)) askForRerun(s, view.revision);
   render(s, { fromView: true });
   if (own) s.lastOwnRevision = view.revision;
+}
+
+// `fresh`, with every object or array that equals its counterpart in `old`
+// replaced by that counterpart (items of a list matched by id or key).
+function shareUnchanged(old, fresh) {
+  if (old === fresh || old === null || fresh === null || typeof old !== "object" || typeof fresh !== "object") {
+    return fresh;
+  }
+  if (Array.isArray(fresh) !== Array.isArray(old)) return fresh;
+  if (Array.isArray(fresh)) {
+    const byKey = new Map();
+    for (const item of old) {
+      const key = itemKey(item);
+      if (key !== null) byKey.set(key, item);
+    }
+    let same = old.length === fresh.length;
+    const made = fresh.map((item, i) => {
+      const key = itemKey(item);
+      const before = key === null ? old[i] : byKey.get(key);
+      const kept = before === undefined ? item : shareUnchanged(before, item);
+      if (kept !== old[i]) same = false;
+      return kept;
+    });
+    return same ? old : made;
+  }
+  const keys = Object.keys(fresh);
+  let same = keys.length === Object.keys(old).length;
+  const made = {};
+  for (const key of keys) {
+    const kept = key in old ? shareUnchanged(old[key], fresh[key]) : fresh[key];
+    if (kept !== old[key]) same = false;
+    made[key] = kept;
+  }
+  return same ? old : made;
+}
+
+function itemKey(item) {
+  if (item === null || typeof item !== "object") return null;
+  if (typeof item.id === "string") return "id:" + item.id;
+  return typeof item.key === "string" ? "key:" + item.key : null;
 }
 
 function forgetRefusals(s) {
