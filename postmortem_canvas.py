@@ -16,10 +16,11 @@ import psycopg
 from pydantic import TypeAdapter, ValidationError
 
 from canvas.actions import Owner
-from canvas.exports.actions_export import actions_csv, actions_ics
+from canvas.exports.actions_export import actions_calendar, actions_csv
 from canvas.errors import (
     CanvasError, InvalidInput, StorageProblem, decode_text, describe_validation_error,
 )
+from canvas.exports.calendar import CalendarFile, ics_text
 from canvas.exports.calendar_feed import FEED_PATH
 from canvas.exports.digest import digest, digest_json, digest_markdown
 from canvas.exports.tracker_issue import Tracker
@@ -34,7 +35,7 @@ from canvas.models import Severity
 from canvas.templates import DEFAULT_TEMPLATE, all_templates, get_template
 from canvas.dates import today_in
 from integrations import tracker_sync, trackers, webhooks
-from storage import actions, boards, calendar_feeds, restore, tracker_links
+from storage import actions, boards, calendar_events, calendar_feeds, restore, tracker_links
 from storage.copying import copy_database, require_source
 from storage.db import DB_ENV, DEFAULT_DB_PATH, connect, describe
 from storage.errors import named_error
@@ -267,10 +268,10 @@ def _export(args) -> int:
                                        ensure_ascii=False) + "\n",
             "md": lambda: markdown_pack(snapshot, today),
             "csv": lambda: actions_csv(rows),
-            "ics": lambda: actions_ics(rows, today),
+            "ics": lambda: _calendar_text(args.db, actions_calendar(rows)),
             "external": lambda: external_summary(snapshot, today),
             "brief": lambda: brief(snapshot, today),
-            "invite": lambda: review_invite(snapshot, args.base_url, datetime.now(UTC)),
+            "invite": lambda: _calendar_text(args.db, review_invite(snapshot, args.base_url)),
         }[args.format]()
         data = text.encode("utf-8")
     if args.output is not None:
@@ -280,6 +281,13 @@ def _export(args) -> int:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
     return 0
+
+
+def _calendar_text(target: str | None, calendar: CalendarFile) -> str:
+    """The file stamped now, each event with its SEQUENCE from the database."""
+    moment = datetime.now(UTC)
+    with connect(target) as db:
+        return ics_text(calendar, calendar_events.revisions(db, calendar.events, moment), moment)
 
 
 def _lint(args) -> int:
