@@ -8,6 +8,7 @@ import os
 import re
 import sqlite3
 import sys
+import tomllib
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -16,10 +17,12 @@ import psycopg
 from pydantic import TypeAdapter, ValidationError
 
 from canvas.actions import Owner
-from canvas.exports.actions_export import actions_csv, actions_ics
+from canvas.exports.actions_export import actions_calendar, actions_csv
 from canvas.errors import (
-    CanvasError, InvalidInput, StorageProblem, decode_text, describe_validation_error,
+    CanvasError, InvalidInput, SecretsUnreadable, StorageProblem, decode_text,
+    describe_validation_error,
 )
+from canvas.exports.calendar import CalendarFile, ics_text
 from canvas.exports.calendar_feed import FEED_PATH
 from canvas.exports.digest import digest, digest_json, digest_markdown
 from canvas.exports.tracker_issue import Tracker
@@ -34,7 +37,7 @@ from canvas.models import Severity
 from canvas.templates import DEFAULT_TEMPLATE, all_templates, get_template
 from canvas.dates import today_in
 from integrations import tracker_sync, trackers, webhooks
-from storage import actions, boards, calendar_feeds, restore, tracker_links
+from storage import actions, boards, calendar_events, calendar_feeds, restore, tracker_links
 from storage.copying import copy_database, require_source
 from storage.db import DB_ENV, DEFAULT_DB_PATH, connect, describe
 from storage.errors import named_error
@@ -50,6 +53,12 @@ FORMATS = {
     "brief": "a one-page internal shareout: TL;DR, impact, learnings, decisions, top actions",
     "invite": "an iCalendar invite to the review meeting (link, agenda, ground rules, invitees)",
 }
+
+
+# The files the app's st.secrets reads, in Streamlit's order (a later file
+# wins key by key): the user's, then the project's under the directory the
+# command runs in, as `streamlit run` does.
+SECRETS_FILES = (Path("~") / ".streamlit" / "secrets.toml", Path(".streamlit") / "secrets.toml")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -124,7 +133,8 @@ def _parser() -> argparse.ArgumentParser:
     pushing = commands.add_parser(
         "push", help="put a board's committed actions in GitLab, GitHub or Jira as issues",
         description="Creates an issue per committed action, or updates the one pushed before "
-                    "(never a duplicate). Credentials come from the environment: GITLAB_TOKEN "
+                    "(never a duplicate). Credentials come from the environment or, as in the "
+                    "app, .streamlit/secrets.toml (the environment wins): GITLAB_TOKEN "
                     "(GITLAB_URL), GITHUB_TOKEN (GITHUB_API_URL), JIRA_URL, JIRA_USER, JIRA_TOKEN. "
                     "Exits 1 when some actions could not be pushed (they are listed).")
     pushing.add_argument("board_id")
@@ -267,10 +277,10 @@ def _export(args) -> int:
                                        ensure_ascii=False) + "\n",
             "md": lambda: markdown_pack(snapshot, today),
             "csv": lambda: actions_csv(rows),
-            "ics": lambda: actions_ics(rows, today),
+            "ics": lambda: _calendar_text(args.db, actions_calendar(rows)),
             "external": lambda: external_summary(snapshot, today),
             "brief": lambda: brief(snapshot, today),
-            "invite": lambda: review_invite(snapshot, args.base_url, datetime.now(UTC)),
+            "invite": lambda: _calendar_text(args.db, review_invite(snapshot, args.base_url)),
         }[args.format]()
         data = text.encode("utf-8")
     if args.output is not None:
@@ -280,6 +290,13 @@ def _export(args) -> int:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
     return 0
+
+
+def _calendar_text(target: str | None, calendar: CalendarFile) -> str:
+    """The file stamped now, each event with its SEQUENCE from the database."""
+    moment = datetime.now(UTC)
+    with connect(target) as db:
+        return ics_text(calendar, calendar_events.revisions(db, calendar.events, moment), moment)
 
 
 def _lint(args) -> int:
@@ -302,7 +319,7 @@ def _push(args) -> int:
     if (args.repo if name == "--project" else args.project):
         raise InvalidInput(f"push --to {args.to} takes {name}, not "
                            f"{'--repo' if name == '--project' else '--project'}")
-    client = trackers.client_for(args.to, project, os.environ)
+    client = trackers.client_for(args.to, project, _tracker_env())
     migrate(args.db)
     with connect(args.db) as db:
         board_url = (f"{args.base_url.rstrip('/')}/?{urlencode({'board': args.board_id})}"
@@ -321,10 +338,27 @@ def _push(args) -> int:
     return 1 if report.failed else 0
 
 
+def _tracker_env() -> dict[str, str]:
+    """The tracker settings as the app reads them: Streamlit's secrets files,
+    the environment winning over them, so cron jobs need no exported tokens."""
+    secrets: dict = {}
+    for path in SECRETS_FILES:
+        path = path.expanduser()
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            continue
+        try:
+            secrets.update(tomllib.loads(decode_text(str(path), data)))
+        except tomllib.TOMLDecodeError as error:
+            raise SecretsUnreadable(str(path), str(error)) from None
+    return trackers.tracker_env(os.environ, secrets)
+
+
 def _sync(args) -> int:
     migrate(args.db)
     report = tracker_sync.SyncReport()
-    env = dict(os.environ)
+    env = _tracker_env()
     with connect(args.db) as db:
         board_ids = [args.board_id] if args.board_id else tracker_links.linked_board_ids(db)
         for board_id in board_ids:

@@ -497,3 +497,12 @@ class FeedNotFound(CanvasError):
         # repr: an id typed in a shell may hold anything, even an escape sequence.
         super().__init__(f"There is no calendar feed with the id {feed_id!r}: nothing was revoked.")
         self.feed_id = feed_id
+
+
+class SecretsUnreadable(CanvasError):
+    """A Streamlit secrets file is there but is not TOML that can be read."""
+
+    def __init__(self, path: str, problem: str):
+        # `problem` is the parser's: a place in the file, never its text.
+        super().__init__(f"{path} is not valid TOML ({problem}): fix it, or set the tracker "
+                         "variables in the environment.")

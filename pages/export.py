@@ -5,8 +5,9 @@ from datetime import UTC, date, datetime
 
 import streamlit as st
 
-from canvas.exports.actions_export import actions_csv, actions_ics
+from canvas.exports.actions_export import actions_calendar, actions_csv
 from canvas.exports.brief import brief
+from canvas.exports.calendar import CalendarFile, ics_text
 from canvas.exports.canvas_png import canvas_png
 from canvas.exports.export import export_document
 from canvas.exports.external_summary import external_summary
@@ -16,6 +17,7 @@ from canvas.exports.markdown_pack import markdown_pack
 from canvas.session.visibility import backup_votes, hidden_note_counts, visible_snapshot
 from canvas.dates import today_in
 from pages.shared import board_page, navigation
+from storage import calendar_events
 from storage.restore import load_snapshot_and_votes
 
 
@@ -29,6 +31,14 @@ snapshot = visible_snapshot(whole, page.viewer)
 # participant's holds the totals the board shows them.
 votes = backup_votes(whole_votes, whole, page.viewer)
 stem = f"postmortem-{snapshot.board.incident_date or today}"
+
+
+def calendar_text(calendar: CalendarFile) -> str:
+    # Each event carries the SEQUENCE the database keeps for its UID, so a
+    # calendar takes a moved date from this file as an update.
+    moment = datetime.now(UTC)
+    return ics_text(calendar, calendar_events.revisions(page.db, calendar.events, moment), moment)
+
 
 st.title("Export", anchor=False)
 st.caption("Everything here is made from the board as it is now. Authors of notes are never included.")
@@ -73,7 +83,7 @@ rows = [(snapshot.board.title, action) for action in snapshot.actions]
 left, right = st.columns(2)
 left.download_button("Actions (.csv)", actions_csv(rows), file_name=f"{stem}-actions.csv",
                      mime="text/csv", key="export_csv", icon=":material/table:", width="stretch")
-right.download_button("Due dates (.ics calendar)", actions_ics(rows, today),
+right.download_button("Due dates (.ics calendar)", calendar_text(actions_calendar(rows)),
                       file_name=f"{stem}-actions.ics", mime="text/calendar", key="export_ics",
                       icon=":material/event:", width="stretch")
 left, right = st.columns(2)
@@ -85,7 +95,7 @@ left.download_button("One-page brief (.md)", brief(snapshot, today), file_name=f
 try:
     # The share link's own address, so the invite opens this server.
     base_url = navigation.share_url(snapshot.board.id).rsplit("/?", 1)[0]
-    invite = review_invite(snapshot, base_url, datetime.now(UTC))
+    invite = calendar_text(review_invite(snapshot, base_url))
 except InviteNeedsReviewDate as missing:
     st.caption(f"Review meeting invite: {missing}")
 else:

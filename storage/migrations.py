@@ -454,6 +454,23 @@ def m0011(db: Database) -> None:
     """)
 
 
+@migration("0013_calendar_event_sequences")
+def m0013(db: Database) -> None:
+    # The last content written under each calendar UID (a digest) and its
+    # SEQUENCE, which rises when that content changes: a calendar takes an
+    # update of an event it holds only when the SEQUENCE rose. Keyed by the
+    # UID ("id") alone, since an owner's feed spans boards; kept when an
+    # action or a board goes, so a UID that comes back goes on counting up.
+    _run(db, """
+        CREATE TABLE "calendar_events" (
+           "id" TEXT PRIMARY KEY,
+           "fingerprint" TEXT NOT NULL,
+           "sequence" INTEGER NOT NULL,
+           "changed_at" TEXT NOT NULL
+        );
+    """)
+
+
 def schema_version(name: str) -> int:
     """The schema version a migration brings a database to: its leading number."""
     prefix = name.split("_", 1)[0]

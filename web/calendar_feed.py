@@ -12,8 +12,9 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from canvas.errors import BoardNotFound
+from canvas.exports.calendar import ics_text
 from canvas.exports.calendar_feed import calendar_feed
-from storage import actions, boards, calendar_feeds
+from storage import actions, boards, calendar_events, calendar_feeds
 from storage.db import connect, now
 
 log = logging.getLogger(__name__)
@@ -34,7 +35,10 @@ def feed_text(token: str) -> str | None:
         else:
             name = f"Postmortem actions: {feed.value}"
             rows = actions.dated_actions(db, owner=feed.value)
-    return calendar_feed([(title, action) for _, title, _, action in rows], name, now())
+        calendar = calendar_feed([(title, action) for _, title, _, action in rows], name)
+        moment = now()
+        # A moved date raises its event's SEQUENCE here, as in the export.
+        return ics_text(calendar, calendar_events.revisions(db, calendar.events, moment), moment)
 
 
 async def feed(request: Request) -> Response:

@@ -6,9 +6,9 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-from datetime import date, timedelta
 
 from canvas.actions import FollowUp, Status
+from canvas.exports.calendar import UID_DOMAIN, CalendarEvent, CalendarFile
 from canvas.text import visible
 from canvas.dates import day_in_range
 
@@ -51,99 +51,58 @@ def actions_csv(rows: Iterable[Row]) -> str:
 # --- iCalendar (RFC 5545) ---------------------------------------------------------
 
 PRODID = "-//Postmortem Canvas//Actions//EN"
-UID_DOMAIN = "postmortem-canvas"
-LINE_OCTETS = 75
 
 
-def escape_ics_text(text: str) -> str:
-    """A TEXT value (RFC 5545 §3.3.11): backslash, semicolon and comma escaped,
-    line breaks written as \\n; other control characters as visible symbols."""
-    text = visible(text).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
+def action_events(board_title: str, action: FollowUp) -> list[CalendarEvent]:
+    """An action's due date and its follow-up review date as all-day events.
 
-
-def fold_line(line: str) -> str:
-    """One content line folded at 75 octets (RFC 5545 §3.1): each further
-    line starts with a space; a UTF-8 character is never split."""
-    parts: list[str] = []
-    current, size, limit = "", 0, LINE_OCTETS
-    for char in line:
-        octets = len(char.encode("utf-8"))
-        if size + octets > limit:
-            parts.append(current)
-            # The leading space of a continuation line counts toward its 75.
-            current, size, limit = " ", 1, LINE_OCTETS
-        current += char
-        size += octets
-    parts.append(current)
-    return "\r\n".join(parts)
-
-
-def _day(value: date) -> str:
-    return value.strftime("%Y%m%d")
-
-
-def actions_ics(rows: Iterable[Row], today: date) -> str:
-    """An iCalendar file with one all-day VEVENT per action that has a due date.
-
-    SUMMARY is the action's title; DESCRIPTION gives the owner, the success
-    signal, the status and the board. The UID comes from the action's id, so
-    importing the file again updates the same events instead of adding new
-    ones. `today` is the DTSTAMP (the file's creation date), which keeps the
-    output a pure function of its inputs. Actions marked won't do are
-    CANCELLED. A due date outside the supported range (older data) is left
-    out: no calendar can show it. An action's follow-up review date is its
-    own all-day event ("Follow-up review: <title>", UID "<id>-review").
+    The export and the live feed both make them here, so one UID always says
+    the same: a calendar holding both sees one event, and the store of
+    SEQUENCEs sees no change between them. A date outside the supported
+    range (older data) is left out: no calendar can show it.
     """
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN",
-             "METHOD:PUBLISH"]
-    for board_title, action in rows:
-        lines += _review_event(board_title, action, today)
-        if action.due_date is None or not day_in_range(action.due_date):
-            continue
-        description = [f"Owner: {action.owner or 'nobody yet'}"]
-        if action.success_signal:
-            description.append(f"Success signal: {action.success_signal}")
-        description.append(f"Status: {action.status.label}")
-        if action.status_reason:
-            description.append(f"Reason: {action.status_reason}")
-        description.append(f"Board: {board_title}")
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{escape_ics_text(action.id)}@{UID_DOMAIN}",
-            f"DTSTAMP:{_day(today)}T000000Z",
-            f"DTSTART;VALUE=DATE:{_day(action.due_date)}",
-            # DTEND is exclusive: a one-day event ends the next day.
-            f"DTEND;VALUE=DATE:{_day(action.due_date + timedelta(days=1))}",
-            f"SUMMARY:{escape_ics_text(action.title)}",
-            f"DESCRIPTION:{escape_ics_text(chr(10).join(description))}",
-            "TRANSP:TRANSPARENT",
-            f"STATUS:{'CANCELLED' if action.status == Status.wont_do else 'CONFIRMED'}",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    return "".join(fold_line(line) + "\r\n" for line in lines)
+    return [event for event in (due_event(board_title, action), review_event(board_title, action))
+            if event is not None]
 
 
-def _review_event(board_title: str, action: FollowUp, today: date) -> list[str]:
-    """The follow-up review of an action as its own all-day event (none
-    without a review date, or for an action dropped as won't do)."""
+def due_event(board_title: str, action: FollowUp) -> CalendarEvent | None:
+    """The due date (None without one). Its UID is the action's id, so
+    importing a file again updates the same event instead of adding one. An
+    action marked won't do keeps it, CANCELLED."""
+    if action.due_date is None or not day_in_range(action.due_date):
+        return None
+    description = [_owner(action), *_signal(action), f"Status: {action.status.label}"]
+    if action.status_reason:
+        description.append(f"Reason: {action.status_reason}")
+    description.append(f"Board: {board_title}")
+    return CalendarEvent(uid=f"{action.id}@{UID_DOMAIN}", day=action.due_date,
+                         summary=f"Due: {action.title}", description="\n".join(description),
+                         status="CANCELLED" if action.status == Status.wont_do else "CONFIRMED")
+
+
+def review_event(board_title: str, action: FollowUp) -> CalendarEvent | None:
+    """The follow-up review, UID "<id>-review" (None without a review date,
+    or for an action dropped as won't do)."""
     day = action.review_date
     if day is None or not day_in_range(day) or action.status == Status.wont_do:
-        return []
-    description = [f"Check whether this action worked. Owner: {action.owner or 'nobody yet'}"]
-    if action.success_signal:
-        description.append(f"Success signal: {action.success_signal}")
-    description += [f"Status: {action.status.label}", f"Board: {board_title}"]
-    return [
-        "BEGIN:VEVENT",
-        f"UID:{escape_ics_text(action.id)}-review@{UID_DOMAIN}",
-        f"DTSTAMP:{_day(today)}T000000Z",
-        f"DTSTART;VALUE=DATE:{_day(day)}",
-        f"DTEND;VALUE=DATE:{_day(day + timedelta(days=1))}",
-        f"SUMMARY:{escape_ics_text('Follow-up review: ' + action.title)}",
-        f"DESCRIPTION:{escape_ics_text(chr(10).join(description))}",
-        "TRANSP:TRANSPARENT",
-        "STATUS:CONFIRMED",
-        "END:VEVENT",
-    ]
+        return None
+    description = [f"Check whether this action worked. {_owner(action)}", *_signal(action),
+                   f"Status: {action.status.label}", f"Board: {board_title}"]
+    return CalendarEvent(uid=f"{action.id}-review@{UID_DOMAIN}", day=day,
+                         summary=f"Follow-up review: {action.title}",
+                         description="\n".join(description))
+
+
+def _owner(action: FollowUp) -> str:
+    return f"Owner: {action.owner or 'nobody yet'}"
+
+
+def _signal(action: FollowUp) -> list[str]:
+    return [f"Success signal: {action.success_signal}"] if action.success_signal else []
+
+
+def actions_calendar(rows: Iterable[Row]) -> CalendarFile:
+    """The board's actions as a calendar file: each one's due date and
+    follow-up review (see action_events). Write it with calendar.ics_text."""
+    return CalendarFile(prodid=PRODID, method="PUBLISH", events=tuple(
+        event for board_title, action in rows for event in action_events(board_title, action)))

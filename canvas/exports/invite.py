@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 from canvas.errors import InviteNeedsReviewDate
 from canvas.dates import day_in_range
-from canvas.exports.actions_export import UID_DOMAIN, escape_ics_text, fold_line
+from canvas.exports.calendar import UID_DOMAIN, CalendarEvent, CalendarFile, Person
 from canvas.models import GROUND_RULES, Board
 from canvas.snapshot import BoardSnapshot
 
@@ -76,11 +75,11 @@ def board_link(base_url: str, board_id: str) -> str:
     return f"{base_url.rstrip('/')}/?{urlencode({'board': board_id})}"
 
 
-def review_invite(snapshot: BoardSnapshot, base_url: str, stamp: datetime) -> str:
-    """The invite as iCalendar text. `stamp` is the DTSTAMP (when the invite
-    was made), passed in so the output is a pure function of its inputs.
-    Raises InviteNeedsReviewDate when the board has no review date, or one
-    outside the supported dates."""
+def review_invite(snapshot: BoardSnapshot, base_url: str) -> CalendarFile:
+    """The invite as a calendar file with one event (write it with
+    calendar.ics_text). Its UID is the board's, so sending the invite again
+    updates the same meeting. Raises InviteNeedsReviewDate when the board has
+    no review date, or one outside the supported dates."""
     board = snapshot.board
     if board.review_date is None:
         raise InviteNeedsReviewDate()
@@ -104,37 +103,14 @@ def review_invite(snapshot: BoardSnapshot, base_url: str, stamp: datetime) -> st
     ]
     if board.tracker_url:
         description += ["", f"Tracker issue: {board.tracker_url}"]
-    day = board.review_date
-    lines = [
-        "BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN",
-        "METHOD:REQUEST",
-        "BEGIN:VEVENT",
-        # One UID per board: sending the invite again updates the same meeting.
-        f"UID:review-{escape_ics_text(board.id)}@{UID_DOMAIN}",
-        f"DTSTAMP:{stamp.astimezone(UTC):%Y%m%dT%H%M%SZ}",
-        f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
-        f"DTEND;VALUE=DATE:{day + timedelta(days=1):%Y%m%d}",
-        f"SUMMARY:{escape_ics_text(f'Postmortem review: {board.title}')}",
-        f"LOCATION:{escape_ics_text(link)}",
-        f"URL:{link}",
-        f"DESCRIPTION:{escape_ics_text(chr(10).join(description))}",
-    ]
-    if board.labels:
-        lines.append("CATEGORIES:" + ",".join(escape_ics_text(label) for label in board.labels))
-    chair = next((invitee for invitee in people if "facilitator" in invitee.roles
-                  and invitee.address), None)
-    if chair is not None:
-        lines.append(f"ORGANIZER;CN={_param(chair.name)}:mailto:{chair.address}")
-    for invitee in people:
-        if not invitee.address:
-            continue
-        role = "CHAIR" if "facilitator" in invitee.roles else "REQ-PARTICIPANT"
-        lines.append(f"ATTENDEE;CN={_param(invitee.name)};ROLE={role};PARTSTAT=NEEDS-ACTION;"
-                     f"RSVP=TRUE:mailto:{invitee.address}")
-    lines += ["STATUS:CONFIRMED", "END:VEVENT", "END:VCALENDAR"]
-    return "".join(fold_line(line) + "\r\n" for line in lines)
-
-
-def _param(value: str) -> str:
-    # A parameter value is quoted and may hold no double quote (RFC 5545 §3.1).
-    return '"' + re.sub(r'["\x00-\x1f]', "'", value) + '"'
+    invited = tuple(Person(name=invitee.name, address=invitee.address,
+                           chair="facilitator" in invitee.roles)
+                    for invitee in people if invitee.address)
+    # The review date is a day without a time, so the meeting is an all-day
+    # event on that day of the board's calendar.
+    event = CalendarEvent(
+        uid=f"review-{board.id}@{UID_DOMAIN}", day=board.review_date,
+        summary=f"Postmortem review: {board.title}", description="\n".join(description),
+        location=link, url=link, categories=tuple(board.labels), transparent=False,
+        organizer=next((person for person in invited if person.chair), None), attendees=invited)
+    return CalendarFile(prodid=PRODID, method="REQUEST", events=(event,))

@@ -3,17 +3,18 @@
 
 import json
 import os
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import icalendar
 import pytest
 
-from canvas.exports.actions_export import fold_line
 from canvas.exports.markdown_pack import ASSUMPTION
 from canvas.models import BoardDetails, Roles
 from postmortem_canvas import main
 from storage import boards, events
 from storage.db import connect
+from tests.calendars import read_back
 
 INCIDENTS = Path(os.environ.get("POSTMORTEM_INCIDENTS_DIR",
                                 Path(__file__).resolve().parents[3] / "shared" / "incidents"))
@@ -102,7 +103,9 @@ def test_the_invite_export_is_read_back_by_a_calendar_library(tmp_path, capsys):
                            "https://canvas.example.com/", "-o", target, "--db", db_path)
 
     assert (status, out, err) == (0, "", "")
-    [event] = icalendar.Calendar.from_ical(target.read_bytes()).walk("VEVENT")
+    [read] = read_back(target.read_bytes()).events
+    assert read.start == date(2018, 10, 30)
+    event = read.component
     link = f"https://canvas.example.com/?board={board_id}"
     assert str(event["URL"]) == link
     description = str(event["DESCRIPTION"])
@@ -120,7 +123,7 @@ def test_the_invite_link_defaults_to_a_local_server(tmp_path, capsys):
     _prepare_review(db_path, board_id, review_date="2024-01-10")
     status, out, err = run(capsys, "export", board_id, "--format", "invite", "--db", db_path)
     assert status == 0, err
-    [event] = icalendar.Calendar.from_ical(out).walk("VEVENT")
+    [event] = (read.component for read in read_back(out).events)
     assert str(event["URL"]) == f"http://localhost:8501/?board={board_id}"
 
 
@@ -170,13 +173,17 @@ def test_the_cli_invite_matches_the_golden_file_apart_from_board_id_and_stamp(tm
                            "https://canvas.example.com", "--db", db_path)
 
     assert status == 0, err
-    assert icalendar.Calendar.from_ical(out).walk("VEVENT")
-    # The board id is new on every import and the stamp is the time of export:
-    # unfold, put fixed ones of the same length in, and fold again.
-    unfolded = out.replace("\r\n ", "").split("\r\n")[:-1]
-    produced = "".join(
-        fold_line("DTSTAMP:20181029T120000Z" if line.startswith("DTSTAMP:")
-                  else line.replace(board_id, FIXED_ID)) + "\r\n" for line in unfolded)
+    [event] = read_back(out).events
+    assert (event.sequence, event.last_modified is not None) == (0, True)
+    # The board id is new on every import and the stamps are the time of
+    # export: put fixed ones in, and write the calendar again.
+    unfolded = out.replace("\r\n ", "").replace(board_id, FIXED_ID)
+    calendar = icalendar.Calendar.from_ical(unfolded)
+    [fixed] = calendar.walk("VEVENT")
+    for name in ("DTSTAMP", "LAST-MODIFIED"):
+        fixed.pop(name)
+        fixed.add(name, datetime(2018, 10, 29, 12, 0, tzinfo=UTC))
+    produced = calendar.to_ical().decode("utf-8")
     if os.environ.get("UPDATE_GOLDEN"):
         GOLDEN.write_bytes(produced.encode("utf-8"))
     assert produced == GOLDEN.read_bytes().decode("utf-8")

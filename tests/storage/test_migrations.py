@@ -390,7 +390,7 @@ def test_postgresql_gets_the_same_tables_columns_and_indexes_as_sqlite(tmp_path)
                     {(name, bool(unique)) for _, name, unique, origin, _ in
                      lite.execute(f'PRAGMA index_list("{table}")') if origin == "c"})
             for (table,) in lite.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert len(expected) == 17 and all(columns for columns, _ in expected.values())
+    assert len(expected) == 18 and all(columns for columns, _ in expected.values())
     with postgres_schema(migrated=False) as url:
         assert migrate(url) == NAMES
         assert migrate(url) == []

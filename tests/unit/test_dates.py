@@ -9,7 +9,8 @@ import pytest
 from pydantic import ValidationError
 
 from canvas.actions import ActionDraft, FollowUp
-from canvas.exports.actions_export import actions_ics
+from canvas.exports.actions_export import actions_calendar
+from canvas.exports.calendar import ics_text
 from canvas.exports.backup import BackupInvalid, parse_backup
 from canvas.exports.canvas_png import canvas_png
 from canvas.exports.external_summary import external_summary
@@ -233,7 +234,8 @@ def test_every_export_renders_a_board_holding_dates_outside_the_range(zone):
     assert "⚠ 0001-01-01 00:00 UTC" in markdown and "| Year 9999 |" in markdown
     assert "0001-01-01" in external_summary(snapshot, today)
     assert canvas_png(snapshot, width=800, today=today).startswith(b"\x89PNG")
-    assert "Add an alert" not in actions_ics([("Edges", action) for action in snapshot.actions], today)
+    calendar = actions_calendar([("Edges", action) for action in snapshot.actions])
+    assert "Add an alert" not in ics_text(calendar, {}, datetime(2024, 3, 1, tzinfo=UTC))
 
 
 @pytest.mark.parametrize("zone", ZONES)

@@ -14,8 +14,9 @@ import pytest
 from PIL import Image, ImageColor
 
 from canvas.actions import FollowUp, Status
-from canvas.exports.actions_export import actions_csv, actions_ics
+from canvas.exports.actions_export import actions_calendar, actions_csv
 from canvas.exports.brief import brief
+from canvas.exports.calendar import ics_text
 from canvas.exports.calendar_feed import calendar_feed
 from canvas.exports.canvas_png import ACTION_STATUS_COLOURS, canvas_png, plan
 from canvas.exports.digest import digest, digest_json, digest_markdown
@@ -27,6 +28,7 @@ from canvas.exports.markdown_pack import markdown_pack
 from canvas.exports.status_tables import StatusMissing, every_status
 from canvas.exports.tracker_issue import Tracker, is_pushable, issue_payload
 from postmortem_canvas import FORMATS
+from tests.calendars import read_back
 from tests.unit.golden.fixture_board import BOARD_ID, TODAY, cloudflare_snapshot
 
 STAMP = datetime(2019, 7, 6, 9, 0, tzinfo=UTC)
@@ -80,10 +82,10 @@ MADE = {
     "png": _png_text,
     "json": _json,
     "csv": lambda s: actions_csv(_rows(s)),
-    "ics": lambda s: actions_ics(_rows(s), TODAY),
+    "ics": lambda s: ics_text(actions_calendar(_rows(s)), {}, STAMP),
     "external": lambda s: external_summary(s, TODAY),
     "brief": lambda s: brief(s, TODAY),
-    "invite": lambda s: review_invite(s, "https://canvas.example", STAMP),
+    "invite": lambda s: ics_text(review_invite(s, "https://canvas.example"), {}, STAMP),
 }
 # Which statuses each format names by their action's title.
 SHOWN = {
@@ -128,12 +130,11 @@ def test_csv_gives_each_action_its_status(board):
 
 
 def test_the_calendar_file_cancels_only_what_will_not_be_done(board):
-    text = actions_ics(_rows(board), TODAY)
-    events = {block.split("SUMMARY:", 1)[1].split("\r\n", 1)[0]: block
-              for block in text.split("BEGIN:VEVENT")[1:]}
+    events = {event.summary: event
+              for event in read_back(MADE["ics"](board)).events}
     for status in Status:
         expected = "CANCELLED" if status == Status.wont_do else "CONFIRMED"
-        assert f"STATUS:{expected}" in events[title_of(status)], status
+        assert events[f"Due: {title_of(status)}"].status == expected, status
 
 
 def test_the_external_summary_has_words_for_every_status(board):
@@ -162,7 +163,8 @@ def test_a_backup_keeps_every_status(board):
 # --- the other exports that read actions ----------------------------------------------
 
 def test_the_live_calendar_leaves_out_dropped_and_parked_actions(board):
-    feed = calendar_feed(_rows(board), "Kim", STAMP)
+    feed = ics_text(calendar_feed(_rows(board), "Kim"), {}, STAMP)
+    assert read_back(feed).name == "Kim"
     named = {status for status in Status if title_of(status) in feed}
     assert named == {Status.open, Status.in_progress, Status.done}
 
@@ -203,5 +205,5 @@ def test_a_status_table_that_forgets_a_status_is_refused():
 
 
 def test_the_review_invite_is_made_for_a_board_with_every_status(board):
-    invite = review_invite(board, "https://canvas.example", STAMP)
-    assert invite.startswith("BEGIN:VCALENDAR") and date(2019, 7, 9).strftime("%Y%m%d") in invite
+    [event] = read_back(MADE["invite"](board)).events
+    assert event.start == date(2019, 7, 9)

@@ -1,5 +1,5 @@
-"""The review meeting invite: a golden file, and the file read back by a real
-iCalendar library (icalendar), as a calendar program would."""
+"""The review meeting invite: a golden file, and the file read back by two
+iCalendar parsers, as calendar programs would."""
 
 from datetime import UTC, date, datetime
 
@@ -7,9 +7,11 @@ import icalendar
 import pytest
 
 from canvas.errors import InviteNeedsReviewDate
+from canvas.exports.calendar import Revision, ics_text
 from canvas.exports.invite import invitees_of, review_invite
 from canvas.models import GROUND_RULES, Roles
 from canvas.snapshot import BoardSnapshot
+from tests.calendars import raw_lines, read_back
 from tests.unit.golden import assert_matches_golden
 from tests.unit.golden.fixture_board import cloudflare_snapshot
 
@@ -28,18 +30,23 @@ def invited_snapshot() -> BoardSnapshot:
     return snapshot.model_copy(update={"board": board})
 
 
+def invite(snapshot: BoardSnapshot, revisions=None, stamp=STAMP) -> str:
+    return ics_text(review_invite(snapshot, BASE), revisions or {}, stamp)
+
+
 def test_the_cloudflare_invite_matches_the_golden_file():
-    assert_matches_golden("cloudflare-2019-07-02-invite.ics",
-                          review_invite(invited_snapshot(), BASE, STAMP))
+    uid = f"review-{invited_snapshot().board.id}@postmortem-canvas"
+    assert_matches_golden("cloudflare-2019-07-02-invite.ics", invite(
+        invited_snapshot(), {uid: Revision(2, datetime(2019, 7, 4, 16, 45, tzinfo=UTC))}))
 
 
 def test_a_calendar_library_reads_the_meeting_with_link_agenda_rules_and_invitees():
     snapshot = invited_snapshot()
-    calendar = icalendar.Calendar.from_ical(review_invite(snapshot, BASE, STAMP))
-
-    [event] = calendar.walk("VEVENT")
-    assert event.decoded("DTSTART") == date(2019, 7, 9)
-    assert event.decoded("DTEND") == date(2019, 7, 10)
+    text = invite(snapshot)
+    [read] = read_back(text).events
+    assert (read.start, read.end, read.stamp) == (date(2019, 7, 9), date(2019, 7, 10), STAMP)
+    assert read_back(text).method == "REQUEST"
+    event = read.component
     assert str(event["URL"]) == f"{BASE}/?board={snapshot.board.id}"
     assert str(event["SUMMARY"]) == f"Postmortem review: {snapshot.board.title}"
     description = str(event["DESCRIPTION"])
@@ -82,4 +89,23 @@ def test_a_board_without_a_review_date_has_no_invite():
     undated = snapshot.model_copy(update={"board": snapshot.board.model_copy(
         update={"review_date": None})})
     with pytest.raises(InviteNeedsReviewDate, match="Summary"):
-        review_invite(undated, BASE, STAMP)
+        review_invite(undated, BASE)
+
+
+def test_a_changed_invite_is_a_new_version_of_the_same_meeting():
+    snapshot = invited_snapshot()
+    [before] = review_invite(snapshot, BASE).events
+    moved = snapshot.model_copy(update={"board": snapshot.board.model_copy(
+        update={"review_date": date(2019, 7, 11)})})
+    [after] = review_invite(moved, BASE).events
+    assert before.uid == after.uid and before.fingerprint != after.fingerprint
+    text = invite(moved, {after.uid: Revision(1, STAMP)})
+    [read] = read_back(text).events
+    assert (read.start, read.sequence) == (date(2019, 7, 11), 1)
+
+
+def test_a_meeting_makes_people_busy_and_names_the_organizer_once():
+    lines = raw_lines(invite(invited_snapshot()))
+    assert "TRANSP:OPAQUE" in lines
+    assert [line for line in lines if line.startswith("ORGANIZER")] == [
+        'ORGANIZER;CN=Dana:mailto:dana@example.com']
