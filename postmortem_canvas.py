@@ -133,10 +133,12 @@ def _parser() -> argparse.ArgumentParser:
     pushing = commands.add_parser(
         "push", help="put a board's committed actions in GitLab, GitHub or Jira as issues",
         description="Creates an issue per committed action, or updates the one pushed before "
-                    "(never a duplicate). Credentials come from the environment or, as in the "
-                    "app, .streamlit/secrets.toml (the environment wins): GITLAB_TOKEN "
-                    "(GITLAB_URL), GITHUB_TOKEN (GITHUB_API_URL), JIRA_URL, JIRA_USER, JIRA_TOKEN. "
-                    "Exits 1 when some actions could not be pushed (they are listed).")
+                    "(never a duplicate; labels and assignees set in the tracker stay). "
+                    "Credentials come from the environment or, as in the app, .streamlit/secrets.toml "
+                    "(the environment wins): GITLAB_TOKEN (GITLAB_URL), "
+                    "GITHUB_TOKEN (GITHUB_API_URL), JIRA_URL with JIRA_USER and JIRA_TOKEN (Cloud) "
+                    "or JIRA_PAT (Data Center); JIRA_DEPLOYMENT, JIRA_ISSUE_TYPE and JIRA_DUE_FIELD "
+                    "are optional. Exits 1 when some actions could not be pushed (they are listed).")
     pushing.add_argument("board_id")
     pushing.add_argument("--to", required=True, choices=[t.value for t in Tracker])
     pushing.add_argument("--project", help="GitLab GROUP/NAME or Jira project KEY")
@@ -150,8 +152,9 @@ def _parser() -> argparse.ArgumentParser:
 
     syncing = commands.add_parser(
         "sync", help="read pushed issues back: closed marks the action done, reopened opens it",
-        description="Without BOARD, every board with pushed actions. A status changed on the "
-                    "board since the last sync is kept and shown as a conflict.")
+        description="Without BOARD, every board with pushed actions. An action done or reopened "
+                    "on the board closes or reopens its issue. A status changed on both sides "
+                    "since the last sync keeps the board's and is shown as a conflict.")
     syncing.add_argument("board_id", nargs="?")
     syncing.add_argument("--db", help=db_help)
     syncing.set_defaults(run=_sync)
@@ -366,13 +369,18 @@ def _sync(args) -> int:
                 kind, project, env), report)
     for action, status in report.changed:
         print(f"{status.value}\t{action.title}")
+    for action, verb in report.issues:
+        print(f"{verb}\t{action.title}")  # the issue, closed or reopened from the board
     for action, why in report.conflicts:
         print(f"conflict\t{action.title}: {why}")
     for action, why in report.failed:
         print(f"postmortem-canvas: not synced: {action.title}: {why}", file=sys.stderr)
+    moved = (f"; {len(report.issues)} issue{'s' * (len(report.issues) != 1)} closed or reopened"
+             if report.issues else "")
     print(f"postmortem-canvas: {report.checked} issue{'s' * (report.checked != 1)} read, "
           f"{len(report.changed)} action{'s' * (len(report.changed) != 1)} changed, "
-          f"{len(report.conflicts)} conflict{'s' * (len(report.conflicts) != 1)}", file=sys.stderr)
+          f"{len(report.conflicts)} conflict{'s' * (len(report.conflicts) != 1)}{moved}",
+          file=sys.stderr)
     return 1 if report.failed else 0
 
 

@@ -8,6 +8,7 @@ one converter every page and the command line use.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -462,11 +463,22 @@ class TrackerNotConfigured(CanvasError):
                          "to use this tracker.")
 
 
-class TrackerAuthRefused(CanvasError):
-    """The tracker refused the credentials (401 or 403)."""
+class TrackerSettingInvalid(CanvasError):
+    """A tracker setting holds a value the app does not know (JIRA_DEPLOYMENT=onprem)."""
 
-    def __init__(self, tracker: str, variables: str):
-        super().__init__(f"{tracker} refused the credentials: check {variables}.")
+    def __init__(self, variable: str, value: str, expected: str):
+        super().__init__(f"{variable} is {value!r}: set it to {expected}.")
+
+
+class TrackerAuthRefused(CanvasError):
+    """The tracker refused the credentials (401 or 403), or said the token has expired."""
+
+    def __init__(self, tracker: str, variables: str, *, expired: str = ""):
+        if expired:
+            super().__init__(f"{tracker} refused the credentials because the token has expired: "
+                             f"make a new token and set it in {expired}.")
+        else:
+            super().__init__(f"{tracker} refused the credentials: check {variables}.")
 
 
 class TrackerProjectNotFound(CanvasError):
@@ -477,10 +489,15 @@ class TrackerProjectNotFound(CanvasError):
 
 
 class TrackerRefused(CanvasError):
-    """The tracker refused the issue (422 or a validation error); its own message says why."""
+    """The tracker refused one issue (422 or a validation error); its own message says why."""
 
     def __init__(self, tracker: str, message: str):
         super().__init__(f"{tracker} refused it: {message}")
+
+
+class TrackerSettingRefused(CanvasError):
+    """The tracker refused something every issue would carry (the issue type, the
+    due-date field): the message names the setting to change, and the push stops."""
 
 
 class TrackerUnavailable(CanvasError):
@@ -488,6 +505,16 @@ class TrackerUnavailable(CanvasError):
 
     def __init__(self, tracker: str, detail: str):
         super().__init__(f"{tracker} is not answering ({detail}); try again later.")
+
+
+class TrackerRateLimited(TrackerUnavailable):
+    """The tracker's rate limit asks for a longer wait than a push is allowed to make."""
+
+    def __init__(self, tracker: str, seconds: float, until: datetime):
+        CanvasError.__init__(self, f"{tracker} is rate limited for {round(seconds):,} seconds "
+                                   f"(until {until:%H:%M} UTC), longer than a push waits: "
+                                   "try again after that.")
+        self.seconds = seconds
 
 
 class FeedNotFound(CanvasError):

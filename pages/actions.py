@@ -157,6 +157,7 @@ def sync() -> None:
             db, board_id, lambda kind, project: trackers.client_for(kind, project, settings))
         lines = [("success", f"{action.title}: now {status.label.lower()}")
                  for action, status in report.changed]
+        lines += [("success", f"{action.title}: issue {verb}") for action, verb in report.issues]
         lines += [("warning", f"Conflict on {action.title}: {why}") for action, why in report.conflicts]
         lines += [("error", f"Not synced: {action.title}: {why}") for action, why in report.failed]
         lines.append(("info", f"{report.checked} issues read."))

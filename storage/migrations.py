@@ -454,6 +454,17 @@ def m0011(db: Database) -> None:
     """)
 
 
+@migration("0012_tracker_link_pushed_fingerprint")
+def m0012(db: Database) -> None:
+    # A digest of each field the last push sent to an action's issue (title,
+    # description, due date, assignee), as JSON: a later push sends a field
+    # again only when the board changed it, so edits made in the tracker stay.
+    # Links pushed before hold none, and get every field once more.
+    _run(db, """
+        ALTER TABLE "tracker_links" ADD COLUMN "pushed_fingerprint" TEXT;
+    """)
+
+
 @migration("0013_calendar_event_sequences")
 def m0013(db: Database) -> None:
     # The last content written under each calendar UID (a digest) and its

@@ -3,6 +3,7 @@ Credentials are never stored here."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -27,6 +28,7 @@ class IssueLink:
     synced_status: str  # the action's status when the board and the issue last agreed
     pushed_at: datetime | None
     synced_at: datetime | None
+    pushed: dict[str, str] | None = None  # a digest per field the last push sent; None before 0012
 
 
 def _link(row: dict) -> IssueLink:
@@ -34,7 +36,18 @@ def _link(row: dict) -> IssueLink:
     return IssueLink(action_id=row["action_id"], board_id=row["board_id"], tracker=row["tracker"],
                      project=row["project"], issue_id=row["issue_id"], url=row["url"],
                      issue_closed=bool(row["issue_closed"]), synced_status=row["synced_status"],
-                     pushed_at=stamp(row["pushed_at"]), synced_at=stamp(row["synced_at"]))
+                     pushed_at=stamp(row["pushed_at"]), synced_at=stamp(row["synced_at"]),
+                     pushed=_fingerprint(row.get("pushed_fingerprint")))
+
+
+def _fingerprint(value: str | None) -> dict[str, str] | None:
+    if not value:
+        return None
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        return None  # unreadable: every field is sent once more, as before fingerprints
+    return {str(k): str(v) for k, v in parsed.items()} if isinstance(parsed, dict) else None
 
 
 def links_for_board(db: Database, board_id: str) -> dict[str, IssueLink]:
@@ -52,26 +65,38 @@ def linked_board_ids(db: Database) -> list[str]:
 
 
 def record_push(db: Database, board_id: str, action: FollowUp, tracker: str,
-                project: str, issue_id: str, url: str, issue_closed: bool) -> IssueLink:
-    """Remember the issue an action was pushed to, as soon as the tracker has it.
+                project: str, issue_id: str, url: str, issue_closed: bool, *,
+                pushed: dict[str, str] | None = None,
+                agreed_status: str | None = None) -> IssueLink:
+    """Remember the issue an action was pushed to, as soon as the tracker has
+    it, with a digest of the fields sent (`pushed`).
 
-    For an issue already linked only its address and the push time change:
-    what the last sync saw stays, so an issue closed in the tracker since then
-    still counts as a change at the next sync instead of being swallowed."""
+    A new link records the issue's state and `agreed_status` (default: the
+    action's status) as what both sides last agreed on. For an issue already
+    linked, what the last sync saw stays, so an issue closed in the tracker
+    since then still counts as a change at the next sync instead of being
+    swallowed; unless the push itself just closed or reopened the issue, and
+    says so with `agreed_status`."""
     stamp = iso(now())
+    fingerprint = json.dumps(pushed, sort_keys=True) if pushed is not None else None
     with write_transaction(db):
         actions.get_action(db, board_id, action.id)
         known = db.execute("SELECT 1 FROM tracker_links WHERE action_id = ? AND tracker = ? AND "
                            "project = ? AND issue_id = ?",
                            [action.id, tracker, project, issue_id]).fetchone()
         if known:
-            db["tracker_links"].update(action.id, {"url": url, "pushed_at": stamp})
+            values = {"url": url, "pushed_at": stamp}
+            if fingerprint is not None:
+                values["pushed_fingerprint"] = fingerprint
+            if agreed_status is not None:
+                values |= {"issue_closed": int(issue_closed), "synced_status": agreed_status}
+            db["tracker_links"].update(action.id, values)
             return links_for_board(db, board_id)[action.id]
         db["tracker_links"].upsert({
             "action_id": action.id, "board_id": board_id, "tracker": tracker,
             "project": project, "issue_id": issue_id, "url": url,
-            "issue_closed": int(issue_closed), "synced_status": action.status.value,
-            "pushed_at": stamp, "synced_at": stamp,
+            "issue_closed": int(issue_closed), "synced_status": agreed_status or action.status.value,
+            "pushed_at": stamp, "synced_at": stamp, "pushed_fingerprint": fingerprint,
         })
     return links_for_board(db, board_id)[action.id]
 

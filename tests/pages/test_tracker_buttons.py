@@ -68,6 +68,17 @@ def test_a_sync_conflict_is_shown_and_the_board_kept(app, db_file, gitlab):
     assert actions.get_action(connect(db_file), board_id, action.id).status == Status.in_progress
 
 
+def test_a_sync_closes_the_issue_of_an_action_done_on_the_board_and_says_so(app, db_file, gitlab):
+    board_id, action, _ = _board_with_action(app, db_file)
+    app.text_input(key="actions_project").input(gitlab.project)
+    app.button(key="actions_push_all").click().run()
+    actions.set_action_status(connect(db_file), board_id, action.id, Status.done)
+    app.button(key="actions_sync").click().run()
+    assert not app.exception and not app.error
+    assert shown(app.success) == ["Add an alert on the checkout 5xx rate: issue closed"]
+    assert gitlab.issues[0]["closed"]
+
+
 def test_refused_credentials_are_a_sentence_naming_the_variable(app, db_file, gitlab, monkeypatch):
     board_id, action, _ = _board_with_action(app, db_file)
     monkeypatch.setenv("GITLAB_TOKEN", "wrong")
