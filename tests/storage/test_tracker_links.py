@@ -39,7 +39,7 @@ def test_links_from_before_fingerprints_keep_their_issue_and_gain_one_at_the_nex
                "'OPS-7', 'https://jira.example/browse/OPS-7', 1, 'done', NULL, NULL)",
                [action.id, board_id])
     db.close()
-    assert migrate(path) == ["0012_tracker_link_pushed_fingerprint"]
+    assert migrate(path)[0] == "0012_tracker_link_pushed_fingerprint"
     db = connect(path)
     link = tracker_links.links_for_board(db, board_id)[action.id]
     assert (link.issue_id, link.issue_closed, link.synced_status, link.pushed) == (
