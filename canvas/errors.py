@@ -497,3 +497,29 @@ class FeedNotFound(CanvasError):
         # repr: an id typed in a shell may hold anything, even an escape sequence.
         super().__init__(f"There is no calendar feed with the id {feed_id!r}: nothing was revoked.")
         self.feed_id = feed_id
+
+
+class BranchRefused(CanvasError):
+    """The repository refused to create or write the branch (protected, or a name it will not take)."""
+
+    def __init__(self, host: str, branch: str, why: str):
+        super().__init__(f"{host} refused the branch {branch!r} ({why.rstrip('.')}): name another "
+                         "branch, or let the token push to this one.")
+        self.branch = branch
+
+
+class NotAnIacItem(CanvasError):
+    """No live learning or action of the board has this id."""
+
+    def __init__(self, item_id: str = ""):
+        super().__init__(f"There is no learning or action {item_id!r} on this board to mark as "
+                         "infrastructure as code.")
+
+
+class NotesStillPrivate(CanvasError):
+    """Publishing now would leave out the notes others are still writing in private."""
+
+    def __init__(self, hidden: int):
+        super().__init__(f"{hidden} note{'s' if hidden != 1 else ''} by others "
+                         f"{'are' if hidden != 1 else 'is'} still private while people write: "
+                         "publish once the facilitator has started grouping.")
