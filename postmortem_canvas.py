@@ -25,6 +25,7 @@ from canvas.errors import (
 from canvas.exports.calendar import CalendarFile, ics_text
 from canvas.exports.calendar_feed import FEED_PATH
 from canvas.exports.digest import digest, digest_json, digest_markdown
+from canvas.exports.review_issue import REVIEW_LABEL, checked_label
 from canvas.exports.tracker_issue import Tracker
 from canvas.exports.brief import brief
 from canvas.exports.export import export_document
@@ -36,7 +37,7 @@ from canvas.exports.markdown_pack import markdown_pack
 from canvas.models import Severity
 from canvas.templates import DEFAULT_TEMPLATE, all_templates, get_template
 from canvas.dates import today_in
-from integrations import tracker_sync, trackers, webhooks
+from integrations import publish, review_issue, tracker_sync, trackers, webhooks
 from storage import actions, boards, calendar_events, calendar_feeds, restore, tracker_links
 from storage.copying import copy_database, require_source
 from storage.db import DB_ENV, DEFAULT_DB_PATH, connect, describe
@@ -158,6 +159,50 @@ def _parser() -> argparse.ArgumentParser:
     syncing.add_argument("board_id", nargs="?")
     syncing.add_argument("--db", help=db_help)
     syncing.set_defaults(run=_sync)
+
+    reviewing = commands.add_parser(
+        "review-issue", help="open the review's own issue (brief, agenda, Post Mortem label), or "
+                             "update it",
+        description="Creates the review's issue in GitLab, GitHub or Jira from the board's brief "
+                    "and agenda (purpose, roles, attendees, pre-reads, the board link), with the "
+                    "review label and the board's labels; the board keeps its link, which the "
+                    "invite carries. Running it again updates the same issue. Credentials come "
+                    "from the environment, as for push.")
+    reviewing.add_argument("board_id")
+    reviewing.add_argument("--to", required=True, choices=[t.value for t in Tracker])
+    reviewing.add_argument("--project", help="GitLab GROUP/NAME or Jira project KEY")
+    reviewing.add_argument("--repo", help="GitHub OWNER/NAME")
+    reviewing.add_argument("--label", default=REVIEW_LABEL,
+                           help=f"the review label (default {REVIEW_LABEL!r})")
+    reviewing.add_argument("--base-url", type=_base_url, default=DEFAULT_BASE_URL,
+                           help=f"the app's address, for the board link (default {DEFAULT_BASE_URL})")
+    reviewing.add_argument("--db", help=db_help)
+    reviewing.set_defaults(run=_review_issue)
+
+    publishing = commands.add_parser(
+        "publish", help="put the write-up (Markdown) in a repository as a merge or pull request",
+        description="Adds the board's Markdown as a file on a branch of its own and opens a "
+                    "merge request (GitLab) or pull request (GitHub) linking the review issue. "
+                    "Lessons marked as infrastructure as code get their own, in --iac-project. "
+                    "Running it again updates the same branch and request; unchanged content "
+                    "makes no commit.")
+    publishing.add_argument("board_id")
+    publishing.add_argument("--to", required=True, choices=[Tracker.gitlab.value, Tracker.github.value])
+    publishing.add_argument("--project", help="GitLab GROUP/NAME")
+    publishing.add_argument("--repo", help="GitHub OWNER/NAME")
+    publishing.add_argument("--path", help="the file in the repository "
+                                           "(default postmortems/<date>-<slug>.md)")
+    publishing.add_argument("--branch", help="the branch (default postmortem/<date>-<slug>)")
+    publishing.add_argument("--iac-project", metavar="PROJECT",
+                            help="where lessons marked as infrastructure as code go (same host)")
+    publishing.add_argument("--iac-as", choices=["merge-request", "issue"], default="merge-request",
+                            help="a merge request (default) or an issue for those lessons")
+    publishing.add_argument("--label", default=REVIEW_LABEL,
+                            help=f"the label of an --iac-as issue (default {REVIEW_LABEL!r})")
+    publishing.add_argument("--base-url", type=_base_url,
+                            help="the app's address, for a link back to the board")
+    publishing.add_argument("--db", help=db_help)
+    publishing.set_defaults(run=_publish)
 
     digesting = commands.add_parser(
         "digest", help="per owner, actions overdue, due soon or up for review, on every board",
@@ -382,6 +427,67 @@ def _sync(args) -> int:
           f"{len(report.conflicts)} conflict{'s' * (len(report.conflicts) != 1)}{moved}",
           file=sys.stderr)
     return 1 if report.failed else 0
+
+
+def _project_of(args, command: str) -> str:
+    """The project the command names: --repo on GitHub, --project elsewhere."""
+    name = "--repo" if args.to == Tracker.github.value else "--project"
+    other = "--project" if name == "--repo" else "--repo"
+    project = args.repo if name == "--repo" else args.project
+    if not project:
+        raise InvalidInput(f"{command} --to {args.to} needs {name}")
+    if getattr(args, other.lstrip("-")):
+        raise InvalidInput(f"{command} --to {args.to} takes {name}, not {other}")
+    return project
+
+
+def _board_url(base_url: str | None, board_id: str) -> str:
+    return f"{base_url.rstrip('/')}/?{urlencode({'board': board_id})}" if base_url else ""
+
+
+def _review_issue(args) -> int:
+    project = _project_of(args, "review-issue")
+    label = checked_label(args.label)
+    client = trackers.client_for(args.to, project, os.environ)
+    migrate(args.db)
+    with connect(args.db) as db:
+        outcome = review_issue.open_review_issue(
+            db, args.board_id, client, board_url=_board_url(args.base_url, args.board_id),
+            label=label)
+    print(f"{outcome.state}\t{outcome.url}")
+    if outcome.replaced_link:
+        print(f"postmortem-canvas: the board's tracker link was {outcome.replaced_link}; it is now "
+              "the review issue", file=sys.stderr)
+    return 0
+
+
+def _publish(args) -> int:
+    project = _project_of(args, "publish")
+    label = checked_label(args.label)
+    client = trackers.client_for(args.to, project, os.environ)
+    iac_client = (trackers.client_for(args.to, args.iac_project, os.environ)
+                  if args.iac_project else None)
+    migrate(args.db)
+    with connect(args.db) as db:
+        report = publish.publish_board(
+            db, args.board_id, client, path=args.path or "", branch=args.branch or "",
+            board_url=_board_url(args.base_url, args.board_id), iac_client=iac_client,
+            iac_as=args.iac_as, label=label)
+    kind = "merge request" if args.to == Tracker.gitlab.value else "pull request"
+    outcome = report.write_up
+    print(f"write-up\t{outcome.request_state}\t{outcome.request_url or outcome.branch}")
+    if outcome.request_state == publish.MERGED:
+        print(f"postmortem-canvas: {outcome.path} is already on the default branch as it is now; "
+              f"no {kind} is needed", file=sys.stderr)
+    if isinstance(report.iac, publish.PublishOutcome):
+        print(f"iac\t{report.iac.request_state}\t{report.iac.request_url or report.iac.branch}")
+    elif report.iac is not None:
+        print(f"iac\t{report.iac.state}\t{report.iac.url}")
+    if report.iac_left_out:
+        print(f"postmortem-canvas: {report.iac_left_out} infrastructure-as-code lesson"
+              f"{'s' * (report.iac_left_out != 1)} not published: name their project with "
+              "--iac-project", file=sys.stderr)
+    return 0
 
 
 def _digest(args) -> int:

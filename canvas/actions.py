@@ -128,6 +128,10 @@ class FollowUp(ActionDraft):
     created_at: datetime
     updated_at: datetime
     version: int = 1
+    # Carried out as a change to infrastructure code: publishing the write-up
+    # opens its own merge request (or issue) for it. Kept apart from the draft,
+    # so no edit of the action's fields can clear it.
+    iac: bool = False
 
     @model_validator(mode="after")
     def _wont_do_needs_a_reason(self) -> "FollowUp":

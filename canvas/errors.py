@@ -493,6 +493,7 @@ class TrackerRefused(CanvasError):
 
     def __init__(self, tracker: str, message: str):
         super().__init__(f"{tracker} refused it: {message}")
+        self.detail = message  # the tracker's own words
 
 
 class TrackerSettingRefused(CanvasError):
@@ -533,3 +534,29 @@ class SecretsUnreadable(CanvasError):
         # `problem` is the parser's: a place in the file, never its text.
         super().__init__(f"{path} is not valid TOML ({problem}): fix it, or set the tracker "
                          "variables in the environment.")
+
+
+class BranchRefused(CanvasError):
+    """The repository refused to create or write the branch (protected, or a name it will not take)."""
+
+    def __init__(self, host: str, branch: str, why: str):
+        super().__init__(f"{host} refused the branch {branch!r} ({why.rstrip('.')}): name another "
+                         "branch, or let the token push to this one.")
+        self.branch = branch
+
+
+class NotAnIacItem(CanvasError):
+    """No live learning or action of the board has this id."""
+
+    def __init__(self, item_id: str = ""):
+        super().__init__(f"There is no learning or action {item_id!r} on this board to mark as "
+                         "infrastructure as code.")
+
+
+class NotesStillPrivate(CanvasError):
+    """Publishing now would leave out the notes others are still writing in private."""
+
+    def __init__(self, hidden: int):
+        super().__init__(f"{hidden} note{'s' if hidden != 1 else ''} by others "
+                         f"{'are' if hidden != 1 else 'is'} still private while people write: "
+                         "publish once the facilitator has started grouping.")

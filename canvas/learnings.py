@@ -109,6 +109,8 @@ class Learning(LearningDraft):
     created_at: datetime
     updated_at: datetime
     version: int = 1
+    # A lesson for infrastructure code (see FollowUp.iac).
+    iac: bool = False
 
     @property
     def has_evidence(self) -> bool:

@@ -16,6 +16,7 @@ from canvas.review.language import check_text
 from canvas.session.phases import Action
 from canvas.dates import SUPPORTED, clamp_day, day_in_range, today_in
 from integrations import tracker_sync, trackers
+from pages import review_publish
 from pages.shared import board_page, feedback, navigation, widgets
 from storage import actions, calendar_feeds, tracker_links
 
@@ -291,6 +292,9 @@ with st.expander("Issue tracker and calendar", expanded=bool(issue_links),
                           on_click=feedback.run_action,
                           args=(calendar_feeds.revoke_feed_token, feed.id,
                                 page.credentials.facilitator_key or ""))
+
+# Beside the push: the review's own issue and the write-up as a merge request.
+review_publish.show(page, tracker_settings)
 
 st.subheader("Kill criteria", anchor=False)
 st.caption("Pre-committed triggers: if we see this signal, we commit to this response.")

@@ -134,7 +134,7 @@ def restore_board(db: Database, plan: BackupPlan) -> tuple[Board, str]:
                  "source_id": ids.get(action.source) if action.source else None,
                  "created_at": iso(action.created_at),
                  "updated_at": iso(action.updated_at or action.created_at),
-                 "deleted_at": None, "version": 1}
+                 "deleted_at": None, "version": 1, "iac": int(action.iac)}
                 for action in plan.actions
             )
             db["triggers"].insert_all(
@@ -162,7 +162,7 @@ def _restore_learnings(db: Database, board_id: str, plan: BackupPlan,
          "evidence_kind": kinds[learning.evidence] if learning.evidence else None,
          "evidence_id": ids[learning.evidence] if learning.evidence else None,
          "position": position, "created_at": stamp, "updated_at": stamp, "deleted_at": None,
-         "version": 1}
+         "version": 1, "iac": int(learning.iac)}
         for position, learning in enumerate(plan.learnings, start=1))
     for decision in plan.decisions:
         decision_id = new_row_id()

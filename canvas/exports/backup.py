@@ -158,7 +158,9 @@ def backup_document(
              "review_date": _iso(action.review_date),
              "source_kind": action.source_kind.value if action.source_kind else None,
              "source": refs.get(action.source_id) if action.source_id else None,
-             "created_at": action.created_at.isoformat(), "updated_at": action.updated_at.isoformat()}
+             "created_at": action.created_at.isoformat(), "updated_at": action.updated_at.isoformat(),
+             # Written only when set: a backup without it reads as unmarked.
+             **({"iac": True} if action.iac else {})}
             for action in snapshot.actions
         ],
         "triggers": [
@@ -172,7 +174,8 @@ def backup_document(
         ],
         "learnings": [
             {"ref": refs[learning.id], "text": learning.text,
-             "evidence": refs.get(learning.evidence_id) if learning.evidence_id else None}
+             "evidence": refs.get(learning.evidence_id) if learning.evidence_id else None,
+             **({"iac": True} if learning.iac else {})}
             for learning in snapshot.learnings
         ],
         "decisions": [
@@ -274,6 +277,7 @@ class BackupAction(ActionDraft):
     source: str | None = None
     created_at: SupportedInstant
     updated_at: SupportedInstant | None = None
+    iac: bool = False  # a lesson for infrastructure code
 
 
 class BackupTrigger(TriggerDraft):
@@ -289,6 +293,7 @@ class BackupLearning(BaseModel):
     ref: str
     text: LearningText
     evidence: str | None = None
+    iac: bool = False  # a lesson for infrastructure code
 
 
 class BackupDecision(DecisionDraft):

@@ -61,10 +61,15 @@ def _header(snapshot: BoardSnapshot) -> str:
     return f"# Brief: {_inline(board.title)}\n\n*{' · '.join(facts)}*"
 
 
-def _tldr(snapshot: BoardSnapshot) -> str:
-    summary = " ".join(snapshot.board.summary.split())
+def tldr(summary: str) -> str:
+    """The first sentences of a summary, on one line, as typed ("" for none)."""
+    summary = " ".join(summary.split())
     sentences = _SENTENCE_END.split(summary) if summary else []
-    text = " ".join(sentences[:TLDR_SENTENCES])
+    return " ".join(sentences[:TLDR_SENTENCES])
+
+
+def _tldr(snapshot: BoardSnapshot) -> str:
+    text = tldr(snapshot.board.summary)
     return "## TL;DR\n\n" + (escape_for_documents(text) if text else UNKNOWN)
 
 

@@ -89,6 +89,9 @@ class Action(str, Enum):
     edit_learnings = "edit_learnings"
     # Mark a note as an assumption to verify: curation too, open to anyone.
     mark_assumption = "mark_assumption"
+    # Mark a learning or an action as a lesson for infrastructure code: where
+    # its change is published, decided after the meeting as much as in it.
+    mark_iac = "mark_iac"
     group = "group"  # move notes between clusters; create, rename, merge, dissolve clusters
     vote = "vote"
     # Turn a ranked item into a draft action: part of talking it through.
@@ -133,6 +136,7 @@ RULES: dict[Action, Rule] = {
     Action.edit_whys: Rule(phases=_OPEN, facilitator_only=True),
     Action.edit_learnings: Rule(phases=_OPEN),
     Action.mark_assumption: Rule(phases=_OPEN),
+    Action.mark_iac: Rule(phases=_EVERY_PHASE),
     Action.group: Rule(phases=frozenset({Phase.group})),
     Action.vote: Rule(phases=frozenset({Phase.vote})),
     Action.action_from_item: Rule(phases=frozenset({Phase.discuss})),

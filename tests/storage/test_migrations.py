@@ -43,7 +43,8 @@ ROWS: dict[str, list[dict]] = {
          "tracker_url": "https://tracker.example.com/1", "invitees": "Ann <ann@example.com>",
          "customer_facing": "Cy", "support": "Sue",
          "close_reason": "Owners are picked at Monday's planning",
-         "lead_target": "part:timeline", "lead_count": 3},
+         "lead_target": "part:timeline", "lead_count": 3, "review_issue_tracker": "gitlab",
+         "review_issue_project": "ops/handbook", "review_issue_id": "12"},
         {"id": B2, "title": "Second", "template": "blameless", "severity": "SEV3",
          "incident_date": None, "review_date": None, "summary": "", "impact": "",
          "facilitator": "Bo", "scribe": "", "decision_owner": "", "other_participants": "",
@@ -53,7 +54,8 @@ ROWS: dict[str, list[dict]] = {
          "timer_started_at": None, "timer_ends_at": None, "focus_item": None,
          "review_type": "incident", "intake": "{}", "source": "{}", "labels": "[]",
          "tracker_url": "", "invitees": "", "customer_facing": "", "support": "",
-         "close_reason": "", "lead_target": None, "lead_count": 0},
+         "close_reason": "", "lead_target": None, "lead_count": 0, "review_issue_tracker": None,
+         "review_issue_project": None, "review_issue_id": None},
     ],
     "participants": [
         {"id": "p1", "board_id": B1, "display_name": "Ann", "token_hash": "h1",
@@ -110,7 +112,8 @@ ROWS: dict[str, list[dict]] = {
          "due_date": "2024-02-01", "type": "detect", "priority": "high", "status": "open",
          "status_reason": None, "success_signal": "Fires in a game day",
          "review_date": "2024-03-01", "source_kind": "cluster", "source_id": "c1",
-         "created_at": T("12:10"), "updated_at": T("12:10"), "deleted_at": None, "version": 1},
+         "created_at": T("12:10"), "updated_at": T("12:10"), "deleted_at": None, "version": 1,
+         "iac": 1},
     ],
     "triggers": [
         {"id": "t1", "board_id": B1, "signal": "errors above 2%", "kind": "roll_back",
@@ -123,7 +126,7 @@ ROWS: dict[str, list[dict]] = {
     "learnings": [
         {"id": "l1", "board_id": B1, "text": "We learned that errors go unseen",
          "evidence_kind": "event", "evidence_id": "e1", "position": 1, "created_at": T("12:41"),
-         "updated_at": T("12:41"), "deleted_at": None, "version": 1},
+         "updated_at": T("12:41"), "deleted_at": None, "version": 1, "iac": 0},
     ],
     "decisions": [
         {"id": "d1", "board_id": B1, "learning_id": "l1", "kind": "instrumentation",
@@ -146,6 +149,8 @@ LATER = {
     ("boards", "customer_facing"): "", ("boards", "support"): "",
     ("notes", "is_assumption"): 0, ("events", "is_assumption"): 0, ("boards", "close_reason"): "",
     ("boards", "lead_target"): None, ("boards", "lead_count"): 0,
+    ("boards", "review_issue_tracker"): None, ("boards", "review_issue_project"): None,
+    ("boards", "review_issue_id"): None, ("actions", "iac"): 0, ("learnings", "iac"): 0,
 }
 
 
