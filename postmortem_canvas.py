@@ -448,7 +448,7 @@ def _board_url(base_url: str | None, board_id: str) -> str:
 def _review_issue(args) -> int:
     project = _project_of(args, "review-issue")
     label = checked_label(args.label)
-    client = trackers.client_for(args.to, project, os.environ)
+    client = trackers.client_for(args.to, project, _tracker_env())
     migrate(args.db)
     with connect(args.db) as db:
         outcome = review_issue.open_review_issue(
@@ -464,9 +464,9 @@ def _review_issue(args) -> int:
 def _publish(args) -> int:
     project = _project_of(args, "publish")
     label = checked_label(args.label)
-    client = trackers.client_for(args.to, project, os.environ)
-    iac_client = (trackers.client_for(args.to, args.iac_project, os.environ)
-                  if args.iac_project else None)
+    env = _tracker_env()
+    client = trackers.client_for(args.to, project, env)
+    iac_client = trackers.client_for(args.to, args.iac_project, env) if args.iac_project else None
     migrate(args.db)
     with connect(args.db) as db:
         report = publish.publish_board(
