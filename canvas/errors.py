@@ -239,6 +239,13 @@ class TimerOutOfRange(CanvasError):
         super().__init__("A timer runs for 1 second up to 4 hours.")
 
 
+class NotASummaryEditor(CanvasError):
+    """The facilitator chose who edits the summary, and this person is not among them."""
+
+    def __init__(self):
+        super().__init__("The facilitator chose who edits the summary: ask them to add you.")
+
+
 class NotYourNote(CanvasError):
     """Only a note's author (or the facilitator) may change it."""
 

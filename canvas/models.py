@@ -269,6 +269,9 @@ class Board(BoardDetails):
     # and how many times they have done so.
     lead_target: str | None = None
     lead_count: int = 0
+    # Who besides the facilitator may edit the summary: participant ids, or
+    # None for everyone on the board.
+    summary_editors: frozenset[str] | None = None
     # Why it was closed with draft actions left (empty otherwise).
     close_reason: str = ""
 

@@ -21,7 +21,7 @@ step = navigation.current_step(page.template)
 
 widgets.literal_title(step.title)
 widgets.step_prompt(step)
-why_not = refusal(Action.edit_summary, page.phase, page.actor)
+why_not = refusal(Action.edit_summary, page.phase, page.actor, chosen=board.summary_editors)
 read_only = why_not is not None
 if read_only:
     st.warning(f"{why_not} The summary cannot be changed.", icon=":material/lock:")
@@ -79,7 +79,7 @@ def save() -> None:
             }
         )
         try:
-            boards.update_details(db, board.id, details, state["summary_version"])
+            boards.update_details(db, board.id, details, state["summary_version"], page.credentials)
         except EditConflict as conflict:
             state["summary_conflict"] = True
             state["summary_theirs"] = conflict.current_text

@@ -16,10 +16,11 @@ from datetime import date
 from canvas.errors import BoardNotFound, EditConflict
 from canvas.ids import is_well_formed_board_id, new_board_id
 from canvas.models import Board, BoardDetails, BoardDraft, BoardSummary, IncidentSource, Intake
-from canvas.session.phases import ANYONE, Action, Phase, authorize
+from canvas.session.phases import ANYONE, Action, Credentials, Phase, authorize
 from canvas.validation import STORED
 from storage.changes import announce_change
 from storage.db import Database, iso, lock_board_row, now, write_transaction
+from storage.identity import resolve_actor
 
 
 @contextmanager
@@ -122,15 +123,23 @@ def board_revision(db: Database, board_id: str) -> int | None:
 
 
 def update_details(
-    db: Database, board_id: str, details: BoardDetails, expected_version: int
+    db: Database, board_id: str, details: BoardDetails, expected_version: int,
+    credentials: Credentials | None = None,
 ) -> Board:
     """Save the summary step; refuses with EditConflict if someone saved in
-    between, and with PhaseForbids while the board is closed."""
+    between, with PhaseForbids while the board is closed, and with
+    NotASummaryEditor for a person the facilitator did not choose.
+    `credentials` are the person's; None is the operator (a restore, the
+    command line), whom no choice of editors limits."""
     with changing_board(db, board_id):
         current = get_board(db, board_id)
-        # Read inside the transaction: a facilitator closing the board while
-        # this form was open must win. Anyone on the board may edit the summary.
-        authorize(Action.edit_summary, current.phase, ANYONE)
+        # Read inside the transaction: a facilitator closing the board, or
+        # choosing other editors, while this form was open must win.
+        if credentials is None:
+            authorize(Action.edit_summary, current.phase, ANYONE)
+        else:
+            authorize(Action.edit_summary, current.phase, resolve_actor(db, board_id, credentials),
+                      chosen=current.summary_editors)
         if current.details_version != expected_version:
             raise EditConflict(current.summary)
         db["boards"].update(
@@ -223,6 +232,8 @@ def _board(row: dict) -> Board:
             "intake": json.loads(row["intake"] or "{}"),
             "source": json.loads(row["source"] or "{}"),
             "labels": json.loads(row["labels"] or "[]"),
+            "summary_editors": (None if row.get("summary_editors") is None
+                                else json.loads(row["summary_editors"])),
             "invitees": row["invitees"] or "",
             "tracker_url": row["tracker_url"] or "",
         },

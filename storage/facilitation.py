@@ -7,13 +7,14 @@ a participant who crafts the action without the key changes nothing.
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 
 from pydantic import BaseModel
 
 from canvas.actions import close_reason_for
-from canvas.errors import NotAPlace, NotFocusable
+from canvas.errors import NotAPlace, NotFocusable, ParticipantNotFound
 from canvas.ids import hash_secret, new_row_id, new_secret
 from canvas.models import Board, BoardDraft, Participant
 from canvas.session.parts import places
@@ -153,6 +154,23 @@ def lead_to(db: Database, board_id: str, key: str | None, target: str | None) ->
         if target is not None and target not in {place["key"] for place in places(board.template_model)}:
             raise NotAPlace()
         db["boards"].update(board_id, {"lead_target": target, "lead_count": board.lead_count + 1})
+
+
+def choose_summary_editors(db: Database, board_id: str, key: str | None,
+                           editor_ids: list[str] | None) -> None:
+    """Let everyone on the board edit the summary (None), or only the
+    facilitator and these participants of the board; an id that is not one
+    of them raises ParticipantNotFound and changes nothing."""
+    with changing_board(db, board_id):
+        _require(db, board_id, key, Action.choose_summary_editors)
+        chosen = None
+        if editor_ids is not None:
+            known = {row[0] for row in db.execute(
+                "SELECT id FROM participants WHERE board_id = ?", [board_id]).fetchall()}
+            if not set(editor_ids) <= known:
+                raise ParticipantNotFound()
+            chosen = json.dumps(sorted(set(editor_ids)))
+        db["boards"].update(board_id, {"summary_editors": chosen})
 
 
 def _is_ranked_item(db: Database, board_id: str, item_id: str) -> bool:

@@ -482,6 +482,30 @@ def m0013(db: Database) -> None:
     """)
 
 
+@migration("0014_review_issue_and_iac_marks")
+def m0014(db: Database) -> None:
+    # The review's own issue in a tracker, so running it again updates that
+    # issue (its address is the board's tracker link). And a mark on learnings
+    # and actions whose change lives in infrastructure code: publishing the
+    # write-up opens their own merge request or issue.
+    _run(db, """
+        ALTER TABLE "boards" ADD COLUMN "review_issue_tracker" TEXT;
+        ALTER TABLE "boards" ADD COLUMN "review_issue_project" TEXT;
+        ALTER TABLE "boards" ADD COLUMN "review_issue_id" TEXT;
+        ALTER TABLE "actions" ADD COLUMN "iac" INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE "learnings" ADD COLUMN "iac" INTEGER NOT NULL DEFAULT 0;
+    """)
+
+
+@migration("0015_summary_editors")
+def m0015(db: Database) -> None:
+    # Who besides the facilitator may edit the summary: a JSON list of
+    # participant ids, or NULL for everyone on the board (as before).
+    _run(db, """
+        ALTER TABLE "boards" ADD COLUMN "summary_editors" TEXT;
+    """)
+
+
 def schema_version(name: str) -> int:
     """The schema version a migration brings a database to: its leading number."""
     prefix = name.split("_", 1)[0]
@@ -582,19 +606,4 @@ def _ensure_table(db: Database) -> None:
         );
         CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"
             ON "{MIGRATIONS_TABLE}" ("migration_set", "name");
-    """)
-
-
-@migration("0014_review_issue_and_iac_marks")
-def m0014(db: Database) -> None:
-    # The review's own issue in a tracker, so running it again updates that
-    # issue (its address is the board's tracker link). And a mark on learnings
-    # and actions whose change lives in infrastructure code: publishing the
-    # write-up opens their own merge request or issue.
-    _run(db, """
-        ALTER TABLE "boards" ADD COLUMN "review_issue_tracker" TEXT;
-        ALTER TABLE "boards" ADD COLUMN "review_issue_project" TEXT;
-        ALTER TABLE "boards" ADD COLUMN "review_issue_id" TEXT;
-        ALTER TABLE "actions" ADD COLUMN "iac" INTEGER NOT NULL DEFAULT 0;
-        ALTER TABLE "learnings" ADD COLUMN "iac" INTEGER NOT NULL DEFAULT 0;
     """)

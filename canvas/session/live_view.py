@@ -202,6 +202,9 @@ class ViewBuilder:
                 "votes_used": used, "votes_left": max(board.vote_budget - used, 0),
                 # The budget line: while voting, and afterwards for whoever voted.
                 "show_budget": board.phase == Phase.vote or (board.phase == Phase.discuss and used > 0),
+                # The facilitator may have chosen who edits the summary.
+                "may_edit_summary": allowed(Action.edit_summary, board.phase, _actor(viewer),
+                                            chosen=board.summary_editors),
             },
             "present": list(present),
             "can": self._can(viewer),
@@ -296,8 +299,11 @@ def board_flags(phase: Phase, actor: Actor) -> dict:
         "lead": may(Action.lead),
         "show_authors": may(Action.show_authors),
         "set_vote_rules": may(Action.set_vote_rules),
-        # The meeting's other parts.
+        # The meeting's other parts. The summary: what the role may in this
+        # phase; whether this person may (the facilitator may have chosen its
+        # editors) is `me.may_edit_summary`.
         "edit_summary": may(Action.edit_summary),
+        "choose_summary_editors": may(Action.choose_summary_editors),
         "edit_timeline": may(Action.edit_timeline),
         "link_note": may(Action.link_note),
         "mark_assumption": may(Action.mark_assumption),

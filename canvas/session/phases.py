@@ -12,7 +12,7 @@ from enum import Enum
 
 from pydantic import BaseModel
 
-from canvas.errors import CanvasError, NotFacilitator, NotYourNote, TimerOutOfRange
+from canvas.errors import CanvasError, NotASummaryEditor, NotFacilitator, NotYourNote, TimerOutOfRange
 
 
 class Phase(str, Enum):
@@ -70,7 +70,8 @@ class Action(str, Enum):
 
     write_note = "write_note"  # add a note
     change_note = "change_note"  # edit, delete, restore a note: its author's, or the facilitator's
-    edit_summary = "edit_summary"
+    edit_summary = "edit_summary"  # the facilitator, and everyone or whoever they chose
+    choose_summary_editors = "choose_summary_editors"
     edit_timeline = "edit_timeline"
     edit_actions = "edit_actions"  # actions and triggers
     # Follow-through happens after the meeting: an action's status, owner and
@@ -114,6 +115,8 @@ class Rule(BaseModel):
     phases: frozenset[Phase]
     facilitator_only: bool = False
     owner_or_facilitator: bool = False
+    # Limited to the people the facilitator chose, when they chose any.
+    chosen_or_facilitator: bool = False
 
 
 _EVERY_PHASE = frozenset(Phase)
@@ -127,7 +130,8 @@ RULES: dict[Action, Rule] = {
     Action.write_note: Rule(phases=frozenset({Phase.write, Phase.group})),
     Action.change_note: Rule(phases=frozenset({Phase.write, Phase.group}),
                              owner_or_facilitator=True),
-    Action.edit_summary: Rule(phases=_OPEN),
+    Action.edit_summary: Rule(phases=_OPEN, chosen_or_facilitator=True),
+    Action.choose_summary_editors: Rule(phases=_OPEN, facilitator_only=True),
     Action.edit_timeline: Rule(phases=_OPEN),
     Action.edit_actions: Rule(phases=_OPEN),
     Action.update_action_status: Rule(phases=_EVERY_PHASE),
@@ -188,12 +192,14 @@ class PhaseForbids(CanvasError):
         self.phase = phase
 
 
-def authorize(action: Action, phase: Phase, actor: Actor, owner_id: str | None = None) -> None:
+def authorize(action: Action, phase: Phase, actor: Actor, owner_id: str | None = None,
+              chosen: frozenset[str] | None = None) -> None:
     """Raise unless `actor` may do `action` now; returns None when allowed.
 
     `owner_id` is the author of the thing changed, for actions limited to its
     owner (None: nobody owns it, such as a note written before the meeting,
-    so only a facilitator may change it).
+    so only a facilitator may change it). `chosen` are the participants the
+    facilitator allowed, for actions limited to them (None: everyone).
     """
     rule = RULES[action]
     if rule.facilitator_only and not actor.is_facilitator:
@@ -203,22 +209,27 @@ def authorize(action: Action, phase: Phase, actor: Actor, owner_id: str | None =
     if rule.owner_or_facilitator and not actor.is_facilitator and (
             owner_id is None or owner_id != actor.participant_id):
         raise NotYourNote()
+    if rule.chosen_or_facilitator and chosen is not None and not actor.is_facilitator and (
+            actor.participant_id not in chosen):
+        raise NotASummaryEditor()
 
 
-def allowed(action: Action, phase: Phase, actor: Actor, owner_id: str | None = None) -> bool:
+def allowed(action: Action, phase: Phase, actor: Actor, owner_id: str | None = None,
+            chosen: frozenset[str] | None = None) -> bool:
     """Whether `authorize` would let `actor` do `action` now: what a page asks
     before it offers a control."""
     try:
-        authorize(action, phase, actor, owner_id)
+        authorize(action, phase, actor, owner_id, chosen)
     except CanvasError:
         return False
     return True
 
 
-def refusal(action: Action, phase: Phase, actor: Actor, owner_id: str | None = None) -> str | None:
+def refusal(action: Action, phase: Phase, actor: Actor, owner_id: str | None = None,
+            chosen: frozenset[str] | None = None) -> str | None:
     """Why `actor` may not do `action` now, as the rule's own sentence (None when allowed)."""
     try:
-        authorize(action, phase, actor, owner_id)
+        authorize(action, phase, actor, owner_id, chosen)
     except CanvasError as refused:
         return str(refused)
     return None

@@ -2,7 +2,8 @@
 // --- the summary part ---------------------------------------------------------
 
 // The summary card: every field of the Summary page, *Unknown* where nothing
-// is answered. Whoever view.can.edit_summary allows clicks a field to edit it
+// is answered. Whoever view.me.may_edit_summary allows (the facilitator, and
+// everyone or the people they chose) clicks a field to edit it
 // in place: Enter or leaving the field saves, Escape cancels. The open editor
 // lives in s.summaryEdit, so views arriving meanwhile keep what is typed.
 PART_RENDERERS.summary = function (s, part, title) {
@@ -44,8 +45,59 @@ PART_RENDERERS.summary = function (s, part, title) {
   }, { "aria-expanded": String(more), "data-focus": "summary-more" });
   if (editingMore) toggle.disabled = true;
   section.appendChild(toggle);
+  section.appendChild(renderSummaryEditors(s, part));
   return section;
 };
+
+// Who edits the card: said to everyone; the facilitator chooses, everyone
+// or the people they tick (the server checks it on every save).
+function renderSummaryEditors(s, part) {
+  const box = el("div", "pc-summary-editors");
+  box.dataset.key = "summary-editors";
+  const editors = part.editors;
+  const chosen = editors.people.filter((person) => person.chosen).map((person) => person.name);
+  if (!s.view.can.choose_summary_editors) {
+    box.appendChild(el("p", "pc-summary-editors-said", editors.everyone
+      ? "Everyone on the board edits this card."
+      : "The facilitator" + (chosen.length ? " and " + chosen.join(", ") : "") + " edit this card."));
+    return box;
+  }
+  const choose = el("select", "pc-select");
+  choose.setAttribute("aria-label", "Who edits this card");
+  choose.dataset.focus = "summary-editors";
+  choose.appendChild(new Option("Everyone on the board edits this card", "everyone"));
+  choose.appendChild(new Option("Only you and the people ticked edit it", "chosen"));
+  choose.value = editors.everyone ? "everyone" : "chosen";
+  choose.onchange = (event) => {
+    const everyone = event.currentTarget.value === "everyone";
+    s.focusAfter = "summary-editors";
+    act(s, "choose_summary_editors", { everyone, participant_ids: [] });
+  };
+  box.appendChild(choose);
+  if (!editors.everyone) {
+    const list = el("div", "pc-summary-editor-list");
+    list.setAttribute("role", "group");
+    list.setAttribute("aria-label", "People who may edit this card");
+    for (const person of editors.people) {
+      const label = el("label", "pc-summary-editor");
+      const tick = el("input");
+      tick.type = "checkbox";
+      tick.checked = person.chosen;
+      tick.dataset.focus = "summary-editor:" + person.id;
+      tick.onchange = () => {
+        const ids = editors.people.filter((p) => (p.id === person.id ? !person.chosen : p.chosen)).map((p) => p.id);
+        s.focusAfter = "summary-editor:" + person.id;
+        act(s, "choose_summary_editors", { everyone: false, participant_ids: ids });
+      };
+      label.appendChild(tick);
+      label.appendChild(document.createTextNode(" " + person.name));
+      list.appendChild(label);
+    }
+    if (!editors.people.length) list.appendChild(el("span", "pc-unknown", "Nobody has joined yet."));
+    box.appendChild(list);
+  }
+  return box;
+}
 
 const FOLDED_GROUPS = ["roles", "intake"];
 
@@ -72,7 +124,7 @@ function renderSummaryField(s, part, field) {
     value.appendChild(renderSummaryEditor(s, part, field, edit));
   } else {
     const shown = summaryShown(part, field, field.value);
-    if (s.view.can.edit_summary) {
+    if (s.view.me.may_edit_summary) {
       const open = button(shown || "Unknown", "pc-summary-value", () => {
         // A refused edit stays open until it is saved or cancelled.
         if (s.summaryEdit && s.summaryEdit.error) {

@@ -9,7 +9,7 @@ function renderBoard(s) {
   const view = s.view;
   const meeting = el("div", "pc-meeting");
   for (const { key, title } of view.board.layout) {
-    const inputs = [view.parts[key], view.can, view.people, view.board.id, s.localTick];
+    const inputs = [view.parts[key], view.can, view.me, view.people, view.board.id, s.localTick];
     const draw = () => {
       const drawn = key === "columns" ? renderColumns(s) : renderPart(s, key, title, view.parts[key]);
       if (!drawn) return null;

@@ -128,6 +128,35 @@ def test_summary_details_save_and_conflict(db, board):
         boards.update_details(db, board.id, details, board.details_version)
 
 
+def test_the_chosen_editors_hold_in_the_transaction_that_saves_the_summary(db):
+    from canvas.errors import NotASummaryEditor, NotFacilitator
+    from storage import facilitation
+    started = facilitation.start_board(db, BoardDraft(title="Checkout errors", facilitator_name="Fran"))
+    board_id, key = started.board.id, started.facilitator_key
+    ann = participants.join_board(db, board_id, "Ann")[0]
+    bob = participants.join_board(db, board_id, "Bob")[0]
+    details = BoardDetails(title="Checkout errors", summary="Checkout failed for 27 min.")
+    with pytest.raises(NotFacilitator):
+        facilitation.choose_summary_editors(db, board_id, None, [bob.id])
+    with pytest.raises(ParticipantNotFound):
+        facilitation.choose_summary_editors(db, board_id, key, ["someone-else"])
+    facilitation.choose_summary_editors(db, board_id, key, [ann.id, ann.id])
+    assert boards.get_board(db, board_id).summary_editors == frozenset({ann.id})
+    version = boards.get_board(db, board_id).details_version
+    with pytest.raises(NotASummaryEditor):
+        boards.update_details(db, board_id, details, version, as_(bob))
+    assert boards.get_board(db, board_id).summary == ""
+    assert boards.update_details(db, board_id, details, version, as_(ann)).summary == details.summary
+    # The facilitator always may; the operator (a restore, the command line) too.
+    fran = Credentials(facilitator_key=key)
+    version = boards.get_board(db, board_id).details_version
+    boards.update_details(db, board_id, details.model_copy(update={"impact": "8%"}), version, fran)
+    boards.update_details(db, board_id, details, version + 1)
+    facilitation.choose_summary_editors(db, board_id, key, None)
+    assert boards.get_board(db, board_id).summary_editors is None
+    boards.update_details(db, board_id, details, version + 2, as_(bob))
+
+
 def test_a_participant_is_found_by_token_on_its_board_only(db, board):
     me, token = participants.join_board(db, board.id, "Ann")
     assert participants.participant_by_token(db, board.id, token).id == me.id

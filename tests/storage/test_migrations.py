@@ -44,7 +44,7 @@ ROWS: dict[str, list[dict]] = {
          "customer_facing": "Cy", "support": "Sue",
          "close_reason": "Owners are picked at Monday's planning",
          "lead_target": "part:timeline", "lead_count": 3, "review_issue_tracker": "gitlab",
-         "review_issue_project": "ops/handbook", "review_issue_id": "12"},
+         "review_issue_project": "ops/handbook", "review_issue_id": "12", "summary_editors": '["p1"]'},
         {"id": B2, "title": "Second", "template": "blameless", "severity": "SEV3",
          "incident_date": None, "review_date": None, "summary": "", "impact": "",
          "facilitator": "Bo", "scribe": "", "decision_owner": "", "other_participants": "",
@@ -55,7 +55,7 @@ ROWS: dict[str, list[dict]] = {
          "review_type": "incident", "intake": "{}", "source": "{}", "labels": "[]",
          "tracker_url": "", "invitees": "", "customer_facing": "", "support": "",
          "close_reason": "", "lead_target": None, "lead_count": 0, "review_issue_tracker": None,
-         "review_issue_project": None, "review_issue_id": None},
+         "review_issue_project": None, "review_issue_id": None, "summary_editors": None},
     ],
     "participants": [
         {"id": "p1", "board_id": B1, "display_name": "Ann", "token_hash": "h1",
@@ -151,6 +151,7 @@ LATER = {
     ("boards", "lead_target"): None, ("boards", "lead_count"): 0,
     ("boards", "review_issue_tracker"): None, ("boards", "review_issue_project"): None,
     ("boards", "review_issue_id"): None, ("actions", "iac"): 0, ("learnings", "iac"): 0,
+    ("boards", "summary_editors"): None,
 }
 
 

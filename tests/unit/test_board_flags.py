@@ -33,7 +33,7 @@ FLAG_ACTIONS = {
     "edit_summary": Action.edit_summary, "edit_timeline": Action.edit_timeline,
     "link_note": Action.link_note, "mark_assumption": Action.mark_assumption,
     "edit_whys": Action.edit_whys, "edit_learnings": Action.edit_learnings,
-    "edit_actions": Action.edit_actions,
+    "edit_actions": Action.edit_actions, "choose_summary_editors": Action.choose_summary_editors,
 }
 
 STEERING = {"reveal_votes", "run_timer", "show_authors", "set_vote_rules", "facilitate", "lead"}
@@ -50,10 +50,10 @@ EXPECTED_FOR_A_PARTICIPANT = {
 }
 # The facilitator leads the 5 Whys.
 EXPECTED_FOR_THE_FACILITATOR_TOO = {
-    Phase.write: STEERING | {"move:next", "edit_whys"},
-    Phase.group: STEERING | {"move:back", "move:next", "edit_whys"},
-    Phase.vote: STEERING | {"move:back", "move:next", "edit_whys"},
-    Phase.discuss: STEERING | {"focus", "move:back", "move:next", "edit_whys"},
+    Phase.write: STEERING | {"move:next", "edit_whys", "choose_summary_editors"},
+    Phase.group: STEERING | {"move:back", "move:next", "edit_whys", "choose_summary_editors"},
+    Phase.vote: STEERING | {"move:back", "move:next", "edit_whys", "choose_summary_editors"},
+    Phase.discuss: STEERING | {"focus", "move:back", "move:next", "edit_whys", "choose_summary_editors"},
     Phase.closed: STEERING | {"move:back"},
 }
 # Notes change (edit, delete, restore) while written and grouped: by their

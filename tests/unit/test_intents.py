@@ -47,6 +47,7 @@ CANVAS_SENDS = [
     {"type": "remove_last_why", "item_id": "n1", "expected_steps": 1},
     # The summary and learnings parts (pages/live/part_summary.js, part_learnings.js).
     {"type": "edit_summary_field", "field": "roles.scribe", "value": "Kim", "version": 3},
+    {"type": "choose_summary_editors", "everyone": False, "participant_ids": ["p1", "p2"]},
     {"type": "add_learning", "text": "deploys skip canaries", "evidence_id": "n1"},
     {"type": "edit_learning", "learning_id": "l1", "text": "We learned that x", "version": 1},
     {"type": "link_evidence", "learning_id": "l1", "evidence_id": None},

@@ -191,3 +191,22 @@ def test_most_spent_is_the_fullest_person_and_the_fullest_item():
             Dot(4, "bob", "x"), Dot(5, "bob", "x")]
     assert most_spent(dots) == (3, 2)
     assert most_spent([]) == (0, 0)
+
+
+def test_the_summary_is_edited_by_everyone_or_by_the_facilitator_and_whom_they_chose():
+    ann, bob = Actor(participant_id="ann", is_facilitator=False), Actor(participant_id="bob", is_facilitator=False)
+    fran = Actor(participant_id=None, is_facilitator=True)
+    for actor in (ann, bob, fran):
+        assert allowed(Action.edit_summary, Phase.group, actor, chosen=None)
+    chosen = frozenset({"ann"})
+    assert allowed(Action.edit_summary, Phase.group, ann, chosen=chosen)
+    assert allowed(Action.edit_summary, Phase.group, fran, chosen=chosen)
+    assert not allowed(Action.edit_summary, Phase.group, bob, chosen=chosen)
+    assert refusal(Action.edit_summary, Phase.group, bob, chosen=chosen) == (
+        "The facilitator chose who edits the summary: ask them to add you.")
+    # Nobody chosen: the facilitator alone; a closed board: nobody.
+    assert not allowed(Action.edit_summary, Phase.group, ann, chosen=frozenset())
+    assert not allowed(Action.edit_summary, Phase.closed, fran, chosen=None)
+    # Choosing is the facilitator's.
+    assert allowed(Action.choose_summary_editors, Phase.write, fran)
+    assert not allowed(Action.choose_summary_editors, Phase.write, ann)

@@ -92,6 +92,7 @@ ACCEPTED = {
     "remove_last_why": (Phase.discuss, True, lambda s: {"item_id": s.factor, "expected_steps": 1}),
     "edit_summary_field": (Phase.write, False, lambda s: {"field": "summary", "value": "DNS broke",
                                                           "version": 1}),
+    "choose_summary_editors": (Phase.write, True, lambda s: {"everyone": False, "participant_ids": []}),
     "add_learning": (Phase.write, False, lambda s: {"text": "runbooks age", "evidence_id": s.note}),
     "edit_learning": (Phase.write, False, lambda s: {"learning_id": s.learning, "text": "alerts lag behind",
                                                      "version": 1}),

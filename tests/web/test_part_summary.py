@@ -145,3 +145,60 @@ def test_a_date_stored_out_of_range_does_not_refuse_another_field(client, board)
     reply = edit(client, board, "Ana", "summary", "Still editable")
     assert reply.status_code == 200, reply.text
     assert boards.get_board(board.db, board.id).summary == "Still editable"
+
+
+# --- who edits the card ---------------------------------------------------------------
+
+
+def choose(client, board, everyone: bool, *names: str):
+    return act(client, board, "Ana", "choose_summary_editors", facilitator_key=board.fran_key,
+               everyone=everyone, participant_ids=[board.ids[name] for name in names])
+
+
+def test_the_facilitator_chooses_who_edits_and_the_server_holds_everyone_else_to_it(client, board):
+    assert choose(client, board, False, "Ana").status_code == 200
+    # Ben is not chosen: his save is refused with the rule's sentence, and nothing changes.
+    said = refusal(edit(client, board, "Ben", "summary", "Ben's account"), 409)
+    assert said == "The facilitator chose who edits the summary: ask them to add you."
+    assert boards.get_board(board.db, board.id).summary == ""
+    # Ana was chosen; the facilitator always may.
+    assert edit(client, board, "Ana", "summary", "Ana's account").status_code == 200
+    reply = act(client, board, "Ben", "edit_summary_field", facilitator_key=board.fran_key, field="impact",
+                value="Checkout failed", version=boards.get_board(board.db, board.id).details_version)
+    assert reply.status_code == 200
+    # The card says who edits it.
+    editors = reply.json()["view"]["parts"]["summary"]["editors"]
+    assert editors["everyone"] is False
+    assert {p["name"]: p["chosen"] for p in editors["people"]} == {"Fran": False, "Ana": True, "Ben": False}
+
+
+def test_my_view_says_whether_i_may_edit_the_summary(client, board):
+    choose(client, board, False, "Ana")
+    mine = {name: act(client, board, name, "edit_summary_field", field="roles.scribe", value=name,
+                      version=boards.get_board(board.db, board.id).details_version).status_code
+            for name in ("Ana", "Ben")}
+    assert mine == {"Ana": 200, "Ben": 409}
+    from canvas.session.live_view import build_view
+    from canvas.session.visibility import Viewer
+    from storage.snapshot import load_snapshot
+    snap = load_snapshot(board.db, board.id)
+    for name, may in (("Ana", True), ("Ben", False)):
+        view = build_view(snap, Viewer(participant_id=board.ids[name]), my_votes={}, present=[])
+        assert view["me"]["may_edit_summary"] is may
+    fran = build_view(snap, Viewer(participant_id=None, is_facilitator=True), my_votes={}, present=[])
+    assert fran["me"]["may_edit_summary"] is True and fran["can"]["choose_summary_editors"] is True
+
+
+def test_everyone_again_and_a_stranger_or_a_participant_cannot_choose(client, board):
+    said = refusal(act(client, board, "Ben", "choose_summary_editors", everyone=False,
+                       participant_ids=[board.ids["Ben"]]), 409)
+    assert "facilitator" in said.lower()
+    assert boards.get_board(board.db, board.id).summary_editors is None
+    refusal(act(client, board, "Ana", "choose_summary_editors", facilitator_key=board.fran_key,
+                everyone=False, participant_ids=["not-a-person-here"]), 403)
+    assert boards.get_board(board.db, board.id).summary_editors is None
+    choose(client, board, False)
+    assert refusal(edit(client, board, "Ana", "summary", "x"), 409)
+    choose(client, board, True)
+    assert boards.get_board(board.db, board.id).summary_editors is None
+    assert edit(client, board, "Ben", "summary", "Everyone may again").status_code == 200

@@ -11,8 +11,8 @@ from pydantic import ValidationError
 from canvas.dates import clamp_day
 from canvas.errors import EditConflict, InvalidInput, SummaryChanged, describe_validation_error
 from canvas.models import BoardDetails
-from canvas.session.parts.summary import BY_KEY, EditSummaryField
-from storage import boards
+from canvas.session.parts.summary import BY_KEY, ChooseSummaryEditors, EditSummaryField
+from storage import boards, facilitation
 
 
 def _details(board, field: str, value: str) -> BoardDetails:
@@ -43,9 +43,15 @@ def _edit_summary_field(db, board_id, credentials, intent: EditSummaryField):
     board = boards.get_board(db, board_id)
     details = _details(board, intent.field, intent.value)
     try:
-        boards.update_details(db, board_id, details, intent.version)
+        boards.update_details(db, board_id, details, intent.version, credentials)
     except EditConflict:
         raise SummaryChanged() from None
 
 
-HANDLERS: dict[type, Callable[..., Any]] = {EditSummaryField: _edit_summary_field}
+def _choose_summary_editors(db, board_id, credentials, intent: ChooseSummaryEditors):
+    facilitation.choose_summary_editors(db, board_id, credentials.facilitator_key,
+                                        None if intent.everyone else intent.participant_ids)
+
+
+HANDLERS: dict[type, Callable[..., Any]] = {EditSummaryField: _edit_summary_field,
+                                            ChooseSummaryEditors: _choose_summary_editors}

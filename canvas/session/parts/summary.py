@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from pydantic import Field as Field_
+
 from canvas.models import Board, ROLE_LABELS, Severity
 from canvas.review.intake import intake_answers
-from canvas.session.intent_fields import IntentModel, Text, WholeNumber
+from canvas.session.intent_fields import Flag, Id, IntentModel, Text, WholeNumber
 from canvas.snapshot import BoardSnapshot
 
 
@@ -74,7 +76,16 @@ class EditSummaryField(IntentModel):
     version: WholeNumber
 
 
-INTENTS: tuple[type[IntentModel], ...] = (EditSummaryField,)
+class ChooseSummaryEditors(IntentModel):
+    """The facilitator lets everyone edit the summary, or only the people
+    listed (participant ids of the board)."""
+
+    type: Literal["choose_summary_editors"]
+    everyone: Flag
+    participant_ids: list[Id] = Field_(default_factory=list, max_length=500)
+
+
+INTENTS: tuple[type[IntentModel], ...] = (EditSummaryField, ChooseSummaryEditors)
 
 
 def value_of(board: Board, field: Field):
@@ -121,5 +132,12 @@ def build(seen: BoardSnapshot) -> dict:
         ],
         "severities": [{"key": severity.value, "label": severity.label} for severity in Severity],
         "unanswered": [item.question for item in answers if item.answer is None],
+        # Who besides the facilitator edits the card: everyone, or the people chosen.
+        "editors": {
+            "everyone": board.summary_editors is None,
+            "people": [{"id": person.id, "name": person.display_name,
+                        "chosen": board.summary_editors is None or person.id in board.summary_editors}
+                       for person in seen.participants],
+        },
         "intake_questions": len(answers),
     }
