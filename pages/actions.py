@@ -261,7 +261,8 @@ else:
 with st.expander("Issue tracker and calendar", expanded=bool(issue_links),
                  icon=":material/sync:"):
     st.caption("Credentials come from the server's environment or Streamlit secrets "
-               "(GITLAB_TOKEN, GITHUB_TOKEN, JIRA_URL/JIRA_USER/JIRA_TOKEN), never from the board.")
+               "(GITLAB_TOKEN, GITHUB_TOKEN, JIRA_URL with JIRA_USER/JIRA_TOKEN or JIRA_PAT), "
+               "never from the board.")
     left, right = st.columns([1, 2])
     left.selectbox("Tracker", [t.value for t in Tracker], key="actions_tracker",
                    format_func=lambda value: Tracker(value).label)

@@ -19,7 +19,7 @@ from pages.shared import feedback, navigation
 from pages.shared.board_page import BoardPage
 from storage import iac, review_issues
 
-REPORT, ERROR = "publish_report", "publish_error"
+REPORT, ERROR, SAID_AT = "publish_report", "publish_error", "publish_said_at"
 HOSTS = [Tracker.gitlab.value, Tracker.github.value]
 _STATES = {"created": "opened", "updated": "updated", "unchanged": "already up to date"}
 
@@ -46,6 +46,7 @@ def show(page: BoardPage, settings: Callable[[], dict[str, str]]) -> None:
 
     def open_issue() -> None:
         state.pop(REPORT, None)
+        state[SAID_AT] = "review"
 
         def write(db) -> None:
             label = checked_label(state.get("publish_review_label") or REVIEW_LABEL)
@@ -64,6 +65,7 @@ def show(page: BoardPage, settings: Callable[[], dict[str, str]]) -> None:
 
     def publish_write_up() -> None:
         state.pop(REPORT, None)
+        state[SAID_AT] = "publish"
 
         def write(db) -> None:
             host = state.get("publish_host", Tracker.gitlab.value)
@@ -96,6 +98,7 @@ def show(page: BoardPage, settings: Callable[[], dict[str, str]]) -> None:
              **{action.id: f"Action: {action.title}" for action in view.actions}}
 
     def save_marks() -> None:
+        state[SAID_AT] = "marks"
         chosen = set(state.get("publish_iac_items") or [])
 
         def write(db) -> None:
@@ -114,19 +117,22 @@ def show(page: BoardPage, settings: Callable[[], dict[str, str]]) -> None:
                        list(names), default=[item for item, on in marked.items() if on],
                        format_func=lambda item: names[item][:100], key="publish_iac_items",
                        on_change=save_marks)
+        _said("marks")
         if page.is_facilitator:
             st.caption("The review's own issue: the brief and agenda (purpose, roles, attendees, "
                        "pre-reads, the board link) with the review label and the board's labels. "
                        "Opening it again updates the same issue.")
             left, middle, right = st.columns([1, 2, 1])
-            left.selectbox("Tracker", [t.value for t in Tracker], key="publish_review_tracker",
+            left.selectbox("Tracker for the review issue", [t.value for t in Tracker],
+                           key="publish_review_tracker",
                            format_func=lambda value: Tracker(value).label)
-            middle.text_input("Project (GitLab GROUP/NAME, GitHub OWNER/NAME, Jira KEY)",
+            middle.text_input("Project for the review issue (GROUP/NAME, OWNER/NAME or KEY)",
                               key="publish_review_project", max_chars=200)
             right.text_input("Review label", value=REVIEW_LABEL, key="publish_review_label",
                              max_chars=40)
             st.button("Open the review issue" if link is None else "Update the review issue",
                       key="publish_review_issue", on_click=open_issue, icon=":material/flag:")
+            _said("review")
             st.divider()
             st.caption("The write-up as a file on its own branch, with a merge request (GitLab) or "
                        "pull request (GitHub) that links the review issue. Publishing again "
@@ -144,7 +150,15 @@ def show(page: BoardPage, settings: Callable[[], dict[str, str]]) -> None:
                             format_func=lambda value: value.replace("-", " "))
             st.button("Publish the write-up", key="publish_write_up", on_click=publish_write_up,
                       type="primary", icon=":material/publish:")
-        if message := state.pop(ERROR, None):
-            st.error(message)
-        for kind, line in state.pop(REPORT, []):
-            getattr(st, kind)(escape_markdown(line))
+            _said("publish")
+
+
+def _said(place: str) -> None:
+    """What the last click said, under the control that was clicked."""
+    state = st.session_state
+    if state.get(SAID_AT, "publish") != place:
+        return
+    if message := state.pop(ERROR, None):
+        st.error(message)
+    for kind, line in state.pop(REPORT, []):
+        getattr(st, kind)(escape_markdown(line))
