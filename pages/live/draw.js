@@ -165,6 +165,30 @@ function kept(s, key, inputs, tag, draw) {
   return standIn;
 }
 
+// A select drawn with only what it shows, and filled with its choices (a
+// list of groups of {id, label}) when someone reaches it: focus, a press or
+// a key. A list of every note is 300 options on a large board, which a
+// change elsewhere should not redraw. Options marked data-kept, and the
+// empty one, stay; morph leaves a filled select alone while it has focus.
+function fillWhenReached(select, choices) {
+  const fill = () => {
+    if (select.dataset.filled !== undefined) return;
+    select.dataset.filled = "";
+    const value = select.value;
+    for (const option of [...select.options]) {
+      if (option.dataset.kept === undefined && option.value !== "" && option.value !== "-") option.remove();
+    }
+    for (const group of choices()) {
+      const optgroup = document.createElement("optgroup");
+      optgroup.label = group.title;
+      for (const option of group.options) optgroup.appendChild(new Option(option.label, option.id));
+      select.appendChild(optgroup);
+    }
+    select.value = value;
+  };
+  for (const type of ["focus", "pointerdown", "mousedown", "keydown"]) select.addEventListener(type, fill);
+}
+
 function indexView(view) {
   const notes = {}, clusters = {}, items = {};
   for (const column of view.columns) {

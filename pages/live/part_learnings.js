@@ -154,8 +154,7 @@ function evidenceSelect(s, chosen, chosenLabel, label, extra, keyed) {
   select.appendChild(new Option("No evidence", extra ? "-" : ""));
   if (chosen && !extra) select.appendChild(new Option(chosenLabel || chosen, chosen));
   if (!extra) select.value = chosen || "";
-  const fill = () => fillEvidenceChoices(s, select);
-  for (const type of ["focus", "pointerdown", "mousedown", "keydown"]) select.addEventListener(type, fill);
+  fillWhenReached(select, () => (s.view.parts.learnings ? evidenceChoices(s) : []));
   return select;
 }
 
@@ -177,20 +176,6 @@ function evidenceChoices(s) {
       }))],
     };
   }).filter((group) => group.options.length);
-}
-
-function fillEvidenceChoices(s, select) {
-  if (select.dataset.filled !== undefined || !s.view.parts.learnings) return;
-  select.dataset.filled = "";
-  const value = select.value;
-  for (const option of [...select.options]) if (option.dataset.kept === undefined && option.value !== "" && option.value !== "-") option.remove();
-  for (const group of evidenceChoices(s)) {
-    const optgroup = document.createElement("optgroup");
-    optgroup.label = group.title;
-    for (const option of group.options) optgroup.appendChild(new Option(option.label, option.id));
-    select.appendChild(optgroup);
-  }
-  select.value = value;
 }
 
 function renderEvidence(s, part, learning) {

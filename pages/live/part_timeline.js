@@ -285,8 +285,42 @@ function tlCard(s, part, event, zone, showDay) {
                                           : `${words}: event ${event.number}`,
          "data-focus": "tl-assume:" + event.id }));
   }
+  if (s.view.can.link_note) tools.appendChild(tlLinkNote(s, event));
   if (tools.children.length) card.appendChild(tools);
   return card;
+}
+
+// Linking a note without dragging it: the board's notes, column by column,
+// as this person sees them.
+function tlLinkNote(s, event) {
+  const select = el("select", "pc-select pc-tl-link");
+  select.dataset.key = "tl-link:" + event.id;
+  select.dataset.focus = "tl-link:" + event.id;
+  select.setAttribute("aria-label", `Link a note to event ${event.number}`);
+  select.appendChild(new Option("Link a note…", ""));
+  const linked = new Set(event.notes.map((note) => note.id));
+  fillWhenReached(select, () => s.view.columns.map((column) => ({
+    title: column.title,
+    options: notesIn(column).filter((note) => !linked.has(note.id)).sort((a, b) => a.number - b.number)
+      .map((note) => ({ id: note.id, label: tlNoteLabel(note) })),
+  })).filter((group) => group.options.length));
+  select.onchange = (change) => {
+    const list = change.currentTarget;
+    const noteId = list.value;
+    if (!noteId) return;
+    // Back to "Link a note…", filled anew when next reached: the note just
+    // linked leaves the list.
+    list.value = "";
+    delete list.dataset.filled;
+    s.focusAfter = "tl-link:" + event.id;
+    act(s, "link_note", { note_id: noteId, event_id: event.id });
+  };
+  return select;
+}
+
+function tlNoteLabel(note) {
+  const text = note.text.split(/\s+/).filter(Boolean).join(" ");
+  return "#" + note.number + " · " + (text.length > 80 ? text.slice(0, 79) + "…" : text);
 }
 
 function tlLinkedNotes(s, event) {

@@ -210,3 +210,26 @@ def test_a_note_dropped_on_a_moment_is_linked_to_it_for_everyone(server, new_per
             "Pager was muted overnight", timeout=LIVE)
     [note] = notes.list_notes(connect(server.db), board_id)
     assert note.event_id == moment.id
+
+
+def test_a_note_is_linked_to_a_moment_from_the_keyboard_and_unlinked_again(server, new_person):
+    board_id, fran, ann, bob = session(server, new_person, "Linked by keyboard")
+    put_events(server, board_id, [("2019-07-02T13:45:00Z", "detected", "First page from the WAF check")])
+    put_notes(server, board_id, "Ann", ["Pager was muted overnight"])
+    to_phase(server, board_id, fran, Phase.group)
+    choices = card(bob, "First page from the WAF check").get_by_label("Link a note to event 1")
+    choices.focus()
+    expect(choices.locator("option", has_text="Pager was muted overnight")).to_have_count(1, timeout=LIVE)
+    choices.select_option(label="#1 · Pager was muted overnight")
+    for page in (fran, ann, bob):
+        expect(card(page, "First page from the WAF check").locator(".pc-tl-note")).to_contain_text(
+            "Pager was muted overnight", timeout=LIVE)
+    # Focus stays on the list, which no longer offers the linked note.
+    linked = card(bob, "First page from the WAF check").get_by_label("Link a note to event 1")
+    expect(linked).to_be_focused()
+    expect(linked.locator("option", has_text="Pager was muted overnight")).to_have_count(0)
+    bob.keyboard.press("Shift+Tab")
+    card(bob, "First page from the WAF check").get_by_role(
+        "button", name="Unlink note #1 from event 1").press("Enter")
+    for page in (fran, ann, bob):
+        expect(card(page, "First page from the WAF check").locator(".pc-tl-note")).to_have_count(0, timeout=LIVE)
