@@ -71,7 +71,20 @@ function renderCluster(s, column, cluster) {
   frame.dataset.step = column.key;
   frame.dataset.item = cluster.id;
   if (view.board.focus_item_id === cluster.id) frame.classList.add("pc-focused");
+  // A cluster is evidence for a learning: dragged by its frame (not its notes) onto the card.
+  if (view.can.edit_learnings && view.parts.learnings) {
+    frame.onpointerdown = (event) => {
+      if (event.target.closest(".pc-note")) return;
+      pointerDown(s, event, null, event.currentTarget, { kind: "cluster", itemId: cluster.id });
+    };
+  }
   const head = el("div", "pc-cluster-head");
+  if (frame.onpointerdown) {
+    const grip = el("span", "pc-cluster-grip", "⠿");
+    grip.title = "Drag onto a learning as its evidence";
+    grip.setAttribute("aria-hidden", "true");
+    head.appendChild(grip);
+  }
   if (s.renaming && s.renaming.id === cluster.id) {
     head.appendChild(renderRename(s, cluster));
   } else if (view.can.group) {

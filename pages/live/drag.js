@@ -1,8 +1,11 @@
 // --- moving notes: drag and drop ---------------------------------------------
 
-function pointerDown(s, event, noteId, card) {
+// A press on a note (kind "note", which moves it) or on a cluster or a
+// moment of the timeline (which can only be dropped on a learning card, as
+// its evidence).
+function pointerDown(s, event, noteId, card, { kind = "note", itemId = noteId } = {}) {
   if (event.button !== 0 || event.target.closest("button, select, input, textarea")) return;
-  s.press = { noteId, card, x: event.clientX, y: event.clientY, pointer: event.pointerId };
+  s.press = { noteId, kind, itemId, card, x: event.clientX, y: event.clientY, pointer: event.pointerId };
 }
 
 function pointerMove(s, event) {
@@ -37,7 +40,8 @@ function startDrag(s, press) {
   s.root.appendChild(ghost);
   press.card.classList.add("pc-dragging");
   s.root.classList.add("pc-is-dragging");
-  s.drag = { noteId: press.noteId, card: press.card, ghost, target: null, x: press.x, y: press.y,
+  s.drag = { noteId: press.noteId, kind: press.kind, itemId: press.itemId, card: press.card, ghost,
+             target: null, x: press.x, y: press.y,
              scrolling: null, offsetX: press.x - box.left, offsetY: press.y - box.top };
   if (s.menu) { s.menu = null; const open = s.root.querySelector(".pc-menu"); if (open) open.remove(); }
 }
@@ -48,6 +52,11 @@ function findDropTarget(s, x, y) {
   let node = host.elementFromPoint(x, y);
   while (node && node !== s.root) {
     if (node.dataset && node.dataset.drop) {
+      // A cluster or a moment lands only on a learning card.
+      if (s.drag.kind !== "note" && node.dataset.drop !== "learning") {
+        node = node.parentElement;
+        continue;
+      }
       if (node.dataset.drop === "note" && node.dataset.note === s.drag.noteId) {
         node = node.parentElement;
         continue;
@@ -154,24 +163,22 @@ async function pointerUp(s, event) {
   if (!drag) { applyPending(s); return; }
   // A drop that does nothing says so, or it looks like a move that failed.
   if (!drag.target) {
-    showMessage(s, "Dropped outside the columns: the note stayed where it was.");
+    showMessage(s, drag.kind === "note" ? "Dropped outside the columns: the note stayed where it was."
+      : `Dropped outside a learning card: the ${drag.kind === "cluster" ? "cluster" : "moment"} `
+        + "is evidence for nothing new.");
     applyPending(s);
     return;
   }
-  // Onto a part of the meeting: a note dropped on a learning is its
-  // evidence, on a moment of the timeline it is linked to that moment.
+  // Onto a part of the meeting: a note, cluster or moment dropped on a
+  // learning is its evidence; a note on a moment of the timeline is linked
+  // to that moment.
   if (drag.target.dataset.drop === "learning") {
-    await dropOnLearning(s, drag.target, drag.noteId);
+    await dropOnLearning(s, drag.target, drag.itemId);
     return;
   }
   if (drag.target.dataset.drop === "event") {
-    s.press = { noteId: drag.noteId, pointer: null };
-    try {
-      await act(s, "link_note", { note_id: drag.noteId, event_id: drag.target.dataset.eventId });
-    } finally {
-      s.press = null;
-      applyPending(s);
-    }
+    const eventId = drag.target.dataset.eventId;
+    await whileDropping(s, drag.noteId, () => act(s, "link_note", { note_id: drag.noteId, event_id: eventId }));
     return;
   }
   const move = dropMove(s, drag.target);
@@ -183,11 +190,19 @@ async function pointerUp(s, event) {
   }
   // The drop is judged against the board as the dragger saw it; the newer
   // view waits until the server has answered.
-  s.press = { noteId: drag.noteId, pointer: null };
+  await whileDropping(s, drag.noteId, () => moveNote(s, drag.noteId, move));
+}
+
+// While a drop is on its way to the server, views that arrive wait (a held
+// press), so the board does not jump under the person; a press they start
+// meanwhile is theirs, and the answer leaves it alone.
+async function whileDropping(s, itemId, send) {
+  const held = { noteId: itemId, pointer: null };
+  s.press = held;
   try {
-    await moveNote(s, drag.noteId, move);
+    return await send();
   } finally {
-    s.press = null;
+    if (s.press === held) s.press = null;
     applyPending(s);
   }
 }

@@ -88,6 +88,10 @@ function morph(old, fresh, active) {
   }
   // A select filled with its choices while someone is in it stays as it is.
   const filled = old === active && old.dataset.filled !== undefined;
+  // Read before its children move over: an option of the fresh drawing that
+  // the page lacks is moved into the page's element, and the fresh select's
+  // value would go with it.
+  const freshValue = fresh.value;
   for (const { name } of [...old.attributes]) {
     if (!fresh.hasAttribute(name) && !(filled && name === "data-filled")) old.removeAttribute(name);
   }
@@ -102,10 +106,14 @@ function morph(old, fresh, active) {
   for (const name of HANDLERS) if (old[name] !== fresh[name]) old[name] = fresh[name];
   if (filled) return;
   morphChildren(old, fresh, active);
-  // What a person is typing or choosing stays theirs; the rest follows the view.
+  // What a person is typing stays theirs; the rest follows the view. A
+  // choice in a list is drawn from what it chose (sent, or kept in the
+  // drawing's state), so a list follows the drawing even while focused,
+  // unless it is filled and may be open.
+  const typing = (old.nodeName === "TEXTAREA" || old.nodeName === "INPUT") && old === active;
   if ((old.nodeName === "TEXTAREA" || old.nodeName === "INPUT" || old.nodeName === "SELECT")
-      && old !== active && old.value !== fresh.value) {
-    old.value = fresh.value;
+      && !typing && old.value !== freshValue) {
+    old.value = freshValue;
   }
 }
 
@@ -181,12 +189,21 @@ function fillWhenReached(select, choices) {
     for (const group of choices()) {
       const optgroup = document.createElement("optgroup");
       optgroup.label = group.title;
-      for (const option of group.options) optgroup.appendChild(new Option(option.label, option.id));
+      for (const option of group.options) optgroup.appendChild(keyedOption(option.label, option.id));
       select.appendChild(optgroup);
     }
     select.value = value;
   };
   for (const type of ["focus", "pointerdown", "mousedown", "keydown"]) select.addEventListener(type, fill);
+}
+
+// An option keyed by its value: bringing a select to a newer drawing keeps
+// the option that is chosen (and with it the choice) instead of rewriting
+// whichever option stands in its place.
+function keyedOption(label, value, chosen = false) {
+  const option = new Option(label, value, chosen, chosen);
+  option.dataset.key = "option:" + value;
+  return option;
 }
 
 function indexView(view) {

@@ -151,8 +151,11 @@ function evidenceSelect(s, chosen, chosenLabel, label, extra, keyed) {
     kept.dataset.kept = "";
     select.appendChild(kept);
   }
-  select.appendChild(new Option("No evidence", extra ? "-" : ""));
-  if (chosen && !extra) select.appendChild(new Option(chosenLabel || chosen, chosen));
+  // The shown option carries `selected` as an attribute too, so bringing an
+  // older select to this one (morph) keeps it shown whatever stood before.
+  const shown = !extra && !chosen;
+  select.appendChild(keyedOption("No evidence", extra ? "-" : "", shown));
+  if (chosen && !extra) select.appendChild(keyedOption(chosenLabel || chosen, chosen, true));
   if (!extra) select.value = chosen || "";
   fillWhenReached(select, () => (s.view.parts.learnings ? evidenceChoices(s) : []));
   return select;
@@ -444,13 +447,7 @@ async function addLearning(s, draft) {
 // A note dropped on a learning card becomes its evidence. drag.js calls this
 // for a drop target with data-drop="learning"; views that arrive meanwhile
 // wait, as they do for a move, until the server has answered.
-async function dropOnLearning(s, target, noteId) {
-  s.press = { noteId, pointer: null };
-  try {
-    s.focusAfter = "evidence:" + target.dataset.learningId;
-    await act(s, "link_evidence", { learning_id: target.dataset.learningId, evidence_id: noteId });
-  } finally {
-    s.press = null;
-    applyPending(s);
-  }
+async function dropOnLearning(s, target, itemId) {
+  await whileDropping(s, itemId,
+    () => act(s, "link_evidence", { learning_id: target.dataset.learningId, evidence_id: itemId }));
 }

@@ -238,6 +238,11 @@ function tlCard(s, part, event, zone, showDay) {
   card.dataset.eventId = event.id;
   card.dataset.focus = "event:" + event.id;
   card.tabIndex = -1;
+  // A moment is evidence for a learning: dragged onto the card.
+  if (can.edit_learnings && s.view.parts.learnings && !(t.editing && t.editing.id === event.id)) {
+    card.classList.add("pc-tl-draggable");
+    card.onpointerdown = (down) => pointerDown(s, down, null, down.currentTarget, { kind: "event", itemId: event.id });
+  }
   if (t.editing && t.editing.id === event.id) {
     card.classList.add("pc-tl-editing");
     card.appendChild(tlEditor(s, part, event));

@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.test_live_board import LIVE, LOW_CONTRAST_JS, drag, go_to, session, sticky, write
+from canvas.session.phases import Phase
+from storage import clusters, notes
+from storage.db import connect
+from tests.e2e.test_live_board import (
+    LIVE, LOW_CONTRAST_JS, drag, go_to, put_notes, session, sticky, to_phase, write, writer,
+)
+from tests.e2e.test_part_timeline import card as moment, put_events
 
 pytestmark = pytest.mark.e2e
 
@@ -271,3 +277,43 @@ def test_screenshots_of_the_summary_card_and_the_learnings(server, new_person, s
     part(bob, "learnings").scroll_into_view_if_needed()
     bob.screenshot(path=str(DOCS_SCREENSHOTS / f"part-learnings-{size}.png"))
     assert part(bob, "learnings").evaluate(LOW_CONTRAST_JS) == []
+
+
+def test_a_cluster_and_a_moment_dragged_onto_learnings_become_their_evidence(server, new_person):
+    # A tall window: the cards and what is dragged onto them are both in sight
+    # (dragging to the window's edge to scroll has its own test).
+    board_id, fran, ann, bob = session(server, new_person, "Evidence by dragging", size=(1400, 2400))
+    put_events(server, board_id, [("2019-07-02T13:45:00Z", "detected", "First page from the WAF check")])
+    put_notes(server, board_id, "Ann", ["Pager was muted overnight", "Nobody owned the rota"])
+    to_phase(server, board_id, fran, Phase.group)
+    db = connect(server.db)
+    first, second = notes.list_notes(db, board_id)
+    clusters.move_note(db, board_id, second.id, step_key=second.step_key, onto_note_id=first.id,
+                       seen_revision=10**6, credentials=writer(server, board_id, "Ann"))
+    db.close()
+    add_learning(ann, "nobody hears a muted pager")
+    add_learning(ann, "the WAF check pages late")
+    muted = "We learned that nobody hears a muted pager"
+    late = "We learned that the WAF check pages late"
+
+    frame = bob.locator(".pc-cluster", has_text="Pager was muted overnight")
+    drag(bob, frame.locator(".pc-cluster-grip"), learning_card(bob, muted))
+    # Bob sees his drop land before he drags the next thing.
+    expect(learning_card(bob, muted).locator(".pc-evidence-select option:checked")).to_contain_text(
+        "cluster", timeout=LIVE)
+    drag(bob, moment(bob, "First page from the WAF check").locator(".pc-tl-text"), learning_card(bob, late))
+    for page in (fran, ann, bob):
+        expect(learning_card(page, muted).locator(".pc-evidence-select option:checked")).to_contain_text(
+            "cluster", timeout=LIVE)
+        expect(learning_card(page, late).locator(".pc-evidence-select option:checked")).to_contain_text(
+            "First page from the WAF check", timeout=LIVE)
+    # Bob reaches the list (it fills) and leaves it; a change from Ann then
+    # redraws the card, which still shows the cluster.
+    learning_card(bob, muted).get_by_label("Evidence for learning 1").focus()
+    bob.keyboard.press("Tab")
+    add_learning(ann, "rotas need an owner")
+    expect(learning_card(bob, "We learned that rotas need an owner")).to_be_visible(timeout=LIVE)
+    expect(learning_card(bob, muted).locator(".pc-evidence-select option:checked")).to_contain_text("cluster")
+    # A moment dropped anywhere else links nothing, and says so.
+    drag(bob, moment(bob, "First page from the WAF check").locator(".pc-tl-text"), part(bob, "summary"))
+    expect(bob.locator(".pc-message")).to_contain_text("Dropped outside a learning card", timeout=LIVE)
