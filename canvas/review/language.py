@@ -374,3 +374,37 @@ def score_examples(examples: Sequence[CorpusExample], rules: Sequence[Rule] | No
 def corpus_scores(corpus_path: Path | str) -> CorpusScore:
     """(precision, recall, n) of the shipped rules over a corpus file, for the README."""
     return score_examples(load_corpus(corpus_path))
+
+
+class GuideSentence(BaseModel):
+    """One sentence quoted from a published guide or postmortem, labelled by
+    whether the guide holds it up as blaming, and which half of the split it is in."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    text: str
+    blaming: bool
+    half: str = Field(pattern=r"^(?:tune|held-out)$")
+    source: str
+
+
+def load_guide_corpus(path: Path | str, half: str | None = None) -> list[GuideSentence]:
+    """Read a corpus file of [[sentence]] entries, optionally one half of it."""
+    data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    sentences = [GuideSentence.model_validate(raw) for raw in data.get("sentence", [])]
+    return [sentence for sentence in sentences if half is None or sentence.half == half]
+
+
+def score_sentences(sentences: Sequence[GuideSentence], rules: Sequence[Rule] | None = None) -> CorpusScore:
+    """Precision and recall of the checker over sentences labelled only blaming or not.
+
+    A sentence counts as flagged when any rule flags it: precision is the
+    flagged sentences that are blaming over all flagged ones, recall the
+    blaming sentences flagged over all blaming ones.
+    """
+    flagged = [bool(check_text(sentence.text, rules=rules)) for sentence in sentences]
+    hits = sum(1 for sentence, flag in zip(sentences, flagged) if flag and sentence.blaming)
+    precision = hits / sum(flagged) if any(flagged) else 1.0
+    blaming = sum(1 for sentence in sentences if sentence.blaming)
+    recall = hits / blaming if blaming else 1.0
+    return CorpusScore(precision, recall, len(sentences))
