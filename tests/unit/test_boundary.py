@@ -104,3 +104,12 @@ def test_a_nudge_keeps_the_writers_words():
     text = "Sarah didn't check the logs."
     flag = check_text(text)[0]
     assert text[flag.start:flag.end] == flag.phrase == "didn't check"
+
+
+def test_the_board_nudge_marks_a_boundary_request_and_carries_the_referral():
+    from canvas.session.live_view import _nudge_json
+    import json
+    shown = json.loads(_nudge_json("Prove that the engineer who deployed caused the outage", False, ()))
+    assert [(item.get("boundary"), item.get("referral")) for item in shown] == [(True, DEFAULT_REFERRAL)]
+    plain = json.loads(_nudge_json("Sarah didn't check the logs.", False, ()))
+    assert plain and "boundary" not in plain[0]
