@@ -186,9 +186,13 @@ def close_reason_for(actions: list[ActionDraft], reason: str) -> str:
 
 
 class TriggerKind(str, Enum):
+    # Stored as text (no check constraint), so a new response needs no migration.
     pause = "pause"
-    roll_back = "roll_back"
+    pivot = "pivot"
+    kill = "kill"
     escalate = "escalate"
+    add_investment = "add_investment"
+    roll_back = "roll_back"
     drop = "drop"
     other = "other"
 
@@ -273,6 +277,16 @@ _MEASURE_OR_EVENT = re.compile(r"""(?x)\b(?:
   | returns? | refunds? | outages? | dashboard | metric | metrics | uptime | availability | saturation
   | retention | nps | csat | tests?
 )\b""", re.I)
+# A date or a deadline is as observable as a threshold: on that day, anyone can
+# see whether the thing happened ("CI pool-size check not merged by its due date").
+_DATED_OR_EVENT = re.compile(r"""(?x)\b(?:
+    (?:by|before|after|on|until)\s+(?:its\s+|the\s+|our\s+|their\s+)?(?:due\s+date|deadline|end\s+of\s+(?:q[1-4]|the\s+\w+)|launch|release
+      |monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august
+      |september|october|november|december|q[1-4]|\d)
+  | due\s+date | deadline | milestone
+  | (?:not\s+|never\s+|is\s+|was\s+|gets?\s+)?(?:merged|shipped|released|launched|signed|approved|completed|delivered|deployed
+      |announced|cancell?ed|staffed|funded|renewed|churned|resigns?|leaves|left)
+)\b""", re.I)
 _VAGUE_SIGNAL = re.compile(r"""(?x)\b(?:
     things? | stuff | problems? | issues? | bad(?:ly)? | worse | wrong | unhappy | concerns? | concerned
   | seems? | feels? | struggl\w* | off[\s-]track | a\s+lot | too\s+(?:many|much|slow) | significant(?:ly)?
@@ -294,7 +308,8 @@ def trigger_is_observable(signal: str) -> bool:
     number or threshold, or a named measure or event without vague words."""
     if _THRESHOLD.search(signal):
         return True
-    return bool(_MEASURE_OR_EVENT.search(signal)) and not _VAGUE_SIGNAL.search(signal)
+    named = _MEASURE_OR_EVENT.search(signal) or _DATED_OR_EVENT.search(signal)
+    return bool(named) and not _VAGUE_SIGNAL.search(signal)
 
 
 def response_is_only_talk(response: str) -> bool:

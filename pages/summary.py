@@ -196,7 +196,8 @@ for label, day in (("incident date", board.incident_date), ("review date", board
     if day is not None and not day_in_range(day):
         st.warning(f"The stored {label}, {day.isoformat()}, is outside the supported dates "
                    f"({SUPPORTED}). Pick a new one above and save.", icon=":material/event_busy:")
-widgets.show_nudges(check_text(board.summary) + check_text(board.impact), key="nudge_summary")
+widgets.show_nudges(check_text(board.title) + check_text(board.summary) + check_text(board.impact),
+                    key="nudge_summary")
 
 if not board.source.is_empty:
     st.subheader("Published source", anchor=False)

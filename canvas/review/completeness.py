@@ -357,11 +357,14 @@ def _kill_criteria_item(triggers: list[Trigger], template: Template) -> CheckIte
         return _not_applicable(item_id, label, "The board has no kill criteria.")
     vague = [trigger for trigger in triggers
              if trigger_warnings(trigger.signal, trigger.response)]
-    missing = ""
+    problems = []
+    if count_problem := _kill_criteria_count_problem(len(triggers)):
+        problems.append(count_problem)
     if vague:
         count = _plural(len(vague), "kill criterion needs", "kill criteria need")
-        missing = (f"{count} a signal anyone can see (a measure with a threshold, or an event) "
-                   "or a response that is a deed rather than a discussion.")
+        problems.append(f"{count} a signal anyone can see (a measure with a threshold, a date, or an "
+                        "event) or a response that is a deed rather than a discussion.")
+    missing = " ".join(problems)
     return _result(item_id, label, missing, _actions_step(template),
                    [trigger.signal for trigger in vague])
 
@@ -746,10 +749,27 @@ def _kill_criteria_dimension(snapshot: BoardSnapshot, template: Template) -> Dim
                        step)
     # The same rule as the kill-criteria tips on the actions page.
     vague = [trigger for trigger in triggers if trigger_warnings(trigger.signal, trigger.response)]
-    return _scored("kill-criteria", label, PARTLY if vague else MET,
-                   f"{_plural(len(vague), 'trigger has', 'triggers have')} no measurable signal "
-                   "(a number to watch) or only a response to discuss.", step,
+    count_problem = _kill_criteria_count_problem(len(triggers))
+    problems = [count_problem] if count_problem else []
+    if vague:
+        problems.append(f"{_plural(len(vague), 'trigger has', 'triggers have')} no observable signal "
+                        "(a number, a date or an event to watch) or only a response to discuss.")
+    return _scored("kill-criteria", label, PARTLY if problems else MET, " ".join(problems), step,
                    [trigger.signal for trigger in vague])
+
+
+# The practice asks for a few criteria everyone can keep in mind: one is a
+# single bet, more than ten is a list nobody will watch.
+KILL_CRITERIA_RANGE = (3, 10)
+
+
+def _kill_criteria_count_problem(count: int) -> str:
+    low, high = KILL_CRITERIA_RANGE
+    if count < low:
+        return f"{_plural(count, 'kill criterion is', 'kill criteria are')} set; the practice asks for {low} to {high}."
+    if count > high:
+        return f"{count} kill criteria are set; keep the {high} that matter most."
+    return ""
 
 
 def _follow_up_dimension(snapshot: BoardSnapshot, template: Template,

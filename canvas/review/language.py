@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import os
 import re
 import tomllib
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
@@ -26,6 +27,19 @@ from canvas.errors import describe_validation_error
 
 RULES_PATH = Path(__file__).with_name("language_rules.toml")
 NAME_PLACEHOLDER = "{name}"
+# Rules of this category mark a request the practice refuses (see language_rules.toml).
+BOUNDARY_CATEGORY = "boundary"
+# Where a boundary nudge sends performance and conduct questions. An instance
+# names its own process in this variable (or at the top level of
+# .streamlit/secrets.toml, which Streamlit exports to the environment).
+REFERRAL_ENV = "POSTMORTEM_CANVAS_BOUNDARY_REFERRAL"
+DEFAULT_REFERRAL = ("Questions about a person's performance or conduct belong to your manager "
+                    "and your HR process, not to this review.")
+
+
+def boundary_referral() -> str:
+    """The instance's pointer to its HR or management process, or the default one."""
+    return " ".join(os.environ.get(REFERRAL_ENV, "").split())[:500] or DEFAULT_REFERRAL
 # Used only to prove at load time that a names rule compiles once names are filled in.
 _SAMPLE_NAMES = ("Alice Smith", "Alice")
 
@@ -115,6 +129,13 @@ class Flag(BaseModel):
     end: int
     explanation: str
     suggestion: str
+    # Only on a boundary flag: where the question the text asks belongs instead.
+    referral: str = ""
+
+    @property
+    def is_boundary(self) -> bool:
+        """Whether the text asks for something a blameless review refuses."""
+        return self.category == BOUNDARY_CATEGORY
 
 
 class LintFinding(BaseModel):
@@ -240,6 +261,7 @@ def _flags_for_rule(rule: Rule, context: _Context, names: tuple[str, ...]) -> It
             end=end,
             explanation=rule.explanation,
             suggestion=rule.suggestion,
+            referral=boundary_referral() if rule.category == BOUNDARY_CATEGORY else "",
         )
 
 
@@ -253,11 +275,16 @@ def _phrase_span(match: re.Match[str]) -> tuple[int, int]:
 def _without_overlaps(flags: Iterable[Flag]) -> list[Flag]:
     # Earliest first, then longest, then rule-file order (sorted is stable):
     # "should have known better" is one judgement, not also a "should have".
+    # A request that crosses the boundary of the practice wins over the words
+    # inside it: "prove that the engineer caused it" is a refusal, not a wording nudge.
+    flags = list(flags)
+    boundary = [flag for flag in flags if flag.category == BOUNDARY_CATEGORY]
     kept: list[Flag] = []
-    for flag in sorted(flags, key=lambda f: (f.start, f.start - f.end)):
-        if not kept or flag.start >= kept[-1].end:
-            kept.append(flag)
-    return kept
+    for group in (boundary, [flag for flag in flags if flag.category != BOUNDARY_CATEGORY]):
+        for flag in sorted(group, key=lambda f: (f.start, f.start - f.end)):
+            if all(flag.end <= other.start or flag.start >= other.end for other in kept):
+                kept.append(flag)
+    return sorted(kept, key=lambda f: f.start)
 
 
 def lint_text(text: str) -> list[LintFinding]:
@@ -300,7 +327,7 @@ def format_finding(finding: LintFinding, filename: str) -> str:
     flag = finding.flag
     return (
         f'{filename}:{finding.line}:{finding.column}: "{flag.phrase}" — {flag.category}: '
-        f"{flag.explanation} Try: {flag.suggestion}"
+        f"{flag.explanation} Try: {flag.suggestion}" + (f" {flag.referral}" if flag.referral else "")
     )
 
 
@@ -374,3 +401,64 @@ def score_examples(examples: Sequence[CorpusExample], rules: Sequence[Rule] | No
 def corpus_scores(corpus_path: Path | str) -> CorpusScore:
     """(precision, recall, n) of the shipped rules over a corpus file, for the README."""
     return score_examples(load_corpus(corpus_path))
+
+
+class GuideSentence(BaseModel):
+    """One sentence quoted from a published guide or postmortem, labelled by
+    whether the guide holds it up as blaming, and which half of the split it is in."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    text: str
+    blaming: bool
+    half: str = Field(pattern=r"^(?:tune|held-out)$")
+    source: str
+
+
+def load_guide_corpus(path: Path | str, half: str | None = None) -> list[GuideSentence]:
+    """Read a corpus file of [[sentence]] entries, optionally one half of it."""
+    data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    sentences = [GuideSentence.model_validate(raw) for raw in data.get("sentence", [])]
+    return [sentence for sentence in sentences if half is None or sentence.half == half]
+
+
+def score_sentences(sentences: Sequence[GuideSentence], rules: Sequence[Rule] | None = None) -> CorpusScore:
+    """Precision and recall of the checker over sentences labelled only blaming or not.
+
+    A sentence counts as flagged when any rule flags it: precision is the
+    flagged sentences that are blaming over all flagged ones, recall the
+    blaming sentences flagged over all blaming ones.
+    """
+    flagged = [bool(check_text(sentence.text, rules=rules)) for sentence in sentences]
+    hits = sum(1 for sentence, flag in zip(sentences, flagged) if flag and sentence.blaming)
+    precision = hits / sum(flagged) if any(flagged) else 1.0
+    blaming = sum(1 for sentence in sentences if sentence.blaming)
+    recall = hits / blaming if blaming else 1.0
+    return CorpusScore(precision, recall, len(sentences))
+
+
+class BoundaryExample(BaseModel):
+    """One labelled sentence of the boundary corpus."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    text: str
+    boundary: bool
+    source: str
+
+
+def load_boundary_corpus(path: Path | str) -> list[BoundaryExample]:
+    """Read a corpus file of [[example]] entries labelled boundary = true or false."""
+    data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    return [BoundaryExample.model_validate(raw) for raw in data.get("example", [])]
+
+
+def score_boundary(examples: Sequence[BoundaryExample], rules: Sequence[Rule] | None = None) -> CorpusScore:
+    """Precision and recall of the boundary rules: a text counts as caught when
+    any boundary flag is raised on it, whatever else is flagged."""
+    caught = [any(flag.is_boundary for flag in check_text(example.text, rules=rules)) for example in examples]
+    hits = sum(1 for example, hit in zip(examples, caught) if hit and example.boundary)
+    precision = hits / sum(caught) if any(caught) else 1.0
+    requests = sum(1 for example in examples if example.boundary)
+    recall = hits / requests if requests else 1.0
+    return CorpusScore(precision, recall, len(examples))

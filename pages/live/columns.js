@@ -263,10 +263,12 @@ function renderNudge(s, note) {
   box.setAttribute("role", "note");
   for (const flag of note.nudge) {
     const line = el("p", "pc-nudge-line");
-    line.appendChild(el("strong", "", "Nudge"));
+    // A request the practice refuses says so, and where the question belongs instead.
+    line.appendChild(el("strong", "", flag.boundary ? "Outside a blameless review" : "Nudge"));
     line.appendChild(document.createTextNode(` · “${flag.phrase}” — ${flag.explanation} `));
     line.appendChild(el("em", "", "Try: "));
     line.appendChild(document.createTextNode(flag.suggestion));
+    if (flag.referral) line.appendChild(document.createTextNode(` ${flag.referral}`));
     box.appendChild(line);
   }
   box.appendChild(el("p", "pc-nudge-only", "Only you see this."));

@@ -93,10 +93,12 @@ def show_nudges(flags, key: str) -> None:
         return
     with st.container(key=key):
         for flag in flags:
+            heading = "Outside a blameless review" if flag.is_boundary else "Nudge"
             st.caption(
-                f":orange[**Nudge** · “{escape_markdown(flag.phrase)}”] — "
+                f":orange[**{heading}** · “{escape_markdown(flag.phrase)}”] — "
                 f"{escape_markdown(flag.explanation)} "
                 f"*Try:* {escape_markdown(flag.suggestion)}"
+                + (f" {escape_markdown(flag.referral)}" if flag.referral else "")
             )
 
 

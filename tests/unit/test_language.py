@@ -288,7 +288,7 @@ def test_rules_loaded_from_a_file_drive_check_text(tmp_path):
     ("The release manager broke the release branch.", "person-as-culprit"),
     ("This is on her.", "on-them"),
     ("Why was the intern allowed to deploy on a Friday?", "allowed-to-act"),
-    ("We need proof that Sam skipped the checklist.", "prove-fault"),
+    ("We need proof that Sam skipped the checklist.", "boundary"),
     ("He was out of his depth with the failover.", "person-verdict"),
 ])
 def test_a_person_as_the_culprit_is_found_without_knowing_any_name(text, rule_id):

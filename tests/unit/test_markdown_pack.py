@@ -159,7 +159,7 @@ def test_hostile_text_is_escaped_everywhere():
         "## Quick fix", "## Prevent", "## Other areas of risk", "## Actions",
         "## Kill criteria and triggers", "## Learnings and decisions", "## Risks, open questions and next steps", "### Risks",
         "### Open questions", "### Next steps",
-        "## Quality gate: 10 of 22 points, does not pass yet", "## Completeness: 5 of 12",
+        "## Quality gate: 9 of 22 points, does not pass yet", "## Completeness: 4 of 12",
     ]
     # An indented line after a blank one would become a code block, where the
     # escapes would show as backslashes; indented continuation lines are fine.

@@ -58,8 +58,9 @@ def test_the_fingerprint_changes_with_the_signal_the_kind_or_the_response_and_on
 
 def test_the_kinds_offered_are_every_kind_with_its_label():
     kinds = part.build(snapshot([]))["kinds"]
-    assert [k["key"] for k in kinds] == ["pause", "roll_back", "escalate", "drop", "other"]
-    assert kinds[1]["label"] == "Roll back"
+    assert [k["key"] for k in kinds] == ["pause", "pivot", "kill", "escalate", "add_investment",
+                                        "roll_back", "drop", "other"]
+    assert kinds[4]["label"] == "Add investment" and kinds[5]["label"] == "Roll back"
 
 
 def test_in_write_a_participants_part_holds_none_of_another_persons_note_text():

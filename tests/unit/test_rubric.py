@@ -23,6 +23,17 @@ def with_board(snapshot: BoardSnapshot, **fields) -> BoardSnapshot:
     return changed(snapshot, board=snapshot.board.model_copy(update=fields))
 
 
+def with_kill_criteria(snapshot: BoardSnapshot) -> BoardSnapshot:
+    """The fixture board with the three kill criteria the practice asks for at least."""
+    more = [Trigger(id="t2", board_id=BOARD_ID, created_at=T0, kind=TriggerKind.pause,
+                    signal="WAF rule deploys above 3 a day in the next two weeks",
+                    response="Pause rule deploys outside the change window"),
+            Trigger(id="t3", board_id=BOARD_ID, created_at=T0, kind=TriggerKind.add_investment,
+                    signal="CPU safeguard not merged by its due date",
+                    response="Add a second engineer to the safeguard work")]
+    return changed(snapshot, triggers=[*snapshot.triggers, *more])
+
+
 def dimension(snapshot: BoardSnapshot, dimension_id: str):
     return score_rubric(snapshot, TODAY).dimension(dimension_id)
 
@@ -74,14 +85,14 @@ def test_the_rubric_has_the_eleven_dimensions_in_order():
 
 
 def test_a_dimension_missing_outright_fails_the_gate_whatever_the_score():
-    snapshot = cloudflare_snapshot()
+    snapshot = with_kill_criteria(cloudflare_snapshot())
     rubric = score_rubric(snapshot, TODAY)
     assert rubric.dimension("blameless").score == MISSING
     assert rubric.score >= 0.75 and not rubric.passes
 
 
 def test_a_board_with_every_dimension_met_passes():
-    snapshot = cloudflare_snapshot()
+    snapshot = with_kill_criteria(cloudflare_snapshot())
     events = [event.model_copy(update={"evidence_url": "https://example.com/log"})
               for event in snapshot.events]
     factors = [note.model_copy(update={"text": "A CPU safeguard had been removed in a refactor"})
@@ -175,7 +186,7 @@ def test_a_decision_other_than_no_change_needs_an_action_carrying_it_out():
 
 
 def test_kill_criteria_need_a_number_to_watch_and_a_committed_response():
-    snapshot = cloudflare_snapshot()
+    snapshot = with_kill_criteria(cloudflare_snapshot())
     assert dimension(snapshot, "kill-criteria").score == MET
     vague = Trigger(id="t2", board_id=BOARD_ID, created_at=T0, kind=TriggerKind.other,
                     signal="If things look bad", response="Discuss it in the next meeting")
@@ -199,3 +210,18 @@ def test_the_rubric_in_the_markdown_escapes_what_people_typed():
     text = score_rubric(changed(snapshot, actions=actions), TODAY).markdown()
     assert "<b>" not in text and "\\<b\\>Fix" in text
     assert text.startswith("## Quality gate: ")
+
+
+def test_kill_criteria_want_three_to_ten():
+    one = cloudflare_snapshot()
+    found = dimension(one, "kill-criteria")
+    assert found.score == PARTLY and found.missing == "1 kill criterion is set; the practice asks for 3 to 10."
+    assert dimension(with_kill_criteria(one), "kill-criteria").score == MET
+    eleven = changed(one, triggers=[one.triggers[0].model_copy(update={"id": f"t{n}"}) for n in range(11)])
+    assert dimension(eleven, "kill-criteria").missing == "11 kill criteria are set; keep the 10 that matter most."
+
+
+def test_a_dated_or_event_signal_is_observable():
+    snapshot = with_kill_criteria(cloudflare_snapshot())
+    assert "CPU safeguard not merged by its due date" in [t.signal for t in snapshot.triggers]
+    assert dimension(snapshot, "kill-criteria").details == []
