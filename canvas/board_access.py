@@ -26,7 +26,10 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict
 
-from canvas.errors import CanvasError, InvalidInput
+from canvas.errors import (
+    BoardClosedToPerson, CreatorStaysFacilitator, InvalidDomain, InvalidEmail, InvalidInput,
+    NameNotFromProvider, NotACoFacilitator, NotAFacilitatorOf,
+)
 from canvas.models import NAME_MAX_CHARS, checked_name
 
 # RFC 5321's limit on a forward path, which every address fits in.
@@ -41,45 +44,6 @@ _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _DOMAIN = re.compile(rf"{_LABEL}(?:\.{_LABEL})+\Z")
 # What a provider's verified address looks like; deliverability is the provider's business.
 _LOCAL_PART = re.compile(r"[a-z0-9!#$%&'*+/=?^_`{|}~.-]+\Z")
-
-
-class InvalidEmail(InvalidInput):
-    """Not an email address as an identity provider gives one."""
-
-
-class InvalidDomain(InvalidInput):
-    """Not an email domain (example.com)."""
-
-
-class BoardClosedToPerson(CanvasError):
-    """The board is restricted, and this signed-in person is not on its list."""
-
-
-class NotAFacilitatorOf(CanvasError):
-    """A facilitator-only change asked by a signed-in person who does not facilitate the board."""
-
-    def __init__(self, whom: str):
-        super().__init__(f"Only this board's facilitators can change who facilitates it or who "
-                         f"may open it; ask {whom}.")
-
-
-class CreatorStaysFacilitator(CanvasError):
-    """The board's creator cannot be removed from its facilitators."""
-
-    def __init__(self):
-        super().__init__("The person who started the board always facilitates it; only "
-                         "co-facilitators can be removed.")
-
-
-class NotACoFacilitator(CanvasError):
-    """A removal named someone who is not a co-facilitator of the board."""
-
-    def __init__(self, email: str):
-        super().__init__(f"{email} is not a co-facilitator of this board.")
-
-
-class NameNotFromProvider(InvalidInput):
-    """A board name that is not the person's own name, shortened."""
 
 
 def checked_email(value: str) -> str:
