@@ -17,6 +17,7 @@ import psycopg
 from pydantic import TypeAdapter, ValidationError
 
 from canvas.actions import Owner
+from canvas.board_access import checked_email
 from canvas.exports.actions_export import actions_calendar, actions_csv
 from canvas.errors import (
     CanvasError, InvalidInput, SecretsUnreadable, StorageProblem, decode_text,
@@ -38,7 +39,7 @@ from canvas.models import Severity
 from canvas.templates import DEFAULT_TEMPLATE, all_templates, get_template
 from canvas.dates import today_in
 from integrations import publish, review_issue, tracker_sync, trackers, webhooks
-from storage import actions, boards, calendar_events, calendar_feeds, restore, tracker_links
+from storage import actions, board_access, boards, calendar_events, calendar_feeds, restore, tracker_links
 from storage.copying import copy_database, require_source
 from storage.db import DB_ENV, DEFAULT_DB_PATH, connect, describe
 from storage.errors import named_error
@@ -229,6 +230,19 @@ def _parser() -> argparse.ArgumentParser:
                          help="the app's address (default http://localhost:8501)")
     feeding.add_argument("--db", help=db_help)
     feeding.set_defaults(run=_feed)
+
+    facilitating = commands.add_parser(
+        "facilitators", help="list, add or remove a board's facilitators by email (where people sign in)",
+        description="With neither --add nor --remove, lists who facilitates the board by "
+                    "identity: its creator, then co-facilitators. Runs as the operator: no "
+                    "sign-in is needed. The creator cannot be removed.")
+    facilitating.add_argument("board_id", metavar="BOARD", help="the board's id")
+    change = facilitating.add_mutually_exclusive_group()
+    change.add_argument("--add", metavar="EMAIL", help="make this person a co-facilitator")
+    change.add_argument("--remove", metavar="EMAIL",
+                        help="stop this person co-facilitating (their facilitator links stop working)")
+    facilitating.add_argument("--db", help=db_help)
+    facilitating.set_defaults(run=_facilitators)
 
     copying_db = commands.add_parser(
         "copy-db", help="copy every board from one database to another (SQLite <-> PostgreSQL)",
@@ -521,6 +535,25 @@ def _feed(args) -> int:
     # Written with "=": an id may begin with "-", which would read as an option.
     print(f"postmortem-canvas: feed id {record.id} (postmortem-canvas feed --revoke={record.id})",
           file=sys.stderr)
+    return 0
+
+
+def _facilitators(args) -> int:
+    # The address is checked before the database is opened, so a typo writes nothing.
+    email = checked_email(args.add or args.remove) if (args.add or args.remove) else None
+    migrate(args.db)
+    with connect(args.db) as db:
+        if args.add:
+            if not board_access.add_co_facilitator(db, args.board_id, email):
+                print(f"postmortem-canvas: {email} already facilitates this board", file=sys.stderr)
+        elif args.remove:
+            board_access.remove_co_facilitator(db, args.board_id, email)
+        listed = board_access.list_facilitators(db, args.board_id)
+    for address, is_creator in listed:
+        print(f"{address}\t{'creator' if is_creator else 'co-facilitator'}")
+    if not listed:
+        print("postmortem-canvas: nobody facilitates this board by identity yet; its facilitator "
+              "link works as before", file=sys.stderr)
     return 0
 
 

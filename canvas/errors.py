@@ -567,3 +567,45 @@ class NotesStillPrivate(CanvasError):
         super().__init__(f"{hidden} note{'s' if hidden != 1 else ''} by others "
                          f"{'are' if hidden != 1 else 'is'} still private while people write: "
                          "publish once the facilitator has started grouping.")
+
+
+# Boards tied to signed-in people (canvas/board_access.py).
+
+
+class InvalidEmail(InvalidInput):
+    """Not an email address as an identity provider gives one."""
+
+
+class InvalidDomain(InvalidInput):
+    """Not an email domain (example.com)."""
+
+
+class BoardClosedToPerson(CanvasError):
+    """The board is restricted, and this signed-in person is not on its list."""
+
+
+class NotAFacilitatorOf(CanvasError):
+    """A facilitator-only change asked by a signed-in person who does not facilitate the board."""
+
+    def __init__(self, whom: str):
+        super().__init__(f"Only this board's facilitators can change who facilitates it or who "
+                         f"may open it; ask {whom}.")
+
+
+class CreatorStaysFacilitator(CanvasError):
+    """The board's creator cannot be removed from its facilitators."""
+
+    def __init__(self):
+        super().__init__("The person who started the board always facilitates it; only "
+                         "co-facilitators can be removed.")
+
+
+class NotACoFacilitator(CanvasError):
+    """A removal named someone who is not a co-facilitator of the board."""
+
+    def __init__(self, email: str):
+        super().__init__(f"{email} is not a co-facilitator of this board.")
+
+
+class NameNotFromProvider(InvalidInput):
+    """A board name that is not the person's own name, shortened."""

@@ -14,6 +14,7 @@ from datetime import timedelta
 from pydantic import BaseModel
 
 from canvas.actions import close_reason_for
+from canvas.board_access import SignedInPerson
 from canvas.errors import NotAPlace, NotFocusable, ParticipantNotFound
 from canvas.ids import hash_secret, new_row_id, new_secret
 from canvas.models import Board, BoardDraft, Participant
@@ -21,6 +22,7 @@ from canvas.session.parts import places
 from canvas.session.phases import Action, Actor, Phase, authorize, check_timer
 from canvas.session.voting import VoteRules, check_rules_change
 from storage.actions import list_actions
+from storage.board_access import set_owner, tie_seat
 from storage.boards import board_phase, changing_board, create_board, get_board
 from storage.db import Database, iso, now, write_transaction
 from storage.identity import is_facilitator
@@ -36,12 +38,20 @@ class StartedBoard(BaseModel):
     facilitator_key: str
 
 
-def start_board(db: Database, draft: BoardDraft) -> StartedBoard:
-    """Create a board, join its creator, and give them the facilitator key: one transaction."""
+def start_board(db: Database, draft: BoardDraft,
+                owner: SignedInPerson | None = None) -> StartedBoard:
+    """Create a board, join its creator, and give them the facilitator key: one transaction.
+
+    Where people sign in, `owner` is the person starting it: they facilitate
+    it by identity from then on (storage.board_access), and their seat
+    follows them to other devices. None (no sign-in) changes nothing."""
     with write_transaction(db):
         board = create_board(db, draft)
         person, token = join_board(db, board.id, draft.facilitator_name)
         key = create_facilitator_key(db, board.id, "creator")
+        if owner is not None:
+            set_owner(db, board.id, owner)
+            tie_seat(db, person.id, board.id, owner)
     return StartedBoard(board=get_board(db, board.id), facilitator=person, token=token,
                         facilitator_key=key)
 

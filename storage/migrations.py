@@ -506,6 +506,54 @@ def m0015(db: Database) -> None:
     """)
 
 
+@migration("0016_boards_tied_to_people")
+def m0016(db: Database) -> None:
+    # Where people sign in. The board's creator (owner_email, owner_name: the
+    # name a refused person is told to ask), whether everyone signed in may
+    # open it or only those listed (access_mode, board_access_list), its
+    # co-facilitators by email (board_facilitators), and facilitator keys
+    # handed to a signed-in facilitator (facilitator_keys.email), so removing
+    # a co-facilitator revokes them. A participant's seat keeps a salted
+    # digest of its identity (identity_hash), never the email, and may have a
+    # browser token per device (seat_tokens). Boards made before have no
+    # owner and are open to everyone with the link, as they were.
+    _run(db, """
+        ALTER TABLE "boards" ADD COLUMN "owner_email" TEXT;
+        ALTER TABLE "boards" ADD COLUMN "owner_name" TEXT;
+        ALTER TABLE "boards" ADD COLUMN "access_mode" TEXT NOT NULL DEFAULT 'everyone_signed_in';
+        ALTER TABLE "participants" ADD COLUMN "identity_hash" TEXT;
+        CREATE UNIQUE INDEX "idx_participants_board_id_identity_hash"
+            ON "participants" ("board_id", "identity_hash");
+        ALTER TABLE "facilitator_keys" ADD COLUMN "email" TEXT;
+        CREATE TABLE "board_facilitators" (
+           "id" TEXT PRIMARY KEY,
+           "board_id" TEXT NOT NULL REFERENCES "boards"("id"),
+           "email" TEXT NOT NULL,
+           "added_at" TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX "idx_board_facilitators_board_id_email"
+            ON "board_facilitators" ("board_id", "email");
+        CREATE TABLE "board_access_list" (
+           "id" TEXT PRIMARY KEY,
+           "board_id" TEXT NOT NULL REFERENCES "boards"("id"),
+           "kind" TEXT NOT NULL,
+           "value" TEXT NOT NULL,
+           "added_at" TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX "idx_board_access_list_board_id_kind_value"
+            ON "board_access_list" ("board_id", "kind", "value");
+        CREATE TABLE "seat_tokens" (
+           "id" TEXT PRIMARY KEY,
+           "board_id" TEXT NOT NULL REFERENCES "boards"("id"),
+           "participant_id" TEXT NOT NULL REFERENCES "participants"("id"),
+           "token_hash" TEXT NOT NULL,
+           "created_at" TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX "idx_seat_tokens_token_hash"
+            ON "seat_tokens" ("token_hash");
+    """)
+
+
 def schema_version(name: str) -> int:
     """The schema version a migration brings a database to: its leading number."""
     prefix = name.split("_", 1)[0]

@@ -36,10 +36,13 @@ def participant_by_token(db: Database, board_id: str, token: str | None) -> Part
     """The participant this token belongs to on this board; raises ParticipantNotFound."""
     if not token:
         raise ParticipantNotFound()
+    # A seat tied to a signed-in person has a token per browser (seat_tokens).
+    hashed = hash_secret(token)
     row = next(
         db.query(
-            "SELECT * FROM participants WHERE board_id = ? AND token_hash = ?",
-            [board_id, hash_secret(token)],
+            "SELECT * FROM participants WHERE board_id = ? AND (token_hash = ? OR id IN "
+            "(SELECT participant_id FROM seat_tokens WHERE board_id = ? AND token_hash = ?))",
+            [board_id, hashed, board_id, hashed],
         ),
         None,
     )

@@ -44,7 +44,8 @@ ROWS: dict[str, list[dict]] = {
          "customer_facing": "Cy", "support": "Sue",
          "close_reason": "Owners are picked at Monday's planning",
          "lead_target": "part:timeline", "lead_count": 3, "review_issue_tracker": "gitlab",
-         "review_issue_project": "ops/handbook", "review_issue_id": "12", "summary_editors": '["p1"]'},
+         "review_issue_project": "ops/handbook", "review_issue_id": "12", "summary_editors": '["p1"]',
+         "owner_email": "fran@example.com", "owner_name": "Fran", "access_mode": "listed"},
         {"id": B2, "title": "Second", "template": "blameless", "severity": "SEV3",
          "incident_date": None, "review_date": None, "summary": "", "impact": "",
          "facilitator": "Bo", "scribe": "", "decision_owner": "", "other_participants": "",
@@ -55,17 +56,18 @@ ROWS: dict[str, list[dict]] = {
          "review_type": "incident", "intake": "{}", "source": "{}", "labels": "[]",
          "tracker_url": "", "invitees": "", "customer_facing": "", "support": "",
          "close_reason": "", "lead_target": None, "lead_count": 0, "review_issue_tracker": None,
-         "review_issue_project": None, "review_issue_id": None, "summary_editors": None},
+         "review_issue_project": None, "review_issue_id": None, "summary_editors": None,
+         "owner_email": None, "owner_name": None, "access_mode": "everyone_signed_in"},
     ],
     "participants": [
         {"id": "p1", "board_id": B1, "display_name": "Ann", "token_hash": "h1",
-         "joined_at": T("08:00"), "last_seen_at": T("12:00")},
+         "joined_at": T("08:00"), "last_seen_at": T("12:00"), "identity_hash": "ih1"},
         {"id": "p2", "board_id": B1, "display_name": "Bob", "token_hash": "h2",
-         "joined_at": T("08:01"), "last_seen_at": T("12:00")},
+         "joined_at": T("08:01"), "last_seen_at": T("12:00"), "identity_hash": None},
     ],
     "facilitator_keys": [
         {"id": "k1", "board_id": B1, "key_hash": "kh1", "label": "creator",
-         "created_at": T("08:00"), "revoked_at": None},
+         "created_at": T("08:00"), "revoked_at": None, "email": "fran@example.com"},
     ],
     "clusters": [
         {"id": "c1", "board_id": B1, "step_key": "detect", "name": "Alerting", "position": 1,
@@ -139,6 +141,17 @@ ROWS: dict[str, list[dict]] = {
     "instance_secrets": [
         {"name": "ticket_signing_key", "value": "secret", "created_at": T("12:30")},
     ],
+    "board_facilitators": [
+        {"id": "f1", "board_id": B1, "email": "cy@example.com", "added_at": T("08:05")},
+    ],
+    "board_access_list": [
+        {"id": "al1", "board_id": B1, "kind": "domain", "value": "example.com",
+         "added_at": T("08:06")},
+    ],
+    "seat_tokens": [
+        {"id": "st1", "board_id": B1, "participant_id": "p1", "token_hash": "sth1",
+         "created_at": T("08:07")},
+    ],
 }
 LATER = {
     ("boards", "timezone"): "UTC", ("boards", "phase"): "write", ("boards", "vote_budget"): 5,
@@ -152,6 +165,9 @@ LATER = {
     ("boards", "review_issue_tracker"): None, ("boards", "review_issue_project"): None,
     ("boards", "review_issue_id"): None, ("actions", "iac"): 0, ("learnings", "iac"): 0,
     ("boards", "summary_editors"): None,
+    ("boards", "owner_email"): None, ("boards", "owner_name"): None,
+    ("boards", "access_mode"): "everyone_signed_in", ("participants", "identity_hash"): None,
+    ("facilitator_keys", "email"): None,
 }
 
 
@@ -296,7 +312,7 @@ def test_the_upgrade_gives_back_dots_beyond_the_vote_rules(tmp_path):
     old = database_at(tmp_path / "old.db", "0004_dots_within_the_vote_rules")
     old["boards"].insert(kept_columns(old, "boards", {**ROWS["boards"][0], "vote_budget": 3,
                                                       "vote_max_per_item": 2}))
-    old["participants"].insert_all(ROWS["participants"])
+    old["participants"].insert_all(kept_columns(old, "participants", row) for row in ROWS["participants"])
     old["clusters"].insert_all([{col: value for col, value in row.items() if col != "category"}
                                 for row in ROWS["clusters"]] + [
         {"id": "gone", "board_id": B1, "step_key": "detect", "name": "merged away",
@@ -396,7 +412,7 @@ def test_postgresql_gets_the_same_tables_columns_and_indexes_as_sqlite(tmp_path)
                     {(name, bool(unique)) for _, name, unique, origin, _ in
                      lite.execute(f'PRAGMA index_list("{table}")') if origin == "c"})
             for (table,) in lite.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert len(expected) == 18 and all(columns for columns, _ in expected.values())
+    assert len(expected) == 21 and all(columns for columns, _ in expected.values())
     with postgres_schema(migrated=False) as url:
         assert migrate(url) == NAMES
         assert migrate(url) == []
