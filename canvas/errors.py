@@ -567,3 +567,22 @@ class NotesStillPrivate(CanvasError):
         super().__init__(f"{hidden} note{'s' if hidden != 1 else ''} by others "
                          f"{'are' if hidden != 1 else 'is'} still private while people write: "
                          "publish once the facilitator has started grouping.")
+
+
+class NotSignedIn(CanvasError):
+    """Sign-in is on and the request carries no valid identity cookie."""
+
+    def __init__(self) -> None:
+        super().__init__("Sign in to use this board: your sign-in has ended or was never made here.")
+
+
+class PersonRefused(CanvasError):
+    """The signed-in person is not admitted by this install's allow-lists."""
+
+
+class SignInUnreadable(CanvasError):
+    """The secrets file that says whether sign-in is on cannot be read."""
+
+    def __init__(self) -> None:
+        super().__init__("The server's sign-in settings cannot be read, so nobody can be let in; "
+                         "tell whoever runs Postmortem Canvas.")

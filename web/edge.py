@@ -23,7 +23,8 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 
 from canvas.errors import (
-    BoardNotFound, CanvasError, InvalidInput, MalformedAction, ParticipantNotFound, RequestTooLarge,
+    BoardNotFound, CanvasError, InvalidInput, MalformedAction, NotSignedIn, ParticipantNotFound,
+    PersonRefused, RequestTooLarge,
     SchemaTooNew, StorageProblem, TextRefused, UnreadableRequest, describe_validation_error,
 )
 from canvas.json_text import load_json
@@ -32,7 +33,7 @@ from canvas.sign_in import identity_key
 from storage.db import database_target
 from storage.errors import named_error
 from web import process
-from web.identity import NotSignedIn, PersonRefused, signed_in_person
+from web.identity import signed_in_person
 
 log = logging.getLogger(__name__)
 

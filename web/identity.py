@@ -21,29 +21,10 @@ from streamlit.web.server.server_util import get_cookie_secret
 from streamlit.web.server.starlette.starlette_app_utils import decode_signed_value
 from streamlit.web.server.starlette.starlette_server_config import USER_COOKIE_NAME
 
-from canvas.errors import CanvasError
+from canvas.errors import NotSignedIn, PersonRefused, SignInUnreadable
 from canvas.sign_in import SignedInPerson, SignInRefused, SignInSettings, may_sign_in, person_from_claims
 
 log = logging.getLogger(__name__)
-
-
-class NotSignedIn(CanvasError):
-    """Sign-in is on and the request carries no valid identity cookie."""
-
-    def __init__(self) -> None:
-        super().__init__("Sign in to use this board: your sign-in has ended or was never made here.")
-
-
-class PersonRefused(CanvasError):
-    """The signed-in person is not admitted by this install's allow-lists."""
-
-
-class SignInUnreadable(CanvasError):
-    """The secrets file that says whether sign-in is on cannot be read."""
-
-    def __init__(self) -> None:
-        super().__init__("The server's sign-in settings cannot be read, so nobody can be let in; "
-                         "tell whoever runs Postmortem Canvas.")
 
 
 def sign_in_settings() -> SignInSettings:
