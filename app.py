@@ -7,10 +7,12 @@ this same file as the page script (as `__main__`), which draws the page.
 import streamlit as st
 
 if __name__ == "__main__":
-    from pages.shared import database, feedback, navigation, widgets
+    from pages.shared import database, feedback, navigation, sign_in, widgets
 
     st.set_page_config(page_title="Postmortem Canvas", page_icon="🗒️", layout="wide")
     widgets.inject_css()
+    with feedback.shown_errors():
+        sign_in.gate()
 
     with feedback.shown_errors(), database.database() as db:
         selection = navigation.select_board(db)

@@ -609,3 +609,22 @@ class NotACoFacilitator(CanvasError):
 
 class NameNotFromProvider(InvalidInput):
     """A board name that is not the person's own name, shortened."""
+
+
+class NotSignedIn(CanvasError):
+    """Sign-in is on and the request carries no valid identity cookie."""
+
+    def __init__(self) -> None:
+        super().__init__("Sign in to use this board: your sign-in has ended or was never made here.")
+
+
+class PersonRefused(CanvasError):
+    """The signed-in person is not admitted by this install's allow-lists."""
+
+
+class SignInUnreadable(CanvasError):
+    """The secrets file that says whether sign-in is on cannot be read."""
+
+    def __init__(self) -> None:
+        super().__init__("The server's sign-in settings cannot be read, so nobody can be let in; "
+                         "tell whoever runs Postmortem Canvas.")

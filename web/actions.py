@@ -38,7 +38,7 @@ FACILITATOR_KEY_MAX_CHARS = 256
 async def post_action(request: Request):
     board_id = request.path_params["board_id"]
     body = await json_body(request)
-    said = await claims(board_id, body.get("ticket"), TicketScope.act)
+    said = await claims(request, board_id, body.get("ticket"), TicketScope.act)
     intent = _intent(body)
     handler = HANDLERS[type(intent)]
     facilitator_key = _facilitator_key(body)

@@ -1,6 +1,10 @@
 """Where a request meets the rules: its body read within limits, its ticket
 checked, and every named error turned into a status and one sentence.
 
+With sign-in on (web/identity.py), every live route first needs the
+identity cookie (401 without it, 403 for a person the allow-lists refuse),
+and a ticket is good only for the identity it was issued to (403).
+
 Refusals are JSON `{"ok": false, "message"}` with a status (403 ticket, 404
 board, 409 refused by a rule, 413 a body over 64 KiB, 422 invalid input, 503
 a database this server cannot use now: unreachable, full, or made by a newer
@@ -19,14 +23,17 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 
 from canvas.errors import (
-    BoardNotFound, CanvasError, InvalidInput, MalformedAction, ParticipantNotFound, RequestTooLarge,
+    BoardNotFound, CanvasError, InvalidInput, MalformedAction, NotSignedIn, ParticipantNotFound,
+    PersonRefused, RequestTooLarge,
     SchemaTooNew, StorageProblem, TextRefused, UnreadableRequest, describe_validation_error,
 )
 from canvas.json_text import load_json
 from canvas.session.tickets import BadTicket, TicketClaims, TicketScope, check_ticket
+from canvas.sign_in import identity_key
 from storage.db import database_target
 from storage.errors import named_error
 from web import process
+from web.identity import signed_in_person
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +51,9 @@ def refusal(status: int, message: str) -> JSONResponse:
 
 
 def status_of(error: CanvasError) -> int:
-    if isinstance(error, (BadTicket, ParticipantNotFound)):
+    if isinstance(error, NotSignedIn):
+        return 401
+    if isinstance(error, (BadTicket, ParticipantNotFound, PersonRefused)):
         return 403
     if isinstance(error, BoardNotFound):
         return 404
@@ -61,11 +70,23 @@ def _first_message(error: ValidationError) -> str:
     return describe_validation_error(error, limit=1, places=False)
 
 
-async def claims(board_id: str, ticket: Any, scope: TicketScope) -> TicketClaims:
-    """What a ticket for this board and job says; BadTicket otherwise."""
+async def claims(request: Request, board_id: str, ticket: Any, scope: TicketScope) -> TicketClaims:
+    """What a ticket for this board and job says, when the request comes from
+    the identity it was issued to (sign-in on); BadTicket otherwise, and
+    NotSignedIn or PersonRefused before the ticket is even looked at."""
+    identity = await request_identity(request)
     key = await anyio.to_thread.run_sync(process.signing_key)
-    return check_ticket(key, ticket if isinstance(ticket, str) else None, board_id, scope=scope,
+    said = check_ticket(key, ticket if isinstance(ticket, str) else None, board_id, scope=scope,
                         now=time.time())
+    if identity is not None and said.identity != identity:
+        raise BadTicket()
+    return said
+
+
+async def request_identity(request: Request) -> str | None:
+    """The identity key of the request's signed-in person; None with sign-in off."""
+    person = await anyio.to_thread.run_sync(signed_in_person, request)
+    return None if person is None else identity_key(person.email)
 
 
 def guarded(handler):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 import zlib
 
 import anyio
@@ -38,12 +39,16 @@ _EVENT_ID = re.compile(r"[0-9]{1,18}")
 
 async def stream(request: Request):
     board_id = request.path_params["board_id"]
-    said = await claims(board_id, request.query_params.get("ticket"), TicketScope.stream)
+    said = await claims(request, board_id, request.query_params.get("ticket"), TicketScope.stream)
     viewer = Viewer(participant_id=said.participant_id, is_facilitator=said.is_facilitator)
+    # A ticket tied to a signed-in person opens the stream only until it
+    # expires: the canvas renews it with the identity cookie, so a tab whose
+    # person signed out loses its stream within one ticket's lifetime.
+    ends_at = said.expires_at if said.identity else None
     # Refused now, with a status, or never: once the response has started
     # only the stream's end can say that something went wrong.
     await anyio.to_thread.run_sync(process.check_database)
-    events = _events(board_id, viewer, _last_event_id(request))
+    events = _events(board_id, viewer, _last_event_id(request), ends_at)
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no", "Vary": "Accept-Encoding"}
     if _accepts_gzip(request.headers.get("accept-encoding", "")):
         events = _gzipped(events)
@@ -87,7 +92,7 @@ def _last_event_id(request: Request) -> int | None:
     return int(value) if _EVENT_ID.fullmatch(value) else None
 
 
-async def _events(board_id: str, viewer: Viewer, sent: int | None):
+async def _events(board_id: str, viewer: Viewer, sent: int | None, ends_at: int | None = None):
     presence = board_cache.presence
     # What this connection last sent, piece by piece (hashes only): none yet,
     # so the first view goes whole.
@@ -97,8 +102,11 @@ async def _events(board_id: str, viewer: Viewer, sent: int | None):
         present = await presence.names(board_id)
         yield f"retry: {RECONNECT_MS}\n\n"
         while not process.closing:
-            revision = await process.feed.wait(board_id, sent, PING_SECONDS)
-            if process.closing:
+            wait = PING_SECONDS if ends_at is None else max(0.0, min(PING_SECONDS, ends_at - time.time()))
+            revision = await process.feed.wait(board_id, sent, wait)
+            if process.closing or (ends_at is not None and time.time() >= ends_at):
+                if not process.closing:
+                    yield "event: expired\ndata: {}\n\n"
                 return
             live = None if revision is None else await board_cache.boards.get(board_id, revision)
             if live is None:

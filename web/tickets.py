@@ -18,13 +18,16 @@ from storage import boards, facilitation, participants
 from storage.db import Database
 from storage.secrets import ticket_signing_key
 from web import process
-from web.edge import json_body
+from web.edge import json_body, request_identity
 
 log = logging.getLogger(__name__)
 
 
 async def tickets(request: Request):
     board_id = request.path_params["board_id"]
+    # With sign-in on, tickets go only to a signed-in person, and carry who
+    # that is: a renewal after sign-out is refused, so the tab's stream ends.
+    identity = await request_identity(request)
     body = await json_body(request)
 
     def issue() -> dict:
@@ -37,17 +40,20 @@ async def tickets(request: Request):
             me = participants.participant_by_token(db, board_id, token if isinstance(token, str) else None)
             key = body.get("facilitator_key")
             is_facilitator = facilitation.is_facilitator(db, board_id, key if isinstance(key, str) else None)
-            return tickets_for(db, board_id, me.id, is_facilitator)
+            return tickets_for(db, board_id, me.id, is_facilitator, identity=identity or "")
 
     return JSONResponse({"ok": True, **await anyio.to_thread.run_sync(issue)})
 
 
-def tickets_for(db: Database, board_id: str, participant_id: str, is_facilitator: bool) -> dict:
+def tickets_for(db: Database, board_id: str, participant_id: str, is_facilitator: bool,
+                *, identity: str = "") -> dict:
     """Fresh tickets for the canvas, from the board page or a renewal: one for
-    the stream's URL, one for the actions' bodies, and how long they last."""
+    the stream's URL, one for the actions' bodies, and how long they last;
+    bound to `identity` (canvas.sign_in.identity_key) when sign-in is on."""
     key, now, seconds = ticket_signing_key(db), time.time(), _ticket_seconds()
     issued = {scope: issue_ticket(key, board_id, participant_id, is_facilitator=is_facilitator,
-                                  scope=scope, now=now, ttl=seconds) for scope in TicketScope}
+                                  scope=scope, now=now, ttl=seconds, identity=identity)
+              for scope in TicketScope}
     return {"stream_ticket": issued[TicketScope.stream], "action_ticket": issued[TicketScope.act],
             "ticket_seconds": seconds, "is_facilitator": is_facilitator}
 

@@ -9,6 +9,10 @@ The scope S keeps the two jobs apart. A stream ticket travels in the stream's
 URL, which proxies and access logs keep, so it only opens the stream; an
 action ticket travels only in request bodies and only carries actions. A
 ticket found in a log is worth a read-only view for a few minutes at most.
+
+With sign-in on, a ticket also carries who it was issued to (a hash of the
+signed-in email, canvas.sign_in.identity_key), and the routes refuse it for
+anyone else. Without sign-in it carries no identity and reads as before.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 import secrets
 from enum import StrEnum
 
@@ -25,6 +30,7 @@ from canvas.errors import BadTicket
 
 TICKET_TTL_SECONDS = 10 * 60
 SIGNING_KEY_BYTES = 32
+_IDENTITY = re.compile(r"[0-9a-f]{32}")
 
 
 class TicketScope(StrEnum):
@@ -40,6 +46,7 @@ class TicketClaims(BaseModel):
     is_facilitator: bool
     expires_at: int  # Unix seconds
     scope: TicketScope
+    identity: str = ""  # whom sign-in says holds it ("" with sign-in off)
 
 
 def new_signing_key() -> str:
@@ -48,11 +55,15 @@ def new_signing_key() -> str:
 
 
 def issue_ticket(key: str, board_id: str, participant_id: str, *, is_facilitator: bool,
-                 scope: TicketScope, now: float, ttl: int = TICKET_TTL_SECONDS) -> str:
+                 scope: TicketScope, now: float, ttl: int = TICKET_TTL_SECONDS, identity: str = "") -> str:
     """A signed ticket for this participant on this board, good for `scope`
-    during `ttl` seconds."""
+    during `ttl` seconds (and, given an identity key, only for that identity)."""
+    if identity and not _IDENTITY.fullmatch(identity):
+        raise ValueError("a ticket's identity is an identity_key")
     expires_at = int(now) + ttl
     payload = f"{board_id}|{participant_id}|{int(is_facilitator)}|{expires_at}|{TicketScope(scope).value}"
+    if identity:
+        payload += f"|{identity}"
     return f"{_b64(payload.encode())}.{_b64(_sign(key, payload))}"
 
 
@@ -69,6 +80,7 @@ def check_ticket(key: str, ticket: str | None, board_id: str, *, scope: TicketSc
     if not hmac.compare_digest(signature, _sign(key, payload)):
         raise BadTicket()
     parts = payload.split("|")
+    identity = parts.pop() if len(parts) == 6 and _IDENTITY.fullmatch(parts[5]) else ""
     if (len(parts) != 5 or parts[0] != board_id or parts[2] not in ("0", "1")
             or not (parts[3].isascii() and parts[3].isdigit()) or parts[4] != TicketScope(scope).value):
         raise BadTicket()
@@ -76,7 +88,7 @@ def check_ticket(key: str, ticket: str | None, board_id: str, *, scope: TicketSc
     if now >= expires_at:
         raise BadTicket()
     return TicketClaims(board_id=parts[0], participant_id=parts[1], is_facilitator=parts[2] == "1",
-                        expires_at=expires_at, scope=scope)
+                        expires_at=expires_at, scope=scope, identity=identity)
 
 
 def _sign(key: str, payload: str) -> bytes:

@@ -75,7 +75,7 @@ function renderBar(s) {
 
 function connectionLabel(state) {
   return { live: "● Live", reconnecting: "Reconnecting…", connecting: "Connecting…",
-           gone: "Board deleted" }[state] || state;
+           gone: "Board deleted", "signed-out": "Signed out" }[state] || state;
 }
 
 function setConnection(s, state) {

@@ -57,13 +57,15 @@ def live_data(db: Database, board_id: str, participant_id: str, is_facilitator: 
     """What the component starts from: this person's view of the board now,
     tickets for the stream and the actions (`stream_ticket`, `action_ticket`,
     `ticket_seconds`), and where those live."""
+    from pages.shared import sign_in
     from web import board_cache, tickets
 
     base = f"/api/boards/{board_id}"
     return {
         "mode": mode,
         "board_id": board_id,
-        **tickets.tickets_for(db, board_id, participant_id, is_facilitator),
+        **tickets.tickets_for(db, board_id, participant_id, is_facilitator,
+                              identity=sign_in.current_identity()),
         "view": board_cache.view_for(db, board_id, participant_id, is_facilitator),
         "stream_url": f"{base}/stream",
         "actions_url": f"{base}/actions",

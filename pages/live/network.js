@@ -47,6 +47,13 @@ function openStream(s) {
     showMessage(s, "This board was deleted.");
     if (s.setTriggerValue) s.setTriggerValue("gone", true);
   });
+  // With sign-in on, a stream ends when its ticket does: open it again with
+  // the renewed ticket (a renewal refused for lack of sign-in ends the board).
+  source.addEventListener("expired", () => {
+    source.close();
+    s.source = null;
+    renewTicket(s).then(() => openStream(s));
+  });
   source.addEventListener("error", () => {
     if (s.closed) return;
     setConnection(s, "reconnecting");
@@ -142,6 +149,13 @@ async function fetchTickets(s) {
       method: "POST", headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ token, facilitator_key: facilitatorKey(s) }),
     });
+    if (response.status === 401) {
+      // The person signed out (in this tab or another): no more tickets, so
+      // the stream and the actions stop here.
+      const said = await response.json().catch(() => ({}));
+      signedOut(s, said.message || "You are signed out. Sign in again to use this board.");
+      return false;
+    }
     const reply = response.ok ? await response.json() : {};
     if (reply.stream_ticket && reply.action_ticket) {
       useTickets(s, reply);
@@ -157,6 +171,16 @@ async function fetchTickets(s) {
   } catch (error) { /* offline: the next retry tries again */ }
   scheduleRenewal(s);
   return false;
+}
+
+function signedOut(s, message) {
+  s.closed = true;
+  clearTimeout(s.renewTimer);
+  clearTimeout(s.retryTimer);
+  if (s.source) s.source.close();
+  s.source = null;
+  setConnection(s, "signed-out");
+  showMessage(s, message, { seconds: 24 * 3600 });
 }
 
 function facilitatorKey(s) {
