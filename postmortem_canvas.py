@@ -31,10 +31,11 @@ from canvas.exports.tracker_issue import Tracker
 from canvas.exports.brief import brief
 from canvas.exports.export import export_document
 from canvas.exports.external_summary import external_summary
-from canvas.exports.invite import DEFAULT_BASE_URL, review_invite
+from canvas.exports.invite import DEFAULT_BASE_URL, impact_review_invite, review_invite
 from canvas.review.language import format_finding, lint_text
 from canvas.exports.importing import read_board_file
 from canvas.exports.markdown_pack import markdown_pack
+from canvas.exports.pack import retrospective_pack
 from canvas.models import Severity
 from canvas.templates import DEFAULT_TEMPLATE, all_templates, get_template
 from canvas.dates import today_in
@@ -48,12 +49,16 @@ from storage.migrations import migrate
 FORMATS = {
     "json": "the whole board (a backup that `import` reads back) with its durations",
     "md": "a Markdown summary to paste into a wiki",
+    "pack": "the retrospective pack: brief and agenda, facts, factors, learnings, actions, kill "
+            "criteria, dissemination plan, risks and next steps, rubric score, in one Markdown file",
     "png": "a picture of the whole board (binary: use --output or a redirect)",
     "csv": "the board's actions as CSV",
     "ics": "the due dates of the board's actions as an iCalendar file",
     "external": "a summary for customers or the wider company (no names, no notes)",
     "brief": "a one-page internal shareout: TL;DR, impact, learnings, decisions, top actions",
     "invite": "an iCalendar invite to the review meeting (link, agenda, ground rules, invitees)",
+    "review-invite": "an iCalendar invite to the recurring Impact & Learnings review the board "
+                     "proposes (weekly or fortnightly)",
 }
 
 
@@ -113,7 +118,7 @@ def _parser() -> argparse.ArgumentParser:
 
     exporting = commands.add_parser(
         "export", help="print a board", formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="formats:\n" + "\n".join(f"  {name:8} {what}" for name, what in FORMATS.items()))
+        epilog="formats:\n" + "\n".join(f"  {name:13} {what}" for name, what in FORMATS.items()))
     exporting.add_argument("board_id")
     exporting.add_argument("--format", default="json", choices=list(FORMATS))
     exporting.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
@@ -343,6 +348,9 @@ def _export(args) -> int:
             "external": lambda: external_summary(snapshot, today),
             "brief": lambda: brief(snapshot, today),
             "invite": lambda: _calendar_text(args.db, review_invite(snapshot, args.base_url)),
+            "review-invite": lambda: _calendar_text(
+                args.db, impact_review_invite(snapshot, args.base_url)),
+            "pack": lambda: retrospective_pack(snapshot, today),
         }[args.format]()
         data = text.encode("utf-8")
     if args.output is not None:

@@ -455,11 +455,20 @@ class InviteNeedsReviewDate(CanvasError):
 
     def __init__(self, stored: str | None = None):
         if stored is None:
-            message = "The board has no review date: set it on the Summary page, then make the invite."
+            message = ("The board has no review date for the meeting: set it on the Summary "
+                       "page, then make the invite.")
         else:
             message = (f"The board's review date, {stored}, is outside the supported dates: "
                        "pick a new one on the Summary page, then make the invite.")
         super().__init__(message)
+
+
+class ImpactReviewNotProposed(CanvasError):
+    """The recurring review's invite was asked for a board that proposes none."""
+
+    def __init__(self):
+        super().__init__("The board proposes no recurring Impact & Learnings review: choose weekly "
+                         "or fortnightly and its first day in the dissemination plan (Export page).")
 
 
 class TrackerNotConfigured(CanvasError):

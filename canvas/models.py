@@ -123,6 +123,21 @@ class ReviewType(str, Enum):
         return self is not ReviewType.incident
 
 
+class Cadence(str, Enum):
+    """How often the recurring Impact & Learnings review meets."""
+
+    weekly = "weekly"
+    fortnightly = "fortnightly"
+
+    @property
+    def weeks(self) -> int:
+        return 1 if self is Cadence.weekly else 2
+
+    @property
+    def label(self) -> str:
+        return {"weekly": "Weekly", "fortnightly": "Every two weeks"}[self.value]
+
+
 LABEL_MAX_CHARS = 40
 URL_MAX_CHARS = 500
 
@@ -274,10 +289,55 @@ class Board(BoardDetails):
     summary_editors: frozenset[str] | None = None
     # Why it was closed with draft actions left (empty otherwise).
     close_reason: str = ""
+    # Two dates that must not be confused: `review_date` (from BoardDetails)
+    # is the review meeting's day, the one the invite books; `follow_up_date`
+    # is when the team looks again at whether the actions worked, the one the
+    # brief and the rubric ask for. Kept with the dissemination plan.
+    follow_up_date: date | None = None
+    # The recurring Impact & Learnings review the board proposes, if any.
+    impact_review: Cadence | None = None
+    impact_review_start: date | None = None
 
     @property
     def template_model(self):
         return get_template(self.template)
+
+
+AUDIENCE_MAX_CHARS = 80
+Audience = RequiredLine("An audience", AUDIENCE_MAX_CHARS)
+Channel = RequiredLine("A channel", AUDIENCE_MAX_CHARS)
+
+
+class DisseminationDraft(BaseModel):
+    """One line of the dissemination plan: who hears of the review, where,
+    when and through whom."""
+
+    audience: Audience
+    channel: Channel
+    day: OptionalDate = None
+    owner: OptionalName = ""
+
+
+class DisseminationEntry(DisseminationDraft):
+    id: str
+    board_id: str
+    position: int = 0
+
+
+class DisseminationPlan(BaseModel):
+    """What the dissemination form saves at once: the follow-up review date,
+    the proposed recurring review and the plan's lines, in order."""
+
+    follow_up_date: OptionalDate = None
+    impact_review: Cadence | None = None
+    impact_review_start: OptionalDate = None
+    entries: list[DisseminationDraft] = []
+
+    @model_validator(mode="after")
+    def _recurring_review_has_a_start(self) -> "DisseminationPlan":
+        if self.impact_review is not None and self.impact_review_start is None:
+            raise ValueError("a recurring review needs the day of its first meeting.")
+        return self
 
 
 class Participant(BaseModel):

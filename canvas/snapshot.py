@@ -6,7 +6,7 @@ from pydantic import BaseModel
 
 from canvas.actions import FollowUp, Trigger
 from canvas.learnings import Decision, Learning, WhyChain
-from canvas.models import Board, Cluster, Note, Participant
+from canvas.models import Board, Cluster, DisseminationEntry, Note, Participant
 from canvas.templates import Template
 from canvas.incident.timeline import TimelineEvent
 
@@ -23,6 +23,7 @@ class BoardSnapshot(BaseModel):
     learnings: list[Learning] = []
     decisions: list[Decision] = []
     whys: list[WhyChain] = []
+    dissemination: list[DisseminationEntry] = []
 
     @property
     def template(self) -> Template:

@@ -1,9 +1,13 @@
-"""Take the result along: Markdown, PNG, JSON backup, actions as CSV and calendar."""
+"""Take the result along: the retrospective pack, Markdown, PNG, JSON backup,
+actions as CSV and calendar; and keep the dissemination plan that says who
+hears of it."""
 
 import json
 from datetime import UTC, date, datetime
 
+import pandas as pd
 import streamlit as st
+from pydantic import ValidationError
 
 from canvas.exports.actions_export import actions_calendar, actions_csv
 from canvas.exports.brief import brief
@@ -11,13 +15,19 @@ from canvas.exports.calendar import CalendarFile, ics_text
 from canvas.exports.canvas_png import canvas_png
 from canvas.exports.export import export_document
 from canvas.exports.external_summary import external_summary
-from canvas.exports.invite import review_invite
-from canvas.errors import InviteNeedsReviewDate
+from canvas.exports.invite import impact_review_invite, review_invite
+from canvas.errors import (
+    CanvasError, ImpactReviewNotProposed, InviteNeedsReviewDate, describe_validation_error,
+)
 from canvas.exports.markdown_pack import markdown_pack
+from canvas.exports.pack import retrospective_pack
+from canvas.models import Cadence, DisseminationPlan
 from canvas.session.visibility import backup_votes, hidden_note_counts, visible_snapshot
 from canvas.dates import today_in
-from pages.shared import board_page, navigation
-from storage import calendar_events
+from canvas.dates import clamp_day
+from canvas.session.phases import Action
+from pages.shared import board_page, navigation, widgets
+from storage import calendar_events, dissemination
 from storage.restore import load_snapshot_and_votes
 
 
@@ -48,6 +58,12 @@ if hidden := sum(hidden_note_counts(whole, page.viewer).values()):
             "until the facilitator starts grouping. Export again after that for the whole board.",
             icon=":material/lock:")
 
+st.download_button("Retrospective pack (.md)", retrospective_pack(snapshot, today),
+                   file_name=f"{stem}-pack.md", mime="text/markdown", key="export_pack",
+                   icon=":material/menu_book:", type="primary",
+                   help="Everything in one document: brief and agenda, facts and timeline, "
+                        "factors, learnings and decisions, actions, kill criteria, the "
+                        "dissemination plan, risks and next steps, and the rubric's score.")
 pack = markdown_pack(snapshot, today)
 left, right = st.columns(2)
 left.download_button("Markdown summary (.md)", pack, file_name=f"{stem}.md", mime="text/markdown",
@@ -103,6 +119,79 @@ else:
                        mime="text/calendar", key="export_invite", icon=":material/groups:",
                        help="The board link, the agenda, the ground rules and the invitees "
                             "named on the Summary, for the review meeting.")
+
+try:
+    recurring = calendar_text(impact_review_invite(snapshot, base_url))
+except ImpactReviewNotProposed:
+    st.caption("Recurring review invite: propose a weekly or fortnightly Impact & Learnings "
+               "review in the dissemination plan below.")
+else:
+    st.download_button("Recurring Impact & Learnings review (.ics)", recurring,
+                       file_name=f"{stem}-impact-review.ics", mime="text/calendar",
+                       key="export_review_invite", icon=":material/event_repeat:",
+                       help="A meeting that repeats from its first day, for everyone invited.")
+
+
+PLAN_COLUMNS = ["Audience", "Channel", "Date", "Owner"]
+
+
+def plan_rows() -> pd.DataFrame:
+    # A frame, not a list: an empty plan must still have its columns, or the
+    # editor has nowhere to put a row someone adds.
+    return pd.DataFrame([[entry.audience, entry.channel, entry.day, entry.owner]
+                         for entry in snapshot.dissemination], columns=PLAN_COLUMNS, dtype=object)
+
+
+def plan_from(edited: pd.DataFrame, follow_up, cadence: str, start) -> DisseminationPlan:
+    # Empty cells come back as NaN or NaT: read them as nothing typed.
+    rows = edited.astype(object).where(edited.notna(), None).to_dict("records")
+    entries = [{"audience": row.get("Audience") or "", "channel": row.get("Channel") or "",
+                "day": row.get("Date") or None, "owner": row.get("Owner") or ""}
+               for row in rows if any(row.get(column) for column in ("Audience", "Channel",
+                                                                      "Date", "Owner"))]
+    return DisseminationPlan.model_validate({
+        "follow_up_date": follow_up, "entries": entries,
+        "impact_review": None if cadence == NO_REVIEW else CADENCES[cadence].value,
+        "impact_review_start": start if cadence != NO_REVIEW else None})
+
+
+NO_REVIEW = "None"
+CADENCES = {cadence.label: cadence for cadence in Cadence}
+board = snapshot.board
+st.subheader("Dissemination plan", anchor=False)
+st.caption("Who hears of this review, through which channel, when and through whom; when the "
+           "team checks that the actions worked; and a recurring Impact & Learnings review.")
+editable = page.may(Action.update_action_status)
+rows = st.data_editor(plan_rows(), num_rows="dynamic" if editable else "fixed",
+                      disabled=not editable, key="export_plan_rows", width="stretch",
+                      hide_index=True,
+                      column_config={
+                          "Audience": st.column_config.TextColumn("Audience", required=True),
+                          "Channel": st.column_config.TextColumn("Channel", required=True),
+                          "Date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
+                          "Owner": st.column_config.TextColumn("Owner")})
+left, middle, right = st.columns(3, vertical_alignment="bottom")
+follow_up = widgets.date_picker(left, "Follow-up review date", key="export_follow_up",
+                                value=clamp_day(board.follow_up_date), disabled=not editable,
+                                help="When the team checks that the actions worked; the review "
+                                     "meeting's own date is on the Summary.")
+cadence = middle.selectbox("Recurring review", [NO_REVIEW, *CADENCES],
+                           index=([NO_REVIEW, *CADENCES].index(board.impact_review.label)
+                                  if board.impact_review else 0),
+                           key="export_impact_review", disabled=not editable)
+start = widgets.date_picker(right, "First review", key="export_impact_review_start",
+                            value=clamp_day(board.impact_review_start), disabled=not editable)
+if editable and st.button("Save the plan", key="export_plan_save", icon=":material/save:"):
+    try:
+        dissemination.save_dissemination_plan(page.db, board.id,
+                                              plan_from(rows, follow_up, cadence, start),
+                                              page.credentials)
+    except ValidationError as error:
+        st.error(describe_validation_error(error), icon=":material/error:")
+    except CanvasError as error:
+        st.error(str(error), icon=":material/error:")
+    else:
+        st.rerun()
 
 with st.expander("Preview the Markdown summary"):
     st.code(pack, language="markdown", wrap_lines=True)

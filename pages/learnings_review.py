@@ -1,18 +1,21 @@
-"""Learnings review: what the postmortems of a period learned and decided, with
-their actions due or overdue, for a weekly or fortnightly review meeting."""
+"""Impact & Learnings review: the impact of a period's boards, what their
+postmortems learned and decided, and their actions due or overdue, for a
+weekly or fortnightly review meeting."""
 
 from datetime import timedelta
 
 import streamlit as st
 
-from canvas.exports.learnings_review import due_actions, learnings_review_markdown
+from canvas.exports.learnings_review import (
+    due_actions, format_duration_or_none, learnings_review_markdown, period_impact,
+)
 from canvas.dates import today_in
 from canvas.learnings import decision_of, in_period
 from canvas.text import escape_markdown
 from pages.shared import database, identity, navigation, widgets
-from storage import actions, learnings
+from storage import actions, impact, learnings
 
-st.title("Learnings review", anchor=False)
+st.title("Impact & Learnings review", anchor=False)
 db = database.database()
 # Boards may sit in different zones; across them, days are judged in UTC.
 today = today_in("UTC")
@@ -32,12 +35,33 @@ end = widgets.date_picker(middle, "To", key="review_end", value=today)
 
 boards = in_period(learnings.all_learnings(db, board_ids), start, end)
 due = due_actions(actions.all_actions(db, board_ids), max(end, today))
+period = period_impact(impact.all_impact(db, board_ids), start, end)
 
 st.download_button("Review agenda (.md)",
-                   learnings_review_markdown(boards, due, start, end, today),
+                   learnings_review_markdown(boards, due, start, end, today, period),
                    file_name=f"learnings-review-{start}-{end}.md", mime="text/markdown",
                    key="review_download", icon=":material/download:")
 
+st.subheader("Impact", anchor=False)
+columns = st.columns(5)
+for column, (label, value) in zip(columns, (
+        ("Incidents", str(period.incidents)),
+        ("Minutes of customer impact", str(period.impact_minutes)),
+        ("Mean time to detect", format_duration_or_none(period.mean("detect_seconds"))),
+        ("Mean time to resolve", format_duration_or_none(period.mean("resolve_seconds"))),
+        ("Actions done / due", f"{period.actions_done} / {period.actions_due}"))):
+    column.metric(label, value)
+if period.rows:
+    st.dataframe(
+        [{"Day": row.day, "Board": row.title,
+          "Customer impact": format_duration_or_none(row.impact_seconds),
+          "Time to detect": format_duration_or_none(row.detect_seconds),
+          "Time to resolve": format_duration_or_none(row.resolve_seconds),
+          "Done / due": f"{row.actions_done} / {row.actions_due}"} for row in period.rows],
+        hide_index=True, width="stretch", key="review_impact",
+        column_config={"Day": st.column_config.DateColumn("Day", format="YYYY-MM-DD")})
+
+st.subheader("Learnings", anchor=False)
 if not boards:
     st.info("No board in this period recorded learnings.", icon=":material/lightbulb:")
 for board in boards:

@@ -118,7 +118,7 @@ with st.form("summary_form"):
     else:
         widgets.date_picker(dates[0], "Incident date", key="summary_incident_date",
                             value=clamp_day(board.incident_date), disabled=read_only)
-    widgets.date_picker(dates[1], "Review date", key="summary_review_date",
+    widgets.date_picker(dates[1], "Review meeting date", key="summary_review_date",
                         value=clamp_day(board.review_date), disabled=read_only)
     # The zone this form holds stays offered even if the board's default
     # changed meanwhile (it is then the one a save would write).

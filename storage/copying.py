@@ -23,7 +23,7 @@ from storage.migrations import MIGRATIONS_TABLE, migrate
 COPY_ORDER = (
     "boards", "participants", "facilitator_keys", "clusters", "events", "notes", "votes",
     "actions", "triggers", "instance_secrets", "tracker_links", "feed_tokens", "whys",
-    "learnings", "decisions", "decision_actions", "calendar_events",
+    "learnings", "decisions", "decision_actions", "calendar_events", "dissemination",
     "board_facilitators", "board_access_list", "seat_tokens",
 )
 # PostgreSQL's stand-in for SQLite's rowid (see migrations.py): made anew

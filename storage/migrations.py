@@ -554,6 +554,34 @@ def m0016(db: Database) -> None:
     """)
 
 
+
+@migration("0017_follow_up_date_and_dissemination_plan")
+def m0017(db: Database) -> None:
+    # A board's one "review date" meant the review meeting in the invite and
+    # the follow-up review in the brief and the rubric. The meeting keeps
+    # "review_date"; the follow-up review gets its own column, which starts
+    # as a copy, so every older board shows the same date everywhere it did
+    # before, and nothing is lost until someone sets the two apart.
+    # The dissemination plan: who hears of the review, through which channel,
+    # when and through whom; and the recurring Impact & Learnings review the
+    # board proposes (weekly or fortnightly, from its first day).
+    _run(db, """
+        ALTER TABLE "boards" ADD COLUMN "follow_up_date" TEXT;
+        UPDATE "boards" SET "follow_up_date" = "review_date";
+        ALTER TABLE "boards" ADD COLUMN "impact_review" TEXT;
+        ALTER TABLE "boards" ADD COLUMN "impact_review_start" TEXT;
+        CREATE TABLE "dissemination" (
+           "id" TEXT PRIMARY KEY,
+           "board_id" TEXT NOT NULL REFERENCES "boards"("id"),
+           "position" INTEGER NOT NULL,
+           "audience" TEXT NOT NULL,
+           "channel" TEXT NOT NULL,
+           "day" TEXT,
+           "owner" TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX "idx_dissemination_board_id" ON "dissemination" ("board_id");
+    """)
+
 def schema_version(name: str) -> int:
     """The schema version a migration brings a database to: its leading number."""
     prefix = name.split("_", 1)[0]

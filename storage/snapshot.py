@@ -4,7 +4,9 @@ from __future__ import annotations
 
 
 from canvas.snapshot import BoardSnapshot
-from storage import actions, boards, clusters, events, learnings, notes, participants, votes
+from storage import (
+    actions, boards, clusters, dissemination, events, learnings, notes, participants, votes,
+)
 from storage.db import Database, read_transaction
 
 
@@ -28,4 +30,5 @@ def read_snapshot(db: Database, board_id: str) -> BoardSnapshot:
         learnings=learnings.list_learnings(db, board_id),
         decisions=learnings.list_decisions(db, board_id),
         whys=learnings.list_whys(db, board_id),
+        dissemination=dissemination.list_dissemination(db, board_id),
     )

@@ -128,5 +128,7 @@ def _actions(snapshot: BoardSnapshot, today: date) -> str:
 
 
 def _review(snapshot: BoardSnapshot) -> str:
-    review = snapshot.board.review_date
+    # When the team checks that the actions worked; the meeting's own date is
+    # the invite's.
+    review = snapshot.board.follow_up_date
     return "## Follow-up review\n\n" + (review.isoformat() if review else "*No date set yet.*")

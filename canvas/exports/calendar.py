@@ -54,6 +54,8 @@ class CalendarEvent:
     categories: tuple[str, ...] = ()
     organizer: Person | None = None
     attendees: tuple[Person, ...] = ()
+    # A meeting that comes back every so many weeks (an RRULE), or None.
+    every_weeks: int | None = None
 
     @property
     def fingerprint(self) -> str:
@@ -114,6 +116,10 @@ def _event(event: CalendarEvent, revision: Revision | None, stamp: datetime) -> 
     written.add("dtstart", event.day)
     # DTEND is exclusive: a one-day event ends on the next day.
     written.add("dtend", event.day + timedelta(days=1))
+    if event.every_weeks is not None:
+        # RFC 5545 §3.8.5.3; no COUNT or UNTIL: the review runs until the
+        # team cancels it in its calendar.
+        written.add("rrule", {"freq": "WEEKLY", "interval": event.every_weeks})
     written.add("summary", _text(event.summary))
     if event.description:
         written.add("description", _text(event.description))

@@ -1,6 +1,7 @@
 """The review meeting as an iCalendar invite (RFC 5545), for people's calendars.
 
-One all-day event on the board's review date carrying the board link, the
+One all-day event on the board's review meeting date (not the follow-up
+review date, which is when the team checks that the actions worked) carrying the board link, the
 agenda (the template's steps, in order), the ground rules and everyone
 invited with their roles. People come from the Summary: each named role
 (facilitator, scribe, decision owner, customer-facing, support) and each
@@ -16,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from canvas.errors import InviteNeedsReviewDate
+from canvas.errors import ImpactReviewNotProposed, InviteNeedsReviewDate
 from canvas.dates import day_in_range
 from canvas.exports.calendar import UID_DOMAIN, CalendarEvent, CalendarFile, Person
 from canvas.models import GROUND_RULES, Board
@@ -113,4 +114,50 @@ def review_invite(snapshot: BoardSnapshot, base_url: str) -> CalendarFile:
         summary=f"Postmortem review: {board.title}", description="\n".join(description),
         location=link, url=link, categories=tuple(board.labels), transparent=False,
         organizer=next((person for person in invited if person.chair), None), attendees=invited)
+    return CalendarFile(prodid=PRODID, method="REQUEST", events=(event,))
+
+
+IMPACT_REVIEW_AGENDA = (
+    "Impact across the period's boards: incidents, minutes of customer impact, "
+    "time to detect and time to resolve",
+    "What the boards learned, and the decisions taken on it",
+    "Actions done against actions due; what is overdue and why",
+    "What to tell whom (each board's dissemination plan)",
+)
+
+
+def impact_review_invite(snapshot: BoardSnapshot, base_url: str) -> CalendarFile:
+    """The recurring Impact & Learnings review the board proposes, as a
+    calendar file with one event that repeats weekly or fortnightly (an
+    RRULE) from its first day. Raises ImpactReviewNotProposed when the board
+    proposes none. Its UID is the board's, apart from the review meeting's."""
+    board = snapshot.board
+    if board.impact_review is None or board.impact_review_start is None:
+        raise ImpactReviewNotProposed()
+    if not day_in_range(board.impact_review_start):
+        raise ImpactReviewNotProposed()
+    link = board_link(base_url, board.id)
+    people = invitees_of(board)
+    description = [
+        f"{board.impact_review.label}: Impact & Learnings review, proposed by {board.title}",
+        f"Board: {link}",
+        "",
+        "Agenda:",
+        *(f"{index}. {item}" for index, item in enumerate(IMPACT_REVIEW_AGENDA, start=1)),
+        "",
+        "Ground rules:",
+        *(f"- {rule}" for rule in GROUND_RULES),
+        "",
+        "Invitees:",
+        *([f"- {invitee.described}" for invitee in people] or ["- nobody named yet"]),
+    ]
+    invited = tuple(Person(name=invitee.name, address=invitee.address,
+                           chair="facilitator" in invitee.roles)
+                    for invitee in people if invitee.address)
+    event = CalendarEvent(
+        uid=f"impact-review-{board.id}@{UID_DOMAIN}", day=board.impact_review_start,
+        summary="Impact & Learnings review", description="\n".join(description),
+        location=link, url=link, categories=tuple(board.labels), transparent=False,
+        organizer=next((person for person in invited if person.chair), None), attendees=invited,
+        every_weeks=board.impact_review.weeks)
     return CalendarFile(prodid=PRODID, method="REQUEST", events=(event,))

@@ -106,7 +106,8 @@ def _header(snapshot: BoardSnapshot) -> str:
     if board.review_type is ReviewType.incident or board.incident_date:
         facts.append(("Incident date", _iso(board.incident_date)))
     facts += [
-        ("Review date", _iso(board.review_date)),
+        ("Review meeting", _iso(board.review_date)),
+        ("Follow-up review", _iso(board.follow_up_date)),
         ("Severity", board.severity.label),
         ("Template", snapshot.template.name),
         ("Facilitator", _inline(roles.facilitator) or NONE),
@@ -379,7 +380,9 @@ def _learnings(snapshot: BoardSnapshot) -> str:
     return "\n".join(lines)
 
 
-def _closing(snapshot: BoardSnapshot, today: date) -> str:
+def _closing(snapshot: BoardSnapshot, today: date, empty: str | None = None) -> str:
+    """Risks, open questions and next steps, each always present; `empty`
+    replaces each list's own words for an empty list."""
     template = snapshot.template
     risk_steps = [step.key for step in template.note_steps if step.is_risk_step]
     risks = [_note(note, "  ") for key in risk_steps
@@ -398,11 +401,12 @@ def _closing(snapshot: BoardSnapshot, today: date) -> str:
         late = " (**overdue**)" if action.is_overdue(today) else ""
         next_steps.append(f"{_inline(action.title)} — {owner}, {due}{late}")
     lines = ["## Risks, open questions and next steps"]
+    empty_words = empty
     for title, entries, empty in (
         ("Risks", risks, "No risks recorded."),
         ("Open questions", questions, "No open questions."),
         ("Next steps", next_steps, "No open actions."),
     ):
         lines += ["", f"### {title}", ""]
-        lines += [f"- {entry}" for entry in entries] or [f"*{empty}*"]
+        lines += [f"- {entry}" for entry in entries] or [f"*{empty_words or empty}*"]
     return "\n".join(lines)

@@ -776,10 +776,12 @@ def _follow_up_dimension(snapshot: BoardSnapshot, template: Template,
                          summary: str | None) -> Dimension:
     undated = [action for action in snapshot.actions
                if action.status.is_active and action.due_date is None]
-    review = snapshot.board.review_date is not None
+    # The follow-up review, not the review meeting: when the team looks again
+    # at whether the actions worked.
+    review = snapshot.board.follow_up_date is not None
     missing = []
     if not review:
-        missing.append("No follow-up review date is set on the Summary.")
+        missing.append("No follow-up review date is set in the dissemination plan (Export).")
     if undated:
         missing.append(f"{_plural(len(undated), 'open action has', 'open actions have')} no due "
                        "date.")

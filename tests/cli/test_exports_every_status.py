@@ -6,9 +6,9 @@ from datetime import date
 import pytest
 
 from canvas.actions import ActionDraft, Status
-from canvas.models import BoardDetails
+from canvas.models import BoardDetails, DisseminationPlan
 from postmortem_canvas import FORMATS, main
-from storage import actions, boards
+from storage import actions, boards, dissemination
 from storage.db import connect
 from tests.cli.test_exports import CLOUDFLARE
 
@@ -28,6 +28,8 @@ def every_status_board(tmp_path_factory):
         board = boards.get_board(db, summary.id)
         details = BoardDetails.model_validate({**board.model_dump(), "review_date": "2030-01-10"})
         boards.update_details(db, board.id, details, board.details_version)
+        dissemination.save_dissemination_plan(db, board.id, DisseminationPlan(
+            impact_review="weekly", impact_review_start=date(2030, 1, 14)))
         for status in Status:
             actions.add_action(db, board.id, ActionDraft(
                 title=title_of(status), owner="Kim", due_date=date(2030, 1, 31),
@@ -52,6 +54,6 @@ def test_every_format_exports_a_board_holding_every_status(every_status_board, t
     assert len(data) > 100
     if name == "png":
         assert data.startswith(b"\x89PNG\r\n\x1a\n")
-    elif name in ("md", "json", "csv"):
+    elif name in ("md", "pack", "json", "csv"):
         text = data.decode("utf-8")
         assert all(title_of(status) in text for status in Status), name

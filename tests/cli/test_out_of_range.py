@@ -44,6 +44,10 @@ def test_a_board_holding_out_of_range_dates_exports_in_every_format(tmp_path, ca
         # A meeting needs a day a calendar can hold; the sentence says which date to fix.
         assert status == 2 and "review date, 9999-12-31," in err and err.count("\n") == 1
         return
+    if fmt == "review-invite":
+        # The board proposes no recurring review: one line says where to propose it.
+        assert status == 2 and "weekly or fortnightly" in err and err.count("\n") == 1
+        return
     assert status == 0, err
     data = target.read_bytes()
     assert data

@@ -75,6 +75,6 @@ def test_the_export_page_offers_every_format(app):
     app.switch_page(page("export.py")).run()
     assert not app.exception
     labels = [b.proto.label for b in app.get("download_button")]
-    assert labels == ["Markdown summary (.md)", "External summary (.md)",
+    assert labels == ["Retrospective pack (.md)", "Markdown summary (.md)", "External summary (.md)",
                       "Picture of the canvas (.png)", "Backup of the whole board (.json)",
                       "Actions (.csv)", "Due dates (.ics calendar)", "One-page brief (.md)"]

@@ -15,11 +15,11 @@ from storage import actions, boards, facilitation, notes, participants, votes
 from storage.db import connect
 from tests.pages.conftest import create_board, facilitator_key, join, page
 
-DOWNLOADS = ["export_md", "export_external", "export_png", "export_json", "export_csv",
+DOWNLOADS = ["export_pack", "export_md", "export_external", "export_png", "export_json", "export_csv",
              "export_ics", "export_brief", "export_invite"]
 
 
-def test_the_export_page_offers_all_eight_downloads_with_a_parked_action(app, db_file):
+def test_the_export_page_offers_all_nine_downloads_with_a_parked_action(app, db_file):
     board_id = create_board(app)
     with connect(db_file) as db:
         board = boards.get_board(db, board_id)

@@ -1,10 +1,12 @@
 """The Learnings page, the contributing-factors step and the Learnings review,
 run as AppTests against a real temporary database."""
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
+from canvas.actions import ActionDraft, Status
+from canvas.incident.timeline import EventKind, TimelineEvent
 from canvas.learnings import DecisionKind, EvidenceKind, FactorCategory
-from storage import actions, learnings, notes
+from storage import actions, events, learnings, notes
 from storage.db import connect
 from tests.pages.conftest import ADD_NOTE, add_note, create_board, join, page
 
@@ -139,3 +141,27 @@ def test_evidence_another_person_is_still_writing_is_hidden_not_gone(app, db_fil
     [learning] = learnings.list_learnings(connect(db_file), board_id)
     assert (learning.text, learning.evidence_id) == ("We learned that customers see errors first",
                                                      note.id)
+
+
+def test_the_review_shows_the_periods_impact_of_known_boards_only(app, db_file):
+    board_id = create_board(app, title="Checkout errors")
+    now = datetime.now(UTC).replace(microsecond=0) - timedelta(days=1)
+    with connect(db_file) as db:
+        for kind, minutes in ((EventKind.impact_start, 0), (EventKind.detected, 4),
+                              (EventKind.impact_end, 45), (EventKind.resolved, 50)):
+            events.add_event(db, board_id, TimelineEvent(
+                at=now + timedelta(minutes=minutes), kind=kind, text=kind.label))
+        actions.add_action(db, board_id, ActionDraft(
+            title="Alert on 5xx", owner="Kim", due_date=now.date(), status=Status.done))
+
+    app.switch_page(page("learnings_review.py")).run()
+    assert not app.exception, app.exception
+    shown = {metric.label: metric.value for metric in app.metric}
+    assert shown == {"Incidents": "1", "Minutes of customer impact": "45",
+                     "Mean time to detect": "4 min", "Mean time to resolve": "50 min",
+                     "Actions done / due": "1 / 1"}
+
+    other = join(board_id, "Ann")
+    other.session_state["identities"] = {}
+    other.switch_page(page("learnings_review.py")).run()
+    assert {metric.label: metric.value for metric in other.metric}["Incidents"] == "0"

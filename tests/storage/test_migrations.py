@@ -45,7 +45,9 @@ ROWS: dict[str, list[dict]] = {
          "close_reason": "Owners are picked at Monday's planning",
          "lead_target": "part:timeline", "lead_count": 3, "review_issue_tracker": "gitlab",
          "review_issue_project": "ops/handbook", "review_issue_id": "12", "summary_editors": '["p1"]',
-         "owner_email": "fran@example.com", "owner_name": "Fran", "access_mode": "listed"},
+         "owner_email": "fran@example.com", "owner_name": "Fran", "access_mode": "listed",
+         "follow_up_date": "2024-01-08", "impact_review": "fortnightly",
+         "impact_review_start": "2024-01-15"},
         {"id": B2, "title": "Second", "template": "blameless", "severity": "SEV3",
          "incident_date": None, "review_date": None, "summary": "", "impact": "",
          "facilitator": "Bo", "scribe": "", "decision_owner": "", "other_participants": "",
@@ -57,7 +59,8 @@ ROWS: dict[str, list[dict]] = {
          "tracker_url": "", "invitees": "", "customer_facing": "", "support": "",
          "close_reason": "", "lead_target": None, "lead_count": 0, "review_issue_tracker": None,
          "review_issue_project": None, "review_issue_id": None, "summary_editors": None,
-         "owner_email": None, "owner_name": None, "access_mode": "everyone_signed_in"},
+         "owner_email": None, "owner_name": None, "access_mode": "everyone_signed_in",
+         "follow_up_date": None, "impact_review": None, "impact_review_start": None},
     ],
     "participants": [
         {"id": "p1", "board_id": B1, "display_name": "Ann", "token_hash": "h1",
@@ -138,6 +141,10 @@ ROWS: dict[str, list[dict]] = {
     "decision_actions": [
         {"decision_id": "d1", "action_id": "a1", "board_id": B1, "position": 1},
     ],
+    "dissemination": [
+        {"id": "m1", "board_id": B1, "position": 0, "audience": "Support", "channel": "#support",
+         "day": "2024-01-10", "owner": "Sue"},
+    ],
     "instance_secrets": [
         {"name": "ticket_signing_key", "value": "secret", "created_at": T("12:30")},
     ],
@@ -168,6 +175,7 @@ LATER = {
     ("boards", "owner_email"): None, ("boards", "owner_name"): None,
     ("boards", "access_mode"): "everyone_signed_in", ("participants", "identity_hash"): None,
     ("facilitator_keys", "email"): None,
+    ("boards", "impact_review"): None, ("boards", "impact_review_start"): None,
 }
 
 
@@ -175,6 +183,8 @@ def backfilled(table: str, column: str, value):
     """What a migration puts into a column it adds to existing rows."""
     if (table, column) == ("notes", "number"):
         return value  # ROWS holds the numbers 0002 computes
+    if (table, column) == ("boards", "follow_up_date"):
+        return value  # ROWS holds the review date 0017 copies into it
     return LATER.get((table, column))
 
 
@@ -412,7 +422,7 @@ def test_postgresql_gets_the_same_tables_columns_and_indexes_as_sqlite(tmp_path)
                     {(name, bool(unique)) for _, name, unique, origin, _ in
                      lite.execute(f'PRAGMA index_list("{table}")') if origin == "c"})
             for (table,) in lite.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert len(expected) == 21 and all(columns for columns, _ in expected.values())
+    assert len(expected) == 22 and all(columns for columns, _ in expected.values())
     with postgres_schema(migrated=False) as url:
         assert migrate(url) == NAMES
         assert migrate(url) == []
@@ -448,3 +458,25 @@ def test_app_servers_starting_together_apply_each_migration_once():
         assert applied == [0, 0, len(NAMES)]
         with connect(url) as db:
             assert db.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == len(NAMES)
+
+
+def test_the_release_boards_review_date_becomes_both_the_meeting_and_the_follow_up_date(tmp_path):
+    """The one review date of tests/fixtures/release-0010.db meant the meeting
+    to the invite and the follow-up review to the brief and the rubric: after
+    the upgrade each reads the same day from its own field, so nothing moves."""
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "release-0010.db"
+    path = tmp_path / "release.db"
+    shutil.copy(fixture, path)
+    raw = sqlite3.connect(path)
+    before = dict(raw.execute("SELECT id, review_date FROM boards"))
+    raw.close()
+    assert before and all(before.values())
+
+    migrate(path)
+
+    with connect(path) as db:
+        for board_id, day in before.items():
+            snapshot = load_snapshot(db, board_id)
+            assert snapshot.board.review_date.isoformat() == day
+            assert snapshot.board.follow_up_date.isoformat() == day
+            assert snapshot.board.impact_review is None and snapshot.dissemination == []

@@ -20,7 +20,9 @@ def test_the_brief_has_every_section_and_no_notes():
     headings = [line for line in text.splitlines() if line.startswith("#")]
     assert headings[1:] == ["## TL;DR", "## Impact", "## What we learned", "## Decisions",
                             "## Top actions", "## Follow-up review"]
-    assert snapshot.board.review_date.isoformat() in text
+    # The follow-up review, not the meeting's own date (the invite's).
+    assert snapshot.board.follow_up_date.isoformat() in text
+    assert snapshot.board.review_date.isoformat() not in text
     for note in snapshot.notes:
         assert note.text not in text
     assert "Kim" in text  # owners are named: the brief is internal
@@ -41,7 +43,7 @@ def test_the_brief_keeps_to_the_top_actions_and_says_how_many_more():
 
 def test_an_empty_board_says_what_is_unknown_rather_than_leaving_blanks():
     snapshot = cloudflare_snapshot()
-    board = snapshot.board.model_copy(update={"summary": "", "impact": "", "review_date": None})
+    board = snapshot.board.model_copy(update={"summary": "", "impact": "", "follow_up_date": None})
     empty = snapshot.model_copy(update={"board": board, "learnings": [], "decisions": [],
                                         "actions": [], "events": []})
     text = brief(empty, TODAY)

@@ -22,9 +22,10 @@ from canvas.exports.canvas_png import ACTION_STATUS_COLOURS, canvas_png, plan
 from canvas.exports.digest import digest, digest_json, digest_markdown
 from canvas.exports.export import export_document
 from canvas.exports.external_summary import _STATUS_WORDS, external_summary
-from canvas.exports.invite import review_invite
+from canvas.exports.invite import impact_review_invite, review_invite
 from canvas.exports.learnings_review import due_actions
 from canvas.exports.markdown_pack import markdown_pack
+from canvas.exports.pack import retrospective_pack
 from canvas.exports.status_tables import StatusMissing, every_status
 from canvas.exports.tracker_issue import Tracker, is_pushable, issue_payload
 from postmortem_canvas import FORMATS
@@ -86,6 +87,9 @@ MADE = {
     "external": lambda s: external_summary(s, TODAY),
     "brief": lambda s: brief(s, TODAY),
     "invite": lambda s: ics_text(review_invite(s, "https://canvas.example"), {}, STAMP),
+    "review-invite": lambda s: ics_text(impact_review_invite(s, "https://canvas.example"), {},
+                                        STAMP),
+    "pack": lambda s: retrospective_pack(s, TODAY),
 }
 # Which statuses each format names by their action's title.
 SHOWN = {
@@ -101,6 +105,9 @@ SHOWN = {
     "brief": {Status.open, Status.in_progress},
     # The invite lists no actions at all.
     "invite": set(),
+    "review-invite": set(),
+    # The action tracker holds every commitment, and parked ideas apart.
+    "pack": set(Status),
 }
 
 

@@ -4,8 +4,11 @@ actions are due, and the Markdown agenda."""
 from datetime import date, timedelta
 
 from canvas.actions import FollowUp, Status
-from canvas.exports.learnings_review import due_actions, learnings_review_markdown
+from canvas.exports.learnings_review import (
+    BoardImpact, due_actions, learnings_review_markdown, period_impact,
+)
 from canvas.learnings import BoardLearnings, in_period
+from canvas.models import ReviewType
 from tests.unit.golden.fixture_board import T0, cloudflare_snapshot
 
 TODAY = date(2019, 7, 20)
@@ -54,3 +57,46 @@ def test_typed_text_in_the_agenda_is_escaped():
     text = learnings_review_markdown([board], [], TODAY, TODAY, TODAY)
     assert "<script>" not in text and "\\<script\\>" in text
     assert "*No open action is due.*" in text
+
+
+# --- impact across the period's boards ---------------------------------------------
+
+
+def cloudflare_impact(**changes):
+    snapshot = cloudflare_snapshot()
+    fields = dict(board_id=snapshot.board.id, title=snapshot.board.title,
+                  day=snapshot.board.incident_date, review_type=snapshot.board.review_type,
+                  events=snapshot.events, actions=snapshot.actions)
+    return BoardImpact(**{**fields, **changes})
+
+
+def test_the_period_adds_up_incidents_minutes_of_impact_and_actions_done_against_due():
+    okr = cloudflare_impact(board_id="OKR", title="Q3 OKR", review_type=ReviewType.okr,
+                            events=[], actions=[])
+    impact = period_impact([cloudflare_impact(), okr], date(2019, 7, 1), date(2019, 7, 14))
+
+    assert impact.incidents == 1 and len(impact.rows) == 2
+    # The Cloudflare timeline: impact 13:42–14:09, detected 13:45, resolved 14:52.
+    assert impact.impact_minutes == 27
+    assert impact.mean("detect_seconds") == 3 * 60
+    assert impact.mean("resolve_seconds") == 70 * 60
+    # Due by 07-14: done a1 (07-12); not a3 (07-15), nor won't-do a6, nor undated drafts.
+    assert (impact.actions_done, impact.actions_due) == (1, 1)
+    okr_row = next(row for row in impact.rows if row.board_id == "OKR")
+    assert (okr_row.impact_seconds, okr_row.detect_seconds) == (None, None)
+
+
+def test_a_board_outside_the_period_adds_nothing():
+    impact = period_impact([cloudflare_impact()], date(2019, 7, 3), date(2019, 7, 14))
+    assert impact.rows == [] and impact.impact_minutes == 0 and impact.mean("detect_seconds") is None
+
+
+def test_the_agenda_opens_with_the_impact_and_escapes_board_titles():
+    impact = period_impact([cloudflare_impact(title="WAF | <b>edge</b>")],
+                           date(2019, 7, 1), date(2019, 7, 31))
+    text = learnings_review_markdown([cloudflare_learnings()], [], date(2019, 7, 1),
+                                     date(2019, 7, 31), TODAY, impact)
+    assert text.index("## Impact") < text.index("## Global Cloudflare outage")
+    assert "- **Minutes of customer impact:** 27" in text
+    assert "- **Actions done / due:** 1 / 2" in text
+    assert "| 2019-07-02 | WAF \\| \\<b\\>edge\\</b\\> | 27 min | 3 min | 1 h 10 min | 1 / 2 |" in text

@@ -195,11 +195,13 @@ def test_kill_criteria_need_a_number_to_watch_and_a_committed_response():
     assert dimension(changed(snapshot, triggers=[]), "kill-criteria").score == MISSING
 
 
-def test_follow_up_wants_a_review_date_and_dated_actions():
+def test_follow_up_wants_a_follow_up_review_date_and_dated_actions():
     snapshot = cloudflare_snapshot()
     found = dimension(snapshot, "follow-up")
     assert found.score == PARTLY and found.fix_page == "next-steps"
-    found = dimension(with_board(snapshot, review_date=None), "follow-up")
+    # The review meeting's date is not the follow-up review's.
+    assert dimension(with_board(snapshot, review_date=None), "follow-up").score == PARTLY
+    found = dimension(with_board(snapshot, follow_up_date=None), "follow-up")
     assert found.score == MISSING and found.fix_page == "summary"
 
 

@@ -77,7 +77,7 @@ def test_answering_an_intake_question_takes_it_off_the_unknowns(client, board):
 @pytest.mark.parametrize("field, value, message", [
     ("incident_date", "0001-01-01", "Incident date: 0001-01-01 is outside the supported dates "
                                     "(1970-01-01 to 2200-12-31)."),
-    ("review_date", "9999-12-31", "Review date: 9999-12-31 is outside the supported dates "
+    ("review_date", "9999-12-31", "Review meeting date: 9999-12-31 is outside the supported dates "
                                   "(1970-01-01 to 2200-12-31)."),
     ("incident_date", "30/11/2026", None),
     ("summary", "x" * 4001, "Summary is 4,001 characters long; the limit is 4,000."),

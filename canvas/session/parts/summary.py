@@ -42,7 +42,7 @@ FIELDS: tuple[Field, ...] = (
     Field("incident_date", "Incident date", "date", "when"),
     Field("intake.period_start", "Period start", "date", "when"),
     Field("intake.period_end", "Period end", "date", "when"),
-    Field("review_date", "Review date", "date", "when"),
+    Field("review_date", "Review meeting date", "date", "when"),
     Field("severity", "Severity", "select", "when"),
     *(Field(f"roles.{role}", label[:1].upper() + label[1:], "line", "roles")
       for role, label in ROLE_LABELS.items()),

@@ -17,7 +17,9 @@ from pathlib import Path
 from canvas.actions import ActionType, FollowUp, Priority, SourceKind, Status, Trigger, TriggerKind
 from canvas.exports.importing import incident_source
 from canvas.learnings import Decision, DecisionKind, EvidenceKind, FactorCategory, Learning, WhyChain, WhyStep
-from canvas.models import Board, Cluster, Intake, Note, NoteColour, Participant, Roles, Severity
+from canvas.models import (
+    Board, Cadence, Cluster, DisseminationEntry, Intake, Note, NoteColour, Participant, Roles, Severity,
+)
 from canvas.session.phases import Phase
 from canvas.snapshot import BoardSnapshot
 from canvas.incident.timeline import parse_incident_file
@@ -82,6 +84,8 @@ def cloudflare_snapshot() -> BoardSnapshot:
         impact="Visitors to Cloudflare-proxied sites got 502 errors worldwide for 27 minutes; "
                "customers also lost the dashboard and API.\nTraffic dropped by about 80%.",
         incident_date=date(2019, 7, 2), review_date=date(2019, 7, 9), severity=Severity.sev1,
+        follow_up_date=date(2019, 8, 6), impact_review=Cadence.fortnightly,
+        impact_review_start=date(2019, 7, 15),
         roles=Roles(facilitator="Dana", scribe="Lee", decision_owner="Sam"),
         timezone="Europe/London", phase=Phase.discuss, votes_revealed=True,
         intake=Intake(reviewed="The global WAF outage of 2 July 2019",
@@ -177,9 +181,18 @@ def cloudflare_snapshot() -> BoardSnapshot:
         _decision(4, DecisionKind.no_change,
                   "No change beyond the status page automation already planned"),
     ]
+    dissemination = [
+        DisseminationEntry(id="m1", board_id=BOARD_ID, position=0, audience="Support | on call",
+                           channel="#support-leads", day=date(2019, 7, 10), owner="Lee"),
+        DisseminationEntry(id="m2", board_id=BOARD_ID, position=1, audience="Customers",
+                           channel="Public blog post", day=date(2019, 7, 12), owner="Dana"),
+        DisseminationEntry(id="m3", board_id=BOARD_ID, position=2, audience="Engineering",
+                           channel="Monthly *reliability* review"),
+    ]
     return BoardSnapshot(board=board, participants=participants, notes=notes, clusters=clusters,
                          tallies=tallies, events=events, actions=actions, triggers=triggers,
-                         learnings=learnings, decisions=decisions, whys=whys)
+                         learnings=learnings, decisions=decisions, whys=whys,
+                         dissemination=dissemination)
 
 
 if __name__ == "__main__":

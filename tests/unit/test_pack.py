@@ -1,0 +1,81 @@
+"""The retrospective pack: golden files of an incident board and an OKR
+period board, the section order, and what an empty board still says."""
+
+import re
+
+from canvas.exports.pack import retrospective_pack
+from canvas.models import GROUND_RULES
+from tests.unit.golden import assert_matches_golden
+from tests.unit.golden.fixture_board import TODAY, cloudflare_snapshot
+from tests.unit.golden import okr_board
+
+SECTIONS = [
+    "## 1. Brief and agenda", "## 2. Facts and timeline",
+    "## 3. Contributing factors and root-cause hypotheses", "## 4. Learnings and decisions",
+    "## 5. Action tracker", "## 6. Kill criteria and triggers", "## 7. Dissemination plan",
+    "## 8. Risks, open questions and next steps", "## 9. Rubric score",
+]
+
+
+def _sections(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.startswith("## ")]
+
+
+def test_the_cloudflare_incident_board_matches_the_golden_pack():
+    assert_matches_golden("cloudflare-2019-07-02-pack.md",
+                          retrospective_pack(cloudflare_snapshot(), TODAY))
+
+
+def test_the_okr_period_board_matches_the_golden_pack():
+    assert_matches_golden("okr-2026-q3-pack.md",
+                          retrospective_pack(okr_board.okr_snapshot(), okr_board.TODAY))
+
+
+def test_the_pack_has_the_nine_sections_in_the_practices_order():
+    for text in (retrospective_pack(cloudflare_snapshot(), TODAY),
+                 retrospective_pack(okr_board.okr_snapshot(), okr_board.TODAY)):
+        assert _sections(text) == SECTIONS
+        for rule in GROUND_RULES:
+            assert f"- {rule}" in text
+
+
+def test_facts_and_assumptions_are_listed_apart():
+    text = retrospective_pack(cloudflare_snapshot(), TODAY)
+    facts = text.split("### Known facts")[1].split("### Assumptions to verify")[0]
+    assumed = text.split("### Assumptions to verify")[1].split("### Timeline")[0]
+    assert "an attack is ruled out" in assumed and "an attack is ruled out" not in facts
+    assert "Add CPU-cost profiling" in assumed
+    assert "Global WAF termination executed" in facts
+
+
+def test_the_brief_uses_the_meeting_date_and_the_follow_up_date_each_for_itself():
+    text = retrospective_pack(cloudflare_snapshot(), TODAY)
+    assert "- **Review meeting:** 2019-07-09" in text
+    assert "- **Follow-up review:** 2019-08-06" in text
+    assert "Every two weeks, from 2019-07-15" in text
+
+
+def test_an_empty_board_keeps_every_section_and_says_none_yet():
+    snapshot = cloudflare_snapshot()
+    empty = snapshot.model_copy(update={
+        "notes": [], "clusters": [], "tallies": {}, "events": [], "actions": [], "triggers": [],
+        "learnings": [], "decisions": [], "whys": [], "dissemination": [],
+        "board": snapshot.board.model_copy(update={"impact_review": None})})
+    text = retrospective_pack(empty, TODAY)
+    assert _sections(text) == SECTIONS
+    closing = text.split(SECTIONS[7])[1].split(SECTIONS[8])[0]
+    assert closing.count("*none yet*") == 3
+    plan = text.split(SECTIONS[6])[1].split(SECTIONS[7])[0]
+    assert plan.startswith("\n\n*none yet*")
+
+
+def test_typed_text_is_escaped_and_no_author_is_named():
+    text = retrospective_pack(okr_board.okr_snapshot(), okr_board.TODAY)
+    # A note typed as a heading stays text; a pipe cannot split a table cell.
+    assert "\\# Keep the objective" in text
+    assert not re.search(r"^#+ Keep the objective", text, re.MULTILINE)
+    assert "\\*reliability\\*" in retrospective_pack(cloudflare_snapshot(), TODAY)
+    assert "Support \\| on call" in retrospective_pack(cloudflare_snapshot(), TODAY)
+    assert "p2" not in text.split()
+    # Attendees are named with their roles, never with their addresses.
+    assert "- Ola (scribe)" in text and "ola@example.com" not in text
