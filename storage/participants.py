@@ -29,7 +29,8 @@ def join_board(db: Database, board_id: str, display_name: str) -> tuple[Particip
                 "last_seen_at": stamp,
             }
         )
-    return participant_by_token(db, board_id, token), token
+    row = next(db.query("SELECT * FROM participants WHERE id = ?", [participant_id]))
+    return Participant.model_validate(row), token
 
 
 def participant_by_token(db: Database, board_id: str, token: str | None) -> Participant:
