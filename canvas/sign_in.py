@@ -26,23 +26,13 @@ from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
+from canvas.board_access import SignedInPerson
+
 DEFAULT_GROUPS_CLAIM = "groups"
 DEFAULT_ASK = "the person who runs Postmortem Canvas for your company"
 # Streamlit's own keys of [auth]; every other table in it is a provider.
 _AUTH_KEYS = {"redirect_uri", "cookie_secret", "client_id", "client_secret", "server_metadata_url",
               "client_kwargs", "expose_tokens"}
-
-
-class SignedInPerson(BaseModel):
-    """Who the identity provider says is signed in."""
-
-    email: str
-    name: str
-    groups: tuple[str, ...] = ()
-
-    @property
-    def domain(self) -> str:
-        return self.email.rpartition("@")[2].lower()
 
 
 class SignInSettings(BaseModel):

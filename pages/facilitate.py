@@ -3,11 +3,12 @@
 import streamlit as st
 
 from canvas.actions import ActionDraft, FollowUp
+from canvas.board_access import AccessList, AccessMode
 from canvas.dates import clamp_day
 from canvas.session.phases import Phase
 from canvas.session.voting import BUDGET_RANGE, VoteRules
-from pages.shared import board_page, feedback, navigation, widgets
-from storage import actions, facilitation, participants, votes
+from pages.shared import board_page, feedback, navigation, sign_in, widgets
+from storage import actions, board_access, facilitation, participants, votes
 
 page = board_page.open_board_page()
 board = page.board
@@ -144,3 +145,43 @@ if link := st.session_state.pop("facil_new_link", None):
 st.subheader("People", anchor=False)
 for person in participants.list_participants(page.db, board.id):
     st.text(f"• {person.display_name}")
+
+# With sign-in on: facilitators by their email, and who may open the board.
+person = sign_in.signed_in_person()
+if person is not None:
+    access = board_access.board_access(page.db, board.id)
+    st.subheader("Facilitators and access", anchor=False)
+    st.caption("People sign in; facilitators are named by their email and keep their rights on "
+               "any browser. The board's creator cannot be removed.")
+    for email, is_creator in board_access.list_facilitators(page.db, board.id):
+        left, right = st.columns([4, 1])
+        left.text(f"• {email}" + (" (created the board)" if is_creator else ""))
+        if not is_creator:
+            right.button("Remove", key=f"facil_remove_{email}", on_click=lambda email=email: feedback.run_action(
+                lambda db: board_access.remove_co_facilitator(db, board.id, email, by=person)))
+    with st.form("facil_add_facilitator", border=False):
+        left, right = st.columns([4, 1], vertical_alignment="bottom")
+        left.text_input("Make a co-facilitator (email)", key="facil_new_facilitator", max_chars=254)
+        added = right.form_submit_button("Add")
+    if added:
+        feedback.run_action(lambda db: board_access.add_co_facilitator(
+            db, board.id, st.session_state["facil_new_facilitator"], by=person))
+
+    def save_access() -> None:
+        state = st.session_state
+        feedback.run_action(lambda db: board_access.set_access(db, board.id, AccessList(
+            mode=state["facil_access_mode"],
+            people=frozenset(line.strip() for line in state["facil_access_people"].splitlines() if line.strip()),
+            domains=frozenset(line.strip() for line in state["facil_access_domains"].splitlines()
+                              if line.strip())), by=person))
+
+    with st.form("facil_access", border=True):
+        st.radio("Who may open this board", list(AccessMode), format_func=lambda mode: mode.label,
+                 index=list(AccessMode).index(access.access.mode), key="facil_access_mode")
+        left, right = st.columns(2)
+        left.text_area("People (one email a line)", value="\n".join(sorted(access.access.people)),
+                       key="facil_access_people")
+        right.text_area("Domains (one a line, e.g. example.com)",
+                        value="\n".join(sorted(access.access.domains)), key="facil_access_domains")
+        st.form_submit_button("Save access", on_click=save_access)
+    feedback.show_action_error()

@@ -2,13 +2,14 @@
 
 import streamlit as st
 
+from canvas.board_access import board_name
 from canvas.models import BoardDraft, ReviewType, Severity
-from canvas.errors import CanvasError, NotText, TemplateWithoutTimeline, decode_text
+from canvas.errors import CanvasError, InvalidInput, NotText, TemplateWithoutTimeline, decode_text
 from canvas.exports.importing import read_board_file
 from canvas.dates import today_in
 from canvas.text import plural
 from canvas.templates import DEFAULT_TEMPLATE, all_templates, get_template
-from pages.shared import database, feedback, identity, navigation, widgets
+from pages.shared import database, feedback, identity, navigation, sign_in, widgets
 from storage import boards, facilitation, restore
 
 db = database.database()
@@ -42,20 +43,25 @@ def create_board() -> None:
     state = st.session_state
     started = []
 
+    person = sign_in.signed_in_person()
+
     def start(write_db) -> None:
+        if (refused := sign_in.may_create_boards()) is not None:
+            raise InvalidInput(refused)
         draft = BoardDraft.model_validate(
             {
                 "title": state["home_title"],
                 "incident_date": state.get("home_incident_date"),
                 "severity": state["home_severity"],
                 "template": state["home_template"],
-                "facilitator_name": state["home_name"],
+                # Signed in, the facilitator is named as their identity provider names them.
+                "facilitator_name": board_name(person) if person else state["home_name"],
                 "review_type": state["home_review_type"],
                 "period_start": state.get("home_period_start"),
                 "period_end": state.get("home_period_end"),
             }
         )
-        started.append(facilitation.start_board(write_db, draft))
+        started.append(facilitation.start_board(write_db, draft, owner=person))
 
     # The typed title and name stay in the form unless the board was made.
     if not feedback.run_action(start, error_key="home_error"):
@@ -91,7 +97,8 @@ with st.form("home_create", border=True):
     right.selectbox("Template", list(templates), key="home_template",
                     index=list(templates).index(DEFAULT_TEMPLATE),
                     format_func=lambda slug: templates[slug].name)
-    st.text_input("Your name (you facilitate)", key="home_name", max_chars=40)
+    if sign_in.signed_in_person() is None:
+        st.text_input("Your name (you facilitate)", key="home_name", max_chars=40)
     st.form_submit_button("Create board", type="primary", on_click=create_board)
 
 if error := st.session_state.pop("home_error", None):

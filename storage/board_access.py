@@ -195,6 +195,14 @@ def take_seat(db: Database, board_id: str, person: SignedInPerson,
     return Participant.model_validate(seat), token
 
 
+def is_seat_of(db: Database, board_id: str, participant_id: str, person: SignedInPerson) -> bool:
+    """Whether the participant is `person`'s seat on the board (a browser's
+    token may belong to someone who used it before)."""
+    row = db.execute("SELECT 1 FROM participants WHERE id = ? AND board_id = ? AND identity_hash = ?",
+                     [participant_id, board_id, seat_key(board_id, person.email)]).fetchone()
+    return row is not None
+
+
 def tie_seat(db: Database, participant_id: str, board_id: str, person: SignedInPerson) -> None:
     """Tie an existing participant (the creator's first seat) to `person`'s
     identity, inside the caller's change of the board."""

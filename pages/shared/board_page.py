@@ -21,8 +21,9 @@ from pages.shared.database import database
 from pages.shared.feedback import run_action, show_action_error
 from pages.shared.identity import _remembered_identity, keep_presence, remember_identity
 from pages.shared.navigation import current_board
+from pages.shared.sign_in import signed_in_person
 from pages.shared.widgets import literal_title, show_sidebar
-from storage import facilitation, participants
+from storage import board_access, facilitation, participants
 from storage.db import Database
 from storage.snapshot import load_snapshot
 
@@ -77,6 +78,9 @@ def open_board_page(*, top_bar: bool = True) -> BoardPage:
     db = database()
     board = current_board(db)
     token, key = _remembered_identity(board.id)
+    person = signed_in_person()
+    if person is not None:
+        token, key = _seat_of_signed_in(db, board, person, token, key)
     try:
         me = participants.participant_by_token(db, board.id, token)
     except ParticipantNotFound:
@@ -92,6 +96,48 @@ def open_board_page(*, top_bar: bool = True) -> BoardPage:
         live_top_bar(page)
     show_action_error()
     return page
+
+
+def _seat_of_signed_in(db: Database, board: Board, person, token: str | None,
+                       key: str | None) -> tuple[str | None, str | None]:
+    """With sign-in on: the board's access list decides who may open it; the
+    person's own seat (made the first time, named as their identity provider
+    names them) and, for a facilitator by identity, a facilitator key, both
+    kept by this browser. A new browser, device or cleared storage so gets
+    both back without a link."""
+    decision = board_access.may_open(db, board.id, person)
+    if not decision.allowed:
+        show_sidebar(board)
+        literal_title(board.title)
+        st.error(decision.refusal)
+        st.stop()
+    try:
+        mine = participants.participant_by_token(db, board.id, token)
+        seated = board_access.is_seat_of(db, board.id, mine.id, person)
+    except ParticipantNotFound:
+        seated = False
+    if not seated:
+        def sit(write_db: Database) -> None:
+            _, new_token = board_access.take_seat(write_db, board.id, person)
+            remember_identity(board.id, token=new_token)
+
+        if not run_action(sit, error_key="seat_error"):
+            show_sidebar(board)
+            st.error(st.session_state.pop("seat_error"))
+            st.stop()
+    if not facilitation.is_facilitator(db, board.id, key) and board_access.is_facilitator(
+            db, board.id, person.email):
+        def facilitate(write_db: Database) -> None:
+            remember_identity(board.id, facilitator_key=board_access.facilitator_key_for(
+                write_db, board.id, person))
+
+        run_action(facilitate, error_key="seat_error")
+    known = st.session_state.setdefault("identities", {}).setdefault(board.id, {})
+    if (known.get("token") or token, known.get("facilitator_key") or key) != (token, key):
+        # Once more, so this browser keeps the new seat and key (the identity
+        # component writes them) before the board's canvas reads them.
+        st.rerun()
+    return token, key
 
 
 def live_top_bar(page: BoardPage) -> None:

@@ -9,6 +9,7 @@ import streamlit as st
 from canvas.sign_in import (
     SignedInPerson, SignInRefused, SignInSettings, identity_key, may_sign_in, person_from_claims,
 )
+from canvas.sign_in import may_create_boards as refusal_to_create
 from web.identity import sign_in_settings
 
 
@@ -24,10 +25,49 @@ def gate() -> SignedInPerson | None:
     refused, person = _refusal(settings)
     if refused is not None:
         _only_page(lambda: _refused_page(refused), "Not signed in")
+    _return_component(key="sign_in_return", data={"keep": False})
     with st.sidebar:
         st.caption(f"Signed in as **{person.name}** ({person.email})")
         st.button("Sign out", key="sign_in_sign_out", icon=":material/logout:", on_click=st.logout)
     return person
+
+
+def signed_in_person() -> SignedInPerson | None:
+    """The person signed in on this page run (the gate let them through), or
+    None when sign-in is off."""
+    settings = sign_in_settings()
+    if not settings.enabled or not st.user.is_logged_in:
+        return None
+    refused, person = _refusal(settings)
+    return None if refused is not None else person
+
+
+def may_create_boards() -> str | None:
+    """Why this person may not create boards (None when they may, or when sign-in is off)."""
+    settings = sign_in_settings()
+    return refusal_to_create(settings, signed_in_person()) if settings.enabled else None
+
+
+# The identity provider sends everyone back to the app's root: a shared board
+# link would be lost. The sign-in page keeps the address in the tab's session
+# storage; the first signed-in page returns to it.
+_RETURN_JS = """
+export default function(component) {
+  const { data } = component;
+  const key = "postmortem-canvas:after-sign-in";
+  if (data.keep) {
+    if (window.location.search) window.sessionStorage.setItem(key, window.location.search);
+    return;
+  }
+  const back = window.sessionStorage.getItem(key);
+  window.sessionStorage.removeItem(key);
+  if (back && back !== window.location.search && /^\\?board=[A-Za-z0-9_-]+$/.test(back)) {
+    window.location.replace(window.location.pathname + back);
+  }
+}
+"""
+
+_return_component = st.components.v2.component("postmortem_after_sign_in", js=_RETURN_JS)
 
 
 def current_identity() -> str:
@@ -54,6 +94,7 @@ def _only_page(draw, title: str) -> None:
 
 
 def _sign_in_page(settings: SignInSettings) -> None:
+    _return_component(key="sign_in_keep", data={"keep": True})
     st.title("Postmortem Canvas")
     st.write("Sign in to open or create a postmortem board.")
     for provider in settings.providers:

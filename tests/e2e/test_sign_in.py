@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import ROOT, free_port, new_context, settle, shoot, wait_healthy, create_board
 from tests.oidc_provider import CLIENT_ID, CLIENT_SECRET, OidcProvider, Person
@@ -18,11 +19,12 @@ SIZES = {"1024x768": (1024, 768), "1440x900": (1440, 900)}
 TICKET_SECONDS = 6
 ANA = Person("ana@example.org", "Ana Lee", ("sre",))
 EVE = Person("eve@elsewhere.net", "Eve Stranger")
+BEN = Person("ben@example.org", "Ben Okafor")
 
 
 @pytest.fixture(scope="module")
 def provider():
-    with OidcProvider([ANA, EVE]) as running:
+    with OidcProvider([ANA, EVE, BEN]) as running:
         yield running
 
 
@@ -123,7 +125,7 @@ def test_signing_out_ends_the_live_stream(browser, signed_in_server):
     try:
         board = context.new_page()
         sign_in(board, signed_in_server, ANA)
-        create_board(board, signed_in_server, "Checkout outage", "Ana")
+        create_board(board, signed_in_server, "Checkout outage", None)
         board.wait_for_selector(".pc-connection-live")
         # Sign out in another tab of the same browser: the identity cookie goes.
         other = context.new_page()
@@ -137,3 +139,55 @@ def test_signing_out_ends_the_live_stream(browser, signed_in_server):
         assert "Sign in" in board.locator(".pc-root").first.inner_text()
     finally:
         context.close()
+
+
+def test_a_shared_board_is_joined_by_signing_in_and_its_creator_facilitates_from_any_browser(
+        browser, signed_in_server):
+    ana_first, ben, ana_again = (new_context(browser, 1440, 900) for _ in range(3))
+    try:
+        page = ana_first.new_page()
+        sign_in(page, signed_in_server, ANA)
+        share = create_board(page, signed_in_server, "Checkout outage at noon", None)
+        page.wait_for_selector(".pc-connection-live")
+        assert "Ana Lee" in page.locator(".pc-root").first.inner_text()
+
+        # Ben opens the shared link, signs in, and lands on the board with his
+        # own seat under the name his identity provider gives: no join form.
+        guest = ben.new_page()
+        guest.goto(share)
+        settle(guest)
+        guest.get_by_role("button", name="Sign in with Keycloak").click()
+        guest.locator(f"button[data-email='{BEN.email}']").click()
+        guest.wait_for_selector(".pc-connection-live", timeout=30_000)
+        assert guest.locator(".st-key-join_name").count() == 0
+        expect(page.locator(".pc-here").first).to_contain_text("Ben Okafor", timeout=15_000)
+        # Ben is a participant, not a facilitator: no phase controls.
+        assert guest.get_by_role("button", name="Group ▶").count() == 0
+
+        # Ana, on a fresh browser with nothing stored, signs in and still facilitates.
+        again = ana_again.new_page()
+        again.goto(share)
+        settle(again)
+        again.get_by_role("button", name="Sign in with Keycloak").click()
+        again.locator(f"button[data-email='{ANA.email}']").click()
+        again.wait_for_selector(".pc-connection-live", timeout=30_000)
+        again.get_by_role("button", name="Group ▶").click()
+        expect(guest.locator(".pc-root").first).to_have_attribute("data-phase", "group", timeout=15_000)
+        # One seat for Ana, whichever browser she used.
+        here = again.locator(".pc-here").first.inner_text()
+        assert here.count("Ana Lee") == 1, here
+
+        # Ana makes Ben a co-facilitator by his email; his board then steers too.
+        again.goto(share.replace("/?", "/facilitate?"))
+        settle(again)
+        again.locator(".st-key-facil_new_facilitator input").fill(BEN.email)
+        again.get_by_role("button", name="Add", exact=True).click()
+        settle(again)
+        expect(again.get_by_text(f"• {BEN.email}")).to_be_visible()
+        shoot(again, "sign-in-facilitators-1440x900")
+        guest.goto(share)
+        settle(guest)
+        expect(guest.get_by_role("button", name="◀ Write")).to_be_visible(timeout=15_000)
+    finally:
+        for context in (ana_first, ben, ana_again):
+            context.close()
