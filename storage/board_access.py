@@ -22,7 +22,7 @@ from canvas.board_access import (
 )
 from canvas.board_access import is_facilitator as _facilitates
 from canvas.board_access import may_open as _may_open
-from canvas.errors import BoardNotFound, NotFacilitator
+from canvas.errors import BoardNotFound, NotFacilitator, ParticipantNotFound
 from canvas.ids import hash_secret, is_well_formed_board_id, new_row_id, new_secret
 from canvas.models import Participant
 from storage.boards import changing_board
@@ -193,6 +193,18 @@ def take_seat(db: Database, board_id: str, person: SignedInPerson,
                                   "token_hash": hash_secret(token), "created_at": stamp})
         seat = next(db.query("SELECT * FROM participants WHERE id = ?", [participant_id]))
     return Participant.model_validate(seat), token
+
+
+def rename_seat(db: Database, board_id: str, person: SignedInPerson, name: str) -> str:
+    """Shorten the name `person`'s seat shows on this board (their provider's
+    name, cut as canvas.board_access.board_name allows); returns it."""
+    shown = board_name(person, name)
+    with changing_board(db, board_id):
+        done = db.execute("UPDATE participants SET display_name = ? WHERE board_id = ? AND identity_hash = ?",
+                          [shown, board_id, seat_key(board_id, person.email)])
+        if done.rowcount == 0:
+            raise ParticipantNotFound()
+    return shown
 
 
 def is_seat_of(db: Database, board_id: str, participant_id: str, person: SignedInPerson) -> bool:

@@ -92,6 +92,8 @@ def open_board_page(*, top_bar: bool = True) -> BoardPage:
                      facilitation.is_facilitator(db, board.id, key))
     keep_presence(db, me)
     show_sidebar(board)
+    if person is not None:
+        _name_on_board(board, person, me)
     if top_bar:
         live_top_bar(page)
     show_action_error()
@@ -138,6 +140,21 @@ def _seat_of_signed_in(db: Database, board: Board, person, token: str | None,
         # component writes them) before the board's canvas reads them.
         st.rerun()
     return token, key
+
+
+def _name_on_board(board: Board, person, me: Participant) -> None:
+    """The name this board shows for a signed-in person: their provider's,
+    which they may shorten (never replace) here."""
+    with st.sidebar, st.form("seat_name", border=False):
+        st.text_input("Your name on this board", value=me.display_name, key="seat_name_value",
+                      max_chars=40, help="Your name as you sign in, shortened as you like "
+                      "(\"Alexandra F.\"); it stays recognisably yours.")
+        if st.form_submit_button("Save name"):
+            if run_action(lambda db: board_access.rename_seat(db, board.id, person,
+                                                             st.session_state["seat_name_value"]),
+                          error_key="seat_name_error"):
+                st.rerun()
+            st.error(st.session_state.pop("seat_name_error"))
 
 
 def live_top_bar(page: BoardPage) -> None:

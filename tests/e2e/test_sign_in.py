@@ -160,7 +160,13 @@ def test_a_shared_board_is_joined_by_signing_in_and_its_creator_facilitates_from
         guest.locator(f"button[data-email='{BEN.email}']").click()
         guest.wait_for_selector(".pc-connection-live", timeout=30_000)
         assert guest.locator(".st-key-join_name").count() == 0
-        expect(page.locator(".pc-here").first).to_contain_text("Ben Okafor", timeout=15_000)
+        expect(guest.locator(".pc-here").first).to_contain_text("Ben Okafor", timeout=15_000)
+        # His name as his provider gives it, which he may shorten, never replace.
+        guest.locator(".st-key-seat_name_value input").fill("Ben O.")
+        guest.get_by_role("button", name="Save name").click()
+        settle(guest)
+        expect(guest.locator(".pc-here").first).to_contain_text("Ben O.", timeout=15_000)
+        guest.wait_for_selector(".pc-connection-live", timeout=30_000)
         # Ben is a participant, not a facilitator: no phase controls.
         assert guest.get_by_role("button", name="Group ▶").count() == 0
 
@@ -184,6 +190,9 @@ def test_a_shared_board_is_joined_by_signing_in_and_its_creator_facilitates_from
         again.get_by_role("button", name="Add", exact=True).click()
         settle(again)
         expect(again.get_by_text(f"• {BEN.email}")).to_be_visible()
+        # The board lists each person once, Ben by the name he chose.
+        expect(again.get_by_text("• Ben O.", exact=True)).to_be_visible()
+        expect(again.get_by_text("• Ana Lee", exact=True)).to_have_count(1)
         shoot(again, "sign-in-facilitators-1440x900")
         guest.goto(share)
         settle(guest)

@@ -180,3 +180,18 @@ def test_emails_are_in_no_backup_export_or_markdown(db):
             assert part not in text
     # The database does hold them, so the check above could fail.
     assert board_access.list_facilitators(db, board.id)[1] == (CY.email, False)
+
+
+def test_a_seat_keeps_its_provider_name_shortened_never_replaced(db):
+    access = board_access
+    ann = SignedInPerson(email="alexandra.f@example.org", name="Alexandra Fernández")
+    board_id = facilitation.start_board(db, BoardDraft(title="Names", facilitator_name="Fran")).board.id
+    seat, _ = access.take_seat(db, board_id, ann)
+    assert access.rename_seat(db, board_id, ann, "Alexandra F.") == "Alexandra F."
+    with pytest.raises(NameNotFromProvider):
+        access.rename_seat(db, board_id, ann, "The CEO")
+    names = {p.id: p.display_name for p in participants.list_participants(db, board_id)}
+    assert names[seat.id] == "Alexandra F."
+    stranger = SignedInPerson(email="bo@example.org", name="Bo")
+    with pytest.raises(ParticipantNotFound):
+        access.rename_seat(db, board_id, stranger, "Bo")
