@@ -89,19 +89,8 @@ def review_invite(snapshot: BoardSnapshot, base_url: str) -> CalendarFile:
         raise InviteNeedsReviewDate(board.review_date.isoformat())
     link = board_link(base_url, board.id)
     people = invitees_of(board)
-    description = [
-        f"{board.review_type.label} review: {board.title}",
-        f"Board: {link}",
-        "",
-        "Agenda:",
-        *(f"{index}. {step.title}" for index, step in enumerate(snapshot.template.steps, start=1)),
-        "",
-        "Ground rules:",
-        *(f"- {rule}" for rule in GROUND_RULES),
-        "",
-        "Invitees:",
-        *([f"- {invitee.described}" for invitee in people] or ["- nobody named yet"]),
-    ]
+    description = _described(f"{board.review_type.label} review: {board.title}", link,
+                             [step.title for step in snapshot.template.steps], people)
     if board.tracker_url:
         description += ["", f"Tracker issue: {board.tracker_url}"]
     invited = tuple(Person(name=invitee.name, address=invitee.address,
@@ -138,19 +127,9 @@ def impact_review_invite(snapshot: BoardSnapshot, base_url: str) -> CalendarFile
         raise ImpactReviewNotProposed()
     link = board_link(base_url, board.id)
     people = invitees_of(board)
-    description = [
-        f"{board.impact_review.label}: Impact & Learnings review, proposed by {board.title}",
-        f"Board: {link}",
-        "",
-        "Agenda:",
-        *(f"{index}. {item}" for index, item in enumerate(IMPACT_REVIEW_AGENDA, start=1)),
-        "",
-        "Ground rules:",
-        *(f"- {rule}" for rule in GROUND_RULES),
-        "",
-        "Invitees:",
-        *([f"- {invitee.described}" for invitee in people] or ["- nobody named yet"]),
-    ]
+    description = _described(
+        f"{board.impact_review.label}: Impact & Learnings review, proposed by {board.title}", link,
+        IMPACT_REVIEW_AGENDA, people)
     invited = tuple(Person(name=invitee.name, address=invitee.address,
                            chair="facilitator" in invitee.roles)
                     for invitee in people if invitee.address)
@@ -161,3 +140,21 @@ def impact_review_invite(snapshot: BoardSnapshot, base_url: str) -> CalendarFile
         organizer=next((person for person in invited if person.chair), None), attendees=invited,
         every_weeks=board.impact_review.weeks)
     return CalendarFile(prodid=PRODID, method="REQUEST", events=(event,))
+
+
+def _described(heading: str, link: str, agenda, people: list[Invitee]) -> list[str]:
+    """An invite's description, line by line: what it is, the board, the
+    agenda, the ground rules and who is invited."""
+    return [
+        heading,
+        f"Board: {link}",
+        "",
+        "Agenda:",
+        *(f"{index}. {item}" for index, item in enumerate(agenda, start=1)),
+        "",
+        "Ground rules:",
+        *(f"- {rule}" for rule in GROUND_RULES),
+        "",
+        "Invitees:",
+        *([f"- {invitee.described}" for invitee in people] or ["- nobody named yet"]),
+    ]
