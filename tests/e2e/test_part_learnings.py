@@ -200,7 +200,7 @@ def test_the_summary_edited_in_one_tab_appears_in_the_others_and_bad_dates_are_r
     editor.fill("9999-12-31")
     editor.press("Enter")
     expect(field(ann, "review_date").locator(".pc-error")).to_have_text(
-        "Review date: 9999-12-31 is outside the supported dates (1970-01-01 to 2200-12-31).")
+        "Review meeting date: 9999-12-31 is outside the supported dates (1970-01-01 to 2200-12-31).")
     expect(editor).to_have_value("9999-12-31")
     editor.press("Escape")
     expect(field(ann, "review_date")).to_contain_text("Unknown")
