@@ -137,6 +137,11 @@ class Flag(BaseModel):
         """Whether the text asks for something a blameless review refuses."""
         return self.category == BOUNDARY_CATEGORY
 
+    def as_nudge(self) -> dict:
+        """The flag as the live board shows it (a note's or the summary card's nudge)."""
+        return {"phrase": self.phrase, "explanation": self.explanation, "suggestion": self.suggestion,
+                **({"boundary": True, "referral": self.referral} if self.is_boundary else {})}
+
 
 class LintFinding(BaseModel):
     """A flag located in a Markdown file by 1-based line and column."""

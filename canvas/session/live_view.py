@@ -362,9 +362,7 @@ class _ViewerFlags:
 def _nudge_json(text: str, names_as_subjects: bool, names: tuple[str, ...]) -> str:
     # A board's notes change one at a time: the rest are answered from here.
     flags = check_text(text, names=list(names), names_as_subjects=names_as_subjects)
-    return _dumps([{"phrase": flag.phrase, "explanation": flag.explanation, "suggestion": flag.suggestion,
-                    **({"boundary": True, "referral": flag.referral} if flag.is_boundary else {})}
-                   for flag in flags])
+    return _dumps([flag.as_nudge() for flag in flags])
 
 
 def _actor(viewer: Viewer) -> Actor:

@@ -258,7 +258,8 @@ function measureClamps(s) {
 }
 
 // Only the writer receives a nudge (the server puts it on their own notes).
-function renderNudge(s, note) {
+// `said` tells who sees it: a note's nudge only its writer, the summary card's everyone.
+function renderNudge(s, note, said = "Only you see this.") {
   const box = el("div", "pc-nudge");
   box.setAttribute("role", "note");
   for (const flag of note.nudge) {
@@ -271,7 +272,7 @@ function renderNudge(s, note) {
     if (flag.referral) line.appendChild(document.createTextNode(` ${flag.referral}`));
     box.appendChild(line);
   }
-  box.appendChild(el("p", "pc-nudge-only", "Only you see this."));
+  box.appendChild(el("p", "pc-nudge-only", said));
   return box;
 }
 

@@ -16,6 +16,11 @@ PART_RENDERERS.summary = function (s, part, title) {
   head.appendChild(el("span", "pc-summary-unanswered",
     open ? `${open} of ${part.intake_questions} intake questions unknown` : "Every intake question answered"));
   section.appendChild(head);
+  if (part.title_nudge.length) {
+    const nudge = renderNudge(s, { nudge: part.title_nudge }, "On the board's title; everyone sees this.");
+    nudge.dataset.key = "summary-title-nudge";
+    section.appendChild(nudge);
+  }
   const edit = s.summaryEdit;
   if (edit && !part.fields.some((field) => field.key === edit.key)) s.summaryEdit = null;
   // What happened, its impact, dates and severity always show; the roles
@@ -145,6 +150,9 @@ function renderSummaryField(s, part, field) {
     }
   }
   box.appendChild(value);
+  if (field.nudge && field.nudge.length && !(edit && edit.key === field.key)) {
+    box.appendChild(renderNudge(s, field, "On the summary card; everyone sees this."));
+  }
   return box;
 }
 

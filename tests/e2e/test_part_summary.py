@@ -38,3 +38,16 @@ def test_the_facilitator_lets_only_ann_edit_the_summary_and_bob_sees_why(server,
     chooser.select_option("everyone")
     expect(part(bob, "summary")).to_contain_text("Everyone on the board edits this card.", timeout=LIVE)
     edit_summary(bob, "summary", "Bob may edit again.")
+
+
+def test_a_summary_that_asks_who_is_to_blame_is_nudged_on_everyones_card(server, new_person):
+    _, (fran, ann, bob) = seat(server, new_person, "Checkout errors at noon")
+    edit_summary(ann, "summary", "Find who is to blame for the checkout outage.")
+    for page in (fran, ann, bob):
+        nudge = summary_field(page, "summary").locator(".pc-nudge")
+        expect(nudge).to_contain_text("Outside a blameless review", timeout=LIVE)
+        expect(nudge).to_contain_text("everyone sees this")
+    part(bob, "summary").scroll_into_view_if_needed()
+    shoot(bob, "summary-boundary-nudge-1440")
+    edit_summary(ann, "summary", "Checkout failed for 27 minutes after a config push.")
+    expect(summary_field(bob, "summary").locator(".pc-nudge")).to_have_count(0, timeout=LIVE)

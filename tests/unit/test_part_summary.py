@@ -57,3 +57,18 @@ def test_the_intent_takes_exactly_the_fields_the_card_shows():
 
     assert set(get_args(FieldKey)) == {field.key for field in FIELDS}
     assert {field.group for field in FIELDS} == {"what", "when", "roles", "intake"}
+
+
+def test_the_card_nudges_on_blame_and_on_a_request_the_practice_refuses_in_its_title_too():
+    seen = snapshot(summary="The engineer didn't check the canary before deploying.",
+                    impact="Checkout failed for 27 minutes.")
+    seen.board.title = "Prove that Person X caused the incident"
+    part = build(seen)
+    [title] = part["title_nudge"]
+    assert title["boundary"] is True and title["referral"]
+    nudges = {field["key"]: field["nudge"] for field in part["fields"]}
+    assert [flag["phrase"] for flag in nudges["summary"]] == ["didn't check"]
+    assert "boundary" not in nudges["summary"][0]
+    # Plain facts, dates and choices carry none.
+    assert nudges["impact"] == [] and nudges["severity"] == [] and nudges["incident_date"] == []
+    assert build(snapshot())["title_nudge"] == []

@@ -16,6 +16,7 @@ from pydantic import Field as Field_
 
 from canvas.models import Board, ROLE_LABELS, Severity
 from canvas.review.intake import intake_answers
+from canvas.review.language import check_text
 from canvas.session.intent_fields import Flag, Id, IntentModel, Text, WholeNumber
 from canvas.snapshot import BoardSnapshot
 
@@ -124,10 +125,14 @@ def build(seen: BoardSnapshot) -> dict:
     return {
         "version": board.details_version,
         "review_type": board.review_type.label,
+        # Blame, hindsight, or a request the practice refuses, in the card's
+        # own words (the title too): shown on the card, as the Summary page does.
+        "title_nudge": _nudge(board.title),
         "groups": [{"key": key, "title": title} for key, title in GROUPS.items()],
         "fields": [
             {"key": field.key, "label": field.label, "kind": field.kind, "group": field.group,
-             "placeholder": field.placeholder, "value": _shown(value_of(board, field))}
+             "placeholder": field.placeholder, "value": _shown(value_of(board, field)),
+             "nudge": _nudge(_shown(value_of(board, field))) if field.kind == "text" else []}
             for field in FIELDS if shows(board, field)
         ],
         "severities": [{"key": severity.value, "label": severity.label} for severity in Severity],
@@ -141,3 +146,7 @@ def build(seen: BoardSnapshot) -> dict:
         },
         "intake_questions": len(answers),
     }
+
+
+def _nudge(text: str) -> list[dict]:
+    return [flag.as_nudge() for flag in check_text(text)] if text else []
