@@ -65,8 +65,15 @@ class _Issues:
     def find_marked(self, marker: str) -> RemoteText | None:
         raise NotImplementedError
 
-    def read(self, issue_id: str) -> RemoteText | None:
+    # Where one issue is read, under the project's API (`{id}`: the issue's id).
+    ISSUE_PATH = "/issues/{id}"
+
+    def _remote(self, body) -> RemoteText:
         raise NotImplementedError
+
+    def read(self, issue_id: str) -> RemoteText | None:
+        answer = request(self.client, "GET", self.api + self.ISSUE_PATH.format(id=issue_id), missing_ok=True)
+        return None if answer.status == 404 else self._remote(answer.body)
 
     def create(self, text: IssueText) -> RemoteText:
         raise NotImplementedError
@@ -93,10 +100,6 @@ class _GitLabIssues(_Issues):
             if not answer.headers.get("X-Next-Page"):
                 return None
         return None
-
-    def read(self, issue_id):
-        answer = request(self.client, "GET", f"{self.api}/issues/{issue_id}", missing_ok=True)
-        return None if answer.status == 404 else self._remote(answer.body)
 
     def create(self, text):
         return self._remote(request(self.client, "POST", f"{self.api}/issues", {
@@ -139,10 +142,6 @@ class _GitHubIssues(_Issues):
                 return None
         return None
 
-    def read(self, issue_id):
-        answer = request(self.client, "GET", f"{self.api}/issues/{issue_id}", missing_ok=True)
-        return None if answer.status == 404 else self._remote(answer.body)
-
     def create(self, text):
         return self._remote(request(self.client, "POST", f"{self.api}/issues", {
             "title": text.title, "body": text.description, "labels": text.labels}, once=True).body)
@@ -174,6 +173,7 @@ def _next_link(header: str) -> str:
 # (`update.labels` with `add` adds a label and leaves the others).
 class _JiraIssues(_Issues):
     FIELDS = "summary,description,labels"
+    ISSUE_PATH = "/issue/{id}?fields=" + FIELDS
 
     def _remote(self, body) -> RemoteText:
         fields = body.get("fields") or {}
@@ -192,11 +192,6 @@ class _JiraIssues(_Issues):
             if marker in ((issue.get("fields") or {}).get("labels") or []):
                 return self._remote(issue)
         return None
-
-    def read(self, issue_id):
-        answer = request(self.client, "GET", f"{self.api}/issue/{issue_id}?fields={self.FIELDS}",
-                         missing_ok=True)
-        return None if answer.status == 404 else self._remote(answer.body)
 
     def create(self, text):
         created = request(self.client, "POST", f"{self.api}/issue", {"fields": {

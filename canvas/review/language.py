@@ -380,8 +380,12 @@ class CorpusScore(NamedTuple):
 
 def load_corpus(path: Path | str) -> list[CorpusExample]:
     """Read a corpus file of [[example]] entries."""
+    return _examples(path, CorpusExample)
+
+
+def _examples(path: Path | str, model):
     data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    return [CorpusExample.model_validate(raw) for raw in data.get("example", [])]
+    return [model.model_validate(raw) for raw in data.get("example", [])]
 
 
 def score_examples(examples: Sequence[CorpusExample], rules: Sequence[Rule] | None = None) -> CorpusScore:
@@ -454,8 +458,7 @@ class BoundaryExample(BaseModel):
 
 def load_boundary_corpus(path: Path | str) -> list[BoundaryExample]:
     """Read a corpus file of [[example]] entries labelled boundary = true or false."""
-    data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    return [BoundaryExample.model_validate(raw) for raw in data.get("example", [])]
+    return _examples(path, BoundaryExample)
 
 
 def score_boundary(examples: Sequence[BoundaryExample], rules: Sequence[Rule] | None = None) -> CorpusScore:

@@ -206,6 +206,11 @@ function keyedOption(label, value, chosen = false) {
   return option;
 }
 
+// A note's words on one line (spaces and line breaks run together), for a list.
+function oneLine(text) {
+  return text.split(/\s+/).filter(Boolean).join(" ");
+}
+
 function indexView(view) {
   const notes = {}, clusters = {}, items = {};
   for (const column of view.columns) {

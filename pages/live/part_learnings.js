@@ -175,7 +175,7 @@ function evidenceChoices(s) {
     return {
       title: group.title,
       options: [...group.options, ...notes.map((note) => ({
-        id: note.id, label: cut(`${group.title} · #${note.number} · ${note.text.split(/\s+/).filter(Boolean).join(" ")}`),
+        id: note.id, label: cut(`${group.title} · #${note.number} · ${oneLine(note.text)}`),
       }))],
     };
   }).filter((group) => group.options.length);

@@ -324,7 +324,7 @@ function tlLinkNote(s, event) {
 }
 
 function tlNoteLabel(note) {
-  const text = note.text.split(/\s+/).filter(Boolean).join(" ");
+  const text = oneLine(note.text);
   return "#" + note.number + " · " + (text.length > 80 ? text.slice(0, 79) + "…" : text);
 }
 

@@ -131,9 +131,10 @@ def build(seen: BoardSnapshot) -> dict:
         "groups": [{"key": key, "title": title} for key, title in GROUPS.items()],
         "fields": [
             {"key": field.key, "label": field.label, "kind": field.kind, "group": field.group,
-             "placeholder": field.placeholder, "value": _shown(value_of(board, field)),
-             "nudge": _nudge(_shown(value_of(board, field))) if field.kind == "text" else []}
+             "placeholder": field.placeholder, "value": value,
+             "nudge": _nudge(value) if field.kind == "text" else []}
             for field in FIELDS if shows(board, field)
+            for value in [_shown(value_of(board, field))]
         ],
         "severities": [{"key": severity.value, "label": severity.label} for severity in Severity],
         "unanswered": [item.question for item in answers if item.answer is None],
