@@ -361,8 +361,8 @@ class JiraAgile:
         fields: dict[str, Any] = {}
         if summary is not None:
             fields["summary"] = summary
-        if description is not None:
-            fields["description"] = self._description(description)
+        if description is not None:  # "" clears it
+            fields["description"] = self._description(description) if description.strip() else None
         if labels is not None:
             fields["labels"] = list(labels)
         if story_points is not None:

@@ -106,8 +106,9 @@ class JiraAgileEmulator:
         return {"JIRA_URL": self.url, "JIRA_PAT": self.token}
 
     @property
-    def points_field(self) -> str:
-        return self.fields["points"][0]
+    def points_field(self) -> str | None:
+        """The story-points field's id (None on a site without one)."""
+        return self.fields["points"][0] if "points" in self.fields else None
 
     def add_issue(self, summary: str, *, description: str = "", issue_type: str = "Story",
                   status: str = "To Do", priority: str | None = "Medium",
@@ -360,6 +361,9 @@ class JiraAgileEmulator:
             if method == "GET":
                 return 200, self._sprint_body(sprint)
             if method == "POST":  # partial update: only the fields sent change
+                if sprint["state"] == "closed" and not self.cloud:
+                    return 400, {"errorMessages": ["Sprints that are in a closed state cannot be "
+                                                   "updated."], "errors": {}}
                 for name in ("name", "goal", "startDate", "endDate"):
                     if name in body:
                         sprint[name] = body[name]
@@ -501,12 +505,13 @@ class JiraAgileEmulator:
             "priority": {"name": issue["priority"]} if issue["priority"] else None,
             "assignee": self._person(issue["assignee"]), "labels": list(issue["labels"]),
             "updated": issue["updated"], "created": issue["created"],
-            self.fields["points"][0]: issue["story_points"],
-            self.fields["rank"][0]: self._rank_value(issue["key"]),
-            self.fields["sprint"][0]: self._sprint_field(issue),
         }
+        values = {"points": issue["story_points"], "rank": self._rank_value(issue["key"]),
+                  "sprint": self._sprint_field(issue)}
+        everything |= {fid: values[role] for role, (fid, _, _) in self.fields.items()}
         if agile:  # the Agile API adds its own fields (documented as "Agile fields")
-            everything["sprint"] = self._sprint_body(sprint) if sprint and sprint["state"] != "closed" else None
+            open_sprint = sprint is not None and sprint["state"] != "closed"
+            everything["sprint"] = self._sprint_body(sprint) if open_sprint else None
             everything["closedSprints"] = [self._sprint_body(self.sprints[s])
                                            for s in issue["closed_sprints"]]
         if fields is None:
