@@ -92,6 +92,7 @@ class JiraAgileEmulator:
         self._lock = threading.RLock()
         self._server: ThreadingHTTPServer | None = None
         self._port = 0
+        self._positions: dict[str, int] | None = None
 
     # --- the test's side -------------------------------------------------------------
 
@@ -305,6 +306,7 @@ class JiraAgileEmulator:
                 return _reply(handler, 401, {"errorMessages": [
                     "You are not authenticated. Authentication required to perform this "
                     "operation."], "errors": {}})
+            self._positions = None
             try:
                 status, payload = self._route(handler.command, parsed.path, query, body)
             except (KeyError, TypeError, ValueError) as error:
@@ -429,6 +431,7 @@ class JiraAgileEmulator:
         remaining = [k for k in self.order if k not in moved]
         at = remaining.index(anchor) + (0 if before else 1)
         self.order = remaining[:at] + moved + remaining[at:]
+        self._positions = None
         for key in moved:
             self.issues[key]["updated"] = self._tick()
         if len(moved) < len(keys):
@@ -491,9 +494,15 @@ class JiraAgileEmulator:
                                   "customId": 10099}})
         return listed
 
+    def _position(self, key: str) -> int:
+        # Worked out once a request: the order may have been changed by a test in between.
+        if self._positions is None:
+            self._positions = {k: n for n, k in enumerate(self.order)}
+        return self._positions[key]
+
     def _rank_value(self, key: str) -> str:
         # A LexoRank-like string that sorts as the order does.
-        return f"0|i{self.order.index(key):05d}:"
+        return f"0|i{self._position(key):05d}:"
 
     def _issue_body(self, issue: dict, fields: str | None, agile: bool = False) -> dict:
         sprint = self.sprints.get(issue["sprint"]) if issue["sprint"] else None
@@ -594,7 +603,7 @@ class JiraAgileEmulator:
             issues = [i for i in issues
                       if any(v.lower() in wanted for v in getters[field](i)) == keep]
         if order.startswith("rank"):
-            issues.sort(key=lambda i: self.order.index(i["key"]))
+            issues.sort(key=lambda i: self._position(i["key"]))
             if order.endswith("desc"):
                 issues.reverse()
         else:  # Jira's default: newest first
