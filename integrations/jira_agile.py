@@ -221,24 +221,42 @@ class JiraAgile:
                 return
         raise TrackerRefused("Jira", f"more than {MAX_PAGES * PAGE_SIZE} items; narrow the board's filter")
 
+    def _listed(self, path: str, missing: CanvasError) -> list[JiraCard]:
+        # The Agile API is not versioned with the platform API: on Cloud its
+        # issues may carry the description in v2's wiki form rather than v3's
+        # document, so there the description is read through v3 (a search by
+        # key), and a card reads the same whichever way it was fetched.
+        cloud = self.cloud
+        fields = [f for f in self._wanted_fields() if not (cloud and f == "description")]
+        bodies = list(self._paged(path, {"fields": ",".join(fields)}, missing))
+        if cloud and bodies:
+            found = {}
+            keys = [body["key"] for body in bodies]
+            for start in range(0, len(keys), SEARCH_PAGE_SIZE):
+                quoted = ", ".join(f'"{key}"' for key in keys[start:start + SEARCH_PAGE_SIZE])
+                for issue in self._searched(f"key in ({quoted})", "description"):
+                    found[issue["key"]] = (issue.get("fields") or {}).get("description")
+            bodies = [{**body, "fields": {**(body.get("fields") or {}),
+                                          "description": found.get(body["key"])}}
+                      for body in bodies]
+        return [self._card(body) for body in bodies]
+
     def backlog(self, board_id: int) -> list[JiraCard]:
         """The board's backlog, in rank order: the issues that are not done and
         in no active or future sprint."""
-        fields = ",".join(self._wanted_fields())
-        return [self._card(issue) for issue in self._paged(
-            f"/board/{int(board_id)}/backlog", {"fields": fields}, JiraBoardNotFound(board_id))]
+        return self._listed(f"/board/{int(board_id)}/backlog", JiraBoardNotFound(board_id))
 
     def sprint_issues(self, sprint_id: int) -> list[JiraCard]:
         """The issues of a sprint, in rank order."""
-        fields = ",".join(self._wanted_fields())
-        return [self._card(issue) for issue in self._paged(
-            f"/sprint/{int(sprint_id)}/issue", {"fields": fields}, JiraSprintNotFound(sprint_id))]
+        return self._listed(f"/sprint/{int(sprint_id)}/issue", JiraSprintNotFound(sprint_id))
 
     def search(self, jql: str) -> list[JiraCard]:
         """The issues a JQL query finds, every page of them."""
-        fields = ",".join(self._wanted_fields())
+        return [self._card(issue) for issue in self._searched(jql, ",".join(self._wanted_fields()))]
+
+    def _searched(self, jql: str, fields: str) -> Iterator[dict]:
         cloud = self.cloud
-        token, start, cards = "", 0, []
+        token, start = "", 0
         for _ in range(MAX_PAGES):
             params: dict[str, Any] = {"jql": jql, "maxResults": SEARCH_PAGE_SIZE, "fields": fields}
             if cloud:
@@ -256,15 +274,15 @@ class JiraAgile:
                                      "JIRA_URL and JIRA_DEPLOYMENT")
             body = answer.body or {}
             page = body.get("issues") or []
-            cards += [self._card(issue) for issue in page]
+            yield from page
             if cloud:
                 token = body.get("nextPageToken") or ""
                 if not token or body.get("isLast"):
-                    return cards
+                    return
             else:
                 start += len(page)
                 if not page or start >= int(body.get("total", 0)):
-                    return cards
+                    return
         raise TrackerRefused("Jira", f"the query finds more than {MAX_PAGES * SEARCH_PAGE_SIZE} "
                              "issues; narrow it")
 

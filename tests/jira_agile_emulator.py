@@ -519,6 +519,10 @@ class JiraAgileEmulator:
                   "sprint": self._sprint_field(issue)}
         everything |= {fid: values[role] for role, (fid, _, _) in self.fields.items()}
         if agile:  # the Agile API adds its own fields (documented as "Agile fields")
+            if self.cloud and issue["description"] is not None:
+                # Not versioned with the platform API: its issues take v2's
+                # form, where a description is wiki text, not a document.
+                everything["description"] = shown(issue["description"])
             open_sprint = sprint is not None and sprint["state"] != "closed"
             everything["sprint"] = self._sprint_body(sprint) if open_sprint else None
             everything["closedSprints"] = [self._sprint_body(self.sprints[s])

@@ -355,3 +355,26 @@ def test_data_center_sprint_strings_and_cloud_sprint_objects_both_give_the_open_
     assert all(isinstance(s, dict) for s in raw) == jira.cloud
     cards = {c.key: c for c in client(jira).search("project = OPS")}
     assert (cards[keys[0]].sprint_id, cards[keys[1]].sprint_id) == (now, None)
+
+
+def test_a_description_reads_the_same_from_the_backlog_a_sprint_and_the_issue(jira):
+    keys = jira.seed(120)
+    sprint = jira.add_sprint("Sprint 1", "active")
+    jira.change(keys[0], sprint=sprint)
+    agile = client(jira)
+    text = "## Acceptance criteria\n\n- **deduplicated** alerts\n- [the runbook](https://rb.example)"
+    for key in (keys[0], keys[119]):
+        agile.update(key, description=text)
+    from_backlog = {c.key: c for c in agile.backlog(BOARD)}
+    assert len(from_backlog) == 119
+    assert from_backlog[keys[119]].description == text == agile.get(keys[119]).description
+    assert agile.sprint_issues(sprint)[0].description == text
+    assert from_backlog[keys[5]].description == "Acceptance for item 6"
+    by_key = [q for path, q in jira.queries if "/search" in path]
+    if jira.cloud:  # read through v3, 100 keys a query (on pages of 25 here)
+        assert {q["fields"] for q in by_key} == {"description"}
+        queries = list(dict.fromkeys(q["jql"] for q in by_key))
+        assert [q.count('"OPS-') for q in queries] == [100, 19, 1]
+        assert queries[0].startswith('key in ("OPS-2", "OPS-3"')
+    else:
+        assert by_key == []
