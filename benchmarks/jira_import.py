@@ -140,8 +140,9 @@ def run(cloud: bool, issues: int, repeats: int) -> list[tuple[str, str]]:
             static.close()
     name = "Cloud (search/jql, nextPageToken)" if cloud else "Data Center (search, startAt)"
     size = sum(len(body) for body in pages.values())
+    plural = "s" * (pages_per_import > 1)
     return [
-        (f"{name}: import of {issues} issues, {pages_per_import} page{'s' * (pages_per_import > 1)}, {size / 1024:.0f} KiB",
+        (f"{name}: import of {issues} issues, {pages_per_import} page{plural}, {size / 1024:.0f} KiB",
          figures(imported)),
         ("  baseline: the same pages parsed from memory into cards", figures(from_memory)),
         ("  baseline: the same pages from a static loopback server, parsed", figures(from_static)),

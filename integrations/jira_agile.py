@@ -127,6 +127,7 @@ class JiraAgile:
         # options: sleep, clock, timeout, attempts, max_wait (as every tracker client takes)
         self._jira = _Site("", env, **options)
         self._fields: dict[str, str | None] | None = None
+        self._boards_read: set[int] = set()
 
     # --- the site ---------------------------------------------------------------------
 
@@ -160,10 +161,34 @@ class JiraAgile:
             }
         return self._fields
 
+    def use_board_estimation(self, board_id: int) -> str | None:
+        """The field the board estimates with, from its configuration, used
+        from then on for story points (read and written); None when the board
+        estimates otherwise (issue count, or not at all), which leaves the
+        field found by name. Reading a board's backlog or sprints does this
+        once, so the board's own choice wins where a site has several
+        story-point fields
+        (https://developer.atlassian.com/cloud/jira/software/rest/api-group-board/#api-rest-agile-1-0-board-boardid-configuration-get)."""
+        answer = self._agile("GET", f"/board/{int(board_id)}/configuration")
+        if answer.status == 404:
+            raise JiraBoardNotFound(board_id)
+        self._boards_read.add(int(board_id))
+        estimation = (answer.body or {}).get("estimation") or {}
+        field = (estimation.get("field") or {}).get("fieldId")
+        if estimation.get("type") != "field" or not field or field == "timeoriginalestimate":
+            return None
+        self._fields_found()["points"] = field
+        return field
+
+    def _board(self, board_id: int) -> None:
+        if int(board_id) not in self._boards_read:
+            self.use_board_estimation(board_id)
+
     def story_points_field(self) -> str:
-        """The id of the story-points field (`customfield_…`), found by name:
-        "Story Points" (company-managed projects, Data Center) before "Story
-        point estimate" (team-managed projects on Cloud)."""
+        """The id of the story-points field (`customfield_…`): the board's
+        estimation field once a board has been read, else found by name, "Story
+        Points" (company-managed projects, Data Center) before "Story point
+        estimate" (team-managed projects on Cloud)."""
         field = self._fields_found()["points"]
         if field is None:
             raise JiraFieldMissing()
@@ -244,6 +269,7 @@ class JiraAgile:
     def backlog(self, board_id: int) -> list[JiraCard]:
         """The board's backlog, in rank order: the issues that are not done and
         in no active or future sprint."""
+        self._board(board_id)
         return self._listed(f"/board/{int(board_id)}/backlog", JiraBoardNotFound(board_id))
 
     def sprint_issues(self, sprint_id: int) -> list[JiraCard]:
@@ -308,6 +334,7 @@ class JiraAgile:
         unknown = [state for state in states if state not in SPRINT_STATES]
         if unknown:
             raise ValueError(f"sprint states are active, future and closed, not {unknown[0]!r}")
+        self._board(board_id)
         return [self._sprint(sprint) for sprint in self._paged(
             f"/board/{int(board_id)}/sprint", {"state": ",".join(states)},
             JiraBoardNotFound(board_id), items="values")]

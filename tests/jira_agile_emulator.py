@@ -80,7 +80,12 @@ class JiraAgileEmulator:
         self.order: list[str] = []  # every issue, highest rank first
         self.boards: dict[int, dict] = {BOARD: {"id": BOARD, "name": "OPS board", "project": PROJECT}}
         self.sprints: dict[int, dict] = {}
-        self.fields = CLOUD_FIELDS if cloud else DC_FIELDS
+        self.fields = dict(CLOUD_FIELDS if cloud else DC_FIELDS)
+        # More fields in the list, holding no values (a legacy "Story Points" on Cloud, say).
+        self.other_fields: list[dict] = []
+        # What a board estimates with: None for the story-points field, else
+        # {"type": "field", "field": {...}} or {"type": "issueCount"}.
+        self.estimation: dict | None = None
         self.requests: list[tuple[str, str]] = []
         self.bodies: list[tuple[str, str, object]] = []
         self.queries: list[tuple[str, dict]] = []
@@ -184,6 +189,14 @@ class JiraAgileEmulator:
                     value = list(value)
                 issue[name] = value
             issue["updated"] = self._tick()
+
+    def rank_in_jira(self, key: str, *, before: str | None = None, after: str | None = None) -> None:
+        """Someone drags the issue to another place in Jira's backlog."""
+        with self._lock:
+            self.order.remove(key)
+            at = self.order.index(before) if before else self.order.index(after) + 1
+            self.order.insert(at, key)
+            self.issues[key]["updated"] = self._tick()
 
     def text(self, key: str) -> str:
         """The issue's description as a person reads it in Jira."""
@@ -328,6 +341,25 @@ class JiraAgileEmulator:
     # Agile REST API ---------------------------------------------------------------
 
     def _agile(self, method, rest, query, body):
+        if (match := re.fullmatch(r"board/(\d+)/configuration", rest)) and method == "GET":
+            board = self.boards.get(int(match[1]))
+            if board is None:
+                return 404, {"errorMessages": ["Board does not exist or you do not have "
+                                               "permission to see it."], "errors": {}}
+            estimation = self.estimation
+            if estimation is None:
+                points = self.fields.get("points")
+                estimation = ({"type": "field", "field": {"fieldId": points[0], "displayName": points[1]}}
+                              if points else {"type": "issueCount"})
+            return 200, {"id": board["id"], "name": board["name"], "type": "scrum",
+                         "self": f"{self.url}/rest/agile/1.0/board/{board['id']}/configuration",
+                         "location": {"type": "project", "key": board["project"]},
+                         "filter": {"id": "10000", "self": f"{self.url}/rest/api/2/filter/10000"},
+                         "columnConfig": {"columns": [
+                             {"name": name, "statuses": [{"id": str(n)}]}
+                             for n, name in enumerate(STATUSES, 1)], "constraintType": "none"},
+                         "estimation": estimation,
+                         "ranking": {"rankCustomFieldId": int(self.fields["rank"][0].split("_")[1])}}
         if (match := re.fullmatch(r"board/(\d+)/(backlog|sprint)", rest)) and method == "GET":
             board = self.boards.get(int(match[1]))
             if board is None:
@@ -485,6 +517,7 @@ class JiraAgileEmulator:
                            "clauseNames": [f"cf[{fid.split('_')[1]}]", name],
                            "schema": {"type": kinds[role], "custom": custom,
                                       "customId": int(fid.split("_")[1])}})
+        listed += self.other_fields
         # A look-alike a by-name match must not take.
         listed.append({"id": "customfield_10099", "key": "customfield_10099",
                        "name": "Story Points (old)", "custom": True, "orderable": True,
@@ -599,6 +632,11 @@ class JiraAgileEmulator:
             if field not in getters:
                 raise ValueError(f"Field '{match[1]}' does not exist or you do not have "
                                  "permission to view it.")
+            if field in ("key", "issuekey") and operator in ("=", "in"):
+                unknown = [v for v in values if v.upper() not in self.issues]
+                if unknown:
+                    raise ValueError(f"An issue with key '{unknown[0]}' does not exist for field "
+                                     "'key'.")
             if field == "project" and not any(i["project"].lower() == values[0].lower()
                                               for i in self.issues.values()):
                 raise ValueError(f"The value '{values[0]}' does not exist for the field 'project'.")

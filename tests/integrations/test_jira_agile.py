@@ -378,3 +378,38 @@ def test_a_description_reads_the_same_from_the_backlog_a_sprint_and_the_issue(ji
         assert queries[0].startswith('key in ("OPS-2", "OPS-3"')
     else:
         assert by_key == []
+
+
+def test_a_reorder_made_in_jira_and_an_unknown_key_in_jql_are_seen_as_jira_gives_them(jira):
+    keys = jira.seed(4)
+    agile = client(jira)
+    jira.rank_in_jira(keys[3], before=keys[0])
+    assert [c.key for c in agile.backlog(BOARD)] == [keys[3], *keys[:3]]
+    with pytest.raises(TrackerRefused, match="An issue with key 'OPS-99' does not exist"):
+        agile.search('key in ("OPS-1", "OPS-99")')
+
+
+def test_the_boards_own_estimation_field_wins_over_the_name(jira):
+    jira.other_fields.append({"id": "customfield_10028", "name": "Story Points", "custom": True,
+                              "schema": {"type": "number", "custom": "com.atlassian.jira.plugin."
+                                         "system.customfieldtypes:float", "customId": 10028}})
+    key = jira.add_issue("Estimated on the board", story_points=5)
+    agile = client(jira)
+    if jira.cloud:  # by name, the legacy field comes first
+        assert agile.story_points_field() == "customfield_10028"
+    assert agile.backlog(BOARD)[0].story_points == 5.0
+    assert agile.story_points_field() == jira.points_field
+    agile.update(key, story_points=8)
+    assert jira.issues[key]["story_points"] == 8.0
+    asked = [p for _, p in jira.requests if p.endswith("/configuration")]
+    agile.sprints(BOARD)
+    assert len(asked) == 1 == sum(p.endswith("/configuration") for _, p in jira.requests)
+
+
+def test_a_board_estimating_by_issue_count_keeps_the_field_found_by_name(jira):
+    jira.estimation = {"type": "issueCount"}
+    agile = client(jira)
+    assert agile.use_board_estimation(BOARD) is None
+    assert agile.story_points_field() == jira.points_field
+    with pytest.raises(JiraBoardNotFound):
+        agile.use_board_estimation(7)
