@@ -343,10 +343,21 @@ class JiraAgile:
         """The story points done in each of the last `last` closed sprints,
         oldest first: the points of the sprint's issues whose status is in the
         done category (as Jira's velocity chart counts completed work)."""
+        if last <= 0:
+            return []
         closed = self.sprints(board_id, ("closed",))
         closed.sort(key=lambda sprint: sprint.complete_date or sprint.end_date or "")
-        return [sum(card.story_points or 0.0 for card in self.sprint_issues(sprint.id) if card.done)
-                for sprint in closed[-last:]] if last > 0 else []
+        points = self.story_points_field()
+        velocity = []
+        for sprint in closed[-last:]:
+            # Only the status and the points: no description is needed here.
+            issues = self._paged(f"/sprint/{sprint.id}/issue", {"fields": f"status,{points}"},
+                                 JiraSprintNotFound(sprint.id))
+            velocity.append(sum(
+                float(fields.get(points) or 0) for fields in (i.get("fields") or {} for i in issues)
+                if ((fields.get("status") or {}).get("statusCategory") or {}).get("key") == "done"
+                and isinstance(fields.get(points), (int, float))))
+        return velocity
 
     def set_sprint_goal(self, sprint_id: int, goal: str) -> JiraSprint:
         """Change a sprint's goal; its other fields stay (a partial update, POST)."""

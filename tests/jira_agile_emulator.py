@@ -19,10 +19,13 @@ Cloud takes Basic auth with an API token and keeps descriptions as Atlassian
 Document Format and people by accountId; Data Center takes a personal access
 token as a Bearer token and keeps wiki markup and people by name.
 
-Test hooks: `issues[key]` is an issue's state; `change(key, ...)` is someone
-editing it in Jira; `go_down()` / `come_up()` stop and restart the site on the
-same port; `fail(...)` queues an error answer (a 429 with Retry-After, a
-503); `seed(n)` fills a board's backlog; `requests` logs every call.
+Test hooks: `issues[key]` is an issue's state and `ranked()` the rank order;
+`change(key, ...)` and `rank_in_jira(key, before=...)` are someone editing
+or reordering in Jira; `go_down()` / `come_up()` stop and restart the site on
+the same port; `fail(...)` queues an error answer (a 429 with Retry-After, a
+503); `seed(n)` fills a board's backlog, `add_sprint` and `close_sprint` make
+sprints; `fields`, `other_fields` and `estimation` shape the field list and
+the board's estimation; `requests`, `bodies` and `queries` log every call.
 """
 
 from __future__ import annotations

@@ -413,3 +413,14 @@ def test_a_board_estimating_by_issue_count_keeps_the_field_found_by_name(jira):
     assert agile.story_points_field() == jira.points_field
     with pytest.raises(JiraBoardNotFound):
         agile.use_board_estimation(7)
+
+
+def test_velocity_reads_only_status_and_points(jira):
+    keys = jira.seed(3)
+    closed = jira.add_sprint("S1", "closed")
+    jira.close_sprint(closed, {keys[0]: 5, keys[1]: 3})
+    assert client(jira).closed_sprint_velocity(BOARD, last=5) == [8.0]
+    listed = [q["fields"] for path, q in jira.queries if path.endswith(f"/sprint/{closed}/issue")]
+    assert listed == [f"status,{jira.points_field}"]
+    assert not any("/search" in path for _, path in jira.requests)
+    assert client(jira).closed_sprint_velocity(BOARD, last=0) == []
