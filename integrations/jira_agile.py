@@ -29,7 +29,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from canvas.errors import CanvasError, TrackerRefused
+from canvas.errors import (
+    CanvasError, JiraBoardNotFound, JiraFieldMissing, JiraIssueNotFound, JiraSprintNotFound,
+    TrackerRefused,
+)
 from integrations import adf
 from integrations.jira import CLOUD, Jira
 from integrations.tracker_http import Answer, TrackerClient
@@ -46,38 +49,6 @@ SPRINT_STATES = ("active", "future", "closed")
 # Data Center's REST v2 may give the sprint field as strings:
 # "com.atlassian.greenhopper.service.sprint.Sprint@1a2b[id=7,rapidViewId=1,state=ACTIVE,name=...]".
 _SPRINT_TEXT = re.compile(r"\bid=(\d+).*?\bstate=(\w+)", re.S)
-
-
-class JiraBoardNotFound(CanvasError):
-    """Jira has no board with this id, or the credentials cannot see it."""
-
-    def __init__(self, board_id: int):
-        super().__init__(f"Jira has no board {board_id} (or the credentials cannot see it): "
-                         "check the board's number in its address (…/boards/NUMBER).")
-
-
-class JiraSprintNotFound(CanvasError):
-    """Jira has no sprint with this id, or the credentials cannot see it."""
-
-    def __init__(self, sprint_id: int):
-        super().__init__(f"Jira has no sprint {sprint_id} (or the credentials cannot see it); "
-                         "it may have been deleted.")
-
-
-class JiraIssueNotFound(CanvasError):
-    """Jira has no issue with this key, or the credentials cannot see it."""
-
-    def __init__(self, key: str):
-        super().__init__(f"Jira has no issue {key} (or the credentials cannot see it); "
-                         "it may have been deleted or moved.")
-
-
-class JiraFieldMissing(CanvasError):
-    """The site has no story-points field to estimate with."""
-
-    def __init__(self):
-        super().__init__("Jira has no story-points field (a field named \"Story Points\" or "
-                         "\"Story point estimate\"): add one, or estimate in Jira.")
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,10 @@ import base64
 import pytest
 
 from canvas.errors import (
-    CanvasError, TrackerAuthRefused, TrackerRateLimited, TrackerRefused, TrackerUnavailable,
+    CanvasError, JiraBoardNotFound, JiraFieldMissing, JiraIssueNotFound, JiraSprintNotFound,
+    TrackerAuthRefused, TrackerRateLimited, TrackerRefused, TrackerUnavailable,
 )
-from integrations.jira_agile import (
-    JiraAgile, JiraBoardNotFound, JiraFieldMissing, JiraIssueNotFound, JiraSprintNotFound,
-)
+from integrations.jira_agile import JiraAgile
 from tests.jira_agile_emulator import BOARD, JIRA_USER, JiraAgileEmulator
 
 
