@@ -31,7 +31,7 @@ from typing import Any
 
 from canvas.errors import (
     CanvasError, JiraBoardNotFound, JiraFieldMissing, JiraIssueNotFound, JiraSprintNotFound,
-    TrackerRefused,
+    TrackerRefused, TrackerUnavailable,
 )
 from integrations import adf
 from integrations.jira import CLOUD, Jira
@@ -344,7 +344,8 @@ class JiraAgile:
         """Put the issues, in this order, just before one issue or just after it."""
         if (before is None) == (after is None):
             raise ValueError("rank takes one of before or after")
-        keys = list(keys)
+        # Jira refuses to rank an issue relative to itself; it is already there.
+        keys = [key for key in keys if key not in (before, after)]
         anchor_before, anchor_after = before, after
         for chunk in _chunks(keys):
             # At most 50 issues a request; a later chunk goes before the same
@@ -438,6 +439,14 @@ class JiraAgile:
         if answer.status == 404:
             raise TrackerRefused("Jira", f"project {project!r} was not found")
         return self.get((answer.body or {})["key"])
+
+
+def worth_retrying(error: Exception) -> bool:
+    """Whether a failed write should wait in order and be tried again later:
+    Jira was unreachable, failing or rate limited (TrackerUnavailable). A
+    refusal (credentials, a missing issue, a field Jira will not take) would
+    be refused again, so it is reported instead."""
+    return isinstance(error, TrackerUnavailable)
 
 
 def _open_sprint(agile: Any, custom: Any) -> int | None:
