@@ -74,6 +74,8 @@ class JiraCard:
 
 @dataclass(frozen=True)
 class JiraSprint:
+    """One sprint of a board."""
+
     id: int
     name: str
     state: str  # "active" | "future" | "closed"
@@ -122,7 +124,9 @@ class JiraAgile:
         # (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-fields/#api-rest-api-3-field-get).
         if self._fields is None:
             listed = self._platform("GET", "/field").body or []
-            by_name = {str(f.get("name", "")).strip().casefold(): f for f in listed}
+            # Where two fields share a name, the number field is the estimate.
+            numbers_last = sorted(listed, key=lambda f: (f.get("schema") or {}).get("type") == "number")
+            by_name = {str(f.get("name", "")).strip().casefold(): f for f in numbers_last}
             points = next((by_name[name] for name in STORY_POINT_NAMES if name in by_name), None)
             typed = {((f.get("schema") or {}).get("custom")): f for f in listed}
             self._fields = {
