@@ -462,3 +462,11 @@ def test_missing_credentials_name_the_settings_and_a_set_deployment_skips_the_qu
     jira.seed(1)
     assert len(agile.backlog(BOARD)) == 1
     assert ("GET", "/rest/api/2/serverInfo") not in jira.requests
+
+
+def test_a_text_field_sharing_the_story_points_name_is_not_taken(jira):
+    name = jira.fields["points"][1]
+    jira.other_fields.append({"id": "customfield_10777", "name": name, "custom": True,
+                              "schema": {"type": "string", "custom": "com.atlassian.jira.plugin."
+                                         "system.customfieldtypes:textfield", "customId": 10777}})
+    assert client(jira).story_points_field() == jira.points_field
