@@ -1,7 +1,8 @@
 """Previewing an import before anything is written: the rows a person checks,
 which events are already on the timeline, and what they chose to add.
 
-Pure: the page turns `preview_rows` into an editable table and hands back the
+Pure: the page turns `preview_rows` (or `export_preview`, for a chat or pager
+export) into an editable table and hands back the
 table's edits (Streamlit's `{"edited_rows": {row: {column: value}}}`);
 `chosen_events` turns those into the events to store.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from canvas.errors import decode_text
+from canvas.incident.exports import ExportRead
 from canvas.incident.timeline import (
     EventKind,
     IncidentFileInvalid,
@@ -91,3 +93,34 @@ def incident_file_events(name: str, text: str) -> ParseResult:
         raise IncidentFileInvalid(
             f"{name} is not a usable incident file: {problem}. Nothing was imported.") from None
     return ParseResult(events=incident.events)
+
+
+# --- chat and pager exports ------------------------------------------------------
+
+EXPORT_PREVIEW_COLUMNS = ("Add", "Time", "Kind", "Looks like", "What happened", "Evidence link", "Note")
+
+
+def export_preview(read: ExportRead, live: Iterable[TimelineEvent], zone: str) -> tuple[ParseResult, list[dict]]:
+    """The events an export offers and one preview row for each, with
+    `EXPORT_PREVIEW_COLUMNS`. A message starts ticked when it looks like
+    detection, diagnosis, repair or communication and is not on the timeline
+    yet; the person ticks or unticks the rest. "What happened" is the text the
+    event will have (the speaker, as a name or a role, then the words)."""
+    result = ParseResult(events=[candidate.event for candidate in read.candidates])
+    duplicates = already_on_timeline(result.events, live)
+    rows = []
+    for candidate, event, duplicate in zip(read.candidates, result.events, duplicates):
+        remarks = [ALREADY_ON_TIMELINE] if duplicate else []
+        remarks += [*candidate.remarks, candidate.place]
+        rows.append({
+            "Add": candidate.stage is not None and not duplicate,
+            "Time": format_at(event.at, zone),
+            "Kind": event.kind.label,
+            "Looks like": candidate.stage.label if candidate.stage else "",
+            "What happened": event.text,
+            # Not shown: chat and pager times are exact; `chosen_events` reads it.
+            "Approximate": False,
+            "Evidence link": event.evidence_url or "",
+            "Note": " · ".join(remarks),
+        })
+    return result, rows
