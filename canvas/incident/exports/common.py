@@ -73,9 +73,9 @@ STAGE_RULES: tuple[tuple[Stage, tuple[str, ...]], ...] = (
                        "dashboard*", "trace*", "correlat*", "narrowed", "culprit", "acknowledg*",
                        "ack", "acked", "on it", "note added")),
     (Stage.detection, ("alert*", "alarm*", "page", "paged", "paging", "pagerduty", "opsgenie",
-                       "detect*", "noticed", "reported", "firing", "triggered", "error rate",
+                       "detect*", "noticed", "report*", "firing", "triggered", "error rate",
                        "5xx", "500s", "latency", "spike*", "outage", "down", "timeouts",
-                       "failing", "escalat*")),
+                       "fail*", "broken", "escalat*")),
 )
 
 
@@ -276,7 +276,7 @@ def field(record: Any, key: str, place: str, kinds: type | tuple[type, ...], *,
     """`record[key]`, which must be of `kinds`; raises ExportInvalid naming the
     place and the field."""
     if not isinstance(record, dict):
-        raise ExportInvalid(f"{place}: expected an object, found {_what(record)}")
+        raise ExportInvalid(f"{place}: expected an object, found {what(record)}")
     if key not in record or record[key] is None:
         if required:
             raise ExportInvalid(f"{place}: field {key} is missing")
@@ -284,7 +284,7 @@ def field(record: Any, key: str, place: str, kinds: type | tuple[type, ...], *,
     value = record[key]
     if not isinstance(value, kinds) or isinstance(value, bool) and bool not in _tuple(kinds):
         raise ExportInvalid(f"{place}: field {key} should be {_kind_names(kinds)}, "
-                            f"found {_what(value)}")
+                            f"found {what(value)}")
     return value
 
 
@@ -298,7 +298,8 @@ def _kind_names(kinds) -> str:
     return " or ".join(dict.fromkeys(names.get(kind, kind.__name__) for kind in _tuple(kinds)))
 
 
-def _what(value: Any) -> str:
+def what(value: Any) -> str:
+    """How a JSON value is named in a message: "text", "a list", "an object"..."""
     if value is None:
         return "null"
     return {str: "text", bool: "true or false", int: "a number", float: "a number",

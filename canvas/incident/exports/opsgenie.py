@@ -41,7 +41,7 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+\Z")
 def is_opsgenie_page(value: Any) -> bool:
     """Whether a JSON value is a page (or a list of pages) of alert logs."""
     if isinstance(value, list):
-        return bool(value) and all(is_opsgenie_page(item) for item in value)
+        return bool(value) and is_opsgenie_page(value[0])
     return isinstance(value, dict) and isinstance(value.get("data"), list) and (
         "paging" in value or "requestId" in value
         or all(isinstance(item, dict) and "log" in item for item in value["data"]))

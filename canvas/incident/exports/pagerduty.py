@@ -56,7 +56,7 @@ _PEOPLE_REFERENCES = ("user_reference", "user")
 def is_pagerduty_page(value: Any) -> bool:
     """Whether a JSON value is a page (or a list of pages) of log entries."""
     if isinstance(value, list):
-        return bool(value) and all(is_pagerduty_page(item) for item in value)
+        return bool(value) and is_pagerduty_page(value[0])
     return isinstance(value, dict) and "log_entries" in value
 
 

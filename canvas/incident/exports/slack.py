@@ -26,7 +26,7 @@ from typing import Any
 
 from canvas.incident.exports.common import (
     ExportInvalid, Message, People, Speaker, check_count, checked_time, clean_text, field, load,
-    person, web_link,
+    person, web_link, what,
 )
 
 DAY_FILE = re.compile(r"(?:(?P<channel>[^/]+)/)?(?P<day>\d{4}-\d{2}-\d{2})\.json\Z")
@@ -75,7 +75,7 @@ def read_slack(files: dict[str, str], source: str, *, channel: str | None = None
     for path in sorted(path for path, match in days.items() if (match.group("channel") or "") == chosen):
         value = load(path, files[path])
         if not isinstance(value, list):
-            raise ExportInvalid(f"{path}: a day file holds a list of messages, found {type(value).__name__}")
+            raise ExportInvalid(f"{path}: a day file holds a list of messages, found {what(value)}")
         for index, record in enumerate(value, start=1):
             message = _message(record, f"{path}, message {index}", users, channel_ids, chosen, workspace)
             if message is not None:
@@ -109,7 +109,7 @@ def _users(files: dict[str, str]) -> dict[str, dict]:
         return {}
     value = load("users.json", files["users.json"])
     if not isinstance(value, list):
-        raise ExportInvalid("users.json: expected a list of users")
+        raise ExportInvalid(f"users.json: expected a list of users, found {what(value)}")
     users = {}
     for index, record in enumerate(value, start=1):
         place = f"users.json, user {index}"
@@ -130,7 +130,7 @@ def _channels(files: dict[str, str]) -> dict[str, str]:
         return {}
     value = load("channels.json", files["channels.json"])
     if not isinstance(value, list):
-        raise ExportInvalid("channels.json: expected a list of channels")
+        raise ExportInvalid(f"channels.json: expected a list of channels, found {what(value)}")
     ids = {}
     for index, record in enumerate(value, start=1):
         place = f"channels.json, channel {index}"

@@ -88,7 +88,7 @@ def html_text(content: str, mentions: dict[str, str] | None = None) -> str:
 def is_teams_page(value: Any) -> bool:
     """Whether a JSON value looks like a page (or a list of pages) of chatMessages."""
     if isinstance(value, list):
-        return bool(value) and all(is_teams_page(item) for item in value)
+        return bool(value) and is_teams_page(value[0])
     return isinstance(value, dict) and isinstance(value.get("value"), list) and (
         "@odata.context" in value or all(isinstance(item, dict) and "createdDateTime" in item
                                          for item in value["value"]))
