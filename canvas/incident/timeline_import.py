@@ -9,16 +9,20 @@ table's edits (Streamlit's `{"edited_rows": {row: {column: value}}}`);
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 
-from canvas.errors import decode_text
-from canvas.incident.exports import ExportRead
+from canvas.errors import CanvasError, decode_text
+from canvas.incident.exports import ExportRead, read_export
 from canvas.incident.timeline import (
     EventKind,
     IncidentFileInvalid,
     ParseResult,
     TimelineEvent,
     format_at,
+    parse_chat_log,
+    parse_csv,
     parse_incident_file,
 )
 
@@ -124,3 +128,53 @@ def export_preview(read: ExportRead, live: Iterable[TimelineEvent], zone: str) -
             "Note": " · ".join(remarks),
         })
     return result, rows
+
+
+class TimelineFileRefused(CanvasError, ValueError):
+    """A file handed to the command line's timeline import cannot be used as a
+    whole (a line of a chat log or CSV is unreadable); nothing is imported."""
+
+
+def timeline_files(
+    files: Mapping[str, bytes], live: Iterable[TimelineEvent], *, zone: str, day: date,
+    hide_names: bool, slack_workspace: str | None = None, slack_channel: str | None = None,
+    link: str | None = None,
+) -> tuple[str, ParseResult, list[dict]]:
+    """(source, events, preview rows) of the files the command line was given:
+    one chat log (.txt, .log), CSV or incident file (.json with "events"), or a
+    chat or pager export (see `read_export`). Times without a zone are read in
+    `zone`, chat lines without a date on `day`. Unlike the page, which lists
+    unreadable lines beside the preview, a file with any unreadable line is
+    refused (TimelineFileRefused) naming its first one."""
+    if len(files) == 1:
+        [(name, data)] = files.items()
+        suffix = name.lower().rsplit(".", 1)[-1]
+        if suffix in ("txt", "log", "csv") or suffix == "json" and _is_incident_file(data):
+            text = decode_upload(name, data)
+            if suffix == "json":
+                return f"incident file {name}", incident_file_events(name, text), []
+            result = parse_csv(text, zone) if suffix == "csv" else parse_chat_log(text, day, zone)
+            if result.errors:
+                first = result.errors[0]
+                raise TimelineFileRefused(f"{name} line {first.line}: {first.reason}. Nothing was imported.")
+            return (f"{'CSV' if suffix == 'csv' else 'chat log'} {name}", result, [])
+    export = read_export(files, hide_names=hide_names, slack_workspace=slack_workspace,
+                         slack_channel=slack_channel, link=link)
+    result, rows = export_preview(export, live, zone)
+    return export.source, result, rows
+
+
+def _is_incident_file(data: bytes) -> bool:
+    # Only a peek: the incident reader names the problems of a malformed one.
+    return re.search(rb'"events"\s*:', data[:200_000]) is not None and b'"log_entries"' not in data[:200_000]
+
+
+def rows_to_add(result: ParseResult, rows: list[dict], live: Iterable[TimelineEvent],
+                everything: bool) -> list[TimelineEvent]:
+    """What the command line adds: the events an export's preview ticks (or,
+    with `everything`, every event not yet on the timeline); for a chat log,
+    CSV or incident file, every event not yet on the timeline."""
+    if not rows or everything:
+        duplicates = already_on_timeline(result.events, live)
+        return [event for event, duplicate in zip(result.events, duplicates) if not duplicate]
+    return chosen_events(result, rows, None)

@@ -56,7 +56,8 @@ def read_export(files: Mapping[str, bytes], *, hide_names: bool, slack_workspace
     if not files:
         raise ExportInvalid("choose the export's files (JSON, or a zip) first")
     texts = _texts(files)
-    source = ", ".join(sorted(files))[:120]
+    # Problems inside a file name that file; this names the export as a whole.
+    source = "the export"
     kind = _detect(texts)
     if kind == "slack":
         messages, people, about = read_slack(_slack_tree(texts), source, channel=slack_channel,
