@@ -20,7 +20,7 @@ from canvas.actions import Owner
 from canvas.board_access import checked_email
 from canvas.exports.actions_export import actions_calendar, actions_csv
 from canvas.errors import (
-    CanvasError, InvalidInput, SecretsUnreadable, StorageProblem, decode_text,
+    CanvasError, ExportTooBig, InvalidInput, SecretsUnreadable, StorageProblem, decode_text,
     describe_validation_error,
 )
 from canvas.exports.calendar import CalendarFile, ics_text
@@ -39,7 +39,7 @@ from canvas.exports.pack import retrospective_pack
 from canvas.models import Severity
 from canvas.templates import DEFAULT_TEMPLATE, all_templates, get_template
 from canvas.dates import clamp_day, today_in
-from canvas.incident.exports.common import MAX_EXPORT_BYTES, ExportTooBig
+from canvas.incident.exports.common import MAX_EXPORT_BYTES
 from canvas.incident.timeline_import import rows_to_add, timeline_files
 from integrations import publish, review_issue, tracker_sync, trackers, webhooks
 from storage import (

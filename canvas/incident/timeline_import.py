@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
-from canvas.errors import CanvasError, decode_text
+from canvas.errors import TimelineFileRefused, decode_text
 from canvas.incident.exports import ExportRead, read_export
 from canvas.incident.timeline import (
     EventKind,
@@ -128,11 +128,6 @@ def export_preview(read: ExportRead, live: Iterable[TimelineEvent], zone: str) -
             "Note": " · ".join(remarks),
         })
     return result, rows
-
-
-class TimelineFileRefused(CanvasError, ValueError):
-    """A file handed to the command line's timeline import cannot be used as a
-    whole (a line of a chat log or CSV is unreadable); nothing is imported."""
 
 
 def timeline_files(

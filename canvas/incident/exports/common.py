@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from canvas.errors import CanvasError
+from canvas.errors import ExportInvalid, ExportTooBig
 from canvas.incident.timeline import TEXT_MAX_CHARS, EventKind, TimelineEvent, guess_kind
 from canvas.json_text import load_json
 from canvas.text import WEB_ADDRESS
@@ -29,15 +29,6 @@ from canvas.text import WEB_ADDRESS
 MAX_EXPORT_BYTES = 20 * 1024 * 1024
 MAX_MESSAGES = 5000
 MAX_FILES = 1000
-
-
-class ExportInvalid(CanvasError, ValueError):
-    """A chat or pager export is malformed, too big, or not a known format; the
-    message names the file and the place of the problem."""
-
-
-class ExportTooBig(ExportInvalid):
-    """An export holds more bytes, files or messages than one preview can show."""
 
 
 class Stage(StrEnum):
@@ -233,7 +224,10 @@ def _kind_of(text: str, stage: Stage | None) -> EventKind:
 
 def load(name: str, text: str) -> Any:
     """The JSON value of one file; raises ExportInvalid naming the file."""
-    return load_json(text, _named(name))
+    try:
+        return load_json(text, ExportInvalid)
+    except ExportInvalid as problem:
+        raise ExportInvalid(f"{name}: {problem}") from None
 
 
 def load_concatenated(name: str, text: str) -> list[Any]:
@@ -262,13 +256,6 @@ def _value_end(decoder, text: str, start: int) -> int | None:
         return decoder.raw_decode(text, start)[1]
     except ValueError:
         return None
-
-
-def _named(name: str) -> type[ExportInvalid]:
-    class Invalid(ExportInvalid):
-        def __init__(self, problem: str):
-            super().__init__(f"{name}: {problem}")
-    return Invalid
 
 
 def field(record: Any, key: str, place: str, kinds: type | tuple[type, ...], *,
