@@ -572,9 +572,16 @@ def show_export_form(zone: str) -> None:
 def show_preview(preview: dict) -> None:
     result: ParseResult = preview["result"]
     with st.container(border=True, key="timeline_preview_box"):
-        st.markdown(f"**Preview of the {escape_markdown(preview['source'])}**: "
-                    f"{len(result.events)} event{'s' if len(result.events) != 1 else ''} found, "
-                    f"{len(result.errors)} line{'s' if len(result.errors) != 1 else ''} not usable.")
+        found = len(result.events)
+        if "Looks like" in preview.get("columns", PREVIEW_COLUMNS):
+            marked = sum(1 for row in preview["rows"] if row["Looks like"])
+            st.markdown(f"**Preview of the {escape_markdown(preview['source'])}**: "
+                        f"{found} message{'s' if found != 1 else ''}, {marked} of them look like "
+                        "a step of the response.")
+        else:
+            st.markdown(f"**Preview of the {escape_markdown(preview['source'])}**: "
+                        f"{found} event{'s' if found != 1 else ''} found, "
+                        f"{len(result.errors)} line{'s' if len(result.errors) != 1 else ''} not usable.")
         if result.errors:
             st.caption("These lines will not be imported; fix them and preview again, or add "
                        "those events by hand:")

@@ -101,7 +101,9 @@ def incident_file_events(name: str, text: str) -> ParseResult:
 
 # --- chat and pager exports ------------------------------------------------------
 
-EXPORT_PREVIEW_COLUMNS = ("Add", "Time", "Kind", "Looks like", "What happened", "Evidence link", "Note")
+# The words come before the kind: on a narrow screen they are what a person
+# reads to decide, and the table scrolls sideways for the rest.
+EXPORT_PREVIEW_COLUMNS = ("Add", "Time", "What happened", "Kind", "Looks like", "Evidence link", "Note")
 
 
 def export_preview(read: ExportRead, live: Iterable[TimelineEvent], zone: str) -> tuple[ParseResult, list[dict]]:
