@@ -247,3 +247,18 @@ def test_the_preview_ticks_marked_messages_not_yet_on_the_timeline_and_keeps_cor
     chosen = chosen_events(result, rows, {"edited_rows": {"1": {"Add": True, "Kind": "Escalated"}}})
     assert [event.kind for event in chosen] == [EventKind.escalated, EventKind.acknowledged, EventKind.escalated,
                                                 EventKind.mitigated, EventKind.resolved]
+
+
+def test_names_typed_as_words_become_roles_but_words_that_contain_them_do_not():
+    from canvas.incident.exports.common import Message, People, candidates, person
+
+    people = People({"U1": "Alice Martin", "U2": "Bob Okafor"}, "Responder", aliases={"U2": ["bobo"]})
+    at = TimelineEvent(at="2019-07-02T13:42:00Z", text="x").at
+    [found] = candidates([Message(at=at, who=person("U2"), place="m1",
+                                  text="thanks alice martin, Alice and BOBO; malice and alice stay")],
+                         people, hide_names=True)
+    assert found.text == "thanks Responder 2, Responder 2 and Responder 1; malice and alice stay"
+    assert found.who == "Responder 1"
+    named = candidates([Message(at=at, who=person("U1"), text="thanks Alice", place="m1")],
+                       People({"U1": "Alice Martin"}, "Responder"), hide_names=False)
+    assert named[0].text == "thanks Alice", "names stay as typed where the board shows authors"

@@ -159,11 +159,38 @@ class People:
     """The people of one export: their names, and the role each is shown as
     when the board hides authors ("Responder 1", "On-call (PagerDuty)")."""
 
-    def __init__(self, names: dict[str, str], role: str, numbered: bool = True):
+    def __init__(self, names: dict[str, str], role: str, numbered: bool = True,
+                 aliases: dict[str, list[str]] | None = None):
         self.names = names
         self.role = role
         self.numbered = numbered
+        self.aliases = aliases or {}
         self.order: list[str] = []
+
+    def mask(self, text: str) -> str:
+        """`text` with the people's names typed as plain words ("thanks Alice",
+        "ask alice.martin") turned into placeholders, so hidden authors are not
+        named by others either. Full names, display and account names match
+        in any case; a first name only capitalised, as people type it."""
+        if not self.names:
+            return text
+        for pattern, key in self._patterns():
+            text = pattern.sub(person(key), text)
+        return text
+
+    def _patterns(self) -> list[tuple[re.Pattern[str], str]]:
+        found: dict[str, tuple[re.Pattern[str], str]] = {}
+        for key, name in self.names.items():
+            words = [name, *self.aliases.get(key, [])]
+            for word in words:
+                if len(word) >= 3 and word not in found:
+                    found[word] = (re.compile(rf"(?<![\w@.\ue000]){re.escape(word)}(?![\w\ue001])",
+                                              re.IGNORECASE), key)
+            first = name.split()[0] if len(name.split()) > 1 else ""
+            if len(first) >= 3 and first[0].isupper() and first not in found:
+                found[first] = (re.compile(rf"(?<![\w@.\ue000]){re.escape(first)}(?![\w\ue001])"), key)
+        # Longest first: "Alice Martin" before "Alice".
+        return [found[word] for word in sorted(found, key=len, reverse=True)]
 
     def label(self, key: str, hide: bool) -> str:
         """The name (or the key, for someone the export does not name) or the role."""
@@ -194,6 +221,8 @@ def candidates(messages: Iterable[Message], people: People, hide_names: bool) ->
     the reader's or guessed from the words as for pasted lines; the stage
     likewise."""
     ordered = sorted(messages, key=lambda message: message.at)
+    if hide_names:
+        ordered = [message.model_copy(update={"text": people.mask(message.text)}) for message in ordered]
     for message in ordered:
         people.see(message.who)
         people.see(message.text)

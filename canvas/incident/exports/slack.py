@@ -81,9 +81,12 @@ def read_slack(files: dict[str, str], source: str, *, channel: str | None = None
             if message is not None:
                 messages.append(message)
         check_count(messages, source)
-    names = {key: user["name"] for key, user in users.items()}
+    # Bots are no people: their names stay, in their messages and in others'.
+    people = {key: user for key, user in users.items() if not user["bot"]}
+    names = {key: user["name"] for key, user in people.items()}
+    aliases = {key: user["aliases"] for key, user in people.items()}
     where = f"#{chosen}" if chosen else "one channel"
-    return messages, People(names, "Responder"), f"Slack export of {where}"
+    return messages, People(names, "Responder", aliases=aliases), f"Slack export of {where}"
 
 
 def _chosen_channel(folders: list[str], channel: str | None, source: str) -> str:
@@ -120,7 +123,9 @@ def _users(files: dict[str, str]) -> dict[str, dict]:
         name = next((clean_text(candidate) for candidate in (
             profile.get("real_name"), record.get("real_name"), profile.get("display_name"),
             record.get("name")) if isinstance(candidate, str) and clean_text(candidate)), key)
-        users[key] = {"name": name, "bot": record.get("is_bot") is True}
+        aliases = [clean_text(alias) for alias in (profile.get("display_name"), record.get("name"))
+                   if isinstance(alias, str) and clean_text(alias)]
+        users[key] = {"name": name, "bot": record.get("is_bot") is True, "aliases": aliases}
     return users
 
 
