@@ -20,7 +20,7 @@ from canvas.actions import Owner
 from canvas.board_access import checked_email
 from canvas.exports.actions_export import actions_calendar, actions_csv
 from canvas.errors import (
-    CanvasError, InvalidInput, SecretsUnreadable, StorageProblem, decode_text,
+    CanvasError, ExportTooBig, InvalidInput, SecretsUnreadable, StorageProblem, decode_text,
     describe_validation_error,
 )
 from canvas.exports.calendar import CalendarFile, ics_text
@@ -38,9 +38,13 @@ from canvas.exports.markdown_pack import markdown_pack
 from canvas.exports.pack import retrospective_pack
 from canvas.models import Severity
 from canvas.templates import DEFAULT_TEMPLATE, all_templates, get_template
-from canvas.dates import today_in
+from canvas.dates import clamp_day, today_in
+from canvas.incident.exports.common import MAX_EXPORT_BYTES
+from canvas.incident.timeline_import import rows_to_add, timeline_files
 from integrations import publish, review_issue, tracker_sync, trackers, webhooks
-from storage import actions, board_access, boards, calendar_events, calendar_feeds, restore, tracker_links
+from storage import (
+    actions, board_access, boards, calendar_events, calendar_feeds, events, restore, tracker_links,
+)
 from storage.copying import copy_database, require_source
 from storage.db import DB_ENV, DEFAULT_DB_PATH, connect, describe
 from storage.errors import named_error
@@ -115,6 +119,32 @@ def _parser() -> argparse.ArgumentParser:
                            help="for incident files (a backup names its own)")
     importing.add_argument("--db", help=db_help)
     importing.set_defaults(run=_import)
+
+    timeline = commands.add_parser(
+        "import-timeline", help="add events to a board's timeline from a chat or pager export, "
+                                "a chat log, a CSV or an incident file",
+        description="Reads a Slack channel export (its folder or zip), a Microsoft Teams chat "
+                    "(Graph messages JSON), a PagerDuty incident's log entries or an Opsgenie "
+                    "alert's log (API JSON), and adds the messages that look like detection, "
+                    "diagnosis, repair or communication (--all: every message), each with its "
+                    "link as evidence. A chat log (.txt), CSV or incident file (.json) adds all its "
+                    "events. Events already on the timeline are left out; people become roles "
+                    "where the board hides authors. Nothing is written when any file is malformed.")
+    timeline.add_argument("board_id")
+    timeline.add_argument("files", nargs="+", metavar="FILE",
+                          help="the export's folder, zip or JSON files (several pages may be given), "
+                               "or one .txt, .csv or incident .json")
+    timeline.add_argument("--slack-workspace", metavar="NAME",
+                          help="the workspace in the messages' links, e.g. acme or acme.slack.com")
+    timeline.add_argument("--slack-channel", metavar="NAME",
+                          help="the incident's channel, when the export holds several")
+    timeline.add_argument("--link", metavar="URL", help="the evidence link of messages without one")
+    timeline.add_argument("--all", action="store_true", dest="everything",
+                          help="add every message, not only the ones that look like a stage")
+    timeline.add_argument("--dry-run", action="store_true",
+                          help="print the preview as JSON (one object per message) and write nothing")
+    timeline.add_argument("--db", help=db_help)
+    timeline.set_defaults(run=_import_timeline)
 
     exporting = commands.add_parser(
         "export", help="print a board", formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -313,6 +343,54 @@ def _import(args) -> int:
     print(board.id)
     # stdout stays the bare id for scripts; the secret goes to the terminal.
     print(f"facilitator link: /?board={board.id}&facilitator={key}", file=sys.stderr)
+    return 0
+
+
+def _export_files(names: list[str]) -> dict[str, bytes]:
+    """The bytes of every file named, a folder read whole (paths relative to
+    it), refused unread when the sizes pass the export limit."""
+    paths: dict[str, Path] = {}
+    for name in names:
+        path = Path(name)
+        if path.is_dir():
+            for inner in sorted(path.rglob("*")):
+                if inner.is_file():
+                    paths[inner.relative_to(path).as_posix()] = inner
+        else:
+            paths[path.name] = path
+    if sum(path.stat().st_size for path in paths.values()) > MAX_EXPORT_BYTES:
+        raise ExportTooBig(f"the files are larger than {MAX_EXPORT_BYTES // (1024 * 1024)} MB; export "
+                           "only the incident's channel and days")
+    return {name: path.read_bytes() for name, path in paths.items()}
+
+
+def _import_timeline(args) -> int:
+    files = _export_files(args.files)
+    migrate(args.db)
+    with connect(args.db) as db:
+        board = boards.get_board(db, args.board_id)
+        live = events.list_events(db, board.id)
+        # Everything is read and checked before the one write.
+        source, result, rows = timeline_files(
+            files, live, zone=board.timezone,
+            day=clamp_day(board.incident_date) or today_in(board.timezone),
+            hide_names=not board.show_authors, slack_workspace=args.slack_workspace,
+            slack_channel=args.slack_channel, link=args.link)
+        chosen = rows_to_add(result, rows, live, args.everything)
+        if args.dry_run:
+            added = {(event.at, event.text) for event in chosen}
+            for event in result.events:
+                print(json.dumps({"add": (event.at, event.text) in added,
+                                  "at": event.at.isoformat().replace("+00:00", "Z"),
+                                  "kind": event.kind.value, "text": event.text,
+                                  "evidence_url": event.evidence_url}, ensure_ascii=False))
+            return 0
+        count = events.add_events(db, board.id, chosen)
+    left_out = len(result.events) - count
+    print(f"added {count} event{'s' if count != 1 else ''} from the {source}"
+          + (f"; {left_out} left out (already on the timeline"
+             + (" or not marked; --all adds them" if rows and not args.everything else "") + ")"
+             if left_out else ""))
     return 0
 
 

@@ -669,3 +669,17 @@ class SignInUnreadable(CanvasError):
     def __init__(self) -> None:
         super().__init__("The server's sign-in settings cannot be read, so nobody can be let in; "
                          "tell whoever runs Postmortem Canvas.")
+
+
+class ExportInvalid(CanvasError, ValueError):
+    """A chat or pager export is malformed, too big, or not a known format; the
+    message names the file and the place of the problem."""
+
+
+class ExportTooBig(ExportInvalid):
+    """An export holds more bytes, files or messages than one preview can show."""
+
+
+class TimelineFileRefused(CanvasError, ValueError):
+    """A file handed to the command line's timeline import cannot be used as a
+    whole (a line of a chat log or CSV is unreadable); nothing is imported."""

@@ -45,17 +45,20 @@ from canvas.incident.timeline import (
     zone_options,
 )
 from canvas.incident.timeline_chart import timeline_figure
+from canvas.incident.exports import read_export
 from canvas.incident.timeline_import import (
     EDITABLE_COLUMNS,
+    EXPORT_PREVIEW_COLUMNS,
     KIND_BY_LABEL,
     PREVIEW_COLUMNS,
     chosen_events,
     decode_upload,
+    export_preview,
     incident_file_events,
     preview_rows,
 )
 from pages.shared import board_page, feedback, navigation, widgets
-from storage import events, notes
+from storage import boards, events, notes
 
 CHART_CONFIG = {
     "toImageButtonOptions": {"format": "png", "filename": "timeline", "scale": 2},
@@ -198,14 +201,16 @@ def _uploaded_text(key: str) -> tuple[str, str] | None:
     return None if upload is None else (upload.name, decode_upload(upload.name, upload.getvalue()))
 
 
-def start_preview(db, source: str, result: ParseResult, zone: str) -> None:
-    rows = preview_rows(result, events.list_events(db, board_id), zone)
+def start_preview(db, source: str, result: ParseResult, zone: str, rows: list[dict] | None = None,
+                  columns: tuple[str, ...] = PREVIEW_COLUMNS) -> None:
+    if rows is None:
+        rows = preview_rows(result, events.list_events(db, board_id), zone)
     serial = state.get("timeline_preview", {}).get("serial", 0) + 1
     # The table is built once: an editable table whose data changed under it
     # would drop the corrections already made.
     state["timeline_preview"] = {"serial": serial, "source": source, "result": result,
-                                 "rows": rows, "table": pd.DataFrame(rows, columns=PREVIEW_COLUMNS),
-                                 "zone": zone}
+                                 "rows": rows, "table": pd.DataFrame(rows, columns=columns),
+                                 "columns": columns, "zone": zone}
     state.pop("timeline_import_error", None)
 
 
@@ -229,6 +234,29 @@ def preview_csv(zone: str) -> None:
         start_preview(db, source, parse_csv(text, zone), zone)
 
     feedback.run_action(read, error_key="timeline_import_error")
+
+
+def preview_export(zone: str) -> None:
+    def read(db) -> None:
+        uploads = state.get("timeline_import_export_files") or []
+        if not uploads:
+            raise InvalidInput("Choose the export's files first: a Slack export's zip, or the "
+                               "JSON of a Teams chat, a PagerDuty incident's log or an Opsgenie "
+                               "alert's log.")
+        # Names are read from the board now, not when the page was drawn: the
+        # facilitator may have changed the setting meanwhile.
+        hide = not boards.get_board(db, board_id).show_authors
+        export = read_export({upload.name: upload.getvalue() for upload in uploads},
+                             hide_names=hide,
+                             slack_workspace=state.get("timeline_import_slack_workspace"),
+                             slack_channel=state.get("timeline_import_slack_channel"),
+                             link=state.get("timeline_import_export_link"))
+        result, rows = export_preview(export, events.list_events(db, board_id), zone)
+        start_preview(db, export.source, result, zone, rows, EXPORT_PREVIEW_COLUMNS)
+        state["timeline_preview"]["roles"] = hide
+
+    if not feedback.run_action(read, error_key="timeline_import_error"):
+        state["timeline_import_error"] = state["timeline_import_error"].rstrip(".") + ". Nothing was imported."
 
 
 def preview_chat_log(zone: str) -> None:
@@ -489,8 +517,11 @@ def show_import(zone: str) -> None:
     st.caption("Every import shows a preview first; nothing is added until you confirm it.")
     # Tracked (key + rerun), so the chosen tab stays chosen when the preview
     # or a confirmation redraws the page.
-    chat_tab, csv_tab, incident_tab = st.tabs(["Chat log", "CSV", "Incident file"],
-                                              key="timeline_import_source", on_change="rerun")
+    chat_tab, export_tab, csv_tab, incident_tab = st.tabs(
+        ["Chat log", "Chat or pager export", "CSV", "Incident file"],
+        key="timeline_import_source", on_change="rerun")
+    with export_tab:
+        show_export_form(zone)
     with chat_tab:
         widgets.date_picker(st, "Date of lines without one", key="timeline_import_chat_date",
                             value=clamp_day(board.incident_date) or today_in(zone), width=220,
@@ -519,12 +550,38 @@ def show_import(zone: str) -> None:
         show_preview(preview)
 
 
+def show_export_form(zone: str) -> None:
+    st.file_uploader(
+        "A Slack channel export (its zip, or its JSON files), a Teams chat (Graph messages "
+        "JSON), a PagerDuty incident's log entries or an Opsgenie alert's log (API JSON)",
+        type=["zip", "json"], accept_multiple_files=True, key="timeline_import_export_files")
+    workspace, channel = st.columns(2)
+    workspace.text_input("Slack workspace (for links to messages)", key="timeline_import_slack_workspace",
+                         placeholder="acme or acme.slack.com")
+    channel.text_input("Slack channel (when the export holds several)",
+                       key="timeline_import_slack_channel", placeholder="incident-4812")
+    st.text_input("Evidence link for messages without one (optional)",
+                  key="timeline_import_export_link", placeholder="https://…/alerts/4812")
+    st.caption("Times come from the export (UTC) and are shown in "
+               f"{zone}. " + ("This board hides authors, so people are shown as roles "
+                              "(Responder 1, On-call (PagerDuty))." if not board.show_authors
+                              else "This board shows authors, so people keep their names."))
+    st.button("Preview", key="timeline_preview_export", on_click=preview_export, args=(zone,))
+
+
 def show_preview(preview: dict) -> None:
     result: ParseResult = preview["result"]
     with st.container(border=True, key="timeline_preview_box"):
-        st.markdown(f"**Preview of the {escape_markdown(preview['source'])}**: "
-                    f"{len(result.events)} event{'s' if len(result.events) != 1 else ''} found, "
-                    f"{len(result.errors)} line{'s' if len(result.errors) != 1 else ''} not usable.")
+        found = len(result.events)
+        if "Looks like" in preview.get("columns", PREVIEW_COLUMNS):
+            marked = sum(1 for row in preview["rows"] if row["Looks like"])
+            st.markdown(f"**Preview of the {escape_markdown(preview['source'])}**: "
+                        f"{found} message{'s' if found != 1 else ''}, {marked} of them look like "
+                        "a step of the response.")
+        else:
+            st.markdown(f"**Preview of the {escape_markdown(preview['source'])}**: "
+                        f"{found} event{'s' if found != 1 else ''} found, "
+                        f"{len(result.errors)} line{'s' if len(result.errors) != 1 else ''} not usable.")
         if result.errors:
             st.caption("These lines will not be imported; fix them and preview again, or add "
                        "those events by hand:")
@@ -534,13 +591,19 @@ def show_preview(preview: dict) -> None:
                 key="timeline_preview_errors", hide_index=True,
             )
         chosen: list[TimelineEvent] = []
-        if result.events:
+        columns = preview.get("columns", PREVIEW_COLUMNS)
+        if result.events and "Looks like" in columns:
+            st.caption("Ticked: the messages that look like detection, diagnosis, repair or "
+                       "communication. Tick the others you want, untick the rest, and check the "
+                       "kinds (guessed from the words). Each event keeps its link as evidence.")
+        elif result.events:
             st.caption("Check the kinds (guessed from the words) and untick anything you do "
                        "not want.")
+        if result.events:
             editor = editor_state_key(preview)
             st.data_editor(
                 preview["table"], key=editor, hide_index=True, num_rows="fixed",
-                disabled=[name for name in PREVIEW_COLUMNS if name not in EDITABLE_COLUMNS],
+                disabled=[name for name in columns if name not in EDITABLE_COLUMNS],
                 column_config={
                     "Add": st.column_config.CheckboxColumn("Add", width="small"),
                     "Time": st.column_config.TextColumn(f"Time ({preview['zone']})"),
@@ -548,6 +611,10 @@ def show_preview(preview: dict) -> None:
                         "Kind", options=list(KIND_BY_LABEL), required=True),
                     "What happened": st.column_config.TextColumn("What happened", width="large"),
                     "Approximate": st.column_config.CheckboxColumn("Approximate"),
+                    # Only an export's links are all web addresses from the source.
+                    **({"Evidence link": st.column_config.LinkColumn("Evidence link", display_text="Open"),
+                        "Looks like": st.column_config.TextColumn("Looks like")}
+                       if "Looks like" in columns else {}),
                 },
             )
             chosen = chosen_events(result, preview["rows"], state.get(editor))
