@@ -25,6 +25,7 @@ CHROMIUM_ARGS = [
 
 
 def pytest_collection_modifyitems(config, items):
+    _two_browser_groups(items)
     if Path(CHROMIUM).exists():
         return
     if os.environ.get("CI"):
@@ -33,6 +34,24 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "e2e" in item.keywords:
             item.add_marker(skip)
+
+
+def _two_browser_groups(items) -> None:
+    """Under `pytest -n 2 --dist loadgroup`, the browser tests run as two groups,
+    one per worker, each file whole in one of them: a worker keeps one server and
+    one Chromium for its group, and never runs another test while its Chromium
+    is open (Playwright's sync API holds an event loop in the main thread).
+    Files go to the lighter group by their count of tests, heaviest first."""
+    files: dict[str, list] = {}
+    for item in items:
+        if "e2e" in item.keywords:
+            files.setdefault(item.nodeid.split("::")[0], []).append(item)
+    load = [0, 0]
+    for name, tests in sorted(files.items(), key=lambda pair: (-len(pair[1]), pair[0])):
+        group = load.index(min(load))
+        load[group] += len(tests)
+        for item in tests:
+            item.add_marker(pytest.mark.xdist_group(f"browser-{group + 1}"))
 
 
 def free_port() -> int:
