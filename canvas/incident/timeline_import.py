@@ -101,9 +101,10 @@ def incident_file_events(name: str, text: str) -> ParseResult:
 
 # --- chat and pager exports ------------------------------------------------------
 
-# The words come before the kind: on a narrow screen they are what a person
-# reads to decide, and the table scrolls sideways for the rest.
-EXPORT_PREVIEW_COLUMNS = ("Add", "Time", "What happened", "Kind", "Looks like", "Evidence link", "Note")
+# What a person decides by (the kind and what the message looks like) comes
+# before the words, so it shows without a sideways scroll on a 1024-pixel screen;
+# the long text and the link follow.
+EXPORT_PREVIEW_COLUMNS = ("Add", "Time", "Kind", "Looks like", "What happened", "Evidence link", "Note")
 
 
 def export_preview(read: ExportRead, live: Iterable[TimelineEvent], zone: str) -> tuple[ParseResult, list[dict]]:
