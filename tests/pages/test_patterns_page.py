@@ -109,3 +109,14 @@ def test_a_private_install_shows_only_the_boards_this_browser_knows(app, db_file
     # Only the board just made, today: none of the five imported incidents.
     assert headline(app)["Boards"] == "1"
     assert any("the boards this browser joined or created" in c.value for c in app.caption)
+
+
+def test_the_learnings_review_links_to_the_patterns_of_its_period(app, trusted):
+    app.run()
+    app.switch_page(page("learnings_review.py")).run()
+    app.date_input(key="review_start_2 weeks").set_value(date(2019, 7, 1))
+    app.date_input(key="review_end").set_value(date(2019, 7, 31)).run()
+    assert not app.exception, app.exception
+    [link] = [button for button in app.get("link_button")
+              if button.proto.label == "Patterns of this period"]
+    assert link.proto.url.endswith("/patterns?since=2019-07-01&until=2019-07-31")
