@@ -637,3 +637,12 @@ class SignInUnreadable(CanvasError):
     def __init__(self) -> None:
         super().__init__("The server's sign-in settings cannot be read, so nobody can be let in; "
                          "tell whoever runs Postmortem Canvas.")
+
+
+class SuggestionGone(CanvasError):
+    """The suggested cluster was accepted or dismissed, or fewer than two of
+    its notes are still ungrouped where they were."""
+
+    def __init__(self):
+        super().__init__("That suggestion no longer holds: someone accepted or dismissed it, "
+                         "or grouped its notes by hand.")
