@@ -13,9 +13,11 @@ date, or the day it was made when it has none), as in the Learnings review.
   is 3), the rule spreadsheets and numpy use by default.
 - Actions count in the month they are due; parked and won't-do ones are not
   due, and undated ones are counted apart.
-- The factors that recur are found by a grouping function passed in (the
-  same similarity the board's grouping suggestions use); a group counts
-  when it spans two boards or more.
+- The factors that recur are found by the similarity the board's grouping
+  suggestions use (canvas.similarity.suggest_groups, over every factor of
+  the period at once); a group counts when it spans two boards or more.
+  The comparison grows with the square of the factors, so past
+  FACTORS_COMPARED only the newest boards' factors are compared.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from canvas.actions import Status
 from canvas.incident.timeline import METRICS, TimelineEvent, compute_metrics
 from canvas.learnings import DecisionKind, FactorCategory
 from canvas.models import ReviewType, Severity
+from canvas.similarity import suggest_groups
 
 # The response times the page and the JSON give, in this order (impact
 # duration is the Learnings review's).
@@ -38,6 +41,8 @@ DURATIONS = ("time_to_detect", "time_to_acknowledge", "time_to_mitigate", "time_
 DURATION_LABELS = {definition.name: definition.label for definition in METRICS}
 UNCATEGORISED = "uncategorised"
 NO_BOARDS = "No boards in this period."
+# About half a second of comparison on a small server.
+FACTORS_COMPARED = 300
 
 
 # --- what storage reads ----------------------------------------------------------------
@@ -214,8 +219,11 @@ class Patterns(BaseModel):
     actions_total: ActionsInMonth
     actions_undated: int
     learnings: LearningsByKind
-    # None when no grouping was available to find them.
+    # None when they were not looked for.
     recurring_factors: list[RecurringFactor] | None = None
+    # How many factors the similarity compared, of how many in the period.
+    factors_compared: int = 0
+    factors_total: int = 0
     # Rows storage could not read, left out of every figure.
     unreadable: int = 0
 
@@ -353,10 +361,17 @@ def _learnings(boards: list[PatternBoard]) -> LearningsByKind:
                            decisions={kind: kinds[kind] for kind in DecisionKind})
 
 
-def recurring_factors(boards: list[PatternBoard], group: Grouping) -> list[RecurringFactor]:
+def _factors(boards: list[PatternBoard]) -> list[tuple[PatternBoard, FactorItem]]:
+    return [(board, factor) for board in boards for factor in board.factors if factor.text.strip()]
+
+
+def recurring_factors(boards: list[PatternBoard], group: Grouping = suggest_groups,
+                      limit: int = FACTORS_COMPARED) -> list[RecurringFactor]:
     """The groups of similar contributing factors that span two boards or
-    more, largest first, found by `group` over every factor's text."""
-    owners = [(board, factor) for board in boards for factor in board.factors if factor.text.strip()]
+    more, those on most boards first, found by `group` over the factors'
+    texts: those of the newest boards (`boards` run oldest first) up to
+    `limit` factors."""
+    owners = _factors(boards)[-limit:] if limit else []
     if len(owners) < 2:
         return []
     found = []
@@ -371,10 +386,10 @@ def recurring_factors(boards: list[PatternBoard], group: Grouping) -> list[Recur
 
 
 def compute_patterns(boards: Iterable[PatternBoard], figure_filter: PatternFilter, today: date, *,
-                     group: Grouping | None = None, unreadable: int = 0) -> Patterns:
+                     group: Grouping | None = suggest_groups, unreadable: int = 0) -> Patterns:
     """Every figure over the boards `figure_filter` admits, oldest first;
-    `today` decides what is overdue. Without `group` the recurring factors
-    are None (not looked for)."""
+    `today` decides what is overdue; `group` finds the factors that recur
+    (None: they are not looked for)."""
     chosen = sorted((board for board in boards if figure_filter.admits(board)),
                     key=lambda board: (board.day, board.title, board.board_id))
     days = [board.day for board in chosen]
@@ -400,4 +415,5 @@ def compute_patterns(boards: Iterable[PatternBoard], figure_filter: PatternFilte
         labels=_labels(chosen), actions=actions, actions_total=total, actions_undated=undated,
         learnings=_learnings(chosen),
         recurring_factors=None if group is None else recurring_factors(chosen, group),
-        unreadable=unreadable)
+        factors_compared=0 if group is None else min(len(_factors(chosen)), FACTORS_COMPARED),
+        factors_total=len(_factors(chosen)), unreadable=unreadable)

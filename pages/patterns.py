@@ -14,6 +14,7 @@ from canvas.patterns_charts import (
     actions_figure, categories_figure, decisions_figure, duration_figure, has_data, labels_figure,
     reviews_figure,
 )
+from canvas.similarity import suggest_groups
 from canvas.text import plural
 from pages.shared import database, feedback, identity, navigation, widgets
 from storage.patterns import pattern_boards
@@ -22,6 +23,18 @@ CHART_CONFIG = {"displaylogo": False,
                 "toImageButtonOptions": {"format": "png", "filename": "patterns", "scale": 2}}
 FIELDS = {"since": "patterns_since", "until": "patterns_until", "type": "patterns_type",
           "severity": "patterns_severity", "label": "patterns_label"}
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _alike_texts(texts: tuple[str, ...]) -> list:
+    # The comparison grows with the square of the factors; the same period
+    # asked again (every rerun of this page) reuses it.
+    return suggest_groups(list(texts))
+
+
+def _alike_factors(texts: list[str]) -> list:
+    return _alike_texts(tuple(texts))
+
 
 st.title("Patterns", anchor=False)
 db = database.database()
@@ -69,7 +82,7 @@ boards, unreadable = pattern_boards(db, wanted.model_copy(update={"labels": []})
 offered = sorted({label for board in boards for label in board.labels} | set(wanted.labels),
                  key=str.casefold)
 labels.multiselect("Label", offered, key=FIELDS["label"], placeholder="All labels")
-patterns = compute_patterns(boards, wanted, today, unreadable=unreadable)
+patterns = compute_patterns(boards, wanted, today, group=_alike_factors, unreadable=unreadable)
 for name in FIELDS:
     values = [value for key, value in wanted.query() if key == name]
     if values:
@@ -152,10 +165,10 @@ if patterns.actions_undated:
                "left out of the actions chart.")
 
 st.markdown("**Factors that recur across boards**")
-if patterns.recurring_factors is None:
-    st.caption("Finding similar factors across boards needs the grouping suggestions' "
-               "similarity, which is not available here.")
-elif not patterns.recurring_factors:
+if patterns.factors_compared < patterns.factors_total:
+    st.caption(f"Compared: the {patterns.factors_compared} newest of "
+               f"{patterns.factors_total} factors in this period.")
+if not patterns.recurring_factors:
     st.caption("No similar contributing factors on two boards or more in this period.")
 else:
     st.dataframe([{"Factor": found.name, "Boards": len(found.boards),

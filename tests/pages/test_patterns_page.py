@@ -8,6 +8,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from canvas.settings import LIST_ALL_ENV
+from canvas.models import NoteDraft
+from canvas.session.phases import Credentials
+from storage import facilitation, notes
 from storage.db import connect
 from tests.pages.conftest import ROOT, create_board, page
 from tests.patterns_boards import import_all
@@ -60,6 +63,25 @@ def test_the_headline_gives_the_published_incidents_response_times(app, trusted)
         "patterns_reviews_chart", "patterns_durations_chart", "patterns_categories_chart",
         "patterns_labels_chart"}
     assert "No learnings in this period." in captions
+
+
+def test_a_factor_written_alike_on_two_boards_is_found_as_recurring(app, trusted, db_file):
+    patterns_page(app)
+    assert "No similar contributing factors on two boards or more in this period." in [
+        caption.value for caption in app.caption]
+    with connect(db_file) as db:
+        board_id = trusted["aws-s3-2017-02-28"]
+        key = facilitation.create_facilitator_key(db, board_id, "test")
+        notes.add_note(db, board_id, "contributing-factors",
+                       NoteDraft(text="Backup and restore procedures were never tested"),
+                       Credentials(facilitator_key=key))
+    app.run()
+    [table] = app.dataframe
+    rows = table.value.to_dict("records")
+    assert [(row["Boards"], row["On"]) for row in rows] == [
+        (2, "GitLab.com outage and database data loss during replica rebuild · "
+            "Amazon S3 service disruption in US-EAST-1")]
+    assert "Backup and restore procedures were never tested" in rows[0]["As written"]
 
 
 def test_the_filters_narrow_the_figures(app, trusted):

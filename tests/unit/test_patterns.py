@@ -171,7 +171,8 @@ def test_no_boards_give_empty_figures_not_errors():
     assert (patterns.boards, patterns.months, patterns.actions, patterns.labels) == (0, [], [], [])
     assert patterns.duration("time_to_resolve").overall.p50 is None
     assert patterns.actions_total.share_done_by_due_date is None
-    assert patterns.recurring_factors is None
+    assert patterns.recurring_factors == []
+    assert compute_patterns([], PatternFilter(), TODAY, group=None).recurring_factors is None
     data = patterns.as_json()
     assert data["incidents"] == 0 and data["actions_total"]["share_done_by_due_date"] is None
 
@@ -195,6 +196,30 @@ def test_recurring_factors_are_groups_that_span_two_boards():
          ["No canary for config pushes", "Config pushed everywhere at once"])]
     patterns = compute_patterns(BOARDS, PatternFilter(), TODAY, group=group)
     assert [f.name for f in patterns.recurring_factors] == ["Config pushes"]
+    assert (patterns.factors_compared, patterns.factors_total) == (4, 4)
+
+
+def test_the_similarity_of_the_grouping_suggestions_finds_a_factor_on_two_boards():
+    backups = [board(1, JAN, factors=[FactorItem(text="No team owned testing of backup and restore"),
+                                      FactorItem(text="Spam traffic loaded the database")]),
+               board(2, FEB, factors=[FactorItem(text="Backup and restore procedures never tested")]),
+               board(3, MAR, factors=[FactorItem(text="The status page was updated late")])]
+    [found] = compute_patterns(backups, PatternFilter(), TODAY).recurring_factors
+    assert (found.boards, found.factors) == (
+        ["Board 1", "Board 2"], ["No team owned testing of backup and restore",
+                                 "Backup and restore procedures never tested"])
+
+
+def test_only_the_newest_factors_are_compared_past_the_limit():
+    seen = []
+
+    def group(texts):
+        seen.extend(texts)
+        return []
+
+    recurring_factors(BOARDS[:3], group, limit=2)
+    # The last two factors of the boards in the order given: the newest.
+    assert seen == ["Config pushed everywhere at once", "Runbook out of date"]
 
 
 def test_the_json_holds_every_figure_with_shares_and_recurrence():
