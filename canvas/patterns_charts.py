@@ -6,6 +6,8 @@ drawing it; see `has_data`)."""
 
 from __future__ import annotations
 
+import math
+
 import plotly.graph_objects as go
 
 from canvas.incident.timeline import format_duration
@@ -19,13 +21,25 @@ COLOURS = ["#1e66c8", "#ef6c00", "#43a047", "#8e24aa", "#c62828", "#00897b", "#9
 LABELS_SHOWN = 12
 
 
-def _layout(figure: go.Figure, *, y_title: str = "", legend: bool = True) -> go.Figure:
+def _days(months: list[str]) -> list[str]:
+    # On a date axis a month's bar is as wide as the month and the ticks
+    # thin out over long periods, where a category axis would print them all.
+    return [f"{month}-01" for month in months]
+
+
+def _layout(figure: go.Figure, *, y_title: str = "", legend: bool = True,
+            highest: int | None = None) -> go.Figure:
+    """The charts' shared look; `highest` is the tallest count a chart of
+    whole numbers draws, whose ticks then fall on whole numbers only."""
     figure.update_layout(
-        height=HEIGHT, margin=dict(l=8, r=8, t=8, b=8), barmode="stack",
+        height=HEIGHT, margin=dict(l=56, r=16, t=8, b=8), barmode="stack",
         paper_bgcolor="white", plot_bgcolor="white", font=dict(size=12),
-        showlegend=legend, legend=dict(orientation="h", y=-0.2, x=0),
-        yaxis=dict(title=y_title, gridcolor="#e6e6e6", rangemode="tozero"),
-        xaxis=dict(type="category"))
+        showlegend=legend, legend=dict(orientation="h", yanchor="top", y=-0.12, x=0),
+        yaxis=dict(title=y_title, gridcolor="#e6e6e6", rangemode="tozero", automargin=True),
+        xaxis=dict(type="date", tickformat="%b %Y", automargin=True,
+                   hoverformat="%B %Y"))
+    if highest is not None:
+        figure.update_yaxes(dtick=max(1, math.ceil(highest / 5)), tickformat=",d")
     return figure
 
 
@@ -35,14 +49,16 @@ def reviews_figure(patterns: Patterns) -> go.Figure:
     for colour, kind in zip(COLOURS, ReviewType):
         counts = [month.by_type[kind] for month in patterns.reviews]
         if any(counts) or kind is ReviewType.incident:
-            figure.add_bar(x=patterns.months, y=counts, name=kind.label, marker_color=colour)
-    return _layout(figure, y_title="boards")
+            figure.add_bar(x=_days(patterns.months), y=counts, name=kind.label,
+                           marker_color=colour)
+    return _layout(figure, y_title="boards",
+                   highest=max((sum(m.by_type.values()) for m in patterns.reviews), default=0))
 
 
 def duration_figure(patterns: Patterns, name: str) -> go.Figure:
     """One response time per month: the median as bars, p90 as markers, in minutes."""
     series = patterns.duration(name)
-    months = [stats.month for stats in series.by_month]
+    months = _days([stats.month for stats in series.by_month])
 
     def minutes(values):
         return [None if value is None else round(value / 60, 1) for value in values]
@@ -55,11 +71,11 @@ def duration_figure(patterns: Patterns, name: str) -> go.Figure:
     figure = go.Figure()
     figure.add_bar(x=months, y=minutes(p50), name="median", marker_color=COLOURS[0],
                    customdata=list(zip(hover(p50), [s.count for s in series.by_month])),
-                   hovertemplate="%{x}: median %{customdata[0]} over %{customdata[1]} boards"
+                   hovertemplate="median %{customdata[0]} over %{customdata[1]} boards"
                                  "<extra></extra>")
     figure.add_scatter(x=months, y=minutes(p90), name="p90", mode="markers",
                        marker=dict(color=COLOURS[1], size=10, symbol="diamond"),
-                       customdata=hover(p90), hovertemplate="%{x}: p90 %{customdata}<extra></extra>")
+                       customdata=hover(p90), hovertemplate="p90 %{customdata}<extra></extra>")
     return _layout(figure, y_title="minutes")
 
 
@@ -70,8 +86,9 @@ def categories_figure(patterns: Patterns) -> go.Figure:
     for colour, (key, label) in zip(COLOURS, [*names, (UNCATEGORISED, "Uncategorised")]):
         counts = [month.by_category.get(key, 0) for month in patterns.factor_categories]
         if any(counts):
-            figure.add_bar(x=patterns.months, y=counts, name=label, marker_color=colour)
-    return _layout(figure, y_title="factors")
+            figure.add_bar(x=_days(patterns.months), y=counts, name=label, marker_color=colour)
+    return _layout(figure, y_title="factors", highest=max(
+        (sum(m.by_category.values()) for m in patterns.factor_categories), default=0))
 
 
 def labels_figure(patterns: Patterns) -> go.Figure:
@@ -81,16 +98,19 @@ def labels_figure(patterns: Patterns) -> go.Figure:
         x=[label.boards for label in shown], y=[label.label for label in shown], orientation="h",
         marker_color=[COLOURS[0] if label.recurs else "#bdbdbd" for label in shown],
         hovertemplate="%{y}: %{x} boards<extra></extra>"))
+    most = max((label.boards for label in shown), default=0)
     _layout(figure, legend=False)
     figure.update_layout(yaxis=dict(type="category", title=""),
-                         xaxis=dict(type="linear", title="boards", dtick=1, gridcolor="#e6e6e6"))
+                         xaxis=dict(type="linear", title="boards", tickformat=",d",
+                                    dtick=max(1, math.ceil(most / 5)), gridcolor="#e6e6e6",
+                                    hoverformat=None))
     return figure
 
 
 def actions_figure(patterns: Patterns) -> go.Figure:
     """Actions due per month, split into done and not, with the overdue ones
     and the share done by their due date."""
-    months = [month.month for month in patterns.actions]
+    months = _days([month.month for month in patterns.actions])
     figure = go.Figure()
     figure.add_bar(x=months, y=[m.done for m in patterns.actions], name="done",
                    marker_color=COLOURS[2])
@@ -102,9 +122,10 @@ def actions_figure(patterns: Patterns) -> go.Figure:
               for m in patterns.actions]
     figure.add_scatter(x=months, y=shares, name="% done by due date", yaxis="y2",
                        mode="lines+markers", marker_color=COLOURS[3], connectgaps=True)
-    _layout(figure, y_title="actions due")
-    figure.update_layout(yaxis2=dict(overlaying="y", side="right", range=[0, 105],
-                                     title="% on time", showgrid=False))
+    _layout(figure, y_title="actions due", highest=max((m.due for m in patterns.actions), default=0))
+    figure.update_layout(margin=dict(r=64), yaxis2=dict(
+        overlaying="y", side="right", range=[0, 105], dtick=25, ticksuffix=" %",
+        title="done by due date", showgrid=False, automargin=True))
     return figure
 
 
@@ -116,7 +137,9 @@ def decisions_figure(patterns: Patterns) -> go.Figure:
     counts.append(learnings.learnings - learnings.decided)
     figure = go.Figure(go.Bar(x=names, y=counts, marker_color=[COLOURS[0]] * len(DecisionKind)
                               + ["#bdbdbd"], hovertemplate="%{x}: %{y}<extra></extra>"))
-    return _layout(figure, y_title="learnings", legend=False)
+    _layout(figure, y_title="learnings", legend=False, highest=max(counts))
+    figure.update_layout(xaxis=dict(type="category", tickformat=None, hoverformat=None))
+    return figure
 
 
 def has_data(patterns: Patterns, chart: str) -> bool:

@@ -20,7 +20,9 @@ from storage import boards
 from storage.db import Database
 
 BOARD_PARAM = "board"
-PATTERNS_PATH = "patterns"
+# Not "patterns": a path that names a file in pages/ opens that file on its own,
+# without the app's navigation, when it is the first address a browser asks for.
+PATTERNS_PATH = "patterns-across-boards"
 
 
 # Absolute paths, so the navigation works whatever the main script's folder
