@@ -234,19 +234,24 @@ def _pairs(
     """Every pair (i < j) at least `floor` alike, found through the shared
     features (an inverted index), so unrelated pairs cost nothing."""
     vecs = _vectors(tuple(texts))
-    postings: dict[str, list[int]] = defaultdict(list)
+    # Postings per column when pairs stay within columns: the texts of other
+    # columns are never even looked at.
+    def place(index: int) -> str:
+        return "" if columns is None or across_columns else columns[index]
+
+    postings: dict[tuple[str, str], list[int]] = defaultdict(list)
     for index, vector in enumerate(vecs):
         for feature in vector:
-            postings[feature].append(index)
+            postings[place(index), feature].append(index)
     found: dict[tuple[int, int], float] = {}
     for i, vector in enumerate(vecs):
         scores: dict[int, float] = defaultdict(float)
         for feature, weight in vector.items():
-            for j in postings[feature]:
+            for j in postings[place(i), feature]:
                 if j > i:
                     scores[j] += weight * vecs[j][feature]
         for j, score in scores.items():
-            if score >= floor and _allowed(columns, across_columns, i, j):
+            if score >= floor:
                 found[(i, j)] = min(1.0, score)
     return found
 
@@ -276,11 +281,21 @@ def neighbours(
     """For every text, the indices of its `k` most similar texts (as in
     `most_similar`), computed in one pass."""
     _check_columns(texts, columns)
+    found = _neighbours(tuple(texts), k, threshold, None if columns is None else tuple(columns),
+                        across_columns)
+    return [list(near) for near in found]
+
+
+@lru_cache(maxsize=32)
+def _neighbours(texts: tuple[str, ...], k: int, threshold: float, columns: tuple[str, ...] | None,
+                across_columns: bool) -> tuple[tuple[int, ...], ...]:
+    # Cached: a live board asks on every change, and most changes (a note
+    # dropped into a cluster) change neither a text nor a column.
     found: list[list[tuple[float, int]]] = [[] for _ in texts]
     for (i, j), score in _pairs(texts, columns, across_columns, threshold).items():
         found[i].append((-round(score, 6), j))
         found[j].append((-round(score, 6), i))
-    return [[j for _, j in sorted(near)[:k]] for near in found]
+    return tuple(tuple(j for _, j in sorted(near)[:k]) for near in found)
 
 
 class Suggestion(BaseModel):
