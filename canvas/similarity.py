@@ -35,12 +35,12 @@ from pydantic import BaseModel
 Vector = Mapping[str, float]
 
 # Share of the similarity carried by whole words; the rest by character n-grams.
-WORD_WEIGHT = 0.5
+WORD_WEIGHT = 0.3
 CHAR_SIZES = (3, 4)
 # Below these, two notes are not called alike (tuned on the fixed note sets of
 # tests/fixtures/grouping with benchmarks/grouping.py).
-GROUP_THRESHOLD = 0.22
-NEIGHBOUR_THRESHOLD = 0.15
+GROUP_THRESHOLD = 0.12
+NEIGHBOUR_THRESHOLD = 0.10
 NAME_WORDS = 3
 NAME_MAX_CHARS = 60
 
@@ -96,22 +96,43 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(kept))
 
 
+def _script(char: str) -> int:
+    """0 for scripts written with spaces, 1 Han, 2 Hiragana, 3 Katakana."""
+    if not _is_ideographic(char):
+        return 0
+    code = ord(char)
+    if 0x3040 <= code <= 0x309F:
+        return 2
+    if 0x30A0 <= code <= 0x30FF or 0x31F0 <= code <= 0x31FF or 0xFF66 <= code <= 0xFF9D:
+        return 3
+    return 1
+
+
+# Japanese particles and verb endings are short runs of Hiragana between the
+# words (の, が, を, れた): what they share says nothing about the subject.
+PARTICLE_MAX_CHARS = 2
+# The long-vowel mark and the middle dot alone say nothing either.
+_KANA_SIGNS = frozenset("ー・")
+
+
 def _runs(token: str) -> list[tuple[str, bool]]:
-    """A token split into runs of ideographic and other characters."""
-    runs: list[tuple[str, bool]] = []
+    """A token split into runs of one script each, told apart as ideographic
+    (Chinese or Japanese) or not; short Hiragana runs (particles) left out."""
+    runs: list[tuple[str, int]] = []
     for char in token:
-        ideographic = _is_ideographic(char)
-        if runs and runs[-1][1] == ideographic:
-            runs[-1] = (runs[-1][0] + char, ideographic)
+        script = _script(char)
+        if runs and runs[-1][1] == script:
+            runs[-1] = (runs[-1][0] + char, script)
         else:
-            runs.append((char, ideographic))
-    return runs
+            runs.append((char, script))
+    return [(run, script != 0) for run, script in runs
+            if not (script == 2 and len(run) <= PARTICLE_MAX_CHARS)]
 
 
 def words(text: str) -> list[str]:
     """The note's words as compared: folded, function words dropped; a run of
-    Chinese or Japanese characters gives its pairs of characters (or the one
-    character of a run of one)."""
+    Chinese or Japanese characters (of one script) gives its pairs of
+    characters (or the one character of a run of one)."""
     found: list[str] = []
     for token in _WORD.findall(_fold(text)):
         for run, ideographic in _runs(token):
@@ -130,7 +151,8 @@ def _char_grams(text: str) -> list[str]:
     for token in _WORD.findall(_fold(text)):
         for run, ideographic in _runs(token):
             if ideographic:
-                grams.extend(run)
+                grams.extend(char for char in run if char not in _KANA_SIGNS)
+                grams.extend(run[i:i + 2] for i in range(len(run) - 1))
                 continue
             if run in STOP_WORDS:
                 continue
@@ -212,19 +234,24 @@ def _pairs(
     """Every pair (i < j) at least `floor` alike, found through the shared
     features (an inverted index), so unrelated pairs cost nothing."""
     vecs = _vectors(tuple(texts))
-    postings: dict[str, list[int]] = defaultdict(list)
+    # Postings per column when pairs stay within columns: the texts of other
+    # columns are never even looked at.
+    def place(index: int) -> str:
+        return "" if columns is None or across_columns else columns[index]
+
+    postings: dict[tuple[str, str], list[int]] = defaultdict(list)
     for index, vector in enumerate(vecs):
         for feature in vector:
-            postings[feature].append(index)
+            postings[place(index), feature].append(index)
     found: dict[tuple[int, int], float] = {}
     for i, vector in enumerate(vecs):
         scores: dict[int, float] = defaultdict(float)
         for feature, weight in vector.items():
-            for j in postings[feature]:
+            for j in postings[place(i), feature]:
                 if j > i:
                     scores[j] += weight * vecs[j][feature]
         for j, score in scores.items():
-            if score >= floor and _allowed(columns, across_columns, i, j):
+            if score >= floor:
                 found[(i, j)] = min(1.0, score)
     return found
 
@@ -254,11 +281,21 @@ def neighbours(
     """For every text, the indices of its `k` most similar texts (as in
     `most_similar`), computed in one pass."""
     _check_columns(texts, columns)
+    found = _neighbours(tuple(texts), k, threshold, None if columns is None else tuple(columns),
+                        across_columns)
+    return [list(near) for near in found]
+
+
+@lru_cache(maxsize=32)
+def _neighbours(texts: tuple[str, ...], k: int, threshold: float, columns: tuple[str, ...] | None,
+                across_columns: bool) -> tuple[tuple[int, ...], ...]:
+    # Cached: a live board asks on every change, and most changes (a note
+    # dropped into a cluster) change neither a text nor a column.
     found: list[list[tuple[float, int]]] = [[] for _ in texts]
     for (i, j), score in _pairs(texts, columns, across_columns, threshold).items():
         found[i].append((-round(score, 6), j))
         found[j].append((-round(score, 6), i))
-    return [[j for _, j in sorted(near)[:k]] for near in found]
+    return tuple(tuple(j for _, j in sorted(near)[:k]) for near in found)
 
 
 class Suggestion(BaseModel):

@@ -79,7 +79,9 @@ def nearest_notes(notes: Iterable[Note], step_order: Sequence[str],
     """For each note, the ids of the notes of its column most like it (at
     most `k`, at least NEIGHBOUR_THRESHOLD alike): what lights up while it
     is dragged. Made from the notes given, so from what the viewer may see."""
-    ordered = _ordered((n for n in notes if n.step_key in step_order), step_order)
+    # In board-number order, which moving notes does not change: the
+    # similarity's cache then answers every drop that changed no text.
+    ordered = sorted((n for n in notes if n.step_key in step_order), key=lambda n: n.number)
     near = neighbours([n.text for n in ordered], k=k, threshold=NEIGHBOUR_THRESHOLD,
                       columns=[n.step_key for n in ordered])
     return {note.id: [ordered[j].id for j in found] for note, found in zip(ordered, near) if found}

@@ -3,7 +3,13 @@ languages, and the column rule."""
 
 from __future__ import annotations
 
+import tomllib
+from pathlib import Path
+
 import pytest
+
+from canvas.agreement import adjusted_rand_index, pair_precision
+from canvas.templates import DEFAULT_TEMPLATE, get_template
 
 from canvas.similarity import (
     group_name, most_similar, neighbours, similarity, suggest_groups, text_similarity, vectors,
@@ -99,3 +105,31 @@ def test_the_same_texts_always_give_the_same_groups():
 def test_columns_must_match_the_texts():
     with pytest.raises(ValueError):
         suggest_groups(["a b", "c d"], columns=["detect"])
+
+
+GROUPING_SETS = sorted((Path(__file__).resolve().parents[1] / "fixtures" / "grouping").glob("*.toml"))
+
+
+@pytest.mark.parametrize("path", GROUPING_SETS, ids=lambda path: path.stem)
+def test_on_notes_people_grouped_the_suggestions_agree_with_them_better_than_chance(path):
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert data["source"].startswith("https://")
+    steps = {step.key for step in get_template(DEFAULT_TEMPLATE).note_steps}
+    texts, columns, truth = [], [], []
+    for label, group in enumerate(data["group"]):
+        assert group["column"] in steps and group["notes"]
+        texts += group["notes"]
+        columns += [group["column"]] * len(group["notes"])
+        truth += [label] * len(group["notes"])
+    found = list(range(len(texts), 2 * len(texts)))
+    for number, suggestion in enumerate(suggest_groups(texts, columns=columns)):
+        assert len({columns[i] for i in suggestion.indices}) == 1
+        for index in suggestion.indices:
+            found[index] = number
+    # Chance agreement is about 0 (benchmarks/grouping.py prints the figures).
+    assert adjusted_rand_index(truth, found) > 0.3
+    assert pair_precision(truth, found) >= 0.5
+
+
+def test_at_least_three_note_sets_of_published_reviews():
+    assert len(GROUPING_SETS) >= 3

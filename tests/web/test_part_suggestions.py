@@ -137,7 +137,7 @@ def test_while_people_write_the_stream_carries_no_one_elses_note(client, board):
     assert all(note.id in text for note in anas)
     assert view["parts"]["suggestions"] == {} and view["parts"]["similar"] == {}
     # In Group everyone's notes are on the board, and so are the alike ones.
-    to_group(board)
+    view_of(act(client, board, "Ana", "set_phase", facilitator_key=board.fran_key, phase="group"))
     view = json.loads(first_stream_text(client, board, "Ana"))
     near = view["parts"]["similar"]["near"]
     assert set(near) == {note.id for note in anas + bens}
