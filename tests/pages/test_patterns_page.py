@@ -64,9 +64,16 @@ def test_the_headline_gives_the_published_incidents_response_times(app, trusted)
 
 
 def test_a_factor_written_alike_on_two_boards_is_found_as_recurring(app, trusted, db_file):
+    aws = "Amazon S3 service disruption in US-EAST-1"
     patterns_page(app)
-    assert "No similar contributing factors on two boards or more in this period." in [
-        caption.value for caption in app.caption]
+
+    def recurring() -> list[dict]:
+        tables = [table for table in app.dataframe]
+        return tables[0].value.to_dict("records") if tables else []
+
+    # Whatever the published factors share, every group found spans two boards.
+    assert all(row["Boards"] >= 2 for row in recurring())
+    assert not any(aws in row["On"] for row in recurring())
     with connect(db_file) as db:
         board_id = trusted["aws-s3-2017-02-28"]
         key = facilitation.create_facilitator_key(db, board_id, "test")
@@ -74,12 +81,11 @@ def test_a_factor_written_alike_on_two_boards_is_found_as_recurring(app, trusted
                        NoteDraft(text="Backup and restore procedures were never tested"),
                        Credentials(facilitator_key=key))
     app.run()
-    [table] = app.dataframe
-    rows = table.value.to_dict("records")
-    assert [(row["Boards"], row["On"]) for row in rows] == [
-        (2, "GitLab.com outage and database data loss during replica rebuild · "
-            "Amazon S3 service disruption in US-EAST-1")]
-    assert "Backup and restore procedures were never tested" in rows[0]["As written"]
+    [row] = [row for row in recurring() if aws in row["On"]]
+    # GitLab's "No team owned testing of backup and restore procedures."
+    assert "GitLab.com outage and database data loss during replica rebuild" in row["On"]
+    assert "Backup and restore procedures were never tested" in row["As written"]
+    assert "No team owned testing of backup and restore procedures." in row["As written"]
 
 
 def test_the_filters_narrow_the_figures(app, trusted):
