@@ -146,3 +146,14 @@ def test_the_learnings_review_links_to_the_patterns_of_its_period(app, trusted):
     [link] = [button for button in app.get("link_button")
               if button.proto.label == "Patterns of this period"]
     assert link.proto.url.endswith("/patterns-across-boards?since=2019-07-01&until=2019-07-31")
+
+
+def test_a_damaged_row_is_left_out_and_said_while_the_page_still_draws(app, trusted, db_file):
+    with connect(db_file) as db:
+        db.execute("UPDATE events SET at = 'not a time' WHERE board_id = ? AND kind = 'detected'",
+                   [trusted["cloudflare-2019-07-02"]])
+    patterns_page(app)
+    assert any("1 row could not be read and is left out" in c.value for c in app.caption)
+    # Cloudflare 2019's 3 minutes are gone: 0, 2 and 7 minutes remain.
+    assert headline(app)["Time to detect"] == "2 min"
+    assert "median · p90 6 min · 3 boards" in [caption.value for caption in app.caption]
