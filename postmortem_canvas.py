@@ -39,7 +39,7 @@ from canvas.exports.pack import retrospective_pack
 from canvas.models import ReviewType, Severity
 from canvas.patterns import PatternFilter, compute_patterns
 from canvas.templates import DEFAULT_TEMPLATE, all_templates, get_template
-from canvas.dates import today_in
+from canvas.dates import EARLIEST_DAY, LATEST_DAY, today_in
 from integrations import publish, review_issue, tracker_sync, trackers, webhooks
 from storage import actions, board_access, boards, calendar_events, calendar_feeds, restore, tracker_links
 from storage.copying import copy_database, require_source
@@ -292,9 +292,12 @@ def _day(value: str) -> date:
     try:
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             raise ValueError
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date written YYYY-MM-DD") from None
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a day from {EARLIEST_DAY} to {LATEST_DAY}")
+    return day
 
 
 def _png_width(value: str) -> int:

@@ -30,6 +30,7 @@ from typing import Protocol
 from pydantic import BaseModel, model_validator
 
 from canvas.actions import Status
+from canvas.dates import OptionalDate
 from canvas.incident.timeline import METRICS, TimelineEvent, compute_metrics
 from canvas.learnings import DecisionKind, FactorCategory
 from canvas.models import ReviewType, Severity
@@ -86,8 +87,9 @@ class PatternFilter(BaseModel):
     any of the review types, severities and labels picked (none picked:
     all of them)."""
 
-    since: date | None = None
-    until: date | None = None
+    # The supported days only: a date picker refuses any other.
+    since: OptionalDate = None
+    until: OptionalDate = None
     review_types: list[ReviewType] = []
     severities: list[Severity] = []
     labels: list[str] = []

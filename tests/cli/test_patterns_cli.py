@@ -63,6 +63,8 @@ def test_the_options_filter_as_the_page_does(capsys, db_path):
                                 "YYYY-MM-DD (see --help)"),
     (["--until", "yesterday"], "patterns: argument --until: 'yesterday' is not a date written "
                                "YYYY-MM-DD (see --help)"),
+    (["--since", "1900-01-01"], "patterns: argument --since: '1900-01-01' is not a day from "
+                                "1970-01-01 to 2200-12-31 (see --help)"),
     (["--since", "2020-02-01", "--until", "2020-01-01"],
      "the period ends (2020-01-01) before it starts (2020-02-01)."),
 ])

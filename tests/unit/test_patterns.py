@@ -164,6 +164,9 @@ def test_the_filter_goes_into_a_link_and_comes_back_the_same():
     assert PatternFilter.from_query(query) == wanted
     with pytest.raises(ValidationError):
         PatternFilter.from_query({"since": ["March"]})
+    # A day no date picker offers.
+    with pytest.raises(ValidationError, match="1970-01-01 to 2200-12-31"):
+        PatternFilter.from_query({"since": ["1900-01-01"]})
 
 
 def test_no_boards_give_empty_figures_not_errors():
