@@ -9,7 +9,7 @@ import re
 import sqlite3
 import sys
 import tomllib
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -36,9 +36,10 @@ from canvas.review.language import format_finding, lint_text
 from canvas.exports.importing import read_board_file
 from canvas.exports.markdown_pack import markdown_pack
 from canvas.exports.pack import retrospective_pack
-from canvas.models import Severity
+from canvas.models import ReviewType, Severity
+from canvas.patterns import PatternFilter, compute_patterns
 from canvas.templates import DEFAULT_TEMPLATE, all_templates, get_template
-from canvas.dates import clamp_day, today_in
+from canvas.dates import EARLIEST_DAY, LATEST_DAY, clamp_day, today_in
 from canvas.incident.exports.common import MAX_EXPORT_BYTES
 from canvas.incident.timeline_import import rows_to_add, timeline_files
 from integrations import publish, review_issue, tracker_sync, trackers, webhooks
@@ -49,6 +50,7 @@ from storage.copying import copy_database, require_source
 from storage.db import DB_ENV, DEFAULT_DB_PATH, connect, describe
 from storage.errors import named_error
 from storage.migrations import migrate
+from storage.patterns import pattern_boards
 
 FORMATS = {
     "json": "the whole board (a backup that `import` reads back) with its durations",
@@ -279,6 +281,26 @@ def _parser() -> argparse.ArgumentParser:
     facilitating.add_argument("--db", help=db_help)
     facilitating.set_defaults(run=_facilitators)
 
+    patterning = commands.add_parser(
+        "patterns", help="the Patterns page's figures across boards, as JSON",
+        description="Incidents per month, response times (median and p90), factor categories, "
+                    "recurring labels and factors, actions due, done and overdue, learnings and "
+                    "decisions by kind, over every board whose day (incident date, or the day it "
+                    "was made) falls in the period. Repeat --type, --severity or --label to "
+                    "keep boards with any of them.")
+    patterning.add_argument("--since", metavar="DATE", type=_day,
+                            help="first day of the period, YYYY-MM-DD")
+    patterning.add_argument("--until", metavar="DATE", type=_day,
+                            help="last day of the period, YYYY-MM-DD")
+    patterning.add_argument("--type", dest="review_types", action="append", default=[],
+                            choices=[kind.value for kind in ReviewType], help="review type")
+    patterning.add_argument("--severity", dest="severities", action="append", default=[],
+                            choices=[sev.value for sev in Severity])
+    patterning.add_argument("--label", dest="labels", action="append", default=[],
+                            help="a board label (any spelling of its case)")
+    patterning.add_argument("--db", help=db_help)
+    patterning.set_defaults(run=_patterns)
+
     copying_db = commands.add_parser(
         "copy-db", help="copy every board from one database to another (SQLite <-> PostgreSQL)",
         description="Brings both databases to the current schema, copies every row that TO "
@@ -294,6 +316,18 @@ def _digest_days(value: str) -> int:
     if not value.isdigit() or int(value) > 365:
         raise argparse.ArgumentTypeError("days is a whole number from 0 to 365")
     return int(value)
+
+
+def _day(value: str) -> date:
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date written YYYY-MM-DD") from None
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a day from {EARLIEST_DAY} to {LATEST_DAY}")
+    return day
 
 
 def _png_width(value: str) -> int:
@@ -604,6 +638,22 @@ def _digest(args) -> int:
     sys.stdout.flush()
     if args.webhook:
         webhooks.post_webhook(args.webhook, digest_markdown(groups, moment, args.days, slack=True))
+    return 0
+
+
+def _patterns(args) -> int:
+    try:
+        wanted = PatternFilter(since=args.since, until=args.until, review_types=args.review_types,
+                               severities=args.severities, labels=args.labels)
+    except ValidationError as error:
+        raise InvalidInput(describe_validation_error(error, limit=1, places=False)) from None
+    migrate(args.db)
+    with connect(args.db) as db:
+        # The operator's view: every live board, as on a trusted install.
+        found, unreadable = pattern_boards(db, wanted)
+    figures = compute_patterns(found, wanted, today_in("UTC"), unreadable=unreadable)
+    json.dump(figures.as_json(), sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
     return 0
 
 

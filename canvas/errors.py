@@ -683,3 +683,12 @@ class ExportTooBig(ExportInvalid):
 class TimelineFileRefused(CanvasError, ValueError):
     """A file handed to the command line's timeline import cannot be used as a
     whole (a line of a chat log or CSV is unreadable); nothing is imported."""
+
+
+class SuggestionGone(CanvasError):
+    """The suggested cluster was accepted or dismissed, or fewer than two of
+    its notes are still ungrouped where they were."""
+
+    def __init__(self):
+        super().__init__("That suggestion no longer holds: someone accepted or dismissed it, "
+                         "or grouped its notes by hand.")

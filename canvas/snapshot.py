@@ -7,6 +7,7 @@ from pydantic import BaseModel
 from canvas.actions import FollowUp, Trigger
 from canvas.learnings import Decision, Learning, WhyChain
 from canvas.models import Board, Cluster, DisseminationEntry, Note, Participant
+from canvas.session.suggestions import GroupingSuggestion
 from canvas.templates import Template
 from canvas.incident.timeline import TimelineEvent
 
@@ -24,6 +25,8 @@ class BoardSnapshot(BaseModel):
     decisions: list[Decision] = []
     whys: list[WhyChain] = []
     dissemination: list[DisseminationEntry] = []
+    # Open grouping suggestions (note ids only: the notes' text is in `notes`).
+    suggestions: list[GroupingSuggestion] = []
 
     @property
     def template(self) -> Template:

@@ -11,6 +11,7 @@ from canvas.exports.learnings_review import (
 )
 from canvas.dates import today_in
 from canvas.learnings import decision_of, in_period
+from canvas.patterns import PatternFilter
 from canvas.text import escape_markdown
 from pages.shared import database, identity, navigation, widgets
 from storage import actions, impact, learnings
@@ -37,10 +38,15 @@ boards = in_period(learnings.all_learnings(db, board_ids), start, end)
 due = due_actions(actions.all_actions(db, board_ids), max(end, today))
 period = period_impact(impact.all_impact(db, board_ids), start, end)
 
-st.download_button("Review agenda (.md)",
-                   learnings_review_markdown(boards, due, start, end, today, period),
-                   file_name=f"learnings-review-{start}-{end}.md", mime="text/markdown",
-                   key="review_download", icon=":material/download:")
+patterns_url = navigation.patterns_url(PatternFilter(since=start, until=end).query()) \
+    if start <= end else navigation.patterns_url([])
+with st.container(horizontal=True):
+    st.download_button("Review agenda (.md)",
+                       learnings_review_markdown(boards, due, start, end, today, period,
+                                                 patterns_url),
+                       file_name=f"learnings-review-{start}-{end}.md", mime="text/markdown",
+                       key="review_download", icon=":material/download:")
+    st.link_button("Patterns of this period", patterns_url, icon=":material/insights:")
 
 st.subheader("Impact", anchor=False)
 columns = st.columns(5)

@@ -24,7 +24,7 @@ COPY_ORDER = (
     "boards", "participants", "facilitator_keys", "clusters", "events", "notes", "votes",
     "actions", "triggers", "instance_secrets", "tracker_links", "feed_tokens", "whys",
     "learnings", "decisions", "decision_actions", "calendar_events", "dissemination",
-    "board_facilitators", "board_access_list", "seat_tokens",
+    "board_facilitators", "board_access_list", "seat_tokens", "grouping_suggestions",
 )
 # PostgreSQL's stand-in for SQLite's rowid (see migrations.py): made anew
 # in the order rows are copied, never copied itself.

@@ -141,6 +141,11 @@ def due_actions(rows: list[tuple[str, str, FollowUp]], end: date
     return sorted(due, key=lambda row: (row[2].due_date, row[1], row[2].created_at))
 
 
+def _link_target(url: str) -> str:
+    # A Markdown link ends at the first space or unbalanced parenthesis.
+    return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+
+
 def _inline(text: str) -> str:
     return escape_for_documents(" ".join(text.split()))
 
@@ -148,15 +153,20 @@ def _inline(text: str) -> str:
 def learnings_review_markdown(boards: list[BoardLearnings],
                               actions: list[tuple[str, str, FollowUp]],
                               start: date, end: date, today: date,
-                              impact: PeriodImpact | None = None) -> str:
+                              impact: PeriodImpact | None = None,
+                              patterns_url: str | None = None) -> str:
     """The review as Markdown: the period's impact (when given), per board
     its learnings with their decisions, then the actions due or overdue.
-    `today` decides what is overdue."""
+    `today` decides what is overdue; `patterns_url` is the Patterns page
+    with the same period, whose charts the meeting can open."""
     learned = sum(len(board.learnings) for board in boards)
     decided = sum(len(board.decisions) for board in boards)
     lines = [f"# Learnings review: {start.isoformat()} to {end.isoformat()}", "",
              f"*{len(boards)} board{'s' if len(boards) != 1 else ''} · {learned} learnings · "
              f"{decided} decisions · {len(actions)} actions due or overdue*"]
+    if patterns_url:
+        lines += ["", f"Charts of this period (what recurs, response times, actions done on "
+                      f"time): [Patterns]({_link_target(patterns_url)})"]
     if impact is not None:
         lines += ["", *impact_markdown(impact)]
     if not boards:

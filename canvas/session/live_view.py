@@ -289,6 +289,7 @@ def board_flags(phase: Phase, actor: Actor) -> dict:
     return {
         "write": may(Action.write_note),
         "group": may(Action.group),
+        "suggest_groups": may(Action.suggest_groups),
         "vote": may(Action.vote),
         "make_action": may(Action.action_from_item),
         "set_category": may(Action.set_category),

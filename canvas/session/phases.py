@@ -94,6 +94,8 @@ class Action(str, Enum):
     # its change is published, decided after the meeting as much as in it.
     mark_iac = "mark_iac"
     group = "group"  # move notes between clusters; create, rename, merge, dissolve clusters
+    # (and accept or dismiss a suggested cluster, which is grouping too)
+    suggest_groups = "suggest_groups"  # ask the server for groups of alike notes
     vote = "vote"
     # Turn a ranked item into a draft action: part of talking it through.
     action_from_item = "action_from_item"
@@ -142,6 +144,7 @@ RULES: dict[Action, Rule] = {
     Action.mark_assumption: Rule(phases=_OPEN),
     Action.mark_iac: Rule(phases=_EVERY_PHASE),
     Action.group: Rule(phases=frozenset({Phase.group})),
+    Action.suggest_groups: Rule(phases=frozenset({Phase.group}), facilitator_only=True),
     Action.vote: Rule(phases=frozenset({Phase.vote})),
     Action.action_from_item: Rule(phases=frozenset({Phase.discuss})),
     Action.change_phase: Rule(phases=_EVERY_PHASE, facilitator_only=True),

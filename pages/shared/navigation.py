@@ -20,6 +20,9 @@ from storage import boards
 from storage.db import Database
 
 BOARD_PARAM = "board"
+# Not "patterns": a path that names a file in pages/ opens that file on its own,
+# without the app's navigation, when it is the first address a browser asks for.
+PATTERNS_PATH = "patterns-across-boards"
 
 
 # Absolute paths, so the navigation works whatever the main script's folder
@@ -75,6 +78,11 @@ def share_url(board_id: str) -> str:
     return f"{_base_url()}/?{urlencode({BOARD_PARAM: board_id})}"
 
 
+def patterns_url(query: list[tuple[str, str]]) -> str:
+    """The Patterns page showing a filter (canvas.patterns.PatternFilter.query)."""
+    return f"{_base_url()}/{PATTERNS_PATH}" + (f"?{urlencode(query)}" if query else "")
+
+
 def facilitator_url(board_id: str, key: str) -> str:
     """A link that makes whoever opens it a facilitator of the board."""
     return f"{_base_url()}/?{urlencode({BOARD_PARAM: board_id, FACILITATOR_PARAM: key})}"
@@ -101,7 +109,8 @@ def build_navigation(selection: Selection) -> dict[str, list]:
     if selection.not_found:
         return {"": [st.Page(PAGES_DIR / "not_found.py", title="Board not found", default=True)]}
     if selection.board is None:
-        return {"": [_home_page(default=True), _all_actions_page(), _learnings_review_page()]}
+        return {"": [_home_page(default=True), _all_actions_page(), _learnings_review_page(),
+                     _patterns_page()]}
     board = st.Page(PAGES_DIR / "board.py", title="Board", icon=":material/dashboard:",
                     default=True)
     steps = {step.key: _step_page(step) for step in selection.board.template_model.steps}
@@ -117,7 +126,8 @@ def build_navigation(selection: Selection) -> dict[str, list]:
     }
     st.session_state["nav_pages"] = {"board": board, **steps,
                                      "learned": learned, **session}
-    return {"": [_home_page(default=False), _all_actions_page(), _learnings_review_page()],
+    return {"": [_home_page(default=False), _all_actions_page(), _learnings_review_page(),
+                     _patterns_page()],
             "This board": [board, *steps.values(), learned],
             "Session": list(session.values())}
 
@@ -130,6 +140,11 @@ def _all_actions_page():
 def _learnings_review_page():
     return st.Page(PAGES_DIR / "learnings_review.py", title="Learnings review",
                    icon=":material/menu_book:", url_path="learnings-review")
+
+
+def _patterns_page():
+    return st.Page(PAGES_DIR / "patterns.py", title="Patterns", icon=":material/insights:",
+                   url_path=PATTERNS_PATH)
 
 
 def _home_page(default: bool):

@@ -159,6 +159,10 @@ ROWS: dict[str, list[dict]] = {
         {"id": "st1", "board_id": B1, "participant_id": "p1", "token_hash": "sth1",
          "created_at": T("08:07")},
     ],
+    "grouping_suggestions": [
+        {"id": "g1", "board_id": B1, "position": 1, "step_key": "detect", "name": "Alert · late",
+         "note_ids": '["n1", "n2"]', "created_at": T("08:08"), "dismissed_at": None},
+    ],
 }
 LATER = {
     ("boards", "timezone"): "UTC", ("boards", "phase"): "write", ("boards", "vote_budget"): 5,
@@ -422,7 +426,7 @@ def test_postgresql_gets_the_same_tables_columns_and_indexes_as_sqlite(tmp_path)
                     {(name, bool(unique)) for _, name, unique, origin, _ in
                      lite.execute(f'PRAGMA index_list("{table}")') if origin == "c"})
             for (table,) in lite.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert len(expected) == 22 and all(columns for columns, _ in expected.values())
+    assert len(expected) == 23 and all(columns for columns, _ in expected.values())
     with postgres_schema(migrated=False) as url:
         assert migrate(url) == NAMES
         assert migrate(url) == []

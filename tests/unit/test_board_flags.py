@@ -51,7 +51,8 @@ EXPECTED_FOR_A_PARTICIPANT = {
 # The facilitator leads the 5 Whys.
 EXPECTED_FOR_THE_FACILITATOR_TOO = {
     Phase.write: STEERING | {"move:next", "edit_whys", "choose_summary_editors"},
-    Phase.group: STEERING | {"move:back", "move:next", "edit_whys", "choose_summary_editors"},
+    Phase.group: STEERING | {"move:back", "move:next", "edit_whys", "choose_summary_editors",
+                             "suggest_groups"},
     Phase.vote: STEERING | {"move:back", "move:next", "edit_whys", "choose_summary_editors"},
     Phase.discuss: STEERING | {"focus", "move:back", "move:next", "edit_whys", "choose_summary_editors"},
     Phase.closed: STEERING | {"move:back"},

@@ -79,6 +79,9 @@ CANVAS_SENDS = [
     {"type": "edit_kill_criterion", "criterion_id": "k1", "seen": "0123456789abcdef", "signal": "5xx above 1%",
      "kind": "pause", "response": "Pause the rollout"},
     {"type": "delete_kill_criterion", "criterion_id": "k1"},
+    {"type": "suggest_groups", "across_columns": False},
+    {"type": "accept_suggestion", "suggestion_id": "g1"},
+    {"type": "dismiss_suggestion", "suggestion_id": "g1"},
 ]
 
 

@@ -100,3 +100,16 @@ def test_the_agenda_opens_with_the_impact_and_escapes_board_titles():
     assert "- **Minutes of customer impact:** 27" in text
     assert "- **Actions done / due:** 1 / 2" in text
     assert "| 2019-07-02 | WAF \\| \\<b\\>edge\\</b\\> | 27 min | 3 min | 1 h 10 min | 1 / 2 |" in text
+
+
+def test_the_agenda_points_at_the_patterns_of_its_period():
+    url = "https://canvas.example/patterns?since=2019-07-01&until=2019-07-14"
+    text = learnings_review_markdown([cloudflare_learnings()], [], date(2019, 7, 1),
+                                     date(2019, 7, 14), TODAY, patterns_url=url)
+    assert f"[Patterns]({url})" in text.splitlines()[4]
+    assert "[Patterns](" not in learnings_review_markdown([], [], date(2019, 7, 1),
+                                                          date(2019, 7, 14), TODAY)
+    # A space or a parenthesis in the address would end the link early.
+    odd = learnings_review_markdown([], [], date(2019, 7, 1), date(2019, 7, 14), TODAY,
+                                    patterns_url="https://canvas.example/a b(c)/patterns")
+    assert "[Patterns](https://canvas.example/a%20b%28c%29/patterns)" in odd

@@ -60,6 +60,15 @@ class Scene:
                                                DecisionDraft(kind=DecisionKind.fix, text="Alert sooner"), ana).id
         learnings.link_action(db, board_id, self.decision, self.action, ana)
         self.spare_action = actions.add_action(db, board_id, ActionDraft(title="Tune the pager")).id
+        # A grouping suggestion of two loose notes, as asking for suggestions stores one.
+        self.suggestions = []
+        for position in (1, 2):
+            self.suggestions.append(f"suggestion-{position}")
+            db["grouping_suggestions"].insert({
+                "id": f"suggestion-{position}", "board_id": board_id, "position": position,
+                "step_key": "detect", "name": "Pager · dashboards",
+                "note_ids": json.dumps([self.note, self.other]), "created_at": "2024-01-01T00:00:00+00:00",
+                "dismissed_at": None})
 
 
 # intent -> (phase, whether Fran's key goes with it, the fields), the fields drawn from the scene
@@ -124,6 +133,9 @@ ACCEPTED = {
         "criterion_id": s.trigger.id, "seen": trigger_fingerprint(s.trigger), "signal": "5xx above 1%",
         "kind": "roll_back", "response": "Roll back the release"}),
     "delete_kill_criterion": (Phase.write, False, lambda s: {"criterion_id": s.trigger.id}),
+    "suggest_groups": (Phase.group, True, lambda s: {"across_columns": True}),
+    "accept_suggestion": (Phase.group, False, lambda s: {"suggestion_id": s.suggestions[0]}),
+    "dismiss_suggestion": (Phase.group, False, lambda s: {"suggestion_id": s.suggestions[1]}),
 }
 
 KINDS = [model.model_fields["type"].annotation.__args__[0] for model in INTENT_TYPES]

@@ -15,20 +15,27 @@ Each part is one module with the same two things:
 
 from __future__ import annotations
 
-from canvas.session.parts import actions, factors, kill_criteria, learnings, summary, timeline
+from canvas.session.parts import (
+    actions, factors, kill_criteria, learnings, similar, suggestions, summary, timeline,
+)
 from canvas.snapshot import BoardSnapshot
 from canvas.templates import StepKind, Template
 
 PARTS = {
     "summary": summary, "timeline": timeline, "factors": factors,
     "learnings": learnings, "actions": actions, "kill_criteria": kill_criteria,
+    "suggestions": suggestions, "similar": similar,
 }
 COLUMNS = "columns"
 # What a person reads in the board's navigation and a follow request names.
 TITLES = {
     "summary": "Summary", "timeline": "Timeline", COLUMNS: "Notes", "factors": "Factors",
     "learnings": "Learnings", "actions": "Actions", "kill_criteria": "Kill criteria",
+    "suggestions": "Suggested groups", "similar": "Alike notes",
 }
+# Parts that belong to the columns (drawn right above them, and only while
+# notes are grouped): no place of their own to go to.
+WITH_COLUMNS = ("suggestions", "similar")
 PART_INTENT_TYPES: tuple[type, ...] = tuple(kind for part in PARTS.values() for kind in part.INTENTS)
 
 
@@ -36,7 +43,8 @@ def layout(template: Template) -> list[str]:
     """The board's parts from top to bottom, in the template's order: its
     summary and timeline steps where they stand, the note columns at the
     first note step (the factors right after them when a column holds the
-    contributing factors), then learnings, actions and, for an incident (a
+    contributing factors; the grouping suggestions and the alike notes right
+    before them), then learnings, actions and, for an incident (a
     template with a timeline), kill criteria."""
     order: list[str] = []
     for step in template.steps:
@@ -46,6 +54,9 @@ def layout(template: Template) -> list[str]:
             order.append("timeline")
         elif step.holds_notes and COLUMNS not in order:
             order.append(COLUMNS)
+    if COLUMNS in order:
+        at = order.index(COLUMNS)
+        order[at:at] = list(WITH_COLUMNS)
     if any(step.is_factor_step for step in template.steps):
         order.insert(order.index(COLUMNS) + 1 if COLUMNS in order else len(order), "factors")
     order += ["learnings", "actions"]
@@ -61,6 +72,8 @@ def places(template: Template) -> list[dict]:
     (`part:timeline`, `column:detect`)."""
     found: list[dict] = []
     for key in layout(template):
+        if key in WITH_COLUMNS:
+            continue
         if key == COLUMNS:
             found += [{"key": f"column:{step.key}", "title": step.title} for step in template.note_steps]
         else:
