@@ -61,6 +61,7 @@ def test_suggestions_are_accepted_and_dismissed_with_two_people_watching(server,
     hold(bob, sticky(bob, RUNBOOK[0]), sticky(bob, OTHER))
     expect(sticky(bob, RUNBOOK[1])).to_have_css("box-shadow", f"{NEAR} 0px 0px 0px 3px")
     expect(sticky(bob, ALERTING[0])).not_to_have_css("box-shadow", f"{NEAR} 0px 0px 0px 3px")
+    bob.screenshot(path=str(DOCS_SCREENSHOTS / "grouping-drag-1440.png"), animations="disabled")
     bob.keyboard.press("Escape")
     bob.mouse.up()
 
