@@ -22,6 +22,14 @@ if __name__ == "__main__":
     with navigation.timed_page_run(), feedback.shown_errors():
         page.run()
 else:
+    from streamlit.runtime.pages_manager import PagesManager
+
     from web import routes
+
+    # `pages/` holds the scripts st.navigation runs, not Streamlit's older
+    # folder-based pages. Left to guess from the folder, Streamlit runs the
+    # first session as such an app: a first visit straight to /all-actions then
+    # shows "Page not found" over the right page (streamlit#8860, #9992).
+    PagesManager.uses_pages_directory = False
 
     app = st.App(__file__, routes=routes.ROUTES, lifespan=routes.lifespan)
