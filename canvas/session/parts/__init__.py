@@ -24,6 +24,7 @@ PARTS = {
     "learnings": learnings, "actions": actions, "kill_criteria": kill_criteria,
 }
 COLUMNS = "columns"
+KILL_CRITERIA_STEP = "kill-criteria"
 # What a person reads in the board's navigation and a follow request names.
 TITLES = {
     "summary": "Summary", "timeline": "Timeline", COLUMNS: "Notes", "factors": "Factors",
@@ -36,8 +37,10 @@ def layout(template: Template) -> list[str]:
     """The board's parts from top to bottom, in the template's order: its
     summary and timeline steps where they stand, the note columns at the
     first note step (the factors right after them when a column holds the
-    contributing factors), then learnings, actions and, for an incident (a
-    template with a timeline), kill criteria."""
+    contributing factors), then learnings, actions and kill criteria, for an
+    incident (a template with a timeline) or a template with a kill-criteria
+    step (an OKR or project review, a pre-mortem), where the column collects
+    ideas and the part holds the criteria committed to."""
     order: list[str] = []
     for step in template.steps:
         if step.kind == StepKind.summary and "summary" not in order:
@@ -49,7 +52,7 @@ def layout(template: Template) -> list[str]:
     if any(step.is_factor_step for step in template.steps):
         order.insert(order.index(COLUMNS) + 1 if COLUMNS in order else len(order), "factors")
     order += ["learnings", "actions"]
-    if "timeline" in order:
+    if "timeline" in order or template.step(KILL_CRITERIA_STEP) is not None:
         order.append("kill_criteria")
     return order
 
