@@ -1,0 +1,44 @@
+"""The home page's create form: the review type picks the template that fits
+it, and a person may still pick another."""
+
+from canvas.models import ReviewType
+from storage import boards
+from storage.db import connect
+
+CREATE = "FormSubmitter:home_create-Create board"
+
+
+def test_each_review_type_selects_its_template_in_the_create_form(app, db_file):
+    app.run()
+    assert app.selectbox(key="home_template").value == "blameless"
+    for kind, slug in ((ReviewType.okr, "okr-retro"), (ReviewType.project, "okr-retro"),
+                       (ReviewType.team, "mad-sad-glad"), (ReviewType.premortem, "pre-mortem"),
+                       (ReviewType.incident, "blameless")):
+        app.selectbox(key="home_review_type").set_value(kind).run()
+        assert not app.exception, app.exception
+        assert app.selectbox(key="home_template").value == slug, kind
+
+
+def test_a_pre_mortem_is_created_with_the_pre_mortem_template(app, db_file):
+    app.run()
+    app.selectbox(key="home_review_type").set_value(ReviewType.premortem).run()
+    app.text_input(key="home_title").input("Before the EU launch")
+    app.text_input(key="home_name").input("Fran")
+    app.button(key=CREATE).click().run()
+
+    assert not app.exception, app.exception
+    board = boards.get_board(connect(db_file), app.session_state["board_id"])
+    assert (board.review_type, board.template) == (ReviewType.premortem, "pre-mortem")
+
+
+def test_a_template_picked_after_the_review_type_is_kept(app, db_file):
+    app.run()
+    app.selectbox(key="home_review_type").set_value(ReviewType.okr).run()
+    app.selectbox(key="home_template").set_value("lean-coffee")
+    app.text_input(key="home_title").input("Q3 OKRs")
+    app.text_input(key="home_name").input("Fran")
+    app.button(key=CREATE).click().run()
+
+    assert not app.exception, app.exception
+    board = boards.get_board(connect(db_file), app.session_state["board_id"])
+    assert (board.review_type, board.template) == (ReviewType.okr, "lean-coffee")
