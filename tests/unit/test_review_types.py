@@ -137,3 +137,17 @@ def test_experiment_is_a_decision_kind_whose_actions_change_how_we_work():
     assert DecisionKind.fix.action_type == "prevent"
     offered = learnings_part(okr_board.okr_snapshot())["decision_kinds"]
     assert {"key": "experiment", "label": "Experiment"} in offered
+
+
+def test_the_summary_card_asks_for_customer_impact_on_an_incident_only():
+    from canvas.session.parts.summary import build as summary_part
+
+    def keys(snapshot):
+        return [field["key"] for field in summary_part(snapshot)["fields"]]
+
+    assert "impact" in keys(cloudflare_snapshot())
+    okr = okr_board.okr_snapshot()
+    assert "impact" not in keys(okr) and "impact" not in keys(premortem_board.premortem_snapshot())
+    written = okr.model_copy(update={"board": okr.board.model_copy(
+        update={"impact": "Partners waited a week for accounts"})})
+    assert "impact" in keys(written)
