@@ -52,7 +52,9 @@ def create_board() -> None:
             {
                 "title": state["home_title"],
                 "incident_date": state.get("home_incident_date"),
-                "severity": state["home_severity"],
+                # Severity rates an incident's impact; a review over a period has none.
+                "severity": (Severity.none if ReviewType(state["home_review_type"]).has_period
+                             else state["home_severity"]),
                 "template": state["home_template"],
                 # Signed in, the facilitator is named as their identity provider names them.
                 "facilitator_name": board_name(person) if person else state["home_name"],
@@ -101,10 +103,11 @@ with st.form("home_create", border=True):
     if not review_type.has_period:
         # A new board starts in UTC (its zone is set on the Summary page).
         widgets.date_picker(left, "Incident date", key="home_incident_date", value=today_in("UTC"))
-    middle.selectbox("Severity", list(Severity), key="home_severity", index=2,
-                     format_func=lambda sev: sev.label)
-    right.selectbox("Template", list(templates), key="home_template",
-                    format_func=lambda slug: templates[slug].name)
+        middle.selectbox("Severity", list(Severity), key="home_severity", index=2,
+                         format_func=lambda sev: sev.label)
+    (left if review_type.has_period else right).selectbox(
+        "Template", list(templates), key="home_template",
+        format_func=lambda slug: templates[slug].name)
     if sign_in.signed_in_person() is None:
         st.text_input("Your name (you facilitate)", key="home_name", max_chars=40)
     st.form_submit_button("Create board", type="primary", on_click=create_board)

@@ -1,7 +1,7 @@
 """The home page's create form: the review type picks the template that fits
 it, and a person may still pick another."""
 
-from canvas.models import ReviewType
+from canvas.models import ReviewType, Severity
 from storage import boards
 from storage.db import connect
 
@@ -22,6 +22,7 @@ def test_each_review_type_selects_its_template_in_the_create_form(app, db_file):
 def test_a_pre_mortem_is_created_with_the_pre_mortem_template(app, db_file):
     app.run()
     app.selectbox(key="home_review_type").set_value(ReviewType.premortem).run()
+    assert "home_severity" not in {element.key for element in app.selectbox}
     app.text_input(key="home_title").input("Before the EU launch")
     app.text_input(key="home_name").input("Fran")
     app.button(key=CREATE).click().run()
@@ -29,6 +30,20 @@ def test_a_pre_mortem_is_created_with_the_pre_mortem_template(app, db_file):
     assert not app.exception, app.exception
     board = boards.get_board(connect(db_file), app.session_state["board_id"])
     assert (board.review_type, board.template) == (ReviewType.premortem, "pre-mortem")
+    # Severity rates an incident; the form does not ask it of a pre-mortem.
+    assert board.severity is Severity.none
+
+
+def test_an_incident_keeps_the_severity_picked_in_the_form(app, db_file):
+    app.run()
+    app.text_input(key="home_title").input("Checkout errors")
+    app.text_input(key="home_name").input("Fran")
+    app.selectbox(key="home_severity").set_value(Severity.sev1)
+    app.button(key=CREATE).click().run()
+
+    assert not app.exception, app.exception
+    board = boards.get_board(connect(db_file), app.session_state["board_id"])
+    assert (board.template, board.severity) == ("blameless", Severity.sev1)
 
 
 def test_a_template_picked_after_the_review_type_is_kept(app, db_file):
