@@ -226,13 +226,18 @@ class BoardDraft(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _template_fits_the_review(cls, data):
-        # Left unsaid, the template is the one that fits the review type.
-        if isinstance(data, dict) and not data.get("template"):
-            try:
-                kind = ReviewType(data.get("review_type") or ReviewType.incident)
-            except ValueError:
-                return data  # the review type's own validation names the problem
+        # Left unsaid, the template is the one that fits the review type, and
+        # a review over a period has no severity (it rates an incident).
+        if not isinstance(data, dict):
+            return data
+        try:
+            kind = ReviewType(data.get("review_type") or ReviewType.incident)
+        except ValueError:
+            return data  # the review type's own validation names the problem
+        if not data.get("template"):
             data = {**data, "template": kind.template}
+        if kind.has_period and not data.get("severity"):
+            data = {**data, "severity": Severity.none}
         return data
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from canvas.learnings import DecisionKind
-from canvas.models import BoardDraft, ReviewType
+from canvas.models import BoardDraft, ReviewType, Severity
 from canvas.review.completeness import check_completeness, score_rubric
 from canvas.session.parts import layout
 from canvas.session.parts.learnings import build as learnings_part
@@ -28,6 +28,14 @@ def test_each_review_type_starts_from_the_template_that_fits_it(kind, slug):
 
 def test_every_review_type_names_a_shipped_template():
     assert {kind.template for kind in ReviewType} <= set(all_templates())
+
+
+def test_a_review_over_a_period_has_no_severity_unless_one_is_given():
+    assert BoardDraft(title="Q3", facilitator_name="Fran",
+                      review_type=ReviewType.okr).severity is Severity.none
+    assert BoardDraft(title="Q3", facilitator_name="Fran", review_type=ReviewType.okr,
+                      severity=Severity.sev2).severity is Severity.sev2
+    assert BoardDraft(title="Outage", facilitator_name="Fran").severity is Severity.sev3
 
 
 def test_a_template_chosen_by_hand_is_kept_whatever_the_review_type():
