@@ -1,6 +1,7 @@
 """A deterministic pre-mortem board: before a launch, the team imagines it
 failed, lists how and why, turns the likeliest causes into kill criteria
-with who makes the call, and sets next steps. No timeline, no learnings:
+with who makes the call (one typed with a pipe, which must stay in its
+cell), and sets next steps. No timeline, no learnings:
 nothing has happened yet."""
 
 from __future__ import annotations
@@ -67,13 +68,14 @@ def premortem_snapshot() -> BoardSnapshot:
     triggers = [
         Trigger(id="t1", board_id=BOARD_ID, created_at=T0, kind=TriggerKind.pause,
                 signal="Vendor region not confirmed by 2027-01-15",
-                response="Pat pauses the migration and moves the launch by a quarter"),
+                response="Pause the migration and move the launch by a quarter", owner="Pat"),
         Trigger(id="t2", board_id=BOARD_ID, created_at=T0, kind=TriggerKind.roll_back,
                 signal="EU p95 latency above 400 ms for 30 minutes after a cut-over",
-                response="Rui rolls the tenant back to the US region the same day"),
+                response="Roll the tenant back to the US region the same day", owner="Rui"),
         Trigger(id="t3", board_id=BOARD_ID, created_at=T0, kind=TriggerKind.escalate,
                 signal="Fewer than 20% of tenants migrated by 2027-02-28",
-                response="Pat takes the launch date to the leadership review that week"),
+                response="Take the launch date to the leadership review that week",
+                owner="Pat | launch lead"),
     ]
     dissemination = [
         DisseminationEntry(id="m1", board_id=BOARD_ID, position=0, audience="Launch team",
