@@ -57,3 +57,21 @@ def test_a_template_picked_after_the_review_type_is_kept(app, db_file):
     assert not app.exception, app.exception
     board = boards.get_board(connect(db_file), app.session_state["board_id"])
     assert (board.review_type, board.template) == (ReviewType.okr, "lean-coffee")
+
+
+def test_the_next_steps_page_adds_a_kill_criterion_with_who_makes_the_call(app, db_file):
+    from storage import actions
+    from tests.pages.conftest import create_board, page
+
+    board_id = create_board(app)
+    app.switch_page(page("actions.py")).run()
+    app.text_input(key="trigger_signal").input("Vendor region not confirmed by 2027-01-15")
+    app.text_input(key="trigger_response").input("Pause the migration")
+    app.text_input(key="trigger_owner").input("Pat")
+    app.button(key="FormSubmitter:trigger_new-Add trigger").click().run()
+
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    [trigger] = actions.list_triggers(connect(db_file), board_id)
+    assert (trigger.response, trigger.owner) == ("Pause the migration", "Pat")
+    assert "Pat makes the call" in [element.value for element in app.caption]
+    assert app.text_input(key="trigger_owner").value == ""
