@@ -48,8 +48,6 @@ function kcState(s) {
 }
 
 const KC_FIELDS = ["signal", "kind", "response", "owner"];
-// Owners are picked from the people on the board (the actions part's list) or typed.
-const KC_PEOPLE = "pc-ap-people";
 
 function kcKindLabel(part, key) {
   const found = part.kinds.find((kind) => kind.key === key);
@@ -115,7 +113,6 @@ function kcCard(s, part, criterion) {
     const ownerBox = el("input", "pc-input pc-kc-owner-input");
     ownerBox.value = value("owner");
     ownerBox.placeholder = "nobody named yet";
-    ownerBox.setAttribute("list", KC_PEOPLE);
     ownerBox.dataset.key = `kc-owner:${criterion.id}:${edit ? edit.seen : criterion.seen}`;
     ownerBox.dataset.focus = "kc-owner:" + criterion.id;
     ownerBox.setAttribute("aria-label", `Who makes the call (kill criterion: ${criterion.signal})`);
@@ -254,9 +251,7 @@ function kcComposer(s, part) {
   kind.appendChild(select);
   form.appendChild(kind);
   form.appendChild(field("response", "Committed response", "e.g. roll back the WAF rule set"));
-  const owner = field("owner", "Who makes the call", "e.g. the incident commander");
-  owner.querySelector("input").setAttribute("list", KC_PEOPLE);
-  form.appendChild(owner);
+  form.appendChild(field("owner", "Who makes the call", "a name"));
   const buttons = el("div", "pc-editor-buttons");
   buttons.appendChild(button("Add", "pc-button pc-primary", kcSubmit, { "data-focus": "kc-add" }));
   buttons.appendChild(button("Cancel", "pc-link", () => {
