@@ -37,10 +37,11 @@ def layout(template: Template) -> list[str]:
     """The board's parts from top to bottom, in the template's order: its
     summary and timeline steps where they stand, the note columns at the
     first note step (the factors right after them when a column holds the
-    contributing factors), then learnings, actions and kill criteria, for an
-    incident (a template with a timeline) or a template with a kill-criteria
-    step (an OKR or project review, a pre-mortem), where the column collects
-    ideas and the part holds the criteria committed to."""
+    contributing factors), then learnings and actions, and kill criteria
+    where the template asks for them: on an incident (a template with a
+    timeline), or with a kill-criteria step (an OKR or project review, a
+    pre-mortem), whose column collects ideas while the part holds the
+    criteria committed to."""
     order: list[str] = []
     for step in template.steps:
         if step.kind == StepKind.summary and "summary" not in order:
