@@ -202,11 +202,14 @@ class TriggerKind(str, Enum):
 
 
 class TriggerDraft(BaseModel):
-    """A kill criterion: "if we see <signal>, we commit to <response>"."""
+    """A kill criterion: "if we see <signal>, we commit to <response>", and
+    who makes the call when the signal shows."""
 
     signal: Signal
     kind: TriggerKind = TriggerKind.pause
     response: Response
+    # Decided beforehand, so nobody waits for someone to take the call.
+    owner: Owner = ""
 
 
 class Trigger(TriggerDraft):
@@ -218,7 +221,7 @@ class Trigger(TriggerDraft):
 def trigger_fingerprint(trigger: TriggerDraft) -> str:
     """A short token of what a kill criterion says, for telling whether it
     changed since someone opened it (it carries no version of its own)."""
-    said = "\x1f".join((trigger.signal, trigger.kind.value, trigger.response))
+    said = "\x1f".join((trigger.signal, trigger.kind.value, trigger.response, trigger.owner))
     return hashlib.sha256(said.encode("utf-8")).hexdigest()[:16]
 
 

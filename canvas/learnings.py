@@ -4,8 +4,8 @@ chains, learnings tied to evidence, and the decisions taken on them.
 A learning is a statement that starts "We learned that…" and points at its
 evidence: a timeline event, a note or a cluster of the same board. A learning
 can become one decision (a fix, a guardrail, instrumentation, a runbook,
-training, a scope change, or an explicit "no change") with its trade-off; a
-decision is carried out by actions, linked to it.
+training, a scope change, an experiment, or an explicit "no change") with its
+trade-off; a decision is carried out by actions, linked to it.
 """
 
 from __future__ import annotations
@@ -64,12 +64,24 @@ class DecisionKind(str, Enum):
     runbook = "runbook"
     training = "training"
     scope_change = "scope_change"
+    # A bet tried on a small scale, with a signal that says whether it worked:
+    # what an OKR or project review often decides instead of a fix.
+    experiment = "experiment"
     no_change = "no_change"
 
     @property
     def label(self) -> str:
         return {"scope_change": "Scope change", "no_change": "No change"}.get(
             self.value, self.value.capitalize())
+
+    @property
+    def action_type(self) -> str:
+        """The type (canvas.actions.ActionType's value) of an action made to
+        carry the decision out: instrumentation is how detection gets better,
+        an experiment changes how we work until its signal says whether to
+        keep it, the rest prevents. A plain value, because canvas.actions
+        imports canvas.models, which imports this module."""
+        return {"instrumentation": "detect", "experiment": "process"}.get(self.value, "prevent")
 
 
 _PREFIX = re.compile(r"^\s*we\s+learned\s+that\b[\s,:]*", re.IGNORECASE)

@@ -105,22 +105,43 @@ ROLE_LABELS = {
 
 
 class ReviewType(str, Enum):
-    """What a board reviews; it decides whether it has an incident date or a period."""
+    """What a board reviews; it decides whether it has an incident date or a
+    period, and which template a new board starts from."""
 
     incident = "incident"
     project = "project"
     okr = "okr"
     team = "team"
+    # Before the work starts: imagine it failed, and set the kill criteria.
+    premortem = "premortem"
 
     @property
     def label(self) -> str:
         return {"incident": "Incident", "project": "Project", "okr": "OKR period",
-                "team": "Team retrospective"}[self.value]
+                "team": "Team retrospective", "premortem": "Pre-mortem"}[self.value]
+
+    @property
+    def template(self) -> str:
+        """The slug of the template that fits this review, picked by default
+        when a board is made (a person may still pick another)."""
+        return REVIEW_TEMPLATES[self.value]
 
     @property
     def has_period(self) -> bool:
         """Reviewed over a period (start and end dates) rather than an incident date."""
         return self is not ReviewType.incident
+
+
+# One place for which template fits which review: an incident gets the
+# blameless postmortem; a project or OKR period its learnings, grade and
+# kill criteria; a team a quick retrospective; a pre-mortem its own.
+REVIEW_TEMPLATES = {
+    "incident": DEFAULT_TEMPLATE,
+    "project": "okr-retro",
+    "okr": "okr-retro",
+    "team": "mad-sad-glad",
+    "premortem": "pre-mortem",
+}
 
 
 class Cadence(str, Enum):
@@ -201,6 +222,23 @@ class BoardDraft(BaseModel):
     # Asked instead of the incident date when the review type has a period.
     period_start: OptionalDate = None
     period_end: OptionalDate = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _template_fits_the_review(cls, data):
+        # Left unsaid, the template is the one that fits the review type, and
+        # a review over a period has no severity (it rates an incident).
+        if not isinstance(data, dict):
+            return data
+        try:
+            kind = ReviewType(data.get("review_type") or ReviewType.incident)
+        except ValueError:
+            return data  # the review type's own validation names the problem
+        if not data.get("template"):
+            data = {**data, "template": kind.template}
+        if kind.has_period and not data.get("severity"):
+            data = {**data, "severity": Severity.none}
+        return data
 
 
 class BoardDetails(BaseModel):

@@ -30,7 +30,9 @@ class StepKind(str, Enum):
     actions = "actions"  # owned, dated follow-ups
 
 
-RISK_STEP_KEYS = frozenset({"other-risks"})
+# "Other areas of risk" on the blameless postmortem; a pre-mortem's stories
+# of how the work failed are its risks.
+RISK_STEP_KEYS = frozenset({"other-risks", "how-it-failed"})
 
 
 class Step(BaseModel):

@@ -307,11 +307,12 @@ def add_trigger() -> None:
     def write(db) -> None:
         draft = TriggerDraft.model_validate({"signal": state["trigger_signal"],
                                              "kind": state["trigger_kind"],
-                                             "response": state["trigger_response"]})
+                                             "response": state["trigger_response"],
+                                             "owner": state.get("trigger_owner", "")})
         actions.add_trigger(db, board_id, draft)
 
     if feedback.run_action(write, error_key="trigger_error"):
-        state["trigger_signal"] = state["trigger_response"] = ""
+        state["trigger_signal"] = state["trigger_response"] = state["trigger_owner"] = ""
 
 
 for trigger in actions.list_triggers(page.db, board_id):
@@ -319,6 +320,8 @@ for trigger in actions.list_triggers(page.db, board_id):
         text, button = st.columns([6, 1], vertical_alignment="center")
         text.caption(f"If we see · then we {trigger.kind.label.lower()}")
         text.text(f"{trigger.signal}  →  {trigger.response}")
+        if trigger.owner:
+            text.caption(f"{trigger.owner} makes the call")
         for advice in trigger_warnings(trigger.signal, trigger.response):
             text.caption(f"Tip: {advice}")
         if editable:
@@ -331,6 +334,8 @@ if editable:
         middle.selectbox("We will", list(TriggerKind), key="trigger_kind",
                          format_func=lambda k: k.label)
         right.text_input("Response", key="trigger_response", placeholder="e.g. roll back the WAF rule set")
+        st.text_input("Who makes the call", key="trigger_owner", max_chars=80,
+                      placeholder="e.g. the incident commander")
         st.form_submit_button("Add trigger", on_click=add_trigger)
     if message := st.session_state.pop("trigger_error", None):
         st.error(message)

@@ -8,7 +8,7 @@ from canvas.errors import CanvasError, InvalidInput, NotText, TemplateWithoutTim
 from canvas.exports.importing import read_board_file
 from canvas.dates import today_in
 from canvas.text import plural
-from canvas.templates import DEFAULT_TEMPLATE, all_templates, get_template
+from canvas.templates import all_templates, get_template
 from pages.shared import database, feedback, identity, navigation, sign_in, widgets
 from storage import boards, facilitation, restore
 
@@ -52,7 +52,9 @@ def create_board() -> None:
             {
                 "title": state["home_title"],
                 "incident_date": state.get("home_incident_date"),
-                "severity": state["home_severity"],
+                # Severity rates an incident's impact; a review over a period has none.
+                "severity": (Severity.none if ReviewType(state["home_review_type"]).has_period
+                             else state["home_severity"]),
                 "template": state["home_template"],
                 # Signed in, the facilitator is named as their identity provider names them.
                 "facilitator_name": board_name(person) if person else state["home_name"],
@@ -74,13 +76,22 @@ def create_board() -> None:
         state[key] = ""
 
 
+def fit_template() -> None:
+    # A new review type picks the template that fits it; the person may still pick another.
+    state = st.session_state
+    state["home_template"] = ReviewType(state["home_review_type"]).template
+
+
 templates = all_templates()
 st.subheader("Start a board", anchor=False)
+if "home_template" not in st.session_state:
+    st.session_state["home_template"] = ReviewType.incident.template
 # Outside the form, so that picking a type redraws the form with its dates.
 review_type = st.selectbox("Review type", list(ReviewType), key="home_review_type",
-                           format_func=lambda kind: kind.label,
-                           help="Project, OKR and team reviews cover a period instead of an "
-                                "incident date.")
+                           format_func=lambda kind: kind.label, on_change=fit_template,
+                           help="Project, OKR, team reviews and pre-mortems cover a period "
+                                "instead of an incident date. Each type picks the template "
+                                "that fits it.")
 with st.form("home_create", border=True):
     st.text_input("Title", key="home_title", max_chars=120,
                   placeholder="e.g. Checkout errors after the 14:00 deploy")
@@ -92,11 +103,11 @@ with st.form("home_create", border=True):
     if not review_type.has_period:
         # A new board starts in UTC (its zone is set on the Summary page).
         widgets.date_picker(left, "Incident date", key="home_incident_date", value=today_in("UTC"))
-    middle.selectbox("Severity", list(Severity), key="home_severity", index=2,
-                     format_func=lambda sev: sev.label)
-    right.selectbox("Template", list(templates), key="home_template",
-                    index=list(templates).index(DEFAULT_TEMPLATE),
-                    format_func=lambda slug: templates[slug].name)
+        middle.selectbox("Severity", list(Severity), key="home_severity", index=2,
+                         format_func=lambda sev: sev.label)
+    (left if review_type.has_period else right).selectbox(
+        "Template", list(templates), key="home_template",
+        format_func=lambda slug: templates[slug].name)
     if sign_in.signed_in_person() is None:
         st.text_input("Your name (you facilitate)", key="home_name", max_chars=40)
     st.form_submit_button("Create board", type="primary", on_click=create_board)

@@ -3,7 +3,7 @@ taken on each, and the actions that carry the decisions out."""
 
 import streamlit as st
 
-from canvas.actions import ActionDraft, ActionType
+from canvas.actions import ActionDraft
 from canvas.incident.timeline import describe_event
 from canvas.dates import today_in
 from canvas.learnings import (
@@ -107,8 +107,7 @@ def add_action(learning_id: str, decision_id: str, kind: DecisionKind) -> None:
         draft = ActionDraft.model_validate({
             "title": state[f"{prefix}_title"], "owner": state[f"{prefix}_owner"],
             "due_date": state[f"{prefix}_due"],
-            # Instrumentation is how detection gets better; the rest prevents.
-            "type": ActionType.detect if kind == DecisionKind.instrumentation else ActionType.prevent})
+            "type": kind.action_type})
         learnings.add_action_for_decision(db, board_id, decision_id, draft, page.credentials)
 
     if feedback.run_action(write, error_key=f"learned_error_{learning_id}"):

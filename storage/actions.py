@@ -174,7 +174,8 @@ def add_trigger(db: Database, board_id: str, draft: TriggerDraft) -> Trigger:
         _may_edit(db, board_id)
         db["triggers"].insert({"id": trigger_id, "board_id": board_id, "signal": draft.signal,
                                "kind": draft.kind.value, "response": draft.response,
-                               "created_at": iso(now()), "deleted_at": None})
+                               "owner": draft.owner, "created_at": iso(now()),
+                               "deleted_at": None})
     return next(t for t in list_triggers(db, board_id) if t.id == trigger_id)
 
 
@@ -202,8 +203,10 @@ def edit_trigger(db: Database, board_id: str, trigger_id: str, draft: TriggerDra
         current = get_trigger(db, board_id, trigger_id)
         if trigger_fingerprint(current) != seen:
             raise EditConflict(current.signal)
-        db.execute("UPDATE triggers SET signal = ?, kind = ?, response = ? WHERE id = ? AND board_id = ?",
-                   [draft.signal, draft.kind.value, draft.response, trigger_id, board_id])
+        db.execute("UPDATE triggers SET signal = ?, kind = ?, response = ?, owner = ? "
+                   "WHERE id = ? AND board_id = ?",
+                   [draft.signal, draft.kind.value, draft.response, draft.owner, trigger_id,
+                    board_id])
     return get_trigger(db, board_id, trigger_id)
 
 

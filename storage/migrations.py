@@ -582,6 +582,15 @@ def m0017(db: Database) -> None:
         CREATE INDEX "idx_dissemination_board_id" ON "dissemination" ("board_id");
     """)
 
+
+@migration("0024_kill_criterion_owner")
+def m0024(db: Database) -> None:
+    # Who makes the call when a kill criterion's signal shows (a pre-mortem
+    # sets criteria with owners). Older criteria have nobody named yet.
+    _run(db, """
+        ALTER TABLE "triggers" ADD COLUMN "owner" TEXT NOT NULL DEFAULT '';
+    """)
+
 def schema_version(name: str) -> int:
     """The schema version a migration brings a database to: its leading number."""
     prefix = name.split("_", 1)[0]

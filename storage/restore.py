@@ -140,7 +140,8 @@ def restore_board(db: Database, plan: BackupPlan) -> tuple[Board, str]:
             db["triggers"].insert_all(
                 {"id": new_row_id(), "board_id": board.id, "signal": trigger.signal,
                  "kind": trigger.kind.value, "response": trigger.response,
-                 "created_at": iso(trigger.created_at), "deleted_at": None}
+                 "owner": trigger.owner, "created_at": iso(trigger.created_at),
+                 "deleted_at": None}
                 for trigger in plan.triggers
             )
             _restore_learnings(db, board.id, plan, ids, stamp)

@@ -165,7 +165,9 @@ def backup_document(
         ],
         "triggers": [
             {"signal": trigger.signal, "kind": trigger.kind.value, "response": trigger.response,
-             "created_at": trigger.created_at.isoformat()}
+             "created_at": trigger.created_at.isoformat(),
+             # Written only when someone is named: an older backup reads as nobody yet.
+             **({"owner": trigger.owner} if trigger.owner else {})}
             for trigger in snapshot.triggers
         ],
         "whys": [

@@ -350,7 +350,10 @@ def _triggers(snapshot: BoardSnapshot) -> str:
     if not snapshot.triggers:
         lines.append("*No pre-committed triggers.*")
         return "\n".join(lines)
-    rows = [[_inline(trigger.signal), trigger.kind.label, _inline(trigger.response)]
+    # Who makes the call goes with the response, so a table read before
+    # owners existed keeps its three columns.
+    rows = [[_inline(trigger.signal), trigger.kind.label, _inline(trigger.response) + (
+        f" ({_inline(trigger.owner)} makes the call)" if trigger.owner else "")]
             for trigger in snapshot.triggers]
     lines.append(_table(["If we see", "We commit to", "Namely"], rows))
     return "\n".join(lines)

@@ -23,7 +23,7 @@ from datetime import date
 from canvas.exports import markdown_pack as md
 from canvas.exports.invite import invitees_of
 from canvas.incident.timeline import format_at, in_time_order
-from canvas.models import GROUND_RULES, ReviewType, Severity
+from canvas.models import GROUND_RULES, Board, ReviewType, Severity
 from canvas.review.completeness import score_rubric
 from canvas.review.intake import UNKNOWN
 from canvas.snapshot import BoardSnapshot
@@ -39,7 +39,7 @@ def retrospective_pack(snapshot: BoardSnapshot, today: date) -> str:
         _brief_and_agenda(snapshot),
         _facts_and_timeline(snapshot),
         _factors(snapshot),
-        _section(4, "Learnings and decisions", md._learnings(snapshot)),
+        _learnings(snapshot),
         _section(5, "Action tracker", "\n\n".join(
             part for part in (md._actions(snapshot.actions, today), md._parked(snapshot.actions))
             if part)),
@@ -47,7 +47,7 @@ def retrospective_pack(snapshot: BoardSnapshot, today: date) -> str:
         _dissemination(snapshot),
         _section(8, "Risks, open questions and next steps",
                  md._closing(snapshot, today, empty=NONE_YET)),
-        _section(9, "Rubric score", score_rubric(snapshot, today).markdown()),
+        _rubric(snapshot, today),
     ]
     return "\n\n".join(section.strip("\n") for section in sections if section) + "\n"
 
@@ -69,7 +69,8 @@ def _title(snapshot: BoardSnapshot) -> str:
     facts = [board.review_type.label]
     if board.severity is not Severity.none:
         facts.append(board.severity.value)
-    facts.append(snapshot.template.name)
+    if snapshot.template.name != board.review_type.label:
+        facts.append(snapshot.template.name)
     if board.review_type.has_period:
         facts.append(f"{_day(board.intake.period_start)} to {_day(board.intake.period_end)}")
     if board.review_type is ReviewType.incident or board.incident_date:
@@ -104,7 +105,8 @@ def _brief_and_agenda(snapshot: BoardSnapshot) -> str:
     lines += ["", "### Pre-reads", ""]
     reads = []
     if board.summary.strip():
-        reads.append("The summary and the customer impact (section 2)")
+        reads.append("The summary and the customer impact (section 2)" if _asks_impact(board)
+                     else "The summary (section 2)")
     if intake.evidence.strip():
         reads.append(md._block(intake.evidence, "  "))
     if not board.source.is_empty and board.source.url:
@@ -125,8 +127,9 @@ def _facts_and_timeline(snapshot: BoardSnapshot) -> str:
     zone = board.timezone
     events = in_time_order(snapshot.events)
     lines = ["## 2. Facts and timeline", "",
-             "### Summary", "", md._block(board.summary) or _none(), "",
-             "### Customer impact", "", md._block(board.impact) or _none()]
+             "### Summary", "", md._block(board.summary) or _none()]
+    if _asks_impact(board):
+        lines += ["", "### Customer impact", "", md._block(board.impact) or _none()]
     source = md._source(board)
     if source:
         lines += ["", *_demoted(source)]
@@ -145,6 +148,12 @@ def _facts_and_timeline(snapshot: BoardSnapshot) -> str:
     if timeline:
         lines += ["", *_demoted(timeline)]
     return "\n".join(lines)
+
+
+def _asks_impact(board: Board) -> bool:
+    """Customer impact is an incident's question; another review shows it
+    only when someone wrote one."""
+    return board.review_type is ReviewType.incident or bool(board.impact.strip())
 
 
 def _demoted(markdown: str) -> list[str]:
@@ -169,6 +178,22 @@ def _factors(snapshot: BoardSnapshot) -> str:
                   ""]
     lines += _demoted(body)
     return "\n".join(lines)
+
+
+def _learnings(snapshot: BoardSnapshot) -> str:
+    if snapshot.board.review_type is ReviewType.premortem and not snapshot.learnings:
+        return ("## 4. Learnings and decisions\n\n*A pre-mortem is held before the work: "
+                "learnings and decisions come after it.*")
+    return _section(4, "Learnings and decisions", md._learnings(snapshot))
+
+
+def _rubric(snapshot: BoardSnapshot, today: date) -> str:
+    rubric = score_rubric(snapshot, today)
+    verdict = "passes" if rubric.passes else "does not pass yet"
+    # The section's heading replaces the rubric's own, which holds the score.
+    scored = rubric.markdown().split("\n", 1)[1]
+    return (f"## 9. Rubric score\n\n**{rubric.points} of {rubric.max_points} points: "
+            f"{verdict}.**\n{scored}")
 
 
 def _dissemination(snapshot: BoardSnapshot) -> str:

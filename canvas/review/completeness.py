@@ -9,9 +9,10 @@ short template is not punished for what it never asked for.
 
 The rules, in the order the items appear:
 
-- **summary**: the summary is written and states the customer impact: the
-  impact field is filled in, or the summary itself mentions customers, users,
-  visitors, clients, impact or "affected".
+- **summary**: the summary is written and, for an incident, states the
+  customer impact: the impact field is filled in, or the summary itself
+  mentions customers, users, visitors, clients, impact or "affected". A
+  project, OKR, team review or pre-mortem is asked for its summary only.
 - **timeline-impact-start / -detected / -resolved**: the timeline has an event
   of each anchor kind (impact start, detected, resolved), the anchors the
   derived durations are measured from.
@@ -21,7 +22,7 @@ The rules, in the order the items appear:
 - **went-well**: something that went well is recorded: a note in a step whose
   key or title says "went well" or "glad", or a note anywhere that says thank
   (thanks, thanked, thankful), kudos, grateful, helped, helpful, worked well
-  or went well.
+  or went well. A pre-mortem is not asked: nothing has happened yet.
 - **committed-actions-complete**: every committed action (an owner and a due
   date, status not won't do) also has a success signal. Owner and date are
   what make an action committed, so the signal is what is left to check.
@@ -67,7 +68,7 @@ from canvas.learnings import (
     LEARNINGS_MAX, LEARNINGS_MIN, DecisionKind, decision_of, learning_problems,
 )
 from canvas.review.language import check_text
-from canvas.models import Note
+from canvas.models import Note, ReviewType
 from canvas.snapshot import BoardSnapshot
 from canvas.templates import Step, StepKind, Template
 from canvas.text import escape_for_documents
@@ -178,7 +179,7 @@ def check_completeness(snapshot: BoardSnapshot, today: date) -> Completeness:
         _summary_item(snapshot, template),
         *_anchor_items(snapshot, template),
         _notes_item(notes, template),
-        _went_well_item(notes, template),
+        _went_well_item(snapshot, notes, template),
         _committed_actions_item(snapshot.actions, template),
         _drafts_item(snapshot.actions, template),
         _detect_or_prevent_item(snapshot.actions, template),
@@ -226,15 +227,21 @@ def _join(names: list[str]) -> str:
 
 
 def _summary_item(snapshot: BoardSnapshot, template: Template) -> CheckItem:
-    label = "The summary says what happened and the impact on customers"
+    board = snapshot.board
+    # Customer impact belongs to incidents; a project, an OKR period, a team
+    # or a pre-mortem is summed up by what it set out to do and where it is.
+    incident = board.review_type is ReviewType.incident
+    label = ("The summary says what happened and the impact on customers" if incident
+             else "The summary says what is reviewed and where it stands")
     step = _step_of_kind(template, StepKind.summary)
     if step is None:
         return _not_applicable("summary", label, "The template has no summary step.")
-    board = snapshot.board
     missing = ""
     if not board.summary.strip():
-        missing = "No summary written yet: one or two sentences on what happened and the impact."
-    elif not board.impact.strip() and not _CUSTOMER_WORDS.search(board.summary):
+        missing = ("No summary written yet: one or two sentences on what happened and the impact."
+                   if incident else "No summary written yet: one or two sentences on what is "
+                   "reviewed and where it stands.")
+    elif incident and not board.impact.strip() and not _CUSTOMER_WORDS.search(board.summary):
         missing = "The summary does not say what the impact on customers was."
     return _result("summary", label, missing, step.key)
 
@@ -269,8 +276,11 @@ def _notes_item(notes: list[Note], template: Template) -> CheckItem:
     return _result("notes-in-every-step", label, missing, (empty or steps)[0].key)
 
 
-def _went_well_item(notes: list[Note], template: Template) -> CheckItem:
+def _went_well_item(snapshot: BoardSnapshot, notes: list[Note], template: Template) -> CheckItem:
     label = "Something that went well, or thanks, is recorded"
+    if snapshot.board.review_type is ReviewType.premortem:
+        return _not_applicable("went-well", label, "A pre-mortem looks ahead: nothing has gone "
+                                                   "well or badly yet.")
     well_steps = [step for step in template.note_steps
                   if _WENT_WELL_STEP.search(step.key) or _WENT_WELL_STEP.search(step.title)]
     well_keys = {step.key for step in well_steps}
@@ -385,7 +395,9 @@ def _closing_item(snapshot: BoardSnapshot, notes: list[Note], template: Template
     fix: str | None = None
     risk_keys = {step.key for step in risk_steps}
     if risk_steps and not any(note.step_key in risk_keys for note in notes):
-        missing.append(f"No note in {risk_steps[0].title} says where else the same weakness lives.")
+        missing.append(f"No note in {risk_steps[0].title} says where else the same weakness lives."
+                       if risk_steps[0].key == "other-risks"
+                       else f"No note in {risk_steps[0].title} names a risk yet.")
         fix = risk_steps[0].key
     if actions_step is not None:
         dated = [action for action in snapshot.actions
@@ -674,8 +686,17 @@ def _evidence_ids(snapshot: BoardSnapshot) -> set[str]:
             | {event.id for event in snapshot.events if event.id})
 
 
+def _looks_ahead(snapshot: BoardSnapshot) -> bool:
+    """A pre-mortem is held before the work: it has nothing learned or decided
+    on evidence yet, only kill criteria and next steps."""
+    return snapshot.board.review_type is ReviewType.premortem
+
+
 def _learnings_dimension(snapshot: BoardSnapshot) -> Dimension:
     label = "Learnings tied to evidence"
+    if _looks_ahead(snapshot):
+        return _not_asked("learnings", label, "A pre-mortem is held before the work: "
+                                              "nothing is learned yet.")
     learnings = snapshot.learnings
     if not learnings:
         return _scored("learnings", label, MISSING,
@@ -699,6 +720,9 @@ def _learnings_dimension(snapshot: BoardSnapshot) -> Dimension:
 
 def _decisions_dimension(snapshot: BoardSnapshot) -> Dimension:
     label = "Decisions"
+    if _looks_ahead(snapshot):
+        return _not_asked("decisions", label, "A pre-mortem commits to kill criteria and next "
+                                              "steps rather than to decisions on learnings.")
     decisions = snapshot.decisions
     if not decisions:
         return _scored("decisions", label, MISSING,

@@ -1,7 +1,7 @@
 // --- the kill criteria part ---------------------------------------------------------
 //
-// Each criterion a card, "if we see <signal> → we <kind>: <response>", edited
-// in place. What a person changes stays in `s.killCriteria.edits` until they
+// Each criterion a card, "if we see <signal> → we <kind>: <response>", with
+// who makes the call, edited in place. What a person changes stays in `s.killCriteria.edits` until they
 // save; a save names what the card showed (`seen`), and the server refuses it
 // when someone saved in between, the person's text staying in the boxes.
 
@@ -16,7 +16,7 @@ PART_RENDERERS.kill_criteria = function (s, part, title) {
   head.appendChild(el("span", "pc-meta pc-kc-explanation", part.explanation));
   if (can.edit_actions && !st.composer) {
     head.appendChild(button("+ Kill criterion", "pc-button pc-primary pc-kc-new", () => {
-      st.composer = { signal: "", kind: part.kinds[0].key, response: "", error: null };
+      st.composer = { signal: "", kind: part.kinds[0].key, response: "", owner: "", error: null };
       s.focusAfter = "kc-new-signal";
       render(s);
     }, { "data-focus": "kc-open-new" }));
@@ -47,7 +47,7 @@ function kcState(s) {
   return s.killCriteria;
 }
 
-const KC_FIELDS = ["signal", "kind", "response"];
+const KC_FIELDS = ["signal", "kind", "response", "owner"];
 
 function kcKindLabel(part, key) {
   const found = part.kinds.find((kind) => kind.key === key);
@@ -67,6 +67,8 @@ function kcCard(s, part, criterion) {
     card.appendChild(el("p", "pc-kc-signal", criterion.signal));
     card.appendChild(el("span", "pc-kc-label", "→ we " + criterion.kind_label.toLowerCase()));
     card.appendChild(el("p", "pc-kc-response", criterion.response));
+    card.appendChild(el("span", "pc-kc-label", "Who makes the call"));
+    card.appendChild(el("p", "pc-kc-owner", criterion.owner || "nobody named yet"));
   } else {
     const value = (field) => (edit && field in edit.values ? edit.values[field] : criterion[field]);
     const area = (field, label, rows) => {
@@ -106,6 +108,21 @@ function kcCard(s, part, criterion) {
     kind.appendChild(select);
     card.appendChild(kind);
     card.appendChild(area("response", "Committed response", 2));
+    const owner = el("label", "pc-kc-field pc-kc-wide");
+    owner.appendChild(el("span", "pc-kc-label", "Who makes the call"));
+    const ownerBox = el("input", "pc-input pc-kc-owner-input");
+    ownerBox.value = value("owner");
+    ownerBox.placeholder = "nobody named yet";
+    ownerBox.dataset.key = `kc-owner:${criterion.id}:${edit ? edit.seen : criterion.seen}`;
+    ownerBox.dataset.focus = "kc-owner:" + criterion.id;
+    ownerBox.setAttribute("aria-label", `Who makes the call (kill criterion: ${criterion.signal})`);
+    ownerBox.oninput = (event) => kcChange(s, criterion, "owner", event.currentTarget.value, false);
+    ownerBox.onkeydown = (event) => {
+      if (event.key === "Enter" && !event.isComposing) { event.preventDefault(); kcSave(s, criterion); }
+      if (event.key === "Escape") { event.preventDefault(); kcCancel(s, criterion); }
+    };
+    owner.appendChild(ownerBox);
+    card.appendChild(owner);
   }
   for (const tip of criterion.tips || []) card.appendChild(el("p", "pc-kc-tip", "Tip: " + tip));
   if (edit) card.appendChild(kcEditFoot(s, part, criterion, edit));
@@ -123,7 +140,7 @@ function kcCard(s, part, criterion) {
 function kcEditFoot(s, part, criterion, edit) {
   const theirs = edit.seen === criterion.seen ? null
     : `Their version: if we see ${criterion.signal} → we ${criterion.kind_label.toLowerCase()}: `
-      + criterion.response;
+      + criterion.response + (criterion.owner ? ` (${criterion.owner} makes the call)` : "");
   return editFoot({
     key: "kc-edit:" + criterion.id, className: "pc-kc-edit", theirsClass: "pc-kc-theirs", error: edit.error,
     theirs, focus: "kc-save:" + criterion.id,
@@ -234,6 +251,7 @@ function kcComposer(s, part) {
   kind.appendChild(select);
   form.appendChild(kind);
   form.appendChild(field("response", "Committed response", "e.g. roll back the WAF rule set"));
+  form.appendChild(field("owner", "Who makes the call", "a name"));
   const buttons = el("div", "pc-editor-buttons");
   buttons.appendChild(button("Add", "pc-button pc-primary", kcSubmit, { "data-focus": "kc-add" }));
   buttons.appendChild(button("Cancel", "pc-link", () => {
@@ -249,12 +267,13 @@ function kcComposer(s, part) {
   }
   form.onsubmit = async (event) => {
     event.preventDefault();
-    const sent = { signal: composer.signal, kind: composer.kind, response: composer.response };
+    const sent = { signal: composer.signal, kind: composer.kind, response: composer.response,
+                   owner: composer.owner };
     const reply = await act(s, "add_kill_criterion", sent, { quiet: true });
     if (!st.composer) return;
     if (reply.ok) {
       // Empty what was sent, keep the composer open for the next one.
-      for (const name of ["signal", "response"]) {
+      for (const name of ["signal", "response", "owner"]) {
         if (composer[name] === sent[name]) {
           composer[name] = "";
           const box = s.root.querySelector(`[data-focus="kc-new-${name}"]`);

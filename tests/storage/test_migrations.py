@@ -122,7 +122,8 @@ ROWS: dict[str, list[dict]] = {
     ],
     "triggers": [
         {"id": "t1", "board_id": B1, "signal": "errors above 2%", "kind": "roll_back",
-         "response": "Roll back first", "created_at": T("12:20"), "deleted_at": None},
+         "response": "Roll back first", "created_at": T("12:20"), "deleted_at": None,
+         "owner": "Pat"},
     ],
     "whys": [
         {"id": "w1", "board_id": B1, "item_id": "n6", "level": 1, "why": "Why one stage?",
@@ -180,6 +181,7 @@ LATER = {
     ("boards", "access_mode"): "everyone_signed_in", ("participants", "identity_hash"): None,
     ("facilitator_keys", "email"): None,
     ("boards", "impact_review"): None, ("boards", "impact_review_start"): None,
+    ("triggers", "owner"): "",
 }
 
 

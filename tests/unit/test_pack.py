@@ -1,5 +1,5 @@
-"""The retrospective pack: golden files of an incident board and an OKR
-period board, the section order, and what an empty board still says."""
+"""The retrospective pack: golden files of an incident board, an OKR period
+board and a pre-mortem, the section order, and what an empty board still says."""
 
 import re
 
@@ -7,7 +7,7 @@ from canvas.exports.pack import retrospective_pack
 from canvas.models import GROUND_RULES
 from tests.unit.golden import assert_matches_golden
 from tests.unit.golden.fixture_board import TODAY, cloudflare_snapshot
-from tests.unit.golden import okr_board
+from tests.unit.golden import okr_board, premortem_board
 
 SECTIONS = [
     "## 1. Brief and agenda", "## 2. Facts and timeline",
@@ -31,9 +31,15 @@ def test_the_okr_period_board_matches_the_golden_pack():
                           retrospective_pack(okr_board.okr_snapshot(), okr_board.TODAY))
 
 
+def test_the_pre_mortem_board_matches_the_golden_pack():
+    assert_matches_golden("premortem-2027-q1-pack.md", retrospective_pack(
+        premortem_board.premortem_snapshot(), premortem_board.TODAY))
+
+
 def test_the_pack_has_the_nine_sections_in_the_practices_order():
     for text in (retrospective_pack(cloudflare_snapshot(), TODAY),
-                 retrospective_pack(okr_board.okr_snapshot(), okr_board.TODAY)):
+                 retrospective_pack(okr_board.okr_snapshot(), okr_board.TODAY),
+                 retrospective_pack(premortem_board.premortem_snapshot(), premortem_board.TODAY)):
         assert _sections(text) == SECTIONS
         for rule in GROUND_RULES:
             assert f"- {rule}" in text
@@ -79,3 +85,31 @@ def test_typed_text_is_escaped_and_no_author_is_named():
     assert "p2" not in text.split()
     # Attendees are named with their roles, never with their addresses.
     assert "- Ola (scribe)" in text and "ola@example.com" not in text
+
+
+def test_the_rubric_section_says_the_score_and_the_verdict():
+    text = retrospective_pack(premortem_board.premortem_snapshot(), premortem_board.TODAY)
+    rubric = text.split("## 9. Rubric score")[1]
+    assert rubric.startswith("\n\n**12 of 14 points: passes.**\n")
+    incident = retrospective_pack(cloudflare_snapshot(), TODAY)
+    assert "## 9. Rubric score\n\n**16 of 22 points: does not pass yet.**\n" in incident
+
+
+def test_only_an_incident_pack_asks_for_the_customer_impact():
+    incident = retrospective_pack(cloudflare_snapshot(), TODAY)
+    assert "### Customer impact" in incident
+    assert "The summary and the customer impact (section 2)" in incident
+    for text in (retrospective_pack(okr_board.okr_snapshot(), okr_board.TODAY),
+                 retrospective_pack(premortem_board.premortem_snapshot(), premortem_board.TODAY)):
+        assert "customer impact" not in text.lower()
+        assert "- The summary (section 2)" in text
+
+
+def test_a_pre_mortem_pack_lists_its_failure_stories_as_risks_and_its_causes_as_hypotheses():
+    text = retrospective_pack(premortem_board.premortem_snapshot(), premortem_board.TODAY)
+    factors = text.split("## 3.")[1].split("## 4.")[0]
+    risks = text.split("### Risks")[1].split("### Open questions")[0]
+    assert "Migration ran past the deadline" in risks and "Migration ran past" not in factors
+    assert "### Likely causes" in factors and "neither owns the cut-over" in factors
+    assert "A pre-mortem is held before the work" in text.split("## 4.")[1].split("## 5.")[0]
+    assert "Timeline" not in text and "Learnings tied to evidence" not in text

@@ -13,7 +13,7 @@ from storage import actions
 
 def _draft(intent: AddKillCriterion | EditKillCriterion) -> TriggerDraft:
     return TriggerDraft.model_validate({"signal": intent.signal, "kind": intent.kind,
-                                        "response": intent.response})
+                                        "response": intent.response, "owner": intent.owner})
 
 
 def _add(db, board_id, credentials, intent: AddKillCriterion):

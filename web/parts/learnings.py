@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from canvas.actions import ActionDraft, ActionType
-from canvas.learnings import DecisionDraft, DecisionKind, LearningDraft
+from canvas.actions import ActionDraft
+from canvas.learnings import DecisionDraft, LearningDraft
 from canvas.session.parts.learnings import (
     AddActionForDecision, AddLearning, DeleteLearning, EditLearning, LinkAction, LinkEvidence,
     SetDecision, UnlinkAction,
@@ -57,8 +57,7 @@ def _add_action_for_decision(db, board_id, credentials, intent: AddActionForDeci
     decision = learnings.get_decision(db, board_id, intent.decision_id)
     draft = ActionDraft.model_validate({
         "title": intent.title, "owner": intent.owner, "due_date": intent.due or None,
-        # Instrumentation is how detection gets better; the rest prevents.
-        "type": ActionType.detect if decision.kind == DecisionKind.instrumentation else ActionType.prevent,
+        "type": decision.kind.action_type,
     })
     learnings.add_action_for_decision(db, board_id, intent.decision_id, draft, credentials)
 

@@ -27,6 +27,7 @@ PARTS = {
     "suggestions": suggestions, "similar": similar,
 }
 COLUMNS = "columns"
+KILL_CRITERIA_STEP = "kill-criteria"
 # What a person reads in the board's navigation and a follow request names.
 TITLES = {
     "summary": "Summary", "timeline": "Timeline", COLUMNS: "Notes", "factors": "Factors",
@@ -44,8 +45,11 @@ def layout(template: Template) -> list[str]:
     summary and timeline steps where they stand, the note columns at the
     first note step (the factors right after them when a column holds the
     contributing factors; the grouping suggestions and the alike notes right
-    before them), then learnings, actions and, for an incident (a
-    template with a timeline), kill criteria."""
+    before them), then learnings and actions, and kill criteria
+    where the template asks for them: on an incident (a template with a
+    timeline), or with a kill-criteria step (an OKR or project review, a
+    pre-mortem), whose column collects ideas while the part holds the
+    criteria committed to."""
     order: list[str] = []
     for step in template.steps:
         if step.kind == StepKind.summary and "summary" not in order:
@@ -60,7 +64,7 @@ def layout(template: Template) -> list[str]:
     if any(step.is_factor_step for step in template.steps):
         order.insert(order.index(COLUMNS) + 1 if COLUMNS in order else len(order), "factors")
     order += ["learnings", "actions"]
-    if "timeline" in order:
+    if "timeline" in order or template.step(KILL_CRITERIA_STEP) is not None:
         order.append("kill_criteria")
     return order
 

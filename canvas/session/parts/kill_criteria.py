@@ -1,6 +1,6 @@
 """The kill criteria part of the live board: each criterion as a card,
-"if we see this signal, we commit to this response", with the advice that
-keeps it observable, and the intents that change them."""
+"if we see this signal, we commit to this response", with who makes the
+call, the advice that keeps it observable, and the intents that change them."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ class AddKillCriterion(IntentModel):
     signal: Text
     kind: Text = TriggerKind.pause.value
     response: Text
+    owner: Text = ""
 
 
 class EditKillCriterion(IntentModel):
@@ -30,6 +31,7 @@ class EditKillCriterion(IntentModel):
     signal: Text
     kind: Text
     response: Text
+    owner: Text = ""
 
 
 class DeleteKillCriterion(IntentModel):
@@ -52,7 +54,7 @@ def build(seen: BoardSnapshot) -> dict:
 def _card(trigger: Trigger) -> dict:
     return {
         "id": trigger.id, "signal": trigger.signal, "kind": trigger.kind.value,
-        "kind_label": trigger.kind.label, "response": trigger.response,
+        "kind_label": trigger.kind.label, "response": trigger.response, "owner": trigger.owner,
         "seen": trigger_fingerprint(trigger),
         "tips": trigger_warnings(trigger.signal, trigger.response),
     }

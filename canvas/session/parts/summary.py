@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import Field as Field_
 
-from canvas.models import Board, ROLE_LABELS, Severity
+from canvas.models import Board, ROLE_LABELS, ReviewType, Severity
 from canvas.review.intake import intake_answers
 from canvas.review.language import check_text
 from canvas.session.intent_fields import Flag, Id, IntentModel, Text, WholeNumber
@@ -110,7 +110,10 @@ def _shown(value) -> str:
 
 def shows(board: Board, field: Field) -> bool:
     """Whether the card shows the field: a review over a period has no
-    incident date, an incident review no period."""
+    incident date, an incident review no period, and customer impact is an
+    incident's question (another review shows it once someone wrote one)."""
+    if field.key == "impact":
+        return board.review_type is ReviewType.incident or bool(board.impact.strip())
     if field.key == "incident_date":
         return not board.review_type.has_period
     if field.key.startswith("intake.period_"):

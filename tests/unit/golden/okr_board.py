@@ -1,6 +1,7 @@
 """A deterministic OKR-period board: a quarter's objective reviewed with the
-OKR / project template, its learnings, a decision, kill criteria, actions and
-a dissemination plan. No timeline: a period review has no incident times."""
+OKR / project template, its learnings, a systemic blocker, the grade, two
+decisions (one an experiment), kill criteria, actions and a dissemination
+plan. No timeline: a period review has no incident times."""
 
 from __future__ import annotations
 
@@ -53,14 +54,24 @@ def okr_snapshot() -> BoardSnapshot:
               assumption=True),
         _note(3, "decisions", "# Keep the objective, narrow it to SSO"),
         _note(4, "kill-criteria", "Should SSO setup take more than a day?"),
+        _note(5, "systemic-blockers", "Identity work waits on the platform team's quarter plan"),
+        _note(6, "grade", "KR1 0.4: 41% of 60% self-serve; KR2 0.7: set-up time halved"),
     ]
     learnings = [Learning(id="l1", board_id=BOARD_ID, text="We learned that SSO set-up is "
                           "where teams give up.", evidence_kind=EvidenceKind.note,
-                          evidence_id="n1", position=1, created_at=T0, updated_at=T0)]
+                          evidence_id="n1", position=1, created_at=T0, updated_at=T0),
+                 Learning(id="l2", board_id=BOARD_ID, text="We learned that partner sign-ups "
+                          "may carry the quarter.", evidence_kind=EvidenceKind.note,
+                          evidence_id="n2", position=2, created_at=T0, updated_at=T0)]
     decisions = [Decision(id="d1", board_id=BOARD_ID, learning_id="l1",
                           kind=DecisionKind.scope_change, text="Q4 objective covers SSO only",
                           trade_off="Billing polish waits", created_at=T0, updated_at=T0,
-                          action_ids=["a1"])]
+                          action_ids=["a1"]),
+                 Decision(id="d2", board_id=BOARD_ID, learning_id="l2",
+                          kind=DecisionKind.experiment,
+                          text="Two partners get a co-branded sign-up page for six weeks",
+                          trade_off="Partner pages need upkeep", created_at=T0, updated_at=T0,
+                          action_ids=["a2"])]
     actions = [
         FollowUp(id="a1", board_id=BOARD_ID, created_at=T0, updated_at=T0,
                  title="Guided SSO set-up for Okta and Entra", owner="Rui",
