@@ -582,6 +582,18 @@ def m0017(db: Database) -> None:
         CREATE INDEX "idx_dissemination_board_id" ON "dissemination" ("board_id");
     """)
 
+
+@migration("0020_board_template_copy")
+def m0020(db: Database) -> None:
+    # A board keeps the steps it was made with (the template as JSON), so a
+    # team changing or removing its template file later leaves the board as
+    # it was. Boards made before have none (NULL) and keep following the
+    # shipped template of their slug, as they did.
+    _run(db, """
+        ALTER TABLE "boards" ADD COLUMN "template_copy" TEXT;
+    """)
+
+
 def schema_version(name: str) -> int:
     """The schema version a migration brings a database to: its leading number."""
     prefix = name.split("_", 1)[0]
