@@ -101,7 +101,8 @@ def build_navigation(selection: Selection) -> dict[str, list]:
     if selection.not_found:
         return {"": [st.Page(PAGES_DIR / "not_found.py", title="Board not found", default=True)]}
     if selection.board is None:
-        return {"": [_home_page(default=True), _all_actions_page(), _learnings_review_page()]}
+        return {"": [_home_page(default=True), _all_actions_page(), _learnings_review_page(),
+                     _templates_page()]}
     board = st.Page(PAGES_DIR / "board.py", title="Board", icon=":material/dashboard:",
                     default=True)
     steps = {step.key: _step_page(step) for step in selection.board.template_model.steps}
@@ -117,7 +118,8 @@ def build_navigation(selection: Selection) -> dict[str, list]:
     }
     st.session_state["nav_pages"] = {"board": board, **steps,
                                      "learned": learned, **session}
-    return {"": [_home_page(default=False), _all_actions_page(), _learnings_review_page()],
+    return {"": [_home_page(default=False), _all_actions_page(), _learnings_review_page(),
+                 _templates_page()],
             "This board": [board, *steps.values(), learned],
             "Session": list(session.values())}
 
@@ -130,6 +132,11 @@ def _all_actions_page():
 def _learnings_review_page():
     return st.Page(PAGES_DIR / "learnings_review.py", title="Learnings review",
                    icon=":material/menu_book:", url_path="learnings-review")
+
+
+def _templates_page():
+    return st.Page(PAGES_DIR / "templates.py", title="Templates", icon=":material/edit_note:",
+                   url_path="templates")
 
 
 def _home_page(default: bool):
