@@ -2,6 +2,8 @@
 steps, saves it into the team's templates folder, and downloads the TOML to
 propose it like code (a merge request)."""
 
+import logging
+
 import streamlit as st
 from streamlit_sortables import sort_items
 
@@ -21,8 +23,16 @@ DRAFT = "templates_draft"
 KIND_LABELS = {StepKind.summary: "Summary (free text, dates, roles)",
                StepKind.notes: "Sticky notes", StepKind.timeline: "Timeline",
                StepKind.actions: "Actions (owned, dated)"}
+# The list draws in its own frame, outside the app's theme: the theme's
+# colours (.streamlit/config.toml), so it reads as a list, not as buttons.
+SORT_STYLE = """
+.sortable-component { background: #fbf8f1; border: 1px solid #e4dccb; border-radius: 0.5rem; }
+.sortable-item, .sortable-item:hover { background: #f3ecdc; color: #2b2a27; font-size: 0.95rem;
+  font-family: sans-serif; border: 1px solid #e4dccb; padding: 0.35rem 0.75rem; cursor: grab; }
+"""
 STEP_FIELDS = ("key", "title", "kind", "action_type", "prompt", "follow_ups")
 state = st.session_state
+_log = logging.getLogger("postmortem_canvas")
 
 st.title("Templates", anchor=False)
 st.caption("Change a template the way the team changes code: copy one, edit its steps, save it "
@@ -110,18 +120,27 @@ key_column.text_input("Key (its file name)", key=field("slug"), max_chars=41,
 seed(field("description"), draft["description"])
 st.text_area("Description", key=field("description"), height=68, max_chars=300)
 
+# Saving sits above the steps, where it is seen without scrolling; it is
+# drawn last, once every field below has been read.
+proposal = st.container(border=True, key="templates_proposal")
+
 st.subheader("Steps, in board order", anchor=False)
 labels = step_labels(draft["steps"])
 st.caption("Drag to reorder, or use each step's arrows.")
-dropped = sort_items(labels, direction="vertical", key=sort_key(labels))
-draft["steps"] = reordered(draft["steps"], labels, dropped)
+dropped = sort_items(labels, direction="vertical", key=sort_key(labels), custom_style=SORT_STYLE)
+if (order := reordered(draft["steps"], labels, dropped)) != draft["steps"]:
+    draft["steps"] = order
+    # Run again so that everything above the list (the file to download)
+    # follows the new order.
+    st.rerun()
 
 count = len(draft["steps"])
 for index, (step, label) in enumerate(zip(draft["steps"], step_labels(draft["steps"]))):
     uid = step["uid"]
-    with st.container(border=True, key=f"templates_step_{uid}"):
+    with st.expander(f"**{index + 1}.** {escape_markdown(label)}",
+                     key=f"templates_step_{uid}"):
         heading, up, down, remove = st.columns([8, 1, 1, 1], vertical_alignment="center")
-        heading.markdown(f"**{index + 1}.** {escape_markdown(label)}")
+        heading.caption("Move or remove this step")
         up.button("", key=f"templates_up_{uid}", icon=":material/arrow_upward:",
                   help="Move up", disabled=index == 0, on_click=move_step, args=(index, -1))
         down.button("", key=f"templates_down_{uid}", icon=":material/arrow_downward:",
@@ -130,7 +149,8 @@ for index, (step, label) in enumerate(zip(draft["steps"], step_labels(draft["ste
         remove.button("", key=f"templates_remove_{uid}", icon=":material/delete:",
                       help="Remove this step", disabled=count == 1, on_click=remove_step,
                       args=(index,))
-        title, key, kind, action = st.columns([3, 2, 2, 2])
+        title, key = st.columns([3, 2])
+        kind, action = st.columns(2)
         seed(field("title", uid), step["title"])
         title.text_input("Title", key=field("title", uid), max_chars=STEP_TITLE_MAX_CHARS)
         seed(field("key", uid), step["key"])
@@ -157,31 +177,34 @@ try:
 except TemplateInvalid as refusal:
     edited, problem = None, str(refusal)
 
-st.subheader("Save and propose", anchor=False)
-if problem:
-    st.error(problem, icon=":material/error:")
 folder = team_folder()
 saved = None
-save, download = st.columns(2)
-if save.button("Save to the team's templates", key="templates_save", type="primary",
-               disabled=edited is None, icon=":material/save:"):
-    replacing = edited.slug in templates and not is_shipped(edited.slug)
-    try:
-        path = save_team_template(edited, folder)
-    except OSError as error:
-        st.error(f"The team's templates folder {folder} cannot be written "
-                 f"({error.strerror or error.__class__.__name__}).", icon=":material/error:")
-    except TemplateInvalid as refusal:
-        st.error(str(refusal), icon=":material/error:")
-    else:
-        saved = (f"Saved as {path}" + (", replacing the team's earlier file" if replacing else "")
-                 + ". New boards can use it now.")
-download.download_button("Download the .toml for a merge request",
-                         template_toml(edited) if edited else "",
-                         file_name=f"{edited.slug if edited else 'template'}.toml",
-                         mime="application/toml", key="templates_download",
-                         disabled=edited is None, icon=":material/download:")
-if saved:
-    st.success(saved, icon=":material/check_circle:")
-st.caption(f"The team's templates folder: `{folder}` (set POSTMORTEM_CANVAS_TEMPLATES_DIR to "
-           "choose another).")
+with proposal:
+    if problem:
+        st.error(problem, icon=":material/error:")
+    save, download = st.columns(2)
+    if save.button("Save to the team's templates", key="templates_save", type="primary",
+                   disabled=edited is None, icon=":material/save:"):
+        replacing = edited.slug in templates and not is_shipped(edited.slug)
+        try:
+            path = save_team_template(edited, folder)
+        except OSError as error:
+            # The folder's path stays in the server's log: visitors need not see it.
+            _log.error("cannot write the team templates folder %s: %s", folder, error)
+            st.error("The team's templates folder cannot be written on the server; nothing was "
+                     "saved. Tell whoever runs this server.", icon=":material/error:")
+        except TemplateInvalid as refusal:
+            st.error(str(refusal), icon=":material/error:")
+        else:
+            saved = (f"Saved as {path.name} in the team's templates folder"
+                     + (", replacing the team's earlier file" if replacing else "")
+                     + ". New boards can use it now.")
+    download.download_button("Download the .toml for a merge request",
+                             template_toml(edited) if edited else "",
+                             file_name=f"{edited.slug if edited else 'template'}.toml",
+                             mime="application/toml", key="templates_download",
+                             disabled=edited is None, icon=":material/download:")
+    if saved:
+        st.success(saved, icon=":material/check_circle:")
+    st.caption("Saving writes KEY.toml into the team's templates folder on the server; the "
+               "download is the same file, to propose in a merge request.")
