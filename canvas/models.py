@@ -186,7 +186,6 @@ def _known_template(slug: str) -> str:
     return slug
 
 
-
 def check_template_choice(slug: str, copy: Template | None) -> None:
     """A board's template: a known one, or the copy it brings along (a board
     made elsewhere from a template this instance does not have)."""
