@@ -232,6 +232,10 @@ class BackupInvalid(CanvasError, ValueError):
     """A backup file is not valid JSON, or does not follow the backup format."""
 
 
+class TemplateInvalid(CanvasError, ValueError):
+    """A template file or an edited template breaks the template rules."""
+
+
 class TimerOutOfRange(CanvasError):
     """A countdown must run for a positive time of at most four hours."""
 

@@ -21,7 +21,7 @@ from canvas.text import (
     WEB_ADDRESS, OptionalLine, OptionalText, RequiredLine, RequiredText, check_visible,
 )
 from canvas.dates import OptionalDate, resolve_zone
-from canvas.templates import DEFAULT_TEMPLATE, get_template
+from canvas.templates import DEFAULT_TEMPLATE, Template, get_template
 
 NOTE_MAX_CHARS = 1000
 TITLE_MAX_CHARS = 120
@@ -207,7 +207,14 @@ def _known_template(slug: str) -> str:
     return slug
 
 
-TemplateSlug = Annotated[str, AfterValidator(_known_template)]
+def check_template_choice(slug: str, copy: Template | None) -> None:
+    """A board's template: a known one, or the copy it brings along (a board
+    made elsewhere from a template this instance does not have)."""
+    if copy is None or copy.slug != slug:
+        _known_template(slug)
+    if copy is not None and copy.slug != slug:
+        raise ValueError(f"the board's copy of its steps is of template {copy.slug!r}, "
+                         f"not {slug!r}.")
 
 
 class BoardDraft(BaseModel):
@@ -216,12 +223,20 @@ class BoardDraft(BaseModel):
     title: Title
     incident_date: OptionalDate = None
     severity: Severity = Severity.sev3
-    template: TemplateSlug = DEFAULT_TEMPLATE
+    template: str = DEFAULT_TEMPLATE
     facilitator_name: DisplayName
     review_type: ReviewType = ReviewType.incident
     # Asked instead of the incident date when the review type has a period.
     period_start: OptionalDate = None
     period_end: OptionalDate = None
+    # The steps the board is made with, when they come with it (a backup's
+    # copy); otherwise the template's steps as they are now are copied.
+    template_copy: Template | None = None
+
+    @model_validator(mode="after")
+    def _template_known(self) -> "BoardDraft":
+        check_template_choice(self.template, self.template_copy)
+        return self
 
     @model_validator(mode="before")
     @classmethod
@@ -336,9 +351,14 @@ class Board(BoardDetails):
     impact_review: Cadence | None = None
     impact_review_start: date | None = None
 
+    # The steps the board was made with. Boards made before boards kept a
+    # copy have none, and follow the template's current file.
+    template_copy: Template | None = None
+
     @property
-    def template_model(self):
-        return get_template(self.template)
+    def template_model(self) -> Template:
+        """The board's steps: its own copy, or else the template of its slug."""
+        return self.template_copy or get_template(self.template)
 
 
 AUDIENCE_MAX_CHARS = 80

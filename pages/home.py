@@ -7,7 +7,7 @@ from canvas.models import BoardDraft, ReviewType, Severity
 from canvas.errors import CanvasError, InvalidInput, NotText, TemplateWithoutTimeline, decode_text
 from canvas.exports.importing import read_board_file
 from canvas.dates import today_in
-from canvas.text import plural
+from canvas.text import escape_markdown, plural
 from canvas.templates import all_templates, get_template
 from pages.shared import database, feedback, identity, navigation, sign_in, widgets
 from storage import boards, facilitation, restore
@@ -169,8 +169,9 @@ with st.expander("Import a board from a file"):
 
 with st.expander("What each template holds"):
     for template in templates.values():
-        st.markdown(f"**{template.name}** — {template.description}")
-        st.caption(" → ".join(step.title for step in template.steps))
+        # A team's template is typed text: shown literally, as a note is.
+        st.markdown(f"**{escape_markdown(template.name)}** — {escape_markdown(template.description)}")
+        st.caption(" → ".join(escape_markdown(step.title) for step in template.steps))
 
 if database.settings().list_all_boards:
     st.subheader("Boards", anchor=False)

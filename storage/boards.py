@@ -12,11 +12,13 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from functools import lru_cache
 
 from canvas.errors import BoardNotFound, EditConflict
 from canvas.ids import is_well_formed_board_id, new_board_id
 from canvas.models import Board, BoardDetails, BoardDraft, BoardSummary, IncidentSource, Intake
 from canvas.session.phases import ANYONE, Action, Credentials, Phase, authorize
+from canvas.templates import Template, get_template
 from canvas.validation import STORED
 from storage.changes import announce_change
 from storage.db import Database, iso, lock_board_row, now, write_transaction
@@ -75,12 +77,16 @@ def create_board(db: Database, draft: BoardDraft) -> Board:
     """Store a new board and return it."""
     board_id = new_board_id()
     stamp = iso(now())
+    # The board keeps the steps it is made with: a later change to the
+    # template's file must not move notes out from under a running board.
+    steps = draft.template_copy or get_template(draft.template)
     with write_transaction(db):
         db["boards"].insert(
             {
                 "id": board_id,
                 "title": draft.title,
                 "template": draft.template,
+                "template_copy": steps.model_dump_json(),
                 "severity": draft.severity.value,
                 "incident_date": _date(draft.incident_date),
                 "review_date": None,
@@ -236,9 +242,19 @@ def _board(row: dict) -> Board:
                                 else json.loads(row["summary_editors"])),
             "invitees": row["invitees"] or "",
             "tracker_url": row["tracker_url"] or "",
+            "template_copy": _template_copy(row.get("template_copy")),
         },
         context=STORED,
     )
+
+
+@lru_cache(maxsize=256)
+def _template_copy(text: str | None) -> Template | None:
+    # Read on every get_board, and the same few copies over and over: parse
+    # each text once. A copy is never changed in place, so sharing it is safe.
+    if text is None:
+        return None
+    return Template.model_validate_json(text, context=STORED)
 
 
 def board_phase(db: Database, board_id: str) -> Phase:

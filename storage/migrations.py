@@ -583,6 +583,38 @@ def m0017(db: Database) -> None:
     """)
 
 
+@migration("0020_board_template_copy")
+def m0020(db: Database) -> None:
+    # A board keeps the steps it was made with (the template as JSON), so a
+    # team changing or removing its template file later leaves the board as
+    # it was. Boards made before have none (NULL) and keep following the
+    # shipped template of their slug, as they did.
+    _run(db, """
+        ALTER TABLE "boards" ADD COLUMN "template_copy" TEXT;
+    """)
+
+
+@migration("0023_grouping_suggestions")
+def m0023(db: Database) -> None:
+    # Groups of alike notes the facilitator asked for in Group, so everyone
+    # sees the same suggestions until one is accepted or dismissed. The
+    # notes are a JSON list of note ids; a dismissed suggestion is kept
+    # (dismissed_at) so asking again does not offer the same group twice.
+    _run(db, """
+        CREATE TABLE "grouping_suggestions" (
+           "id" TEXT PRIMARY KEY,
+           "board_id" TEXT NOT NULL REFERENCES "boards"("id"),
+           "position" INTEGER NOT NULL,
+           "step_key" TEXT NOT NULL,
+           "name" TEXT NOT NULL,
+           "note_ids" TEXT NOT NULL,
+           "created_at" TEXT NOT NULL,
+           "dismissed_at" TEXT
+        );
+        CREATE INDEX "idx_grouping_suggestions_board_id" ON "grouping_suggestions" ("board_id");
+    """)
+
+
 @migration("0024_kill_criterion_owner")
 def m0024(db: Database) -> None:
     # Who makes the call when a kill criterion's signal shows (a pre-mortem
@@ -691,25 +723,4 @@ def _ensure_table(db: Database) -> None:
         );
         CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"
             ON "{MIGRATIONS_TABLE}" ("migration_set", "name");
-    """)
-
-
-@migration("0023_grouping_suggestions")
-def m0023(db: Database) -> None:
-    # Groups of alike notes the facilitator asked for in Group, so everyone
-    # sees the same suggestions until one is accepted or dismissed. The
-    # notes are a JSON list of note ids; a dismissed suggestion is kept
-    # (dismissed_at) so asking again does not offer the same group twice.
-    _run(db, """
-        CREATE TABLE "grouping_suggestions" (
-           "id" TEXT PRIMARY KEY,
-           "board_id" TEXT NOT NULL REFERENCES "boards"("id"),
-           "position" INTEGER NOT NULL,
-           "step_key" TEXT NOT NULL,
-           "name" TEXT NOT NULL,
-           "note_ids" TEXT NOT NULL,
-           "created_at" TEXT NOT NULL,
-           "dismissed_at" TEXT
-        );
-        CREATE INDEX "idx_grouping_suggestions_board_id" ON "grouping_suggestions" ("board_id");
     """)

@@ -68,7 +68,8 @@ def restore_board(db: Database, plan: BackupPlan) -> tuple[Board, str]:
     with write_transaction(db):
         board = boards.create_board(db, BoardDraft(
             title=spec.title, incident_date=spec.incident_date, severity=spec.severity,
-            template=spec.template, facilitator_name=spec.roles.facilitator or RESTORED_BY,
+            template=spec.template, template_copy=spec.template_copy,
+            facilitator_name=spec.roles.facilitator or RESTORED_BY,
             review_type=spec.review_type,
         ))
         # The summary's answers (intake, invitees, tracker, labels) as saved.

@@ -35,18 +35,21 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator,
+)
 
 from canvas.actions import ActionDraft, CloseReason, TriggerDraft
 from canvas.errors import BackupInvalid, describe_validation_error
 from canvas.learnings import DecisionDraft, FactorCategory, LearningText, WhyStep, WHYS_MAX_LEVELS
 from canvas.json_text import load_json
 from canvas.models import (
-    BoardDetails, ClusterName, DisplayName, IncidentSource, NoteColour, NoteText, TemplateSlug,
+    BoardDetails, ClusterName, DisplayName, IncidentSource, NoteColour, NoteText,
+    check_template_choice,
 )
 from canvas.session.phases import Phase
 from canvas.snapshot import BoardSnapshot
-from canvas.templates import get_template
+from canvas.templates import Template, get_template
 from canvas.incident.timeline import TimelineEvent
 from canvas.dates import SupportedInstant
 from canvas.session.voting import BUDGET_RANGE, counted_item
@@ -100,6 +103,10 @@ def backup_document(
             "created_at": board.created_at.isoformat(),
             "title": board.title,
             "template": board.template,
+            # The steps the board was made with, so a restored board has them
+            # even where the template's file changed or does not exist.
+            **({"template_copy": board.template_copy.model_dump(mode="json")}
+               if board.template_copy is not None else {}),
             "severity": board.severity.value,
             "incident_date": _iso(board.incident_date),
             "review_date": _iso(board.review_date),
@@ -216,7 +223,9 @@ class BackupBoard(BoardDetails):
 
     model_config = ConfigDict(extra="ignore")
 
-    template: TemplateSlug
+    # Before `template`, whose check reads it.
+    template_copy: Template | None = None
+    template: str
     source: IncidentSource = IncidentSource()
     phase: Phase = Phase.write
     vote_budget: int = Field(5, ge=BUDGET_RANGE[0], le=BUDGET_RANGE[1])
@@ -225,6 +234,17 @@ class BackupBoard(BoardDetails):
     show_authors: bool = False
     focus_item: str | None = None
     close_reason: CloseReason = ""
+
+    @field_validator("template")
+    @classmethod
+    def _template_known(cls, slug: str, info: ValidationInfo) -> str:
+        check_template_choice(slug, info.data.get("template_copy"))
+        return slug
+
+    @property
+    def steps(self) -> Template:
+        """The steps the board was made with, or (in an older backup) its template's."""
+        return self.template_copy or get_template(self.template)
 
     @model_validator(mode="after")
     def _per_item_within_budget(self) -> "BackupBoard":
@@ -343,7 +363,7 @@ def parse_backup(text: str) -> BackupPlan:
 
 
 def _check_references(plan: BackupPlan) -> None:
-    template = get_template(plan.board.template)
+    template = plan.board.steps
     note_steps = {step.key for step in template.note_steps}
     kinds: dict[str, str] = {}
     for kind, items in (("event", plan.events), ("cluster", plan.clusters), ("note", plan.notes),

@@ -110,7 +110,7 @@ def build_navigation(selection: Selection) -> dict[str, list]:
         return {"": [st.Page(PAGES_DIR / "not_found.py", title="Board not found", default=True)]}
     if selection.board is None:
         return {"": [_home_page(default=True), _all_actions_page(), _learnings_review_page(),
-                     _patterns_page()]}
+                     _patterns_page(), _templates_page()]}
     board = st.Page(PAGES_DIR / "board.py", title="Board", icon=":material/dashboard:",
                     default=True)
     steps = {step.key: _step_page(step) for step in selection.board.template_model.steps}
@@ -127,7 +127,7 @@ def build_navigation(selection: Selection) -> dict[str, list]:
     st.session_state["nav_pages"] = {"board": board, **steps,
                                      "learned": learned, **session}
     return {"": [_home_page(default=False), _all_actions_page(), _learnings_review_page(),
-                     _patterns_page()],
+                     _patterns_page(), _templates_page()],
             "This board": [board, *steps.values(), learned],
             "Session": list(session.values())}
 
@@ -145,6 +145,11 @@ def _learnings_review_page():
 def _patterns_page():
     return st.Page(PAGES_DIR / "patterns.py", title="Patterns", icon=":material/insights:",
                    url_path=PATTERNS_PATH)
+
+
+def _templates_page():
+    return st.Page(PAGES_DIR / "templates.py", title="Templates", icon=":material/edit_note:",
+                   url_path="templates")
 
 
 def _home_page(default: bool):

@@ -13,6 +13,7 @@ import psycopg
 import pytest
 
 from canvas.errors import SchemaTooNew
+from canvas.templates import get_template
 from storage.db import connect
 from storage.migrations import MIGRATION_SET, MIGRATIONS, known_version, migrate, schema_version
 from storage.snapshot import load_snapshot
@@ -47,7 +48,8 @@ ROWS: dict[str, list[dict]] = {
          "review_issue_project": "ops/handbook", "review_issue_id": "12", "summary_editors": '["p1"]',
          "owner_email": "fran@example.com", "owner_name": "Fran", "access_mode": "listed",
          "follow_up_date": "2024-01-08", "impact_review": "fortnightly",
-         "impact_review_start": "2024-01-15"},
+         "impact_review_start": "2024-01-15",
+         "template_copy": '{"slug": "blameless", "name": "Ours", "steps": []}'},
         {"id": B2, "title": "Second", "template": "blameless", "severity": "SEV3",
          "incident_date": None, "review_date": None, "summary": "", "impact": "",
          "facilitator": "Bo", "scribe": "", "decision_owner": "", "other_participants": "",
@@ -60,7 +62,8 @@ ROWS: dict[str, list[dict]] = {
          "close_reason": "", "lead_target": None, "lead_count": 0, "review_issue_tracker": None,
          "review_issue_project": None, "review_issue_id": None, "summary_editors": None,
          "owner_email": None, "owner_name": None, "access_mode": "everyone_signed_in",
-         "follow_up_date": None, "impact_review": None, "impact_review_start": None},
+         "follow_up_date": None, "impact_review": None, "impact_review_start": None,
+         "template_copy": None},
     ],
     "participants": [
         {"id": "p1", "board_id": B1, "display_name": "Ann", "token_hash": "h1",
@@ -182,6 +185,8 @@ LATER = {
     ("facilitator_keys", "email"): None,
     ("boards", "impact_review"): None, ("boards", "impact_review_start"): None,
     ("triggers", "owner"): "",
+    # Older boards keep no copy of their steps: they follow the shipped template.
+    ("boards", "template_copy"): None,
 }
 
 
@@ -416,7 +421,13 @@ def test_a_database_the_last_release_made_opens_with_nothing_lost(tmp_path):
             now = export(db, board_id)
             assert without_votes(now) == without_votes(document)
             restored, _ = restore.restore_board(db, parse_backup(json.dumps(document)))
-            assert without_identity(export(db, restored.id)) == without_identity(now)
+            again = export(db, restored.id)
+            # That release's boards kept no copy of their steps; restored, a
+            # board is made now, so it keeps the template's steps of today.
+            assert "template_copy" not in now["board"]
+            assert again["board"].pop("template_copy") == get_template(
+                document["board"]["template"]).model_dump(mode="json")
+            assert without_identity(again) == without_identity(now)
 
 
 def test_postgresql_gets_the_same_tables_columns_and_indexes_as_sqlite(tmp_path):
