@@ -195,14 +195,23 @@ def vectors(texts: Sequence[str]) -> list[dict[str, float]]:
 def _vectors(texts: tuple[str, ...]) -> tuple[dict[str, float], ...]:
     # Cached by the texts: a board's view is rebuilt on every change, while
     # its notes' texts change far less often.
-    word_block = _weighted([Counter(words(t)) for t in texts], WORD_WEIGHT)
-    char_block = _weighted([Counter(_char_grams(t)) for t in texts], 1.0 - WORD_WEIGHT)
+    counted = [_counts(t) for t in texts]
+    word_block = _weighted([by_word for by_word, _ in counted], WORD_WEIGHT)
+    char_block = _weighted([by_char for _, by_char in counted], 1.0 - WORD_WEIGHT)
     joined: list[dict[str, float]] = []
     for by_word, by_char in zip(word_block, char_block):
         vector = {f"w:{k}": v for k, v in by_word.items()}
         vector.update({f"c:{k}": v for k, v in by_char.items()})
         joined.append(vector)
     return tuple(joined)
+
+
+@lru_cache(maxsize=4096)
+def _counts(text: str) -> tuple[Counter[str], Counter[str]]:
+    # Cached per text (read only, never changed): when one note of a column
+    # is edited, its column's weights are made anew, but only that note's
+    # words are counted again, which is most of the work.
+    return Counter(words(text)), Counter(_char_grams(text))
 
 
 def similarity(a: Vector, b: Vector) -> float:

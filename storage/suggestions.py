@@ -1,20 +1,22 @@
 """Grouping suggestions: asking for them, accepting one as a cluster,
-dismissing one. Each is one transaction on the board, with its rule checked
-inside it (canvas.session.phases)."""
+dismissing one, and a note's alike notes while it is dragged. Each is one
+transaction on the board, with its rule checked inside it
+(canvas.session.phases)."""
 
 from __future__ import annotations
 
 import json
 
-from canvas.errors import SuggestionGone
+from canvas.errors import NoteNotFound, SuggestionGone
 from canvas.ids import new_row_id
 from canvas.session.phases import Action, Credentials, authorize
-from canvas.session.suggestions import GroupingSuggestion, propose_groups, still_suggested
+from canvas.session.suggestions import GroupingSuggestion, alike_notes, propose_groups, still_suggested
+from canvas.session.visibility import visible_notes
 from storage.clusters import create_cluster
 from storage.boards import board_phase, changing_board, get_board
-from storage.db import Database, iso, now
+from storage.db import Database, iso, now, read_transaction
 from storage.identity import resolve_actor
-from storage.notes import list_notes
+from storage.notes import get_note, list_notes
 from storage.votes import settle_votes
 
 
@@ -102,3 +104,19 @@ def dismiss_suggestion(db: Database, board_id: str, suggestion_id: str,
         _may(db, board_id, Action.group, credentials)
         suggestion = _open(db, board_id, suggestion_id)
         db["grouping_suggestions"].update(suggestion.id, {"dismissed_at": iso(now())})
+
+
+def find_alike(db: Database, board_id: str, note_id: str, credentials: Credentials) -> list[str]:
+    """The ids of the notes of the note's column most like it, most alike
+    first (canvas.session.suggestions.alike_notes), for whoever may group
+    now; reads only. Made from the notes the asker may see: a note that is
+    gone, of another board or hidden from them is NoteNotFound."""
+    with read_transaction(db):
+        board = get_board(db, board_id)
+        actor = resolve_actor(db, board_id, credentials)
+        authorize(Action.group, board.phase, actor)
+        note = get_note(db, board_id, note_id)
+        if note.is_deleted:
+            raise NoteNotFound(note_id)
+        column = visible_notes(list_notes(db, board_id, note.step_key), board.phase, actor.participant_id)
+        return alike_notes(column, note_id)

@@ -1,6 +1,6 @@
 """Grouping suggestions on the live board: which notes the similarity may
-group, what a stored suggestion still holds as notes move, and each note's
-nearest notes for the highlight while dragging.
+group, what a stored suggestion still holds as notes move, and a note's
+alike notes for the highlight while it is dragged.
 
 Only ungrouped notes are suggested: a cluster someone made by hand is their
 decision, not a suggestion's to undo. A suggestion goes stale as people
@@ -15,8 +15,9 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
+from canvas.errors import NoteNotFound
 from canvas.models import Note
-from canvas.similarity import NEIGHBOUR_THRESHOLD, neighbours, suggest_groups
+from canvas.similarity import NEIGHBOUR_THRESHOLD, most_similar, suggest_groups
 
 NEIGHBOURS_SHOWN = 3
 
@@ -74,14 +75,20 @@ def still_suggested(suggestion: GroupingSuggestion, notes: Iterable[Note]) -> li
     return kept if len(kept) >= 2 else []
 
 
-def nearest_notes(notes: Iterable[Note], step_order: Sequence[str],
-                  k: int = NEIGHBOURS_SHOWN) -> dict[str, list[str]]:
-    """For each note, the ids of the notes of its column most like it (at
-    most `k`, at least NEIGHBOUR_THRESHOLD alike): what lights up while it
-    is dragged. Made from the notes given, so from what the viewer may see."""
-    # In board-number order, which moving notes does not change: the
-    # similarity's cache then answers every drop that changed no text.
-    ordered = sorted((n for n in notes if n.step_key in step_order), key=lambda n: n.number)
-    near = neighbours([n.text for n in ordered], k=k, threshold=NEIGHBOUR_THRESHOLD,
-                      columns=[n.step_key for n in ordered])
-    return {note.id: [ordered[j].id for j in found] for note, found in zip(ordered, near) if found}
+def alike_notes(notes: Iterable[Note], note_id: str, k: int = NEIGHBOURS_SHOWN) -> list[str]:
+    """The ids of the notes of note `note_id`'s column most like it (at most
+    `k`, at least NEIGHBOUR_THRESHOLD alike), most alike first: what lights
+    up while it is dragged. `notes` are the notes the person asking may see:
+    a note that is not among them is NoteNotFound, so asking about a note
+    one may not see tells nothing about it, not even that it exists."""
+    notes = list(notes)
+    dragged = next((n for n in notes if n.id == note_id), None)
+    if dragged is None:
+        raise NoteNotFound(note_id)
+    # Only its column, in board-number order, which moving notes within the
+    # column does not change: the similarity's vectors, cached by the
+    # column's texts, then answer every drag until a text of it changes.
+    column = sorted((n for n in notes if n.step_key == dragged.step_key), key=lambda n: n.number)
+    found = most_similar([n.text for n in column], column.index(dragged), k=k,
+                         threshold=NEIGHBOUR_THRESHOLD)
+    return [column[j].id for j, _ in found]

@@ -44,6 +44,7 @@ function startDrag(s, press) {
              target: null, x: press.x, y: press.y,
              scrolling: null, offsetX: press.x - box.left, offsetY: press.y - box.top };
   if (s.menu) { s.menu = null; const open = s.root.querySelector(".pc-menu"); if (open) open.remove(); }
+  if (press.kind === "note") askAlike(s, press.noteId);  // the notes most like it light up (part_suggestions.js)
 }
 
 function findDropTarget(s, x, y) {

@@ -31,23 +31,28 @@ PART_RENDERERS.suggestions = function (s, part, title) {
   return section;
 };
 
-// The notes most like each note light up while it is dragged: one rule per
-// note that has any, keyed on the dragged card's class.
-PART_RENDERERS.similar = function (s, part) {
-  const near = part.near;
-  if (!near) return null;
-  const rules = [];
-  for (const [noteId, others] of Object.entries(near)) {
-    const dragged = `.pc-meeting:has(.pc-note.pc-dragging[data-note="${CSS.escape(noteId)}"])`;
-    const targets = others.map((id) => `.pc-note[data-note="${CSS.escape(id)}"]:not(.pc-ghost)`);
-    rules.push(`${dragged} :is(${targets.join(",")}) { box-shadow: 0 0 0 3px var(--sg-near); }`);
-  }
+// The notes most like a dragged note light up while it is dragged: asked
+// for when the drag starts (drag.js calls this), only where the view says
+// they may be (`parts.similar.may_ask`). The answer is one style rule keyed
+// on the dragged card's class, so it goes out with the drag; an answer that
+// comes after the drop, or a refusal, shows nothing.
+async function askAlike(s, noteId) {
+  const shown = s.root.querySelector(".pc-similar-style");
+  if (shown) shown.remove();
+  const part = s.view && s.view.parts && s.view.parts.similar;
+  if (!part || !part.may_ask || !noteId) return;
+  const drag = s.drag;
+  let reply;
+  try { reply = await post(s, "find_alike", { note_id: noteId }); } catch (error) { return; }
+  if (!drag || s.drag !== drag || !reply || !reply.ok || !reply.preview
+      || reply.preview.note_id !== noteId || !(reply.preview.alike || []).length) return;
+  const dragged = `.pc-meeting:has(.pc-note.pc-dragging[data-note="${CSS.escape(noteId)}"])`;
+  const targets = reply.preview.alike.map((id) => `.pc-note[data-note="${CSS.escape(id)}"]:not(.pc-ghost)`);
   const style = el("style", "pc-similar-style");
-  style.textContent = rules.join("\n");
-  const box = el("div", "pc-similar");
-  box.appendChild(style);
-  return box;
-};
+  style.dataset.transient = "";  // drawing leaves it be
+  style.textContent = `${dragged} :is(${targets.join(",")}) { box-shadow: 0 0 0 3px var(--sg-near); }`;
+  s.root.appendChild(style);
+}
 
 function sgState(s) {
   if (!s.suggestions) s.suggestions = { acrossColumns: false, askedEmpty: false };

@@ -3,7 +3,7 @@ cluster or dismissed, going stale as notes are grouped by hand."""
 
 import pytest
 
-from canvas.errors import NotFacilitator, SuggestionGone
+from canvas.errors import NoteNotFound, NotFacilitator, SuggestionGone
 from canvas.models import BoardDraft, NoteDraft
 from canvas.session.phases import Credentials, Phase, PhaseForbids
 from storage import boards, clusters, facilitation, notes, participants, suggestions
@@ -155,3 +155,34 @@ def test_another_boards_suggestion_is_gone_here(db, board):
     facilitation.set_phase(db, elsewhere.board.id, elsewhere.facilitator_key, Phase.group)
     with pytest.raises(SuggestionGone):
         suggestions.accept_suggestion(db, elsewhere.board.id, suggestion.id, facilitator(elsewhere))
+
+
+def test_a_dragged_notes_alike_notes_are_read_for_whoever_may_group_and_change_nothing(db, board):
+    ana, made = written(db, board, ALERTING + OTHER + RUNBOOK)
+    board_id = board.board.id
+    ids = [note.id for note in made]
+    bens = notes.add_note(db, board_id, "react", NoteDraft(text="The alert fired late again"),
+                          facilitator(board))
+    before = boards.board_revision(db, board_id)
+    assert suggestions.find_alike(db, board_id, ids[0], ana) == [ids[1]]
+    assert suggestions.find_alike(db, board_id, ids[3], facilitator(board)) == [ids[4]]
+    # Only its column: the alike note in React is not among them.
+    assert bens.id not in suggestions.find_alike(db, board_id, ids[1], ana)
+    assert suggestions.find_alike(db, board_id, ids[2], ana) == []
+    assert boards.board_revision(db, board_id) == before
+
+
+def test_alike_notes_follow_the_grouping_rule_and_refuse_a_gone_note(db, board):
+    ana, made = written(db, board, ALERTING, phase=Phase.write)
+    board_id = board.board.id
+    with pytest.raises(PhaseForbids):
+        suggestions.find_alike(db, board_id, made[0].id, ana)
+    facilitation.set_phase(db, board_id, board.facilitator_key, Phase.group)
+    notes.delete_note(db, board_id, made[1].id, ana)
+    with pytest.raises(NoteNotFound):
+        suggestions.find_alike(db, board_id, made[1].id, ana)
+    assert suggestions.find_alike(db, board_id, made[0].id, ana) == []
+    elsewhere = facilitation.start_board(db, BoardDraft(title="Other", facilitator_name="Bo"))
+    facilitation.set_phase(db, elsewhere.board.id, elsewhere.facilitator_key, Phase.group)
+    with pytest.raises(NoteNotFound):
+        suggestions.find_alike(db, elsewhere.board.id, made[0].id, facilitator(elsewhere))

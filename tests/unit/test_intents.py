@@ -82,6 +82,7 @@ CANVAS_SENDS = [
     {"type": "suggest_groups", "across_columns": False},
     {"type": "accept_suggestion", "suggestion_id": "g1"},
     {"type": "dismiss_suggestion", "suggestion_id": "g1"},
+    {"type": "find_alike", "note_id": "n1"},
 ]
 
 

@@ -4,12 +4,15 @@ while people write alone, in the part or anywhere in the view."""
 
 from datetime import UTC, datetime
 
+import pytest
+
+from canvas.errors import NoteNotFound
 from canvas.models import Board, Note, Participant
 from canvas.session.live_view import ViewBuilder
 from canvas.session.parts import layout, places, similar, suggestions
 from canvas.session.phases import Phase
-from canvas.session.suggestions import GroupingSuggestion, propose_groups, still_suggested
-from canvas.session.visibility import Viewer, visible_snapshot
+from canvas.session.suggestions import GroupingSuggestion, alike_notes, propose_groups, still_suggested
+from canvas.session.visibility import Viewer, visible_notes, visible_snapshot
 from canvas.snapshot import BoardSnapshot
 from canvas.templates import get_template
 
@@ -76,10 +79,35 @@ def test_while_people_write_no_other_persons_note_reaches_the_view():
     assert TEXTS[1] in view
 
 
-def test_alike_notes_are_ids_within_a_column_from_what_the_audience_sees():
-    notes = [note(1, ANA), note(2, ANA), note(5, BEN, step="react")]
-    near = similar.build(visible_snapshot(snapshot(Phase.group, notes=notes), Viewer()))["near"]
-    assert near == {"n1": ["n2"], "n2": ["n1"]}
+def test_the_alike_notes_part_says_only_that_they_may_be_asked_for_in_group():
+    seen = visible_snapshot(snapshot(Phase.group), Viewer(participant_id=ANA))
+    assert similar.build(seen) == {"may_ask": True}
+    # Nothing in it depends on the notes' words: a text change costs nothing there.
+    edited = [note.model_copy(update={"text": "Something else entirely"}) for note in seen.notes]
+    assert similar.build(snapshot(Phase.group, notes=edited)) == {"may_ask": True}
+
+
+def test_a_notes_alike_notes_are_ids_of_its_column_most_alike_first():
+    notes = [note(1, ANA), note(2, ANA), note(3, BEN), note(4, BEN), note(5, BEN, step="react")]
+    assert alike_notes(notes, "n1") == ["n2"]
+    assert alike_notes(notes, "n4") == ["n3"]
+    # n5 is alike to n1 and n2 in words, but in another column.
+    assert alike_notes(notes, "n5") == []
+    # Moving notes within the column (positions) does not change the answer.
+    moved = [n.model_copy(update={"position": 10 - n.number}) for n in notes]
+    assert alike_notes(moved, "n1") == ["n2"]
+
+
+def test_a_note_the_asker_may_not_see_is_not_found_and_tells_nothing():
+    notes = [note(1, ANA), note(2, ANA), note(5, BEN)]
+    anas = visible_notes(notes, Phase.write, ANA)
+    with pytest.raises(NoteNotFound):
+        alike_notes(anas, "n5")
+    # Ben's note is not among what Ana's note is compared with either.
+    assert "n5" not in alike_notes(anas, "n1")
+    assert sorted(alike_notes(notes, "n1")) == ["n2", "n5"]
+    with pytest.raises(NoteNotFound):
+        alike_notes(notes, "n-gone")
 
 
 def test_proposed_groups_leave_out_grouped_notes_and_dismissed_sets():

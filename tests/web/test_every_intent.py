@@ -3,8 +3,9 @@ and the refusals every route shares: a wrong ticket (403), a board that is
 not there (404), a rule (409), bad input (422), and the stream's first view
 for a participant in Write, which holds none of another person's text.
 
-ACCEPTED has a case for each member of canvas.session.intents.INTENT_TYPES:
-an intent added there without one here fails the first test."""
+ACCEPTED (or READS, for an intent that only reads) has a case for each
+member of canvas.session.intents.INTENT_TYPES: an intent added there without
+one here fails the first test."""
 
 import json
 
@@ -137,15 +138,34 @@ ACCEPTED = {
     "accept_suggestion": (Phase.group, False, lambda s: {"suggestion_id": s.suggestions[0]}),
     "dismiss_suggestion": (Phase.group, False, lambda s: {"suggestion_id": s.suggestions[1]}),
 }
+# Intents that only read (the same shape as ACCEPTED): answered with a
+# preview, and the board does not move.
+READS = {
+    "find_alike": (Phase.group, False, lambda s: {"note_id": s.note}),
+}
 
 KINDS = [model.model_fields["type"].annotation.__args__[0] for model in INTENT_TYPES]
 
 
 def test_every_intent_has_an_accepted_case():
-    assert sorted(KINDS) == sorted(ACCEPTED)
+    assert sorted(KINDS) == sorted([*ACCEPTED, *READS])
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", sorted(READS))
+def test_each_reading_intent_answers_a_preview_and_changes_nothing(client, board, kind):
+    phase, with_key, fields = READS[kind]
+    scene = Scene(board)
+    facilitation.set_phase(board.db, board.id, board.fran_key, phase)
+    before = boards.board_revision(board.db, board.id)
+    reply = act(client, board, "Ana", kind, facilitator_key=board.fran_key if with_key else None,
+                **fields(scene))
+    assert reply.status_code == 200, reply.text
+    assert reply.json()["ok"] is True and reply.json()["done"] is False
+    assert "preview" in reply.json()
+    assert boards.board_revision(board.db, board.id) == before == reply.json()["view"]["revision"]
+
+
+@pytest.mark.parametrize("kind", sorted(ACCEPTED))
 def test_each_intent_is_carried_out_and_answered_with_the_new_view(client, board, kind):
     phase, with_key, fields = ACCEPTED[kind]
     scene = Scene(board)

@@ -1,7 +1,8 @@
 """Grouping suggestions through the board's actions route and stream: asked
 for by the facilitator (409 for anyone else or outside Group), accepted and
-dismissed by whoever may group, bad input 422, and what the stream sends:
-never another person's note while people write."""
+dismissed by whoever may group, bad input 422; a dragged note's alike notes
+asked for and answered without a change; and what the stream sends: never
+another person's note while people write."""
 
 import json
 
@@ -46,8 +47,8 @@ def test_the_facilitator_asks_and_everyone_sees_the_suggestions(client, board):
     ben = view_of(act(client, board, "Ben", "dismiss_suggestion", suggestion_id=cards[1]["id"]))
     assert ben["can"]["suggest_groups"] is False and ben["can"]["group"] is True
     assert [c["id"] for c in ben["parts"]["suggestions"]["suggestions"]] == [cards[0]["id"]]
-    near = view["parts"]["similar"]["near"]
-    assert near[made[0].id] == [made[1].id] and near[made[2].id] == [made[3].id]
+    # The alike notes are asked for while dragging; the view only says they may be.
+    assert view["parts"]["similar"] == {"may_ask": True} == ben["parts"]["similar"]
 
 
 def test_asking_is_the_facilitators_and_only_in_group(client, board):
@@ -136,8 +137,61 @@ def test_while_people_write_the_stream_carries_no_one_elses_note(client, board):
         assert note.id not in text and note.text not in text
     assert all(note.id in text for note in anas)
     assert view["parts"]["suggestions"] == {} and view["parts"]["similar"] == {}
-    # In Group everyone's notes are on the board, and so are the alike ones.
+    # In Group everyone's notes are on the board, and the alike notes may be asked for.
     view_of(act(client, board, "Ana", "set_phase", facilitator_key=board.fran_key, phase="group"))
     view = json.loads(first_stream_text(client, board, "Ana"))
-    near = view["parts"]["similar"]["near"]
-    assert set(near) == {note.id for note in anas + bens}
+    assert view["parts"]["similar"] == {"may_ask": True}
+    assert all(note.id in json.dumps(view) for note in bens)
+
+
+def alike(reply) -> list[str]:
+    assert reply.status_code == 200, reply.text
+    said = reply.json()
+    assert said["ok"] is True and said["done"] is False
+    return said["preview"]["alike"]
+
+
+def test_a_dragged_notes_alike_notes_are_answered_and_nothing_changes(client, board):
+    made = write(board, "Ana", ALERTING + RUNBOOK) + write(board, "Ben", ["The alert fired late again"],
+                                                           step="react")
+    to_group(board)
+    revision = boards.board_revision(board.db, board.id)
+    reply = act(client, board, "Ben", "find_alike", note_id=made[0].id)
+    assert alike(reply) == [made[1].id]
+    assert reply.json()["preview"]["note_id"] == made[0].id
+    assert alike(act(client, board, "Ana", "find_alike", facilitator_key=board.fran_key,
+                     note_id=made[3].id)) == [made[2].id]
+    # Within its column only: Ben's alike note in React is not one of them.
+    assert alike(act(client, board, "Ana", "find_alike", note_id=made[4].id)) == []
+    assert boards.board_revision(board.db, board.id) == revision
+
+
+def test_alike_notes_are_refused_by_the_grouping_rule(client, board):
+    made = write(board, "Ana", ALERTING)
+    facilitation.set_phase(board.db, board.id, board.fran_key, Phase.vote)
+    assert "not possible in the Vote phase" in refused(
+        act(client, board, "Ana", "find_alike", note_id=made[0].id), 409)
+
+
+def test_a_note_another_person_may_not_see_is_not_revealed(client, board):
+    anas = write(board, "Ana", ALERTING)
+    # While people write, Ben may not see Ana's notes: asked about one, he
+    # hears what he hears for a note that never was, and nothing of hers.
+    hidden = act(client, board, "Ben", "find_alike", note_id=anas[0].id)
+    unknown = act(client, board, "Ben", "find_alike", note_id="n" * 24)
+    assert refused(hidden, 409) == refused(unknown, 409)
+    for note in anas:
+        assert note.id not in hidden.text and note.text not in hidden.text
+
+
+def test_a_gone_or_malformed_note_id_is_a_clear_refusal(client, board):
+    made = write(board, "Ana", ALERTING)
+    to_group(board)
+    notes.delete_note(board.db, board.id, made[1].id, board.credentials("Ana"))
+    assert refused(act(client, board, "Ben", "find_alike", note_id=made[1].id), 409) == (
+        "That note no longer exists on this board.")
+    assert refused(act(client, board, "Ben", "find_alike", note_id="nobody-knows"), 409) == (
+        "That note no longer exists on this board.")
+    for bad in ("", 12, None, "x" * 500):
+        assert refused(act(client, board, "Ben", "find_alike", note_id=bad), 422)
+    assert refused(act(client, board, "Ben", "find_alike"), 422)

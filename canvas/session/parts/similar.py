@@ -1,23 +1,34 @@
-"""The notes most like each note, for the highlight while a note is dragged
-in Group: note ids only (the notes themselves are in the columns), computed
-from the notes the audience may see, within each column."""
+"""The notes most like a note, for the highlight while it is dragged in
+Group: asked for when a drag of that note starts (`FindAlike`, which only
+reads), computed from the notes the asker may see, within its column.
+
+The part itself carries only whether they may be asked for now: built on
+every change of the board, it must cost nothing when a note's words change
+(every note's alike notes at once is all pairs of a column, far too slow to
+redo on each keystroke saved on a 300-note board)."""
 
 from __future__ import annotations
 
-from canvas.session.intent_fields import IntentModel
+from typing import Literal
+
+from canvas.session.intent_fields import Id, IntentModel
 from canvas.session.phases import RULES, Action
-from canvas.session.suggestions import nearest_notes
 from canvas.snapshot import BoardSnapshot
 
-INTENTS: tuple[type[IntentModel], ...] = ()
+
+class FindAlike(IntentModel):
+    """Which notes of its column are most like this note (changes nothing)."""
+
+    type: Literal["find_alike"]
+    note_id: Id
+
+
+INTENTS: tuple[type[IntentModel], ...] = (FindAlike,)
 
 
 def build(seen: BoardSnapshot) -> dict:
-    """{"near": {note id: [note ids, most alike first]}} while notes can be
-    moved; nothing otherwise. A piece of its own on the stream: it changes
-    when a note's words change, not when notes move, so a drop does not
-    resend it."""
+    """{"may_ask": true} while notes are grouped (the same rule as moving
+    them, so whoever drags a note may ask); nothing otherwise."""
     if seen.board.phase not in RULES[Action.group].phases:
         return {}
-    steps = [step.key for step in seen.board.template_model.note_steps]
-    return {"near": nearest_notes(seen.notes, steps)}
+    return {"may_ask": True}
