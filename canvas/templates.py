@@ -28,6 +28,7 @@ class StepKind(str, Enum):
     notes = "notes"  # a column of sticky notes
     timeline = "timeline"  # timed events of the incident
     actions = "actions"  # owned, dated follow-ups
+    jira_cards = "jira_cards"  # Jira issues as cards: backlog refinement or sprint planning
 
 
 RISK_STEP_KEYS = frozenset({"other-risks"})
@@ -78,6 +79,8 @@ class Template(BaseModel):
     description: str
     order: int = 100
     steps: list[Step] = Field(min_length=1)
+    # A board of Jira cards: which meeting it runs (canvas/jira_board.py).
+    jira: Literal["refinement", "planning"] | None = None
 
     @model_validator(mode="after")
     def _step_keys_are_unique(self) -> "Template":
@@ -87,6 +90,9 @@ class Template(BaseModel):
         # A step's key is its page's URL path, beside the board's other pages.
         if taken := RESERVED_STEP_KEYS.intersection(keys):
             raise ValueError(f"template {self.slug!r} uses reserved step keys {sorted(taken)}")
+        holds_cards = any(step.kind == StepKind.jira_cards for step in self.steps)
+        if holds_cards != (self.jira is not None):
+            raise ValueError(f"template {self.slug!r}: a jira_cards step and `jira` go together")
         return self
 
     @property

@@ -104,7 +104,9 @@ def build_navigation(selection: Selection) -> dict[str, list]:
         return {"": [_home_page(default=True), _all_actions_page(), _learnings_review_page()]}
     board = st.Page(PAGES_DIR / "board.py", title="Board", icon=":material/dashboard:",
                     default=True)
-    steps = {step.key: _step_page(step) for step in selection.board.template_model.steps}
+    # Jira cards live on the board itself; they have no page of their own.
+    steps = {step.key: _step_page(step) for step in selection.board.template_model.steps
+             if step.kind in _STEP_FILES}
     learned = st.Page(PAGES_DIR / "learnings.py", title="Learnings", icon=":material/lightbulb:",
                       url_path="learned")
     session = {
