@@ -18,7 +18,10 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from canvas.errors import CanvasError, InvalidInput
+from canvas.errors import (  # noqa: F401 - the board's errors, named where they are raised
+    CardNotFound, EstimatesNotRevealed, InvalidInput, NoConflict, NoEstimationRound, NotAColumn,
+    NotAJiraBoard, NotAnEstimate, SprintNotFound, _SCALES,
+)
 
 REFINEMENT, PLANNING = "refinement", "planning"
 BoardKind = Literal["refinement", "planning"]
@@ -33,71 +36,14 @@ BACKLOG = "backlog"
 NEEDS_DETAIL_LABEL = "needs-detail"
 # Fields a board may change, in the words the conflict message uses.
 FIELDS = {"summary": "summary", "acceptance": "acceptance criteria", "labels": "labels",
-          "story_points": "story points", "sprint": "sprint", "status": "status"}
+          "story_points": "story points", "sprint_id": "sprint", "status": "status"}
 
-FIBONACCI = ("0", "1", "2", "3", "5", "8", "13", "21", "?")
-T_SHIRT = ("XS", "S", "M", "L", "XL", "?")
+FIBONACCI, T_SHIRT = _SCALES["fibonacci"], _SCALES["t-shirt"]
 # What a settled T-shirt size writes into Jira's story points field.
 T_SHIRT_POINTS = {"XS": 1.0, "S": 2.0, "M": 3.0, "L": 5.0, "XL": 8.0}
-SCALES = {"fibonacci": FIBONACCI, "t-shirt": T_SHIRT}
+SCALES = {"fibonacci": FIBONACCI, "t-shirt": T_SHIRT}  # canvas.errors.NotAnEstimate names them too
 ACCEPTANCE_HEADING = "Acceptance criteria"
 CAPACITY_MAX = 10_000
-
-
-class NotAnEstimate(CanvasError):
-    """A value that is not on the board's estimation scale."""
-
-    def __init__(self, scale: str):
-        super().__init__(f"Pick a value of the {scale} scale: {', '.join(SCALES[scale])}.")
-
-
-class NoEstimationRound(CanvasError):
-    """An estimate for a card that has no open round."""
-
-    def __init__(self):
-        super().__init__("This card has no estimation round open; the facilitator starts one.")
-
-
-class EstimatesNotRevealed(CanvasError):
-    """A settle before the estimates were revealed."""
-
-    def __init__(self):
-        super().__init__("Reveal the estimates before settling a value, so everyone sees them first.")
-
-
-class CardNotFound(CanvasError):
-    """A card this board does not have."""
-
-    def __init__(self):
-        super().__init__("That card is not on this board any more; the board shows what is.")
-
-
-class NotAColumn(CanvasError):
-    """A drop on a column this board does not have."""
-
-    def __init__(self):
-        super().__init__("That column is not on this board.")
-
-
-class SprintNotFound(CanvasError):
-    """A sprint this board does not show."""
-
-    def __init__(self):
-        super().__init__("That sprint is not on this board; pull from Jira to see its sprints.")
-
-
-class NoConflict(CanvasError):
-    """A pick for a field that has no conflict."""
-
-    def __init__(self):
-        super().__init__("There is nothing to pick: that field has no conflict any more.")
-
-
-class NotAJiraBoard(CanvasError):
-    """An action for Jira cards on a board that has none."""
-
-    def __init__(self):
-        super().__init__("This board does not hold Jira cards.")
 
 
 class ScaleKind(str, Enum):

@@ -9,6 +9,7 @@ from canvas.learnings import Decision, Learning, WhyChain
 from canvas.models import Board, Cluster, DisseminationEntry, Note, Participant
 from canvas.templates import Template
 from canvas.incident.timeline import TimelineEvent
+from canvas.jira_board import JiraBoardState
 
 
 class BoardSnapshot(BaseModel):
@@ -24,6 +25,7 @@ class BoardSnapshot(BaseModel):
     decisions: list[Decision] = []
     whys: list[WhyChain] = []
     dissemination: list[DisseminationEntry] = []
+    jira: JiraBoardState | None = None  # a board of Jira cards: its cards, sprints and round
 
     @property
     def template(self) -> Template:

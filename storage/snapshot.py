@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from canvas.snapshot import BoardSnapshot
 from storage import (
-    actions, boards, clusters, dissemination, events, learnings, notes, participants, votes,
+    actions, boards, clusters, dissemination, events, jira_cards, learnings, notes, participants, votes,
 )
 from storage.db import Database, read_transaction
 
@@ -31,4 +31,5 @@ def read_snapshot(db: Database, board_id: str) -> BoardSnapshot:
         decisions=learnings.list_decisions(db, board_id),
         whys=learnings.list_whys(db, board_id),
         dissemination=dissemination.list_dissemination(db, board_id),
+        jira=jira_cards.read_state(db, board_id),
     )

@@ -15,19 +15,19 @@ Each part is one module with the same two things:
 
 from __future__ import annotations
 
-from canvas.session.parts import actions, factors, kill_criteria, learnings, summary, timeline
+from canvas.session.parts import actions, factors, jira, kill_criteria, learnings, summary, timeline
 from canvas.snapshot import BoardSnapshot
 from canvas.templates import StepKind, Template
 
 PARTS = {
     "summary": summary, "timeline": timeline, "factors": factors,
-    "learnings": learnings, "actions": actions, "kill_criteria": kill_criteria,
+    "learnings": learnings, "actions": actions, "kill_criteria": kill_criteria, "jira": jira,
 }
 COLUMNS = "columns"
 # What a person reads in the board's navigation and a follow request names.
 TITLES = {
     "summary": "Summary", "timeline": "Timeline", COLUMNS: "Notes", "factors": "Factors",
-    "learnings": "Learnings", "actions": "Actions", "kill_criteria": "Kill criteria",
+    "learnings": "Learnings", "actions": "Actions", "kill_criteria": "Kill criteria", "jira": "Jira",
 }
 PART_INTENT_TYPES: tuple[type, ...] = tuple(kind for part in PARTS.values() for kind in part.INTENTS)
 
@@ -38,6 +38,9 @@ def layout(template: Template) -> list[str]:
     first note step (the factors right after them when a column holds the
     contributing factors), then learnings, actions and, for an incident (a
     template with a timeline), kill criteria."""
+    if template.jira is not None:
+        # A refinement or planning meeting: the cards, its questions, its actions.
+        return ["jira", COLUMNS, "actions"]
     order: list[str] = []
     for step in template.steps:
         if step.kind == StepKind.summary and "summary" not in order:
