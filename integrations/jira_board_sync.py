@@ -41,10 +41,16 @@ def jira_env(secrets: Mapping[str, Any] | None = None) -> dict[str, str]:
     return tracker_env(os.environ, secrets)
 
 
+# A person waits on the board for the write: one attempt, a short timeout
+# and no long rate-limit wait. What does not get through stays queued and is
+# tried again at the next sync, in order.
+BOARD_CLIENT_OPTIONS = {"attempts": 1, "timeout": 8.0, "max_wait": 2.0}
+
+
 def client_from_env(env: Mapping[str, str] | None = None):
     """The Jira Agile client for these settings (TrackerNotConfigured without JIRA_URL)."""
     from integrations.jira_agile import JiraAgile
-    return JiraAgile(env if env is not None else jira_env())
+    return JiraAgile(env if env is not None else jira_env(), **BOARD_CLIENT_OPTIONS)
 
 
 def pull(db: Database, board_id: str, client) -> None:
