@@ -95,6 +95,14 @@ def sync(db: Database, board_id: str, client) -> None:
         pull(db, board_id, client)
 
 
+def _last_split(db: Database, board_id: str, change: JiraChange) -> str | None:
+    """The issue made by the split's previous part, which this one follows in rank."""
+    made = [c for c in jira_cards.all_changes(db, board_id)
+            if c.kind == "create" and c.card_id == change.card_id and c.state == "saved"
+            and c.seq < change.seq and c.value.get("made")]
+    return made[-1].value["made"] if made else None
+
+
 def _board_value(change: JiraChange):
     value = change.value
     return {"summary": lambda: value["summary"], "description": lambda: value["acceptance"],
@@ -138,4 +146,7 @@ def _write(db: Database, board_id: str, client, change: JiraChange) -> None:
         client.set_sprint_goal(change.sprint_id, value["goal"])
     elif kind == "create":
         issue = client.create(value["project"], summary=value["summary"], issue_type=value["issue_type"])
+        after = _last_split(db, board_id, change) or value.get("after")
+        if after:
+            client.rank([issue.key], after=after)
     jira_cards.record_saved(db, board_id, change, issue)

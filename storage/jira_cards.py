@@ -176,10 +176,31 @@ def record_pull(db: Database, board_id: str, issues: Sequence, sprints: Sequence
             "SELECT sprint_id, name, state FROM jira_sprints WHERE board_id = ?", [board_id])]
         for issue in issues:
             _merge_issue(db, board_id, settings, issue, shown)
+        _follow_jiras_rank(db, board_id, [issue.key for issue in issues])
         values = {"reachable": 1, "problem": "", "pulled_at": iso(now())}
         if velocity is not None:
             values["velocity"] = _dump(list(velocity))
         db["jira_boards"].update(board_id, values)
+
+
+def _follow_jiras_rank(db: Database, board_id: str, ranked: list[str]) -> None:
+    """Each column in Jira's rank order (`ranked`, as a pull lists the issues),
+    so a reorder made in Jira shows on the board; while a reorder made on the
+    board is still on its way, the board's order stands until Jira has it."""
+    if db.execute("SELECT 1 FROM jira_outbox WHERE board_id = ? AND kind IN ('rank', 'create') AND "
+                  "state = 'queued'", [board_id]).fetchone():
+        return
+    place = {key: index for index, key in enumerate(ranked)}
+    rows = list(db.query("SELECT id, issue_key, column_key, position FROM jira_cards WHERE board_id = ? "
+                         "ORDER BY column_key, position", [board_id]))
+    by_column: dict[str, list[dict]] = {}
+    for row in rows:
+        by_column.setdefault(row["column_key"], []).append(row)
+    for cards in by_column.values():
+        ordered = sorted(cards, key=lambda row: (place.get(row["issue_key"], len(place)), row["position"]))
+        for position, row in enumerate(ordered, start=1):
+            if row["position"] != position:
+                db["jira_cards"].update(row["id"], {"position": position})
 
 
 def _pending(db: Database, board_id: str, card_id: str | None, kind: str, *, sprint_id=None) -> bool:
@@ -272,6 +293,7 @@ def record_saved(db: Database, board_id: str, change: JiraChange, issue=None) ->
     with changing_board(db, board_id):
         db["jira_outbox"].update(change.id, {"state": "saved", "message": "", "done_at": iso(now())})
         if change.kind == "create" and issue is not None:
+            db["jira_outbox"].update(change.id, {"value": _dump({**change.value, "made": issue.key})})
             _insert_split(db, board_id, change, issue)
         elif issue is not None and change.card_id:
             row = _get_card(db, board_id, change.card_id)
@@ -286,16 +308,14 @@ def record_saved(db: Database, board_id: str, change: JiraChange, issue=None) ->
 
 
 def _insert_split(db: Database, board_id: str, change: JiraChange, issue) -> None:
-    column = TO_REFINE
-    db.execute("UPDATE jira_cards SET position = position + 1 WHERE board_id = ? AND column_key = ?",
-               [board_id, column])
+    # At the end of To refine until the pull that follows puts it in Jira's rank.
     db["jira_cards"].insert({
         "id": new_row_id(), "board_id": board_id, "issue_key": issue.key, "url": issue.url,
         "summary": issue.summary, "description": issue.description, "issue_type": issue.issue_type,
         "status": issue.status, "priority": issue.priority, "story_points": issue.story_points,
         "assignee": issue.assignee, "labels": _dump(list(issue.labels)), "sprint_id": issue.sprint_id,
-        "column_key": column, "position": 1 + change.value.get("index", 0), "updated": issue.updated,
-        "pulled": _dump(pulled_values(issue)), "conflicts": "{}"})
+        "column_key": TO_REFINE, "position": db["jira_cards"].next_position(board_id=board_id, column_key=TO_REFINE),
+        "updated": issue.updated, "pulled": _dump(pulled_values(issue)), "conflicts": "{}"})
 
 
 def record_failed(db: Database, board_id: str, change: JiraChange, message: str) -> None:
@@ -431,9 +451,11 @@ def split_card(db: Database, board_id: str, credentials: Credentials, card_id: s
         row = _get_card(db, board_id, card_id)
         project = settings.project or row["issue_key"].rsplit("-", 1)[0]
         for index, text in enumerate(summaries):
+            # Ranked in Jira where the card split stood, in the order given.
             _queue(db, board_id, "create", {"project": project, "summary": text,
                                             "issue_type": row["issue_type"] or "Story",
-                                            "from_card": card_id, "index": index}, card_id=card_id)
+                                            "from_card": card_id, "index": index,
+                                            "after": row["issue_key"]}, card_id=card_id)
         if row["column_key"] != SPLIT:
             db.execute("UPDATE jira_cards SET column_key = ?, position = ? WHERE id = ?",
                        [SPLIT, db["jira_cards"].next_position(board_id=board_id, column_key=SPLIT), card_id])

@@ -148,14 +148,15 @@ def test_a_closed_board_refuses_changes_but_still_syncs(refinement):
     assert refinement.card("PLAT-1").summary == "Said in Jira"
 
 
-def test_splitting_makes_new_issues_after_the_card_and_parks_it_in_split(refinement):
+def test_splitting_makes_new_issues_ranked_after_the_card_and_parks_it_in_split(refinement):
     card = refinement.card("PLAT-4")
     jira_cards.split_card(refinement.db, refinement.id, refinement.ana, card.id, ["Read path", "Write path"])
     refinement.sync()
     assert refinement.column(SPLIT) == ["PLAT-4"]
     assert refinement.jira.issues["PLAT-6"].summary == "Read path"
     assert refinement.jira.issues["PLAT-7"].summary == "Write path"
-    assert refinement.column(TO_REFINE)[:2] == ["PLAT-6", "PLAT-7"]
+    assert refinement.column(TO_REFINE) == ["PLAT-1", "PLAT-2", "PLAT-3", "PLAT-6", "PLAT-7", "PLAT-5"]
+    assert refinement.jira.order == ["PLAT-1", "PLAT-2", "PLAT-3", "PLAT-4", "PLAT-6", "PLAT-7", "PLAT-5"]
 
 
 def test_a_change_made_in_jira_while_the_board_edits_it_is_a_conflict_showing_both(refinement):

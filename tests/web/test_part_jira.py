@@ -311,3 +311,18 @@ def test_a_postmortem_action_pushed_to_jira_stands_out_with_its_board(client, pl
     part = part_of(act(client, board, "Ana", "jira_sync"))
     assert card(part, "OPS-3")["action_board"] == postmortem.board.id
     assert card(part, "OPS-2")["action_board"] is None
+
+
+def test_a_split_makes_new_issues_ranked_where_the_card_stood(client, board, jira):
+    part = part_of(act(client, board, "Ana", "jira_split", card_id=card_of(board, "OPS-3"),
+                       summaries="Read side\nWrite side\n"))
+    assert keys(part, "split") == ["OPS-3"]
+    assert keys(part, "to-refine") == ["OPS-1", "OPS-2", "OPS-7", "OPS-8", "OPS-4", "OPS-5", "OPS-6"]
+    assert jira.ranked()[:5] == ["OPS-1", "OPS-2", "OPS-3", "OPS-7", "OPS-8"]
+    assert [jira.issues[k]["summary"] for k in ("OPS-7", "OPS-8")] == ["Read side", "Write side"]
+
+
+def test_a_reorder_made_in_jira_shows_on_the_board_at_the_next_pull(client, board, jira):
+    jira.rank_in_jira("OPS-6", before="OPS-1")
+    part = part_of(act(client, board, "Ben", "jira_sync"))
+    assert keys(part, "to-refine")[:2] == ["OPS-6", "OPS-1"]

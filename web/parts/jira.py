@@ -28,16 +28,13 @@ def _client(db, board_id):
         return None
 
 
-def _push(db, board_id) -> None:
-    client = _client(db, board_id)
-    if client is not None:
-        jira_board_sync.push(db, board_id, client)
-
-
-def _then_push(change: Callable[..., Any]) -> Callable[..., Any]:
+def _then_push(change: Callable[..., Any], *, pull: bool = False) -> Callable[..., Any]:
     def handler(db, board_id, credentials, intent):
         result = change(db, board_id, credentials, intent)
-        _push(db, board_id)
+        client = _client(db, board_id)
+        if client is not None:
+            # A split's new issues are read back at once, in Jira's rank.
+            (jira_board_sync.sync if pull else jira_board_sync.push)(db, board_id, client)
         return result
     return handler
 
@@ -94,7 +91,7 @@ def _sync(db, board_id, credentials, intent: SyncJira):
 
 
 HANDLERS: dict[type, Callable[..., Any]] = {
-    MoveJiraCard: _then_push(_move), EditJiraCard: _then_push(_edit), SplitJiraCard: _then_push(_split),
+    MoveJiraCard: _then_push(_move), EditJiraCard: _then_push(_edit), SplitJiraCard: _then_push(_split, pull=True),
     StartEstimation: _start, Estimate: _estimate, RevealEstimates: _reveal,
     SettleEstimate: _then_push(_settle), PickJiraSide: _then_push(_pick), SetCapacity: _capacity,
     SetSprintGoal: _then_push(_goal), SyncJira: _sync,
