@@ -197,8 +197,13 @@ def _follow_jiras_rank(db: Database, board_id: str, ranked: list[str]) -> None:
     for row in rows:
         by_column.setdefault(row["column_key"], []).append(row)
     for cards in by_column.values():
-        ordered = sorted(cards, key=lambda row: (place.get(row["issue_key"], len(place)), row["position"]))
-        for position, row in enumerate(ordered, start=1):
+        # Only the issues this pull listed move, among the places they hold: a
+        # card Jira did not list now (planned into a sprint, say) keeps its place.
+        slots = [index for index, row in enumerate(cards) if row["issue_key"] in place]
+        listed = sorted((cards[index] for index in slots), key=lambda row: place[row["issue_key"]])
+        for index, row in zip(slots, listed):
+            cards[index] = row
+        for position, row in enumerate(cards, start=1):
             if row["position"] != position:
                 db["jira_cards"].update(row["id"], {"position": position})
 

@@ -193,14 +193,14 @@ function jiraSprintHead(s, part, column) {
     input.dataset.key = goalKey + ":" + column.goal;
     input.dataset.focus = goalKey;
     input.maxLength = 500;
-    input.oninput = () => { ui.goals[goalKey] = input.value; };
-    const save = async () => {
-      if (!(goalKey in ui.goals)) return;
-      const goal = ui.goals[goalKey];
+    input.oninput = (event) => { ui.goals[goalKey] = event.target.value; };
+    const save = async (event) => {
+      const goal = event.target.value;
       delete ui.goals[goalKey];
+      if (goal === column.goal) return;
       await act(s, "jira_goal", { sprint_id: sprint, goal });
     };
-    input.onkeydown = (event) => { if (event.key === "Enter") { event.preventDefault(); save(); } };
+    input.onkeydown = (event) => { if (event.key === "Enter") { event.preventDefault(); save(event); } };
     input.onchange = save;
     wrap.appendChild(input);
     box.appendChild(wrap);
@@ -232,7 +232,7 @@ function jiraSprintHead(s, part, column) {
     who.placeholder = "Person";
     who.dataset.key = "jira-cap-person:" + sprint;
     who.dataset.focus = "jira-cap-person:" + sprint;
-    who.oninput = () => { draft.person = who.value; };
+    who.oninput = (event) => { draft.person = event.target.value; };
     const points = el("input", "pc-input pc-jira-cap-points");
     points.type = "number";
     points.min = "0";
@@ -242,14 +242,18 @@ function jiraSprintHead(s, part, column) {
     points.setAttribute("aria-label", "Capacity in points, " + column.title);
     points.dataset.key = "jira-cap-points:" + sprint;
     points.dataset.focus = "jira-cap-points:" + sprint;
-    points.oninput = () => { draft.points = points.value; };
-    const set = async () => {
+    points.oninput = (event) => { draft.points = event.target.value; };
+    // Read from the page's own fields: the drawing's elements may be stand-ins for them.
+    const set = async (event) => {
+      const row = event.target.closest(".pc-jira-cap-form");
+      draft.person = row.querySelector(".pc-jira-cap-person").value;
+      draft.points = row.querySelector(".pc-jira-cap-points").value;
       const value = draft.points === "" ? null : Number(draft.points);
       s.focusAfter = "jira-cap-points:" + sprint;
       const reply = await act(s, "jira_capacity", { sprint_id: sprint, person: draft.person, points: value });
       if (reply && reply.ok) { draft.points = ""; render(s); }
     };
-    points.onkeydown = (event) => { if (event.key === "Enter") { event.preventDefault(); set(); } };
+    points.onkeydown = (event) => { if (event.key === "Enter") { event.preventDefault(); set(event); } };
     form.appendChild(who);
     form.appendChild(points);
     form.appendChild(button("Set capacity", "pc-button pc-jira-cap-set", set,
@@ -272,7 +276,7 @@ function jiraCard(s, part, column, card, index) {
   box.dataset.index = String(index);
   box.setAttribute("role", "listitem");
   box.setAttribute("aria-label", card.key + ": " + card.summary);
-  if (part.flags.edit) box.onpointerdown = (event) => jiraPress(s, event, card, box);
+  if (part.flags.edit) box.onpointerdown = (event) => jiraPress(s, event, card, event.currentTarget);
   const top = el("div", "pc-jira-card-top");
   const link = el("a", "pc-jira-key", card.key);
   link.href = card.url;
@@ -288,7 +292,6 @@ function jiraCard(s, part, column, card, index) {
   if (card.status) facts.appendChild(el("span", "pc-jira-state", card.status));
   facts.appendChild(el("span", "pc-meta", card.assignee || "Unassigned"));
   for (const label of card.labels) facts.appendChild(el("span", "pc-chip pc-jira-label-chip", label));
-  box.appendChild(facts);
   if (card.action_board) {
     const origin = el("a", "pc-jira-origin", "Postmortem action — open its board");
     origin.href = "./?board=" + encodeURIComponent(card.action_board);
@@ -299,7 +302,8 @@ function jiraCard(s, part, column, card, index) {
   const sync = el("span", "pc-jira-sync pc-jira-sync-" + card.sync,
                   JIRA_SYNC_LABELS[card.sync] + (card.sync === "failed" && card.sync_message ? ": " + card.sync_message : ""));
   sync.setAttribute("role", "status");
-  box.appendChild(sync);
+  facts.appendChild(sync);
+  box.appendChild(facts);
   for (const conflict of card.conflicts) box.appendChild(jiraConflict(s, part, card, conflict));
   if (ui.editing[card.id]) box.appendChild(jiraEditor(s, card));
   else if (ui.splitting[card.id]) box.appendChild(jiraSplitter(s, card));
@@ -354,10 +358,12 @@ function jiraButtons(s, part, column, card, index) {
     for (const other of part.columns) {
       if (other.key !== column.key) move.appendChild(keyedOption(other.title, other.key));
     }
-    move.onchange = () => {
-      if (!move.value) return;
+    // The page's own select (event.target): the drawing's may be a copy that morph left aside.
+    move.onchange = (event) => {
+      const to = event.target.value;
+      if (!to) return;
       s.focusAfter = "jira-edit:" + card.id;
-      act(s, "jira_move", { card_id: card.id, column: move.value, index: 0 });
+      act(s, "jira_move", { card_id: card.id, column: to, index: 0 });
     };
     row.appendChild(move);
   }
@@ -381,7 +387,7 @@ function jiraEditor(s, card) {
     input.dataset.key = `jira-${name}:${card.id}`;
     input.dataset.focus = `jira-${name}:${card.id}`;
     if (tag === "textarea") input.rows = 3;
-    input.oninput = () => { draft[name] = input.value; };
+    input.oninput = (event) => { draft[name] = event.target.value; };
     wrap.appendChild(input);
     return wrap;
   };
@@ -422,7 +428,7 @@ function jiraSplitter(s, card) {
   input.value = draft.text;
   input.dataset.key = "jira-split:" + card.id;
   input.dataset.focus = "jira-split:" + card.id;
-  input.oninput = () => { draft.text = input.value; };
+  input.oninput = (event) => { draft.text = event.target.value; };
   wrap.appendChild(input);
   box.appendChild(wrap);
   const row = el("div", "pc-editor-buttons");
