@@ -19,6 +19,7 @@ from typing import Any
 
 from canvas.errors import CanvasError, TrackerAuthRefused, TrackerNotConfigured, TrackerUnavailable
 from canvas.jira_board import PLANNING, JiraChange, conflicting
+from integrations.trackers import tracker_env
 from storage import jira_cards
 from storage.db import Database
 
@@ -30,15 +31,8 @@ _FIELD = jira_cards.FIELD_OF_KIND
 
 
 def jira_env(secrets: Mapping[str, Any] | None = None) -> dict[str, str]:
-    """Jira's settings from the environment over Streamlit secrets; never stored."""
-    from integrations.trackers import tracker_env
-    if secrets is None:
-        try:
-            import streamlit as st
-            secrets = st.secrets.to_dict()
-        except Exception:  # noqa: BLE001 - no secrets file is the usual case
-            secrets = {}
-    return tracker_env(os.environ, secrets)
+    """Jira's settings from the environment over the secrets given; never stored."""
+    return tracker_env(os.environ, secrets or {})
 
 
 # A person waits on the board for the write: one attempt, a short timeout
@@ -48,7 +42,10 @@ BOARD_CLIENT_OPTIONS = {"attempts": 1, "timeout": 8.0, "max_wait": 2.0}
 
 
 def client_from_env(env: Mapping[str, str] | None = None):
-    """The Jira Agile client for these settings (TrackerNotConfigured without JIRA_URL)."""
+    """The Jira Agile client for these settings, the environment's by default
+    (TrackerNotConfigured without JIRA_URL)."""
+    # Imported when a board reaches Jira: the client's own named errors live
+    # beside it, and a process that never syncs has no need of them.
     from integrations.jira_agile import JiraAgile
     return JiraAgile(env if env is not None else jira_env(), **BOARD_CLIENT_OPTIONS)
 

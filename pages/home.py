@@ -1,5 +1,7 @@
 """Home: start a board, or open one."""
 
+import os
+
 import streamlit as st
 
 from canvas.board_access import board_name
@@ -10,7 +12,7 @@ from canvas.dates import today_in
 from canvas.text import plural
 from canvas.jira_board import JiraBoardSettings
 from canvas.templates import DEFAULT_TEMPLATE, all_templates, get_template
-from integrations import jira_board_sync
+from integrations import jira_board_sync, trackers
 from pages.shared import database, feedback, identity, navigation, sign_in, widgets
 from storage import boards, facilitation, jira_cards, restore
 
@@ -100,9 +102,16 @@ def jira_settings(kind: str | None) -> JiraBoardSettings | None:
     })
 
 
+def _secrets() -> dict:
+    try:
+        return st.secrets.to_dict()
+    except Exception:  # noqa: BLE001 - no secrets file is the usual case
+        return {}
+
+
 def import_jira(write_db, board_id: str) -> None:
     try:
-        client = jira_board_sync.client_from_env()
+        client = jira_board_sync.client_from_env(trackers.tracker_env(os.environ, _secrets()))
     except CanvasError as problem:  # JIRA_URL missing: the board says which setting
         jira_cards.record_unreachable(write_db, board_id, str(problem))
         return

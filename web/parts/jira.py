@@ -10,6 +10,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from streamlit.runtime.secrets import secrets_singleton
+
 from canvas.errors import CanvasError
 from canvas.session.parts.jira import (
     EditJiraCard, Estimate, MoveJiraCard, PickJiraSide, RevealEstimates, SetCapacity, SetSprintGoal,
@@ -19,10 +21,18 @@ from integrations import jira_board_sync
 from storage import jira_cards
 
 
+def _secrets() -> dict:
+    # Streamlit's secrets file, as the pages read it; the environment wins over it.
+    try:
+        return secrets_singleton.to_dict() if secrets_singleton.load_if_toml_exists() else {}
+    except Exception:  # noqa: BLE001 - a broken secrets file leaves the environment's settings
+        return {}
+
+
 def _client(db, board_id):
     """The Jira client, or None after telling the board why there is none."""
     try:
-        return jira_board_sync.client_from_env()
+        return jira_board_sync.client_from_env(jira_board_sync.jira_env(_secrets()))
     except CanvasError as problem:  # not configured: the board says which setting is missing
         jira_cards.record_unreachable(db, board_id, str(problem))
         return None
