@@ -14,6 +14,13 @@ const JIRA_SYNC_LABELS = {
 };
 
 PART_RENDERERS.jira = function (s, part, title) {
+  if (!part.columns) {
+    // A board of this kind made without a Jira source (restored from a file, say).
+    const empty = el("section", "pc-part-body pc-jira");
+    empty.setAttribute("aria-label", title);
+    empty.appendChild(el("p", "pc-meta", "This board has no Jira board or query to import from."));
+    return empty;
+  }
   const ui = jiraState(s);
   jiraKeepPulling(s, part);
   jiraKeepFocus(s);
