@@ -263,3 +263,19 @@ def test_velocity_capacity_is_the_mean_of_the_last_closed_sprints(db):
     meeting.sync()
     state = meeting.state()
     assert capacity_of(state.sprints[0], state.settings, state.velocity) == 22.0
+
+
+def test_a_pull_follows_jiras_rank_and_a_card_jira_no_longer_lists_keeps_its_place(refinement):
+    refinement.jira.rank(["PLAT-5"], before="PLAT-2")
+    refinement.jira.change("PLAT-3", sprint_id=9)  # planned into a sprint: gone from the backlog
+    refinement.jira.rank(["PLAT-4"], before="PLAT-1")
+    refinement.sync()
+    assert refinement.column(TO_REFINE) == ["PLAT-4", "PLAT-1", "PLAT-3", "PLAT-5", "PLAT-2"]
+
+
+def test_a_reorder_still_on_its_way_is_not_undone_by_a_pull(refinement):
+    refinement.jira.go_down()
+    jira_cards.move_card(refinement.db, refinement.id, refinement.ana, refinement.card("PLAT-5").id, TO_REFINE, 0)
+    refinement.jira.come_up()
+    jira_board_sync.pull(refinement.db, refinement.id, refinement.jira)
+    assert refinement.column(TO_REFINE)[0] == "PLAT-5"
