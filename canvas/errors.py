@@ -534,6 +534,38 @@ class TrackerRateLimited(TrackerUnavailable):
         self.seconds = seconds
 
 
+class JiraBoardNotFound(CanvasError):
+    """Jira has no board with this id, or the credentials cannot see it."""
+
+    def __init__(self, board_id: int):
+        super().__init__(f"Jira has no board {board_id} (or the credentials cannot see it): "
+                         "check the board's number in its address (…/boards/NUMBER).")
+
+
+class JiraSprintNotFound(CanvasError):
+    """Jira has no sprint with this id, or the credentials cannot see it."""
+
+    def __init__(self, sprint_id: int):
+        super().__init__(f"Jira has no sprint {sprint_id} (or the credentials cannot see it); "
+                         "it may have been deleted.")
+
+
+class JiraIssueNotFound(CanvasError):
+    """Jira has no issue with this key, or the credentials cannot see it."""
+
+    def __init__(self, key: str):
+        super().__init__(f"Jira has no issue {key} (or the credentials cannot see it); "
+                         "it may have been deleted or moved.")
+
+
+class JiraFieldMissing(CanvasError):
+    """The site has no story-points field to estimate with."""
+
+    def __init__(self):
+        super().__init__("Jira has no story-points field (a field named \"Story Points\" or "
+                         "\"Story point estimate\"): add one, or estimate in Jira.")
+
+
 class FeedNotFound(CanvasError):
     """No calendar feed link has this id."""
 

@@ -29,7 +29,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from canvas.errors import CanvasError, TrackerRefused
+from canvas.errors import (
+    CanvasError, JiraBoardNotFound, JiraFieldMissing, JiraIssueNotFound, JiraSprintNotFound,
+    TrackerRefused, TrackerUnavailable,
+)
 from integrations import adf
 from integrations.jira import CLOUD, Jira
 from integrations.tracker_http import Answer, TrackerClient
@@ -46,38 +49,6 @@ SPRINT_STATES = ("active", "future", "closed")
 # Data Center's REST v2 may give the sprint field as strings:
 # "com.atlassian.greenhopper.service.sprint.Sprint@1a2b[id=7,rapidViewId=1,state=ACTIVE,name=...]".
 _SPRINT_TEXT = re.compile(r"\bid=(\d+).*?\bstate=(\w+)", re.S)
-
-
-class JiraBoardNotFound(CanvasError):
-    """Jira has no board with this id, or the credentials cannot see it."""
-
-    def __init__(self, board_id: int):
-        super().__init__(f"Jira has no board {board_id} (or the credentials cannot see it): "
-                         "check the board's number in its address (…/boards/NUMBER).")
-
-
-class JiraSprintNotFound(CanvasError):
-    """Jira has no sprint with this id, or the credentials cannot see it."""
-
-    def __init__(self, sprint_id: int):
-        super().__init__(f"Jira has no sprint {sprint_id} (or the credentials cannot see it); "
-                         "it may have been deleted.")
-
-
-class JiraIssueNotFound(CanvasError):
-    """Jira has no issue with this key, or the credentials cannot see it."""
-
-    def __init__(self, key: str):
-        super().__init__(f"Jira has no issue {key} (or the credentials cannot see it); "
-                         "it may have been deleted or moved.")
-
-
-class JiraFieldMissing(CanvasError):
-    """The site has no story-points field to estimate with."""
-
-    def __init__(self):
-        super().__init__("Jira has no story-points field (a field named \"Story Points\" or "
-                         "\"Story point estimate\"): add one, or estimate in Jira.")
 
 
 @dataclass(frozen=True)
@@ -103,6 +74,8 @@ class JiraCard:
 
 @dataclass(frozen=True)
 class JiraSprint:
+    """One sprint of a board."""
+
     id: int
     name: str
     state: str  # "active" | "future" | "closed"
@@ -151,7 +124,9 @@ class JiraAgile:
         # (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-fields/#api-rest-api-3-field-get).
         if self._fields is None:
             listed = self._platform("GET", "/field").body or []
-            by_name = {str(f.get("name", "")).strip().casefold(): f for f in listed}
+            # Where two fields share a name, the number field is the estimate.
+            numbers_last = sorted(listed, key=lambda f: (f.get("schema") or {}).get("type") == "number")
+            by_name = {str(f.get("name", "")).strip().casefold(): f for f in numbers_last}
             points = next((by_name[name] for name in STORY_POINT_NAMES if name in by_name), None)
             typed = {((f.get("schema") or {}).get("custom")): f for f in listed}
             self._fields = {
@@ -373,7 +348,8 @@ class JiraAgile:
         """Put the issues, in this order, just before one issue or just after it."""
         if (before is None) == (after is None):
             raise ValueError("rank takes one of before or after")
-        keys = list(keys)
+        # Jira refuses to rank an issue relative to itself; it is already there.
+        keys = [key for key in keys if key not in (before, after)]
         anchor_before, anchor_after = before, after
         for chunk in _chunks(keys):
             # At most 50 issues a request; a later chunk goes before the same
@@ -467,6 +443,14 @@ class JiraAgile:
         if answer.status == 404:
             raise TrackerRefused("Jira", f"project {project!r} was not found")
         return self.get((answer.body or {})["key"])
+
+
+def worth_retrying(error: Exception) -> bool:
+    """Whether a failed write should wait in order and be tried again later:
+    Jira was unreachable, failing or rate limited (TrackerUnavailable). A
+    refusal (credentials, a missing issue, a field Jira will not take) would
+    be refused again, so it is reported instead."""
+    return isinstance(error, TrackerUnavailable)
 
 
 def _open_sprint(agile: Any, custom: Any) -> int | None:

@@ -256,7 +256,6 @@ class JiraAgileEmulator:
 
             do_GET = do_POST = do_PUT = do_DELETE = _serve
 
-        ThreadingHTTPServer.allow_reuse_address = True
         self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self._server.daemon_threads = True
         self._port = self._server.server_address[1]

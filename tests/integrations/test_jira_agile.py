@@ -8,11 +8,10 @@ import base64
 import pytest
 
 from canvas.errors import (
-    CanvasError, TrackerAuthRefused, TrackerRateLimited, TrackerRefused, TrackerUnavailable,
+    CanvasError, JiraBoardNotFound, JiraFieldMissing, JiraIssueNotFound, JiraSprintNotFound,
+    TrackerAuthRefused, TrackerRateLimited, TrackerRefused, TrackerUnavailable,
 )
-from integrations.jira_agile import (
-    JiraAgile, JiraBoardNotFound, JiraFieldMissing, JiraIssueNotFound, JiraSprintNotFound,
-)
+from integrations.jira_agile import JiraAgile, worth_retrying
 from tests.jira_agile_emulator import BOARD, JIRA_USER, JiraAgileEmulator
 
 
@@ -424,3 +423,50 @@ def test_velocity_reads_only_status_and_points(jira):
     assert listed == [f"status,{jira.points_field}"]
     assert not any("/search" in path for _, path in jira.requests)
     assert client(jira).closed_sprint_velocity(BOARD, last=0) == []
+
+
+def test_an_outage_is_worth_retrying_and_a_refusal_is_not(jira):
+    key = jira.add_issue("Queued while down")
+    agile = client(jira)
+    agile.get(key)
+    jira.go_down()
+    with pytest.raises(CanvasError) as down:
+        agile.update(key, summary="later")
+    jira.come_up()
+    jira.fail(429, headers={"Retry-After": "900"})  # too long to wait: reported at once
+    with pytest.raises(CanvasError) as limited:
+        agile.get(key)
+    with pytest.raises(CanvasError) as refused:
+        agile.update(key, labels=["has space"])
+    with pytest.raises(CanvasError) as missing:
+        agile.get("OPS-404")
+    assert [worth_retrying(e.value) for e in (down, limited, refused, missing)] == [
+        True, True, False, False]
+    assert "label must not contain spaces" in str(refused.value)
+
+
+def test_an_issue_ranked_against_itself_is_left_where_it_is(jira):
+    keys = jira.seed(3)
+    client(jira).rank([keys[2], keys[1]], before=keys[1])
+    assert jira.ranked() == [keys[0], keys[2], keys[1]]
+    assert next(b for m, p, b in jira.bodies if p.endswith("/issue/rank"))["issues"] == [keys[2]]
+
+
+def test_missing_credentials_name_the_settings_and_a_set_deployment_skips_the_question(jira):
+    with pytest.raises(CanvasError) as missing:
+        JiraAgile({"JIRA_URL": jira.url})
+    assert str(missing.value) == ("Set JIRA_PAT (Data Center) or JIRA_USER and JIRA_TOKEN (Cloud) "
+                                  "in the environment or in Streamlit secrets to use this tracker.")
+    deployment = "cloud" if jira.cloud else "datacenter"
+    agile = client(jira, JIRA_DEPLOYMENT=deployment)
+    jira.seed(1)
+    assert len(agile.backlog(BOARD)) == 1
+    assert ("GET", "/rest/api/2/serverInfo") not in jira.requests
+
+
+def test_a_text_field_sharing_the_story_points_name_is_not_taken(jira):
+    name = jira.fields["points"][1]
+    jira.other_fields.append({"id": "customfield_10777", "name": name, "custom": True,
+                              "schema": {"type": "string", "custom": "com.atlassian.jira.plugin."
+                                         "system.customfieldtypes:textfield", "customId": 10777}})
+    assert client(jira).story_points_field() == jira.points_field
