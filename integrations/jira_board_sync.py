@@ -19,12 +19,15 @@ from typing import Any
 
 from canvas.errors import CanvasError, TrackerAuthRefused, TrackerNotConfigured, TrackerUnavailable
 from canvas.jira_board import PLANNING, JiraChange, conflicting
+from integrations.jira_agile import JiraAgile
 from integrations.trackers import tracker_env
 from storage import jira_cards
 from storage.db import Database
 
 # Problems of the whole connection rather than of one change: the change
-# stays queued, and so do the ones after it.
+# stays queued, and so do the ones after it. Besides what the client calls
+# worth retrying (an outage, a rate limit), refused or missing credentials
+# stop the queue too: every change would be refused alike until they are fixed.
 _CONNECTION_PROBLEMS = (TrackerUnavailable, TrackerAuthRefused, TrackerNotConfigured)
 # Which card field a change writes, for the conflict check.
 _FIELD = jira_cards.FIELD_OF_KIND
@@ -41,12 +44,9 @@ def jira_env(secrets: Mapping[str, Any] | None = None) -> dict[str, str]:
 BOARD_CLIENT_OPTIONS = {"attempts": 1, "timeout": 8.0, "max_wait": 2.0}
 
 
-def client_from_env(env: Mapping[str, str] | None = None):
+def client_from_env(env: Mapping[str, str] | None = None) -> JiraAgile:
     """The Jira Agile client for these settings, the environment's by default
     (TrackerNotConfigured without JIRA_URL)."""
-    # Imported when a board reaches Jira: the client's own named errors live
-    # beside it, and a process that never syncs has no need of them.
-    from integrations.jira_agile import JiraAgile
     return JiraAgile(env if env is not None else jira_env(), **BOARD_CLIENT_OPTIONS)
 
 
