@@ -696,3 +696,63 @@ class SuggestionGone(CanvasError):
     def __init__(self):
         super().__init__("That suggestion no longer holds: someone accepted or dismissed it, "
                          "or grouped its notes by hand.")
+
+
+# Boards of Jira cards (canvas/jira_board.py).
+_SCALES = {"fibonacci": ("0", "1", "2", "3", "5", "8", "13", "21", "?"), "t-shirt": ("XS", "S", "M", "L", "XL", "?")}
+
+
+class NotAnEstimate(CanvasError):
+    """A value that is not on the board's estimation scale."""
+
+    def __init__(self, scale: str):
+        super().__init__(f"Pick a value of the {scale} scale: {', '.join(_SCALES[scale])}.")
+
+
+class NoEstimationRound(CanvasError):
+    """An estimate for a card that has no open round."""
+
+    def __init__(self):
+        super().__init__("This card has no estimation round open; the facilitator starts one.")
+
+
+class EstimatesNotRevealed(CanvasError):
+    """A settle before the estimates were revealed."""
+
+    def __init__(self):
+        super().__init__("Reveal the estimates before settling a value, so everyone sees them first.")
+
+
+class CardNotFound(CanvasError):
+    """A card this board does not have."""
+
+    def __init__(self):
+        super().__init__("That card is not on this board any more; the board shows what is.")
+
+
+class NotAColumn(CanvasError):
+    """A drop on a column this board does not have."""
+
+    def __init__(self):
+        super().__init__("That column is not on this board.")
+
+
+class SprintNotFound(CanvasError):
+    """A sprint this board does not show."""
+
+    def __init__(self):
+        super().__init__("That sprint is not on this board; pull from Jira to see its sprints.")
+
+
+class NoConflict(CanvasError):
+    """A pick for a field that has no conflict."""
+
+    def __init__(self):
+        super().__init__("There is nothing to pick: that field has no conflict any more.")
+
+
+class NotAJiraBoard(CanvasError):
+    """An action for Jira cards on a board that has none."""
+
+    def __init__(self):
+        super().__init__("This board does not hold Jira cards.")

@@ -10,6 +10,7 @@ from canvas.models import Board, Cluster, DisseminationEntry, Note, Participant
 from canvas.session.suggestions import GroupingSuggestion
 from canvas.templates import Template
 from canvas.incident.timeline import TimelineEvent
+from canvas.jira_board import JiraBoardState
 
 
 class BoardSnapshot(BaseModel):
@@ -27,6 +28,7 @@ class BoardSnapshot(BaseModel):
     dissemination: list[DisseminationEntry] = []
     # Open grouping suggestions (note ids only: the notes' text is in `notes`).
     suggestions: list[GroupingSuggestion] = []
+    jira: JiraBoardState | None = None  # a board of Jira cards: its cards, sprints and round
 
     @property
     def template(self) -> Template:

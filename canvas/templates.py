@@ -99,6 +99,7 @@ class StepKind(str, Enum):
     notes = "notes"  # a column of sticky notes
     timeline = "timeline"  # timed events of the incident
     actions = "actions"  # owned, dated follow-ups
+    jira_cards = "jira_cards"  # Jira issues as cards: backlog refinement or sprint planning
 
 
 # "Other areas of risk" on the blameless postmortem; a pre-mortem's stories
@@ -155,6 +156,8 @@ class Template(BaseModel):
     description: Description = ""
     order: int = 100
     steps: list[Step] = Field(min_length=1, max_length=STEPS_MAX)
+    # A board of Jira cards: which meeting it runs (canvas/jira_board.py).
+    jira: Literal["refinement", "planning"] | None = None
 
     @model_validator(mode="after")
     def _step_keys_are_unique(self) -> "Template":
@@ -168,6 +171,9 @@ class Template(BaseModel):
                              "those names belong to the board's own pages.")
         if not any(step.holds_notes for step in self.steps):
             raise ValueError("A template needs at least one step of sticky notes or actions.")
+        holds_cards = any(step.kind == StepKind.jira_cards for step in self.steps)
+        if holds_cards != (self.jira is not None):
+            raise ValueError(f"template {self.slug!r}: a jira_cards step and `jira` go together")
         return self
 
     @property

@@ -1,5 +1,7 @@
 """Home: start a board, or open one."""
 
+import os
+
 import streamlit as st
 
 from canvas.board_access import board_name
@@ -8,9 +10,11 @@ from canvas.errors import CanvasError, InvalidInput, NotText, TemplateWithoutTim
 from canvas.exports.importing import read_board_file
 from canvas.dates import today_in
 from canvas.text import escape_markdown, plural
+from canvas.jira_board import JiraBoardSettings
 from canvas.templates import all_templates, get_template
+from integrations import jira_board_sync, trackers
 from pages.shared import database, feedback, identity, navigation, sign_in, widgets
-from storage import boards, facilitation, restore
+from storage import boards, facilitation, jira_cards, restore
 
 db = database.database()
 selection = navigation.select_board(db)
@@ -63,11 +67,17 @@ def create_board() -> None:
                 "period_end": state.get("home_period_end"),
             }
         )
+        settings = jira_settings(get_template(draft.template).jira)
         started.append(facilitation.start_board(write_db, draft, owner=person))
+        if settings is not None:
+            jira_cards.make_jira_board(write_db, started[0].board.id, settings)
 
     # The typed title and name stay in the form unless the board was made.
     if not feedback.run_action(start, error_key="home_error"):
         return
+    if get_template(state["home_template"]).jira is not None:
+        # The issues come in now; Jira not answering is said on the board, which tries again.
+        feedback.run_action(import_jira, started[0].board.id, error_key="home_error")
     identity.remember_identity(started[0].board.id, token=started[0].token,
                              facilitator_key=started[0].facilitator_key)
     navigation.open_board(started[0].board.id)
@@ -80,6 +90,40 @@ def fit_template() -> None:
     # A new review type picks the template that fits it; the person may still pick another.
     state = st.session_state
     state["home_template"] = ReviewType(state["home_review_type"]).template
+
+
+def jira_settings(kind: str | None) -> JiraBoardSettings | None:
+    """What a backlog refinement or sprint planning board imports from (None for other boards)."""
+    if kind is None:
+        return None
+    state = st.session_state
+    board = (state.get("home_jira_board") or "").strip()
+    if board and not board.isdigit():
+        raise InvalidInput("The Jira board id is a number: the one in the board's address (rapidView=12).")
+    return JiraBoardSettings.model_validate({
+        "kind": kind, "source_board": int(board) if board else None,
+        "jql": state.get("home_jira_jql") or "", "scale": state.get("home_jira_scale", "fibonacci"),
+        "drop_as": state.get("home_jira_drop_as", "transition"),
+        "drop_value": state.get("home_jira_drop_value") or "Won't Do",
+        "ready_transition": state.get("home_jira_ready") or "",
+        "capacity_from": state.get("home_jira_capacity", "people"),
+    })
+
+
+def _secrets() -> dict:
+    try:
+        return st.secrets.to_dict()
+    except Exception:  # noqa: BLE001 - no secrets file is the usual case
+        return {}
+
+
+def import_jira(write_db, board_id: str) -> None:
+    try:
+        client = jira_board_sync.client_from_env(trackers.tracker_env(os.environ, _secrets()))
+    except CanvasError as problem:  # JIRA_URL missing: the board says which setting
+        jira_cards.record_unreachable(write_db, board_id, str(problem))
+        return
+    jira_board_sync.pull(write_db, board_id, client)
 
 
 templates = all_templates()
@@ -110,6 +154,26 @@ with st.form("home_create", border=True):
         format_func=lambda slug: templates[slug].name)
     if sign_in.signed_in_person() is None:
         st.text_input("Your name (you facilitate)", key="home_name", max_chars=40)
+    with st.expander("Jira: for backlog refinement and sprint planning"):
+        st.caption("The issues come from a Jira board (its backlog and sprints) or a JQL query, "
+                   "through the Jira settings of the action push (JIRA_URL and its credentials).")
+        board_col, jql_col = st.columns([1, 3])
+        board_col.text_input("Jira board id", key="home_jira_board", max_chars=12,
+                             help="The number in the board's address (rapidView=12). Planning needs it.")
+        jql_col.text_input("or a JQL query", key="home_jira_jql", max_chars=2000,
+                           placeholder='project = OPS AND statusCategory != Done ORDER BY Rank')
+        scale_col, capacity_col = st.columns(2)
+        scale_col.selectbox("Estimates", ["fibonacci", "t-shirt"], key="home_jira_scale",
+                            format_func=lambda scale: {"fibonacci": "Fibonacci (0, 1, 2, 3, 5, 8 …)",
+                                                       "t-shirt": "T-shirt (XS … XL)"}[scale])
+        capacity_col.selectbox("Sprint capacity", ["people", "velocity"], key="home_jira_capacity",
+                               format_func=lambda way: {"people": "Typed per person",
+                                                        "velocity": "From the last sprints' velocity"}[way])
+        drop_col, value_col, ready_col = st.columns(3)
+        drop_col.selectbox("A dropped card gets", ["transition", "label"], key="home_jira_drop_as",
+                           format_func=lambda way: {"transition": "A transition", "label": "A label"}[way])
+        value_col.text_input("Its name", key="home_jira_drop_value", value="Won't Do", max_chars=80)
+        ready_col.text_input("Ready's transition (optional)", key="home_jira_ready", max_chars=80)
     st.form_submit_button("Create board", type="primary", on_click=create_board)
 
 if error := st.session_state.pop("home_error", None):

@@ -25,6 +25,7 @@ COPY_ORDER = (
     "actions", "triggers", "instance_secrets", "tracker_links", "feed_tokens", "whys",
     "learnings", "decisions", "decision_actions", "calendar_events", "dissemination",
     "board_facilitators", "board_access_list", "seat_tokens", "grouping_suggestions",
+    "jira_boards", "jira_cards", "jira_sprints", "jira_estimates", "jira_outbox",
 )
 # PostgreSQL's stand-in for SQLite's rowid (see migrations.py): made anew
 # in the order rows are copied, never copied itself.

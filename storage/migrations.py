@@ -594,6 +594,97 @@ def m0020(db: Database) -> None:
     """)
 
 
+@migration("0021_jira_cards")
+def m0021(db: Database) -> None:
+    # Boards of Jira cards (backlog refinement, sprint planning). `jira_boards`
+    # keeps one row per such board (its id is the board's): where the issues
+    # come from and how it speaks to Jira, the open blind estimation round,
+    # the last closed sprints' velocity and whether Jira answered last time.
+    # A card is one issue as last pulled and then edited here, with what Jira
+    # said at that pull (`pulled`) and any conflict left to pick. Credentials
+    # are never stored: they come from the environment or Streamlit secrets.
+    _run(db, """
+        CREATE TABLE "jira_boards" (
+           "id" TEXT PRIMARY KEY REFERENCES "boards"("id"),
+           "settings" TEXT NOT NULL,
+           "round_card_id" TEXT,
+           "round_revealed" INTEGER NOT NULL DEFAULT 0,
+           "velocity" TEXT NOT NULL DEFAULT '[]',
+           "reachable" INTEGER NOT NULL DEFAULT 1,
+           "problem" TEXT NOT NULL DEFAULT '',
+           "pulled_at" TEXT
+        );
+        CREATE TABLE "jira_cards" (
+           "id" TEXT PRIMARY KEY,
+           "board_id" TEXT NOT NULL REFERENCES "boards"("id"),
+           "issue_key" TEXT NOT NULL,
+           "url" TEXT NOT NULL,
+           "summary" TEXT NOT NULL,
+           "description" TEXT NOT NULL DEFAULT '',
+           "issue_type" TEXT NOT NULL DEFAULT '',
+           "status" TEXT NOT NULL DEFAULT '',
+           "priority" TEXT,
+           "story_points" REAL,
+           "assignee" TEXT,
+           "labels" TEXT NOT NULL DEFAULT '[]',
+           "sprint_id" INTEGER,
+           "column_key" TEXT NOT NULL,
+           "position" INTEGER NOT NULL,
+           "updated" TEXT NOT NULL DEFAULT '',
+           "pulled" TEXT NOT NULL DEFAULT '{}',
+           "conflicts" TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE UNIQUE INDEX "idx_jira_cards_board_id_issue_key" ON "jira_cards" ("board_id", "issue_key");
+        CREATE TABLE "jira_sprints" (
+           "id" TEXT PRIMARY KEY,
+           "board_id" TEXT NOT NULL REFERENCES "boards"("id"),
+           "sprint_id" INTEGER NOT NULL,
+           "name" TEXT NOT NULL,
+           "state" TEXT NOT NULL,
+           "goal" TEXT NOT NULL DEFAULT '',
+           "capacity" TEXT NOT NULL DEFAULT '{}',
+           "position" INTEGER NOT NULL
+        );
+        CREATE UNIQUE INDEX "idx_jira_sprints_board_id_sprint_id" ON "jira_sprints" ("board_id", "sprint_id");
+        CREATE TABLE "jira_estimates" (
+           "id" TEXT PRIMARY KEY,
+           "board_id" TEXT NOT NULL REFERENCES "boards"("id"),
+           "card_id" TEXT NOT NULL REFERENCES "jira_cards"("id"),
+           "participant_id" TEXT NOT NULL REFERENCES "participants"("id"),
+           "value" TEXT NOT NULL,
+           "created_at" TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX "idx_jira_estimates_card_id_participant_id"
+            ON "jira_estimates" ("card_id", "participant_id")
+    """)
+
+
+@migration("0022_jira_outbox")
+def m0022(db: Database) -> None:
+    # Every change a Jira board makes, on its way to Jira, in the order it was
+    # made (`seq`, per board): queued until Jira takes it, then saved, failed
+    # (with Jira's sentence) or conflict (Jira changed the field since the
+    # card's last pull; the card shows both values until someone picks).
+    _run(db, """
+        CREATE TABLE "jira_outbox" (
+           "id" TEXT PRIMARY KEY,
+           "board_id" TEXT NOT NULL REFERENCES "boards"("id"),
+           "seq" INTEGER NOT NULL,
+           "card_id" TEXT REFERENCES "jira_cards"("id"),
+           "sprint_id" INTEGER,
+           "kind" TEXT NOT NULL,
+           "value" TEXT NOT NULL DEFAULT '{}',
+           "base" TEXT,
+           "state" TEXT NOT NULL DEFAULT 'queued',
+           "message" TEXT NOT NULL DEFAULT '',
+           "created_at" TEXT NOT NULL,
+           "done_at" TEXT
+        );
+        CREATE UNIQUE INDEX "idx_jira_outbox_board_id_seq" ON "jira_outbox" ("board_id", "seq");
+        CREATE INDEX "idx_jira_outbox_board_id_state" ON "jira_outbox" ("board_id", "state")
+    """)
+
+
 @migration("0023_grouping_suggestions")
 def m0023(db: Database) -> None:
     # Groups of alike notes the facilitator asked for in Group, so everyone

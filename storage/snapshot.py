@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from canvas.snapshot import BoardSnapshot
 from storage import (
-    actions, boards, clusters, dissemination, events, learnings, notes, participants, suggestions,
-    votes,
+    actions, boards, clusters, dissemination, events, jira_cards, learnings, notes, participants,
+    suggestions, votes,
 )
 from storage.db import Database, read_transaction
 
@@ -33,4 +33,5 @@ def read_snapshot(db: Database, board_id: str) -> BoardSnapshot:
         whys=learnings.list_whys(db, board_id),
         dissemination=dissemination.list_dissemination(db, board_id),
         suggestions=suggestions.list_suggestions(db, board_id),
+        jira=jira_cards.read_state(db, board_id),
     )

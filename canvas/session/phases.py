@@ -99,7 +99,17 @@ class Action(str, Enum):
     vote = "vote"
     # Turn a ranked item into a draft action: part of talking it through.
     action_from_item = "action_from_item"
+    # Jira cards (backlog refinement, sprint planning): reorder and move
+    # cards, say a card anew, split or drop it, plan sprints, pick a side of
+    # a conflict. Curation, like the timeline: anyone on an open board.
+    edit_cards = "edit_cards"
+    estimate = "estimate"  # an estimate in the open blind round
+    # Pull what changed in Jira and retry what is queued: never changes what
+    # the meeting decided, so it works on a closed board too.
+    sync_jira = "sync_jira"
     # Facilitator powers:
+    # Start a blind estimation round on a card, reveal it, settle its value.
+    run_estimation = "run_estimation"
     change_phase = "change_phase"
     set_vote_rules = "set_vote_rules"
     reveal_votes = "reveal_votes"
@@ -147,6 +157,10 @@ RULES: dict[Action, Rule] = {
     Action.suggest_groups: Rule(phases=frozenset({Phase.group}), facilitator_only=True),
     Action.vote: Rule(phases=frozenset({Phase.vote})),
     Action.action_from_item: Rule(phases=frozenset({Phase.discuss})),
+    Action.edit_cards: Rule(phases=_OPEN),
+    Action.estimate: Rule(phases=_OPEN),
+    Action.sync_jira: Rule(phases=_EVERY_PHASE),
+    Action.run_estimation: Rule(phases=_OPEN, facilitator_only=True),
     Action.change_phase: Rule(phases=_EVERY_PHASE, facilitator_only=True),
     Action.set_vote_rules: Rule(phases=_EVERY_PHASE, facilitator_only=True),
     Action.reveal_votes: Rule(phases=_EVERY_PHASE, facilitator_only=True),

@@ -26,7 +26,7 @@ HERE = Path(__file__).resolve().parent
 # columns, the discussion, the Move menu and its keyboard, drag and drop.
 # Then the meeting's parts around the columns (parts.js lays them out), one
 # file each, JavaScript and CSS.
-PARTS = ("summary", "timeline", "factors", "learnings", "actions", "kill_criteria", "suggestions")
+PARTS = ("summary", "timeline", "factors", "learnings", "actions", "kill_criteria", "suggestions", "jira")
 BOARD_FILES = ("state.js", "network.js", "draw.js", "bar.js", "columns.js", "discussion.js",
                "menu.js", "drag.js", "parts.js", *(f"part_{part}.js" for part in PARTS),
                # The timeline's editing and pasting, apart from drawing the lane.

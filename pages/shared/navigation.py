@@ -113,7 +113,9 @@ def build_navigation(selection: Selection) -> dict[str, list]:
                      _patterns_page(), _templates_page()]}
     board = st.Page(PAGES_DIR / "board.py", title="Board", icon=":material/dashboard:",
                     default=True)
-    steps = {step.key: _step_page(step) for step in selection.board.template_model.steps}
+    # Jira cards live on the board itself; they have no page of their own.
+    steps = {step.key: _step_page(step) for step in selection.board.template_model.steps
+             if step.kind in _STEP_FILES}
     learned = st.Page(PAGES_DIR / "learnings.py", title="Learnings", icon=":material/lightbulb:",
                       url_path="learned")
     session = {

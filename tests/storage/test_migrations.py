@@ -167,6 +167,32 @@ ROWS: dict[str, list[dict]] = {
         {"id": "g1", "board_id": B1, "position": 1, "step_key": "detect", "name": "Alert · late",
          "note_ids": '["n1", "n2"]', "created_at": T("08:08"), "dismissed_at": None},
     ],
+    "jira_boards": [
+        {"id": B2, "settings": '{"kind": "planning", "source_board": 7}', "round_card_id": "jc1",
+         "round_revealed": 0, "velocity": "[21.0]", "reachable": 0, "problem": "Jira is not answering",
+         "pulled_at": T("09:10")},
+    ],
+    "jira_cards": [
+        {"id": "jc1", "board_id": B2, "issue_key": "PLAT-1", "url": "https://jira.example/browse/PLAT-1",
+         "summary": "Retry", "description": "## Acceptance criteria\n- once", "issue_type": "Story",
+         "status": "To Do", "priority": "High", "story_points": 3.0, "assignee": "Ann",
+         "labels": '["postmortem"]', "sprint_id": 2, "column_key": "sprint-2", "position": 1,
+         "updated": "2026-12-07T10:00:00.000+0000", "pulled": '{"summary": "Retry"}',
+         "conflicts": "{}"},
+    ],
+    "jira_sprints": [
+        {"id": "js1", "board_id": B2, "sprint_id": 2, "name": "Sprint 2", "state": "future",
+         "goal": "No double charge", "capacity": '{"Ann": 8.0}', "position": 0},
+    ],
+    "jira_estimates": [
+        {"id": "je1", "board_id": B2, "card_id": "jc1", "participant_id": "p2", "value": "5",
+         "created_at": T("09:11")},
+    ],
+    "jira_outbox": [
+        {"id": "jo1", "board_id": B2, "seq": 1, "card_id": "jc1", "sprint_id": None, "kind": "summary",
+         "value": '{"key": "PLAT-1", "summary": "Retry"}', "base": '"Retry once"', "state": "queued",
+         "message": "", "created_at": T("09:12"), "done_at": None},
+    ],
 }
 LATER = {
     ("boards", "timezone"): "UTC", ("boards", "phase"): "write", ("boards", "vote_budget"): 5,
@@ -439,7 +465,7 @@ def test_postgresql_gets_the_same_tables_columns_and_indexes_as_sqlite(tmp_path)
                     {(name, bool(unique)) for _, name, unique, origin, _ in
                      lite.execute(f'PRAGMA index_list("{table}")') if origin == "c"})
             for (table,) in lite.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert len(expected) == 23 and all(columns for columns, _ in expected.values())
+    assert len(expected) == 28 and all(columns for columns, _ in expected.values())
     with postgres_schema(migrated=False) as url:
         assert migrate(url) == NAMES
         assert migrate(url) == []

@@ -83,6 +83,19 @@ CANVAS_SENDS = [
     {"type": "accept_suggestion", "suggestion_id": "g1"},
     {"type": "dismiss_suggestion", "suggestion_id": "g1"},
     {"type": "find_alike", "note_id": "n1"},
+    {"type": "jira_move", "card_id": "j1", "column": "sprint-12", "index": 3},
+    {"type": "jira_edit", "card_id": "j1", "summary": "Retry once"},
+    {"type": "jira_edit", "card_id": "j1", "acceptance": "- one charge", "labels": "ops, payments"},
+    {"type": "jira_split", "card_id": "j1", "summaries": "Read side\nWrite side"},
+    {"type": "jira_start_round", "card_id": "j1"},
+    {"type": "jira_estimate", "card_id": "j1", "value": "5"},
+    {"type": "jira_reveal", "card_id": "j1"},
+    {"type": "jira_settle", "card_id": "j1", "value": "M"},
+    {"type": "jira_pick", "card_id": "j1", "field": "acceptance", "side": "jira"},
+    {"type": "jira_capacity", "sprint_id": 12, "person": "Ana", "points": 7.5},
+    {"type": "jira_capacity", "sprint_id": 12, "person": "Ana", "points": None},
+    {"type": "jira_goal", "sprint_id": 12, "goal": "Checkout never double-charges"},
+    {"type": "jira_sync"},
 ]
 
 

@@ -4,10 +4,10 @@ same signature as web.actions' handlers (db, board_id, credentials, intent)."""
 
 from __future__ import annotations
 
-from web.parts import actions, factors, kill_criteria, learnings, suggestions, summary, timeline
+from web.parts import actions, factors, jira, kill_criteria, learnings, suggestions, summary, timeline
 
 HANDLERS = {
     **summary.HANDLERS, **timeline.HANDLERS, **factors.HANDLERS,
     **learnings.HANDLERS, **actions.HANDLERS, **kill_criteria.HANDLERS,
-    **suggestions.HANDLERS,
+    **suggestions.HANDLERS, **jira.HANDLERS,
 }

@@ -16,14 +16,14 @@ Each part is one module with the same two things:
 from __future__ import annotations
 
 from canvas.session.parts import (
-    actions, factors, kill_criteria, learnings, similar, suggestions, summary, timeline,
+    actions, factors, jira, kill_criteria, learnings, similar, suggestions, summary, timeline,
 )
 from canvas.snapshot import BoardSnapshot
 from canvas.templates import StepKind, Template
 
 PARTS = {
     "summary": summary, "timeline": timeline, "factors": factors,
-    "learnings": learnings, "actions": actions, "kill_criteria": kill_criteria,
+    "learnings": learnings, "actions": actions, "kill_criteria": kill_criteria, "jira": jira,
     "suggestions": suggestions, "similar": similar,
 }
 COLUMNS = "columns"
@@ -31,7 +31,7 @@ KILL_CRITERIA_STEP = "kill-criteria"
 # What a person reads in the board's navigation and a follow request names.
 TITLES = {
     "summary": "Summary", "timeline": "Timeline", COLUMNS: "Notes", "factors": "Factors",
-    "learnings": "Learnings", "actions": "Actions", "kill_criteria": "Kill criteria",
+    "learnings": "Learnings", "actions": "Actions", "kill_criteria": "Kill criteria", "jira": "Jira",
     "suggestions": "Suggested groups", "similar": "Alike notes",
 }
 # Parts that belong to the columns (drawn right above them, and only while
@@ -49,7 +49,10 @@ def layout(template: Template) -> list[str]:
     where the template asks for them: on an incident (a template with a
     timeline), or with a kill-criteria step (an OKR or project review, a
     pre-mortem), whose column collects ideas while the part holds the
-    criteria committed to."""
+    criteria committed to. A board of Jira cards (a refinement or planning
+    meeting) shows its cards, its questions and its actions."""
+    if template.jira is not None:
+        return ["jira", COLUMNS, "actions"]
     order: list[str] = []
     for step in template.steps:
         if step.kind == StepKind.summary and "summary" not in order:
