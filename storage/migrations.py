@@ -582,6 +582,25 @@ def m0017(db: Database) -> None:
         CREATE INDEX "idx_dissemination_board_id" ON "dissemination" ("board_id");
     """)
 
+
+@migration("0018_customer_facing_actions")
+def m0018(db: Database) -> None:
+    # An action customers will notice or are told about, listed apart in the
+    # pack and the external summary. Older actions are not.
+    _run(db, """
+        ALTER TABLE "actions" ADD COLUMN "customer_facing" INTEGER NOT NULL DEFAULT 0;
+    """)
+
+
+@migration("0019_process_review")
+def m0019(db: Database) -> None:
+    # What the facilitator records at close about the review process itself:
+    # "What would make our next postmortem better?". Older boards have no answer.
+    _run(db, """
+        ALTER TABLE "boards" ADD COLUMN "process_review" TEXT NOT NULL DEFAULT '';
+    """)
+
+
 def schema_version(name: str) -> int:
     """The schema version a migration brings a database to: its leading number."""
     prefix = name.split("_", 1)[0]

@@ -47,7 +47,8 @@ ROWS: dict[str, list[dict]] = {
          "review_issue_project": "ops/handbook", "review_issue_id": "12", "summary_editors": '["p1"]',
          "owner_email": "fran@example.com", "owner_name": "Fran", "access_mode": "listed",
          "follow_up_date": "2024-01-08", "impact_review": "fortnightly",
-         "impact_review_start": "2024-01-15"},
+         "impact_review_start": "2024-01-15",
+         "process_review": "Send the timeline draft a day before"},
         {"id": B2, "title": "Second", "template": "blameless", "severity": "SEV3",
          "incident_date": None, "review_date": None, "summary": "", "impact": "",
          "facilitator": "Bo", "scribe": "", "decision_owner": "", "other_participants": "",
@@ -60,7 +61,8 @@ ROWS: dict[str, list[dict]] = {
          "close_reason": "", "lead_target": None, "lead_count": 0, "review_issue_tracker": None,
          "review_issue_project": None, "review_issue_id": None, "summary_editors": None,
          "owner_email": None, "owner_name": None, "access_mode": "everyone_signed_in",
-         "follow_up_date": None, "impact_review": None, "impact_review_start": None},
+         "follow_up_date": None, "impact_review": None, "impact_review_start": None,
+         "process_review": ""},
     ],
     "participants": [
         {"id": "p1", "board_id": B1, "display_name": "Ann", "token_hash": "h1",
@@ -118,7 +120,7 @@ ROWS: dict[str, list[dict]] = {
          "status_reason": None, "success_signal": "Fires in a game day",
          "review_date": "2024-03-01", "source_kind": "cluster", "source_id": "c1",
          "created_at": T("12:10"), "updated_at": T("12:10"), "deleted_at": None, "version": 1,
-         "iac": 1},
+         "iac": 1, "customer_facing": 1},
     ],
     "triggers": [
         {"id": "t1", "board_id": B1, "signal": "errors above 2%", "kind": "roll_back",
@@ -176,6 +178,7 @@ LATER = {
     ("boards", "access_mode"): "everyone_signed_in", ("participants", "identity_hash"): None,
     ("facilitator_keys", "email"): None,
     ("boards", "impact_review"): None, ("boards", "impact_review_start"): None,
+    ("actions", "customer_facing"): 0, ("boards", "process_review"): "",
 }
 
 
