@@ -161,6 +161,9 @@ def changes_only_follow_through(current: ActionDraft, draft: ActionDraft) -> boo
 
 CloseReason = OptionalText(ACTION_TEXT_MAX)
 _CLOSE_REASON = TypeAdapter(CloseReason)
+# The answer to "What would make our next postmortem better?", kept with the board.
+ProcessReview = OptionalText(2000)
+PROCESS_REVIEW_QUESTION = "What would make our next postmortem better?"
 
 
 def drafts_blocking_close(actions: list[ActionDraft]) -> list[ActionDraft]:

@@ -297,6 +297,10 @@ class Board(BoardDetails):
     # The recurring Impact & Learnings review the board proposes, if any.
     impact_review: Cadence | None = None
     impact_review_start: date | None = None
+    # Recorded by the facilitator at close: "What would make our next
+    # postmortem better?" The practice reviews its own process regularly;
+    # the learnings review gathers these across boards.
+    process_review: str = ""
 
     @property
     def template_model(self):
