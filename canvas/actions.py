@@ -89,6 +89,10 @@ class ActionDraft(BaseModel):
     review_date: OptionalDate = None
     source_kind: SourceKind | None = None
     source_id: str | None = None
+    # Something customers will notice or are told about (the GitLab agenda's
+    # customer-facing actions): the pack and the external summary list these
+    # apart, and a tracker issue gets the label `customer-facing`.
+    customer_facing: bool = False
 
     @model_validator(mode="after")
     def _wont_do_needs_a_reason(self) -> "ActionDraft":

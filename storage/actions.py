@@ -218,9 +218,11 @@ def delete_trigger(db: Database, board_id: str, trigger_id: str) -> None:
 
 def _columns(draft: ActionDraft) -> dict:
     data = draft.model_dump(mode="json")
-    return {key: data[key] for key in (
+    # An INTEGER column on both databases: PostgreSQL refuses a boolean in it.
+    return {**{key: data[key] for key in (
         "title", "owner", "due_date", "type", "priority", "status", "status_reason",
-        "success_signal", "review_date", "source_kind", "source_id")}
+        "success_signal", "review_date", "source_kind", "source_id")},
+        "customer_facing": int(draft.customer_facing)}
 
 
 def _action(row: dict) -> FollowUp:
