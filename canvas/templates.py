@@ -21,6 +21,11 @@ RESERVED_STEP_KEYS = frozenset({"home", "facilitate", "check", "export", "all-ac
                                 "learnings-review"})
 
 
+# A role preset's label ("SAL", "Technical Account Manager"), and how many a template offers.
+ROLE_LABEL_MAX = 40
+ROLE_PRESETS_MAX = 12
+
+
 class StepKind(str, Enum):
     """What a step holds, and so which page shows it."""
 
@@ -72,12 +77,23 @@ class Step(BaseModel):
         return self.kind in (StepKind.notes, StepKind.actions)
 
 
+class RolePreset(BaseModel):
+    """A role a template offers where the board's roles are entered, beside
+    the ones every board has (the GitLab agenda's engagement roles: SAL, TAM,
+    IE, manager). Data in the template's TOML, so a team's own template can
+    offer its own."""
+
+    label: str = Field(min_length=1, max_length=ROLE_LABEL_MAX)
+    help: str = ""
+
+
 class Template(BaseModel):
     slug: str
     name: str
     description: str
     order: int = 100
     steps: list[Step] = Field(min_length=1)
+    roles: list[RolePreset] = Field(default_factory=list, max_length=ROLE_PRESETS_MAX)
 
     @model_validator(mode="after")
     def _step_keys_are_unique(self) -> "Template":
@@ -87,6 +103,9 @@ class Template(BaseModel):
         # A step's key is its page's URL path, beside the board's other pages.
         if taken := RESERVED_STEP_KEYS.intersection(keys):
             raise ValueError(f"template {self.slug!r} uses reserved step keys {sorted(taken)}")
+        labels = [role.label.casefold() for role in self.roles]
+        if len(labels) != len(set(labels)):
+            raise ValueError(f"template {self.slug!r} offers a role twice")
         return self
 
     @property

@@ -592,12 +592,15 @@ def m0018(db: Database) -> None:
     """)
 
 
-@migration("0019_process_review")
+@migration("0019_process_review_and_engagement_roles")
 def m0019(db: Database) -> None:
     # What the facilitator records at close about the review process itself:
     # "What would make our next postmortem better?". Older boards have no answer.
+    # The roles a template offers beside the board's own (the GitLab agenda's
+    # SAL, TAM, IE and manager), as a JSON object of label to name; none before.
     _run(db, """
         ALTER TABLE "boards" ADD COLUMN "process_review" TEXT NOT NULL DEFAULT '';
+        ALTER TABLE "boards" ADD COLUMN "engagement_roles" TEXT NOT NULL DEFAULT '{}';
     """)
 
 

@@ -108,7 +108,9 @@ def backup_document(
             "review_date": _iso(board.review_date),
             "summary": board.summary,
             "impact": board.impact,
-            "roles": board.roles.model_dump(),
+            # The template's roles only when someone holds one, as the other later additions.
+            "roles": board.roles.model_dump(exclude=set() if board.roles.engagement
+                                            else {"engagement"}),
             "other_participants": board.other_participants,
             "timezone": board.timezone,
             "review_type": board.review_type.value,

@@ -15,7 +15,7 @@ from canvas.exports.backup import BackupInvalid, parse_backup
 from canvas.exports.export import export_document
 from canvas.exports.importing import plan_incident_import
 from canvas.models import (
-    BoardDetails, Cadence, DisseminationDraft, DisseminationPlan, NoteColour, NoteDraft, Roles,
+    BoardDetails, BoardDraft, Cadence, DisseminationDraft, DisseminationPlan, NoteColour, NoteDraft, Roles,
 )
 from canvas.session.phases import Credentials, Phase
 from canvas.templates import get_template
@@ -234,6 +234,20 @@ def test_a_backup_without_a_follow_up_date_follows_up_on_the_review_day_unless_i
     restored, _ = restore.restore_board(db, parse_backup(json.dumps(document)))
     assert boards.get_board(db, restored.id).follow_up_date == date(2030, 1, 10)
     assert "follow_up_date" not in export(db, restored.id)["board"]
+
+
+def test_a_lessons_learned_boards_engagement_roles_survive_export_and_restore(db):
+    board = facilitation.start_board(db, BoardDraft(
+        title="Acme migration engagement", template="lessons-learned", facilitator_name="Fran")).board
+    boards.update_details(db, board.id, BoardDetails(title=board.title, roles=Roles(
+        facilitator="Fran", engagement={"SAL": "Ana", "TAM": "", "Manager": "Mo"})),
+        board.details_version)
+    document = export(db, board.id)
+    assert document["board"]["roles"]["engagement"] == {"SAL": "Ana", "Manager": "Mo"}
+    restored, _ = restore.restore_board(db, parse_backup(json.dumps(document)))
+    roles = boards.get_board(db, restored.id).roles
+    assert roles.named() == [("facilitator", "Fran"), ("SAL", "Ana"), ("Manager", "Mo")]
+    assert without_identity(export(db, restored.id)) == without_identity(document)
 
 
 def test_a_restore_that_fails_halfway_writes_nothing(db):

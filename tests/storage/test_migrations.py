@@ -48,7 +48,8 @@ ROWS: dict[str, list[dict]] = {
          "owner_email": "fran@example.com", "owner_name": "Fran", "access_mode": "listed",
          "follow_up_date": "2024-01-08", "impact_review": "fortnightly",
          "impact_review_start": "2024-01-15",
-         "process_review": "Send the timeline draft a day before"},
+         "process_review": "Send the timeline draft a day before",
+         "engagement_roles": '{"SAL": "Sal", "TAM": "Tam"}'},
         {"id": B2, "title": "Second", "template": "blameless", "severity": "SEV3",
          "incident_date": None, "review_date": None, "summary": "", "impact": "",
          "facilitator": "Bo", "scribe": "", "decision_owner": "", "other_participants": "",
@@ -62,7 +63,7 @@ ROWS: dict[str, list[dict]] = {
          "review_issue_project": None, "review_issue_id": None, "summary_editors": None,
          "owner_email": None, "owner_name": None, "access_mode": "everyone_signed_in",
          "follow_up_date": None, "impact_review": None, "impact_review_start": None,
-         "process_review": ""},
+         "process_review": "", "engagement_roles": "{}"},
     ],
     "participants": [
         {"id": "p1", "board_id": B1, "display_name": "Ann", "token_hash": "h1",
@@ -179,6 +180,7 @@ LATER = {
     ("facilitator_keys", "email"): None,
     ("boards", "impact_review"): None, ("boards", "impact_review_start"): None,
     ("actions", "customer_facing"): 0, ("boards", "process_review"): "",
+    ("boards", "engagement_roles"): "{}",
 }
 
 
