@@ -5,10 +5,10 @@ rules included), participants' display names, notes with their clusters,
 timeline links, numbers and colours, clusters, votes, timeline events,
 actions (with their marks) and triggers, factors, learnings and decisions,
 the dissemination plan with the follow-up review date and the recurring
-review, and the facilitator's answer on the review process. Items refer to each other by a `ref` that is their
-place in the document ("note-3", "cluster-1", "event-7"), not by database
-id, so the backup of a restored board equals the original apart from the
-board's own id and creation time.
+review, and the facilitator's answer on the review process. Items refer to
+each other by a `ref` that is their place in the document ("note-3",
+"cluster-1", "event-7"), not by database id, so the backup of a restored
+board equals the original apart from the board's own id and creation time.
 
 Never in a backup: the facilitator key, participants' tokens (only hashes are
 stored anyway), who wrote which note, and who voted for what. A backup
@@ -164,7 +164,7 @@ def backup_document(
              "review_date": _iso(action.review_date),
              "source_kind": action.source_kind.value if action.source_kind else None,
              "source": refs.get(action.source_id) if action.source_id else None,
-              "created_at": action.created_at.isoformat(), "updated_at": action.updated_at.isoformat(),
+             "created_at": action.created_at.isoformat(), "updated_at": action.updated_at.isoformat(),
              # Written only when set: a backup without it reads as unmarked.
              **({"iac": True} if action.iac else {}),
              **({"customer_facing": True} if action.customer_facing else {})}
