@@ -31,7 +31,12 @@ def add_action(db: Database, board_id: str, draft: ActionDraft) -> FollowUp:
     stamp = iso(now())
     with changing_board(db, board_id):
         _may_edit(db, board_id)
-        db["actions"].insert({**_columns(draft), "id": action_id, "board_id": board_id,
+        columns = _columns(draft)
+        if not draft.customer_facing:
+            # Unmarked is the column's default: an insert leaves it to the
+            # schema, as it leaves `iac`, and reads as every release wrote it.
+            del columns["customer_facing"]
+        db["actions"].insert({**columns, "id": action_id, "board_id": board_id,
                               "created_at": stamp, "updated_at": stamp, "deleted_at": None,
                               "version": 1})
     return get_action(db, board_id, action_id)
