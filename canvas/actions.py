@@ -89,6 +89,10 @@ class ActionDraft(BaseModel):
     review_date: OptionalDate = None
     source_kind: SourceKind | None = None
     source_id: str | None = None
+    # Something customers will notice or are told about (the GitLab agenda's
+    # customer-facing actions): the pack and the external summary list these
+    # apart, and a tracker issue gets the label `customer-facing`.
+    customer_facing: bool = False
 
     @model_validator(mode="after")
     def _wont_do_needs_a_reason(self) -> "ActionDraft":
@@ -161,6 +165,9 @@ def changes_only_follow_through(current: ActionDraft, draft: ActionDraft) -> boo
 
 CloseReason = OptionalText(ACTION_TEXT_MAX)
 _CLOSE_REASON = TypeAdapter(CloseReason)
+# The answer to "What would make our next postmortem better?", kept with the board.
+ProcessReview = OptionalText(2000)
+PROCESS_REVIEW_QUESTION = "What would make our next postmortem better?"
 
 
 def drafts_blocking_close(actions: list[ActionDraft]) -> list[ActionDraft]:

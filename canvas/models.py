@@ -11,7 +11,8 @@ from enum import Enum
 from typing import Annotated
 
 from pydantic import (
-    AfterValidator, BaseModel, TypeAdapter, ValidationError, field_validator, model_validator,
+    AfterValidator, BaseModel, Field, StringConstraints, TypeAdapter, ValidationError,
+    field_validator, model_validator,
 )
 
 from canvas.errors import TextRefused, UnknownTemplate
@@ -21,7 +22,7 @@ from canvas.text import (
     WEB_ADDRESS, OptionalLine, OptionalText, RequiredLine, RequiredText, check_visible,
 )
 from canvas.dates import OptionalDate, resolve_zone
-from canvas.templates import DEFAULT_TEMPLATE, Template, get_template
+from canvas.templates import DEFAULT_TEMPLATE, ROLE_LABEL_MAX, ROLE_PRESETS_MAX, Template, get_template
 
 NOTE_MAX_CHARS = 1000
 TITLE_MAX_CHARS = 120
@@ -80,6 +81,9 @@ Title = RequiredLine("A title", TITLE_MAX_CHARS)
 LongText = OptionalText(SUMMARY_MAX_CHARS)
 
 
+EngagementLabel = Annotated[str, StringConstraints(min_length=1, max_length=ROLE_LABEL_MAX)]
+
+
 class Roles(BaseModel):
     """People worth recording on a postmortem; names, not accounts."""
 
@@ -89,10 +93,23 @@ class Roles(BaseModel):
     # Who speaks for customers, and who answers them, in the review.
     customer_facing: OptionalName = ""
     support: OptionalName = ""
+    # The roles the board's template offers beside these (canvas.templates.
+    # RolePreset), by their label: {"SAL": "Ana", "TAM": "Bo"}. Keyed by the
+    # label, so the names read the same wherever the template is not at hand.
+    engagement: dict[EngagementLabel, OptionalName] = Field(default_factory=dict,
+                                                           max_length=ROLE_PRESETS_MAX)
+
+    @field_validator("engagement")
+    @classmethod
+    def _only_named(cls, engagement: dict[str, str]) -> dict[str, str]:
+        return {label: name for label, name in engagement.items() if name}
 
     def named(self) -> list[tuple[str, str]]:
-        """(role label, name) for every role someone holds, in a fixed order."""
-        return [(ROLE_LABELS[field], name) for field, name in self.model_dump().items() if name]
+        """(role label, name) for every role someone holds, in a fixed order:
+        the board's own roles, then the template's in its order."""
+        found = [(ROLE_LABELS[field], name)
+                 for field, name in self.model_dump(exclude={"engagement"}).items() if name]
+        return found + list(self.engagement.items())
 
 
 ROLE_LABELS = {
@@ -350,6 +367,10 @@ class Board(BoardDetails):
     # The recurring Impact & Learnings review the board proposes, if any.
     impact_review: Cadence | None = None
     impact_review_start: date | None = None
+    # Recorded by the facilitator at close: "What would make our next
+    # postmortem better?" The practice reviews its own process regularly;
+    # the learnings review gathers these across boards.
+    process_review: str = ""
 
     # The steps the board was made with. Boards made before boards kept a
     # copy have none, and follow the template's current file.

@@ -92,6 +92,11 @@ TemplateName = Annotated[RequiredLine("A template name", TEMPLATE_NAME_MAX_CHARS
 Description = Annotated[OptionalText(DESCRIPTION_MAX_CHARS), _plain("A description")]
 
 
+# A role preset's label ("SAL", "Technical Account Manager"), and how many a template offers.
+ROLE_LABEL_MAX = 40
+ROLE_PRESETS_MAX = 12
+
+
 class StepKind(str, Enum):
     """What a step holds, and so which page shows it."""
 
@@ -150,6 +155,16 @@ class Step(BaseModel):
         return self.kind in (StepKind.notes, StepKind.actions)
 
 
+class RolePreset(BaseModel):
+    """A role a template offers where the board's roles are entered, beside
+    the ones every board has (the GitLab agenda's engagement roles: SAL, TAM,
+    IE, manager). Data in the template's TOML, so a team's own template can
+    offer its own."""
+
+    label: str = Field(min_length=1, max_length=ROLE_LABEL_MAX)
+    help: str = ""
+
+
 class Template(BaseModel):
     slug: TemplateKey
     name: TemplateName
@@ -158,6 +173,7 @@ class Template(BaseModel):
     steps: list[Step] = Field(min_length=1, max_length=STEPS_MAX)
     # A board of Jira cards: which meeting it runs (canvas/jira_board.py).
     jira: Literal["refinement", "planning"] | None = None
+    roles: list[RolePreset] = Field(default_factory=list, max_length=ROLE_PRESETS_MAX)
 
     @model_validator(mode="after")
     def _step_keys_are_unique(self) -> "Template":
@@ -174,6 +190,9 @@ class Template(BaseModel):
         holds_cards = any(step.kind == StepKind.jira_cards for step in self.steps)
         if holds_cards != (self.jira is not None):
             raise ValueError(f"template {self.slug!r}: a jira_cards step and `jira` go together")
+        labels = [role.label.casefold() for role in self.roles]
+        if len(labels) != len(set(labels)):
+            raise ValueError(f"template {self.slug!r} offers a role twice")
         return self
 
     @property

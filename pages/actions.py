@@ -59,6 +59,9 @@ def fields(prefix: str, current: FollowUp | None = None, locked: bool = False) -
                   max_chars=1000, value=current.success_signal if current else "", disabled=locked)
     st.text_input("Reason (needed for won't do)", key=f"{prefix}_reason", max_chars=1000,
                   value=current.status_reason if current else "")
+    st.checkbox("Customer-facing: customers will notice it or are told about it",
+                key=f"{prefix}_customer", disabled=locked,
+                value=current.customer_facing if current else False)
 
 
 def read_draft(prefix: str, current: FollowUp | None = None) -> ActionDraft:
@@ -69,6 +72,7 @@ def read_draft(prefix: str, current: FollowUp | None = None) -> ActionDraft:
         "type": state[f"{prefix}_type"], "priority": state[f"{prefix}_priority"],
         "status": state[f"{prefix}_status"], "success_signal": state[f"{prefix}_signal"],
         "status_reason": state[f"{prefix}_reason"],
+        "customer_facing": state[f"{prefix}_customer"],
         "source_kind": current.source_kind if current else None,
         "source_id": current.source_id if current else None,
     })
@@ -201,6 +205,8 @@ def card(action: FollowUp) -> None:
         if action.review_date:
             meta.append(f"Review: {action.review_date}")
         meta += [action.type.label, f"{action.priority.value} priority", action.status.label]
+        if action.customer_facing:
+            meta.append("Customer-facing")
         text.caption(" · ".join(meta))
         if action.success_signal:
             text.caption("Success signal:")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from canvas.actions import ActionDraft, FollowUp
+from canvas.actions import PROCESS_REVIEW_QUESTION, ActionDraft, FollowUp
 from canvas.board_access import AccessList, AccessMode
 from canvas.dates import clamp_day
 from canvas.session.phases import Phase
@@ -76,6 +76,27 @@ if page.phase != Phase.closed and open_drafts:
 elif page.phase == Phase.closed and board.close_reason:
     st.caption("Closed with draft actions left, because:")
     st.text(board.close_reason)
+
+
+def save_process_review() -> None:
+    feedback.run_action(facilitation.record_process_review, board.id, key,
+                        st.session_state["facil_process_review"], error_key="facil_process_error")
+
+
+# Reviewing the review itself, as the practice asks: asked at close (from
+# Discuss on), and kept so the learnings review can gather the answers.
+if page.phase in (Phase.discuss, Phase.closed):
+    st.subheader("Reviewing the process", anchor=False)
+    with st.form("facil_process", border=False):
+        st.text_area(PROCESS_REVIEW_QUESTION, value=board.process_review,
+                     key="facil_process_review", max_chars=2000,
+                     placeholder="e.g. Send the draft timeline a day before, so the meeting "
+                                 "starts with corrections")
+        st.form_submit_button("Save the answer", on_click=save_process_review)
+    st.caption("Kept with the board, shown in the pack, and listed across boards on the "
+               "Learnings review.")
+    if message := st.session_state.pop("facil_process_error", None):
+        st.error(message)
 
 
 def save_rules() -> None:

@@ -9,6 +9,7 @@ import streamlit as st
 from canvas.exports.learnings_review import (
     due_actions, format_duration_or_none, learnings_review_markdown, period_impact,
 )
+from canvas.actions import PROCESS_REVIEW_QUESTION
 from canvas.dates import today_in
 from canvas.learnings import decision_of, in_period
 from canvas.patterns import PatternFilter
@@ -82,6 +83,15 @@ for board in boards:
                 st.caption(f"Decision · {decision.kind.label}")
                 st.text(f"   {decision.text}"
                         + (f"\n   Trade-off: {decision.trade_off}" if decision.trade_off else ""))
+
+st.subheader("Reviewing the process", anchor=False)
+st.caption(PROCESS_REVIEW_QUESTION + " What each board's facilitator answered at close.")
+if not period.process_reviews:
+    st.info("No board in this period recorded an answer.", icon=":material/rate_review:")
+for row in period.process_reviews:
+    with st.container(border=True, key=f"review_process_{row.board_id}"):
+        st.markdown(f"**{escape_markdown(row.title)}** · {row.day.isoformat()}")
+        st.text(row.process_review)
 
 st.subheader("Actions due or overdue", anchor=False)
 st.dataframe(

@@ -39,6 +39,10 @@ st.selectbox("Review type", list(ReviewType), key="summary_review_type",
 review_type = ReviewType(st.session_state["summary_review_type"])
 
 
+def _preset_key(preset) -> str:
+    return "summary_role_" + "".join(c if c.isalnum() else "_" for c in preset.label.lower())
+
+
 def save() -> None:
     state = st.session_state
 
@@ -57,6 +61,8 @@ def save() -> None:
                     "decision_owner": state["summary_decision_owner"],
                     "customer_facing": state["summary_customer_facing"],
                     "support": state["summary_support"],
+                    "engagement": {preset.label: state[_preset_key(preset)]
+                                   for preset in board.template_model.roles},
                 },
                 "review_type": state["summary_review_type"],
                 "intake": {
@@ -147,6 +153,13 @@ with st.form("summary_form"):
                         help="Who speaks for customers: account, success or communications.")
     roles[4].text_input("Support", value=board.roles.support, key="summary_support",
                         disabled=read_only, help="Who answers customers' tickets.")
+    # The roles this board's template offers beside those (lessons-learned:
+    # the GitLab agenda's SAL, TAM, IE and manager).
+    if presets := board.template_model.roles:
+        for column, preset in zip(st.columns(max(len(presets), 4)), presets):
+            column.text_input(preset.label, value=board.roles.engagement.get(preset.label, ""),
+                              key=_preset_key(preset), disabled=read_only, max_chars=40,
+                              help=preset.help or None)
     st.text_area("Invitees", value=board.invitees, key="summary_invitees", height=90,
                  disabled=read_only,
                  help="Everyone asked to the review meeting, one per line: a name, or a name "

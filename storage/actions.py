@@ -31,7 +31,12 @@ def add_action(db: Database, board_id: str, draft: ActionDraft) -> FollowUp:
     stamp = iso(now())
     with changing_board(db, board_id):
         _may_edit(db, board_id)
-        db["actions"].insert({**_columns(draft), "id": action_id, "board_id": board_id,
+        columns = _columns(draft)
+        if not draft.customer_facing:
+            # Unmarked is the column's default: an insert leaves it to the
+            # schema, as it leaves `iac`, and reads as every release wrote it.
+            del columns["customer_facing"]
+        db["actions"].insert({**columns, "id": action_id, "board_id": board_id,
                               "created_at": stamp, "updated_at": stamp, "deleted_at": None,
                               "version": 1})
     return get_action(db, board_id, action_id)
@@ -221,9 +226,11 @@ def delete_trigger(db: Database, board_id: str, trigger_id: str) -> None:
 
 def _columns(draft: ActionDraft) -> dict:
     data = draft.model_dump(mode="json")
-    return {key: data[key] for key in (
+    # An INTEGER column on both databases: PostgreSQL refuses a boolean in it.
+    return {**{key: data[key] for key in (
         "title", "owner", "due_date", "type", "priority", "status", "status_reason",
-        "success_signal", "review_date", "source_kind", "source_id")}
+        "success_signal", "review_date", "source_kind", "source_id")},
+        "customer_facing": int(draft.customer_facing)}
 
 
 def _action(row: dict) -> FollowUp:

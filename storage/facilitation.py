@@ -11,9 +11,9 @@ import json
 from datetime import timedelta
 
 
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 
-from canvas.actions import close_reason_for
+from canvas.actions import ProcessReview, close_reason_for
 from canvas.board_access import SignedInPerson
 from canvas.errors import NotAPlace, NotFocusable, ParticipantNotFound
 from canvas.ids import hash_secret, new_row_id, new_secret
@@ -28,6 +28,8 @@ from storage.db import Database, iso, now, write_transaction
 from storage.identity import is_facilitator
 from storage.participants import join_board
 from storage.votes import most_spent
+
+_PROCESS_REVIEW = TypeAdapter(ProcessReview)
 
 class StartedBoard(BaseModel):
     """A new board with its first participant (the facilitator) signed in."""
@@ -103,6 +105,16 @@ def set_phase(db: Database, board_id: str, key: str | None, phase: Phase,
             # Discuss ranks items by their votes, which reveals them anyway.
             changes["votes_revealed"] = 1
         db["boards"].update(board_id, changes)
+
+
+def record_process_review(db: Database, board_id: str, key: str | None, answer: str) -> None:
+    """Keep the facilitator's answer to "What would make our next postmortem
+    better?" with the board (an empty answer clears it). Facilitator only, in
+    any phase: it is written at close and may be amended afterwards."""
+    kept = _PROCESS_REVIEW.validate_python(answer)
+    with changing_board(db, board_id):
+        _require(db, board_id, key, Action.change_phase)
+        db["boards"].update(board_id, {"process_review": kept})
 
 
 def set_vote_rules(db: Database, board_id: str, key: str | None, rules: VoteRules) -> None:

@@ -12,7 +12,7 @@ from storage.db import Database, read_transaction
 def all_impact(db: Database, board_ids: list[str] | None = None) -> list[BoardImpact]:
     """Every live board with its events and actions, oldest first; only the
     boards in `board_ids` when given (the boards one browser knows)."""
-    sql = ("SELECT id, title, incident_date, created_at, review_type FROM boards "
+    sql = ("SELECT id, title, incident_date, created_at, review_type, process_review FROM boards "
            "WHERE deleted_at IS NULL")
     params: list = []
     if board_ids is not None:
@@ -27,5 +27,6 @@ def all_impact(db: Database, board_ids: list[str] | None = None) -> list[BoardIm
             "day": row["incident_date"] or row["created_at"][:10],
             "review_type": row["review_type"] or "incident",
             "events": events.list_events(db, row["id"]),
-            "actions": actions.list_actions(db, row["id"])}, context=STORED)
+            "actions": actions.list_actions(db, row["id"]),
+            "process_review": row["process_review"] or ""}, context=STORED)
             for row in db.query(sql + " ORDER BY created_at", params)]

@@ -583,6 +583,27 @@ def m0017(db: Database) -> None:
     """)
 
 
+@migration("0018_customer_facing_actions")
+def m0018(db: Database) -> None:
+    # An action customers will notice or are told about, listed apart in the
+    # pack and the external summary. Older actions are not.
+    _run(db, """
+        ALTER TABLE "actions" ADD COLUMN "customer_facing" INTEGER NOT NULL DEFAULT 0;
+    """)
+
+
+@migration("0019_process_review_and_engagement_roles")
+def m0019(db: Database) -> None:
+    # What the facilitator records at close about the review process itself:
+    # "What would make our next postmortem better?". Older boards have no answer.
+    # The roles a template offers beside the board's own (the GitLab agenda's
+    # SAL, TAM, IE and manager), as a JSON object of label to name; none before.
+    _run(db, """
+        ALTER TABLE "boards" ADD COLUMN "process_review" TEXT NOT NULL DEFAULT '';
+        ALTER TABLE "boards" ADD COLUMN "engagement_roles" TEXT NOT NULL DEFAULT '{}';
+    """)
+
+
 @migration("0020_board_template_copy")
 def m0020(db: Database) -> None:
     # A board keeps the steps it was made with (the template as JSON), so a

@@ -88,7 +88,17 @@ def restore_board(db: Database, plan: BackupPlan) -> tuple[Board, str]:
                 "votes_revealed": int(spec.votes_revealed), "show_authors": int(spec.show_authors),
                 "focus_item": ids.get(spec.focus_item) if spec.focus_item else None,
                 "close_reason": spec.close_reason,
+                "follow_up_date": _day(spec.follow_up_day),
+                "impact_review": spec.impact_review.value if spec.impact_review else None,
+                "impact_review_start": _day(spec.impact_review_start),
+                "process_review": spec.process_review,
             })
+            db["dissemination"].insert_all(
+                {"id": new_row_id(), "board_id": board.id, "position": position,
+                 "audience": entry.audience, "channel": entry.channel, "day": _day(entry.day),
+                 "owner": entry.owner}
+                for position, entry in enumerate(plan.dissemination)
+            )
             db["participants"].insert_all(
                 {"id": person, "board_id": board.id, "display_name": name,
                  # A token nobody holds: the row exists for its name and votes.
@@ -135,7 +145,8 @@ def restore_board(db: Database, plan: BackupPlan) -> tuple[Board, str]:
                  "source_id": ids.get(action.source) if action.source else None,
                  "created_at": iso(action.created_at),
                  "updated_at": iso(action.updated_at or action.created_at),
-                 "deleted_at": None, "version": 1, "iac": int(action.iac)}
+                 "deleted_at": None, "version": 1, "iac": int(action.iac),
+                 "customer_facing": int(action.customer_facing)}
                 for action in plan.actions
             )
             db["triggers"].insert_all(

@@ -16,7 +16,7 @@ Row = tuple[str, FollowUp]  # (board title, action)
 
 CSV_COLUMNS = (
     "board", "action_id", "title", "owner", "due_date", "type", "priority", "status",
-    "status_reason", "success_signal", "review_date", "draft",
+    "status_reason", "success_signal", "review_date", "draft", "customer_facing",
 )
 # A spreadsheet runs a cell that starts with one of these as a formula
 # (=HYPERLINK(...) can leak data when clicked); a leading apostrophe is the
@@ -44,6 +44,7 @@ def actions_csv(rows: Iterable[Row]) -> str:
             action.priority.value, action.status.value, action.status_reason, action.success_signal,
             action.review_date.isoformat() if action.review_date else "",
             "yes" if action.is_draft and not action.is_parked else "no",
+            "yes" if action.customer_facing else "no",
         )])
     return buffer.getvalue()
 

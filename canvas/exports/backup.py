@@ -3,10 +3,12 @@
 `backup_document` holds everything on the board: its settings (phase and vote
 rules included), participants' display names, notes with their clusters,
 timeline links, numbers and colours, clusters, votes, timeline events,
-actions and triggers. Items refer to each other by a `ref` that is their
-place in the document ("note-3", "cluster-1", "event-7"), not by database
-id, so the backup of a restored board equals the original apart from the
-board's own id and creation time.
+actions (with their marks) and triggers, factors, learnings and decisions,
+the dissemination plan with the follow-up review date and the recurring
+review, and the facilitator's answer on the review process. Items refer to
+each other by a `ref` that is their place in the document ("note-3",
+"cluster-1", "event-7"), not by database id, so the backup of a restored
+board equals the original apart from the board's own id and creation time.
 
 Never in a backup: the facilitator key, participants' tokens (only hashes are
 stored anyway), who wrote which note, and who voted for what. A backup
@@ -39,19 +41,19 @@ from pydantic import (
     BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator,
 )
 
-from canvas.actions import ActionDraft, CloseReason, TriggerDraft
+from canvas.actions import ActionDraft, CloseReason, ProcessReview, TriggerDraft
 from canvas.errors import BackupInvalid, describe_validation_error
 from canvas.learnings import DecisionDraft, FactorCategory, LearningText, WhyStep, WHYS_MAX_LEVELS
 from canvas.json_text import load_json
 from canvas.models import (
-    BoardDetails, ClusterName, DisplayName, IncidentSource, NoteColour, NoteText,
-    check_template_choice,
+    BoardDetails, Cadence, ClusterName, DisseminationDraft, DisplayName, IncidentSource,
+    NoteColour, NoteText, TemplateSlug, check_template_choice,
 )
 from canvas.session.phases import Phase
 from canvas.snapshot import BoardSnapshot
 from canvas.templates import Template, get_template
 from canvas.incident.timeline import TimelineEvent
-from canvas.dates import SupportedInstant
+from canvas.dates import OptionalDate, SupportedInstant
 from canvas.session.voting import BUDGET_RANGE, counted_item
 
 FORMAT = "postmortem-canvas/backup-2"
@@ -112,7 +114,9 @@ def backup_document(
             "review_date": _iso(board.review_date),
             "summary": board.summary,
             "impact": board.impact,
-            "roles": board.roles.model_dump(),
+            # The template's roles only when someone holds one, as the other later additions.
+            "roles": board.roles.model_dump(exclude=set() if board.roles.engagement
+                                            else {"engagement"}),
             "other_participants": board.other_participants,
             "timezone": board.timezone,
             "review_type": board.review_type.value,
@@ -128,6 +132,7 @@ def backup_document(
             "show_authors": board.show_authors,
             "focus_item": refs.get(board.focus_item) if board.focus_item else None,
             "close_reason": board.close_reason,
+            **_follow_through(board),
         },
         "participants": [person.display_name for person in snapshot.participants],
         "events": [
@@ -167,7 +172,8 @@ def backup_document(
              "source": refs.get(action.source_id) if action.source_id else None,
              "created_at": action.created_at.isoformat(), "updated_at": action.updated_at.isoformat(),
              # Written only when set: a backup without it reads as unmarked.
-             **({"iac": True} if action.iac else {})}
+             **({"iac": True} if action.iac else {}),
+             **({"customer_facing": True} if action.customer_facing else {})}
             for action in snapshot.actions
         ],
         "triggers": [
@@ -193,7 +199,29 @@ def backup_document(
              "actions": [refs[action_id] for action_id in decision.action_ids if action_id in refs]}
             for decision in snapshot.decisions if decision.learning_id in refs
         ],
+        # Written only when there is a plan, as the other later additions.
+        **({"dissemination": [
+            {"audience": entry.audience, "channel": entry.channel, "day": _iso(entry.day),
+             "owner": entry.owner}
+            for entry in snapshot.dissemination]} if snapshot.dissemination else {}),
     }
+
+
+def _follow_through(board) -> dict[str, Any]:
+    """The board's follow-up review date, its recurring review and the
+    answer on the review process, each written only when it says something a
+    backup without it would not: a backup made before they existed reads as
+    a board that has none, with the follow-up review on the review meeting's
+    day (as the upgrade that brought the follow-up date set it)."""
+    found: dict[str, Any] = {}
+    if board.follow_up_date != board.review_date:
+        found["follow_up_date"] = _iso(board.follow_up_date)
+    if board.impact_review is not None:
+        found["impact_review"] = board.impact_review.value
+        found["impact_review_start"] = _iso(board.impact_review_start)
+    if board.process_review:
+        found["process_review"] = board.process_review
+    return found
 
 
 def _iso(value: date | None) -> str | None:
@@ -234,6 +262,11 @@ class BackupBoard(BoardDetails):
     show_authors: bool = False
     focus_item: str | None = None
     close_reason: CloseReason = ""
+    # Absent: the review meeting's day (see _follow_through).
+    follow_up_date: OptionalDate = None
+    impact_review: Cadence | None = None
+    impact_review_start: OptionalDate = None
+    process_review: ProcessReview = ""
 
     @field_validator("template")
     @classmethod
@@ -250,7 +283,18 @@ class BackupBoard(BoardDetails):
     def _per_item_within_budget(self) -> "BackupBoard":
         if self.vote_max_per_item > self.vote_budget:
             raise ValueError("vote_max_per_item cannot exceed vote_budget")
+        if self.impact_review is not None and self.impact_review_start is None:
+            raise ValueError("a recurring review needs the day of its first meeting "
+                             "(impact_review_start)")
         return self
+
+    @property
+    def follow_up_day(self) -> date | None:
+        """The follow-up review date, or the review meeting's day for a
+        backup that does not say."""
+        if "follow_up_date" in self.model_fields_set:
+            return self.follow_up_date
+        return self.review_date
 
 
 class BackupEvent(TimelineEvent):
@@ -341,6 +385,7 @@ class BackupPlan(BaseModel):
     whys: list[BackupWhys] = []
     learnings: list[BackupLearning] = []
     decisions: list[BackupDecision] = []
+    dissemination: list[DisseminationDraft] = []
 
 
 def parse_backup(text: str) -> BackupPlan:

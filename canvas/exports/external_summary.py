@@ -2,8 +2,9 @@
 
 Written from a board snapshot: the title and date, the summary and impact,
 what happened (the anchor times customers care about, with date and zone,
-and how long the impact lasted), and what we are doing (committed actions by
-title and status).
+and how long the impact lasted), what changes for customers (the committed
+actions marked customer-facing) and what else we are doing (the other
+committed actions by title and status).
 
 What it leaves out is the point: this text travels outside the room. No
 participant names, no roles, no action owners, no note authors, no votes,
@@ -145,8 +146,20 @@ def _impact_sentence(snapshot: BoardSnapshot) -> str:
 
 
 def _what_we_are_doing(actions: list[FollowUp]) -> str:
-    lines = ["## What we are doing", ""]
     committed = [action for action in actions if action.is_committed]
+    # What customers will notice comes first, under its own heading; the rest
+    # of the work follows as before.
+    noticed = [action for action in committed if action.customer_facing]
+    lines = []
+    if noticed:
+        lines += ["## What changes for customers", ""]
+        lines += [f"- {_inline(action.title)} — {_STATUS_WORDS[action.status]}" for action in noticed]
+        lines.append("")
+    lines += ["## What we are doing", ""]
+    committed = [action for action in committed if not action.customer_facing]
+    if noticed and not committed:
+        lines.append("*Nothing else yet.*")
+        return "\n".join(lines)
     if not committed:
         lines.append("*Follow-up actions are still being agreed.*")
         return "\n".join(lines)

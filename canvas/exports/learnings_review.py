@@ -15,7 +15,7 @@ from datetime import date
 
 from pydantic import BaseModel
 
-from canvas.actions import FollowUp, Status
+from canvas.actions import PROCESS_REVIEW_QUESTION, FollowUp, Status
 from canvas.incident.timeline import TimelineEvent, compute_metrics, format_duration
 from canvas.learnings import BoardLearnings, decision_of
 from canvas.models import ReviewType
@@ -34,6 +34,8 @@ class BoardImpact(BaseModel):
     review_type: ReviewType
     events: list[TimelineEvent] = []
     actions: list[FollowUp] = []
+    # The facilitator's answer to "What would make our next postmortem better?".
+    process_review: str = ""
 
 
 @dataclass(frozen=True)
@@ -51,11 +53,18 @@ class ImpactRow:
     resolve_seconds: int | None
     actions_due: int
     actions_done: int
+    process_review: str = ""
 
 
 @dataclass(frozen=True)
 class PeriodImpact:
     rows: list[ImpactRow]
+
+    @property
+    def process_reviews(self) -> list[ImpactRow]:
+        """The period's boards whose facilitator said what would make the next
+        postmortem better, in the period's order."""
+        return [row for row in self.rows if row.process_review.strip()]
 
     @property
     def incidents(self) -> int:
@@ -101,7 +110,8 @@ def period_impact(boards: list[BoardImpact], start: date, end: date) -> PeriodIm
             is_incident=board.review_type is ReviewType.incident,
             impact_seconds=metrics["impact_duration"], detect_seconds=metrics["time_to_detect"],
             resolve_seconds=metrics["time_to_resolve"], actions_due=len(due),
-            actions_done=sum(action.status is Status.done for action in due)))
+            actions_done=sum(action.status is Status.done for action in due),
+            process_review=board.process_review))
     return PeriodImpact(rows)
 
 
@@ -129,6 +139,18 @@ def impact_markdown(impact: PeriodImpact) -> list[str]:
         lines.append(f"| {row.day.isoformat()} | {_inline(row.title)} | "
                      f"{_duration(row.impact_seconds)} | {_duration(row.detect_seconds)} | "
                      f"{_duration(row.resolve_seconds)} | {row.actions_done} / {row.actions_due} |")
+    return lines
+
+
+def process_review_markdown(impact: PeriodImpact) -> list[str]:
+    """The section that reviews the review process itself: each board's
+    answer to "What would make our next postmortem better?"."""
+    lines = ["## Reviewing the process", "", f"*{PROCESS_REVIEW_QUESTION}*", ""]
+    if not impact.process_reviews:
+        return lines + ["*No board in this period recorded an answer.*"]
+    for row in impact.process_reviews:
+        lines.append(f"- **{_inline(row.title)}** ({row.day.isoformat()}): "
+                     f"{_inline(row.process_review)}")
     return lines
 
 
@@ -183,6 +205,8 @@ def learnings_review_markdown(boards: list[BoardLearnings],
             if decision.trade_off:
                 text += f" — trade-off: {_inline(decision.trade_off)}"
             lines.append(text)
+    if impact is not None:
+        lines += ["", *process_review_markdown(impact)]
     lines += ["", "## Actions due or overdue", ""]
     if not actions:
         lines.append("*No open action is due.*")

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from canvas.actions import PROCESS_REVIEW_QUESTION, Status
 from canvas.exports import markdown_pack as md
 from canvas.exports.invite import invitees_of
 from canvas.incident.timeline import format_at, in_time_order
@@ -41,12 +42,13 @@ def retrospective_pack(snapshot: BoardSnapshot, today: date) -> str:
         _factors(snapshot),
         _learnings(snapshot),
         _section(5, "Action tracker", "\n\n".join(
-            part for part in (md._actions(snapshot.actions, today), md._parked(snapshot.actions))
+            part for part in (md._actions(snapshot.actions, today), md._parked(snapshot.actions),
+                              _customer_facing(snapshot))
             if part)),
         _section(6, "Kill criteria and triggers", md._triggers(snapshot)),
         _dissemination(snapshot),
         _section(8, "Risks, open questions and next steps",
-                 md._closing(snapshot, today, empty=NONE_YET)),
+                 md._closing(snapshot, today, empty=NONE_YET) + _process_review(snapshot)),
         _rubric(snapshot, today),
     ]
     return "\n\n".join(section.strip("\n") for section in sections if section) + "\n"
@@ -214,3 +216,27 @@ def _dissemination(snapshot: BoardSnapshot) -> str:
         lines.append(f"*{NONE_YET}: propose a weekly or fortnightly review on the Export page.*")
     lines += ["", f"**Follow-up review of this board:** {_day(board.follow_up_date)}"]
     return "\n".join(lines)
+
+
+def _customer_facing(snapshot: BoardSnapshot) -> str:
+    """The actions customers will notice or are told about, listed apart (as
+    the GitLab agenda asks); left out when none is marked."""
+    marked = [action for action in snapshot.actions
+              if action.customer_facing and action.status is not Status.wont_do]
+    if not marked:
+        return ""
+    lines = ["### Customer-facing actions", ""]
+    for action in marked:
+        owner = md._inline(action.owner) if action.owner else "no owner yet"
+        due = f"due {action.due_date.isoformat()}" if action.due_date else "no due date yet"
+        lines.append(f"- {md._inline(action.title)} — {owner}, {due}, {action.status.label.lower()}")
+    return "\n".join(lines)
+
+
+def _process_review(snapshot: BoardSnapshot) -> str:
+    """What the facilitator said, at close, would make the next postmortem
+    better; left out until it is answered."""
+    answer = snapshot.board.process_review
+    if not answer.strip():
+        return ""
+    return f"\n\n### Reviewing the process\n\n*{PROCESS_REVIEW_QUESTION}*\n\n{md._block(answer)}"

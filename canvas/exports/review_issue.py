@@ -177,7 +177,8 @@ def review_issue_text(snapshot: BoardSnapshot, tracker: Tracker, board_url: str,
                 f"{style.bold('Template:')} {snapshot.template.name}"]
     lines += _section(style, "The meeting", meeting)
 
-    roles = [f"{role.capitalize()}: {style.text(name)}" for role, name in board.roles.named()]
+    # Only the first letter raised: a template's role "SAL" stays "SAL".
+    roles = [f"{role[:1].upper()}{role[1:]}: {style.text(name)}" for role, name in board.roles.named()]
     lines += _section(style, "Roles", roles or ["nobody named yet"])
     people = [style.text(invitee.described) for invitee in invitees_of(board)]
     lines += _section(style, "Attendees", people or ["nobody named yet"])

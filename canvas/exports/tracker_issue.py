@@ -17,6 +17,8 @@ from canvas.snapshot import BoardSnapshot
 from canvas.text import escape_for_documents, visible
 
 POSTMORTEM_LABEL = "postmortem"
+# An action customers will notice or are told about (FollowUp.customer_facing).
+CUSTOMER_FACING_LABEL = "customer-facing"
 # Every pushed issue carries its action's id twice: as a label (which every
 # tracker can search by) and as a hidden line in the description. A push that
 # died after creating the issue but before recording it finds it again by it.
@@ -270,14 +272,16 @@ def issue_payload(snapshot: BoardSnapshot, action: FollowUp, tracker: Tracker, b
     signal, type, priority, source (quoted), review date, the owner when no
     tracker user matched, the due date where the tracker has no field for it,
     and a link back to the board, in the tracker's own text format; labels
-    `postmortem`, the board's own and the marker. By default GitLab and GitHub
+    `postmortem`, `customer-facing` for an action so marked, the board's own
+    and the marker. By default GitLab and GitHub
     read Markdown and Jira wiki markup, and only GitHub lacks a due-date field."""
     text_format = text_format or (TextFormat.jira_wiki if tracker == Tracker.jira
                                   else TextFormat.markdown)
     due_field = tracker.has_due_date if due_field is None else due_field
     blocks = description_blocks(snapshot, action, board_url, assignee, not due_field)
     board_labels = [str(label) for label in getattr(snapshot.board, "labels", []) or []]
-    labels = list(dict.fromkeys([POSTMORTEM_LABEL, *board_labels, marker_label(action.id)]))
+    marks = [CUSTOMER_FACING_LABEL] if action.customer_facing else []
+    labels = list(dict.fromkeys([POSTMORTEM_LABEL, *marks, *board_labels, marker_label(action.id)]))
     if tracker == Tracker.jira:
         # Jira labels cannot hold spaces.
         labels = [label.replace(" ", "-") for label in labels]

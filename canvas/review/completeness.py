@@ -63,7 +63,7 @@ from datetime import date
 
 from pydantic import BaseModel
 
-from canvas.actions import ActionType, FollowUp, Trigger, trigger_warnings
+from canvas.actions import ActionType, FollowUp, Status, Trigger, trigger_warnings
 from canvas.learnings import (
     LEARNINGS_MAX, LEARNINGS_MIN, DecisionKind, decision_of, learning_problems,
 )
@@ -74,6 +74,7 @@ from canvas.templates import Step, StepKind, Template
 from canvas.text import escape_for_documents
 from canvas.incident.timeline import EventKind, anchor
 from canvas.review.intake import shows_durations
+from canvas.session.voting import cluster_votes
 
 # A summary that says who was hurt, in the words postmortems use for it.
 _CUSTOMER_WORDS = re.compile(
@@ -461,7 +462,7 @@ def _language_item(snapshot: BoardSnapshot, notes: list[Note], template: Templat
 
 # --- the rubric -------------------------------------------------------------------------
 #
-# "Is it done?" as a rubric: eleven dimensions of a finished postmortem, each
+# "Is it done?" as a rubric: twelve dimensions of a finished postmortem, each
 # scored 0 (missing), 1 (partly there) or 2 (met), with what is missing and the
 # page that fixes it. A board passes when it reaches PASS_MARK of the points
 # its template asks for and no dimension is missing outright: a polished
@@ -586,6 +587,7 @@ def score_rubric(snapshot: BoardSnapshot, today: date) -> Rubric:
         _learnings_dimension(snapshot),
         _decisions_dimension(snapshot),
         _owned_actions_dimension(snapshot, template),
+        _top_factors_dimension(snapshot, notes, template),
         _kill_criteria_dimension(snapshot, template),
         _follow_up_dimension(snapshot, template, summary),
         _blameless_dimension(snapshot, notes, template),
@@ -759,6 +761,72 @@ def _owned_actions_dimension(snapshot: BoardSnapshot, template: Template) -> Dim
     return _scored("owned-actions", label, PARTLY if short else MET,
                    f"{_plural(len(short), 'open action lacks', 'open actions lack')} an owner, a "
                    "due date or a success signal.", step, [action.title for action in short])
+
+
+# The factors the room voted highest are the ones the review is about: each
+# should leave with at least one action. Three, as the 5 Whys asks for "the
+# top one or two" and a board rarely acts on more; a tie with the third counts.
+TOP_FACTORS = 3
+
+
+def top_voted_factors(snapshot: BoardSnapshot, notes: list[Note],
+                      template: Template) -> list[tuple[str, str, int]]:
+    """The contributing factors with the most dots, as (id, text, dots): the
+    first TOP_FACTORS by dots, and any tied with the last of them. A cluster
+    counts the dots on its notes (canvas.session.voting.cluster_votes);
+    factors without dots are never top."""
+    steps = {step.key for step in template.note_steps if step.is_factor_step}
+    clusters = {cluster.id: cluster for cluster in snapshot.clusters if cluster.step_key in steps}
+    factors = [(cluster.id, cluster.name, cluster_votes(
+        cluster.id, [note.id for note in notes if note.cluster_id == cluster.id], snapshot.tallies))
+        for cluster in clusters.values()]
+    factors += [(note.id, note.text, snapshot.tallies.get(note.id, 0)) for note in notes
+                if note.step_key in steps and note.cluster_id not in clusters]
+    ranked = sorted((factor for factor in factors if factor[2] > 0), key=lambda factor: -factor[2])
+    if len(ranked) <= TOP_FACTORS:
+        return ranked
+    return [factor for factor in ranked if factor[2] >= ranked[TOP_FACTORS - 1][2]]
+
+
+def _actions_addressing(snapshot: BoardSnapshot, notes: list[Note]) -> set[str]:
+    """Ids of the factors (clusters and notes) some kept action comes from:
+    made from it, from a note grouped in it, or carrying out the decision on
+    a learning whose evidence it is. Dropped and parked actions address nothing."""
+    kept = {action.id: action for action in snapshot.actions
+            if action.status not in (Status.wont_do, Status.parked)}
+    cluster_of = {note.id: note.cluster_id for note in notes if note.cluster_id}
+    addressed = set()
+    for action in kept.values():
+        if action.source_id:
+            addressed.add(action.source_id)
+            if action.source_id in cluster_of:
+                addressed.add(cluster_of[action.source_id])
+    evidence = {learning.id: learning.evidence_id for learning in snapshot.learnings}
+    for decision in snapshot.decisions:
+        if evidence.get(decision.learning_id) and kept.keys() & set(decision.action_ids):
+            addressed.add(evidence[decision.learning_id])
+    return addressed
+
+
+def _top_factors_dimension(snapshot: BoardSnapshot, notes: list[Note],
+                           template: Template) -> Dimension:
+    label = "Top factors have actions"
+    step = _actions_step(template)
+    if step is None:
+        return _not_asked("top-factors", label, "The template has no actions step.")
+    if not any(s.is_factor_step for s in template.note_steps):
+        return _not_asked("top-factors", label, "The template has no contributing-factors step.")
+    top = top_voted_factors(snapshot, notes, template)
+    if not top:
+        return _not_asked("top-factors", label, "No contributing factor has dots yet.")
+    addressed = _actions_addressing(snapshot, notes)
+    bare = [text for item_id, text, _ in top if item_id not in addressed]
+    score = MET if not bare else (PARTLY if len(bare) < len(top) else MISSING)
+    # The factors are named in `details`, which every renderer escapes.
+    return _scored("top-factors", label, score,
+                   f"No action comes from {len(bare)} of the {_plural(len(top), 'top-voted factor')}"
+                   f" (listed): make one from each in Discuss, or link one on the actions page.",
+                   step, bare)
 
 
 def _kill_criteria_dimension(snapshot: BoardSnapshot, template: Template) -> Dimension:

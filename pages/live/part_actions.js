@@ -61,7 +61,7 @@ PART_RENDERERS.actions = function (s, part, title) {
 
 // The fields a card edits, by the server's names.
 const AP_FIELDS = ["title", "owner", "due_date", "review_date", "status", "status_reason", "priority",
-                   "success_signal"];
+                   "success_signal", "customer_facing"];
 
 // The form a control belongs to, sent. The page keeps its own form element
 // through a redraw (morph), so the control finds it rather than the one drawn.
@@ -111,6 +111,9 @@ function apCard(s, part, action) {
   const badges = el("div", "pc-ap-badges");
   if (action.is_draft) badges.appendChild(el("span", "pc-ap-badge", part.draft_label));
   if (action.is_parked) badges.appendChild(el("span", "pc-ap-badge pc-ap-badge-parked", "Parked idea"));
+  if (action.customer_facing) {
+    badges.appendChild(el("span", "pc-ap-badge pc-ap-badge-customer", "Customer-facing"));
+  }
   const origin = [action.type, action.source].filter(Boolean).join(" · ");
   if (origin) badges.appendChild(el("span", "pc-meta pc-ap-origin", origin));
   card.appendChild(badges);
@@ -138,7 +141,10 @@ function apCard(s, part, action) {
   if (edit) card.appendChild(apEditFoot(s, part, action, edit));
 
   const foot = el("div", "pc-ap-foot");
-  foot.appendChild(apChoice(s, part, action, "priority", "Priority", part.priorities, { inline: true }));
+  const choices = el("div", "pc-ap-choices");
+  choices.appendChild(apChoice(s, part, action, "priority", "Priority", part.priorities, { inline: true }));
+  choices.appendChild(apCheck(s, part, action, "customer_facing", "Customer-facing"));
+  foot.appendChild(choices);
   if (s.view.can.edit_actions) {
     foot.appendChild(button("Delete", "pc-link pc-ap-delete", async () => {
       const reply = await act(s, "delete_action", { action_id: action.id });
@@ -175,12 +181,14 @@ function apEditFoot(s, part, action, edit) {
 
 function apLabel(field) {
   return { title: "Title", owner: "Owner", due_date: "Due", review_date: "Review", status: "Status",
-           status_reason: "Why", priority: "Priority", success_signal: "Success signal" }[field] || field;
+           status_reason: "Why", priority: "Priority", success_signal: "Success signal",
+           customer_facing: "Customer-facing" }[field] || field;
 }
 
 function apShown(part, field, value) {
   const choices = field === "status" ? part.statuses : field === "priority" ? part.priorities : null;
   const found = choices && choices.find((entry) => entry.key === value);
+  if (typeof value === "boolean") return value ? "yes" : "no";
   return found ? found.label : value;
 }
 
@@ -237,6 +245,20 @@ function apChoice(s, part, action, field, label, choices, { inline = false } = {
   select.onchange = (event) => apChange(s, action, field, event.currentTarget.value, { draw: true });
   const wrap = apControl(s, part, action, field, select, label);
   if (inline) wrap.classList.add("pc-ap-inline");
+  return wrap;
+}
+
+// A mark (customer-facing): like any field, kept as the person's until saved.
+function apCheck(s, part, action, field, label) {
+  const input = el("input", "pc-ap-check");
+  input.type = "checkbox";
+  input.checked = Boolean(apValue(s, action, field));
+  input.onchange = (event) => apChange(s, action, field, event.currentTarget.checked, { draw: true });
+  input.onkeydown = (event) => apKeys(s, action, event);
+  const wrap = apControl(s, part, action, field, input, label);
+  wrap.classList.add("pc-ap-inline", "pc-ap-mark");
+  // The box before its words, as a checkbox reads.
+  wrap.insertBefore(input, wrap.firstChild);
   return wrap;
 }
 

@@ -40,7 +40,8 @@ PART_RENDERERS.summary = function (s, part, title) {
   section.appendChild(headline);
   if (more) section.appendChild(grid);
   const roles = part.fields.filter((field) => field.group === "roles" && field.value)
-    .map((field) => `${field.value} (${field.label.toLowerCase()})`);
+    // "Decision owner" reads as "decision owner"; a template's "SAL" stays "SAL".
+    .map((field) => `${field.value} (${/^[A-Z][^A-Z]/.test(field.label) ? field.label.toLowerCase() : field.label})`);
   const toggle = button((more ? "▾ Hide roles and intake" : "▸ Roles and intake") + (more ? "" : " · "
       + (roles.length ? roles.join(", ") : "no roles named")), "pc-link pc-summary-more", () => {
     s.summaryMore = !more;

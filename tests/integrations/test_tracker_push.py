@@ -300,3 +300,12 @@ def test_a_stranger_with_the_owners_name_is_never_assigned(db, board, tracker):
     if tracker.kind == "gitlab":
         assert [p for _, p in tracker.requests if "/members/all" in p]
         assert not [p for _, p in tracker.requests if p.endswith("/users")]
+
+
+def test_a_customer_facing_action_reaches_the_tracker_with_its_label(db, board, tracker):
+    board_id, committed, unknown_owner, _ = board
+    actions.change_action(db, board_id, committed.id, {"customer_facing": True}, committed.version)
+    push_actions(db, board_id, client(tracker), board_url="")
+    marked, plain = tracker.issues
+    assert "customer-facing" in marked["labels"] and "postmortem" in marked["labels"]
+    assert "customer-facing" not in plain["labels"]

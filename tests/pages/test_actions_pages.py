@@ -71,6 +71,23 @@ def test_giving_a_draft_an_owner_and_a_date_makes_it_a_commitment(app, db_file):
     assert not any("Draft" in w.value for w in app.warning)
 
 
+def test_an_action_is_marked_customer_facing_when_added_and_unmarked_when_edited(app, db_file):
+    board_id = create_board(app)
+    app.switch_page(page("actions.py")).run()
+    app.text_input(key="action_new_title").input("Send affected customers a credit")
+    app.checkbox(key="action_new_customer").check()
+    app.button(key=ADD).click().run()
+    assert not app.exception
+    [stored] = actions.list_actions(connect(db_file), board_id)
+    assert stored.customer_facing
+    assert any("Customer-facing" in c.value.split(" · ") for c in app.caption)
+    prefix = f"action_edit_{stored.id}"
+    assert app.checkbox(key=f"{prefix}_customer").value
+    app.checkbox(key=f"{prefix}_customer").uncheck()
+    app.button(key=f"{prefix}_save").click().run()
+    assert not actions.get_action(connect(db_file), board_id, stored.id).customer_facing
+
+
 def test_a_second_save_of_the_same_action_is_refused(app, db_file):
     from canvas.actions import ActionDraft
 

@@ -78,3 +78,32 @@ def test_the_export_page_offers_every_format(app):
     assert labels == ["Retrospective pack (.md)", "Markdown summary (.md)", "External summary (.md)",
                       "Picture of the canvas (.png)", "Backup of the whole board (.json)",
                       "Actions (.csv)", "Due dates (.ics calendar)", "One-page brief (.md)"]
+
+
+def test_is_it_done_names_a_top_voted_factor_that_no_action_comes_from(app, db_file):
+    from canvas.actions import ActionDraft, SourceKind
+    from canvas.models import NoteDraft
+    from canvas.session.phases import Credentials
+    from storage import actions, notes, participants, votes
+
+    board_id = create_board(app)
+    db = connect(db_file)
+    key = facilitator_key(app)
+    as_fran = Credentials(facilitator_key=key)
+    rollout = notes.add_note(db, board_id, "contributing-factors",
+                             NoteDraft(text="One stage for every rule change"), as_fran)
+    alerts = notes.add_note(db, board_id, "contributing-factors",
+                            NoteDraft(text="Alerts watched CPU, not errors"), as_fran)
+    facilitation.set_phase(db, board_id, key, Phase.vote)
+    ann, _ = participants.join_board(db, board_id, "Ann")
+    votes.cast_vote(db, board_id, Credentials(participant_id=ann.id), rollout.id, 0)
+    votes.cast_vote(db, board_id, Credentials(participant_id=ann.id), alerts.id, 0)
+    actions.add_action(db, board_id, ActionDraft(title="Stage rule changes", source_kind=SourceKind.note,
+                                                 source_id=rollout.id))
+    facilitation.set_phase(db, board_id, key, Phase.discuss)
+    app.switch_page(page("check.py")).run()
+    assert not app.exception
+    # The one factor an action comes from is not counted; the other is named.
+    assert any(c.value.startswith("No action comes from 1 of the 2 top-voted factors")
+               for c in app.caption)
+    assert "• Alerts watched CPU, not errors" in [t.value for t in app.text]

@@ -3,7 +3,10 @@ actions page after Closed (AppTest)."""
 
 from datetime import date
 
+import pytest
+
 from canvas.actions import ActionDraft, Status
+from canvas.errors import NotFacilitator
 from canvas.session.phases import Phase
 from storage import actions, boards, facilitation
 from storage.db import connect
@@ -108,3 +111,29 @@ def test_parked_ideas_are_listed_apart_and_not_counted_as_drafts(app, db_file):
     assert [h.value for h in app.subheader][:1] == ["Parked ideas"]
     titles = [t.value for t in app.text]
     assert titles.index("Add a canary stage") < titles.index("Rewrite the router")
+
+
+def test_at_close_the_facilitator_records_what_would_make_the_next_postmortem_better(app, db_file):
+    board_id = create_board(app)
+    db = connect(db_file)
+    app.switch_page(page("facilitate.py")).run()
+    assert not [area for area in app.text_area if area.key == "facil_process_review"]
+    facilitation.set_phase(db, board_id, facilitator_key(app), Phase.closed)
+    app.run()
+    area = app.text_area(key="facil_process_review")
+    assert area.label == "What would make our next postmortem better?"
+    area.input("Send the draft timeline a day before")
+    app.button(key="FormSubmitter:facil_process-Save the answer").click().run()
+    assert not app.exception
+    assert boards.get_board(db, board_id).process_review == "Send the draft timeline a day before"
+
+    app.switch_page(page("learnings_review.py")).run()
+    assert "Send the draft timeline a day before" in [t.value for t in app.text]
+
+
+def test_only_the_facilitator_may_record_the_process_review(app, db_file):
+    board_id = create_board(app)
+    db = connect(db_file)
+    with pytest.raises(NotFacilitator):
+        facilitation.record_process_review(db, board_id, "not-a-key", "Shorter meetings")
+    assert boards.get_board(db, board_id).process_review == ""

@@ -182,3 +182,28 @@ def test_the_export_page_offers_the_review_invite_once_the_review_date_is_set(ap
 
     labels = [button.proto.label for button in app.get("download_button")]
     assert "Review meeting invite (.ics)" in labels
+
+
+def test_a_lessons_learned_board_offers_the_engagement_roles_on_the_summary(app, db_file):
+    app.run()
+    app.session_state["home_template"] = "lessons-learned"
+    board_id = create_board(app, title="Acme migration engagement")
+    app.switch_page(page("summary.py")).run()
+    offered = [box.label for box in app.text_input if box.key.startswith("summary_role_")]
+    assert offered == ["SAL", "TAM", "IE", "Manager"]
+    app.text_input(key="summary_role_sal").input("Ana")
+    app.text_input(key="summary_role_ie").input("Ivo")
+    app.button(key=SAVE).click().run()
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    board = boards.get_board(connect(db_file), board_id)
+    assert board.roles.engagement == {"SAL": "Ana", "IE": "Ivo"}
+    assert ("SAL", "Ana") in board.roles.named() and ("IE", "Ivo") in board.roles.named()
+    app.switch_page(page("summary.py")).run()
+    assert app.text_input(key="summary_role_sal").value == "Ana"
+
+
+def test_other_templates_keep_their_own_roles_and_offer_no_engagement_roles(app, db_file):
+    create_board(app)
+    app.switch_page(page("summary.py")).run()
+    assert not [box for box in app.text_input if box.key.startswith("summary_role_")]
+    assert app.text_input(key="summary_customer_facing").label == "Customer-facing"

@@ -14,12 +14,17 @@ from canvas.actions import ActionDraft, ActionType, SourceKind, Status, TriggerD
 from canvas.exports.backup import BackupInvalid, parse_backup
 from canvas.exports.export import export_document
 from canvas.exports.importing import plan_incident_import
-from canvas.models import BoardDetails, NoteColour, NoteDraft, Roles
+from canvas.models import (
+    BoardDetails, BoardDraft, Cadence, DisseminationDraft, DisseminationPlan, NoteColour, NoteDraft, Roles,
+)
 from canvas.session.phases import Credentials, Phase
 from canvas.templates import get_template
 from canvas.incident.timeline import parse_incident_file
 from canvas.learnings import DecisionDraft, DecisionKind, EvidenceKind, FactorCategory, LearningDraft, WhyStep
-from storage import actions, boards, clusters, events, facilitation, learnings, notes, participants, restore, votes
+from storage import (
+    actions, boards, clusters, dissemination, events, facilitation, learnings, notes, participants,
+    restore, votes,
+)
 
 INCIDENTS = Path(os.environ.get("POSTMORTEM_INCIDENTS_DIR",
                                 Path(__file__).resolve().parents[3] / "shared" / "incidents"))
@@ -185,6 +190,64 @@ def test_a_closed_board_restores_closed_with_its_reason_for_closing(db):
     restored, _ = restore.restore_board(db, parse_backup(json.dumps(document)))
     assert (restored.phase, restored.close_reason) == (Phase.closed, "Owners are picked on Monday")
     assert len(events.list_events(db, restored.id)) == len(events.list_events(db, board_id))
+
+
+def test_follow_through_and_the_process_review_survive_export_and_restore(db):
+    board_id, secrets = build_board(db, INCIDENT_FILES[0])
+    key = secrets[0]
+    dissemination.save_dissemination_plan(db, board_id, DisseminationPlan(
+        follow_up_date=date(2030, 4, 1), impact_review=Cadence.fortnightly,
+        impact_review_start=date(2030, 1, 20),
+        entries=[DisseminationDraft(audience="Support", channel="#support", day=date(2030, 1, 12),
+                                    owner="Sue"),
+                 DisseminationDraft(audience="Customers", channel="Status page")]))
+    actions.add_action(db, board_id, ActionDraft(
+        title="Tell customers about the new status page alerts", owner="Cy",
+        due_date=date(2030, 2, 1), customer_facing=True))
+    facilitation.set_phase(db, board_id, key, Phase.closed, "Owners are picked on Monday")
+    facilitation.record_process_review(db, board_id, key, "Send the draft timeline a day before")
+    document = export(db, board_id)
+
+    restored, _ = restore.restore_board(db, parse_backup(json.dumps(document)))
+
+    board = boards.get_board(db, restored.id)
+    assert (board.review_date, board.follow_up_date) == (date(2030, 1, 10), date(2030, 4, 1))
+    assert (board.impact_review, board.impact_review_start) == (Cadence.fortnightly, date(2030, 1, 20))
+    assert board.process_review == "Send the draft timeline a day before"
+    assert [(e.audience, e.channel, e.day, e.owner)
+            for e in dissemination.list_dissemination(db, restored.id)] == [
+        ("Support", "#support", date(2030, 1, 12), "Sue"), ("Customers", "Status page", None, "")]
+    assert [a.title for a in actions.list_actions(db, restored.id) if a.customer_facing] == [
+        "Tell customers about the new status page alerts"]
+    assert without_identity(export(db, restored.id)) == without_identity(document)
+
+
+def test_a_backup_without_a_follow_up_date_follows_up_on_the_review_day_unless_it_says_none(db):
+    board_id, _ = build_board(db, INCIDENT_FILES[0])
+    document = export(db, board_id)
+    # This board set a review meeting and no follow-up review: the backup says so.
+    assert document["board"]["follow_up_date"] is None and document["board"]["review_date"]
+    restored, _ = restore.restore_board(db, parse_backup(json.dumps(document)))
+    assert boards.get_board(db, restored.id).follow_up_date is None
+    # A backup made before the two dates were told apart: the upgrade's rule (0017).
+    del document["board"]["follow_up_date"]
+    restored, _ = restore.restore_board(db, parse_backup(json.dumps(document)))
+    assert boards.get_board(db, restored.id).follow_up_date == date(2030, 1, 10)
+    assert "follow_up_date" not in export(db, restored.id)["board"]
+
+
+def test_a_lessons_learned_boards_engagement_roles_survive_export_and_restore(db):
+    board = facilitation.start_board(db, BoardDraft(
+        title="Acme migration engagement", template="lessons-learned", facilitator_name="Fran")).board
+    boards.update_details(db, board.id, BoardDetails(title=board.title, roles=Roles(
+        facilitator="Fran", engagement={"SAL": "Ana", "TAM": "", "Manager": "Mo"})),
+        board.details_version)
+    document = export(db, board.id)
+    assert document["board"]["roles"]["engagement"] == {"SAL": "Ana", "Manager": "Mo"}
+    restored, _ = restore.restore_board(db, parse_backup(json.dumps(document)))
+    roles = boards.get_board(db, restored.id).roles
+    assert roles.named() == [("facilitator", "Fran"), ("SAL", "Ana"), ("Manager", "Mo")]
+    assert without_identity(export(db, restored.id)) == without_identity(document)
 
 
 def test_a_restore_that_fails_halfway_writes_nothing(db):

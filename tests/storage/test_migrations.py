@@ -49,7 +49,9 @@ ROWS: dict[str, list[dict]] = {
          "owner_email": "fran@example.com", "owner_name": "Fran", "access_mode": "listed",
          "follow_up_date": "2024-01-08", "impact_review": "fortnightly",
          "impact_review_start": "2024-01-15",
-         "template_copy": '{"slug": "blameless", "name": "Ours", "steps": []}'},
+         "template_copy": '{"slug": "blameless", "name": "Ours", "steps": []}',
+         "process_review": "Send the timeline draft a day before",
+         "engagement_roles": '{"SAL": "Sal", "TAM": "Tam"}'},
         {"id": B2, "title": "Second", "template": "blameless", "severity": "SEV3",
          "incident_date": None, "review_date": None, "summary": "", "impact": "",
          "facilitator": "Bo", "scribe": "", "decision_owner": "", "other_participants": "",
@@ -63,7 +65,8 @@ ROWS: dict[str, list[dict]] = {
          "review_issue_project": None, "review_issue_id": None, "summary_editors": None,
          "owner_email": None, "owner_name": None, "access_mode": "everyone_signed_in",
          "follow_up_date": None, "impact_review": None, "impact_review_start": None,
-         "template_copy": None},
+         "template_copy": None,
+         "process_review": "", "engagement_roles": "{}"},
     ],
     "participants": [
         {"id": "p1", "board_id": B1, "display_name": "Ann", "token_hash": "h1",
@@ -121,7 +124,7 @@ ROWS: dict[str, list[dict]] = {
          "status_reason": None, "success_signal": "Fires in a game day",
          "review_date": "2024-03-01", "source_kind": "cluster", "source_id": "c1",
          "created_at": T("12:10"), "updated_at": T("12:10"), "deleted_at": None, "version": 1,
-         "iac": 1},
+         "iac": 1, "customer_facing": 1},
     ],
     "triggers": [
         {"id": "t1", "board_id": B1, "signal": "errors above 2%", "kind": "roll_back",
@@ -213,6 +216,8 @@ LATER = {
     ("triggers", "owner"): "",
     # Older boards keep no copy of their steps: they follow the shipped template.
     ("boards", "template_copy"): None,
+    ("actions", "customer_facing"): 0, ("boards", "process_review"): "",
+    ("boards", "engagement_roles"): "{}",
 }
 
 

@@ -19,7 +19,7 @@ def action(action_id: str, title: str, **fields) -> FollowUp:
 ROWS = [
     ("Checkout errors, 5xx; after deploy", action(
         "a1", 'Add an alert on "checkout" 5xx, rate > 2%; page on-call', owner="Ann Lee",
-        due_date=date(2024, 3, 15), priority=Priority.high,
+        due_date=date(2024, 3, 15), priority=Priority.high, customer_facing=True,
         success_signal="Alert fires within 3 min\nin the game day; no false pages \\ week")),
     ("Checkout errors, 5xx; after deploy", action("a2", "Write the runbook for the WAF kill switch")),
     ("Привет, 世界", action("a3", "Document the bypass — 日本語のタイトル, with commas", owner="Kim",
@@ -44,6 +44,7 @@ def test_csv_reads_back_with_the_csv_module():
     assert (first["owner"], first["due_date"], first["priority"], first["draft"]) == (
         "Ann Lee", "2024-03-15", "high", "no")
     assert records[1]["due_date"] == "" and records[1]["draft"] == "yes"
+    assert [record["customer_facing"] for record in records] == ["yes", "no", "no", "no"]
     assert records[2]["board"] == "Привет, 世界" and records[2]["status"] == "wont_do"
     assert records[2]["status_reason"] == "Superseded; see a1"
 

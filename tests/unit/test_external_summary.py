@@ -208,3 +208,18 @@ def test_a_flagged_timeline_event_text_never_reaches_the_summary():
     text = summary_of(snapshot)
     assert "Jonas" not in text
     assert "escalat" not in text.lower()
+
+
+def test_customer_facing_actions_come_first_under_their_own_heading():
+    snapshot = replaced(staffed_board(), actions=[
+        committed(1, "Stage WAF rollouts", owner="Jonas Weber"),
+        committed(2, "Send <b>affected</b> customers a credit", owner="Mei Tanaka",
+                  customer_facing=True),
+        committed(3, "Tell customers when the status page changes", owner="Mei Tanaka",
+                  customer_facing=True, status=Status.wont_do, status_reason="Not needed")])
+    text = summary_of(snapshot)
+    noticed = text.split("## What changes for customers")[1].split("## What we are doing")[0]
+    assert noticed.strip() == "- Send \\<b\\>affected\\</b\\> customers a credit — Planned"
+    assert text.split("## What we are doing")[1].strip() == "- Stage WAF rollouts — Planned"
+    unmarked = replaced(staffed_board(), actions=[committed(1, "Stage WAF rollouts", owner="Jonas")])
+    assert "## What changes for customers" not in summary_of(unmarked)

@@ -113,3 +113,19 @@ def test_the_agenda_points_at_the_patterns_of_its_period():
     odd = learnings_review_markdown([], [], date(2019, 7, 1), date(2019, 7, 14), TODAY,
                                     patterns_url="https://canvas.example/a b(c)/patterns")
     assert "[Patterns](https://canvas.example/a%20b%28c%29/patterns)" in odd
+
+
+def test_the_agenda_lists_each_boards_answer_on_the_review_process_escaped():
+    answered = cloudflare_impact(process_review="Send the *draft* timeline a day before")
+    silent = cloudflare_impact(board_id="B2", title="Quiet board", process_review="  ")
+    impact = period_impact([answered, silent], date(2019, 7, 1), date(2019, 7, 31))
+    assert [row.board_id for row in impact.process_reviews] == [answered.board_id]
+    text = learnings_review_markdown([], [], date(2019, 7, 1), date(2019, 7, 31), TODAY, impact)
+    section = text[text.index("## Reviewing the process"):text.index("## Actions due")]
+    assert "*What would make our next postmortem better?*" in section
+    assert ("- **Global Cloudflare outage" in section
+            and "(2019-07-02): Send the \\*draft\\* timeline a day before" in section)
+    assert "Quiet board" not in section
+    empty = period_impact([silent], date(2019, 7, 1), date(2019, 7, 31))
+    assert "*No board in this period recorded an answer.*" in learnings_review_markdown(
+        [], [], date(2019, 7, 1), date(2019, 7, 31), TODAY, empty)

@@ -113,3 +113,21 @@ def test_a_pre_mortem_pack_lists_its_failure_stories_as_risks_and_its_causes_as_
     assert "### Likely causes" in factors and "neither owns the cut-over" in factors
     assert "A pre-mortem is held before the work" in text.split("## 4.")[1].split("## 5.")[0]
     assert "Timeline" not in text and "Learnings tied to evidence" not in text
+
+
+def test_customer_facing_actions_and_the_process_review_have_their_own_headings():
+    snapshot = cloudflare_snapshot()
+    marked = [action.model_copy(update={"customer_facing": action.id in ("a2", "a6")})
+              for action in snapshot.actions]
+    board = snapshot.board.model_copy(update={"process_review": "Send the *draft* timeline first"})
+    text = retrospective_pack(snapshot.model_copy(update={"actions": marked, "board": board}), TODAY)
+    tracker = text.split(SECTIONS[4])[1].split(SECTIONS[5])[0]
+    listed = tracker.split("### Customer-facing actions")[1].strip().splitlines()
+    # a6 was dropped (won't do): nothing to tell customers.
+    assert listed == ["- Roll out WAF rules in stages, keeping an emergency global path — Kim, "
+                      "due 2019-08-30, in progress"]
+    closing = text.split(SECTIONS[7])[1].split(SECTIONS[8])[0]
+    assert closing.rstrip().endswith("### Reviewing the process\n\n*What would make our next "
+                                     "postmortem better?*\n\nSend the \\*draft\\* timeline first")
+    plain = retrospective_pack(snapshot, TODAY)
+    assert "### Customer-facing actions" not in plain and "### Reviewing the process" not in plain

@@ -42,7 +42,7 @@ def snapshot(phase: Phase, actions: list[FollowUp], notes=()) -> BoardSnapshot:
 
 COMMITTED = action(1, "Add an alert on checkout 5xx above 2%", owner="Ana", due_date=date(2026, 12, 20),
                    review_date=date(2027, 1, 10), priority="high", status="in_progress",
-                   success_signal="Paged within 5 minutes", version=4)
+                   success_signal="Paged within 5 minutes", version=4, customer_facing=True)
 DRAFT = action(2, "Look into the alerting gaps")
 PARKED = action(3, "Rewrite the pager", status="parked")
 DONE_DRAFT = action(4, "Add a dashboard", status="done")
@@ -57,7 +57,7 @@ def test_each_action_is_a_card_with_every_field_it_edits_and_its_version():
     assert {key: card[key] for key in part.FIELDS} == {
         "title": "Add an alert on checkout 5xx above 2%", "owner": "Ana", "due_date": "2026-12-20",
         "review_date": "2027-01-10", "status": "in_progress", "status_reason": "", "priority": "high",
-        "success_signal": "Paged within 5 minutes"}
+        "success_signal": "Paged within 5 minutes", "customer_facing": True}
     assert (card["version"], card["is_draft"], card["tips"]) == (4, False, [])
 
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from canvas.actions import Trigger, TriggerKind
+from canvas.actions import SourceKind, Status, Trigger, TriggerKind
 from canvas.learnings import (
     Decision, DecisionKind, EvidenceKind, Learning, LearningDraft, as_learning, learning_problems,
 )
@@ -77,11 +77,11 @@ def test_evidence_gone_from_the_board_is_a_problem_and_no_change_is_a_decision()
 # --- the rubric ---------------------------------------------------------------------------
 
 
-def test_the_rubric_has_the_eleven_dimensions_in_order():
+def test_the_rubric_has_the_twelve_dimensions_in_order():
     rubric = score_rubric(cloudflare_snapshot(), TODAY)
     assert [d.id for d in rubric.dimensions] == [
         "roles", "objective", "timeline", "assumptions", "factors", "learnings", "decisions",
-        "owned-actions", "kill-criteria", "follow-up", "blameless"]
+        "owned-actions", "top-factors", "kill-criteria", "follow-up", "blameless"]
 
 
 def test_a_dimension_missing_outright_fails_the_gate_whatever_the_score():
@@ -157,6 +157,49 @@ def test_factors_need_categories_and_a_five_whys():
     assert found.fix_page == "contributing-factors"
     no_factors = [note for note in snapshot.notes if note.step_key != "contributing-factors"]
     assert dimension(changed(snapshot, notes=no_factors), "factors").score == MISSING
+
+
+def factor_text(snapshot: BoardSnapshot, note_id: str) -> str:
+    return next(note.text for note in snapshot.notes if note.id == note_id)
+
+
+def test_top_voted_factors_without_an_action_are_named():
+    snapshot = cloudflare_snapshot()
+    # n13 is carried by a2 through its learning's decision; n10 gets an action of its
+    # own; n11 and n12 (tied with the third) get none; n14 is not among the top.
+    votes = {**snapshot.tallies, "n10": 5, "n11": 3, "n12": 2, "n13": 2, "n14": 1}
+    from_n10 = snapshot.actions[2].model_copy(update={"source_kind": SourceKind.note, "source_id": "n10"})
+    actions = [*snapshot.actions[:2], from_n10, *snapshot.actions[3:]]
+    found = dimension(changed(snapshot, tallies=votes, actions=actions), "top-factors")
+    assert found.score == PARTLY and found.fix_page == "next-steps"
+    assert found.details == [factor_text(snapshot, "n11"), factor_text(snapshot, "n12")]
+    assert found.missing.startswith("No action comes from 2 of the 4 top-voted factors")
+    assert dimension(changed(snapshot, tallies=votes), "top-factors").score == PARTLY
+    unlinked = changed(snapshot, tallies=votes, learnings=[], decisions=[])
+    assert dimension(unlinked, "top-factors").score == MISSING
+
+
+def test_a_dropped_action_addresses_no_factor_and_a_grouped_note_speaks_for_its_cluster():
+    snapshot = cloudflare_snapshot()
+    grouped = [note.model_copy(update={"cluster_id": "c9"}) if note.id in ("n10", "n11") else note
+               for note in snapshot.notes]
+    cluster = snapshot.clusters[0].model_copy(update={
+        "id": "c9", "step_key": "contributing-factors", "name": "Global rule path"})
+    # Dots on a note count toward its cluster: c9 holds 4 and is the only top factor.
+    board = changed(snapshot, notes=grouped, clusters=[*snapshot.clusters, cluster],
+                    tallies={"n10": 3, "c9": 1}, learnings=[], decisions=[])
+    dropped = snapshot.actions[5].model_copy(update={"source_kind": SourceKind.note, "source_id": "n11"})
+    found = dimension(changed(board, actions=[*snapshot.actions, dropped]), "top-factors")
+    assert found.score == MISSING and found.details == ["Global rule path"]
+    kept = dropped.model_copy(update={"status": Status.open})
+    assert dimension(changed(board, actions=[*snapshot.actions, kept]), "top-factors").score == MET
+
+
+def test_top_factors_are_not_asked_before_anyone_votes_or_without_a_factors_step():
+    found = dimension(cloudflare_snapshot(), "top-factors")
+    assert not found.applies and found.not_applicable_because == "No contributing factor has dots yet."
+    retro = with_board(cloudflare_snapshot(), template="mad-sad-glad")
+    assert not dimension(retro, "top-factors").applies
 
 
 def test_learnings_want_three_to_seven_each_with_evidence_and_a_decision():

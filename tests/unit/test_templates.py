@@ -103,3 +103,17 @@ def test_a_template_named_by_its_step_count_has_that_many_steps():
         said = re.search(r"\((\d+) steps\)", template.name)
         if said:
             assert int(said.group(1)) == len(template.steps), template.name
+
+
+def test_the_lessons_learned_template_offers_the_gitlab_engagement_roles_and_no_other_does():
+    assert [role.label for role in get_template("lessons-learned").roles] == [
+        "SAL", "TAM", "IE", "Manager"]
+    assert all(role.help for role in get_template("lessons-learned").roles)
+    assert [slug for slug, t in all_templates().items() if t.roles] == ["lessons-learned"]
+
+
+def test_a_template_offering_a_role_twice_is_refused():
+    step = {"key": "mad", "title": "Mad", "kind": "notes", "prompt": "?"}
+    with pytest.raises(ValueError, match="offers a role twice"):
+        Template.model_validate({"slug": "x", "name": "x", "description": "x", "steps": [step],
+                                 "roles": [{"label": "TAM"}, {"label": "tam"}]})

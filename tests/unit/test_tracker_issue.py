@@ -70,6 +70,13 @@ def test_the_marker_is_found_in_labels_and_in_the_hidden_line():
     assert "*Outage \\*bold\\**" in wiki and "<!--" not in wiki and marked_action([], wiki) == "Act_1"
 
 
+@pytest.mark.parametrize("tracker", list(Tracker))
+def test_a_customer_facing_action_is_pushed_with_the_customer_facing_label(tracker):
+    marked = issue_payload(board(), follow_up(customer_facing=True), tracker, "")
+    assert marked.labels[:2] == ["postmortem", "customer-facing"]
+    assert "customer-facing" not in issue_payload(board(), follow_up(), tracker, "").labels
+
+
 @pytest.mark.parametrize("typed, written", [
     ("*bold* _em_ +ins+ ^sup^ ~sub~ ??cite??", "\\*bold\\* \\_em\\_ \\+ins\\+ \\^sup\\^ \\~sub\\~ \\?\\?cite\\?\\?"),
     ("{code}x{code} [link|http://x] !image.png! {color:red}", "\\{code\\}x\\{code\\} \\[link\\|http://x\\] \\!image.png\\! \\{color:red\\}"),

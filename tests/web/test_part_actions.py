@@ -62,6 +62,26 @@ def test_the_later_of_two_saves_of_the_same_action_hears_a_conflict_and_the_firs
     assert (part["actions"][0]["owner"], part["actions"][0]["due_date"]) == ("Ana", "2026-12-20")
 
 
+def test_an_action_is_marked_customer_facing_on_its_card_and_only_a_true_or_false_is_taken(client, board):
+    made = actions.add_action(board.db, board.id, ActionDraft(title="Send affected customers a credit"))
+    assert part_of(act(client, board, "Ana", "add_action", title="Add a canary"))["actions"][0][
+        "customer_facing"] is False
+    part = part_of(act(client, board, "Ben", "edit_action", action_id=made.id, version=1,
+                       customer_facing=True))
+    card = next(card for card in part["actions"] if card["id"] == made.id)
+    assert (card["customer_facing"], card["version"]) == (True, 2)
+    assert actions.get_action(board.db, board.id, made.id).customer_facing
+    # A string is not a mark: the field's type refuses it, and nothing changes.
+    refused(act(client, board, "Ana", "edit_action", action_id=made.id, version=2,
+                customer_facing="false"), 422)
+    part_of(act(client, board, "Ana", "edit_action", action_id=made.id, version=2, customer_facing=False))
+    assert not actions.get_action(board.db, board.id, made.id).customer_facing
+    # What an action is, as its title: fixed once the board is closed.
+    facilitation.set_phase(board.db, board.id, board.fran_key, Phase.closed, "Owners on Monday")
+    assert refused(act(client, board, "Ana", "edit_action", action_id=made.id, version=3,
+                       customer_facing=True), 409).startswith("The board is closed")
+
+
 def test_bad_input_is_422_with_the_fields_sentence_and_writes_nothing(client, board):
     made = actions.add_action(board.db, board.id, ActionDraft(title="Add an alert", due_date="2026-12-20"))
     revision = boards.board_revision(board.db, board.id)

@@ -10,6 +10,7 @@ import pytest
 from canvas.models import Severity
 from canvas.session.phases import Phase
 from storage import boards, facilitation
+from storage.db import write_transaction
 from tests.web.conftest import act
 
 CHANGED = ("Someone changed the summary while you were editing: theirs is shown under your text, "
@@ -202,3 +203,30 @@ def test_everyone_again_and_a_stranger_or_a_participant_cannot_choose(client, bo
     choose(client, board, True)
     assert boards.get_board(board.db, board.id).summary_editors is None
     assert edit(client, board, "Ben", "summary", "Everyone may again").status_code == 200
+
+
+def test_a_role_the_template_offers_is_on_the_card_and_saved_beside_the_boards_own(client, board):
+    with write_transaction(board.db):
+        # The same board, as made from the lessons-learned template (no notes to move).
+        board.db.execute("UPDATE boards SET template = 'lessons-learned' WHERE id = ?", [board.id])
+    reply = edit(client, board, "Ana", "roles.engagement.TAM", "Tam")
+    assert reply.status_code == 200, reply.text
+    fields = reply.json()["view"]["parts"]["summary"]["fields"]
+    roles = [field["key"] for field in fields if field["group"] == "roles"]
+    assert roles[-4:] == ["roles.engagement.SAL", "roles.engagement.TAM", "roles.engagement.IE",
+                          "roles.engagement.Manager"]
+    assert shown(reply, "roles.engagement.TAM") == "Tam" and shown(reply, "roles.engagement.SAL") == ""
+    after = boards.get_board(board.db, board.id)
+    assert after.roles.engagement == {"TAM": "Tam"} and after.roles.facilitator == "Fran"
+    # A role the template does not offer is refused, and nothing changes.
+    said = refusal(edit(client, board, "Ana", "roles.engagement.CEO", "Cy"), 422)
+    assert said == "This board's template offers no such role."
+    assert boards.get_board(board.db, board.id).roles.engagement == {"TAM": "Tam"}
+
+
+def test_a_board_whose_template_offers_no_roles_has_none_on_its_card(client, board):
+    said = refusal(edit(client, board, "Ana", "roles.engagement.SAL", "Sal"), 422)
+    assert said == "This board's template offers no such role."
+    reply = edit(client, board, "Ana", "roles.scribe", "Kim")
+    keys = [field["key"] for field in reply.json()["view"]["parts"]["summary"]["fields"]]
+    assert not [key for key in keys if key.startswith("roles.engagement.")]

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from canvas.dates import clamp_day
 from canvas.errors import EditConflict, InvalidInput, SummaryChanged, describe_validation_error
 from canvas.models import BoardDetails
-from canvas.session.parts.summary import BY_KEY, ChooseSummaryEditors, EditSummaryField
+from canvas.session.parts.summary import ChooseSummaryEditors, EditSummaryField, field_for
 from storage import boards, facilitation
 
 
@@ -25,16 +25,19 @@ def _details(board, field: str, value: str) -> BoardDetails:
         stored[name] = clamp_day(stored[name])
     for name in ("period_start", "period_end"):
         stored["intake"][name] = clamp_day(stored["intake"][name])
-    *parents, leaf = BY_KEY[field].path
+    found = field_for(board, field)
+    if found is None:
+        raise InvalidInput("This board's template offers no such role.")
+    *parents, leaf = found.path
     place = stored
     for name in parents:
         place = place[name]
-    place[leaf] = None if BY_KEY[field].kind == "date" and not value.strip() else value
+    place[leaf] = None if found.kind == "date" and not value.strip() else value
     try:
         return BoardDetails.model_validate(stored)
     except ValidationError as error:
         reason = describe_validation_error(error, limit=1, places=False)
-        label = BY_KEY[field].label
+        label = found.label
         joined = f"{label} {reason}" if reason.startswith(("is ", "contains ", "must ")) else f"{label}: {reason}"
         raise InvalidInput(joined.rstrip(".") + ".") from None
 

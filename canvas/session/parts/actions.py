@@ -10,14 +10,14 @@ from canvas.actions import (
     FOLLOW_THROUGH_FIELDS, FollowUp, Priority, Status, drafts_blocking_close, vague_title_warnings,
 )
 from canvas.dates import EARLIEST_DAY, LATEST_DAY
-from canvas.session.intent_fields import Id, IntentModel, Text, WholeNumber
+from canvas.session.intent_fields import Flag, Id, IntentModel, Text, WholeNumber
 from canvas.session.phases import Phase
 from canvas.snapshot import BoardSnapshot
 
 DRAFT_LABEL = "Draft: needs an owner and a due date"
 # What a card can change, by ActionDraft's names, in the order it shows them.
 FIELDS = ("title", "owner", "due_date", "review_date", "status", "status_reason", "priority",
-          "success_signal")
+          "success_signal", "customer_facing")
 
 
 class AddAction(IntentModel):
@@ -45,6 +45,7 @@ class EditAction(IntentModel):
     status_reason: Text | None = None
     priority: Text | None = None
     success_signal: Text | None = None
+    customer_facing: Flag | None = None
 
     def changes(self) -> dict:
         """The changed fields as ActionDraft takes them."""
@@ -104,6 +105,7 @@ def _card(action: FollowUp, sources: dict[str, str]) -> dict:
         "priority": action.priority.value, "success_signal": action.success_signal,
         "type": action.type.label,
         "is_draft": action.is_open_draft, "is_parked": action.is_parked,
+        "customer_facing": action.customer_facing,
         "source": sources.get(action.source_id or ""),
         "tips": vague_title_warnings(action.title),
     }

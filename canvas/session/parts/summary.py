@@ -11,15 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field as Field_
+from pydantic import AfterValidator, Field as Field_, Strict
 
 from canvas.models import Board, ROLE_LABELS, ReviewType, Severity
 from canvas.review.intake import intake_answers
 from canvas.review.language import check_text
 from canvas.session.intent_fields import Flag, Id, IntentModel, Text, WholeNumber
 from canvas.snapshot import BoardSnapshot
+from canvas.templates import ROLE_LABEL_MAX
 
 
 @dataclass(frozen=True)
@@ -34,8 +35,10 @@ class Field:
 
     @property
     def path(self) -> tuple[str, ...]:
-        """Where the value sits in BoardDetails' dump: ("intake", "reviewed")."""
-        return tuple(self.key.split("."))
+        """Where the value sits in BoardDetails' dump: ("intake", "reviewed"),
+        or ("roles", "engagement", "SAL") for a role the template offers
+        (whose label may hold a dot)."""
+        return tuple(self.key.split(".", 2))
 
 
 FIELDS: tuple[Field, ...] = (
@@ -66,6 +69,38 @@ FieldKey = Literal[
     "intake.evidence", "intake.privacy", "intake.audience",
 ]
 GROUPS = {"what": "", "when": "Dates and severity", "roles": "Roles", "intake": "Intake"}
+# A role the board's template offers beside the board's own (canvas.templates.
+# RolePreset), keyed by its label: "roles.engagement.SAL".
+ENGAGEMENT_PREFIX = "roles.engagement."
+
+
+def _a_card_field(key: str) -> str:
+    # One of FIELDS, or a role a template may offer; which roles this board's
+    # template offers is checked where the board is read (web/parts/summary.py).
+    offered = key.startswith(ENGAGEMENT_PREFIX) and 0 < len(key) - len(ENGAGEMENT_PREFIX) <= ROLE_LABEL_MAX
+    if key not in BY_KEY and not offered:
+        raise ValueError("The action's “field” is not right: the card has no such field.")
+    return key
+
+
+SummaryFieldKey = Annotated[str, Strict(), AfterValidator(_a_card_field)]
+
+
+def preset_fields(board: Board) -> list[Field]:
+    """The card's fields for the roles the board's template offers."""
+    return [Field(ENGAGEMENT_PREFIX + preset.label, preset.label, "line", "roles", preset.help)
+            for preset in board.template_model.roles]
+
+
+def field_for(board: Board, key: str) -> Field | None:
+    """The card's field with this key on this board (None when it has none)."""
+    return BY_KEY.get(key) or next((field for field in preset_fields(board) if field.key == key), None)
+
+
+def card_fields(board: Board) -> list[Field]:
+    """Every field of the board's card in order: the template's roles after the board's own."""
+    return ([field for field in FIELDS if field.group != "intake"] + preset_fields(board)
+            + [field for field in FIELDS if field.group == "intake"])
 
 
 class EditSummaryField(IntentModel):
@@ -73,7 +108,7 @@ class EditSummaryField(IntentModel):
     is the board's details version the editor opened at."""
 
     type: Literal["edit_summary_field"]
-    field: FieldKey
+    field: SummaryFieldKey
     value: Text
     version: WholeNumber
 
@@ -94,7 +129,7 @@ def value_of(board: Board, field: Field):
     """The stored value of `field` on the board (a date, a Severity, text)."""
     value = board
     for name in field.path:
-        value = getattr(value, name)
+        value = value.get(name, "") if isinstance(value, dict) else getattr(value, name)
     return value
 
 
@@ -137,7 +172,7 @@ def build(seen: BoardSnapshot) -> dict:
             {"key": field.key, "label": field.label, "kind": field.kind, "group": field.group,
              "placeholder": field.placeholder, "value": value,
              "nudge": _nudge(value) if field.kind == "text" else []}
-            for field in FIELDS if shows(board, field)
+            for field in card_fields(board) if shows(board, field)
             for value in [_shown(value_of(board, field))]
         ],
         "severities": [{"key": severity.value, "label": severity.label} for severity in Severity],
