@@ -699,14 +699,12 @@ class SuggestionGone(CanvasError):
 
 
 # Boards of Jira cards (canvas/jira_board.py).
-_SCALES = {"fibonacci": ("0", "1", "2", "3", "5", "8", "13", "21", "?"), "t-shirt": ("XS", "S", "M", "L", "XL", "?")}
-
 
 class NotAnEstimate(CanvasError):
     """A value that is not on the board's estimation scale."""
 
-    def __init__(self, scale: str):
-        super().__init__(f"Pick a value of the {scale} scale: {', '.join(_SCALES[scale])}.")
+    def __init__(self, scale: str, values: tuple[str, ...]):
+        super().__init__(f"Pick a value of the {scale} scale: {', '.join(values)}.")
 
 
 class NoEstimationRound(CanvasError):

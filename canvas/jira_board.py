@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from canvas.errors import (  # noqa: F401 - the board's errors, named where they are raised
     CardNotFound, EstimatesNotRevealed, InvalidInput, NoConflict, NoEstimationRound, NotAColumn,
-    NotAJiraBoard, NotAnEstimate, SprintNotFound, _SCALES,
+    NotAJiraBoard, NotAnEstimate, SprintNotFound,
 )
 
 REFINEMENT, PLANNING = "refinement", "planning"
@@ -38,10 +38,11 @@ NEEDS_DETAIL_LABEL = "needs-detail"
 FIELDS = {"summary": "summary", "acceptance": "acceptance criteria", "labels": "labels",
           "story_points": "story points", "sprint_id": "sprint", "status": "status"}
 
-FIBONACCI, T_SHIRT = _SCALES["fibonacci"], _SCALES["t-shirt"]
+FIBONACCI = ("0", "1", "2", "3", "5", "8", "13", "21", "?")
+T_SHIRT = ("XS", "S", "M", "L", "XL", "?")
 # What a settled T-shirt size writes into Jira's story points field.
 T_SHIRT_POINTS = {"XS": 1.0, "S": 2.0, "M": 3.0, "L": 5.0, "XL": 8.0}
-SCALES = {"fibonacci": FIBONACCI, "t-shirt": T_SHIRT}  # canvas.errors.NotAnEstimate names them too
+SCALES = {"fibonacci": FIBONACCI, "t-shirt": T_SHIRT}
 ACCEPTANCE_HEADING = "Acceptance criteria"
 CAPACITY_MAX = 10_000
 
@@ -179,7 +180,7 @@ def sprint_of_column(column: str) -> int | None:
 def check_estimate(scale: ScaleKind, value: str) -> str:
     """The value, if the board's scale has it; raises NotAnEstimate."""
     if value not in SCALES[scale.value]:
-        raise NotAnEstimate(scale.value)
+        raise NotAnEstimate(scale.value, SCALES[scale.value])
     return value
 
 

@@ -47,7 +47,7 @@ from canvas.learnings import DecisionDraft, FactorCategory, LearningText, WhySte
 from canvas.json_text import load_json
 from canvas.models import (
     BoardDetails, Cadence, ClusterName, DisseminationDraft, DisplayName, IncidentSource,
-    NoteColour, NoteText, TemplateSlug, check_template_choice,
+    NoteColour, NoteText, check_template_choice,
 )
 from canvas.session.phases import Phase
 from canvas.snapshot import BoardSnapshot
