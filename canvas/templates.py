@@ -393,6 +393,12 @@ def template_toml(template: Template) -> str:
              f"name = {_toml_string(template.name)}",
              f"description = {_toml_string(template.description)}",
              f"order = {template.order}"]
+    if template.jira is not None:
+        lines.append(f"jira = {_toml_string(template.jira)}")
+    for role in template.roles:
+        lines += ["", "[[roles]]", f"label = {_toml_string(role.label)}"]
+        if role.help:
+            lines.append(f"help = {_toml_string(role.help)}")
     for step in template.steps:
         lines += ["", "[[steps]]",
                   f"key = {_toml_string(step.key)}",

@@ -22,7 +22,8 @@ from canvas.templates import (
 DRAFT = "templates_draft"
 KIND_LABELS = {StepKind.summary: "Summary (free text, dates, roles)",
                StepKind.notes: "Sticky notes", StepKind.timeline: "Timeline",
-               StepKind.actions: "Actions (owned, dated)"}
+               StepKind.actions: "Actions (owned, dated)",
+               StepKind.jira_cards: "Jira cards (refinement or planning)"}
 # The list draws in its own frame, outside the app's theme: the theme's
 # colours (.streamlit/config.toml), so it reads as a list, not as buttons.
 SORT_STYLE = """
@@ -50,7 +51,9 @@ def start_copy() -> None:
     for number, step in enumerate(copy.steps, start=1):
         steps.append({"uid": f"s{number}", **step.model_dump(mode="json")})
     state[DRAFT] = {"slug": copy.slug, "name": copy.name, "description": copy.description,
-                    "order": copy.order, "steps": steps, "next_uid": len(steps) + 1}
+                    "order": copy.order, "steps": steps, "next_uid": len(steps) + 1,
+                    # Kept as copied: the roles a template offers, and the Jira meeting it runs.
+                    "roles": [role.model_dump(mode="json") for role in copy.roles], "jira": copy.jira}
     # Widgets keep what was typed under their keys: clear those of an earlier copy.
     for key in [key for key in state if str(key).startswith("templates_f_")]:
         del state[key]
@@ -156,7 +159,10 @@ for index, (step, label) in enumerate(zip(draft["steps"], step_labels(draft["ste
         seed(field("key", uid), step["key"])
         key.text_input("Key (its page's address)", key=field("key", uid), max_chars=31)
         seed(field("kind", uid), step["kind"])
-        kind.selectbox("Kind", [kind.value for kind in StepKind], key=field("kind", uid),
+        # Jira cards come only with a refinement or planning template's own step.
+        kinds = [value.value for value in StepKind
+                 if value is not StepKind.jira_cards or step["kind"] == StepKind.jira_cards.value]
+        kind.selectbox("Kind", kinds, key=field("kind", uid),
                        format_func=lambda value: KIND_LABELS[StepKind(value)])
         seed(field("action_type", uid), step["action_type"])
         action.selectbox("Actions from it are of type", ACTION_TYPES,
@@ -172,7 +178,9 @@ st.button("Add a step", key="templates_add", on_click=add_step, icon=":material/
 remember_fields()
 try:
     edited: Template | None = team_template(
-        {name: draft[name] for name in ("slug", "name", "description", "order")}, draft["steps"])
+        {name: draft[name] for name in ("slug", "name", "description", "order", "roles", "jira")
+         if name in draft},
+        draft["steps"])
     problem = None
 except TemplateInvalid as refusal:
     edited, problem = None, str(refusal)

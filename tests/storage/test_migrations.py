@@ -49,7 +49,8 @@ ROWS: dict[str, list[dict]] = {
          "owner_email": "fran@example.com", "owner_name": "Fran", "access_mode": "listed",
          "follow_up_date": "2024-01-08", "impact_review": "fortnightly",
          "impact_review_start": "2024-01-15",
-         "template_copy": '{"slug": "blameless", "name": "Ours", "steps": []}',
+         "template_copy": ('{"slug": "blameless", "name": "Ours", "steps": [{"key": "detect", '
+                           '"title": "Detect", "kind": "notes", "prompt": "How?"}]}'),
          "process_review": "Send the timeline draft a day before",
          "engagement_roles": '{"SAL": "Sal", "TAM": "Tam"}'},
         {"id": B2, "title": "Second", "template": "blameless", "severity": "SEV3",
