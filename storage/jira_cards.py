@@ -11,6 +11,7 @@ outbox and pulls what changed in Jira."""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from collections.abc import Iterable, Sequence
 
 from canvas.errors import InvalidInput
@@ -48,6 +49,18 @@ def settings_of(db: Database, board_id: str) -> JiraBoardSettings:
     if row is None:
         raise NotAJiraBoard()
     return JiraBoardSettings.model_validate_json(row[0])
+
+
+def pulled_within(db: Database, board_id: str, seconds: float) -> bool:
+    """Whether Jira answered a pull of this board in the last `seconds` and
+    nothing is queued for it: then the minute's pull has been done already."""
+    row = db.execute("SELECT pulled_at, reachable FROM jira_boards WHERE id = ?", [board_id]).fetchone()
+    if row is None or row[0] is None or not row[1]:
+        return False
+    if db.execute("SELECT 1 FROM jira_outbox WHERE board_id = ? AND state = 'queued'",
+                  [board_id]).fetchone() is not None:
+        return False
+    return (now() - datetime.fromisoformat(row[0])).total_seconds() < seconds
 
 
 def is_jira_board(db: Database, board_id: str) -> bool:

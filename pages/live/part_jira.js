@@ -49,12 +49,13 @@ function jiraState(s) {
 function jiraKeepPulling(s, part) {
   const ui = jiraState(s);
   if (ui.timer || !part.flags.sync) return;
-  const pull = () => {
+  const pull = (due) => {
     if (!s.root.isConnected) { clearInterval(ui.timer); return; }
-    act(s, "jira_sync", {}, { quiet: true });
+    act(s, "jira_sync", { due }, { quiet: true });
   };
-  ui.timer = setInterval(pull, JIRA_SYNC_MS);
-  setTimeout(pull, 0);
+  // The minute's pull is shared: the server pulls for the first tab that asks.
+  ui.timer = setInterval(() => pull(true), JIRA_SYNC_MS);
+  setTimeout(() => pull(false), 0);
 }
 
 function jiraKeepFocus(s) {

@@ -96,6 +96,7 @@ CANVAS_SENDS = [
     {"type": "jira_capacity", "sprint_id": 12, "person": "Ana", "points": None},
     {"type": "jira_goal", "sprint_id": 12, "goal": "Checkout never double-charges"},
     {"type": "jira_sync"},
+    {"type": "jira_sync", "due": True},
 ]
 
 

@@ -326,3 +326,24 @@ def test_a_reorder_made_in_jira_shows_on_the_board_at_the_next_pull(client, boar
     jira.rank_in_jira("OPS-6", before="OPS-1")
     part = part_of(act(client, board, "Ben", "jira_sync"))
     assert keys(part, "to-refine")[:2] == ["OPS-6", "OPS-1"]
+
+
+def test_the_minutes_pull_is_shared_by_the_open_tabs_and_a_pull_on_demand_is_not(client, board, jira):
+    jira.rank_in_jira("OPS-6", before="OPS-1")
+    asked = len(jira.requests)
+    # The board was pulled a moment ago (on opening): the minute's pull of
+    # each other tab finds it done, and Jira is not asked again.
+    for name in ("Ana", "Ben"):
+        reply = act(client, board, name, "jira_sync", due=True)
+        assert reply.status_code == 200 and reply.json()["done"] is False
+    assert len(jira.requests) == asked
+    assert keys(part_of(reply), "to-refine")[0] == "OPS-1"
+    # Pressing Pull from Jira always asks.
+    assert keys(part_of(act(client, board, "Ben", "jira_sync")), "to-refine")[:2] == ["OPS-6", "OPS-1"]
+    assert len(jira.requests) > asked
+    # A change waiting for Jira is never held back by a recent pull.
+    jira.go_down()
+    act(client, board, "Ana", "jira_move", card_id=card(part_of(reply), "OPS-2")["id"], column="ready", index=0)
+    jira.come_up()
+    part = part_of(act(client, board, "Ben", "jira_sync", due=True))
+    assert part["jira"]["queued"] == 0 and keys(part, "ready") == ["OPS-2"]

@@ -93,8 +93,15 @@ def _goal(db, board_id, credentials, intent: SetSprintGoal):
     jira_cards.set_goal(db, board_id, credentials, intent.sprint_id, intent.goal)
 
 
+# The minute's pull: a tab asking within this many seconds of the last
+# answered pull finds it done (every open tab asks once a minute).
+PULLED_RECENTLY_SECONDS = 50
+
+
 def _sync(db, board_id, credentials, intent: SyncJira):
     jira_cards.may_sync(db, board_id, credentials)
+    if intent.due and jira_cards.pulled_within(db, board_id, PULLED_RECENTLY_SECONDS):
+        return False
     client = _client(db, board_id)
     if client is not None:
         jira_board_sync.sync(db, board_id, client)

@@ -15,7 +15,7 @@ from canvas.jira_board import (
     FIELDS, PLANNING, SCALES, Card, JiraBoardState, capacity_of, columns, committed, over_capacity,
     round_view, sprint_of_column,
 )
-from canvas.session.intent_fields import Id, IntentModel, Text, WholeNumber
+from canvas.session.intent_fields import Flag, Id, IntentModel, Text, WholeNumber
 from canvas.session.phases import ANYONE, Action, Actor, allowed
 from canvas.snapshot import BoardSnapshot
 
@@ -92,9 +92,12 @@ class SetSprintGoal(IntentModel):
 
 
 class SyncJira(IntentModel):
-    """Pull what changed in Jira and retry what is queued: on opening, on demand, every minute."""
+    """Pull what changed in Jira and retry what is queued: on opening, on demand, every minute.
+    `due` marks the minute's pull, which every open tab asks for: the first one
+    of a minute pulls, and the others find the board already pulled."""
 
     type: Literal["jira_sync"]
+    due: Flag = False
 
 
 INTENTS: tuple[type[IntentModel], ...] = (
