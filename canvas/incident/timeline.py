@@ -622,13 +622,15 @@ KIND_RULES: tuple[tuple[EventKind, tuple[str, ...]], ...] = (
 )
 
 
-def _phrase_pattern(phrase: str) -> str:
+def phrase_pattern(phrase: str) -> str:
+    """A rule's phrase as a pattern: its words apart by spaces or hyphens, and
+    a trailing * for any ending of the last word ("roll* back" is not one)."""
     words = r"[\s\-]+".join(re.escape(word) for word in phrase.rstrip("*").split())
     return rf"\b{words}\w*" if phrase.endswith("*") else rf"\b{words}\b"
 
 
 _KIND_PATTERNS = tuple(
-    (kind, re.compile("|".join(_phrase_pattern(phrase) for phrase in phrases), re.IGNORECASE))
+    (kind, re.compile("|".join(phrase_pattern(phrase) for phrase in phrases), re.IGNORECASE))
     for kind, phrases in KIND_RULES
 )
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timezone
 from enum import StrEnum
 from typing import Any
@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from canvas.errors import ExportInvalid, ExportTooBig
-from canvas.incident.timeline import TEXT_MAX_CHARS, EventKind, TimelineEvent, guess_kind
+from canvas.incident.timeline import TEXT_MAX_CHARS, EventKind, TimelineEvent, guess_kind, phrase_pattern
 from canvas.json_text import load_json
 from canvas.text import WEB_ADDRESS
 
@@ -70,13 +70,8 @@ STAGE_RULES: tuple[tuple[Stage, tuple[str, ...]], ...] = (
 )
 
 
-def _phrase_pattern(phrase: str) -> str:
-    words = r"[\s\-]+".join(re.escape(word) for word in phrase.rstrip("*").split())
-    return rf"\b{words}\w*" if phrase.endswith("*") else rf"\b{words}\b"
-
-
 _STAGE_PATTERNS = tuple(
-    (stage, re.compile("|".join(_phrase_pattern(phrase) for phrase in phrases), re.IGNORECASE))
+    (stage, re.compile("|".join(phrase_pattern(phrase) for phrase in phrases), re.IGNORECASE))
     for stage, phrases in STAGE_RULES
 )
 
@@ -278,6 +273,23 @@ def load_concatenated(name: str, text: str) -> list[Any]:
         while position < len(stripped) and stripped[position].isspace():
             position += 1
     return values
+
+
+def paged_records(files: dict[str, str], key: str, noun: str, source: str,
+                  messages: Sequence) -> Iterator[tuple[Any, str]]:
+    """Each record of a paged API's export (`files`: name → text; a file holds
+    one page, pages one after another, or a list of pages), with its place
+    ("incident.json, page 2, log entry 3"): the records are the list under
+    `key` of each page. After each page, `messages` (what the caller made of
+    them so far) is checked against the cap."""
+    for name in sorted(files):
+        pages = [page for value in load_concatenated(name, files[name])
+                 for page in (value if isinstance(value, list) else [value])]
+        for page_number, page in enumerate(pages, start=1):
+            where = f"{name}, page {page_number}" if len(pages) > 1 else name
+            for index, record in enumerate(field(page, key, where, list), start=1):
+                yield record, f"{where}, {noun} {index}"
+            check_count(messages, source)
 
 
 def _value_end(decoder, text: str, start: int) -> int | None:

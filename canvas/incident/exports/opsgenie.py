@@ -18,8 +18,7 @@ import re
 from typing import Any
 
 from canvas.incident.exports.common import (
-    Message, People, Speaker, Stage, check_count, clean_text, field, iso_time, load_concatenated,
-    person,
+    Message, People, Speaker, Stage, clean_text, field, iso_time, paged_records, person,
 )
 from canvas.incident.timeline import EventKind
 
@@ -52,14 +51,8 @@ def read_opsgenie(files: dict[str, str], source: str) -> tuple[list[Message], Pe
     description. Raises ExportInvalid naming the file, page, log and field."""
     messages: list[Message] = []
     names: dict[str, str] = {}
-    for name in sorted(files):
-        pages = [page for value in load_concatenated(name, files[name])
-                 for page in (value if isinstance(value, list) else [value])]
-        for page_number, page in enumerate(pages, start=1):
-            where = f"{name}, page {page_number}" if len(pages) > 1 else name
-            for index, record in enumerate(field(page, "data", where, list), start=1):
-                messages.append(_log(record, f"{where}, log {index}", names))
-            check_count(messages, source)
+    for record, place in paged_records(files, "data", "log", source, messages):
+        messages.append(_log(record, place, names))
     return messages, People(names, "On-call (Opsgenie)", numbered=False), "Opsgenie alert log"
 
 

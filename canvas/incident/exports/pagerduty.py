@@ -23,8 +23,8 @@ from __future__ import annotations
 from typing import Any
 
 from canvas.incident.exports.common import (
-    ExportInvalid, Message, People, Speaker, Stage, check_count, clean_text, field, iso_time,
-    load_concatenated, person, web_link,
+    ExportInvalid, Message, People, Speaker, Stage, clean_text, field, iso_time, paged_records,
+    person, web_link,
 )
 from canvas.incident.timeline import EventKind
 
@@ -67,14 +67,8 @@ def read_pagerduty(files: dict[str, str], source: str) -> tuple[list[Message], P
     messages: list[Message] = []
     names: dict[str, str] = {}
     incidents: set[str] = set()
-    for name in sorted(files):
-        pages = [page for value in load_concatenated(name, files[name])
-                 for page in (value if isinstance(value, list) else [value])]
-        for page_number, page in enumerate(pages, start=1):
-            where = f"{name}, page {page_number}" if len(pages) > 1 else name
-            for index, record in enumerate(field(page, "log_entries", where, list), start=1):
-                messages.append(_entry(record, f"{where}, log entry {index}", names, incidents))
-            check_count(messages, source)
+    for record, place in paged_records(files, "log_entries", "log entry", source, messages):
+        messages.append(_entry(record, place, names, incidents))
     about = f" of {sorted(incidents)[0]}" if len(incidents) == 1 else ""
     return messages, People(names, "On-call (PagerDuty)", numbered=False), f"PagerDuty log{about}"
 

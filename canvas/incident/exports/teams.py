@@ -24,8 +24,8 @@ from html.parser import HTMLParser
 from typing import Any
 
 from canvas.incident.exports.common import (
-    ExportInvalid, Message, People, Speaker, check_count, clean_text, field, iso_time,
-    load_concatenated, person, visible, web_link,
+    ExportInvalid, Message, People, Speaker, clean_text, field, iso_time, paged_records, person,
+    visible, web_link,
 )
 
 # Elements whose content is never text a person wrote.
@@ -99,16 +99,10 @@ def read_teams(files: dict[str, str], source: str) -> tuple[list[Message], Peopl
     a description. Raises ExportInvalid naming the file, page, message and field."""
     messages: list[Message] = []
     names: dict[str, str] = {}
-    for name in sorted(files):
-        pages = [page for value in load_concatenated(name, files[name])
-                 for page in (value if isinstance(value, list) else [value])]
-        for page_number, page in enumerate(pages, start=1):
-            where = f"{name}, page {page_number}" if len(pages) > 1 else name
-            for index, record in enumerate(field(page, "value", where, list), start=1):
-                message = _message(record, f"{where}, message {index}", names)
-                if message is not None:
-                    messages.append(message)
-            check_count(messages, source)
+    for record, place in paged_records(files, "value", "message", source, messages):
+        message = _message(record, place, names)
+        if message is not None:
+            messages.append(message)
     return messages, People(names, "Responder"), "Teams chat export"
 
 
