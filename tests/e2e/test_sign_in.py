@@ -160,12 +160,12 @@ def test_a_shared_board_is_joined_by_signing_in_and_its_creator_facilitates_from
         guest.locator(f"button[data-email='{BEN.email}']").click()
         guest.wait_for_selector(".pc-connection-live", timeout=30_000)
         assert guest.locator(".st-key-join_name").count() == 0
-        expect(guest.locator(".pc-here").first).to_contain_text("Ben Okafor", timeout=15_000)
+        expect(guest.locator(".pc-here").first).to_contain_text("Ben Okafor", timeout=30_000)
         # His name as his provider gives it, which he may shorten, never replace.
         guest.locator(".st-key-seat_name_value input").fill("Ben O.")
         guest.get_by_role("button", name="Save name").click()
         settle(guest)
-        expect(guest.locator(".pc-here").first).to_contain_text("Ben O.", timeout=15_000)
+        expect(guest.locator(".pc-here").first).to_contain_text("Ben O.", timeout=30_000)
         guest.wait_for_selector(".pc-connection-live", timeout=30_000)
         # Ben is a participant, not a facilitator: no phase controls.
         assert guest.get_by_role("button", name="Group ▶").count() == 0
@@ -178,7 +178,7 @@ def test_a_shared_board_is_joined_by_signing_in_and_its_creator_facilitates_from
         again.locator(f"button[data-email='{ANA.email}']").click()
         again.wait_for_selector(".pc-connection-live", timeout=30_000)
         again.get_by_role("button", name="Group ▶").click()
-        expect(guest.locator(".pc-root").first).to_have_attribute("data-phase", "group", timeout=15_000)
+        expect(guest.locator(".pc-root").first).to_have_attribute("data-phase", "group", timeout=30_000)
         # One seat for Ana, whichever browser she used.
         here = again.locator(".pc-here").first.inner_text()
         assert here.count("Ana Lee") == 1, here
@@ -196,7 +196,7 @@ def test_a_shared_board_is_joined_by_signing_in_and_its_creator_facilitates_from
         shoot(again, "sign-in-facilitators-1440x900")
         guest.goto(share)
         settle(guest)
-        expect(guest.get_by_role("button", name="◀ Write")).to_be_visible(timeout=15_000)
+        expect(guest.get_by_role("button", name="◀ Write")).to_be_visible(timeout=30_000)
     finally:
         for context in (ana_first, ben, ana_again):
             context.close()
