@@ -136,6 +136,8 @@ class FollowUp(ActionDraft):
     # opens its own merge request (or issue) for it. Kept apart from the draft,
     # so no edit of the action's fields can clear it.
     iac: bool = False
+    # When its status last became done (None while it is not done).
+    done_at: datetime | None = None
 
     @model_validator(mode="after")
     def _wont_do_needs_a_reason(self) -> "FollowUp":

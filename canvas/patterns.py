@@ -61,8 +61,7 @@ class ActionFact(BaseModel):
 
     status: Status
     due_date: date | None = None
-    # The day a done action was last changed: what stands for the day it was
-    # done (None for any other status).
+    # The day a done action was done (None for any other status).
     done_on: date | None = None
 
 

@@ -38,7 +38,7 @@ def add_action(db: Database, board_id: str, draft: ActionDraft) -> FollowUp:
             del columns["customer_facing"]
         db["actions"].insert({**columns, "id": action_id, "board_id": board_id,
                               "created_at": stamp, "updated_at": stamp, "deleted_at": None,
-                              "version": 1})
+                              "version": 1, **_done_at(None, draft.status, stamp)})
     return get_action(db, board_id, action_id)
 
 
@@ -106,8 +106,10 @@ def edit_action(db: Database, board_id: str, action_id: str, draft: ActionDraft,
             _may_edit(db, board_id)
         if current.version != expected_version:
             raise EditConflict(current.title)
-        db["actions"].update(action_id, {**_columns(draft), "updated_at": iso(now()),
-                                         "version": current.version + 1})
+        stamp = iso(now())
+        db["actions"].update(action_id, {**_columns(draft), "updated_at": stamp,
+                                         "version": current.version + 1,
+                                         **_done_at(current.status, draft.status, stamp)})
     return get_action(db, board_id, action_id)
 
 
@@ -137,9 +139,11 @@ def set_action_status(db: Database, board_id: str, action_id: str, status: Statu
             **current.model_dump(include=set(ActionDraft.model_fields)),
             "status": status, "status_reason": reason or current.status_reason,
         })
+        stamp = iso(now())
         db["actions"].update(action_id, {"status": draft.status.value,
                                          "status_reason": draft.status_reason,
-                                         "updated_at": iso(now()), "version": current.version + 1})
+                                         "updated_at": stamp, "version": current.version + 1,
+                                         **_done_at(current.status, draft.status, stamp)})
     return get_action(db, board_id, action_id)
 
 
@@ -222,6 +226,14 @@ def delete_trigger(db: Database, board_id: str, trigger_id: str) -> None:
         get_trigger(db, board_id, trigger_id)
         db.execute("UPDATE triggers SET deleted_at = ? WHERE id = ? AND board_id = ?",
                    [iso(now()), trigger_id, board_id])
+
+
+def _done_at(was: Status | None, status: Status, stamp: str) -> dict:
+    """The done_at change a status change makes: the moment it becomes done,
+    none once it is not; nothing while it stays done (or stays undone)."""
+    if status is Status.done:
+        return {} if was is Status.done else {"done_at": stamp}
+    return {} if was is not Status.done else {"done_at": None}
 
 
 def _columns(draft: ActionDraft) -> dict:

@@ -735,6 +735,17 @@ def m0024(db: Database) -> None:
         ALTER TABLE "triggers" ADD COLUMN "owner" TEXT NOT NULL DEFAULT '';
     """)
 
+@migration("0025_action_done_at")
+def m0025(db: Database) -> None:
+    # When an action was done: set as its status becomes done, cleared when
+    # it is reopened, so "done by its due date" reads the day it was done.
+    # Actions done before have only their last change to go by.
+    _run(db, """
+        ALTER TABLE "actions" ADD COLUMN "done_at" TEXT;
+        UPDATE "actions" SET "done_at" = "updated_at" WHERE "status" = 'done';
+    """)
+
+
 def schema_version(name: str) -> int:
     """The schema version a migration brings a database to: its leading number."""
     prefix = name.split("_", 1)[0]

@@ -94,7 +94,7 @@ def pattern_boards(db: Database, wanted: PatternFilter, board_ids: list[str] | N
                 [FACTOR_STEP_KEY, Phase.write.value, *params]):
             keep(row["board_id"], "factors", lambda: FactorItem.model_validate(row, context=STORED))
         for row in db.query(
-                f"SELECT board_id, status, due_date, updated_at FROM actions "
+                f"SELECT board_id, status, due_date, done_at FROM actions "
                 f"WHERE deleted_at IS NULL AND {within}", params):
             keep(row["board_id"], "actions", lambda: _action(row))
         for row in db.query(
@@ -122,11 +122,10 @@ def pattern_boards(db: Database, wanted: PatternFilter, board_ids: list[str] | N
 
 
 def _action(row: dict) -> ActionFact:
-    # No moment of completion is recorded: a done action's last change
-    # stands for the day it was done.
-    done = row["status"] == "done" and row["updated_at"]
+    # The day it was done (UTC), recorded as its status became done.
+    done = row["status"] == "done" and row["done_at"]
     return ActionFact.model_validate({"status": row["status"], "due_date": row["due_date"],
-                                      "done_on": row["updated_at"][:10] if done else None},
+                                      "done_on": row["done_at"][:10] if done else None},
                                      context=STORED)
 
 

@@ -146,7 +146,8 @@ def restore_board(db: Database, plan: BackupPlan) -> tuple[Board, str]:
                  "created_at": iso(action.created_at),
                  "updated_at": iso(action.updated_at or action.created_at),
                  "deleted_at": None, "version": 1, "iac": int(action.iac),
-                 "customer_facing": int(action.customer_facing)}
+                 "customer_facing": int(action.customer_facing),
+                 "done_at": _done_at(action)}
                 for action in plan.actions
             )
             db["triggers"].insert_all(
@@ -191,6 +192,14 @@ def _restore_learnings(db: Database, board_id: str, plan: BackupPlan,
 
 def _day(value) -> str | None:
     return None if value is None else value.isoformat()
+
+
+def _done_at(action) -> str | None:
+    """When a restored action was done: as its backup says, or for a done
+    action of an older backup, its last change (as the 0025 upgrade reads it)."""
+    if action.status.value != "done":
+        return None
+    return iso(action.done_at or action.updated_at or action.created_at)
 
 
 def create_board_from(db: Database, plan) -> tuple[Board, str]:

@@ -173,7 +173,8 @@ def backup_document(
              "created_at": action.created_at.isoformat(), "updated_at": action.updated_at.isoformat(),
              # Written only when set: a backup without it reads as unmarked.
              **({"iac": True} if action.iac else {}),
-             **({"customer_facing": True} if action.customer_facing else {})}
+             **({"customer_facing": True} if action.customer_facing else {}),
+             **({"done_at": action.done_at.isoformat()} if action.done_at else {})}
             for action in snapshot.actions
         ],
         "triggers": [
@@ -344,6 +345,8 @@ class BackupAction(ActionDraft):
     created_at: SupportedInstant
     updated_at: SupportedInstant | None = None
     iac: bool = False  # a lesson for infrastructure code
+    # When it was done; an older backup's done action goes by its last change.
+    done_at: SupportedInstant | None = None
 
 
 class BackupTrigger(TriggerDraft):

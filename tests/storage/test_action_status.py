@@ -62,3 +62,19 @@ def test_a_title_change_among_follow_through_changes_is_refused_when_closed(db, 
     with pytest.raises(PhaseForbids):
         actions.edit_action(db, board_id, action.id, draft, action.version)
     assert actions.get_action(db, board_id, action.id).owner == ""
+
+
+def test_the_moment_an_action_is_done_is_kept_through_later_edits_and_forgotten_on_reopening(
+        db, closed_board_with_action):
+    board_id, action = closed_board_with_action
+    assert action.done_at is None
+    done = actions.set_action_status(db, board_id, action.id, Status.done)
+    assert done.done_at is not None and done.done_at == done.updated_at
+    # A later change of its owner or dates is not when it was done.
+    edited = actions.change_action(db, board_id, action.id, {"owner": "Ann"}, done.version)
+    assert edited.owner == "Ann" and edited.updated_at > done.updated_at
+    assert edited.done_at == done.done_at
+    reopened = actions.set_action_status(db, board_id, action.id, Status.in_progress)
+    assert reopened.done_at is None
+    again = actions.change_action(db, board_id, action.id, {"status": Status.done}, reopened.version)
+    assert again.done_at is not None and again.done_at > done.done_at

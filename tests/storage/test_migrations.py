@@ -125,7 +125,13 @@ ROWS: dict[str, list[dict]] = {
          "status_reason": None, "success_signal": "Fires in a game day",
          "review_date": "2024-03-01", "source_kind": "cluster", "source_id": "c1",
          "created_at": T("12:10"), "updated_at": T("12:10"), "deleted_at": None, "version": 1,
-         "iac": 1, "customer_facing": 1},
+         "iac": 1, "customer_facing": 1, "done_at": None},
+        {"id": "a2", "board_id": B1, "title": "Stage the rollout", "owner": "Bo",
+         "due_date": "2024-02-10", "type": "prevent", "priority": "medium", "status": "done",
+         "status_reason": None, "success_signal": "Two stages in the pipeline",
+         "review_date": None, "source_kind": None, "source_id": None,
+         "created_at": T("12:11"), "updated_at": T("12:30"), "deleted_at": None, "version": 2,
+         "iac": 0, "customer_facing": 0, "done_at": T("12:30")},
     ],
     "triggers": [
         {"id": "t1", "board_id": B1, "signal": "errors above 2%", "kind": "roll_back",
@@ -228,6 +234,8 @@ def backfilled(table: str, column: str, value):
         return value  # ROWS holds the numbers 0002 computes
     if (table, column) == ("boards", "follow_up_date"):
         return value  # ROWS holds the review date 0017 copies into it
+    if (table, column) == ("actions", "done_at"):
+        return value  # ROWS holds the last change 0025 copies into a done action's
     return LATER.get((table, column))
 
 
