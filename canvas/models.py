@@ -381,6 +381,12 @@ class Board(BoardDetails):
         """The board's steps: its own copy, or else the template of its slug."""
         return self.template_copy or get_template(self.template)
 
+    @property
+    def asks_customer_impact(self) -> bool:
+        """Customer impact is an incident's question; another review (an OKR
+        period, a pre-mortem) shows it only once someone wrote one."""
+        return self.review_type is ReviewType.incident or bool(self.impact.strip())
+
 
 AUDIENCE_MAX_CHARS = 80
 Audience = RequiredLine("An audience", AUDIENCE_MAX_CHARS)

@@ -42,7 +42,7 @@ def brief(snapshot: BoardSnapshot, today: date) -> str:
         _actions(snapshot, today),
         _review(snapshot),
     ]
-    return "\n\n".join(sections) + "\n"
+    return "\n\n".join(section for section in sections if section) + "\n"
 
 
 def _inline(text: str) -> str:
@@ -74,9 +74,11 @@ def _tldr(snapshot: BoardSnapshot) -> str:
 
 
 def _impact(snapshot: BoardSnapshot) -> str:
-    lines = ["## Impact", "", _inline(snapshot.board.impact) or UNKNOWN]
     measured = [metric for metric in compute_metrics(snapshot.events)
                 if metric.seconds is not None and metric.seconds >= 0]
+    if not snapshot.board.asks_customer_impact and not measured:
+        return ""  # an OKR period or a pre-mortem: no incident to measure
+    lines = ["## Impact", "", _inline(snapshot.board.impact) or UNKNOWN]
     if measured:
         lines += [""] + [f"- {metric.label}: {describe_metric(metric)}" for metric in measured]
     return "\n".join(lines)

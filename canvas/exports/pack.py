@@ -24,7 +24,7 @@ from canvas.actions import PROCESS_REVIEW_QUESTION, Status
 from canvas.exports import markdown_pack as md
 from canvas.exports.invite import invitees_of
 from canvas.incident.timeline import format_at, in_time_order
-from canvas.models import GROUND_RULES, Board, ReviewType, Severity
+from canvas.models import GROUND_RULES, ReviewType, Severity
 from canvas.review.completeness import score_rubric
 from canvas.review.intake import UNKNOWN
 from canvas.snapshot import BoardSnapshot
@@ -107,7 +107,7 @@ def _brief_and_agenda(snapshot: BoardSnapshot) -> str:
     lines += ["", "### Pre-reads", ""]
     reads = []
     if board.summary.strip():
-        reads.append("The summary and the customer impact (section 2)" if _asks_impact(board)
+        reads.append("The summary and the customer impact (section 2)" if board.asks_customer_impact
                      else "The summary (section 2)")
     if intake.evidence.strip():
         reads.append(md._block(intake.evidence, "  "))
@@ -130,7 +130,7 @@ def _facts_and_timeline(snapshot: BoardSnapshot) -> str:
     events = in_time_order(snapshot.events)
     lines = ["## 2. Facts and timeline", "",
              "### Summary", "", md._block(board.summary) or _none()]
-    if _asks_impact(board):
+    if board.asks_customer_impact:
         lines += ["", "### Customer impact", "", md._block(board.impact) or _none()]
     source = md._source(board)
     if source:
@@ -150,12 +150,6 @@ def _facts_and_timeline(snapshot: BoardSnapshot) -> str:
     if timeline:
         lines += ["", *_demoted(timeline)]
     return "\n".join(lines)
-
-
-def _asks_impact(board: Board) -> bool:
-    """Customer impact is an incident's question; another review shows it
-    only when someone wrote one."""
-    return board.review_type is ReviewType.incident or bool(board.impact.strip())
 
 
 def _demoted(markdown: str) -> list[str]:

@@ -49,3 +49,13 @@ def test_an_empty_board_says_what_is_unknown_rather_than_leaving_blanks():
     text = brief(empty, TODAY)
     assert "## TL;DR\n\n*unknown*" in text and "## Impact\n\n*unknown*" in text
     assert "*No learnings recorded yet.*" in text and "*No date set yet.*" in text
+
+
+def test_an_okr_period_or_a_pre_mortem_brief_asks_nothing_about_customer_impact():
+    from tests.unit.golden import okr_board, premortem_board
+
+    for text in (brief(okr_board.okr_snapshot(), okr_board.TODAY),
+                 brief(premortem_board.premortem_snapshot(), premortem_board.TODAY)):
+        assert "## Impact" not in text and "## What we learned" in text
+    # An incident with nothing known says so rather than leaving the section out.
+    assert "## Impact\n\n" in brief(cloudflare_snapshot(), TODAY)

@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field as Field_, Strict
 
-from canvas.models import Board, ROLE_LABELS, ReviewType, Severity
+from canvas.models import Board, ROLE_LABELS, Severity
 from canvas.review.intake import intake_answers
 from canvas.review.language import check_text
 from canvas.session.intent_fields import Flag, Id, IntentModel, Text, WholeNumber
@@ -148,7 +148,7 @@ def shows(board: Board, field: Field) -> bool:
     incident date, an incident review no period, and customer impact is an
     incident's question (another review shows it once someone wrote one)."""
     if field.key == "impact":
-        return board.review_type is ReviewType.incident or bool(board.impact.strip())
+        return board.asks_customer_impact
     if field.key == "incident_date":
         return not board.review_type.has_period
     if field.key.startswith("intake.period_"):
