@@ -148,6 +148,12 @@ class ReviewType(str, Enum):
         """Reviewed over a period (start and end dates) rather than an incident date."""
         return self is not ReviewType.incident
 
+    @property
+    def looks_back(self) -> bool:
+        """Whether the review has something to learn from: every review but a
+        pre-mortem, held before the work, which asks for no learnings yet."""
+        return self is not ReviewType.premortem
+
 
 # One place for which template fits which review: an incident gets the
 # blameless postmortem; a project or OKR period its learnings, grade and

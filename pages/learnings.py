@@ -132,7 +132,8 @@ actions_page = navigation.page_for(next((s.key for s in page.template.steps
                                      if s.kind == StepKind.actions), ""))
 count = len(view.learnings)
 if count:
-    in_range = LEARNINGS_MIN <= count <= LEARNINGS_MAX
+    # A pre-mortem asks for no learnings yet: any number is fine there.
+    in_range = not page.board.review_type.looks_back or LEARNINGS_MIN <= count <= LEARNINGS_MAX
     (st.caption if in_range else st.warning)(
         f"{count} learning{'s' if count != 1 else ''}"
         + ("" if in_range else f": the practice asks for {LEARNINGS_MIN} to {LEARNINGS_MAX}."))

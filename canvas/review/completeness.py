@@ -279,7 +279,7 @@ def _notes_item(notes: list[Note], template: Template) -> CheckItem:
 
 def _went_well_item(snapshot: BoardSnapshot, notes: list[Note], template: Template) -> CheckItem:
     label = "Something that went well, or thanks, is recorded"
-    if snapshot.board.review_type is ReviewType.premortem:
+    if not snapshot.board.review_type.looks_back:
         return _not_applicable("went-well", label, "A pre-mortem looks ahead: nothing has gone "
                                                    "well or badly yet.")
     well_steps = [step for step in template.note_steps
@@ -691,7 +691,7 @@ def _evidence_ids(snapshot: BoardSnapshot) -> set[str]:
 def _looks_ahead(snapshot: BoardSnapshot) -> bool:
     """A pre-mortem is held before the work: it has nothing learned or decided
     on evidence yet, only kill criteria and next steps."""
-    return snapshot.board.review_type is ReviewType.premortem
+    return not snapshot.board.review_type.looks_back
 
 
 def _learnings_dimension(snapshot: BoardSnapshot) -> Dimension:

@@ -15,10 +15,12 @@ PART_RENDERERS.learnings = function (s, part, title) {
   const head = el("div", "pc-learnings-head");
   head.appendChild(el("h3", "pc-part-title", title));
   const count = part.learnings.length;
-  const { min, max } = part.range;
+  const range = part.range;  // null: this review asks for no learnings
+  const asks = range ? ` · the practice asks for ${range.min} to ${range.max}` : "";
+  const outside = range && (count < range.min || count > range.max);
   head.appendChild(el("span", "pc-count", count
-    ? plural(count, "learning") + (count < min || count > max ? ` · the practice asks for ${min} to ${max}` : "")
-    : `None yet · the practice asks for ${min} to ${max}`));
+    ? plural(count, "learning") + (outside ? asks : "")
+    : "None yet" + asks));
   section.appendChild(head);
   // Editors of learnings that are gone close; their text had nowhere to go.
   const ids = new Set(part.learnings.map((learning) => learning.id));

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from canvas.actions import FollowUp
 from canvas.incident.timeline import TimelineEvent
 from canvas.learnings import Decision, DecisionKind, EvidenceKind, Learning
-from canvas.models import Board, Cluster, Note, Participant
+from canvas.models import Board, Cluster, Note, Participant, ReviewType
 from canvas.session.live_view import build_view
 from canvas.session.parts.learnings import GONE_EVIDENCE, HIDDEN_EVIDENCE, build
 from canvas.session.visibility import Viewer, visible_snapshot
@@ -134,3 +134,10 @@ def test_learnings_are_numbered_in_order_with_their_versions():
     assert [(entry["number"], entry["id"], entry["version"]) for entry in part["learnings"]] == [
         (1, "l1", 1), (2, "l2", 1), (3, "l3", 1), (4, "l4", 1)]
     assert part["range"] == {"min": 3, "max": 7}
+
+
+def test_a_pre_mortem_is_asked_for_no_number_of_learnings():
+    seen = snapshot("group")
+    ahead = seen.model_copy(update={"board": seen.board.model_copy(update={"review_type": ReviewType.premortem})})
+    assert build(ahead)["range"] is None
+    assert build(seen)["range"] == {"min": 3, "max": 7}

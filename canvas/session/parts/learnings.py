@@ -197,7 +197,9 @@ def build(seen: BoardSnapshot) -> dict:
         })
     return {
         "prefix": LEARNING_PREFIX,
-        "range": {"min": LEARNINGS_MIN, "max": LEARNINGS_MAX},
+        # How many the practice asks for; a pre-mortem asks for none yet.
+        "range": ({"min": LEARNINGS_MIN, "max": LEARNINGS_MAX}
+                  if seen.board.review_type.looks_back else None),
         "learnings": learnings,
         "evidence_choices": _choices_on_the_board(seen),
         "choice_label_max": CHOICE_MAX_CHARS,
