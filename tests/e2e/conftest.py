@@ -25,7 +25,7 @@ CHROMIUM_ARGS = [
 
 
 def pytest_collection_modifyitems(config, items):
-    _two_browser_groups(items)
+    _one_browser_group(items)
     if Path(CHROMIUM).exists():
         return
     if os.environ.get("CI"):
@@ -36,22 +36,16 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-def _two_browser_groups(items) -> None:
-    """Under `pytest -n 2 --dist loadgroup`, the browser tests run as two groups,
-    one per worker, each file whole in one of them: a worker keeps one server and
-    one Chromium for its group, and never runs another test while its Chromium
-    is open (Playwright's sync API holds an event loop in the main thread).
-    Files go to the lighter group by their count of tests, heaviest first."""
-    files: dict[str, list] = {}
+def _one_browser_group(items) -> None:
+    """Under `pytest -n auto --dist loadgroup`, the browser tests run as one
+    group on one worker, with one server and one Chromium, while the other
+    workers run the rest of the suite. Two groups at once (two servers, two
+    Chromiums) oversubscribe a two-core machine: the run took longer. One
+    worker also never runs another test while its Chromium is open
+    (Playwright's sync API holds an event loop in the main thread)."""
     for item in items:
         if "e2e" in item.keywords:
-            files.setdefault(item.nodeid.split("::")[0], []).append(item)
-    load = [0, 0]
-    for name, tests in sorted(files.items(), key=lambda pair: (-len(pair[1]), pair[0])):
-        group = load.index(min(load))
-        load[group] += len(tests)
-        for item in tests:
-            item.add_marker(pytest.mark.xdist_group(f"browser-{group + 1}"))
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 def free_port() -> int:
@@ -358,8 +352,8 @@ def seat(server, new_person, title: str, names=("Fran", "Ann", "Bob"), size=(140
             "".join(f"localStorage.setItem({json.dumps(k)}, {json.dumps(v)});" for k, v in remembered.items()))
         page.goto(f"{server.url}/?board={board_id}")
         pages.append(page)
-    # Generous: on a busy two-core machine the other worker's browser tests
-    # share the cores, and three pages open their streams at once.
+    # Generous: on a busy two-core machine the other workers' tests share
+    # the cores, and three pages open their streams at once.
     for page in pages:
         settle(page)
         page.locator(".pc-connection-live").wait_for(timeout=60_000)
