@@ -114,7 +114,10 @@ def _parser() -> argparse.ArgumentParser:
         "import", help="create a board from an incident file or from a backup (export --format json)")
     importing.add_argument("file", help="incident JSON file (shared incident format) or a board "
                            "backup, or - for stdin")
-    importing.add_argument("--template", default=DEFAULT_TEMPLATE, choices=list(all_templates()),
+    # A board of Jira cards is made on the home page, from a Jira board or a query.
+    importing.add_argument("--template", default=DEFAULT_TEMPLATE,
+                           choices=[slug for slug, template in all_templates().items()
+                                    if template.jira is None],
                            help="for incident files (a backup names its own)")
     importing.add_argument("--severity", default=Severity.sev2.value,
                            choices=[sev.value for sev in Severity],

@@ -108,6 +108,9 @@ CASES = [
     ("unknown_command", lambda t, b: ["frobnicate"], "invalid choice"),
     ("no_command", lambda t, b: [], "required"),
     ("export_without_board", lambda t, b: ["export", "--db", b[0]], "board_id"),
+    # A board of Jira cards comes from Jira (the home page), not from an incident file.
+    ("import_into_a_jira_template", lambda t, b: ["import", INCIDENT_FILES[0], "--db", b[0],
+                                                  "--template", "sprint-planning"], "invalid choice"),
 ]
 
 
