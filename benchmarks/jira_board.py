@@ -28,13 +28,13 @@ and answering 100 a page, as benchmarks/jira_import.py serves them.
    answers. From the component being handed the view's JSON (as Streamlit
    hands it) to its return with every card in the DOM, and on to the next
    frame painted: first in a fresh page each time (as when the board is
-   opened), then again in the same page; then --changes cards moved in turn (half to the top of
-   their column, half to another column), each move's patch dispatched as
-   the stream's event and timed as benchmarks/browser.py times a change
-   (its HOOKS: the listener's parse and redraw, then the next frame).
-   Beside them: the same board with no cards, 500 plain elements made from
-   the same JSON, and a listener that only parses the same patches and
-   writes one line.
+   opened), then again in the same page. Then --changes cards moved in
+   turn (half to the top of their column, half to another column), each
+   move's patch dispatched as the stream's event and timed as
+   benchmarks/browser.py times a change (its HOOKS: the listener's parse
+   and redraw, then the next frame). Beside them: the same board with no
+   cards, as many plain elements made from the same JSON, and a listener
+   that only parses the same patches and writes one line.
 
 Every move is made on the board (queued for Jira, not written to it): the
 change measured is the one every other tab draws. Figures are printed,
