@@ -187,6 +187,14 @@ TRIVIAL_LISTENER = """
 """
 
 
+# Chromium's counters of the renderer's time (CDP Performance.getMetrics), in seconds.
+SPENT = {"ScriptDuration": "script", "RecalcStyleDuration": "style", "LayoutDuration": "layout"}
+
+
+def renderer_counters(session) -> dict[str, float]:
+    return {metric["name"]: metric["value"] for metric in session.send("Performance.getMetrics")["metrics"]}
+
+
 def ms(seconds: list[float]) -> list[float]:
     return [s * 1000 for s in seconds]
 
@@ -362,13 +370,21 @@ def browser_figures(view: str, revision: int, empty_view: str, patches, repeats:
                 return [page.evaluate(script, {"data": data, "view": text, "card": CARD}) for _ in range(count)]
 
             def first_draws(script: str, text: str, count: int) -> list[dict]:
-                """Each in a fresh page, as when the board is opened: nothing compiled or laid out yet."""
+                """Each in a fresh page, as when the board is opened: nothing compiled or laid out yet;
+                with where the renderer's time went (Chromium's own counters, CDP Performance)."""
                 found = []
                 for _ in range(count):
                     fresh = made.new_page()
                     fresh.goto(f"{ORIGIN}/")
                     fresh.wait_for_function("window.__board !== undefined")
-                    found.append(fresh.evaluate(script, {"data": data, "view": text, "card": CARD}))
+                    counters = made.new_cdp_session(fresh)
+                    counters.send("Performance.enable")
+                    before = renderer_counters(counters)
+                    drawn = fresh.evaluate(script, {"data": data, "view": text, "card": CARD})
+                    after = renderer_counters(counters)
+                    drawn |= {name: (after[name] - before[name]) * 1000 for name in SPENT}
+                    drawn["elements"] = fresh.evaluate("document.querySelectorAll('*').length")
+                    found.append(drawn)
                     fresh.close()
                 return found
 
@@ -382,6 +398,8 @@ def browser_figures(view: str, revision: int, empty_view: str, patches, repeats:
                 (f"first draw in a fresh page: the board handed its view, to its return with {counts} cards "
                  "in the DOM", stats([d["dom"] for d in cold])),
                 ("  ... to the next frame painted", stats([d["frame"] for d in cold])),
+                *[(f"  ... of which {label} (Chromium's own count)", stats([d[name] for d in cold]))
+                  for name, label in SPENT.items()],
                 ("  baseline: the same board with no cards, fresh page, to the DOM",
                  stats([d["dom"] for d in cold_bare])),
                 ("  ... to the next frame painted", stats([d["frame"] for d in cold_bare])),
@@ -394,6 +412,9 @@ def browser_figures(view: str, revision: int, empty_view: str, patches, repeats:
                  stats([d["dom"] for d in plain])),
                 ("  ... to the next frame painted", stats([d["frame"] for d in plain])),
             ]
+
+            notes.append(f"elements in the page: {statistics.median(d['elements'] for d in cold):.0f} with the "
+                         f"cards, {statistics.median(d['elements'] for d in cold_bare):.0f} without them")
 
             # The moves, as Ann's stream brings them to a page drawn at the first view.
             page.evaluate(DRAW, {"data": data, "view": view, "card": CARD})
