@@ -177,7 +177,8 @@ function jiraColumn(s, part, column) {
   list.dataset.drop = "jira-column";
   list.dataset.column = column.key;
   list.setAttribute("role", "list");
-  column.cards.forEach((card, index) => list.appendChild(jiraCard(s, part, column, card, index)));
+  const moves = jiraMoveTargets(part);
+  for (const card of column.cards) list.appendChild(jiraCardOnce(s, part, column, card, moves));
   if (!column.cards.length) list.appendChild(el("p", "pc-drop-hint", part.flags.edit ? "Drop cards here" : "No cards"));
   box.appendChild(list);
   return box;
@@ -273,7 +274,30 @@ function jiraSprintHead(s, part, column) {
 
 // --- cards -------------------------------------------------------------------------
 
-function jiraCard(s, part, column, card, index) {
+// The columns a card's Move list offers, as one string: the same columns
+// compare equal from one view to the next.
+function jiraMoveTargets(part) {
+  return part.columns.map((column) => column.key + "\u0000" + column.title).join("\u0001");
+}
+
+// A card drawn again only when it, its column, or what the viewer may do with
+// it changed (as noteCard does for notes): when a card moves on a backlog of
+// 500, the page redraws that card, not the 500 and their controls. Nothing
+// drawn says a card's place in its column, which the cards below it would
+// have to be drawn again for: a drop reads it from the page (jiraPlaceOf).
+function jiraCardOnce(s, part, column, card, moves) {
+  const ui = jiraState(s);
+  const rounding = Boolean(part.round) && part.round.card_id === card.id;
+  const inputs = [card, column.key, part.kind, part.flags, s.view.can, moves, rounding,
+                  ui.editing[card.id], ui.splitting[card.id], s.localTick];
+  return kept(s, "jira:" + card.id, inputs, "article", () => jiraCard(s, part, column, card));
+}
+
+function jiraPlaceOf(card) {
+  return [...card.parentElement.children].filter((node) => node.dataset.drop === "jira-card").indexOf(card);
+}
+
+function jiraCard(s, part, column, card) {
   const ui = jiraState(s);
   const box = el("article", "pc-jira-card pc-jira-" + card.sync + (card.action_board ? " pc-jira-action" : ""));
   box.dataset.key = "jira:" + card.id;
@@ -281,7 +305,6 @@ function jiraCard(s, part, column, card, index) {
   box.dataset.card = card.id;
   box.dataset.issue = card.key;
   box.dataset.column = column.key;
-  box.dataset.index = String(index);
   box.setAttribute("role", "listitem");
   box.setAttribute("aria-label", card.key + ": " + card.summary);
   if (part.flags.edit) box.onpointerdown = (event) => jiraPress(s, event, card, event.currentTarget);
@@ -315,7 +338,7 @@ function jiraCard(s, part, column, card, index) {
   for (const conflict of card.conflicts) box.appendChild(jiraConflict(s, part, card, conflict));
   if (ui.editing[card.id]) box.appendChild(jiraEditor(s, card));
   else if (ui.splitting[card.id]) box.appendChild(jiraSplitter(s, card));
-  else box.appendChild(jiraButtons(s, part, column, card, index));
+  else box.appendChild(jiraButtons(s, part, column, card));
   return box;
 }
 
@@ -342,7 +365,7 @@ function jiraConflict(s, part, card, conflict) {
   return box;
 }
 
-function jiraButtons(s, part, column, card, index) {
+function jiraButtons(s, part, column, card) {
   const ui = jiraState(s);
   const row = el("div", "pc-jira-buttons");
   if (part.flags.edit) {
@@ -487,10 +510,10 @@ function jiraPress(s, event, card, box) {
     }
     if (target.dataset.card === card.id) { applyPending(s); return; }  // dropped on itself
     const column = target.dataset.column;
-    let index = target.dataset.drop === "jira-card" ? Number(target.dataset.index)
+    let index = target.dataset.drop === "jira-card" ? jiraPlaceOf(target)
       : target.querySelectorAll(".pc-jira-card").length;
     // Further down its own column, the card leaves its old place first.
-    const from = box.dataset.column === column ? Number(box.dataset.index) : -1;
+    const from = box.dataset.column === column ? jiraPlaceOf(box) : -1;
     if (from >= 0 && from < index) index -= 1;
     if (from === index && target.dataset.drop === "jira-card") { applyPending(s); return; }
     whileDropping(s, "jira:" + card.id, () => act(s, "jira_move", { card_id: card.id, column, index }));
