@@ -39,7 +39,7 @@ import urllib.parse
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from tests.tracker_emulator import JIRA_PAT, JIRA_USER, TOKENS, USERS, _reply, shown
+from tests.tracker_emulator import JIRA_PAT, JIRA_USER, TOKENS, USERS, _reply, request_handler, shown
 
 JIRA_TOKEN = TOKENS["jira"]
 PROJECT = "OPS"
@@ -242,21 +242,7 @@ class JiraAgileEmulator:
     # --- the server's side --------------------------------------------------------------
 
     def _start(self, port: int) -> None:
-        emulator = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):  # keep test output quiet
-                pass
-
-            def _serve(self):
-                try:
-                    emulator._serve(self)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
-
-            do_GET = do_POST = do_PUT = do_DELETE = _serve
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), request_handler(self._serve))
         self._server.daemon_threads = True
         self._port = self._server.server_address[1]
         threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()

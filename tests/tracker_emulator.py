@@ -60,6 +60,26 @@ JIRA_WORKFLOW = {
 KINDS = ["gitlab", "github", "jira", "jira-datacenter"]
 
 
+def request_handler(serve) -> type[BaseHTTPRequestHandler]:
+    """A quiet handler that hands every request (GET, POST, PUT, PATCH,
+    DELETE) to `serve(handler)`; a client that gave up waiting (a timeout
+    test) is not an error of the emulator."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):  # keep test output quiet
+            pass
+
+        def _serve(self):
+            try:
+                serve(self)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
+
+    return Handler
+
+
 class Emulator:
     """One tracker's API. `issues` is the server's state; `requests` logs
     (method, path) of every call, `bodies` and `queries` what each sent;
@@ -82,21 +102,7 @@ class Emulator:
         self.workflow = {status: list(moves) for status, moves in JIRA_WORKFLOW.items()}
         self._faults: list[tuple[str | None, str, int, dict, object, float]] = []
         self._ids = itertools.count(101)
-        emulator = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):  # keep test output quiet
-                pass
-
-            def _serve(self):
-                try:
-                    emulator._serve(self)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up waiting (a timeout test)
-
-            do_GET = do_POST = do_PUT = do_PATCH = _serve
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), request_handler(self._serve))
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
                                         daemon=True)
 
