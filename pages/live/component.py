@@ -29,8 +29,11 @@ HERE = Path(__file__).resolve().parent
 PARTS = ("summary", "timeline", "factors", "learnings", "actions", "kill_criteria", "suggestions", "jira")
 BOARD_FILES = ("state.js", "network.js", "draw.js", "bar.js", "columns.js", "discussion.js",
                "menu.js", "drag.js", "parts.js", *(f"part_{part}.js" for part in PARTS),
-               # The timeline's editing and pasting, apart from drawing the lane.
-               "part_timeline_edit.js")
+               # The timeline's editing and pasting, apart from drawing the lane;
+               # the Jira cards' estimation round, editing and dragging, apart
+               # from drawing the columns.
+               "part_timeline_edit.js", "part_jira_round.js", "part_jira_edit.js",
+               "part_jira_drag.js")
 BOARD_CSS = ("board.css", *(f"part_{part}.css" for part in PARTS))
 
 
